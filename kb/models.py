@@ -261,14 +261,32 @@ class Alert(SQLModel, table=True):
 class Delivery(SQLModel, table=True):
     """One message on one channel: a single alert, or a digest of several."""
 
+    # dedupe_key is "alert:<alert id>" or "digest:<period end>": one message per alert (or per
+    # digest period) per channel, even when two deliverers plan at the same time.
+    __table_args__ = (
+        UniqueConstraint("rule_id", "channel", "dedupe_key", name="uq_delivery_rule_channel_key"),
+        Index("ix_delivery_due", "status", "next_attempt_at"),
+    )
+
     id: Optional[int] = Field(default=None, primary_key=True)
     rule_id: int = Field(foreign_key="alertrule.id", index=True)
     alert_id: Optional[int] = Field(default=None, foreign_key="alert.id", index=True)  # None for a digest
     channel: str = Field(max_length=16)  # webhook | email
     target: str
-    status: str = Field(default="pending", max_length=16, index=True)  # pending | sent | failed
+    status: str = Field(default="pending", max_length=16, index=True)  # pending | sending (leased) | sent | failed (gave up)
     attempts: int = 0
     last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
     next_attempt_at: Optional[datetime] = None
     sent_at: Optional[datetime] = None
     created_at: datetime
+    dedupe_key: Optional[str] = Field(default=None, max_length=64)
+
+
+class DigestItem(SQLModel, table=True):
+    """Which alerts a digest delivery lists; an alert joins one digest per channel, once."""
+
+    __table_args__ = (UniqueConstraint("alert_id", "channel", name="uq_digestitem_alert_channel"),)
+
+    delivery_id: int = Field(foreign_key="delivery.id", primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", primary_key=True)
+    channel: str = Field(max_length=16)

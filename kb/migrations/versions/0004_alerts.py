@@ -1,5 +1,9 @@
 """alert tables and columns (alerts workstream)
 
+Delivery gets a dedupe_key ("alert:<id>" / "digest:<period end>") unique per rule and channel, so
+that planning a message twice (two deliverers, a restart) inserts it once; an index on the due
+columns; and DigestItem links a digest delivery to the alerts it lists.
+
 Revision ID: 0004
 Revises: 0003
 """
@@ -14,8 +18,26 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("delivery", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("dedupe_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
+        batch_op.create_unique_constraint("uq_delivery_rule_channel_key", ["rule_id", "channel", "dedupe_key"])
+        batch_op.create_index("ix_delivery_due", ["status", "next_attempt_at"], unique=False)
+
+    op.create_table(
+        "digestitem",
+        sa.Column("delivery_id", sa.Integer(), nullable=False),
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.ForeignKeyConstraint(["delivery_id"], ["delivery.id"]),
+        sa.ForeignKeyConstraint(["alert_id"], ["alert.id"]),
+        sa.PrimaryKeyConstraint("delivery_id", "alert_id"),
+        sa.UniqueConstraint("alert_id", "channel", name="uq_digestitem_alert_channel"),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("digestitem")
+    with op.batch_alter_table("delivery", schema=None) as batch_op:
+        batch_op.drop_index("ix_delivery_due")
+        batch_op.drop_constraint("uq_delivery_rule_channel_key", type_="unique")
+        batch_op.drop_column("dedupe_key")
