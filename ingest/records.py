@@ -1,0 +1,88 @@
+"""Plain records that ingest/ hands to the store and the extractor: frozen dataclasses, no database."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    """A page or text reduced to what the extractor reads, plus its provenance.
+
+    `text` holds one block per line with a blank line between paragraphs (list items are
+    consecutive lines). `tables` holds the HTML of each data `<table>` found, for the table reader.
+    """
+
+    title: str = ""
+    text: str = ""
+    published: Optional[datetime] = None  # aware
+    outlet: Optional[str] = None  # where we read it
+    original_outlet: Optional[str] = None  # who first published it, when it is a copy
+    canonical_url: Optional[str] = None
+    author: Optional[str] = None
+    language: Optional[str] = None
+    tables: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        """The shape `aikb clean --format json` prints for one document (without "file")."""
+        return {
+            "title": self.title or None,
+            "text": self.text,
+            "published": self.published.isoformat() if self.published else None,
+            "outlet": self.outlet,
+            "original_outlet": self.original_outlet,
+            "canonical_url": self.canonical_url,
+        }
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one HTTP (or file) fetch returned; `error` is set instead of raising."""
+
+    url: str
+    final_url: str
+    status: Optional[int] = None  # None when no response came
+    headers: dict = field(default_factory=dict)  # lower-case names
+    body: bytes = b""
+    error: Optional[str] = None
+    duration_ms: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def not_modified(self) -> bool:
+        return self.error is None and self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        return (self.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One feed entry; any field may be missing in the wild."""
+
+    guid: Optional[str] = None
+    link: Optional[str] = None
+    title: Optional[str] = None
+    author: Optional[str] = None
+    published: Optional[datetime] = None
+    summary: Optional[str] = None  # HTML or text
+    content_html: Optional[str] = None  # full content (content:encoded, Atom content)
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """A parsed feed: its metadata, the items recovered, and the error if it was malformed."""
+
+    title: Optional[str] = None
+    site_url: Optional[str] = None
+    language: Optional[str] = None
+    format: Optional[str] = None  # rss20 | atom10 | json1 | ...
+    items: tuple[FeedItem, ...] = ()
+    ttl_minutes: Optional[int] = None
+    skip_hours: tuple[int, ...] = ()
+    error: Optional[str] = None  # malformed (bozo), not a feed, ...
