@@ -1,0 +1,220 @@
+"""Name resolution: surface text -> canonical display names of models, benchmarks, orgs, licences.
+
+Backed by the gazetteer in data/gazetteer/ (see its SOURCE.md) plus generic shapes for model names
+never seen before ("<Family> <version> <variant>": GPT-5.4, Claude Opus 4.6, Qwen3-235B-A22B).
+The gazetteer is read once per process (the only cached global besides the spaCy pipeline).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
+
+# Words that can follow a family + version inside one model name (case-insensitive).
+GENERIC_VARIANTS = (
+    "Pro", "Flash", "Flash-Lite", "Lite", "Max", "Plus", "Mini", "Nano", "Micro", "Turbo", "Ultra",
+    "Instruct", "Thinking", "Reasoning", "Preview", "Base", "Chat", "Coder", "Omni", "VL", "Vision",
+    "Air", "Large", "Medium", "Small", "Maverick", "Scout", "Behemoth", "Opus", "Sonnet", "Haiku",
+    "Deep Think", "Heavy", "Fast", "Codex", "Sol", "Luna", "Speech", "Image", "Exp", "Distill", "Premier",
+    "Super", "High", "Think", "Spark", "Glimmer", "Reason", "Transfer", "Predict", "Core", "Edge",
+)
+FOOTNOTE = re.compile(r"[\*\u2020\u2021\u00a7\u00b9\u00b2\u00b3\u2070-\u2079]+$")
+SIZE = r"\d+(?:\.\d+)?[BMTbmt](?:-A\d+(?:\.\d+)?[Bb])?"
+VERSION = r"(?:[vVkKmMrR]?\d+(?:\.\d+)*[a-z]?|[A-Z]\d+(?:\.\d+)*)"
+
+
+def norm_key(text: str) -> str:
+    """Lower-case key with quotes unified and hyphens/spaces/underscores collapsed."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2011", "-").replace("\u2010", "-")
+    return re.sub(r"[\s\-_]+", " ", text.strip().lower())
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@dataclass
+class Gazetteer:
+    """In-memory lookups over data/gazetteer/*.jsonl."""
+
+    models: list[dict] = field(default_factory=list)
+    orgs: list[dict] = field(default_factory=list)
+    benchmarks: list[dict] = field(default_factory=list)
+    licenses: list[dict] = field(default_factory=list)
+    families: list[dict] = field(default_factory=list)
+    people: list[dict] = field(default_factory=list)
+    model_index: dict = field(default_factory=dict)  # norm_key(alias) -> model record
+    org_index: dict = field(default_factory=dict)  # norm_key(alias) -> org record
+    bench_index: dict = field(default_factory=dict)  # norm_key(alias) -> canonical benchmark
+    license_index: dict = field(default_factory=dict)
+    family_index: dict = field(default_factory=dict)  # norm_key(family) -> family record
+    person_index: dict = field(default_factory=dict)
+    shape: Optional[re.Pattern] = None
+
+    @classmethod
+    def load(cls, directory: Path = GAZETTEER_DIR) -> "Gazetteer":
+        """Read the gazetteer files and build the lookup tables."""
+        g = cls(*(_read_jsonl(directory / f"{n}.jsonl") for n in
+                  ("models", "orgs", "benchmarks", "licenses", "families", "people")))
+        for m in g.models:
+            for alias in [m["name"], *m.get("aliases", [])]:
+                g.model_index.setdefault(norm_key(alias), m)
+        for o in g.orgs:
+            for alias in [o["name"], *o.get("aliases", [])]:
+                g.org_index.setdefault(norm_key(alias), o)
+        for b in g.benchmarks:
+            for alias in [b["name"], *b.get("aliases", [])]:
+                g.bench_index.setdefault(norm_key(alias), b["name"])
+        for lic in g.licenses:
+            for alias in [lic["name"], *lic.get("aliases", [])]:
+                g.license_index.setdefault(norm_key(alias), lic)
+        for f in g.families:
+            g.family_index[norm_key(f["family"])] = f
+        for p in g.people:
+            g.person_index[norm_key(p["name"])] = p
+        g.shape = g._build_shape()
+        return g
+
+    def _build_shape(self) -> re.Pattern:
+        fams = sorted({f["family"] for f in self.families}, key=len, reverse=True)
+        variants = set(GENERIC_VARIANTS)
+        for f in self.families:
+            variants.update(v for v in f.get("variants", []) if len(v) > 1)
+        var = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+        fam = "|".join(re.escape(f) for f in fams)
+        part = rf"(?:{var}|{SIZE}|A\d+B|{VERSION}|\d{{4}})"
+        # Family, then version/variant parts joined by space or hyphen; "Qwen3", "GPT-5.4", "Kimi K2.6".
+        return re.compile(rf"(?<![\w.-])(?P<fam>{fam})(?P<rest>(?:(?:[ -]|(?<=[A-Za-z])(?=\d)){part}(?![\w]))*)",
+                          )
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (read once)."""
+    return Gazetteer.load()
+
+
+def clean_label(text: str) -> str:
+    """Strip footnote marks, surrounding punctuation and repeated spaces from a table/prose label."""
+    text = re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
+    text = FOOTNOTE.sub("", text).strip(" :;,.*\"'\u201c\u201d")
+    return text
+
+
+def _strip_setting(text: str) -> str:
+    """Drop a trailing parenthesised setting: "GPT-5.4 (high)" -> "GPT-5.4"."""
+    return re.sub(r"\s*[\(\[][^)\]]*[\)\]]\s*$", "", text).strip()
+
+
+def model_family(name: str) -> Optional[dict]:
+    """The family record a model name starts with ("Llama 4 Maverick" -> Llama), or None."""
+    g = gazetteer()
+    m = g.shape.match(name) if g.shape else None
+    if not m:
+        return None
+    return g.family_index.get(norm_key(m.group("fam")))
+
+
+def shape_name(text: str) -> Optional[str]:
+    """Canonical spelling of a generic "<Family> <version> <variant>" name, or None if not that shape."""
+    g = gazetteer()
+    m = g.shape.fullmatch(text) if g.shape else None
+    if not m:
+        return None
+    fam = g.family_index.get(norm_key(m.group("fam")))
+    rest = m.group("rest")
+    if not rest.strip(" -"):
+        return None  # a bare family ("Llama") is not a model
+    has_version = re.search(r"\d", rest)
+    if not has_version and fam and fam.get("bare", True):
+        # "Gemini Pro" is a model, "Llama Maverick" rarely written; accept known variant words.
+        pass
+    parent = fam.get("parent") if fam else None
+    name = text.strip()
+    if parent:
+        name = f"{parent} {name}"
+    return name
+
+
+def resolve_model_name(text: str) -> Optional[str]:
+    """Map a header/cell/prose text to a model's canonical display name, or None if it is not a model.
+
+    Known names and aliases come from the gazetteer; unseen names must have a family + version shape.
+    """
+    label = clean_label(text)
+    if not label or len(label) > 80:
+        return None
+    g = gazetteer()
+    for candidate in (label, _strip_setting(label)):
+        rec = g.model_index.get(norm_key(candidate))
+        if rec:
+            return rec["name"]
+        shaped = shape_name(candidate)
+        if shaped:
+            rec = g.model_index.get(norm_key(shaped))
+            return rec["name"] if rec else shaped
+    return None
+
+
+BENCH_SHAPE = re.compile(
+    r"^(?:[A-Z][\w'\u2019.+-]*(?:[ -][\w'\u2019.+@-]+){0,5}?[ -]?(?:Bench|bench|Arena|Eval|QA|Exam|Index|Test|"
+    r"Leaderboard|Verified|Diamond|Pro|Hard|Math|Olympiad)\b[\w .+-]*"
+    r"|[A-Z][A-Z0-9]{2,}(?:[-\s][A-Za-z0-9.]+)*(?:\s\d{4})?)$")
+NOT_BENCH = re.compile(r"\b(price|cost|tokens?|latency|speed|context|window|revenue|users?|parameters?|"
+                       r"input|output|release|date|license|licence|model|size|throughput|total|average|"
+                       r"region|net|returns?|invoice)\b", re.I)
+
+
+def resolve_benchmark_name(text: str) -> Optional[str]:
+    """Map a header/cell/prose text to a benchmark's canonical name, or None if it is not a benchmark."""
+    label = clean_label(text)
+    if not label or len(label) > 80:
+        return None
+    g = gazetteer()
+    stripped = _strip_setting(label)
+    unversioned = re.sub(r"\s+v\d+(?:\.\d+)*$", "", stripped)  # "Intelligence Index v4.1"
+    for candidate in (label, stripped, unversioned):
+        name = g.bench_index.get(norm_key(candidate))
+        if name:
+            return name
+    base = _strip_setting(label)
+    if NOT_BENCH.search(base) or resolve_model_name(base):
+        return None
+    if BENCH_SHAPE.match(base) and base.lower() not in {"pro", "hard", "index"}:
+        return base
+    return None
+
+
+def resolve_org_name(text: str) -> Optional[str]:
+    """Canonical organisation name for an alias ("Meta AI" -> "Meta"), or None if unknown."""
+    rec = gazetteer().org_index.get(norm_key(clean_label(text)))
+    return rec["name"] if rec else None
+
+
+def org_kind(name: str) -> Optional[str]:
+    """lab | company | evaluator | outlet | university for a known organisation, else None."""
+    rec = gazetteer().org_index.get(norm_key(name or ""))
+    return rec.get("kind") if rec else None
+
+
+def org_of_model(name: str) -> Optional[str]:
+    """The organisation that makes a model (gazetteer first, then its family)."""
+    g = gazetteer()
+    rec = g.model_index.get(norm_key(name or ""))
+    if rec and rec.get("org"):
+        return rec["org"]
+    fam = model_family(name or "")
+    return fam["org"] if fam else None
+
+
+def resolve_license_name(text: str) -> Optional[str]:
+    """Canonical licence name ("Apache-2.0" -> "Apache 2.0"), or None."""
+    rec = gazetteer().license_index.get(norm_key(clean_label(text)))
+    return rec["name"] if rec else None
