@@ -146,6 +146,9 @@ class ScoreClaim(SQLModel, table=True):
     __table_args__ = (
         Index("ix_scoreclaim_bench_first", "benchmark_id", "first_reported_at"),
         Index("ix_scoreclaim_model", "model_id", "benchmark_id"),
+        # leaderboard and disagreements read only this index (covering): best value per model/setting
+        Index("ix_scoreclaim_board", "benchmark_id", "model_id", "qualifier", "value", "first_reported_at"),
+        Index("ix_scoreclaim_first", "first_reported_at"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -210,6 +213,7 @@ class PersonRole(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("person_id", "org_id", "role", "article_id", name="uq_personrole"),
+        Index("ix_personrole_org", "org_id"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

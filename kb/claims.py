@@ -1,0 +1,228 @@
+"""The writer of extraction results: linked entities, score claims with their sources, stances, roles.
+
+`store_extraction` runs inside the caller's transaction (the article's), so an article and what was
+extracted from it are stored together or not at all. It replaces whatever an earlier run (any
+extractor version) stored for that article, so re-running is always safe.
+
+A claim is (model, benchmark, setting, value): one ScoreClaim however many articles report it, one
+ClaimSource per article. Corroboration counts distinct ORIGINAL outlets, so a syndicated copy is not a
+second confirmation; first_reported_at is the earliest publication time among the sources.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from kb.db import utcnow
+from kb.linking import link, name_key, resolve
+from kb.models import Article, ArticleEntity, ClaimSource, Entity, PersonRole, ScoreClaim, StanceEvent
+from kb.nlp.records import Extraction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StoreResult:
+    """What storing one article's extraction changed (the alerts stream reads this)."""
+
+    article_id: int
+    extractor_version: str
+    claim_ids: list[int] = field(default_factory=list)  # every claim the article now reports
+    new_claim_ids: list[int] = field(default_factory=list)  # claims no article reported before
+    removed_claim_ids: list[int] = field(default_factory=list)  # claims left without any source
+    stance_event_ids: list[int] = field(default_factory=list)
+    new_entity_ids: list[int] = field(default_factory=list)
+    new_model_ids: list[int] = field(default_factory=list)
+    roles: int = 0
+
+
+def claim_key(model_id: int, benchmark_id: int, qualifier: Optional[str], value: float) -> str:
+    """The stable identity of a claim: same model, benchmark, setting and value = same claim."""
+    raw = f"{model_id}|{benchmark_id}|{name_key(qualifier or '')}|{round(float(value), 4)!r}"
+    return hashlib.sha1(raw.encode()).hexdigest()
+
+
+def _event_key(*parts) -> str:
+    return hashlib.sha1("|".join("" if p is None else str(p) for p in parts).encode()).hexdigest()
+
+
+def clear_article(session: Session, article_id: int) -> set[int]:
+    """Delete everything extracted from one article; returns the claim ids it used to report."""
+    old = set(session.exec(select(ClaimSource.claim_id).where(ClaimSource.article_id == article_id)).all())
+    for table in (ClaimSource, StanceEvent, PersonRole, ArticleEntity):
+        session.exec(delete(table).where(table.article_id == article_id))
+    return old
+
+
+def store_extraction(session: Session, article: Article, extraction: Extraction, *,
+                     extractor_version: str) -> StoreResult:
+    """Link and store one article's extraction, replacing earlier results for that article.
+
+    Args:
+        session: the caller's session; this flushes but never commits.
+        article: a stored (flushed) Article row.
+        extraction: the extractor's record for the article's text.
+        extractor_version: written on every row, so re-extraction can find old output.
+    Returns:
+        A StoreResult listing claims (new, all, removed), stance events and new entities.
+    """
+    if article.id is None:
+        session.add(article)
+        session.flush()
+    result = StoreResult(article_id=article.id, extractor_version=extractor_version)
+    old_claims = clear_article(session, article.id)
+    reported_at = article.published_at or article.fetched_at or utcnow()
+    outlet = article.original_outlet or article.outlet
+    mentions: dict[int, list] = {}  # entity id -> [role, count]
+
+    def linked(kind, name, **kw) -> Optional[Entity]:
+        entity, created = link(session, kind, name, **kw)
+        if entity is not None and created:
+            result.new_entity_ids.append(entity.id)
+            if kind == "model":
+                result.new_model_ids.append(entity.id)
+        return entity
+
+    def mention(entity: Optional[Entity], count: int = 1, focal: bool = False) -> None:
+        if entity is None:
+            return
+        slot = mentions.setdefault(entity.id, ["mentioned", 0])
+        slot[1] += max(count, 1)
+        if focal:
+            slot[0] = "focal"
+
+    # 1. entities the article names
+    model_org = {name_key(m.name, "model"): m.org for m in extraction.models}
+    for m in extraction.models:
+        mention(linked("model", m.name, org=m.org, family=m.family), m.mentions, m.focal)
+    for o in extraction.orgs:
+        mention(linked("org", o.name), o.mentions)
+
+    # 2. score claims: one ClaimSource per (claim, article)
+    seen: set[int] = set()
+    for s in extraction.scores:
+        model = linked("model", s.model, org=model_org.get(name_key(s.model, "model")))
+        bench = linked("benchmark", s.benchmark)
+        if model is None or bench is None:
+            continue
+        mention(bench)
+        qualifier = " ".join((s.qualifier or "").split()) or None
+        claim, created = _claim(session, model, bench, qualifier, s.value, s.unit, reported_at, article.id)
+        if created:
+            result.new_claim_ids.append(claim.id)
+        if claim.id in seen:
+            continue
+        seen.add(claim.id)
+        session.add(ClaimSource(
+            claim_id=claim.id, article_id=article.id, story_id=article.story_id,
+            reported_by=s.reported_by, reporter_kind=s.reporter_kind, hedged=bool(s.hedged),
+            evidence=s.evidence or "", start=s.start, end=s.end, outlet=outlet,
+            published_at=reported_at, extractor_version=extractor_version))
+    session.flush()
+    result.claim_ids = sorted(seen)
+    result.removed_claim_ids = refresh_claims(session, old_claims | seen)
+
+    # 3. stances: the org, and the model when it is a known entity (a family need not be)
+    for st in extraction.stances:
+        model = resolve(session, "model", st.model) if st.model else None
+        org = linked("org", st.org) if st.org else None
+        if org is None and model is not None and model.org_id:
+            org = session.get(Entity, model.org_id)
+        if org is None and model is None:
+            continue
+        key = _event_key("news", article.id, org.id if org else None, name_key(st.model or ""),
+                         st.stance, st.planned, name_key(st.license or ""))
+        if session.exec(select(StanceEvent.id).where(StanceEvent.event_key == key)).first():
+            continue
+        event = StanceEvent(
+            event_key=key, org_id=org.id if org else None, model_id=model.id if model else None,
+            model_name=st.model, stance=st.stance, license=st.license, planned=bool(st.planned),
+            origin="news", article_id=article.id, evidence=st.evidence, start=st.start, end=st.end,
+            occurred_at=reported_at, extractor_version=extractor_version, created_at=utcnow())
+        session.add(event)
+        session.flush()
+        result.stance_event_ids.append(event.id)
+
+    # 4. people and their roles
+    roles_seen: set[tuple] = set()
+    for p in extraction.people:
+        person = linked("person", p.name)
+        if person is None:
+            continue
+        mention(person)
+        org = linked("org", p.org) if p.org else None
+        role = " ".join((p.role or "").split()) or None
+        ident = (person.id, org.id if org else None, role)
+        if ident in roles_seen:
+            continue
+        roles_seen.add(ident)
+        session.add(PersonRole(person_id=person.id, org_id=ident[1], role=role, article_id=article.id,
+                               evidence=p.evidence or None, seen_at=reported_at,
+                               extractor_version=extractor_version))
+        result.roles += 1
+
+    # 5. which entities the article mentions, then mark the article as extracted
+    for entity_id, (role, count) in mentions.items():
+        session.add(ArticleEntity(article_id=article.id, entity_id=entity_id, role=role, mentions=count))
+    article.extractor_version = extractor_version
+    article.extracted_at = utcnow()
+    session.add(article)
+    session.flush()
+    return result
+
+
+def _claim(session: Session, model: Entity, bench: Entity, qualifier: Optional[str], value: float,
+           unit: Optional[str], reported_at, article_id: int) -> tuple[ScoreClaim, bool]:
+    """The claim with this identity, created when missing (safe against a concurrent writer)."""
+    key = claim_key(model.id, bench.id, qualifier, value)
+    claim = session.exec(select(ScoreClaim).where(ScoreClaim.claim_key == key)).first()
+    if claim is not None:
+        return claim, False
+    try:
+        with session.begin_nested():
+            claim = ScoreClaim(claim_key=key, model_id=model.id, benchmark_id=bench.id, value=float(value),
+                               unit=unit, qualifier=qualifier, first_reported_at=reported_at,
+                               first_article_id=article_id, corroboration=1, created_at=utcnow())
+            session.add(claim)
+            session.flush()
+        return claim, True
+    except IntegrityError:
+        return session.exec(select(ScoreClaim).where(ScoreClaim.claim_key == key)).one(), False
+
+
+def refresh_claims(session: Session, claim_ids: Iterable[int]) -> list[int]:
+    """Recompute corroboration and first report of CLAIM_IDS; delete those left without sources.
+
+    Returns the ids of the deleted claims.
+    """
+    ids = sorted(set(claim_ids))
+    removed: list[int] = []
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        rows = session.exec(select(ClaimSource.claim_id, ClaimSource.article_id, ClaimSource.outlet,
+                                   ClaimSource.published_at).where(ClaimSource.claim_id.in_(chunk))).all()
+        by_claim: dict[int, list] = {}
+        for claim_id, article_id, outlet, published in rows:
+            by_claim.setdefault(claim_id, []).append((article_id, outlet, published))
+        for claim_id in chunk:
+            claim = session.get(ScoreClaim, claim_id)
+            if claim is None:
+                continue
+            sources = by_claim.get(claim_id)
+            if not sources:
+                session.delete(claim)
+                removed.append(claim_id)
+                continue
+            # an unknown outlet counts as its own confirmation (we cannot tell it is a copy)
+            claim.corroboration = len({o.casefold() if o else f"#{a}" for a, o, _ in sources})
+            dated = [(p, a) for a, _, p in sources if p is not None]
+            if dated:
+                claim.first_reported_at, claim.first_article_id = min(dated)
+            session.add(claim)
+    session.flush()
+    return removed

@@ -1,0 +1,190 @@
+"""Entity linking: one row per model, organization, person or benchmark, however it is spelled.
+
+A name is looked up by its key (`name_key`: case, spaces, hyphens and apostrophes do not matter)
+among canonical names and aliases. Unknown names become new entities; near misses are never merged
+(the key keeps every digit and dot, so "GPT-5" and "GPT-5.4" stay two models). Merged entities
+keep their row with `merged_into_id` so lookups follow them to the survivor.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+from pathlib import Path
+from typing import Optional
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from kb.db import utcnow
+from kb.errors import InputError, NotFound
+from kb.models import Alias, Entity
+
+log = logging.getLogger(__name__)
+
+KINDS = ("model", "org", "person", "benchmark")
+_APOSTROPHES = "'\u2018\u2019\u02bc`\u00b4"
+# Separators that writers use interchangeably inside a name ("GPT 5.4", "GPT-5.4", "GPT_5.4").
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_/]+")
+_ORG_SUFFIX = re.compile(r"(,?\s+(inc|corp|corporation|llc|ltd|limited|co|gmbh|plc|sa)\.?)+$", re.I)
+
+
+def name_key(text: str, kind: Optional[str] = None) -> str:
+    """The lookup key of a name: "GPT 5.4", "GPT-5.4" and "gpt-5.4" all give "gpt5.4".
+
+    Digits, dots and letters are kept, so versions never collapse ("gemini3pro" != "gemini3.1pro").
+    For organizations a legal suffix ("Inc.", "Ltd") is dropped first.
+    """
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if kind == "org":
+        text = _ORG_SUFFIX.sub("", text)
+    text = text.casefold()
+    for ch in _APOSTROPHES:
+        text = text.replace(ch, "")
+    text = _SEPARATORS.sub("", text)
+    return text.strip(".,;:!?\"()[]{}")[:255]
+
+
+def _live(session: Session, entity: Optional[Entity]) -> Optional[Entity]:
+    """Follow merged_into_id to the surviving entity (bounded, in case of a cycle)."""
+    for _ in range(10):
+        if entity is None or entity.merged_into_id is None:
+            return entity
+        entity = session.get(Entity, entity.merged_into_id)
+    return entity
+
+
+def resolve(session: Session, kind: str, name: str) -> Optional[Entity]:
+    """The entity this name denotes (by canonical key, then alias), or None."""
+    key = name_key(name, kind)
+    if not key:
+        return None
+    entity = session.exec(select(Entity).where(Entity.kind == kind, Entity.key == key)).first()
+    if entity is None:
+        alias = session.exec(select(Alias).where(Alias.kind == kind, Alias.key == key)).first()
+        if alias is not None:
+            entity = session.get(Entity, alias.entity_id)
+    return _live(session, entity)
+
+
+def link(session: Session, kind: str, name: str, *, org: Optional[str] = None,
+         family: Optional[str] = None, origin: str = "news") -> tuple[Optional[Entity], bool]:
+    """Find or create the entity of NAME; returns (entity, created). Empty names give (None, False).
+
+    A model is attached to its organization (linked or created) when it has none yet.
+    """
+    if kind not in KINDS:
+        raise InputError(f"unknown entity kind {kind!r}; use one of {', '.join(KINDS)}")
+    name = " ".join((name or "").split())
+    if not name_key(name, kind):
+        return None, False
+    entity = resolve(session, kind, name)
+    created = False
+    if entity is None:
+        entity, created = _insert(session, kind, name, origin)
+    if kind == "model":
+        if org and entity.org_id is None:
+            org_entity, _ = link(session, "org", org, origin=origin)
+            if org_entity is not None:
+                entity.org_id = org_entity.id
+                session.add(entity)
+        if family and not entity.family:
+            entity.family = family
+            session.add(entity)
+    return entity, created
+
+
+def _insert(session: Session, kind: str, name: str, origin: str) -> tuple[Entity, bool]:
+    """Insert a new entity; if a concurrent writer won the race, use theirs."""
+    key = name_key(name, kind)
+    try:
+        with session.begin_nested():
+            entity = Entity(kind=kind, name=name, key=key, origin=origin, created_at=utcnow())
+            session.add(entity)
+            session.flush()
+        return entity, True
+    except IntegrityError:
+        found = resolve(session, kind, name)
+        if found is None:
+            raise
+        return found, False
+
+
+def add_alias(session: Session, entity: Entity, alias: str) -> bool:
+    """Make ALIAS another name of ENTITY; False when it already names something."""
+    key = name_key(alias, entity.kind)
+    if not key or key == entity.key:
+        return False
+    if session.exec(select(Alias).where(Alias.kind == entity.kind, Alias.key == key)).first():
+        return False
+    if session.exec(select(Entity).where(Entity.kind == entity.kind, Entity.key == key)).first():
+        return False  # a separate entity owns this name; merging is an analyst's decision
+    try:
+        with session.begin_nested():
+            session.add(Alias(entity_id=entity.id, kind=entity.kind, alias=alias, key=key))
+            session.flush()
+        return True
+    except IntegrityError:
+        return False
+
+
+def seed_gazetteer(session: Session, directory: Path) -> int:
+    """Insert the gazetteer's entities and aliases (idempotent); returns how many entities were new.
+
+    Reads every *.jsonl file under DIRECTORY: one object a line with `name`, `kind`
+    (model|org|person|benchmark; else taken from the file name), optional `aliases` and `org`.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        return 0
+    new = 0
+    for path in sorted(directory.glob("*.jsonl")):
+        file_kind = _kind_from_filename(path.stem)
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                log.warning("gazetteer %s:%d is not JSON; skipped", path.name, lineno)
+                continue
+            kind = _normal_kind(row.get("kind") or row.get("type") or file_kind)
+            name = row.get("name") or row.get("canonical")
+            if kind not in KINDS or not name:
+                continue
+            entity, created = link(session, kind, name, org=row.get("org") or row.get("organization"),
+                                   family=row.get("family"), origin="gazetteer")
+            if entity is None:
+                continue
+            new += created
+            for alias in row.get("aliases") or ():
+                if isinstance(alias, str):
+                    add_alias(session, entity, alias)
+    session.flush()
+    return new
+
+
+def _normal_kind(kind: Optional[str]) -> Optional[str]:
+    kind = (kind or "").lower()
+    return {"organization": "org", "organisation": "org", "orgs": "org", "models": "model",
+            "benchmarks": "benchmark", "people": "person", "persons": "person"}.get(kind, kind)
+
+
+def _kind_from_filename(stem: str) -> Optional[str]:
+    for kind in ("model", "org", "person", "benchmark", "organization", "people"):
+        if stem.lower().startswith(kind):
+            return _normal_kind(kind)
+    return None
+
+
+def find(session: Session, name: str, kind: Optional[str] = None) -> Entity:
+    """The entity named NAME (any kind unless given); raises NotFound, or InputError when ambiguous."""
+    kinds = [kind] if kind else list(KINDS)
+    found = [e for e in (resolve(session, k, name) for k in kinds) if e is not None]
+    if not found:
+        raise NotFound(f"no entity named {name!r}" + (f" of kind {kind}" if kind else ""))
+    if len({e.id for e in found}) > 1:
+        raise InputError(f"{name!r} names several entities ({', '.join(e.kind for e in found)}); "
+                         "add --kind")
+    return found[0]

@@ -1,0 +1,159 @@
+"""Entity pages and the openness timeline (read-only; re-exported by kb.queries)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Optional
+
+from sqlalchemy import or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from kb.errors import NotFound
+from kb.linking import name_key, resolve
+from kb.models import Alias, Article, ArticleEntity, Entity, PersonRole, ScoreClaim, StanceEvent
+from kb.query_records import EntityRow, ModelPage, OrgPage, PersonPage, RoleRow, TimelineEvent
+from kb.search import claim_hits
+
+_NEVER = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def _with_merged(session: Session, entity: Entity) -> list[int]:
+    return [entity.id, *session.exec(select(Entity.id).where(Entity.merged_into_id == entity.id)).all()]
+
+
+def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) -> list[TimelineEvent]:
+    """Stance events in time order (one org, or all), each marked when it shifts the org's stance.
+
+    A shift is a current (not planned) stance that differs from the org's previous current stance.
+    Events of one org at the same instant (one article) are ordered so that restated history comes
+    before the change: "Llama stays open, Muse Spark is closed" reads as one shift, not two.
+    Raises NotFound for an unknown org.
+    """
+    org_e, model_e = aliased(Entity), aliased(Entity)
+    stmt = (select(StanceEvent, org_e.name, model_e.name, Article.title, Article.url)
+            .join(org_e, org_e.id == StanceEvent.org_id, isouter=True)
+            .join(model_e, model_e.id == StanceEvent.model_id, isouter=True)
+            .join(Article, Article.id == StanceEvent.article_id, isouter=True))
+    if org:
+        entity = resolve(session, "org", org)
+        if entity is None:
+            raise NotFound(f"no organization named {org!r}; see `aikb entities list --kind org`")
+        stmt = stmt.where(StanceEvent.org_id.in_(_with_merged(session, entity)))
+    rows = session.exec(stmt.order_by(StanceEvent.occurred_at, StanceEvent.id).limit(limit)).all()
+    by_org: dict = {}
+    for row in rows:
+        by_org.setdefault(row[1], []).append(row)
+    out: list[TimelineEvent] = []
+    for org_name, events in by_org.items():
+        events.sort(key=lambda r: (r[0].occurred_at or _NEVER, r[0].id))
+        current: Optional[str] = None
+        i = 0
+        while i < len(events):
+            j = i
+            while j < len(events) and events[j][0].occurred_at == events[i][0].occurred_at:
+                j += 1
+            group = sorted(events[i:j], key=lambda r: (r[0].planned, r[0].stance != current, r[0].id))
+            for ev, oname, mname, title, url in group:
+                shift = not ev.planned and current is not None and ev.stance != current
+                if not ev.planned:
+                    current = ev.stance
+                out.append(TimelineEvent(
+                    event_id=ev.id, org=oname, model=mname or ev.model_name, stance=ev.stance,
+                    license=ev.license, planned=ev.planned, origin=ev.origin,
+                    reference_source=ev.reference_source, occurred_at=ev.occurred_at, evidence=ev.evidence,
+                    article_id=ev.article_id, article_title=title, article_url=url, is_shift=shift))
+            i = j
+    out.sort(key=lambda e: (e.occurred_at or _NEVER, e.org or ""))
+    return out
+
+
+def _aliases(session: Session, entity_ids: list[int]) -> tuple[str, ...]:
+    names = session.exec(select(Alias.alias).where(Alias.entity_id.in_(entity_ids))).all()
+    merged = session.exec(select(Entity.name).where(Entity.merged_into_id.in_(entity_ids))).all()
+    return tuple(sorted({*names, *merged}, key=str.casefold))
+
+
+def _roles(session: Session, condition, limit: int = 200) -> tuple[RoleRow, ...]:
+    person, org = aliased(Entity), aliased(Entity)
+    rows = session.exec(
+        select(PersonRole, person.name, org.name, Article.title, Article.url)
+        .join(person, person.id == PersonRole.person_id).join(org, org.id == PersonRole.org_id, isouter=True)
+        .join(Article, Article.id == PersonRole.article_id, isouter=True)
+        .where(condition).order_by(PersonRole.seen_at, PersonRole.id).limit(limit)).all()
+    return tuple(RoleRow(person=pname, org=oname, role=r.role, seen_at=r.seen_at, article_id=r.article_id,
+                         article_title=title, article_url=url, evidence=r.evidence)
+                 for r, pname, oname, title, url in rows)
+
+
+def model_page(session: Session, name: str, *, max_scores: int = 500) -> Optional[ModelPage]:
+    """Everything known about a model: org, aliases, stance history, scores, people around it."""
+    model = resolve(session, "model", name)
+    if model is None:
+        return None
+    ids = _with_merged(session, model)
+    org = session.get(Entity, model.org_id) if model.org_id else None
+    claim_ids = session.exec(select(ScoreClaim.id).where(ScoreClaim.model_id.in_(ids))
+                             .order_by(ScoreClaim.first_reported_at.desc()).limit(max_scores)).all()
+    family_keys = {k for k in (name_key(model.family or ""), model.key) if k}
+    stances = []
+    if org is not None:
+        stances = [e for e in timeline(session, org.name)
+                   if e.model and (name_key(e.model) in family_keys or name_key(e.model) == model.key)]
+    article_ids = select(ArticleEntity.article_id).where(ArticleEntity.entity_id.in_(ids)).limit(2000)
+    people_cond = PersonRole.article_id.in_(article_ids)
+    if org is not None:
+        people_cond = or_(people_cond, PersonRole.org_id == org.id)
+    n_articles = len(session.exec(select(ArticleEntity.article_id).where(ArticleEntity.entity_id.in_(ids))
+                                  .limit(100_000)).all())
+    return ModelPage(model_id=model.id, name=model.name, org=org.name if org else None, family=model.family,
+                     aliases=_aliases(session, ids), stances=tuple(stances),
+                     scores=tuple(claim_hits(session, list(claim_ids))),
+                     people=_roles(session, people_cond, limit=100), article_count=n_articles)
+
+
+def person_page(session: Session, name: str) -> Optional[PersonPage]:
+    """A person's roles over time, each with the article that states it."""
+    person = resolve(session, "person", name)
+    if person is None:
+        return None
+    ids = _with_merged(session, person)
+    return PersonPage(person_id=person.id, name=person.name, aliases=_aliases(session, ids),
+                      roles=_roles(session, PersonRole.person_id.in_(ids)))
+
+
+def org_page(session: Session, name: str) -> Optional[OrgPage]:
+    """An organization's models, openness timeline and people."""
+    org = resolve(session, "org", name)
+    if org is None:
+        return None
+    ids = _with_merged(session, org)
+    models = session.exec(select(Entity.name).where(Entity.org_id.in_(ids), Entity.kind == "model",
+                                                    Entity.merged_into_id.is_(None))
+                          .order_by(Entity.name)).all()
+    return OrgPage(org_id=org.id, name=org.name, aliases=_aliases(session, ids), models=tuple(models),
+                   timeline=tuple(timeline(session, org.name)),
+                   people=_roles(session, PersonRole.org_id.in_(ids)))
+
+
+def list_entities(session: Session, kind: Optional[str] = None, *, query: Optional[str] = None,
+                  include_merged: bool = False, limit: int = 1000) -> list[EntityRow]:
+    """Entities (of one kind), by name, with their org and aliases."""
+    org = aliased(Entity)
+    target = aliased(Entity)
+    stmt = (select(Entity, org.name, target.name).join(org, org.id == Entity.org_id, isouter=True)
+            .join(target, target.id == Entity.merged_into_id, isouter=True))
+    if kind:
+        stmt = stmt.where(Entity.kind == kind)
+    if not include_merged:
+        stmt = stmt.where(Entity.merged_into_id.is_(None))
+    if query:
+        stmt = stmt.where(Entity.key.contains(name_key(query), autoescape=True))
+    rows = session.exec(stmt.order_by(Entity.kind, Entity.name).limit(limit)).all()
+    aliases: dict[int, list[str]] = {}
+    if rows:
+        for eid, alias in session.exec(select(Alias.entity_id, Alias.alias)
+                                       .where(Alias.entity_id.in_([r[0].id for r in rows]))).all():
+            aliases.setdefault(eid, []).append(alias)
+    return [EntityRow(entity_id=e.id, kind=e.kind, name=e.name, org=oname, origin=e.origin,
+                      aliases=tuple(sorted(aliases.get(e.id, []))), merged_into=tname)
+            for e, oname, tname in rows]
