@@ -1,0 +1,31 @@
+"""The aikb analysts' app: the router. Each page lives in ui/pages/ and only reads through kb.
+
+Run with `aikb ui` (or `streamlit run ui/app.py`); the database comes from AIKB_DATABASE_URL.
+"""
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).resolve().parent
+
+st.set_page_config(page_title="aikb", page_icon=":material/hub:", layout="wide")
+
+
+def _page(name: str, title: str, icon: str, **kw) -> st.Page:
+    return st.Page(HERE / "pages" / f"{name}.py", title=title, icon=f":material/{icon}:", url_path=name, **kw)
+
+
+PAGES = {
+    "Explore": [
+        _page("search", "Search claims", "search", default=True),
+        _page("model", "Models", "smart_toy"),
+        _page("benchmark", "Benchmarks", "leaderboard"),
+        _page("timeline", "Openness timeline", "timeline"),
+    ],
+    "Watch": [
+        _page("alerts", "Alerts", "notifications"),
+        _page("sources", "Sources", "rss_feed"),
+    ],
+}
+
+st.navigation(PAGES).run()

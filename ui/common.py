@@ -1,0 +1,270 @@
+"""What every page shares: the cached engine, cached kb queries, and Markdown that cannot run markup.
+
+Pages call kb's read functions through `query()`, which caches results per plain arguments for a short
+TTL, so a rerun after a widget change does not hit the database again. Untrusted text (titles,
+evidence, outlet names) only ever reaches the page through `md_escape`/`md_link`, or in dataframes.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from datetime import date, datetime
+from typing import Any, Iterable, Optional
+from urllib.parse import quote, urlsplit
+
+import streamlit as st
+
+from kb.db import open_engine, session_scope
+from kb.errors import AikbError
+from kb.settings import load_settings
+
+CACHE_TTL = 60  # seconds: fresh enough for a store that ingest updates every few minutes
+INGEST_HINT = "run `aikb ingest` (or `aikb demo` for the bundled sample)"
+
+# Where each read function lives; looked up lazily so a page still renders a clear message when a
+# stage is not installed yet, instead of failing at import.
+_QUERY_MODULES = ("kb.queries", "kb.search", "kb.sources", "kb.alerts", "kb.alerts.rules", "kb.alerts.inbox")
+
+
+def database_url() -> str:
+    """The database URL the app serves (AIKB_DATABASE_URL, the settings file, or the default SQLite)."""
+    return load_settings().database_url
+
+
+@st.cache_resource(show_spinner=False)
+def engine_for(url: str):
+    """The migrated engine, created once per process and URL."""
+    return open_engine(url)
+
+
+@st.cache_resource(show_spinner="Loading the language model…")
+def nlp():
+    """The spaCy pipeline, loaded once per process (only pages that extract need it)."""
+    from kb.nlp import load_nlp
+
+    return load_nlp()
+
+
+def find_function(name: str):
+    """The kb function called NAME, from the first kb module that defines it, else None."""
+    for module_name in _QUERY_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        func = getattr(module, name, None)
+        if callable(func):
+            return func
+    return None
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=512)
+def query(url: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call kb read function NAME(session, *args, **kwargs), cached on its plain arguments."""
+    func = find_function(name)
+    if func is None:
+        raise LookupError(f"kb has no function {name}() yet")
+    with session_scope(engine_for(url)) as session:
+        return func(session, *args, **kwargs)
+
+
+def change(url: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call kb write function NAME(session, ...) in a committed session, then drop cached reads."""
+    func = find_function(name)
+    if func is None:
+        raise LookupError(f"kb has no function {name}() yet")
+    with session_scope(engine_for(url)) as session:
+        result = func(session, *args, **kwargs)
+    st.cache_data.clear()
+    return result
+
+
+def page_setup(title: str) -> str:
+    """Title the page and return the database URL, or stop with a one-line error if it cannot open."""
+    st.title(title)
+    try:
+        url = database_url()
+        engine_for(url)
+    except AikbError as exc:
+        st.error(f"Cannot open the database: {exc}")
+        st.stop()
+    return url
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown that shows text as text
+# ---------------------------------------------------------------------------------------------
+
+# Every ASCII punctuation mark CommonMark lets us escape that could start markup: emphasis, links,
+# images, code, HTML/autolinks, tables, headings, lists, Streamlit's :color[...] directives and $math$.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&\"'])")
+
+
+def md_escape(text: Optional[str]) -> str:
+    """TEXT as Markdown that renders literally: every markup character escaped, lines joined."""
+    return _escape(" ".join(str(text or "").split()))  # newlines would start blocks (headings, lists)
+
+
+def _escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def safe_url(url: Optional[str]) -> Optional[str]:
+    """URL percent-encoded for a Markdown link target, or None unless it is http(s) with a host."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    # Parentheses, spaces, angle brackets, quotes and backslashes would end or break the link target.
+    return quote(url.strip(), safe="/:?#&=%+@;,~!*$")
+
+
+def md_link(label: Optional[str], url: Optional[str]) -> str:
+    """A Markdown link with an escaped label; plain escaped text when the URL is not http(s)."""
+    label_md = md_escape(label) or md_escape(url) or "untitled"
+    target = safe_url(url)
+    return f"[{label_md}]({target})" if target else label_md
+
+
+def format_value(value: float) -> str:
+    """86.4 -> '86.4', 90.0 -> '90': how scores are written in news text."""
+    return f"{value:.10g}"
+
+
+def _value_patterns(value: float) -> list[str]:
+    text = format_value(value)
+    variants = {text}
+    if "." not in text:
+        variants.add(f"{text}.0")
+    return sorted(variants, key=len, reverse=True)
+
+
+def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Merged (start, end) spans where any of TERMS occurs in TEXT (case-insensitive, whole tokens)."""
+    spans = []
+    for term in terms:
+        term = (term or "").strip()
+        if not term:
+            continue
+        # Token edges so "86.4" does not light up inside "186.45".
+        pattern = r"(?<![\w.])" + re.escape(term) + r"(?![\w]|\.\d)"
+        spans.extend(m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight_evidence(evidence: str, *, value: float, model: str = "", benchmark: str = "") -> str:
+    """The evidence sentence as safe Markdown, with the claim's value, model and benchmark marked."""
+    flat = " ".join((evidence or "").split())
+    terms = [*_value_patterns(value), model, benchmark]
+    out, pos = [], 0
+    for start, end in highlight_spans(flat, terms):
+        out.append(_escape(flat[pos:start]))
+        out.append(f":orange-background[**{_escape(flat[start:end])}**]")
+        pos = end
+    out.append(_escape(flat[pos:]))
+    return "".join(out)
+
+
+def order_sources(sources: Iterable) -> list:
+    """Sources with the original outlet's article first, then by publication time."""
+    far = datetime.max.replace(tzinfo=None)
+
+    def key(src):
+        original = not src.original_outlet or (src.outlet or "").lower() == src.original_outlet.lower()
+        when = src.published_at.replace(tzinfo=None) if src.published_at else far
+        return (0 if original else 1, when, src.article_id)
+
+    return sorted(sources, key=key)
+
+
+def fmt_date(when: Optional[datetime | date]) -> str:
+    """A date as YYYY-MM-DD, or an em dash when unknown."""
+    if when is None:
+        return "—"
+    return when.strftime("%Y-%m-%d")
+
+
+def unavailable(feature: str, function: str) -> bool:
+    """Show that FEATURE is not installed yet when kb lacks FUNCTION; True when it is missing."""
+    if find_function(function) is None:
+        st.info(f"{feature} is not available in this build yet (kb has no `{function}()`).")
+        return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared pieces of pages
+# ---------------------------------------------------------------------------------------------
+
+PAGE_SIZE = 25
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+
+def claim_headline(hit) -> str:
+    """'**GPT-5** · CharXiv Reasoning · **86.4%** · with tools' as safe Markdown."""
+    unit = hit.unit or ""
+    value = f"{format_value(hit.value)}{unit if unit in ('%', '') else ' ' + unit}"
+    parts = [f"**{md_escape(hit.model)}**", md_escape(hit.benchmark), f"**{md_escape(value)}**"]
+    if hit.qualifier:
+        parts.append(f"_{md_escape(hit.qualifier)}_")
+    return " · ".join(parts)
+
+
+def claim_meta(hit) -> str:
+    """Who reported it, hedged or not, corroboration and first-reported date, as safe Markdown."""
+    reporter = md_escape(hit.reported_by) or "unknown reporter"
+    if hit.reporter_kind:
+        reporter += f" ({md_escape(hit.reporter_kind)})"
+    hedge = ":orange-badge[hedged]" if hit.hedged else ":green-badge[stated]"
+    outlets = "outlet" if hit.corroboration == 1 else "outlets"
+    return (f"Reported by {reporter} · {hedge} · corroborated by {hit.corroboration} {outlets} · "
+            f"first reported {fmt_date(hit.first_reported_at)}")
+
+
+def sources_markdown(sources) -> str:
+    """Links to every source article, the original outlet's first, as a safe Markdown list."""
+    lines = []
+    for src in order_sources(sources):
+        where = md_escape(src.outlet) or "unknown outlet"
+        if src.original_outlet and (src.outlet or "").lower() != src.original_outlet.lower():
+            where += f", originally {md_escape(src.original_outlet)}"
+        lines.append(f"- {md_link(src.title, src.url)} ({where}, {fmt_date(src.published_at)})")
+    return "\n".join(lines)
+
+
+def claim_card(hit) -> None:
+    """One claim: headline, provenance, the highlighted evidence and its sources."""
+    with st.container(border=True):
+        st.markdown(claim_headline(hit))
+        st.markdown(claim_meta(hit))
+        if hit.evidence:
+            st.markdown("> " + highlight_evidence(hit.evidence, value=hit.value, model=hit.model,
+                                                  benchmark=hit.benchmark))
+        if hit.sources:
+            st.markdown(sources_markdown(hit.sources))
+        left, right, _ = st.columns([1, 1, 3])
+        left.page_link(PAGES_DIR / "model.py", label=f"Model: {md_escape(hit.model)}", icon=":material/smart_toy:",
+                       query_params={"name": hit.model})
+        right.page_link(PAGES_DIR / "benchmark.py", label=f"Benchmark: {md_escape(hit.benchmark)}",
+                        icon=":material/leaderboard:", query_params={"bench": hit.benchmark})
+
+
+def fresh(url: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call kb read function NAME(session, ...) without caching (small tables that change often)."""
+    func = find_function(name)
+    if func is None:
+        raise LookupError(f"kb has no function {name}() yet")
+    with session_scope(engine_for(url)) as session:
+        return func(session, *args, **kwargs)

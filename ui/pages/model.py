@@ -1,0 +1,60 @@
+"""A model: its organization, stance history, every reported score (table and chart), the people around it."""
+import streamlit as st
+
+from ui.charts import claims_frame, scores_by_benchmark_chart, timeline_frame
+from ui.common import INGEST_HINT, fmt_date, md_escape, md_link, page_setup, query, unavailable
+
+url = page_setup("Models")
+if unavailable("The model page", "model_page"):
+    st.stop()
+
+models = query(url, "facet_options").get("models", [])
+if not models:
+    st.info(f"No models yet: {INGEST_HINT}.")
+    st.stop()
+name = st.selectbox("Model", models, index=None, key="name", bind="query-params",
+                    placeholder="choose or type a model name")
+if not name:
+    st.caption(f"{len(models)} models known. Choose one to see its scores, stances and people.")
+    st.stop()
+
+page = query(url, "model_page", name)
+if page is None:
+    st.warning(f"No model called {md_escape(name)}.")
+    st.stop()
+
+st.header(md_escape(page.name), anchor=False)
+facts = [f"Organization: **{md_escape(page.org) or 'unknown'}**"]
+if page.family:
+    facts.append(f"family: {md_escape(page.family)}")
+if page.aliases:
+    facts.append("also written " + ", ".join(md_escape(a) for a in page.aliases))
+facts.append(f"{page.article_count} articles")
+st.markdown(" · ".join(facts))
+
+st.subheader("Stance history", anchor=False)
+if page.stances:
+    frame = timeline_frame(page.stances).drop(columns=["article_url"])
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD")})
+else:
+    st.caption("No licensing statement about this model yet.")
+
+st.subheader("Reported scores", anchor=False)
+if page.scores:
+    scores = claims_frame(page.scores).drop(columns=["model", "org"])
+    st.altair_chart(scores_by_benchmark_chart(scores), width="content")
+    st.dataframe(scores, hide_index=True, width="stretch",
+                 column_config={"first reported": st.column_config.DateColumn(format="YYYY-MM-DD")})
+else:
+    st.caption("No benchmark score reported for this model yet.")
+
+st.subheader("People", anchor=False)
+if page.people:
+    for row in page.people:
+        role = f", {md_escape(row.role)}" if row.role else ""
+        org = f" at {md_escape(row.org)}" if row.org else ""
+        seen = f" ({md_link(row.article_title, row.article_url)}, {fmt_date(row.seen_at)})" if row.article_id else ""
+        st.markdown(f"- **{md_escape(row.person)}**{role}{org}{seen}")
+else:
+    st.caption("No people named around this model yet.")

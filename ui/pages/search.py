@@ -1,0 +1,75 @@
+"""Search claims: a query box and facets, all mirrored in the URL so that a search is a shareable link."""
+from datetime import datetime, time, timezone
+
+import streamlit as st
+
+from ui.common import (
+    INGEST_HINT,
+    PAGE_SIZE,
+    claim_card,
+    fmt_date,
+    md_escape,
+    md_link,
+    page_setup,
+    query,
+    unavailable,
+)
+
+url = page_setup("Search claims")
+if unavailable("Search", "search_claims"):
+    st.stop()
+
+facets = query(url, "facet_options")
+
+# Every widget is bound to a query parameter of the same name (?q=CharXiv&model=...): opening such a
+# link restores the search, and changing a widget updates the address bar.
+q = st.text_input("Search", key="q", bind="query-params",
+                  placeholder="a model, a benchmark, words of the evidence: CharXiv, GPT-5, open weights…")
+cols = st.columns(5)
+chosen = {}
+for col, (name, label) in zip(cols, [("model", "Model"), ("org", "Organization"), ("benchmark", "Benchmark"),
+                                     ("stance", "Stance"), ("outlet", "Outlet")]):
+    chosen[name] = col.selectbox(label, facets.get(f"{name}s", []), index=None, key=name, bind="query-params",
+                                 placeholder="any")
+left, right, page_col = st.columns([2, 2, 1])
+since = left.date_input("Reported since", value=None, key="since", bind="query-params")
+until = right.date_input("Reported until", value=None, key="until", bind="query-params")
+page_no = page_col.number_input("Page", min_value=1, value=1, step=1, key="page", bind="query-params")
+
+since_dt = datetime.combine(since, time.min, tzinfo=timezone.utc) if since else None
+until_dt = datetime.combine(until, time.max, tzinfo=timezone.utc) if until else None
+offset = (int(page_no) - 1) * PAGE_SIZE
+# One row more than a page tells whether a next page exists without counting a million rows.
+hits = query(url, "search_claims", q or "", **chosen, since=since_dt, until=until_dt,
+             limit=PAGE_SIZE + 1, offset=offset)
+has_more = len(hits) > PAGE_SIZE
+hits = hits[:PAGE_SIZE]
+
+claims_tab, articles_tab = st.tabs(["Claims", "Articles"])
+with claims_tab:
+    if not hits:
+        if not any(facets.get(k) for k in ("models", "benchmarks")):
+            st.info(f"No claims yet: {INGEST_HINT}.")
+        elif page_no > 1:
+            st.info("No more results: go back a page.")
+        else:
+            st.info("No claims match this search: remove a filter or try other words.")
+    else:
+        st.caption(f"Claims {offset + 1}–{offset + len(hits)}" + (" (more on the next page)" if has_more else ""))
+        for hit in hits:
+            claim_card(hit)
+
+with articles_tab:
+    if not q:
+        st.caption("Type words in the search box to search article titles and text.")
+    else:
+        articles = query(url, "search_articles", q, outlet=chosen["outlet"], since=since_dt, until=until_dt,
+                         limit=PAGE_SIZE)
+        if not articles:
+            st.info("No article matches these words.")
+        for art in articles:
+            origin = f" · originally {md_escape(art.original_outlet)}" if art.original_outlet else ""
+            st.markdown(f"{md_link(art.title, art.url)}  \n"
+                        f"{md_escape(art.outlet) or 'unknown outlet'}{origin} · {fmt_date(art.published_at)}")
+            if art.snippet:
+                st.caption(md_escape(art.snippet[:300]))
