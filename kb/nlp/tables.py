@@ -1,0 +1,471 @@
+"""Read benchmark score tables from HTML launch posts into ScoreClaim records.
+
+A table is expanded into a grid (rowspan/colspan copied into every cell they cover), split into header
+rows, label columns and numeric data cells, and read in the orientation whose axes the resolvers (or
+generic name shapes) recognise: benchmarks as rows and models as columns, or the reverse. Only a table
+with benchmarks on one axis, models on the other and numeric values yields claims, so pricing, spec,
+survey and feature tables yield nothing.
+
+Every claim has `start = end = 0` and `reported_by = None`: this module sees only the table, so the
+caller maps offsets to where the table sits in the clean text and decides who reports the numbers.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from kb.nlp.records import ScoreClaim
+
+log = logging.getLogger(__name__)
+
+Resolver = Callable[[str], Optional[str]]
+
+# Guards against absurd spans in broken or hostile HTML (a colspan of 10**9 must not allocate).
+MAX_COLSPAN, MAX_ROWSPAN, MAX_ROWS, MAX_COLS = 60, 300, 1500, 80
+
+EMPTY = {"", "-", "--", "\u2013", "\u2014", "\u2015", "\u2212", "n/a", "na", "n.a.", "none", "null", "?",
+         "\u2026", "...", "tbd", "x", "\u2717", "\u2718", "\u2713", "\u2714", "*", "\u2020"}
+FOOTNOTE = re.compile(r"\s*(?:\[\s*[\w*\u2020\u2021]{1,3}\s*\]|[*\u2020\u2021\u00a7\u00b6#]+"
+                      r"|[\u00b9\u00b2\u00b3\u2070-\u2079\u1d43-\u1d4b]+)(?=\s|$|[,;:)\]])")
+VALUE = re.compile(
+    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>%|elo\b|pts\b|points\b)?\s*"
+    r"(?:(?:\u00b1|\+/-|\+-)\s*\d+(?:\.\d+)?\s*%?)?\s*(?P<unit2>%)?\s*"
+    r"(?:[(\[](?P<paren>[^()\[\]]{1,48})[)\]])?$", re.I)
+# What may follow a value on its own line in a cell: a delta, a ratio, a rank.
+AUX_LINE = re.compile(r"^[(\[]?[+\-\u2212\u00b1~]?\s*\d+(?:\.\d+)?\s*(?:x|%|pts|points|pp)?[)\]]?$", re.I)
+
+SETTING_PHRASE = re.compile(r"""(?ix)
+    \b(?:pass|maj|avg|cons|best|mean)\s*[@^]\s*\d+\b
+  | \b\d+\s*-?\s*shots?\b | \b(?:zero|one|few)[-\s]shot\b
+  | \b(?:with|without|w/o?|no|using)\s*(?:tools?|search|python|code(?:\s+execution)?|browsing|web|thinking
+        |reasoning|cot|retrieval|rag|scaffold(?:ing)?|harness)\b
+  | \b(?:non-?)?thinking\b | \bchain[-\s]of[-\s]thought\b | \bcot\b | \bdeep\s+think\b
+  | \b(?:x?high|medium|low|minimal|max(?:imum)?)\s+(?:reasoning|effort|compute|thinking|budget)(?:\s+effort)?\b
+  | \breasoning\s+effort\b | \b[\w-]+\s+mode\b | \btext[-\s]only\b | \bsingle\s+attempt\b
+  | \b(?:parallel\s+)?test[-\s]time\s+compute\b | \b\d+k\s+(?:thinking|budget|context)\b | \bbest[-\s]of[-\s]\d+\b""")
+SETTING_WORDS = {"thinking", "non-thinking", "tools", "no tools", "fast", "instant", "high", "low", "medium",
+                 "xhigh", "max", "minimal", "default", "pass@1", "cot", "agent", "agentic mode"}
+SETTING_ROLES = {"setting", "settings", "mode", "config", "configuration", "shots", "metric", "effort",
+                 "evaluation setting", "eval setting", "variant", "condition", "reasoning effort"}
+SKIP_ROLES = {"category", "capability", "capabilities", "description", "domain", "area", "type", "notes",
+              "note", "skill", "focus", "what it measures", "measures", "group", "section", "comment"}
+ITEM_ROLES = {"benchmark", "benchmarks", "eval", "evaluation", "evals", "task", "dataset", "test", "model",
+              "models", "system"}
+
+BENCH_WORDS = re.compile(
+    r"(?i)bench|\w[ -]?eval\b|\bevals?\b|\bexam\b|arena|olympiad|\w?qa\b|mmlu|gpqa|aime|hmmt|mmmu|"
+    r"\bmath\b|math[- ]?\d|\bswe[- ]|arc-agi|codeforces|browsecomp|osworld|frontiermath|charxiv|screenspot|"
+    r"mrcr|polyglot|humaneval|gsm8k|bfcl|\btau\d?\b|\u03c4|gdpval|intelligence index|last exam|\bhle\b|"
+    r"livecode|ifeval|hellaswag|winogrande|big-bench|\bbbh\b|mathvista|video-?mme|scicode|toolathlon|"
+    r"mcp[- ]atlas|vending|widesearch|multichallenge|\bpiqa\b|\bimo\b|\busamo\b|vibe")
+ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{2,}(?:[-/][A-Za-z0-9.]+)*$")
+ACRONYM_STOP = {"API", "GPU", "CPU", "TPU", "USD", "EUR", "GBP", "RAM", "VRAM", "MOE", "LLM", "SDK", "URL",
+                "FAQ", "CEO", "TTFT", "RPM", "TPM", "QPS", "MAU", "DAU", "ARR", "ROI", "KPI", "SLA", "FLOPS",
+                "PDF", "JSON", "HTML", "RAG", "SSO", "SOC", "HIPAA", "GDPR", "OCR", "TTS", "ASR", "ETA", "UTC",
+                "PST", "EST", "CET", "GMT", "TBD", "YES", "NO", "N/A", "ALL", "NEW", "BETA", "GA"}
+FAMILIES = re.compile(
+    r"(?i)^(?:gpt|chatgpt|claude|opus|sonnet|haiku|gemini|gemma|llama|qwen|qwq|deepseek|mistral|mixtral|"
+    r"magistral|devstral|codestral|ministral|pixtral|grok|phi|command|nova|kimi|glm|minimax|ernie|hunyuan|"
+    r"doubao|jamba|olmo|granite|falcon|nemotron|reka|aya|internlm|baichuan|exaone|dbrx|yi|hermes|mimo)"
+    r"(?=$|[\s\-_.\d])")
+O_SERIES = re.compile(r"^o\d(?:[\s-][\w.]+){0,2}$")
+GENERIC_MODEL = re.compile(
+    r"^[A-Z][A-Za-z]+(?:[\s-][A-Z][A-Za-z]+)?[\s-]?[vV]?(?P<ver>\d+(?:\.\d+)*)[a-zA-Z]?"
+    r"(?:[\s-][A-Za-z0-9.]+){0,3}$")
+NON_BENCH = {"average", "avg", "mean", "overall", "total", "price", "pricing", "cost", "input", "output",
+             "context", "window", "parameters", "params", "release", "released", "date", "license",
+             "licence", "latency", "speed", "throughput", "tokens", "size", "rank", "notes", "description",
+             "category", "capability", "setting", "mode", "model", "models", "metric", "year", "version",
+             "type", "vendor", "provider", "weights", "count", "users", "respondents", "share", "percent",
+             "percentage", "revenue", "time", "seconds", "memory", "hardware", "availability", "cutoff",
+             "delta", "change", "improvement", "gain", "difference", "uplift"}
+NON_MODEL = {"human", "humans", "expert", "experts", "baseline", "previous", "prior", "best", "sota",
+             "average", "avg", "mean", "median", "delta", "change", "improvement", "gain", "diff",
+             "difference", "vs", "category", "benchmark", "benchmarks", "task", "notes", "description",
+             "setting", "metric", "random", "chance", "majority", "oracle", "models", "model", "ours",
+             "competitors", "competitor", "open", "closed", "frontier", "other", "others", "industry",
+             "leaderboard", "top", "rank", "score", "scores", "price", "input", "output", "context", "year",
+             "total", "source", "capability", "domain", "reference", "target", "threshold", "people",
+             "respondents", "percent", "state", "art", "result", "results", "weights", "group"}
+
+
+@dataclass
+class _Cell:
+    text: str
+    lines: tuple[str, ...]
+    header: bool  # a <th> or a cell inside <thead>
+    thead: bool
+    origin: int  # shared by the copies a rowspan/colspan makes
+
+
+@dataclass
+class _Axis:
+    """What one label (a row's label cells or a column's header cells) says."""
+    name: Optional[str] = None
+    strict: bool = False  # recognised by a resolver or a name shape, not just name-like
+    quals: tuple[str, ...] = ()
+    unit: Optional[str] = None
+    text: str = ""
+
+
+def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_benchmark: Resolver,
+                         context: str = "") -> list[ScoreClaim]:
+    """Read score claims from the benchmark table(s) in an HTML fragment; [] for any other table.
+
+    Args:
+        table_html: a `<table>` element (or a fragment holding several).
+        resolve_model / resolve_benchmark: text -> canonical display name, or None when not one.
+        context: nearby text (caption, heading); its settings ("pass@1", "no tools") and "%" apply
+            to claims that carry none of their own.
+    Returns:
+        ScoreClaims with reported_by=None and start=end=0 (the caller maps both).
+    """
+    try:
+        soup = BeautifulSoup(table_html or "", "lxml")
+        res = {"model": _memo(resolve_model), "benchmark": _memo(resolve_benchmark)}
+        claims: list[ScoreClaim] = []
+        for table in soup.find_all("table"):
+            if table.find_parent("table") is None:
+                claims.extend(_read_table(table, res, context))
+        return list(dict.fromkeys(claims))  # a table repeated in one fragment counts once
+    except Exception:  # noqa: BLE001 - malformed input must never break an extraction run
+        log.debug("table could not be read", exc_info=True)
+        return []
+
+
+def _memo(fn: Resolver) -> Resolver:
+    cache: dict[str, Optional[str]] = {}
+
+    def call(text: str) -> Optional[str]:
+        if text not in cache:
+            cache[text] = fn(text) if text else None
+        return cache[text]
+    return call
+
+
+# ---- 1. HTML -> grid -------------------------------------------------------------------------
+
+def _cell_lines(cell: Tag) -> tuple[str, ...]:
+    for sup in cell.find_all("sup"):
+        nxt = sup.next_sibling
+        # A superscript glued to a word ("tau<sup>2</sup>-bench") is part of a name; others are footnotes.
+        if isinstance(nxt, NavigableString) and re.match(r"[\w-]", str(nxt)):
+            sup.unwrap()
+        else:
+            sup.decompose()
+    for br in cell.find_all("br"):
+        br.replace_with("\n")
+    for block in cell.find_all(["p", "div", "li"]):
+        block.append("\n")
+    raw = cell.get_text("").replace("\u00a0", " ")
+    lines = (re.sub(r"\s+", " ", line).strip() for line in raw.split("\n"))
+    return tuple(FOOTNOTE.sub("", line).strip() for line in lines if line)
+
+
+def _span(cell: Tag, attr: str, cap: int) -> int:
+    m = re.match(r"\s*(\d+)", str(cell.get(attr) or ""))
+    return max(1, min(int(m.group(1)), cap)) if m else 1
+
+
+def _build_grid(table: Tag) -> list[list[_Cell]]:
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table][:MAX_ROWS]
+    grid: dict[tuple[int, int], _Cell] = {}
+    origin = 0
+    for r, tr in enumerate(rows):
+        c = 0
+        thead = tr.find_parent("thead") is not None
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while (r, c) in grid:
+                c += 1
+            if c >= MAX_COLS:
+                break
+            lines = _cell_lines(cell)
+            item = _Cell(" ".join(lines), lines, cell.name == "th" or thead, thead, origin)
+            origin += 1
+            for dr in range(_span(cell, "rowspan", MAX_ROWSPAN)):
+                for dc in range(_span(cell, "colspan", MAX_COLSPAN)):
+                    if r + dr < len(rows) and c + dc < MAX_COLS:
+                        grid[(r + dr, c + dc)] = item
+            c += _span(cell, "colspan", MAX_COLSPAN)
+    width = max((c for _, c in grid), default=-1) + 1
+    blank = _Cell("", (), False, False, -1)
+    return [[grid.get((r, c), blank) for c in range(width)] for r in range(len(rows))]
+
+
+# ---- 2. cells and labels -----------------------------------------------------------------------
+
+def _is_empty(text: str) -> bool:
+    return text.strip().lower() in EMPTY
+
+
+def parse_value(cell_text: str, lines: tuple[str, ...] = ()) -> Optional[tuple[float, Optional[str], Optional[str]]]:
+    """A numeric cell -> (value, unit from the cell or None, setting in parentheses or None)."""
+    text = FOOTNOTE.sub("", cell_text).strip()
+    m = VALUE.match(text)
+    if not m and len(lines) > 1 and all(AUX_LINE.match(x) for x in lines[1:]):
+        m = VALUE.match(lines[0])
+    if not m:
+        return None
+    unit = m.group("unit") or m.group("unit2")
+    unit = {"%": "%", "elo": "Elo"}.get((unit or "").lower())
+    paren = m.group("paren")
+    qual = paren.strip() if paren and _is_setting(paren) else None
+    return float(m.group("num").replace(",", "")), unit, qual
+
+
+def _is_setting(text: str) -> bool:
+    t = text.strip().lower()
+    if not t or len(t) > 48 or len(t.split()) > 6:
+        return False
+    return t in SETTING_WORDS or bool(SETTING_PHRASE.search(t))
+
+
+def _unit_word(text: str) -> Optional[str]:
+    t = text.strip().lower()
+    if "%" in t or t in {"percent", "accuracy", "pass rate", "success rate", "win rate"}:
+        return "%"
+    if re.search(r"\belo\b|\brating\b", t):
+        return "Elo"
+    return None
+
+
+def _split_label(text: str) -> tuple[str, list[str]]:
+    """'LiveCodeBench (pass@1)' -> ('LiveCodeBench', ['pass@1']); also ' — ', ': ', ', ' and 'w/ tools'."""
+    suffixes = [s.strip() for s in re.findall(r"[(\[]([^()\[\]]*)[)\]]", text) if s.strip()]
+    base = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", " ", text).strip()
+    m = re.search(r"\s+[\u2014\u2013-]\s+|:\s+|,\s+", base)
+    if m:
+        base, rest = base[:m.start()].strip(), base[m.end():].strip()
+        suffixes.insert(0, rest)
+    m = re.search(r"\s+((?:with|without|w/o?|no)\s+tools?)$", base, re.I)
+    if m:
+        base = base[:m.start()].strip()
+        suffixes.insert(0, m.group(1))
+    return re.sub(r"\s+", " ", base).strip(" -\u2014:"), suffixes
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z#]+", text.lower()))
+
+
+def looks_like_benchmark(text: str) -> bool:
+    """Generic shape of a benchmark name: 'SWE-bench Verified', 'GPQA Diamond', 'AIME 2025', 'MMLU-Pro'."""
+    if not text or len(text) > 60 or looks_like_model(text, check_bench=False):
+        return False
+    first = text.split()[0]
+    return bool(BENCH_WORDS.search(text)) or (bool(ACRONYM.match(first)) and first.upper() not in ACRONYM_STOP)
+
+
+def looks_like_model(text: str, check_bench: bool = True) -> bool:
+    """Generic shape of a model name: 'GPT-5.4', 'Claude Opus 4.6', 'Zephyr 2.1 Pro', 'o3'."""
+    if not text or len(text) > 48 or len(text.split()) > 6 or (check_bench and BENCH_WORDS.search(text)):
+        return False
+    if FAMILIES.match(text) or O_SERIES.match(text):
+        return True
+    m = GENERIC_MODEL.match(text)
+    # "AIME 2025" has the shape "<Name> <number>" too; a year is not a model version.
+    return bool(m) and not re.fullmatch(r"(?:19|20)\d\d", m.group("ver"))
+
+
+def _name_like(text: str, kind: str) -> bool:
+    """Lenient: could be an unseen model/benchmark name once the table is known to be a score table."""
+    if not text or not re.search(r"[A-Za-z]", text) or _is_setting(text) or VALUE.match(text):
+        return False
+    if kind == "model":
+        return (len(text) <= 40 and len(text.split()) <= 5 and not _words(text) & NON_MODEL
+                and bool(re.match(r"[A-Z0-9]", text)))
+    return len(text) <= 60 and len(text.split()) <= 8 and not _words(text) & NON_BENCH
+
+
+def _identify(text: str, kind: str, res: dict) -> Optional[_Axis]:
+    """Is this header/label text a model (kind='model') or benchmark, and with which settings?"""
+    other = "benchmark" if kind == "model" else "model"
+    shape = {"model": looks_like_model, "benchmark": looks_like_benchmark}
+    base, suffixes = _split_label(text)
+    name, strict, used = None, False, None
+    if res[kind](base):
+        name, strict = res[kind](base), True
+    elif res[other](base) or shape[other](base):
+        return None
+    elif shape[kind](base):
+        name, strict = base, True
+    elif res[kind](text):
+        name, strict, suffixes = res[kind](text), True, []
+    elif kind == "benchmark":
+        # "Long-context reasoning (MRCR v2)": the name is in the parentheses, the base describes it.
+        for s in suffixes:
+            if res[kind](s) or shape[kind](s):
+                name, strict, used = res[kind](s) or s, True, s
+                break
+    if name is None and _name_like(base, kind):
+        name = base
+    if name is None:
+        return None
+    quals, unit = [], None
+    for s in suffixes:
+        if s == used:
+            continue
+        if _unit_word(s) and not _is_setting(s):
+            unit = unit or _unit_word(s)
+        elif _is_setting(s) or (kind == "benchmark" and re.search(r"\d", s) and not ACRONYM.match(s)):
+            quals.append(s)
+    return _Axis(name, strict, tuple(quals), unit, text)
+
+
+def _pick(items: list[tuple[str, str]], kind: str, res: dict) -> _Axis:
+    """Choose the model/benchmark among a label's texts (text, role); the rest may add settings/units."""
+    found: list[tuple[int, _Axis]] = []
+    quals: list[str] = []
+    unit = None
+    for i, (text, role) in enumerate(items):
+        role_l = re.sub(r"[^a-z ]", "", role.lower()).strip()
+        if _is_empty(text):
+            continue
+        if role_l in SETTING_ROLES:
+            if _unit_word(text) and not _is_setting(text):
+                unit = unit or _unit_word(text)
+            elif len(text) <= 48:
+                quals.append(text)
+            continue
+        if role_l in SKIP_ROLES:
+            if _is_setting(text):
+                quals.append(text)
+            continue
+        axis = _identify(text, kind, res)
+        if axis:
+            found.append((i, axis))
+        elif _is_setting(text):
+            quals.append(text)
+        unit = unit or ("%" if "%" in text else None)
+    if not found:
+        return _Axis(quals=tuple(quals), unit=unit)
+    # The last strict candidate: the benchmark column right of a category, the model row under a group.
+    best = next((a for _, a in reversed(found) if a.strict), found[-1][1])
+    for _, other in found:
+        if other is not best and _is_setting(other.text):
+            quals.append(other.text)
+    return _Axis(best.name, best.strict, best.quals + tuple(quals), best.unit or unit, best.text)
+
+
+# ---- 3. table -> claims ------------------------------------------------------------------------
+
+def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int]]:
+    """Header row count, label columns, data columns, section rows."""
+    def numeric(cell: _Cell) -> bool:
+        return parse_value(cell.text, cell.lines) is not None
+
+    n = len(grid)
+    if any(cell.thead for cell in grid[0]):
+        head = next((i for i, row in enumerate(grid) if not any(c.thead for c in row)), n)
+    elif all(c.header for c in grid[0]):
+        head = next((i for i, row in enumerate(grid) if not all(c.header for c in row)), n)
+    else:
+        head = next((i for i, row in enumerate(grid) if any(numeric(c) for c in row)), n)
+    head = min(head, 4)
+    sections = set()
+    for r in range(head, n):
+        full = [c for c in grid[r] if not _is_empty(c.text)]
+        if full and len({c.origin for c in full}) == 1 and not any(numeric(c) for c in grid[r]):
+            sections.add(r)
+    body = [r for r in range(head, n) if r not in sections]
+    labels, data = [], []
+    for c in range(len(grid[0]) if grid else 0):
+        cells = [grid[r][c] for r in body if not _is_empty(grid[r][c].text)]
+        nums = sum(numeric(cell) for cell in cells)
+        if cells and nums * 2 < len(cells):
+            labels.append(c)
+        elif nums:
+            data.append(c)
+    return head, labels, data, sections
+
+
+def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
+    caption = table.find("caption")
+    context = f"{caption.get_text(' ', strip=True) if caption else ''} {context}".strip()
+    grid = _build_grid(table)
+    if len(grid) < 2 or not grid[0]:
+        return []
+    head, labels, data, sections = _layout(grid)
+    if not head or not labels or not data:
+        return []
+
+    def role(c: int) -> str:
+        return next((grid[h][c].text for h in reversed(range(head)) if grid[h][c].text), "")
+
+    def col_items(c: int) -> list[tuple[str, str]]:
+        out, seen = [], set()
+        for h in range(head):
+            cell = grid[h][c]
+            if cell.origin not in seen:
+                seen.add(cell.origin)
+                out.append((cell.text, grid[h][labels[0]].text if grid[h][labels[0]] is not cell else ""))
+        return out
+
+    body = [r for r in range(head, len(grid)) if r not in sections]
+    row_items = {r: [(grid[r][c].text, role(c)) for c in labels] for r in body}
+    best: tuple[int, list[ScoreClaim]] = (0, [])
+    for row_kind, col_kind in (("benchmark", "model"), ("model", "benchmark")):
+        rows = {r: _pick(row_items[r], row_kind, res) for r in body}
+        cols = {c: _pick(col_items(c), col_kind, res) for c in data}
+        bench, model = (rows, cols) if row_kind == "benchmark" else (cols, rows)
+        n_bench = sum(a.strict for a in bench.values())
+        n_model = sum(a.strict for a in model.values())
+        lenient_models = sum(a.name is not None for a in model.values())
+        # Both axes must be recognised; an unseen model name alone is trusted only beside 2+ benchmarks.
+        if n_bench < 1 or not (n_model >= 1 or (n_bench >= 2 and lenient_models >= 1)):
+            continue
+        if n_bench + n_model > best[0]:
+            best = (n_bench + n_model, _claims(grid, rows, cols, sections, head, row_kind, context))
+    return best[1]
+
+
+def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: str,
+            context: str) -> list[ScoreClaim]:
+    ctx_quals = tuple(m.group(0) for m in SETTING_PHRASE.finditer(context or ""))
+    ctx_unit = "%" if re.search(r"\(%\)|\bin %|\bpercent", context or "", re.I) else None
+    # A unit written in one cell ("74.3%") holds for the benchmark's other cells in the table.
+    bench_units: dict[int, str] = {}
+    for r in rows:
+        for c in cols:
+            parsed = parse_value(grid[r][c].text, grid[r][c].lines)
+            if parsed and parsed[1]:
+                bench_units.setdefault(r if row_kind == "benchmark" else c, parsed[1])
+    out, section_quals = [], ()
+    for r in range(head, len(grid)):
+        if r in sections:
+            text = next(c.text for c in grid[r] if not _is_empty(c.text))
+            section_quals = (text,) if _is_setting(text) else ()
+            continue
+        row = rows[r]
+        if row.name is None:
+            continue
+        parts = [(cols[c], grid[r][c]) for c in cols if cols[c].name and not _is_empty(grid[r][c].text)]
+        evidence = f"{row.text}: " + "; ".join(f"{col.text} {cell.text}" for col, cell in parts)
+        for col, cell in parts:
+            parsed = parse_value(cell.text, cell.lines)
+            if parsed is None:
+                continue
+            value, cell_unit, cell_qual = parsed
+            bench, model = (row, col) if row_kind == "benchmark" else (col, row)
+            quals = bench.quals + section_quals + model.quals + ((cell_qual,) if cell_qual else ())
+            quals = quals or ctx_quals
+            label_text = f"{row.text} {col.text} {bench.name}"
+            unit = (cell_unit or bench_units.get(r if row_kind == "benchmark" else c) or bench.unit or model.unit or ("%" if "%" in label_text else None)
+                    or ("Elo" if re.search(r"(?i)\belo\b|lmarena|\barena\b(?!-hard)", label_text) else None)
+                    or ctx_unit or "score")
+            out.append(ScoreClaim(model=model.name, benchmark=bench.name, value=value, unit=unit,
+                                  qualifier=_join(quals), evidence=evidence))
+    return out
+
+
+def _join(parts: tuple[str, ...]) -> Optional[str]:
+    seen: dict[str, str] = {}
+    for p in parts:
+        p = re.sub(r"\s+", " ", p).strip(" ,;:()[]")
+        if p and p.lower() not in seen:
+            seen[p.lower()] = p
+    return ", ".join(seen.values()) or None
