@@ -62,7 +62,7 @@ BENCH_WORDS = re.compile(
     r"mrcr|polyglot|humaneval|gsm8k|bfcl|\btau\d?\b|\u03c4|gdpval|intelligence index|last exam|\bhle\b|"
     r"livecode|ifeval|hellaswag|winogrande|big-bench|\bbbh\b|mathvista|video-?mme|scicode|toolathlon|"
     r"mcp[- ]atlas|vending|widesearch|multichallenge|\bpiqa\b|\bimo\b|\busamo\b|vibe")
-ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{2,}(?:[-/][A-Za-z0-9.]+)*$")
+ACRONYM = re.compile(r"^[A-Z]{3,}[A-Z0-9]*(?:[-/][A-Za-z0-9.]+)*$")
 ACRONYM_STOP = {"API", "GPU", "CPU", "TPU", "USD", "EUR", "GBP", "RAM", "VRAM", "MOE", "LLM", "SDK", "URL",
                 "FAQ", "CEO", "TTFT", "RPM", "TPM", "QPS", "MAU", "DAU", "ARR", "ROI", "KPI", "SLA", "FLOPS",
                 "PDF", "JSON", "HTML", "RAG", "SSO", "SOC", "HIPAA", "GDPR", "OCR", "TTS", "ASR", "ETA", "UTC",
@@ -90,7 +90,8 @@ NON_MODEL = {"human", "humans", "expert", "experts", "baseline", "previous", "pr
              "competitors", "competitor", "open", "closed", "frontier", "other", "others", "industry",
              "leaderboard", "top", "rank", "score", "scores", "price", "input", "output", "context", "year",
              "total", "source", "capability", "domain", "reference", "target", "threshold", "people",
-             "respondents", "percent", "state", "art", "result", "results", "weights", "group"}
+             "respondents", "percent", "state", "art", "result", "results", "weights", "group", "tokens",
+             "batch", "ms", "s", "latency", "throughput", "speed", "gpu", "cost", "size", "memory", "time"}
 
 
 @dataclass
@@ -254,15 +255,17 @@ def _words(text: str) -> set[str]:
 
 def looks_like_benchmark(text: str) -> bool:
     """Generic shape of a benchmark name: 'SWE-bench Verified', 'GPQA Diamond', 'AIME 2025', 'MMLU-Pro'."""
-    if not text or len(text) > 60 or looks_like_model(text, check_bench=False):
+    if not text or len(text) > 60 or FAMILIES.match(text) or O_SERIES.match(text):
         return False
+    if BENCH_WORDS.search(text):
+        return True
     first = text.split()[0]
-    return bool(BENCH_WORDS.search(text)) or (bool(ACRONYM.match(first)) and first.upper() not in ACRONYM_STOP)
+    return bool(ACRONYM.match(first)) and first.upper() not in ACRONYM_STOP and not looks_like_model(text)
 
 
-def looks_like_model(text: str, check_bench: bool = True) -> bool:
+def looks_like_model(text: str) -> bool:
     """Generic shape of a model name: 'GPT-5.4', 'Claude Opus 4.6', 'Zephyr 2.1 Pro', 'o3'."""
-    if not text or len(text) > 48 or len(text.split()) > 6 or (check_bench and BENCH_WORDS.search(text)):
+    if not text or len(text) > 48 or len(text.split()) > 6 or BENCH_WORDS.search(text):
         return False
     if FAMILIES.match(text) or O_SERIES.match(text):
         return True
@@ -286,6 +289,9 @@ def _identify(text: str, kind: str, res: dict) -> Optional[_Axis]:
     other = "benchmark" if kind == "model" else "model"
     shape = {"model": looks_like_model, "benchmark": looks_like_benchmark}
     base, suffixes = _split_label(text)
+    m = re.search(r"\s+(elo|rating|accuracy|score|\(?%\)?)$", base, re.I)
+    if kind == "benchmark" and m and m.start() > 0:
+        base, suffixes = base[:m.start()], [m.group(1), *suffixes]  # "Codeforces rating": unit, not name
     name, strict, used = None, False, None
     if res[kind](base):
         name, strict = res[kind](base), True
@@ -316,13 +322,17 @@ def _identify(text: str, kind: str, res: dict) -> Optional[_Axis]:
     return _Axis(name, strict, tuple(quals), unit, text)
 
 
+def _role(text: str) -> str:
+    return re.sub(r"[^a-z ]", "", text.lower()).strip()
+
+
 def _pick(items: list[tuple[str, str]], kind: str, res: dict) -> _Axis:
     """Choose the model/benchmark among a label's texts (text, role); the rest may add settings/units."""
     found: list[tuple[int, _Axis]] = []
     quals: list[str] = []
     unit = None
     for i, (text, role) in enumerate(items):
-        role_l = re.sub(r"[^a-z ]", "", role.lower()).strip()
+        role_l = _role(role)
         if _is_empty(text):
             continue
         if role_l in SETTING_ROLES:
@@ -394,7 +404,8 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
         return []
 
     def role(c: int) -> str:
-        return next((grid[h][c].text for h in reversed(range(head)) if grid[h][c].text), "")
+        # The top header cell names a label column; a lower one ("Setting") may name a header row.
+        return next((grid[h][c].text for h in range(head) if grid[h][c].text), "")
 
     def col_items(c: int) -> list[tuple[str, str]]:
         out, seen = [], set()
@@ -402,7 +413,10 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
             cell = grid[h][c]
             if cell.origin not in seen:
                 seen.add(cell.origin)
-                out.append((cell.text, grid[h][labels[0]].text if grid[h][labels[0]] is not cell else ""))
+                # A corner cell like "Setting" on a lower header row says what that row holds.
+                corner = next((grid[h][lc].text for lc in labels if h and grid[h][lc] is not grid[h - 1][lc]
+                               and _role(grid[h][lc].text) in SETTING_ROLES), "")
+                out.append((cell.text, corner))
         return out
 
     body = [r for r in range(head, len(grid)) if r not in sections]
@@ -466,6 +480,8 @@ def _join(parts: tuple[str, ...]) -> Optional[str]:
     seen: dict[str, str] = {}
     for p in parts:
         p = re.sub(r"\s+", " ", p).strip(" ,;:()[]")
+        if p[1:] == p[1:].lower():
+            p = p[:1].lower() + p[1:]  # "No tools" (a section title) is the same setting as "no tools"
         if p and p.lower() not in seen:
             seen[p.lower()] = p
     return ", ".join(seen.values()) or None

@@ -1,0 +1,178 @@
+"""The table reader: HTML score tables in launch posts -> ScoreClaims.
+
+Each fixture `tests/data/tables/x.html` has `x.expected.json` next to it: the exact set of
+(model, benchmark, value, unit, qualifier) the table holds ([] for tables that are not score tables).
+The resolvers here are deliberately small (a dict plus one "<Family> <version>" regex) so the module is
+tested on its own; names the dicts do not know must come through the module's own name shapes.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.nlp.records import ScoreClaim
+from kb.nlp.tables import extract_table_scores, looks_like_benchmark, looks_like_model, parse_value
+
+DATA = Path(__file__).parent / "data" / "tables"
+FIXTURES = sorted(DATA.glob("*.html"))
+
+MODEL_ALIASES = {
+    "gpt-5.4": "GPT-5.4", "gpt 5.4": "GPT-5.4", "opus 4.6": "Claude Opus 4.6",
+    "claude opus 4.6": "Claude Opus 4.6", "claude sonnet 4.6": "Claude Sonnet 4.6",
+    "sonnet 4.6": "Claude Sonnet 4.6", "gemini 3.1 pro": "Gemini 3.1 Pro", "gemini 3 pro": "Gemini 3 Pro",
+    "grok 4": "Grok 4", "deepseek-v3.2": "DeepSeek-V3.2", "chatgpt": "ChatGPT", "gemini": "Gemini",
+    "claude": "Claude",
+}
+FAMILY_SHAPE = re.compile(r"^(?:GPT|Claude|Gemini|Grok|Llama|Qwen|DeepSeek)[\s-]?[\w.\- ]*\d[\w.\- ]*$")
+BENCH_ALIASES = {
+    "hle": "Humanity's Last Exam", "humanity's last exam": "Humanity's Last Exam",
+    "gpqa diamond": "GPQA Diamond", "aime 2025": "AIME 2025", "swe-bench verified": "SWE-bench Verified",
+    "mmlu-pro": "MMLU-Pro", "livecodebench": "LiveCodeBench", "arc-agi-2": "ARC-AGI-2",
+    "mmmu": "MMMU", "lmarena text": "LMArena Text", "browsecomp": "BrowseComp",
+}
+
+
+def resolve_model(text: str) -> str | None:
+    """Test resolver: a small alias dict, then the common '<Family> <version>' shape."""
+    key = text.strip().lower()
+    if key in MODEL_ALIASES:
+        return MODEL_ALIASES[key]
+    return text.strip() if FAMILY_SHAPE.match(text.strip()) else None
+
+
+def resolve_benchmark(text: str) -> str | None:
+    """Test resolver: a small alias dict only (unknown benchmarks rely on the module's shapes)."""
+    return BENCH_ALIASES.get(text.strip().lower().replace("\u2019", "'"))
+
+
+def _key(c: ScoreClaim) -> tuple:
+    return (c.model, c.benchmark, c.value, c.unit, c.qualifier)
+
+
+def test_fixture_set_is_varied_enough():
+    negatives = [p for p in FIXTURES if p.name.startswith("neg_")]
+    assert len(FIXTURES) - len(negatives) >= 10 and len(negatives) >= 4
+    for path in FIXTURES:
+        assert path.with_suffix(".expected.json").exists(), path.name
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_table_fixture(path: Path):
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    claims = extract_table_scores(path.read_text(encoding="utf-8"), resolve_model, resolve_benchmark)
+    got = sorted(_key(c) for c in claims)
+    assert got == sorted(tuple(row) for row in expected["claims"])
+    assert len(got) == len(set(got)), "duplicate claims"
+    for c in claims:
+        assert c.reported_by is None and c.hedged is False and (c.start, c.end) == (0, 0)
+        assert ":" in c.evidence and c.evidence.split(":")[0].strip()
+
+
+def test_evidence_renders_the_row():
+    html = (DATA / "halcyon_bench_rows.html").read_text(encoding="utf-8")
+    claims = extract_table_scores(html, resolve_model, resolve_benchmark)
+    aime = [c for c in claims if c.benchmark == "AIME 2025"]
+    assert {c.evidence for c in aime} == {"AIME 2025: Halcyon 3 Pro 96.2; GPT-5.4 94.6; Gemini 3.1 Pro 95.0"}
+
+
+def test_context_supplies_setting_and_percent_only_when_the_table_has_none():
+    html = ("<table><tr><th>Benchmark</th><th>GPT-5.4</th><th>Grok 4</th></tr>"
+            "<tr><td>GPQA Diamond</td><td>88.1</td><td>87.5</td></tr>"
+            "<tr><td>LiveCodeBench (pass@8)</td><td>80.0</td><td>79.1</td></tr></table>")
+    claims = extract_table_scores(html, resolve_model, resolve_benchmark,
+                                  context="Table 2. Accuracy (%), pass@1, no tools")
+    got = {(c.model, c.benchmark): (c.unit, c.qualifier) for c in claims}
+    assert got[("GPT-5.4", "GPQA Diamond")] == ("%", "pass@1, no tools")
+    assert got[("Grok 4", "LiveCodeBench")] == ("%", "pass@8")
+    bare = extract_table_scores(html, resolve_model, resolve_benchmark)
+    assert {(c.unit, c.qualifier) for c in bare if c.benchmark == "GPQA Diamond"} == {("score", None)}
+
+
+def test_resolver_names_are_used_and_orientation_follows_them():
+    html = ("<table><tr><th>Model</th><th>HLE</th><th>GPQA Diamond</th></tr>"
+            "<tr><td>Opus 4.6</td><td>34.2</td><td>86.0</td></tr></table>")
+    claims = extract_table_scores(html, resolve_model, resolve_benchmark)
+    assert {(c.model, c.benchmark) for c in claims} == {
+        ("Claude Opus 4.6", "Humanity's Last Exam"), ("Claude Opus 4.6", "GPQA Diamond")}
+    # Nothing recognised on one axis: no claims, whatever the numbers.
+    none = extract_table_scores(html, resolve_model, lambda t: None)
+    assert {c.benchmark for c in none} == {"GPQA Diamond", "HLE"}  # shapes still know these two
+    assert extract_table_scores(html.replace("HLE", "Latency").replace("GPQA Diamond", "Cost"),
+                                resolve_model, resolve_benchmark) == []
+
+
+def test_several_tables_in_one_fragment_are_all_read():
+    one = (DATA / "orrery_model_rows.html").read_text(encoding="utf-8")
+    two = (DATA / "arena_elo.html").read_text(encoding="utf-8")
+    both = extract_table_scores(f"<div>{one}<p>and</p>{two}</div>", resolve_model, resolve_benchmark)
+    alone = (extract_table_scores(one, resolve_model, resolve_benchmark)
+             + extract_table_scores(two, resolve_model, resolve_benchmark))
+    assert sorted(map(_key, both)) == sorted(map(_key, alone)) and len(both) > 10
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("86.4", (86.4, None, None)), ("86.4%", (86.4, "%", None)), ("1501 Elo", (1501.0, "Elo", None)),
+    ("72.1 \u00b1 0.3", (72.1, None, None)), ("58.0 (with tools)", (58.0, None, "with tools")),
+    ("1,234", (1234.0, None, None)), ("86.4*", (86.4, None, None)), ("86.4\u2020", (86.4, None, None)),
+    ("86.4\u00b9", (86.4, None, None)), ("86.4 [1]", (86.4, None, None)), ("64.0 (+3.1)", (64.0, None, None)),
+    ("\u2014", None), ("-", None), ("n/a", None), ("+3.2", None), ("1.4x", None), ("$2.50", None),
+    ("128K", None), ("> 80", None), ("~55", None), ("71.2 / 68.4", None), ("", None),
+])
+def test_parse_value(cell, expected):
+    assert parse_value(cell) == expected
+
+
+@pytest.mark.parametrize("text", ["SWE-bench Verified", "GPQA Diamond", "MMLU-Pro", "AIME 2025",
+                                  "Humanity's Last Exam", "Terminal-Bench 2.0", "OSWorld-Verified"])
+def test_benchmark_shapes(text):
+    assert looks_like_benchmark(text) and not looks_like_model(text)
+
+
+@pytest.mark.parametrize("text", ["GPT-5.4", "Claude Opus 4.6", "Gemini 3.1 Pro", "Llama 4 Maverick",
+                                  "Qwen3-235B-A22B", "DeepSeek-V3.2", "o3", "Zephyr 2.1 Pro"])
+def test_model_shapes(text):
+    assert looks_like_model(text) and not looks_like_benchmark(text)
+
+
+@pytest.mark.parametrize("text", ["Input price", "Context window", "Release date", "USD", "Notes"])
+def test_neither_shape(text):
+    assert not looks_like_model(text) and not looks_like_benchmark(text)
+
+
+def test_malformed_html_returns_list():
+    for html in ["", "<table>", "<table><tr><td colspan='999999999'>x</td></tr></table>",
+                 "<table><tr><th rowspan='-3'>GPQA Diamond</th><td>GPT-5.4</td></tr><tr><td>8",
+                 "\x00\xff<table><caption><table>", "<table>" * 300, None]:
+        assert isinstance(extract_table_scores(html, resolve_model, resolve_benchmark), list)
+
+
+def test_resolver_failure_is_contained():
+    def broken(text):
+        raise RuntimeError("gazetteer not loaded")
+    html = (DATA / "halcyon_bench_rows.html").read_text(encoding="utf-8")
+    assert extract_table_scores(html, broken, resolve_benchmark) == []
+
+
+TAGS = st.sampled_from(["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "</th>",
+                        "<thead>", "</thead>", "<tbody>", "<caption>", "<sup>", "</sup>", "<br>",
+                        "<td colspan='3'>", "<td rowspan='9'>", "<th colspan='x'>", "<td rowspan=0>"])
+TEXTS = st.sampled_from(["GPQA Diamond", "GPT-5.4", "86.4", "72.1 \u00b1 0.3", "\u2014", "with tools",
+                         "HLE (no tools)", "1501 Elo", "&amp;", "<", "\u00b9", "Opus 4.6", "58%", ""])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(TAGS, TEXTS, st.text(max_size=12)), max_size=60))
+def test_random_html_never_raises(parts):
+    claims = extract_table_scores("".join(parts), resolve_model, resolve_benchmark, context="pass@1")
+    assert all(isinstance(c, ScoreClaim) for c in claims)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=400))
+def test_garbage_bytes_never_raise(blob):
+    assert isinstance(extract_table_scores(blob.decode("latin-1"), resolve_model, resolve_benchmark), list)
