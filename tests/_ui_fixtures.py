@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 
 from kb.claims import store_extraction
 from kb.db import open_engine, session_scope, utcnow
-from kb.models import Article
+from kb.linking import link
+from kb.models import Article, StanceEvent as StanceRow
 from kb.nlp.records import Extraction, ModelMention, OrgMention, PersonRole, ScoreClaim, StanceEvent
 
 HOSTILE_TITLE = "<script>alert('x')</script> **Bold** [click](javascript:alert(1)) :red[boo]"
@@ -32,13 +33,14 @@ S_EVALHOUSE = ("Independent testers at EvalHouse put Aurora-2 Pro nearer 84.9 on
 S_META_OPEN = "Meta published the weights of Llama 3.1 under its community licence, letting anyone run the model."
 S_META_CLOSED = ("Meta now plans to keep its next frontier model, code-named Hyperion, closed and reachable "
                  "only through its own apps and API.")
+S_HALCYON_CLOSED = "Halcyon Research will not release Aurora-2 Pro's weights; it stays behind the company's paid API."
 S_WHITFIELD = "Dana Whitfield, chief scientist at Halcyon Research, called the result a turning point."
 S_HOSTILE = "Quillfeather 2 scored 55.5 on SWE-bench Verified <b>in a noisy run</b> [see](javascript:alert(1))."
 
 ARTICLES = [
     dict(url="https://signalwire.example/aurora-2-pro", title="Halcyon's Aurora-2 Pro leads chart reasoning",
          outlet="Signal Wire", original_outlet=None, published=_at(2026, 3, 2),
-         text=f"{S_AURORA} {S_AURORA_GPQA} {S_WHITFIELD}",
+         text=f"{S_AURORA} {S_AURORA_GPQA} {S_WHITFIELD} {S_HALCYON_CLOSED}",
          extraction=Extraction(
              title="Halcyon's Aurora-2 Pro leads chart reasoning",
              models=(ModelMention("Aurora-2 Pro", org="Halcyon Research", focal=True, mentions=3),
@@ -52,6 +54,8 @@ ARTICLES = [
                             reporter_kind="vendor"),
                      _score("Aurora-2 Pro", "GPQA Diamond", 79.5, S_AURORA_GPQA, unit="%",
                             qualifier="with tools", reported_by="Halcyon Research", reporter_kind="vendor")),
+             stances=(StanceEvent(org="Halcyon Research", model="Aurora-2 Pro", stance="closed",
+                                  evidence=S_HALCYON_CLOSED),),
          )),
     dict(url="https://dailycompute.example/wire/aurora", title="Aurora-2 Pro posts a new chart-reasoning high",
          outlet="Daily Compute", original_outlet="Signal Wire", published=_at(2026, 3, 3),
@@ -112,4 +116,10 @@ def fill_store(url: str) -> str:
             session.add(article)
             session.flush()
             store_extraction(session, article, spec["extraction"], extractor_version="ui-test")
+        # Reference history (what the reference loader stores): Llama 2 shipped with open weights in
+        # July 2023 (fact per Meta's release; Epoch AI lists it as open).
+        meta, _ = link(session, "org", "Meta")
+        session.add(StanceRow(event_key="ui-test-ref-llama2", org_id=meta.id, model_name="Llama 2", stance="open",
+                              license="Llama 2 Community", origin="reference", reference_source="Epoch AI",
+                              occurred_at=_at(2023, 7, 18), created_at=utcnow()))
     return url

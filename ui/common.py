@@ -112,7 +112,7 @@ def _escape(text: str) -> str:
 
 def safe_url(url: Optional[str]) -> Optional[str]:
     """URL percent-encoded for a Markdown link target, or None unless it is http(s) with a host."""
-    if not url:
+    if not isinstance(url, str) or not url:  # pandas hands missing values over as NaN
         return None
     try:
         parts = urlsplit(url.strip())
@@ -268,3 +268,15 @@ def fresh(url: str, name: str, *args: Any, **kwargs: Any) -> Any:
         raise LookupError(f"kb has no function {name}() yet")
     with session_scope(engine_for(url)) as session:
         return func(session, *args, **kwargs)
+
+
+def options_with_current(options: list[str], key: str) -> list[str]:
+    """OPTIONS plus the value the widget KEY holds or the URL names, when that is not among them.
+
+    Facet lists stop at the most used names, so a shared link may name a rarer one; it must stay
+    selectable rather than be silently dropped.
+    """
+    current = st.session_state.get(key) or st.query_params.get(key)
+    if isinstance(current, str) and current and current not in options:
+        return [current, *options]
+    return list(options)

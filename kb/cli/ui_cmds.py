@@ -1,6 +1,100 @@
-"""Commands of this stage; see kb/cli/__init__.py for how they are wired."""
+"""`aikb ui` serves the Streamlit app; `aikb demo` fills the store with the bundled sample, then serves it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import click
+
+from kb.errors import ConfigError
+
+APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
+
+
+def streamlit_command(host: str, port: int) -> list[str]:
+    """The command line that serves the app headless on HOST:PORT."""
+    return [sys.executable, "-m", "streamlit", "run", str(APP),
+            "--server.headless", "true", "--server.address", host, "--server.port", str(port),
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+
+
+def serve(settings, host: str, port: int) -> int:
+    """Run the Streamlit app on the settings' database until interrupted; returns its exit code."""
+    if not APP.exists():
+        raise ConfigError(f"the UI is not installed: {APP} is missing")
+    env = dict(os.environ, AIKB_DATABASE_URL=settings.database_url)
+    click.echo(f"aikb UI on http://{host}:{port}  (database {_redacted(settings.database_url)}; Ctrl-C stops)")
+    try:
+        return subprocess.call(streamlit_command(host, port), env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _redacted(url: str) -> str:
+    # a PostgreSQL URL may carry a password; never echo it
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        if ":" in creds:
+            return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+    return url
 
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to the aikb group."""
+
+    @cli.command("ui")
+    @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+    @click.option("--port", default=8501, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+    @click.pass_obj
+    def ui_command(settings, host: str, port: int) -> None:
+        """Serve the analysts' web UI (search, models, benchmarks, timeline, alerts, sources).
+
+        \b
+        Example:
+            aikb ui --port 8501
+            aikb --db postgresql+psycopg://postgres@127.0.0.1:5432/aikb ui --host 0.0.0.0
+        """
+        from kb.cli import engine_for
+
+        engine_for(settings)  # migrate first, so the app's first page does not race to do it
+        sys.exit(serve(settings, host, port))
+
+    @cli.command("demo")
+    @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+    @click.option("--port", default=8501, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+    @click.option("--no-serve", is_flag=True, help="Ingest and print the summary, but do not start the UI.")
+    @click.pass_obj
+    def demo_command(settings, host: str, port: int, no_serve: bool) -> None:
+        """Ingest the bundled sample corpus offline (no network), print a summary, then serve the UI.
+
+        Safe to re-run: articles already stored are skipped.
+
+        \b
+        Example:
+            aikb demo
+            aikb --db sqlite:///demo.sqlite3 demo --no-serve
+        """
+        from kb.cli import engine_for
+        from kb.nlp import load_nlp
+        from kb.pipeline import ingest_sample
+
+        engine = engine_for(settings)
+        click.echo("Ingesting the bundled sample corpus (offline)…")
+        summary = ingest_sample(engine, settings, load_nlp())
+        click.echo(_summary_text(summary))
+        if not no_serve:
+            sys.exit(serve(settings, host, port))
+
+
+def _summary_text(summary) -> str:
+    """The ingest summary as lines of `name: value` (whatever record the pipeline returns)."""
+    if hasattr(summary, "summary_line"):
+        return summary.summary_line()
+    fields = getattr(summary, "__dataclass_fields__", None)
+    items = ({k: getattr(summary, k) for k in fields} if fields
+             else summary if isinstance(summary, dict) else {"result": summary})
+    return "\n".join(f"  {k.replace('_', ' ')}: {len(v) if isinstance(v, (list, tuple, set)) else v}"
+                     for k, v in items.items())

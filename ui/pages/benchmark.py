@@ -3,8 +3,9 @@ from datetime import datetime, time, timezone
 
 import streamlit as st
 
+from kb.errors import NotFound
 from ui.charts import claims_frame, history_chart
-from ui.common import INGEST_HINT, format_value, md_escape, page_setup, query, sources_markdown, unavailable
+from ui.common import INGEST_HINT, format_value, md_escape, options_with_current, page_setup, query, sources_markdown, unavailable
 
 url = page_setup("Benchmarks")
 if unavailable("The benchmark page", "leaderboard"):
@@ -15,7 +16,8 @@ if not benchmarks:
     st.info(f"No benchmarks yet: {INGEST_HINT}.")
     st.stop()
 left, right = st.columns([3, 1])
-bench = left.selectbox("Benchmark", benchmarks, index=None, key="bench", bind="query-params",
+bench = left.selectbox("Benchmark", options_with_current(benchmarks, "bench"), index=None,
+                       accept_new_options=True, key="bench", bind="query-params",
                        placeholder="choose or type a benchmark")
 as_of = right.date_input("As of", value=None, key="as_of", bind="query-params",
                          help="The leaderboard as the news reported it by the end of this day; empty for today.")
@@ -24,7 +26,11 @@ if not bench:
     st.stop()
 
 as_of_dt = datetime.combine(as_of, time.max, tzinfo=timezone.utc) if as_of else None
-rows = query(url, "leaderboard", bench, as_of=as_of_dt)
+try:
+    rows = query(url, "leaderboard", bench, as_of=as_of_dt)
+except NotFound:
+    st.warning(f"No benchmark called {md_escape(bench)}: pick one from the list.")
+    st.stop()
 disputes = query(url, "disagreements", benchmark=bench)
 disputed = {(d.model, d.qualifier or "") for d in disputes}
 

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ui.charts import claims_frame, scores_by_benchmark_chart, timeline_frame
-from ui.common import INGEST_HINT, fmt_date, md_escape, md_link, page_setup, query, unavailable
+from ui.common import INGEST_HINT, fmt_date, md_escape, md_link, options_with_current, page_setup, query, unavailable
 
 url = page_setup("Models")
 if unavailable("The model page", "model_page"):
@@ -12,7 +12,7 @@ models = query(url, "facet_options").get("models", [])
 if not models:
     st.info(f"No models yet: {INGEST_HINT}.")
     st.stop()
-name = st.selectbox("Model", models, index=None, key="name", bind="query-params",
+name = st.selectbox("Model", options_with_current(models, "name"), index=None, accept_new_options=True, key="name", bind="query-params",
                     placeholder="choose or type a model name")
 if not name:
     st.caption(f"{len(models)} models known. Choose one to see its scores, stances and people.")

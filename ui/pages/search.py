@@ -10,6 +10,7 @@ from ui.common import (
     fmt_date,
     md_escape,
     md_link,
+    options_with_current,
     page_setup,
     query,
     unavailable,
@@ -29,8 +30,9 @@ cols = st.columns(5)
 chosen = {}
 for col, (name, label) in zip(cols, [("model", "Model"), ("org", "Organization"), ("benchmark", "Benchmark"),
                                      ("stance", "Stance"), ("outlet", "Outlet")]):
-    chosen[name] = col.selectbox(label, facets.get(f"{name}s", []), index=None, key=name, bind="query-params",
-                                 placeholder="any")
+    chosen[name] = col.selectbox(label, options_with_current(facets.get(f"{name}s", []), name), index=None,
+                                 key=name, bind="query-params", placeholder="any",
+                                 accept_new_options=name in ("model", "org", "benchmark"))
 left, right, page_col = st.columns([2, 2, 1])
 since = left.date_input("Reported since", value=None, key="since", bind="query-params")
 until = right.date_input("Reported until", value=None, key="until", bind="query-params")
