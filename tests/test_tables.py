@@ -176,3 +176,20 @@ def test_random_html_never_raises(parts):
 @given(st.binary(max_size=400))
 def test_garbage_bytes_never_raise(blob):
     assert isinstance(extract_table_scores(blob.decode("latin-1"), resolve_model, resolve_benchmark), list)
+
+
+def test_nested_score_table_inside_a_layout_table_is_read():
+    inner = (DATA / "kestrel_multirow_tools.html").read_text(encoding="utf-8")
+    page = f"<table><tr><td>menu</td><td><h2>Results</h2>{inner}</td></tr><tr><td>1</td><td>2</td></tr></table>"
+    assert (sorted(map(_key, extract_table_scores(page, resolve_model, resolve_benchmark)))
+            == sorted(map(_key, extract_table_scores(inner, resolve_model, resolve_benchmark))))
+
+
+def test_fixtures_hold_with_the_project_resolvers():
+    """The gazetteer resolvers (kb.nlp.names) may rename, but must not add or lose claims."""
+    names = pytest.importorskip("kb.nlp.names")
+    for path in FIXTURES:
+        expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))["claims"]
+        claims = extract_table_scores(path.read_text(encoding="utf-8"), names.resolve_model_name,
+                                      names.resolve_benchmark_name)
+        assert len(claims) == len(expected), path.name

@@ -83,6 +83,8 @@ NON_BENCH = {"average", "avg", "mean", "overall", "total", "price", "pricing", "
              "type", "vendor", "provider", "weights", "count", "users", "respondents", "share", "percent",
              "percentage", "revenue", "time", "seconds", "memory", "hardware", "availability", "cutoff",
              "delta", "change", "improvement", "gain", "difference", "uplift"}
+HARD_NON_BENCH = {"price", "pricing", "cost", "latency", "throughput", "ttft", "batch", "parameters", "params",
+                  "release", "released", "license", "licence", "revenue", "usd", "memory", "vram", "cutoff"}
 NON_MODEL = {"human", "humans", "expert", "experts", "baseline", "previous", "prior", "best", "sota",
              "average", "avg", "mean", "median", "delta", "change", "improvement", "gain", "diff",
              "difference", "vs", "category", "benchmark", "benchmarks", "task", "notes", "description",
@@ -128,11 +130,13 @@ def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_bench
     try:
         soup = BeautifulSoup(table_html or "", "lxml")
         res = {"model": _memo(resolve_model), "benchmark": _memo(resolve_benchmark)}
-        claims: list[ScoreClaim] = []
-        for table in soup.find_all("table"):
-            if table.find_parent("table") is None:
-                claims.extend(_read_table(table, res, context))
-        return list(dict.fromkeys(claims))  # a table repeated in one fragment counts once
+        tables = soup.find_all("table")
+        found: list[list[ScoreClaim]] = [[] for _ in tables]
+        # Innermost first, each removed once read, so a layout table never swallows a nested score table.
+        for i in reversed(range(len(tables))):
+            found[i] = _read_table(tables[i], res, context)
+            tables[i].decompose()
+        return list(dict.fromkeys(c for claims in found for c in claims))  # a repeated table counts once
     except Exception:  # noqa: BLE001 - malformed input must never break an extraction run
         log.debug("table could not be read", exc_info=True)
         return []
@@ -274,6 +278,11 @@ def looks_like_model(text: str) -> bool:
     return bool(m) and not re.fullmatch(r"(?:19|20)\d\d", m.group("ver"))
 
 
+def _not_benchmark(text: str) -> bool:
+    first = text.split()[0].upper() if text.split() else ""
+    return first in ACRONYM_STOP or bool(_words(text) & HARD_NON_BENCH) or "$" in text
+
+
 def _name_like(text: str, kind: str) -> bool:
     """Lenient: could be an unseen model/benchmark name once the table is known to be a score table."""
     if not text or not re.search(r"[A-Za-z]", text) or _is_setting(text) or VALUE.match(text):
@@ -292,19 +301,23 @@ def _identify(text: str, kind: str, res: dict) -> Optional[_Axis]:
     m = re.search(r"\s+(elo|rating|accuracy|score|\(?%\)?)$", base, re.I)
     if kind == "benchmark" and m and m.start() > 0:
         base, suffixes = base[:m.start()], [m.group(1), *suffixes]  # "Codeforces rating": unit, not name
+    if kind == "benchmark" and (_not_benchmark(base) or _not_benchmark(text)):
+        return None  # prices, hardware and latency columns, whatever a resolver says
     name, strict, used = None, False, None
-    if res[kind](base):
+    own_shape, other_shape = shape[kind](base), shape[other](base)
+    # A name shape breaks a tie with an over-eager resolver ("Halcyon 3 Pro" is no benchmark).
+    if res[kind](base) and not (other_shape and not own_shape):
         name, strict = res[kind](base), True
-    elif res[other](base) or shape[other](base):
-        return None
-    elif shape[kind](base):
+    elif own_shape and not other_shape:
         name, strict = base, True
+    elif res[other](base) or other_shape:
+        return None
     elif res[kind](text):
         name, strict, suffixes = res[kind](text), True, []
     elif kind == "benchmark":
         # "Long-context reasoning (MRCR v2)": the name is in the parentheses, the base describes it.
         for s in suffixes:
-            if res[kind](s) or shape[kind](s):
+            if not _not_benchmark(s) and (res[kind](s) or shape[kind](s)):
                 name, strict, used = res[kind](s) or s, True, s
                 break
     if name is None and _name_like(base, kind):
