@@ -1,0 +1,216 @@
+"""Finding the events a rule has not alerted on yet: new scores, records, stances, models, matches.
+
+Each finder returns Event records (no writes). "New" means the event ARRIVED after the rule was
+created: a claim whose row was created after the rule and none of whose reporting articles was
+fetched before it; a stance event likewise; a model first mentioned by an article fetched after the
+rule (or, with no mentions, created from the news after it). So a new rule is never flooded with
+history, and re-extracting old articles (which re-creates their rows) does not resurface them.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable, Optional
+
+from sqlalchemy import and_, exists, func, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from kb.linking import name_key, resolve
+from kb.models import (Alert, AlertRule, Article, ArticleEntity, ClaimSource, Entity, ScoreClaim,
+                       StanceEvent)
+
+MAX_PER_RULE = 1000  # per run; the rest are found next run (the anti-join skips what fired)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing worth telling: becomes one Alert row of a rule."""
+
+    kind: str
+    dedupe_key: str
+    title: str
+    body: str
+    payload: dict = field(default_factory=dict)
+
+
+def _key(*parts) -> str:
+    return hashlib.sha1("|".join("" if p is None else str(p) for p in parts).encode()).hexdigest()
+
+
+def _iso(value: Optional[datetime]) -> Optional[str]:
+    return value.isoformat() if value else None
+
+
+def entity_ids(session: Session, kind: str, name: Optional[str]) -> Optional[set[int]]:
+    """Ids of the entity NAME denotes and of those merged into it; None when NAME is empty."""
+    if not name:
+        return None
+    entity = resolve(session, kind, name)
+    if entity is None:
+        return set()  # a filter naming nothing yet matches nothing (until the news names it)
+    ids = {entity.id}
+    ids.update(session.exec(select(Entity.id).where(Entity.merged_into_id == entity.id)).all())
+    return ids
+
+
+def _not_alerted(rule: AlertRule, key_column):
+    return ~exists().where(Alert.rule_id == rule.id, Alert.dedupe_key == key_column)
+
+
+# ---------------------------------------------------------------------------------------------
+# Score claims: new-score, new-record, search
+# ---------------------------------------------------------------------------------------------
+
+
+def _new_claims(session: Session, rule: AlertRule, filters: dict) -> list[ScoreClaim]:
+    """Claims that arrived after the rule, match its facets and have not alerted it."""
+    fetched_before = (
+        select(ClaimSource.id).join(Article, Article.id == ClaimSource.article_id)
+        .where(ClaimSource.claim_id == ScoreClaim.id, Article.fetched_at <= rule.created_at)
+        .exists()
+    )
+    stmt = select(ScoreClaim).where(ScoreClaim.created_at > rule.created_at, ~fetched_before,
+                                    _not_alerted(rule, ScoreClaim.claim_key))
+    for kind, column in (("benchmark", ScoreClaim.benchmark_id), ("model", ScoreClaim.model_id)):
+        ids = entity_ids(session, kind, filters.get(kind))
+        if ids is not None:
+            stmt = stmt.where(column.in_(ids or {-1}))
+    org_ids = entity_ids(session, "org", filters.get("org"))
+    if org_ids is not None:
+        makers = select(Entity.id).where(Entity.kind == "model", Entity.org_id.in_(org_ids or {-1}))
+        stmt = stmt.where(ScoreClaim.model_id.in_(makers))
+    if filters.get("min_value") is not None:
+        stmt = stmt.where(ScoreClaim.value >= float(filters["min_value"]))
+    stmt = stmt.order_by(ScoreClaim.created_at, ScoreClaim.id).limit(MAX_PER_RULE)
+    return list(session.exec(stmt).all())
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """A claim with the names and sources an alert shows."""
+
+    claim: ScoreClaim
+    model: str
+    org: Optional[str]
+    benchmark: str
+    sources: tuple[dict, ...]
+
+    @property
+    def value_text(self) -> str:
+        unit = self.claim.unit or ""
+        return f"{self.claim.value:g}{'%' if unit == '%' else ''}"
+
+    def describe(self) -> str:
+        setting = f" ({self.claim.qualifier})" if self.claim.qualifier else ""
+        return f"{self.model} {self.value_text} on {self.benchmark}{setting}"
+
+    def payload(self) -> dict:
+        c = self.claim
+        return {"claim_key": c.claim_key, "claim_id": c.id, "model": self.model, "org": self.org,
+                "benchmark": self.benchmark, "value": c.value, "unit": c.unit, "qualifier": c.qualifier,
+                "first_reported_at": _iso(c.first_reported_at), "corroboration": c.corroboration,
+                "sources": list(self.sources)}
+
+    def body(self) -> str:
+        lines = [self.describe() + "."]
+        for s in self.sources[:3]:
+            who = s.get("original_outlet") or s.get("outlet") or "an article"
+            lines.append(f"Reported by {who}" + (f" ({s['url']})" if s.get("url") else "") + ":")
+            if s.get("evidence"):
+                lines.append(f"  \u201c{s['evidence']}\u201d")
+        return "\n".join(lines)
+
+
+def claim_facts(session: Session, claims: Iterable[ScoreClaim]) -> list[ClaimFacts]:
+    """Names and sources (oldest first) of each claim."""
+    claims = list(claims)
+    if not claims:
+        return []
+    ids = {c.model_id for c in claims} | {c.benchmark_id for c in claims}
+    names = {e.id: e for e in session.exec(select(Entity).where(Entity.id.in_(ids))).all()}
+    org_ids = {e.org_id for e in names.values() if e.org_id}
+    orgs = {e.id: e.name for e in session.exec(select(Entity).where(Entity.id.in_(org_ids or {-1}))).all()}
+    rows = session.exec(
+        select(ClaimSource, Article).join(Article, Article.id == ClaimSource.article_id)
+        .where(ClaimSource.claim_id.in_([c.id for c in claims]))
+        .order_by(ClaimSource.published_at, ClaimSource.id)
+    ).all()
+    sources: dict[int, list[dict]] = {}
+    for src, art in rows:
+        sources.setdefault(src.claim_id, []).append({
+            "article_id": art.id, "title": art.title, "url": art.url, "outlet": art.outlet,
+            "original_outlet": art.original_outlet, "published_at": _iso(src.published_at),
+            "reported_by": src.reported_by, "hedged": src.hedged, "evidence": src.evidence})
+    out = []
+    for c in claims:
+        model = names.get(c.model_id)
+        bench = names.get(c.benchmark_id)
+        out.append(ClaimFacts(claim=c, model=model.name if model else f"model #{c.model_id}",
+                              org=orgs.get(model.org_id) if model and model.org_id else None,
+                              benchmark=bench.name if bench else f"benchmark #{c.benchmark_id}",
+                              sources=tuple(sources.get(c.id, ()))))
+    return out
+
+
+def score_events(session: Session, rule: AlertRule, filters: dict) -> list[Event]:
+    """new-score: every new matching claim."""
+    return [Event("new-score", f.claim.claim_key, f"New score: {f.describe()}", f.body(), f.payload())
+            for f in claim_facts(session, _new_claims(session, rule, filters))]
+
+
+def record_events(session: Session, rule: AlertRule, filters: dict) -> list[Event]:
+    """new-record: a new claim beating every value on its benchmark known when it arrived.
+
+    "Known when it arrived" is every other claim created no later than it (a claim reported in the
+    same batch counts as known, so of two new values only the higher can be a record). A benchmark's
+    first value is not a record: there is nothing to beat. Higher is better.
+    """
+    events = []
+    for f in claim_facts(session, _new_claims(session, rule, filters)):
+        c = f.claim
+        other = aliased(ScoreClaim)
+        prev = session.exec(
+            select(other).where(other.benchmark_id == c.benchmark_id, other.id != c.id,
+                                other.created_at <= c.created_at)
+            .order_by(other.value.desc(), other.first_reported_at).limit(1)
+        ).first()
+        if prev is None or not c.value > prev.value:
+            continue
+        before = claim_facts(session, [prev])[0]
+        payload = f.payload() | {"previous_best": {"model": before.model, "value": prev.value,
+                                                   "unit": prev.unit, "qualifier": prev.qualifier,
+                                                   "claim_key": prev.claim_key}}
+        body = f.body() + f"\nPrevious best: {before.describe()}."
+        events.append(Event("new-record", c.claim_key, f"New record on {f.benchmark}: {f.describe()}",
+                            body, payload))
+    return events
+
+
+def _terms(query: str) -> list[str]:
+    """Words and "quoted phrases" of a query, case-folded."""
+    import shlex
+
+    try:
+        parts = shlex.split(query)
+    except ValueError:  # an unbalanced quote: take the words as they are
+        parts = query.split()
+    return [p.casefold() for p in parts if p.strip()]
+
+
+def search_events(session: Session, rule: AlertRule, filters: dict) -> list[Event]:
+    """search: new claims matching the facets whose text holds every query term.
+
+    The text is the model, organization, benchmark, setting and every source's evidence and title.
+    """
+    terms = _terms(filters.get("query") or "")
+    events = []
+    for f in claim_facts(session, _new_claims(session, rule, filters)):
+        haystack = " ".join(filter(None, [f.model, f.org, f.benchmark, f.claim.qualifier] +
+                                   [s.get("evidence") for s in f.sources] +
+                                   [s.get("title") for s in f.sources])).casefold()
+        if all(t in haystack for t in terms):
+            title = f"New match for {filters.get('query') or 'saved search'}: {f.describe()}"
+            events.append(Event("search", f.claim.claim_key, title, f.body(), f.payload()))
+    return events
