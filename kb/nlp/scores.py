@@ -1,0 +1,276 @@
+"""Benchmark score claims from prose: which model got which value on which benchmark, per sentence.
+
+Each number in a sentence is first filtered (counts, prices, speeds, bounds, relative claims are not
+scores), then anchored to a model by its local shape ("M (N)", "M's N", "M's score of N", "M and M2,
+both at N", "the same score as M") or else to the sentence subject ("it" = the current subject model),
+and to a benchmark ("N on B", "B (N)", "On B, ... N", the sentence's benchmark, or the previous
+sentence's one for model-anchored numbers such as "It trails X and Y, both at 57").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.tokens import Span
+
+from kb.nlp.mentions import DocMentions, Mention
+from kb.nlp.pipeline import read_patterns
+
+NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+POSSESSIVE_LINKS = {"'s", "\u2019s", "'", "\u2019", "score", "scores", "of", "at", "with", ":", "a", "an",
+                    "result", "the"}
+BOTH_AT = re.compile(r"\b(?:both|all|each|all three|all four|tied|both scoring|each scoring)\s*(?:at|with|on)?\s*$", re.I)
+SAME_AS = re.compile(r"\b(?:the )?same (?:score|result|number|value|mark) as\b|\b(?:matching|matches|ties|tying|tied with)\b",
+                     re.I)
+HEDGES = re.compile(r"\b(?:says?|said|claims?|claimed|according to|reportedly|self-reported|purportedly|"
+                    r"alleged|touts?|boasts?)\b", re.I)
+DOC_HEDGES = re.compile(r"\bif (?:the|these|those) (?:numbers|results|figures|claims|benchmarks) hold\b|"
+                        r"\bindependent(?:ly)? verif|\bunverified\b|\bself-reported\b", re.I)
+
+
+@dataclass
+class Candidate:
+    model: str
+    benchmark: str
+    value: float
+    unit: str
+    qualifier: Optional[str]
+    sent: Span
+    extra_models: list = field(default_factory=list)
+
+
+class ScoreRules:
+    """Number filters and qualifier patterns from data/patterns (rules as data)."""
+
+    def __init__(self):
+        rows = read_patterns("score_filters")
+        self.before = [re.compile(r["regex"], re.I) for r in rows if r["kind"] == "before"]
+        self.after = [re.compile(r["regex"]) for r in rows if r["kind"] == "after"]
+        self.context = [re.compile(r["regex"], re.I) for r in rows if r["kind"] == "context"]
+        self.qualifiers = [(re.compile(r["regex"]), r.get("template"), r.get("normalise"))
+                           for r in read_patterns("qualifiers")]
+
+    def qualifier(self, text: str) -> Optional[str]:
+        """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
+        for rx, template, normalise in self.qualifiers:
+            m = rx.search(text)
+            if m:
+                if template:
+                    return template.format(*([m.group(0)] + list(m.groups())))
+                if normalise == "tools":
+                    return "without tools" if "without" in m.group(0).lower() else "with tools"
+                return m.group(0)
+        return None
+
+    def is_score_number(self, sent: Span, tok) -> Optional[tuple[float, str]]:
+        """(value, unit) when a number token can be a benchmark score, else None."""
+        doc = sent.doc
+        if not NUMBER.fullmatch(tok.text):
+            return None
+        before = doc.text[max(sent.start_char, tok.idx - 30):tok.idx]
+        after = doc.text[tok.idx + len(tok.text):min(sent.end_char, tok.idx + len(tok.text) + 45)]
+        if before.endswith(("-", "\u2013", ".", "/")) or re.match(r"^[-\u2013/.]\d", after):
+            return None  # ranges, fractions, versions
+        if any(rx.search(before) for rx in self.before) or any(rx.search(after) for rx in self.after):
+            return None
+        if re.search(rf"\b{MONTHS}\s*$", before) or re.match(rf"^,?\s*{MONTHS}", after):
+            return None
+        value = float(tok.text.replace(",", ""))
+        unit = "score"
+        if re.match(r"^\s?(?:%|percent\b|per cent\b)", after):
+            unit = "%"
+        elif re.match(r"^\s?Elo\b", after) or re.search(r"\bElo(?: score| rating)?(?: of)?\s*$", before):
+            unit = "Elo"
+        if unit == "%" and value > 100:
+            return None
+        if unit == "score" and "." not in tok.text and 1900 <= value <= 2100 and not re.search(
+                r"(?:score|rating|Elo) of\s*$", before):
+            return None  # a year
+        return value, unit
+
+
+def _paren_bounds(sent: Span, i: int) -> Optional[tuple[int, int]]:
+    """Token indices of the '(' and ')' around token i within the sentence, if any."""
+    open_i = None
+    for j in range(i - 1, max(sent.start, i - 12) - 1, -1):
+        t = sent.doc[j].text
+        if t == ")":
+            return None
+        if t == "(":
+            open_i = j
+            break
+    if open_i is None:
+        return None
+    for j in range(i + 1, min(sent.end, i + 15)):
+        if sent.doc[j].text == ")":
+            return open_i, j
+        if sent.doc[j].text == "(":
+            return None
+    return None
+
+
+def _ending_at(mentions: list[Mention], end: int) -> Optional[Mention]:
+    return next((m for m in mentions if m.end == end), None)
+
+
+def _coordinated_before(doc, models: list[Mention], i: int) -> list[Mention]:
+    """Models listed right before token i: "GPT-5.4 and Gemini 3.1 Pro, both at 57"."""
+    out = []
+    j = i
+    while j > 0:
+        while j > 0 and doc[j - 1].text in (",", "and", "or", "&"):
+            j -= 1
+        m = _ending_at(models, j)
+        if m is None:
+            break
+        out.insert(0, m)
+        j = m.start
+    return out
+
+
+class SentenceScorer:
+    """Applies the rules sentence by sentence, keeping the subject and benchmark context."""
+
+    def __init__(self, rules: ScoreRules, mentions: DocMentions):
+        self.rules = rules
+        self.m = mentions
+        self.current: Optional[str] = mentions.focal
+        self.prev_bench: Optional[str] = None
+        self.prev_claim: Optional[Candidate] = None
+
+    def model_anchor(self, sent: Span, tok, models: list[Mention]) -> tuple[list[str], str]:
+        """Models a number belongs to by its local shape, with the shape name ('' when none)."""
+        doc = sent.doc
+        paren = _paren_bounds(sent, tok.i)
+        if paren:
+            m = _ending_at(models, paren[0])
+            if m:
+                return [m.name], "paren"
+        # "M's N", "M's score of N", "M at N", "M: N"
+        for m in models:
+            if m.end <= tok.i and tok.i - m.end <= 4 and all(
+                    t.lower_ in POSSESSIVE_LINKS for t in doc[m.end:tok.i]) and tok.i > m.end:
+                if doc[m.end].lower_ in ("'s", "\u2019s", "'", "\u2019", ":", "at", "with"):
+                    return [m.name], "possessive"
+        before = doc.text[max(sent.start_char, tok.idx - 25):tok.idx]
+        if BOTH_AT.search(before):
+            j = tok.i - 1
+            while j > sent.start and doc[j].lower_ in ("at", "with", "on", "both", "all", "each", "tied",
+                                                       "three", "four", "scoring"):
+                j -= 1
+            group = _coordinated_before(doc, models, j)
+            if not group and doc[j].text == ",":
+                group = _coordinated_before(doc, models, j)
+            if group:
+                return [g.name for g in group], "both"
+        return [], ""
+
+    def bench_anchor(self, sent: Span, tok, benches: list[Mention]) -> tuple[Optional[Mention], Optional[str]]:
+        """(benchmark mention, qualifier in parentheses) for a number token."""
+        doc = sent.doc
+        paren = _paren_bounds(sent, tok.i)
+        if paren:
+            b = _ending_at(benches, paren[0])
+            if b:
+                inner = doc[paren[0] + 1:paren[1]].text
+                return b, inner
+        j = tok.i + 1
+        while j < sent.end and doc[j].text in ("%", "percent", "Elo", "points", "score"):
+            j += 1
+        k = j
+        while k < sent.end and k - j < 3 and doc[k].lower_ in ("on", "in", "at", "for", "the", "across", "of"):
+            k += 1
+        if k > j:
+            b = next((b for b in benches if b.start == k), None)
+            if b:
+                after = doc[b.end:b.end + 12]
+                if len(after) and after[0].text == "(":
+                    close = next((t.i for t in after if t.text == ")"), None)
+                    if close and not any(t.like_num for t in doc[b.end:close]) and not (
+                            close == b.end + 2 and doc[b.end + 1].text.isupper()):  # "(HLE)" is a name
+                        return b, doc[b.end + 1:close].text
+                return b, None
+        left = [b for b in benches if b.end <= tok.i]
+        if left:
+            return left[-1], None
+        right = [b for b in benches if b.start > tok.i]
+        return (right[0], None) if right else (None, None)
+
+    def sentence(self, sent: Span) -> list[Candidate]:
+        from kb.nlp.mentions import sentence_subject
+
+        models = self.m.in_span(self.m.models, sent.start, sent.end)
+        benches = self.m.in_span(self.m.benchmarks, sent.start, sent.end)
+        subj, pronoun = sentence_subject(sent, models)
+        subject_name = subj.name if subj else (self.current if pronoun else None)
+        taken = {i for x in models + benches for i in range(x.start, x.end)}
+        found: list[Candidate] = []
+        has_relative = any(rx.search(sent.text) for rx in self.rules.context)
+        for tok in sent:
+            if tok.i in taken or not tok.like_num:
+                continue
+            num = self.rules.is_score_number(sent, tok)
+            if num is None:
+                continue
+            value, unit = num
+            anchored, shape = self.model_anchor(sent, tok, models)
+            bench, paren_q = self.bench_anchor(sent, tok, benches)
+            bench_name = bench.name if bench else None
+            if bench_name is None and shape and self.prev_bench:
+                bench_name = self.prev_bench
+            if bench_name is None and self.prev_bench and re.match(r"^\s*At\s*$", sent.doc.text[
+                    sent.start_char:tok.idx]):
+                bench_name = self.prev_bench  # "At 51, it leads ..."
+            if bench_name is None:
+                continue
+            names = anchored
+            if not names:
+                first = next((x for x in models if x.end <= tok.i), None)
+                name = subject_name or (first.name if first else None) or (
+                    self.current if not models else None)
+                if name is None:
+                    continue
+                names = [name]
+            if shape == "paren" and not paren_q:
+                pb = _paren_bounds(sent, tok.i)
+                inner = sent.doc[pb[0] + 1:pb[1]].text if pb else ""
+                paren_q = re.sub(r"[\d.,%]+", "", inner).strip(" ,;") or None
+            qualifier = self.rules.qualifier(paren_q) if paren_q else None
+            if qualifier is None and paren_q and not re.search(r"\d", paren_q):
+                qualifier = paren_q.strip()
+            if qualifier is None:
+                qualifier = self.rules.qualifier(sent.text)
+            if has_relative and shape == "":
+                continue
+            for name in names:
+                cand = Candidate(name, bench_name, value, unit, qualifier, sent)
+                found.append(cand)
+            same = SAME_AS.search(sent.doc.text[tok.idx:sent.end_char])
+            if same:
+                found.extend(self._same_as(sent, models, same.end() + tok.idx, found[-1]))
+        if not found and self.prev_claim is not None:
+            same = SAME_AS.search(sent.text)
+            if same:
+                found.extend(self._same_as(sent, models, sent.start_char + same.end(), self.prev_claim))
+        # Context for the next sentence.
+        if subj is not None:
+            self.current = subj.name
+        if benches:
+            self.prev_bench = benches[-1].name
+        if found:
+            self.prev_claim = found[-1]
+            self.prev_bench = found[-1].benchmark
+        return found
+
+    def _same_as(self, sent: Span, models: list[Mention], char: int, base: Candidate) -> list[Candidate]:
+        """'the same score as M (max)': M gets the claim's value on the same benchmark."""
+        target = next((x for x in models if x.start_char >= char), None)
+        if target is None or target.name == base.model:
+            return []
+        q = None
+        after = sent.doc[target.end:target.end + 4]
+        if len(after) >= 3 and after[0].text == "(" and after[2].text == ")":
+            q = after[1].text
+        return [Candidate(target.name, base.benchmark, base.value, base.unit, q, sent)]

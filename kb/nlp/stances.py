@@ -1,0 +1,149 @@
+"""Licensing stance events: open weights vs closed, per model or family, current or planned.
+
+Cues live in data/patterns/stances.jsonl (closed cues win where they overlap an open cue, so
+"isn't open weights" is closed); plan cues in stance_plans.jsonl. The cue is tied to the nearest model
+or family mention in the sentence (extended to a coordinated list), else to the current subject model
+when the sentence speaks of "it", "the model" or "weights".
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from spacy.tokens import Span
+
+from kb.nlp.mentions import DocMentions, Mention, sentence_subject
+from kb.nlp.names import gazetteer
+from kb.nlp.pipeline import read_patterns
+from kb.nlp.records import StanceEvent
+
+LICENSE_EXTRA = re.compile(r"\b(?:custom|modified MIT|non-commercial|research-only|community|open model|"
+                           r"[A-Z][\w.]+ (?:Community|Open Model|Research))[\w -]{0,30}?licen[cs]e\b|"
+                           r"\bnon-commercial use\b", re.I)
+VAGUE_REFERENCE = re.compile(r"\b(?:it|its|the model|this model|the weights|model weights|weights)\b", re.I)
+
+
+class StanceRules:
+    def __init__(self):
+        self.cues = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stances")]
+        self.plans = [re.compile(r["regex"], re.I) for r in read_patterns("stance_plans")]
+        lic_aliases = sorted({a for lic in gazetteer().licenses if lic["name"] != "proprietary"
+                              for a in [lic["name"], *lic.get("aliases", [])]}, key=len, reverse=True)
+        self.license_re = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in lic_aliases) + r")(?![\w-])")
+        self.license_names = {a: lic["name"] for lic in gazetteer().licenses
+                              for a in [lic["name"], *lic.get("aliases", [])]}
+
+    def cues_in(self, text: str) -> list[tuple[int, int, str]]:
+        """Non-overlapping (start, end, stance) cue matches; closed cues take precedence."""
+        hits = []
+        for rx, stance in self.cues:
+            for m in rx.finditer(text):
+                hits.append((m.start(), m.end(), stance))
+        hits.sort(key=lambda h: (h[2] != "closed", h[0]))
+        kept: list[tuple[int, int, str]] = []
+        for h in hits:
+            if not any(h[0] < k[1] and k[0] < h[1] for k in kept):
+                kept.append(h)
+        return sorted(kept)
+
+    def license_in(self, text: str) -> Optional[str]:
+        m = self.license_re.search(text)
+        if m:
+            return self.license_names.get(m.group(0), m.group(0))
+        m = LICENSE_EXTRA.search(text)
+        return m.group(0) if m else None
+
+
+def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) -> list[Mention]:
+    """The model/family mentions a cue speaks about: nearest one, plus the list it belongs to."""
+    if not models:
+        return []
+
+    def dist(m: Mention) -> int:
+        if m.start_char >= cue_end:
+            return m.start_char - cue_end
+        if m.end_char <= cue_start:
+            return cue_start - m.end_char + 1  # ties go to the following name ("release X")
+        return 0
+
+    text = sent.doc.text
+
+    def same_clause(m: Mention) -> bool:
+        if m.start_char >= cue_end:  # a following name must be in the same clause and close
+            return m.start_char - cue_end < 45 and not re.search(r"[,;:\u2014\u2013]|\s-\s", text[cue_end:m.start_char])
+        return cue_start - m.end_char < 160
+
+    models = [m for m in models if same_clause(m)]
+    if not models:
+        return []
+    best = min(models, key=dist)
+    group = [best]
+    idx = models.index(best)
+    for step in (-1, 1):
+        j = idx
+        while 0 <= j + step < len(models):
+            a, b = (models[j + step], models[j]) if step < 0 else (models[j], models[j + step])
+            gap = sent.doc.text[a.end_char:b.start_char]
+            if not re.fullmatch(r"\s*(?:,|and|or|&|,\s*and)?\s*", gap):
+                break
+            group.append(models[j + step])
+            j += step
+    return group
+
+
+def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, current: Optional[str]) -> list[StanceEvent]:
+    """Stance events stated in one sentence."""
+    text = sent.text
+    cues = rules.cues_in(text)
+    if not cues:
+        return []
+    names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
+                   + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
+    orgs = mentions.in_span(mentions.orgs, sent.start, sent.end)
+    out = []
+    planned_any = [rx.search(text) for rx in rules.plans]
+    license_name = rules.license_in(text)
+    for start, end, stance in cues:
+        abs_start, abs_end = sent.start_char + start, sent.start_char + end
+        targets = _targets(sent, abs_start, abs_end, names)
+        planned = any(m and start - 60 <= m.start() <= end + 25 for m in planned_any) and not re.search(
+            r"\bno (?:immediate |current )?plans?\b", text[max(0, start - 30):end], re.I)
+        if targets:
+            models = [t.name for t in targets]
+        elif current and not planned and any(abs(v.start() - start) < 50 or abs(v.start() - end) < 50
+                                             for v in VAGUE_REFERENCE.finditer(text)):
+            models = [current]
+        elif planned:
+            models = [None]
+        else:
+            continue
+        for name in models:
+            org = mentions.model_orgs.get(name) if name else None
+            if org is None and name:
+                from kb.nlp.names import org_of_model
+
+                org = org_of_model(name)
+            if org is None:
+                known = [o.name for o in orgs if o.known]
+                org = known[0] if known else mentions.model_orgs.get(mentions.focal)
+            out.append(StanceEvent(org=org, model=name, stance=stance,
+                                   license=license_name if stance == "open" else None,
+                                   planned=planned, evidence=text, start=sent.start_char, end=sent.end_char))
+    return out
+
+
+def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
+    """All stance events of a document, deduplicated on (model, stance, planned)."""
+    current = mentions.focal
+    seen, out = set(), []
+    for sent in sents:
+        models = mentions.in_span(mentions.models, sent.start, sent.end)
+        subj, _ = sentence_subject(sent, models)
+        for ev in sentence_stances(sent, mentions, rules, current):
+            key = (ev.model, ev.stance, ev.planned)
+            if key not in seen:
+                seen.add(key)
+                out.append(ev)
+        if subj is not None:
+            current = subj.name
+    return out
