@@ -89,7 +89,8 @@ class Gazetteer:
             variants.update(v for v in f.get("variants", []) if len(v) > 1)
         var = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
         fam = "|".join(re.escape(f) for f in fams)
-        part = rf"(?:{var}|{SIZE}|A\d+B|{VERSION}|\d{{4}})"
+        # An unknown capitalised word counts only when a version follows: "Claude Fable 5".
+        part = rf"(?:{var}|{SIZE}|A\d+B|{VERSION}|\d{{4}}|[A-Z][a-z]+(?= v?\d))"
         # Family, then version/variant parts joined by space or hyphen; "Qwen3", "GPT-5.4", "Kimi K2.6".
         return re.compile(rf"(?<![\w.-])(?P<fam>{fam})(?P<rest>(?:(?:[ -]|(?<=[A-Za-z])(?=\d)){part}(?![\w]))*)",
                           )
@@ -185,7 +186,7 @@ def resolve_benchmark_name(text: str) -> Optional[str]:
         if name:
             return name
     base = _strip_setting(label)
-    if NOT_BENCH.search(base) or resolve_model_name(base):
+    if NOT_BENCH.search(base) or resolve_model_name(base) or model_family(base):
         return None
     if BENCH_SHAPE.match(base) and base.lower() not in {"pro", "hard", "index"}:
         return base

@@ -50,8 +50,17 @@ def _org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
     return None
 
 
+NOT_NAME_WORDS = {"studio", "lab", "labs", "mode", "sim", "gym", "data", "ai", "intelligence", "logic",
+                  "comparison", "pro", "walkthrough", "elementary", "tx", "computing", "spark", "fixer",
+                  "generative", "artificial", "kangaroo", "clara", "isaac", "nemo", "omniverse", "cloud",
+                  "api", "app", "model", "agent", "search", "code", "max", "macbook", "numerical", "causal"}
+
+
 def _valid_person(ent, mentions: DocMentions) -> bool:
     toks = [t for t in ent if not t.is_punct]
+    if any(t.lower_ in NOT_NAME_WORDS or (len(t.text) > 1 and t.text.isupper()) or t.text.endswith(":")
+           for t in toks):
+        return False
     if len(toks) < 2 or len(toks) > 4 or re.search(r"\d|[@/#]", ent.text):
         return False
     if not all(t.text[:1].isupper() for t in toks if t.text.lower() not in ("de", "van", "von", "der", "la")):
@@ -68,7 +77,7 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
     for ent in doc.ents:
         if ent.label_ != "PERSON" or not _valid_person(ent, mentions):
             continue
-        name = re.sub(r"^(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+", "", ent.text.strip().rstrip("'\u2019s").strip())
+        name = re.sub(r"^(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+", "", re.sub(r"['\u2019]s?$", "", ent.text.strip()).strip())
         sent = ent.sent
         before = doc.text[sent.start_char:ent.start_char][-80:]
         after = doc.text[ent.end_char:sent.end_char][:120]

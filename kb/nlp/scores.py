@@ -77,6 +77,8 @@ class ScoreRules:
             return None
         if re.search(rf"\b{MONTHS}\s*$", before) or re.match(rf"^,?\s*{MONTHS}", after):
             return None
+        if "," in tok.text and not re.match(r"^\s?Elo\b", after):
+            return None  # "200,000" is a count; scores are written without thousands separators
         value = float(tok.text.replace(",", ""))
         unit = "score"
         if re.match(r"^\s?(?:%|percent\b|per cent\b)", after):

@@ -47,14 +47,19 @@ SETTING_PHRASE = re.compile(r"""(?ix)
   | \b(?:x?high|medium|low|minimal|max(?:imum)?)\s+(?:reasoning|effort|compute|thinking|budget)(?:\s+effort)?\b
   | \breasoning\s+effort\b | \b[\w-]+\s+mode\b | \btext[-\s]only\b | \bsingle\s+attempt\b
   | \b(?:parallel\s+)?test[-\s]time\s+compute\b | \b\d+k\s+(?:thinking|budget|context)\b | \bbest[-\s]of[-\s]\d+\b""")
-SETTING_WORDS = {"thinking", "non-thinking", "tools", "no tools", "fast", "instant", "high", "low", "medium",
-                 "xhigh", "max", "minimal", "default", "pass@1", "cot", "agent", "agentic mode"}
-SETTING_ROLES = {"setting", "settings", "mode", "config", "configuration", "shots", "metric", "effort",
-                 "evaluation setting", "eval setting", "variant", "condition", "reasoning effort"}
-SKIP_ROLES = {"category", "capability", "capabilities", "description", "domain", "area", "type", "notes",
-              "note", "skill", "focus", "what it measures", "measures", "group", "section", "comment"}
-ITEM_ROLES = {"benchmark", "benchmarks", "eval", "evaluation", "evals", "task", "dataset", "test", "model",
-              "models", "system"}
+SETTING_WORDS = frozenset((
+    "thinking non-thinking tools fast instant high low medium xhigh max minimal default pass@1 "
+    "cot agent "
+).split()) | {"no tools", "agentic mode"}
+# Header of a label column (or corner of a header row) whose cells are settings, not data.
+SETTING_ROLES = frozenset((
+    "setting settings mode config configuration shots metric effort variant condition "
+).split()) | {"evaluation setting", "eval setting", "reasoning effort"}
+# Label columns that describe a row; only a setting in them is used.
+SKIP_ROLES = frozenset((
+    "category capability capabilities description domain area type notes note skill focus "
+    "measures group section comment "
+).split()) | {"what it measures"}
 
 BENCH_WORDS = re.compile(
     r"(?i)bench|\w[ -]?eval\b|\bevals?\b|\bexam\b|arena|olympiad|\w?qa\b|mmlu|gpqa|aime|hmmt|mmmu|"
@@ -63,10 +68,12 @@ BENCH_WORDS = re.compile(
     r"livecode|ifeval|hellaswag|winogrande|big-bench|\bbbh\b|mathvista|video-?mme|scicode|toolathlon|"
     r"mcp[- ]atlas|vending|widesearch|multichallenge|\bpiqa\b|\bimo\b|\busamo\b|vibe")
 ACRONYM = re.compile(r"^[A-Z]{3,}[A-Z0-9]*(?:[-/][A-Za-z0-9.]+)*$")
-ACRONYM_STOP = {"API", "GPU", "CPU", "TPU", "USD", "EUR", "GBP", "RAM", "VRAM", "MOE", "LLM", "SDK", "URL",
-                "FAQ", "CEO", "TTFT", "RPM", "TPM", "QPS", "MAU", "DAU", "ARR", "ROI", "KPI", "SLA", "FLOPS",
-                "PDF", "JSON", "HTML", "RAG", "SSO", "SOC", "HIPAA", "GDPR", "OCR", "TTS", "ASR", "ETA", "UTC",
-                "PST", "EST", "CET", "GMT", "TBD", "YES", "NO", "N/A", "ALL", "NEW", "BETA", "GA"}
+# All-caps words that are not benchmarks.
+ACRONYM_STOP = frozenset((
+    "API GPU CPU TPU USD EUR GBP RAM VRAM MOE LLM SDK URL FAQ CEO TTFT RPM TPM QPS MAU DAU ARR "
+    "ROI KPI SLA FLOPS PDF JSON HTML RAG SSO SOC HIPAA GDPR OCR TTS ASR ETA UTC PST EST CET GMT "
+    "TBD YES NO N/A ALL NEW BETA GA "
+).split())
 FAMILIES = re.compile(
     r"(?i)^(?:gpt|chatgpt|claude|opus|sonnet|haiku|gemini|gemma|llama|qwen|qwq|deepseek|mistral|mixtral|"
     r"magistral|devstral|codestral|ministral|pixtral|grok|phi|command|nova|kimi|glm|minimax|ernie|hunyuan|"
@@ -76,24 +83,29 @@ O_SERIES = re.compile(r"^o\d(?:[\s-][\w.]+){0,2}$")
 GENERIC_MODEL = re.compile(
     r"^[A-Z][A-Za-z]+(?:[\s-][A-Z][A-Za-z]+)?[\s-]?[vV]?(?P<ver>\d+(?:\.\d+)*)[a-zA-Z]?"
     r"(?:[\s-][A-Za-z0-9.]+){0,3}$")
-NON_BENCH = {"average", "avg", "mean", "overall", "total", "price", "pricing", "cost", "input", "output",
-             "context", "window", "parameters", "params", "release", "released", "date", "license",
-             "licence", "latency", "speed", "throughput", "tokens", "size", "rank", "notes", "description",
-             "category", "capability", "setting", "mode", "model", "models", "metric", "year", "version",
-             "type", "vendor", "provider", "weights", "count", "users", "respondents", "share", "percent",
-             "percentage", "revenue", "time", "seconds", "memory", "hardware", "availability", "cutoff",
-             "delta", "change", "improvement", "gain", "difference", "uplift"}
-HARD_NON_BENCH = {"price", "pricing", "cost", "latency", "throughput", "ttft", "batch", "parameters", "params",
-                  "release", "released", "license", "licence", "revenue", "usd", "memory", "vram", "cutoff"}
-NON_MODEL = {"human", "humans", "expert", "experts", "baseline", "previous", "prior", "best", "sota",
-             "average", "avg", "mean", "median", "delta", "change", "improvement", "gain", "diff",
-             "difference", "vs", "category", "benchmark", "benchmarks", "task", "notes", "description",
-             "setting", "metric", "random", "chance", "majority", "oracle", "models", "model", "ours",
-             "competitors", "competitor", "open", "closed", "frontier", "other", "others", "industry",
-             "leaderboard", "top", "rank", "score", "scores", "price", "input", "output", "context", "year",
-             "total", "source", "capability", "domain", "reference", "target", "threshold", "people",
-             "respondents", "percent", "state", "art", "result", "results", "weights", "group", "tokens",
-             "batch", "ms", "s", "latency", "throughput", "speed", "gpu", "cost", "size", "memory", "time"}
+# Words that keep a name-like header from counting as an unseen benchmark ...
+NON_BENCH = frozenset((
+    "average avg mean overall total price pricing cost input output context window parameters "
+    "params release released date license licence latency speed throughput tokens size rank notes "
+    "description category capability setting mode model models metric year version type vendor "
+    "provider weights count users respondents share percent percentage revenue time seconds "
+    "memory hardware availability cutoff delta change improvement gain difference uplift "
+).split())
+# ... or as any benchmark, whatever a resolver says.
+HARD_NON_BENCH = frozenset((
+    "price pricing cost latency throughput ttft batch parameters params release released license "
+    "licence revenue usd memory vram cutoff "
+).split())
+# Words that keep a column/row from counting as an unseen model.
+NON_MODEL = frozenset((
+    "human humans expert experts baseline previous prior best sota average avg mean median delta "
+    "change improvement gain diff difference vs category benchmark benchmarks task notes "
+    "description setting metric random chance majority oracle models model ours competitors "
+    "competitor open closed frontier other others industry leaderboard top rank score scores "
+    "price input output context year total source capability domain reference target threshold "
+    "people respondents percent state art result results weights group tokens batch ms s latency "
+    "throughput speed gpu cost size memory time "
+).split())
 
 
 @dataclass
@@ -103,6 +115,7 @@ class _Cell:
     header: bool  # a <th> or a cell inside <thead>
     thead: bool
     origin: int  # shared by the copies a rowspan/colspan makes
+    parsed: Optional[tuple] = None  # parse_value() of the cell, computed once
 
 
 @dataclass
@@ -155,17 +168,19 @@ def _memo(fn: Resolver) -> Resolver:
 # ---- 1. HTML -> grid -------------------------------------------------------------------------
 
 def _cell_lines(cell: Tag) -> tuple[str, ...]:
-    for sup in cell.find_all("sup"):
-        nxt = sup.next_sibling
-        # A superscript glued to a word ("tau<sup>2</sup>-bench") is part of a name; others are footnotes.
-        if isinstance(nxt, NavigableString) and re.match(r"[\w-]", str(nxt)):
-            sup.unwrap()
-        else:
-            sup.decompose()
-    for br in cell.find_all("br"):
-        br.replace_with("\n")
-    for block in cell.find_all(["p", "div", "li"]):
-        block.append("\n")
+    if any(isinstance(child, Tag) for child in cell.children):  # most cells are plain text: skip the search
+        for tag in cell.find_all(["sup", "br", "p", "div", "li"]):
+            if tag.name == "sup":
+                nxt = tag.next_sibling
+                # A superscript glued to a word ("tau<sup>2</sup>-bench") is part of a name; others are footnotes.
+                if isinstance(nxt, NavigableString) and re.match(r"[\w-]", str(nxt)):
+                    tag.unwrap()
+                else:
+                    tag.decompose()
+            elif tag.name == "br":
+                tag.replace_with("\n")
+            else:
+                tag.append("\n")
     raw = cell.get_text("").replace("\u00a0", " ")
     lines = (re.sub(r"\s+", " ", line).strip() for line in raw.split("\n"))
     return tuple(FOOTNOTE.sub("", line).strip() for line in lines if line)
@@ -189,7 +204,8 @@ def _build_grid(table: Tag) -> list[list[_Cell]]:
             if c >= MAX_COLS:
                 break
             lines = _cell_lines(cell)
-            item = _Cell(" ".join(lines), lines, cell.name == "th" or thead, thead, origin)
+            text = " ".join(lines)
+            item = _Cell(text, lines, cell.name == "th" or thead, thead, origin, parse_value(text, lines))
             origin += 1
             for dr in range(_span(cell, "rowspan", MAX_ROWSPAN)):
                 for dc in range(_span(cell, "colspan", MAX_COLSPAN)):
@@ -379,7 +395,7 @@ def _pick(items: list[tuple[str, str]], kind: str, res: dict) -> _Axis:
 def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int]]:
     """Header row count, label columns, data columns, section rows."""
     def numeric(cell: _Cell) -> bool:
-        return parse_value(cell.text, cell.lines) is not None
+        return cell.parsed is not None
 
     n = len(grid)
     if any(cell.thead for cell in grid[0]):
@@ -458,7 +474,7 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
     bench_units: dict[int, str] = {}
     for r in rows:
         for c in cols:
-            parsed = parse_value(grid[r][c].text, grid[r][c].lines)
+            parsed = grid[r][c].parsed
             if parsed and parsed[1]:
                 bench_units.setdefault(r if row_kind == "benchmark" else c, parsed[1])
     out, section_quals = [], ()
@@ -473,7 +489,7 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
         parts = [(cols[c], grid[r][c]) for c in cols if cols[c].name and not _is_empty(grid[r][c].text)]
         evidence = f"{row.text}: " + "; ".join(f"{col.text} {cell.text}" for col, cell in parts)
         for col, cell in parts:
-            parsed = parse_value(cell.text, cell.lines)
+            parsed = cell.parsed
             if parsed is None:
                 continue
             value, cell_unit, cell_qual = parsed
