@@ -86,3 +86,14 @@ class ParsedFeed:
     ttl_minutes: Optional[int] = None
     skip_hours: tuple[int, ...] = ()
     error: Optional[str] = None  # malformed (bozo), not a feed, ...
+
+
+@dataclass(frozen=True)
+class ArticleDraft:
+    """An article ready to store: its identity, its clean document and the raw payload it came from."""
+
+    url: Optional[str]  # the item's link or the page/file location
+    guid: Optional[str]
+    doc: CleanDocument
+    raw: bytes  # the payload cleaned (page HTML, item HTML or text), uncompressed
+    raw_kind: str  # html | text

@@ -53,6 +53,224 @@ def clean_cmd(paths: tuple[str, ...], fmt: str) -> None:
         raise SystemExit(1)
 
 
+def _engine(ctx: click.Context):
+    from kb.cli import engine_for
+
+    return engine_for(ctx.obj)
+
+
+def _load_nlp(skip: bool):
+    """The spaCy pipeline for extraction, or None (with a warning) when it cannot be built."""
+    if skip:
+        return None
+    try:
+        from kb.nlp.pipeline import load_nlp
+    except ImportError as exc:
+        click.echo(f"warning: extraction unavailable ({exc}); storing articles only", err=True)
+        return None
+    return load_nlp()
+
+
+class _Progress:
+    """A progress bar on a terminal, plain lines otherwise (logs, CI, pipes)."""
+
+    def __init__(self) -> None:
+        self.tty = click.get_text_stream("stderr").isatty()
+        self.bar = None
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        if not self.tty:
+            click.echo(f"[{done}/{total}] {message}", err=True)
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="ingest", file=click.get_text_stream("stderr"))
+            self.bar.__enter__()
+        self.bar.update(1)
+        if done >= total:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.command("ingest")
+@click.option("--article", "articles_", multiple=True, metavar="PATH|URL",
+              help="Store one page or text file (repeatable) instead of polling feeds.")
+@click.option("--source", "sources_", multiple=True, metavar="URL|FILE",
+              help="Fetch only this source (repeatable); it is added first if new.")
+@click.option("--sample", is_flag=True, help="Ingest the bundled offline sample corpus (data/sample).")
+@click.option("--worker", is_flag=True, help="Keep polling due sources, sharing them with other workers "
+              "(PostgreSQL: FOR UPDATE SKIP LOCKED leases).")
+@click.option("--poll", type=float, default=60.0, show_default=True, help="Worker: seconds between polls.")
+@click.option("--exit-when-idle", is_flag=True, help="Worker: stop once no source is due.")
+@click.option("--batch", type=int, default=5, show_default=True, help="Worker: sources claimed at a time.")
+@click.option("--no-extract", is_flag=True, help="Store articles without running the extractor.")
+@click.pass_context
+def ingest_cmd(ctx, articles_, sources_, sample, worker, poll, exit_when_idle, batch, no_extract) -> None:
+    """Fetch feeds (or single articles), clean and store new articles, extract their claims.
+
+    Without options every enabled feed is fetched once (conditional GET: unchanged feeds cost a
+    304). Failures are recorded per source (`aikb feeds list`) and the run goes on. Ends with a
+    one-line summary.
+
+    Example:
+
+    \b
+        aikb feeds add https://example.org/feed.xml
+        aikb ingest
+        aikb ingest --article saved/page.html
+        AIKB_DATABASE_URL=postgresql+psycopg://... aikb ingest --worker
+    """
+    from kb import pipeline
+    from kb.db import session_scope
+    from kb.sources import add_feed
+
+    settings = ctx.obj
+    engine = _engine(ctx)
+    nlp = _load_nlp(no_extract)
+    progress = _Progress()
+    if articles_:
+        summary = pipeline.RunSummary()
+        for target in articles_:
+            summary.add(pipeline.ingest_article(engine, settings, target, nlp))
+    elif sample:
+        summary = pipeline.ingest_sample(engine, settings, nlp, progress)
+    elif worker:
+        summary = pipeline.run_worker(engine, settings, nlp, poll=poll, batch=batch,
+                                      exit_when_idle=exit_when_idle, progress=progress)
+    else:
+        urls = None
+        if sources_:
+            with session_scope(engine) as session:
+                urls = [add_feed(session, s).url for s in sources_]
+        summary = pipeline.run_once(engine, settings, nlp, urls, progress)
+    for error in summary.errors[:20]:
+        click.echo(f"error: {error}", err=True)
+    click.echo(summary.line())
+
+
+@click.group("feeds")
+def feeds_group() -> None:
+    """Manage feeds: add, import/export OPML, list with health."""
+
+
+@feeds_group.command("add")
+@click.argument("url")
+@click.option("--title", default=None, help="A display name (default: the feed's own title).")
+@click.pass_context
+def feeds_add(ctx, url: str, title: str | None) -> None:
+    """Add a feed by URL or local file (RSS, Atom or JSON Feed).
+
+    Example:
+
+    \b
+        aikb feeds add https://example.org/rss.xml
+        aikb feeds add data/sample/feeds/frontier-wire.xml
+    """
+    from kb.db import session_scope
+    from kb.sources import add_feed
+
+    with session_scope(_engine(ctx.parent)) as session:
+        source = add_feed(session, url, title)
+        click.echo(f"added {source.url}" if source.added_at else source.url)
+
+
+@feeds_group.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.pass_context
+def feeds_import(ctx, path: str) -> None:
+    """Add every feed an OPML file lists (already known feeds are skipped).
+
+    Example:
+
+    \b
+        aikb feeds import data/feeds/default.opml
+    """
+    from pathlib import Path
+
+    from kb.db import session_scope
+    from kb.sources import import_opml
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise AikbError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with session_scope(_engine(ctx.parent)) as session:
+        added = import_opml(session, data)
+    click.echo(f"imported {added} new feeds from {path}")
+
+
+@feeds_group.command("export")
+@click.pass_context
+def feeds_export(ctx) -> None:
+    """Print every feed as OPML 2.0.
+
+    Example:
+
+    \b
+        aikb feeds export > my-feeds.opml
+    """
+    from sqlmodel import Session
+
+    from kb.sources import export_opml
+
+    with Session(_engine(ctx.parent)) as session:
+        click.echo(export_opml(session), nl=False)
+
+
+@feeds_group.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def feeds_list(ctx, fmt: str) -> None:
+    """List feeds with their health: last fetch, last error, failure count, articles.
+
+    Example:
+
+    \b
+        aikb feeds list
+        aikb feeds list --format json
+    """
+    from sqlmodel import Session
+
+    from kb.sources import sources_health
+
+    with Session(_engine(ctx.parent)) as session:
+        rows = sources_health(session)
+    if fmt == "json":
+        click.echo(_dump({"sources": [r.to_json() for r in rows]}))
+        return
+    click.echo(f"{'id':>4}  {'articles':>8}  {'fails':>5}  {'last fetch':<16}  {'status':<6}  url / last error")
+    for r in rows:
+        when = r.last_fetched_at.strftime("%Y-%m-%d %H:%M") if r.last_fetched_at else "never"
+        click.echo(f"{r.id:>4}  {r.articles:>8}  {r.failure_count:>5}  {when:<16}  {str(r.last_status or '-'):<6}  "
+                   f"{r.title or ''} {r.url}")
+        if r.last_error:
+            click.echo(f"{'':>50}error: {r.last_error[:200]}")
+
+
+@click.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.pass_context
+def stats_cmd(ctx, fmt: str) -> None:
+    """Counts of the store: sources, articles, stories, fetch errors (and claims, entities).
+
+    Example:
+
+    \b
+        aikb stats --format json
+    """
+    from sqlmodel import Session
+
+    from kb.stats import collect_stats
+
+    with Session(_engine(ctx)) as session:
+        stats = collect_stats(session)
+    if fmt == "json":
+        click.echo(_dump(stats))
+    else:
+        for key, value in stats.items():
+            click.echo(f"{key}: {value}")
+
+
 def register(cli: click.Group) -> None:
     """Add this module's commands to the aikb group."""
-    cli.add_command(clean_cmd)
+    for command in (clean_cmd, ingest_cmd, feeds_group, stats_cmd):
+        cli.add_command(command)

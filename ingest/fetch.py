@@ -1,0 +1,214 @@
+"""The one send function: every feed, page and robots.txt request goes through fetch().
+
+It never raises for network or data problems: timeouts, oversize or trickling bodies, redirect
+loops, refused private addresses and robots.txt refusals come back as FetchResult.error, and the
+caller records them (a FetchLog row). Bodies are streamed and counted after decompression, so a
+gzip bomb stops at the cap instead of filling memory.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from email.utils import formatdate
+from pathlib import Path
+from typing import Optional
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpx
+
+from ingest.records import FetchResult
+from ingest.robots import RobotsCache
+from ingest.ssrf import blocked_reason, origin
+from kb.settings import Settings
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+               "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.8, */*;q=0.5"
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class HostPacer:
+    """Keeps a minimum delay between two requests to one host (politeness)."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, url: str) -> None:
+        """Sleep until DELAY has passed since the last request to URL's host."""
+        if self.delay <= 0:
+            return
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            now = time.monotonic()
+            ready = self._last.get(host, 0.0) + self.delay
+            self._last[host] = max(now, ready)
+        if ready > now:
+            time.sleep(ready - now)
+
+
+def make_client(settings: Settings) -> httpx.Client:
+    """An httpx client with aikb's User-Agent and timeouts; redirects are followed by fetch()."""
+    return httpx.Client(
+        headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+        timeout=httpx.Timeout(settings.timeout),
+        follow_redirects=False,
+        trust_env=False,  # no proxy from the environment: the SSRF check must see the real target
+    )
+
+
+def file_path(url: str) -> Optional[Path]:
+    """The local path a file: URL (or a plain path) names, else None."""
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return Path(unquote(parts.path))
+    if parts.scheme == "" and url:
+        return Path(url)
+    return None
+
+
+def fetch_file(url: str, settings: Settings, last_modified: str | None = None) -> FetchResult:
+    """Read a local file as if fetched (status 200, or 304 when its mtime equals LAST_MODIFIED)."""
+    started = time.monotonic()
+    path = file_path(url)
+    try:
+        stamp = formatdate(path.stat().st_mtime, usegmt=True)  # type: ignore[union-attr]
+        if last_modified and stamp == last_modified:
+            return FetchResult(url=url, final_url=url, status=304, headers={"last-modified": stamp},
+                               duration_ms=_ms(started))
+        with open(path, "rb") as handle:  # type: ignore[arg-type]
+            body = handle.read(settings.max_bytes + 1)
+    except OSError as exc:
+        return FetchResult(url=url, final_url=url, error=f"cannot read {path}: {exc.strerror or exc}",
+                           duration_ms=_ms(started))
+    if len(body) > settings.max_bytes:
+        return FetchResult(url=url, final_url=url, status=200, error=f"body over {settings.max_bytes} bytes",
+                           duration_ms=_ms(started))
+    return FetchResult(url=url, final_url=url, status=200, body=body, headers={"last-modified": stamp},
+                       duration_ms=_ms(started))
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _deadline(settings: Settings) -> float:
+    # the whole request, body included: a server trickling one byte a second never finishes
+    return max(2.0 * settings.timeout, 1.0)
+
+
+def fetch(
+    url: str,
+    settings: Settings,
+    *,
+    client: httpx.Client | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    kind: str = "page",
+    trusted_origin: tuple[str, str, int] | None = None,
+    pacer: HostPacer | None = None,
+    robots: RobotsCache | None = None,
+) -> FetchResult:
+    """GET URL with aikb's limits; the answer (or the problem) comes back as a FetchResult.
+
+    Args:
+        kind: "feed", "page" or "robots" (sets Accept; robots.txt is checked for pages only).
+        trusted_origin: the origin of a feed the user added; hosts there may be private addresses.
+        etag, last_modified: validators from the last fetch, sent as a conditional GET.
+        pacer, robots: shared politeness state for a run (optional).
+    """
+    started = time.monotonic()
+    own_client = client is None
+    client = client or make_client(settings)
+    try:
+        return _fetch(url, settings, client, etag, last_modified, kind, trusted_origin, pacer, robots, started)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: a fetch never raises
+        log.warning("fetch error: %s %s", url, exc)
+        return FetchResult(url=url, final_url=url, error=f"{type(exc).__name__}: {exc}", duration_ms=_ms(started))
+    finally:
+        if own_client:
+            client.close()
+
+
+def _check_target(url: str, settings: Settings, trusted_origin) -> Optional[str]:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        return f"refused: scheme {scheme or 'none'!r} (only http and https are fetched)"
+    if settings.allow_private_networks or (trusted_origin and origin(url) == tuple(trusted_origin)):
+        return None
+    return blocked_reason(url)
+
+
+def _fetch(url, settings, client, etag, last_modified, kind, trusted_origin, pacer, robots, started) -> FetchResult:
+    headers = {"Accept": FEED_ACCEPT if kind == "feed" else PAGE_ACCEPT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    deadline = started + _deadline(settings)
+    current = url
+    seen = {url}
+    for hop in range(settings.max_redirects + 1):
+        problem = _check_target(current, settings, trusted_origin)
+        if problem:
+            return FetchResult(url=url, final_url=current, error=problem, duration_ms=_ms(started))
+        if kind == "page" and robots is not None and not robots.allowed(current, settings, client, trusted_origin):
+            return FetchResult(url=url, final_url=current, error="disallowed by robots.txt",
+                               duration_ms=_ms(started))
+        if pacer is not None:
+            pacer.wait(current)
+        try:
+            with client.stream("GET", current, headers=headers) as response:
+                if response.status_code in _REDIRECTS and response.headers.get("location"):
+                    target = urljoin(current, response.headers["location"])
+                    if target in seen:
+                        return FetchResult(url=url, final_url=target, status=response.status_code,
+                                           error=f"redirect loop at {target}", duration_ms=_ms(started))
+                    seen.add(target)
+                    current = target
+                    continue
+                return _read_body(url, current, response, settings, deadline, started)
+        except httpx.TimeoutException as exc:
+            return FetchResult(url=url, final_url=current, error=f"timeout after {settings.timeout:g}s "
+                               f"({type(exc).__name__})", duration_ms=_ms(started))
+        except (httpx.HTTPError, OSError) as exc:
+            return FetchResult(url=url, final_url=current, error=f"{type(exc).__name__}: {exc}",
+                               duration_ms=_ms(started))
+    return FetchResult(url=url, final_url=current, error=f"too many redirects (over {settings.max_redirects})",
+                       duration_ms=_ms(started))
+
+
+def _read_body(url, final_url, response: httpx.Response, settings, deadline, started) -> FetchResult:
+    status = response.status_code
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    if status == 304:
+        return FetchResult(url=url, final_url=final_url, status=304, headers=headers, duration_ms=_ms(started))
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and "content-encoding" not in headers and int(declared) > settings.max_bytes:
+        return FetchResult(url=url, final_url=final_url, status=status, headers=headers,
+                           error=f"body over {settings.max_bytes} bytes (Content-Length {declared})",
+                           duration_ms=_ms(started))
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_bytes():  # decompressed: the cap counts what we would keep
+            size += len(chunk)
+            if size > settings.max_bytes:
+                return FetchResult(url=url, final_url=final_url, status=status, headers=headers,
+                                   error=f"body over {settings.max_bytes} bytes after decompression",
+                                   duration_ms=_ms(started))
+            if time.monotonic() > deadline:
+                return FetchResult(url=url, final_url=final_url, status=status, headers=headers,
+                                   error=f"deadline of {_deadline(settings):g}s exceeded while reading the body",
+                                   duration_ms=_ms(started))
+            chunks.append(chunk)
+    except httpx.DecodingError as exc:
+        return FetchResult(url=url, final_url=final_url, status=status, headers=headers,
+                           error=f"cannot decode the body: {exc}", duration_ms=_ms(started))
+    error = None if 200 <= status < 300 else f"HTTP {status} {response.reason_phrase}".strip()
+    return FetchResult(url=url, final_url=final_url, status=status, headers=headers, body=b"".join(chunks),
+                       error=error, duration_ms=_ms(started))

@@ -1,0 +1,49 @@
+"""robots.txt for page fetches, fetched once per origin per run through the same send function."""
+from __future__ import annotations
+
+import threading
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+from kb.settings import Settings
+
+
+class RobotsCache:
+    """Answers "may aikb fetch this page?" from each origin's robots.txt, cached for a run."""
+
+    def __init__(self) -> None:
+        self._parsers: dict[str, RobotFileParser | None] = {}
+        self._lock = threading.Lock()
+        self.fetched: list = []  # FetchResults of robots.txt requests, for the fetch log
+
+    def allowed(self, url: str, settings: Settings, client, trusted_origin=None) -> bool:
+        """True unless URL's robots.txt disallows aikb's user agent (missing robots.txt allows all)."""
+        if not settings.obey_robots:
+            return True
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            known = key in self._parsers
+        if not known:
+            parser = self._load(key, settings, client, trusted_origin)
+            with self._lock:
+                self._parsers[key] = parser
+        parser = self._parsers[key]
+        if parser is None:
+            return True
+        agent = settings.user_agent.split("/", 1)[0]
+        return parser.can_fetch(agent, url)
+
+    def _load(self, key: str, settings: Settings, client, trusted_origin) -> RobotFileParser | None:
+        from ingest.fetch import fetch  # late: fetch imports this module
+
+        result = fetch(f"{key}/robots.txt", settings, client=client, kind="robots", trusted_origin=trusted_origin)
+        self.fetched.append(result)
+        parser = RobotFileParser()
+        if result.status in (401, 403):  # the convention: an access-controlled robots.txt disallows all
+            parser.disallow_all = True
+            return parser
+        if result.error or not result.body:
+            return None  # no robots.txt (or unreachable): nothing is disallowed
+        parser.parse(result.body.decode("utf-8", errors="replace").splitlines())
+        return parser

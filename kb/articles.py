@@ -1,0 +1,175 @@
+"""Store writes for ingestion: the fetch log, articles (upserts keyed on url_hash) and story clusters.
+
+Duplicate rules, in order:
+  - same URL (normalised), or the same GUID from the same source: the same article, not stored again;
+  - the same text from the same source (a feed re-posting an item under a new link): not stored again;
+  - the same or nearly the same text from ANOTHER source (a syndicated or lightly edited copy):
+    stored, as provenance, in the story of the article it copies ("clustered");
+  - an article whose rel=canonical names a stored article joins that article's story.
+"""
+from __future__ import annotations
+
+import logging
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from ingest.dedup import StoryIndex, content_hash, sha256, simhash, url_hash
+from ingest.records import ArticleDraft, FetchResult
+from kb.db import utcnow
+from kb.models import Article, FetchLog, Story
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ArticleKeys:
+    """The duplicate keys of a draft, computed once."""
+
+    url_hash: str
+    guid_hash: Optional[str]
+    content_hash: str
+    simhash: int
+    canonical_hash: Optional[str]
+
+
+@dataclass
+class StoreOutcome:
+    status: str  # new | clustered | duplicate
+    article: Optional[Article] = None
+    story_id: Optional[int] = None
+
+
+def record_fetch(session: Session, result: FetchResult, *, source_id: Optional[int], kind: str,
+                 outcome: Optional[str] = None, error: Optional[str] = None,
+                 started_at: Optional[datetime] = None) -> FetchLog:
+    """Add one FetchLog row for a fetch attempt (outcome: ok | not_modified | error | skipped)."""
+    error = error if error is not None else result.error
+    if outcome is None:
+        outcome = "error" if error else ("not_modified" if result.status == 304 else "ok")
+    row = FetchLog(source_id=source_id, url=result.url[:2048], kind=kind, started_at=started_at or utcnow(),
+                   duration_ms=result.duration_ms, status=result.status, outcome=outcome, error=error,
+                   bytes=len(result.body) if result.body else 0)
+    session.add(row)
+    return row
+
+
+def identity_hash(url: Optional[str], guid: Optional[str], text: str) -> str:
+    """The url_hash of an article: its URL, else its GUID, else its text."""
+    if url:
+        return url_hash(url)
+    if guid:
+        return url_hash(f"guid:{guid}")
+    return url_hash(f"content:{content_hash(text)}")
+
+
+def draft_keys(draft: ArticleDraft) -> ArticleKeys:
+    """Every duplicate key of DRAFT."""
+    return ArticleKeys(
+        url_hash=identity_hash(draft.url, draft.guid, draft.doc.text),
+        guid_hash=sha256(draft.guid) if draft.guid else None,
+        content_hash=content_hash(draft.doc.text),
+        simhash=simhash(draft.doc.text),
+        canonical_hash=url_hash(draft.doc.canonical_url) if draft.doc.canonical_url else None,
+    )
+
+
+def is_known(session: Session, *, source_id: Optional[int], url: Optional[str], guid: Optional[str]) -> bool:
+    """True when an item with this URL, or this GUID from this source, is already stored.
+
+    Checked before fetching an item's page, so a second run costs no page requests.
+    """
+    conditions = []
+    if url:
+        conditions.append(Article.url_hash == url_hash(url))
+    if guid:
+        guid_cond = Article.guid_hash == sha256(guid)
+        conditions.append(guid_cond & (Article.source_id == source_id) if source_id else guid_cond)
+    if not conditions:
+        return False
+    return session.exec(select(Article.id).where(or_(*conditions)).limit(1)).first() is not None
+
+
+def load_story_index(session: Session) -> StoryIndex:
+    """Every stored fingerprint with its story, for near-duplicate lookups during a run."""
+    index = StoryIndex()
+    rows = session.exec(select(Article.simhash, Article.story_id).where(Article.simhash.is_not(None),
+                                                                        Article.story_id.is_not(None)))
+    for fingerprint, story_id in rows:
+        index.add(fingerprint, story_id)
+    return index
+
+
+def is_duplicate(session: Session, keys: ArticleKeys, source_id: Optional[int]) -> bool:
+    """True when DRAFT's URL, GUID (same source) or text (same source) is already stored."""
+    conditions = [Article.url_hash == keys.url_hash]
+    if keys.guid_hash:
+        conditions.append((Article.guid_hash == keys.guid_hash) & (Article.source_id == source_id))
+    conditions.append((Article.content_hash == keys.content_hash) & (Article.source_id == source_id))
+    return session.exec(select(Article.id).where(or_(*conditions)).limit(1)).first() is not None
+
+
+def _existing_story(session: Session, keys: ArticleKeys, index: Optional[StoryIndex]) -> Optional[int]:
+    if keys.canonical_hash and keys.canonical_hash != keys.url_hash:
+        row = session.exec(select(Article.story_id).where(
+            or_(Article.url_hash == keys.canonical_hash,
+                Article.canonical_url.is_not(None) & (Article.url_hash == keys.canonical_hash))).limit(1)).first()
+        if row:
+            return row
+    row = session.exec(select(Article.story_id).where(Article.content_hash == keys.content_hash,
+                                                      Article.story_id.is_not(None)).limit(1)).first()
+    if row:
+        return row
+    if index is not None and keys.simhash:
+        return index.find(keys.simhash)
+    return None
+
+
+def store_article(session: Session, draft: ArticleDraft, *, source_id: Optional[int],
+                  outlet: Optional[str] = None, index: Optional[StoryIndex] = None,
+                  keys: Optional[ArticleKeys] = None) -> StoreOutcome:
+    """Store DRAFT unless it is a duplicate, placing it in its story; flushes, never commits.
+
+    Args:
+        outlet: the outlet to record when the document names none (the feed's title).
+        index: the run's near-duplicate index (the caller adds the new fingerprint after commit).
+    Returns:
+        StoreOutcome: "duplicate" (nothing written), "clustered" (joined a story) or "new".
+    """
+    keys = keys or draft_keys(draft)
+    if is_duplicate(session, keys, source_id):
+        return StoreOutcome("duplicate")
+    doc = draft.doc
+    now = utcnow()
+    story_id = _existing_story(session, keys, index)
+    status = "clustered" if story_id else "new"
+    if story_id is None:
+        story = Story(title=doc.title or None, first_seen_at=now, first_published_at=doc.published)
+        session.add(story)
+        session.flush()
+        story_id = story.id
+    elif doc.published:
+        story = session.get(Story, story_id)
+        if story is not None and (story.first_published_at is None or doc.published < story.first_published_at):
+            story.first_published_at = doc.published
+    article = Article(
+        source_id=source_id, story_id=story_id, url=(draft.url or None) and draft.url[:2048],
+        url_hash=keys.url_hash, guid_hash=keys.guid_hash,
+        canonical_url=doc.canonical_url[:2048] if doc.canonical_url else None,
+        content_hash=keys.content_hash, simhash=keys.simhash, title=doc.title or None, author=doc.author,
+        outlet=doc.outlet or outlet, original_outlet=doc.original_outlet, published_at=doc.published,
+        fetched_at=now, language=doc.language, text=doc.text, raw=zlib.compress(draft.raw, 6),
+        raw_kind=draft.raw_kind,
+    )
+    session.add(article)
+    session.flush()  # a concurrent worker storing the same URL fails here (unique url_hash)
+    return StoreOutcome(status, article, story_id)
+
+
+def raw_payload(article: Article) -> bytes:
+    """The payload an article was cleaned from, decompressed (to re-clean or re-extract offline)."""
+    return zlib.decompress(article.raw) if article.raw else b""

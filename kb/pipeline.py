@@ -1,0 +1,322 @@
+"""The ingest orchestrator: feeds -> items -> pages -> clean text -> stored articles -> claims -> alerts.
+
+`run_once` reads as the numbered steps of one run. Every failure is recorded where it happened
+(a FetchLog row, Source.last_error) and the run goes on; each article is stored with its claims in
+one transaction, so a crash leaves no half-written article.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from ingest.feeds import is_feed_content_type, parse_feed
+from ingest.fetch import HostPacer, fetch, fetch_file, make_client
+from ingest.items import item_draft, local_page_allowed, page_url_for
+from ingest.records import ArticleDraft, FeedItem
+from ingest.robots import RobotsCache
+from ingest.ssrf import origin
+from kb import articles, sources
+from kb.db import session_scope, utcnow
+from kb.ingest_lock import ingest_lock
+from kb.models import Source
+from kb.settings import DATA_DIR, Settings
+
+log = logging.getLogger(__name__)
+SAMPLE_DIR = DATA_DIR / "sample"
+Progress = Callable[[int, int, str], None]  # (done, total, message)
+
+
+@dataclass
+class RunSummary:
+    """What one run did; `line()` is the one-line summary `aikb ingest` ends with."""
+
+    fetched: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    new: int = 0
+    duplicate: int = 0
+    clustered: int = 0
+    claims_stored: int = 0
+    page_errors: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: "RunSummary") -> None:
+        for name in ("fetched", "not_modified", "failed", "new", "duplicate", "clustered", "claims_stored",
+                     "page_errors"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
+
+    def line(self) -> str:
+        return (f"sources: {self.fetched} fetched, {self.not_modified} not modified, {self.failed} failed; "
+                f"articles: {self.new} new, {self.duplicate} duplicate, {self.clustered} clustered")
+
+
+class _Run:
+    """Shared state of one run: the HTTP client, politeness, the near-duplicate index, the extractor."""
+
+    def __init__(self, engine: Engine, settings: Settings, nlp) -> None:
+        self.engine, self.settings, self.nlp = engine, settings, nlp
+        self.client = make_client(settings)
+        self.pacer = HostPacer(settings.host_delay)
+        self.robots = RobotsCache()
+        with Session(engine) as session:
+            self.index = articles.load_story_index(session)
+        self.extract, self.store_extraction, self.version = _extractor(nlp)
+        self.summary = RunSummary()
+
+
+def _extractor(nlp):
+    """The extractor and the claims writer, if the NLP stream's modules and a model are present."""
+    if nlp is None:
+        return None, None, None
+    try:
+        from kb.claims import store_extraction
+        from kb.nlp import extract as extract_module
+    except ImportError as exc:
+        log.warning("extraction skipped: %s", exc)
+        return None, None, None
+    version = getattr(extract_module, "EXTRACTOR_VERSION", None) or getattr(extract_module, "VERSION", "0")
+    return extract_module.extract, store_extraction, str(version)
+
+
+def run_once(engine: Engine, settings: Settings, nlp=None, sources_: Iterable[str] | None = None,
+             progress: Progress | None = None, *, due_only: bool = False, owner: str | None = None,
+             limit: int = 100_000) -> RunSummary:
+    """Fetch every enabled source (or only the due ones, or only SOURCES_), store new articles.
+
+    Args:
+        nlp: the spaCy pipeline; None stores articles without extracting claims.
+        sources_: URLs or files of the sources to fetch (all enabled ones when None).
+        progress: called after each source with (done, total, message).
+        due_only: only sources whose next_fetch_at has come (worker mode).
+        owner: the lease owner name (a worker's id).
+    """
+    owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    with ingest_lock(engine):
+        run = _Run(engine, settings, nlp)
+        try:
+            # 1. due sources, leased to this run so that parallel workers never fetch one twice
+            with Session(engine) as session:
+                ids = sources.claim_due_sources(session, owner, urls=sources_, limit=limit, due_only=due_only)
+            for done, source_id in enumerate(ids, 1):
+                message = _process_source(run, source_id)
+                if progress:
+                    progress(done, len(ids), message)
+            # 8. alerts over what this run stored
+            if run.summary.claims_stored:
+                _evaluate_alerts(engine, settings)
+        finally:
+            run.client.close()
+    return run.summary
+
+
+def _process_source(run: _Run, source_id: int) -> str:
+    with Session(run.engine) as session:
+        source = session.get(Source, source_id)
+        url, etag, last_modified, kind = source.url, source.etag, source.last_modified, source.kind
+        started = utcnow()
+        # 2. fetch, conditionally: an unchanged feed answers 304 and costs nothing more
+        if kind == "file":
+            result = fetch_file(url, run.settings, last_modified=last_modified)
+        else:
+            result = fetch(url, run.settings, client=run.client, etag=etag, last_modified=last_modified,
+                           kind="feed", trusted_origin=origin(url), pacer=run.pacer)
+        if result.not_modified:
+            articles.record_fetch(session, result, source_id=source_id, kind="feed", started_at=started)
+            sources.mark_fetched(session, source, status=304, error=None, not_modified=True,
+                                 max_backoff_hours=run.settings.max_failures_backoff_hours)
+            session.commit()
+            run.summary.not_modified += 1
+            return f"{url}: not modified"
+        # 3. parse: a malformed feed is an error row, but the items feedparser recovered are kept
+        feed = None
+        error = result.error
+        if error is None and not is_feed_content_type(result.content_type):
+            error = f"not a feed: content type {result.content_type}"
+        if error is None:
+            feed = parse_feed(result.body, result.final_url, result.content_type)
+            error = feed.error
+        articles.record_fetch(session, result, source_id=source_id, kind="feed", error=error, started_at=started)
+        sources.mark_fetched(session, source, status=result.status, error=error, etag=result.headers.get("etag"),
+                             last_modified=result.headers.get("last-modified"), feed=feed,
+                             max_backoff_hours=run.settings.max_failures_backoff_hours)
+        if error and (feed is None or not feed.items):
+            # nothing recovered: keep the old validators so the next run refetches in full
+            source.etag, source.last_modified = etag, last_modified
+        session.commit()
+        feed_title = source.title
+    if error:
+        run.summary.failed += 1
+        run.summary.errors.append(f"{url}: {error}")
+    else:
+        run.summary.fetched += 1
+    stored = 0
+    for item in (feed.items if feed else ()):
+        stored += _process_item(run, source_id, url, kind, feed_title, item)
+    return f"{url}: {error or 'ok'}" + (f" ({stored} new)" if stored else "")
+
+
+def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, feed_title, item: FeedItem) -> int:
+    with Session(run.engine) as session:
+        if articles.is_known(session, source_id=source_id, url=item.link, guid=item.guid):
+            run.summary.duplicate += 1
+            return 0
+    # 4. pages: a summary-only item is completed from its page (robots.txt, SSRF rules apply)
+    page = None
+    page_url = page_url_for(item)
+    if page_url:
+        page = _fetch_page(run, source_id, feed_url, source_kind, page_url)
+    # 5. clean
+    draft = item_draft(item, feed_title, page)
+    if draft is None:
+        return 0
+    return _store(run, draft, source_id, feed_title)
+
+
+def _fetch_page(run: _Run, source_id: int, feed_url: str, source_kind: str, page_url: str):
+    started = utcnow()
+    if page_url.startswith("file:"):
+        if source_kind == "file" and local_page_allowed(page_url, feed_url):
+            page = fetch_file(page_url, run.settings)
+        else:
+            from ingest.records import FetchResult
+
+            page = FetchResult(url=page_url, final_url=page_url,
+                               error="refused: a file: link outside the local feed's folder")
+    else:
+        trusted = origin(feed_url) if source_kind != "file" else None
+        page = fetch(page_url, run.settings, client=run.client, kind="page", trusted_origin=trusted,
+                     pacer=run.pacer, robots=run.robots)
+    with session_scope(run.engine) as session:
+        articles.record_fetch(session, page, source_id=source_id, kind="page", started_at=started)
+    if page.error:
+        run.summary.page_errors += 1
+        run.summary.errors.append(f"{page_url}: {page.error}")
+    return page
+
+
+def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Optional[str]) -> int:
+    keys = articles.draft_keys(draft)
+    with Session(run.engine) as session:
+        if articles.is_duplicate(session, keys, source_id):
+            run.summary.duplicate += 1
+            return 0
+    # 7a. extract outside the transaction (pure, the slow part); a failing extractor loses no article
+    extraction = None
+    if run.extract is not None:
+        try:
+            extraction = run.extract(run.nlp, draft.doc)
+        except Exception as exc:  # noqa: BLE001 - one bad text must not stop the run
+            log.warning("extraction failed for %s: %s", draft.url, exc)
+    # 6 + 7b. the article and its claims in one transaction
+    try:
+        with session_scope(run.engine) as session:
+            outcome = articles.store_article(session, draft, source_id=source_id, outlet=outlet,
+                                             index=run.index, keys=keys)
+            if outcome.article is not None and extraction is not None:
+                result = run.store_extraction(session, outcome.article, extraction, extractor_version=run.version)
+                outcome.article.extractor_version = run.version
+                outcome.article.extracted_at = utcnow()
+                run.summary.claims_stored += len(getattr(result, "claim_ids", ())) or 1
+    except IntegrityError:  # another worker stored the same URL a moment ago
+        run.summary.duplicate += 1
+        return 0
+    if outcome.status == "duplicate":
+        run.summary.duplicate += 1
+        return 0
+    run.index.add(keys.simhash, outcome.story_id)
+    if outcome.status == "clustered":
+        run.summary.clustered += 1
+    else:
+        run.summary.new += 1
+    return 1
+
+
+def _evaluate_alerts(engine: Engine, settings: Settings) -> None:
+    try:
+        from kb.alerts import evaluate
+    except ImportError as exc:
+        log.warning("alerts skipped: %s", exc)
+        return
+    with session_scope(engine) as session:
+        evaluate(session, settings)
+
+
+def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) -> RunSummary:
+    """Store one page or text file (a path or a URL) through the same cleaning and dedup as feeds."""
+    from ingest.documents import decode_bytes, read_document
+
+    with ingest_lock(engine):
+        run = _Run(engine, settings, nlp)
+        try:
+            if target.startswith(("http://", "https://")):
+                started = utcnow()
+                page = fetch(target, settings, client=run.client, kind="page", trusted_origin=origin(target))
+                with session_scope(engine) as session:
+                    articles.record_fetch(session, page, source_id=None, kind="page", started_at=started)
+                if page.error:
+                    run.summary.failed += 1
+                    run.summary.errors.append(f"{target}: {page.error}")
+                    return run.summary
+                draft = item_draft(FeedItem(link=page.final_url), None, page)
+                run.summary.fetched += 1
+            else:
+                path = Path(target)
+                doc = read_document(path)  # raises InputError for a file the user must fix
+                data = path.read_bytes()
+                kind = "html" if path.suffix.lower() in (".html", ".htm") else "text"
+                draft = ArticleDraft(url=path.resolve().as_uri(), guid=None, doc=doc,
+                                     raw=decode_bytes(data).encode("utf-8"), raw_kind=kind)
+            if draft is not None:
+                _store(run, draft, None, None)
+            if run.summary.claims_stored:
+                _evaluate_alerts(engine, settings)
+        finally:
+            run.client.close()
+    return run.summary
+
+
+def ingest_sample(engine: Engine, settings: Settings, nlp=None, progress: Progress | None = None) -> RunSummary:
+    """Ingest the bundled offline corpus (data/sample): its feed files, then its standalone articles."""
+    feed_files = sorted(p for p in (SAMPLE_DIR / "feeds").iterdir() if p.is_file())
+    with session_scope(engine) as session:
+        urls = [sources.add_feed(session, str(p)).url for p in feed_files]
+    summary = run_once(engine, settings, nlp, urls, progress)
+    for path in sorted((SAMPLE_DIR / "articles").glob("*")):
+        if path.suffix.lower() in (".html", ".htm", ".txt", ".md"):
+            summary.add(ingest_article(engine, settings, str(path), nlp))
+    return summary
+
+
+def run_worker(engine: Engine, settings: Settings, nlp=None, *, poll: float = 60.0, batch: int = 5,
+               exit_when_idle: bool = False, progress: Progress | None = None,
+               owner: str | None = None, max_rounds: int | None = None) -> RunSummary:
+    """Keep claiming due sources BATCH at a time and processing them; sleep POLL seconds when idle.
+
+    Several workers can share one PostgreSQL database (leases taken with SKIP LOCKED). On SQLite
+    one worker holds the ingest lock per round, so a second one waits its turn (or says so).
+    """
+    import time
+
+    owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    total = RunSummary()
+    rounds = 0
+    while max_rounds is None or rounds < max_rounds:
+        rounds += 1
+        summary = run_once(engine, settings, nlp, progress=progress, due_only=True, owner=owner, limit=batch)
+        total.add(summary)
+        worked = summary.fetched + summary.not_modified + summary.failed
+        if worked == 0:
+            if exit_when_idle:
+                break
+            time.sleep(poll)
+    return total

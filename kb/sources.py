@@ -1,0 +1,191 @@
+"""Feed management and health: adding feeds, OPML import/export, due-source leases, fetch state.
+
+Several `aikb ingest --worker` processes may share one PostgreSQL database: each claims due sources
+with SELECT ... FOR UPDATE SKIP LOCKED and writes a lease (owner, until) so that no source is
+fetched by two workers at once. A lease that outlives a crashed worker simply expires.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Iterable, Optional
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from ingest.opml import OpmlFeed, parse_opml, write_opml
+from ingest.records import ParsedFeed
+from ingest.schedule import next_fetch_time
+from kb.db import utcnow
+from kb.errors import InputError
+from kb.models import Article, FetchLog, Source
+
+LEASE = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """One row of `aikb feeds list` and the UI's Sources page."""
+
+    id: int
+    url: str
+    title: Optional[str]
+    kind: str
+    enabled: bool
+    last_fetched_at: Optional[datetime]
+    last_success_at: Optional[datetime]
+    last_status: Optional[int]
+    last_error: Optional[str]
+    failure_count: int
+    next_fetch_at: Optional[datetime]
+    articles: int
+
+    def to_json(self) -> dict:
+        out = dict(self.__dict__)
+        for key in ("last_fetched_at", "last_success_at", "next_fetch_at"):
+            out[key] = out[key].isoformat() if out[key] else None
+        return out
+
+
+def normalize_source_url(url: str) -> tuple[str, str]:
+    """(url, kind): http(s) URLs as given, local files as absolute file: URLs.
+
+    Raises:
+        InputError: neither an http(s) URL nor an existing file.
+    """
+    url = url.strip()
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in ("http", "https"):
+        if not urlsplit(url).hostname:
+            raise InputError(f"not a feed URL (no host): {url}")
+        return url, "feed"
+    path = Path(urlsplit(url).path) if scheme == "file" else Path(url).expanduser()
+    if scheme in ("", "file") and path.is_file():
+        return path.resolve().as_uri(), "file"
+    if scheme in ("", "file"):
+        raise InputError(f"no such feed file: {path}")
+    raise InputError(f"unsupported feed address {url!r}: use an http(s) URL or a local file")
+
+
+def add_feed(session: Session, url: str, title: str | None = None, *, site_url: str | None = None) -> Source:
+    """Add a feed (URL or local file) unless it is already there; returns its Source row (flushed)."""
+    url, kind = normalize_source_url(url)
+    existing = session.exec(select(Source).where(Source.url == url)).first()
+    if existing is not None:
+        if title and not existing.title:
+            existing.title = title
+        return existing
+    source = Source(url=url, kind=kind, title=title, site_url=site_url, added_at=utcnow())
+    session.add(source)
+    session.flush()
+    return source
+
+
+def import_opml(session: Session, text: str | bytes) -> int:
+    """Add every feed an OPML document lists; returns how many were new."""
+    added = 0
+    for feed in parse_opml(text):
+        try:
+            url, _kind = normalize_source_url(feed.url)
+        except InputError:
+            continue  # an OPML entry we cannot fetch (a missing file, an odd scheme) is skipped
+        if session.exec(select(Source.id).where(Source.url == url)).first() is None:
+            add_feed(session, url, feed.title, site_url=feed.site_url)
+            added += 1
+    return added
+
+
+def export_opml(session: Session) -> str:
+    """All feeds as an OPML 2.0 document."""
+    rows = session.exec(select(Source).where(Source.kind != "article").order_by(Source.id)).all()
+    return write_opml([OpmlFeed(url=s.url, title=s.title, site_url=s.site_url) for s in rows])
+
+
+def sources_health(session: Session) -> list[SourceHealth]:
+    """Every source with its fetch health and article count, in the order they were added."""
+    counts = dict(session.exec(select(Article.source_id, func.count(Article.id)).group_by(Article.source_id)).all())
+    out = []
+    for s in session.exec(select(Source).order_by(Source.id)).all():
+        out.append(SourceHealth(
+            id=s.id, url=s.url, title=s.title, kind=s.kind, enabled=s.enabled, last_fetched_at=s.last_fetched_at,
+            last_success_at=s.last_success_at, last_status=s.last_status, last_error=s.last_error,
+            failure_count=s.failure_count, next_fetch_at=s.next_fetch_at, articles=counts.get(s.id, 0),
+        ))
+    return out
+
+
+def claim_due_sources(session: Session, owner: str, *, urls: Iterable[str] | None = None,
+                      limit: int = 1000, now: datetime | None = None, due_only: bool = True) -> list[int]:
+    """Lease due sources to OWNER and return their ids (commits, so other workers see the lease).
+
+    Args:
+        urls: only these sources, due or not (an explicit `--source`).
+        due_only: only sources whose next_fetch_at has come (else every enabled, unleased source).
+        limit: at most this many (workers take a few at a time to share the work).
+    """
+    now = now or utcnow()
+    query = select(Source).where(Source.enabled == True,  # noqa: E712 - SQL boolean
+                                 or_(Source.lease_until.is_(None), Source.lease_until < now))
+    if urls is not None:
+        wanted = [normalize_source_url(u)[0] for u in urls]
+        query = query.where(Source.url.in_(wanted))
+    elif due_only:
+        query = query.where(or_(Source.next_fetch_at.is_(None), Source.next_fetch_at <= now))
+    query = query.order_by(Source.next_fetch_at.is_not(None), Source.next_fetch_at, Source.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    sources = session.exec(query).all()
+    for source in sources:
+        source.lease_owner = owner
+        source.lease_until = now + LEASE
+    ids = [s.id for s in sources]
+    session.commit()
+    return ids
+
+
+def mark_fetched(session: Session, source: Source, *, status: Optional[int], error: Optional[str],
+                 not_modified: bool = False, etag: str | None = None, last_modified: str | None = None,
+                 feed: ParsedFeed | None = None, max_backoff_hours: float = 24.0) -> None:
+    """Update a source after a fetch: health, validators, ttl/skipHours, the next due time; free its lease."""
+    now = utcnow()
+    source.last_fetched_at = now
+    source.last_status = status
+    if feed is not None:
+        source.title = source.title or feed.title
+        source.site_url = source.site_url or feed.site_url
+        source.ttl_minutes = feed.ttl_minutes
+        source.skip_hours = json.dumps(list(feed.skip_hours)) if feed.skip_hours else None
+    if error:
+        source.last_error = error
+        source.failure_count = (source.failure_count or 0) + 1
+    else:
+        source.last_error = None
+        source.failure_count = 0
+        source.last_success_at = now
+        if not not_modified:
+            # validators only change with a full response; a 304 keeps the ones that produced it
+            source.etag = etag
+            source.last_modified = last_modified
+    skip = json.loads(source.skip_hours) if source.skip_hours else ()
+    source.next_fetch_at = next_fetch_time(now, ttl_minutes=source.ttl_minutes, skip_hours=skip,
+                                           failure_count=source.failure_count,
+                                           max_backoff_hours=max_backoff_hours)
+    source.lease_owner = None
+    source.lease_until = None
+    session.add(source)
+
+
+def release(session: Session, source_id: int) -> None:
+    """Drop a lease without fetching (the run stopped early)."""
+    source = session.get(Source, source_id)
+    if source is not None:
+        source.lease_owner = None
+        source.lease_until = None
+
+
+def fetch_errors(session: Session) -> int:
+    """How many fetch attempts ended in an error."""
+    return session.exec(select(func.count(FetchLog.id)).where(FetchLog.outcome == "error")).one()
