@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kb.db import utcnow
-from kb.linking import link, name_key, resolve
+from kb.linking import ensure_gazetteer, link, name_key, resolve
 from kb.models import Article, ArticleEntity, ClaimSource, Entity, PersonRole, ScoreClaim, StanceEvent
 from kb.nlp.records import Extraction
 
@@ -75,6 +75,7 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
     if article.id is None:
         session.add(article)
         session.flush()
+    ensure_gazetteer(session)  # known names and aliases first, so variants link to them
     result = StoreResult(article_id=article.id, extractor_version=extractor_version)
     old_claims = clear_article(session, article.id)
     reported_at = article.published_at or article.fetched_at or utcnow()

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from kb.db import utcnow
 from kb.errors import InputError, NotFound
 from kb.models import Alias, Entity
+from kb.settings import DATA_DIR
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ def name_key(text: str, kind: Optional[str] = None) -> str:
     Digits, dots and letters are kept, so versions never collapse ("gemini3pro" != "gemini3.1pro").
     For organizations a legal suffix ("Inc.", "Ltd") is dropped first.
     """
-    text = unicodedata.normalize("NFKC", text or "").strip()
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(ch if ch.isprintable() else " " for ch in text[:1000]).strip()  # no NULs, no controls
     if kind == "org":
         text = _ORG_SUFFIX.sub("", text)
     text = text.casefold()
@@ -129,40 +131,98 @@ def add_alias(session: Session, entity: Entity, alias: str) -> bool:
         return False
 
 
-def seed_gazetteer(session: Session, directory: Path) -> int:
+GAZETTEER_DIR = DATA_DIR / "gazetteer"
+GAZETTEER_FILES = ("orgs.jsonl", "benchmarks.jsonl", "people.jsonl", "models.jsonl")  # orgs before models
+
+
+def gazetteer_seeded(session: Session) -> bool:
+    """Whether the gazetteer's entities are in this database."""
+    return session.exec(select(Entity.id).where(Entity.origin == "gazetteer").limit(1)).first() is not None
+
+
+def ensure_gazetteer(session: Session, directory: Optional[Path] = None) -> int:
+    """Seed the gazetteer unless it already is (one cheap query when it is); returns new entities."""
+    return 0 if gazetteer_seeded(session) else seed_gazetteer(session, directory)
+
+
+def seed_gazetteer(session: Session, directory: Optional[Path] = None) -> int:
     """Insert the gazetteer's entities and aliases (idempotent); returns how many entities were new.
 
-    Reads every *.jsonl file under DIRECTORY: one object a line with `name`, `kind`
-    (model|org|person|benchmark; else taken from the file name), optional `aliases` and `org`.
+    Reads orgs/benchmarks/people/models.jsonl under DIRECTORY (format: its SOURCE.md): `name`,
+    optional `aliases` and, for models, `org` and `family`. Names already known (as a name or an
+    alias) are not duplicated; an alias that names another entity is skipped, not merged.
     """
-    directory = Path(directory)
-    if not directory.is_dir():
-        return 0
-    new = 0
-    for path in sorted(directory.glob("*.jsonl")):
-        file_kind = _kind_from_filename(path.stem)
+    for attempt in range(2):
+        try:
+            with session.begin_nested():
+                return _seed(session, Path(directory or GAZETTEER_DIR))
+        except IntegrityError:  # a concurrent seeder inserted the same names; the retry sees them
+            if attempt:
+                raise
+    return 0
+
+
+def _seed(session: Session, directory: Path) -> int:
+    keys: dict[tuple[str, str], object] = {}  # (kind, key) -> entity id, or a new Entity until flushed
+    for kind, key, eid in session.exec(select(Entity.kind, Entity.key, Entity.id)).all():
+        keys[(kind, key)] = eid
+    for kind, key, eid in session.exec(select(Alias.kind, Alias.key, Alias.entity_id)).all():
+        keys.setdefault((kind, key), eid)
+    new: list[Entity] = []
+    now = utcnow()
+
+    def entity_for(kind: str, name: str):
+        key = name_key(name, kind)
+        if key and (kind, key) not in keys:
+            entity = Entity(kind=kind, name=" ".join(name.split()), key=key, origin="gazetteer", created_at=now)
+            session.add(entity)
+            new.append(entity)
+            keys[(kind, key)] = entity
+        return keys.get((kind, key))
+
+    def ident(ref) -> int:
+        return ref.id if isinstance(ref, Entity) else ref
+
+    for filename in GAZETTEER_FILES:
+        path = directory / filename
+        if not path.exists():
+            continue
+        kind = _kind_from_filename(path.stem)
+        rows = []
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
             try:
-                row = json.loads(line)
+                row = json.loads(line) if line.strip() else None
             except json.JSONDecodeError:
                 log.warning("gazetteer %s:%d is not JSON; skipped", path.name, lineno)
                 continue
-            kind = _normal_kind(row.get("kind") or row.get("type") or file_kind)
-            name = row.get("name") or row.get("canonical")
-            if kind not in KINDS or not name:
-                continue
-            entity, created = link(session, kind, name, org=row.get("org") or row.get("organization"),
-                                   family=row.get("family"), origin="gazetteer")
-            if entity is None:
-                continue
-            new += created
+            if isinstance(row, dict) and isinstance(row.get("name"), str):
+                ref = entity_for(kind, row["name"])
+                org = entity_for("org", row["org"]) if kind == "model" and isinstance(row.get("org"), str) else None
+                if ref is not None:
+                    rows.append((ref, org, row))
+        session.flush()  # one batched insert per file gives the new rows their ids
+        updates: dict[int, tuple] = {}
+        for ref, org, row in rows:
             for alias in row.get("aliases") or ():
-                if isinstance(alias, str):
-                    add_alias(session, entity, alias)
-    session.flush()
-    return new
+                akey = name_key(alias, kind) if isinstance(alias, str) else ""
+                if akey and (kind, akey) not in keys:
+                    session.add(Alias(entity_id=ident(ref), kind=kind, alias=alias, key=akey))
+                    keys[(kind, akey)] = ident(ref)
+            family = row.get("family") if isinstance(row.get("family"), str) else None
+            if kind == "model" and (org is not None or family):
+                updates[ident(ref)] = (ident(org) if org is not None else None, family)
+        # attach makers and families only where none is set yet (an analyst's edit wins)
+        ids = list(updates)
+        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+            for entity in session.exec(select(Entity).where(Entity.id.in_(chunk))).all():
+                org_id, family = updates[entity.id]
+                if entity.org_id is None and org_id:
+                    entity.org_id = org_id
+                if not entity.family and family:
+                    entity.family = family
+                session.add(entity)
+        session.flush()
+    return len(new)
 
 
 def _normal_kind(kind: Optional[str]) -> Optional[str]:

@@ -44,6 +44,11 @@ def query_terms(query: Optional[str]) -> list[str]:
     return terms
 
 
+def _printable(value: Optional[str]) -> str:
+    """A facet value as the database can take it (PostgreSQL refuses NUL characters)."""
+    return "".join(ch for ch in (value or "")[:1000] if ch.isprintable()).strip()
+
+
 def fts5_expression(terms: list[str]) -> str:
     """An FTS5 MATCH expression: every term a quoted phrase, all required (implicit AND)."""
     return " ".join('"' + t.replace('"', "") + '"' for t in terms)
@@ -116,6 +121,7 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     src_conds = []
     if terms:
         src_conds.append(_text_condition(session, terms, "claimsource_fts", ClaimSource.id, PG_EVIDENCE_DOC))
+    outlet = _printable(outlet)
     if outlet:
         art = aliased(Article)
         src_conds.append(or_(func.lower(ClaimSource.outlet) == outlet.lower(),
@@ -212,6 +218,7 @@ def search_articles(session: Session, query: str, *, since: Optional[datetime] =
     conds = []
     if terms:
         conds.append(_text_condition(session, terms, "article_fts", Article.id, PG_ARTICLE_DOC))
+    outlet = _printable(outlet)
     if outlet:
         conds.append(or_(func.lower(Article.outlet) == outlet.lower(),
                          func.lower(Article.original_outlet) == outlet.lower()))
