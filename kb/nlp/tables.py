@@ -239,7 +239,7 @@ def parse_value(cell_text: str, lines: tuple[str, ...] = ()) -> Optional[tuple[f
 
 
 def _is_setting(text: str) -> bool:
-    t = text.strip().lower()
+    t = text.strip(" ()[]").lower()
     if not t or len(t) > 48 or len(t.split()) > 6:
         return False
     return t in SETTING_WORDS or bool(SETTING_PHRASE.search(t))
@@ -355,8 +355,16 @@ def _role(text: str) -> str:
     return re.sub(r"[^a-z ]", "", text.lower()).strip()
 
 
-def _pick(items: list[tuple[str, str]], kind: str, res: dict) -> _Axis:
-    """Choose the model/benchmark among a label's texts (text, role); the rest may add settings/units."""
+def _pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> _Axis:
+    """Choose the model/benchmark among a label's cells (text, role, lines); the rest add settings/units."""
+    items = []
+    for text, role, lines in cells:
+        # "Claude Opus 4.6<br>thinking": read the lines apart when one of them is the name on its own.
+        named = [x for x in lines if (a := _identify(x, kind, res)) and a.strict] if len(lines) > 1 else []
+        if named:  # the other lines (a maker, a description) may only add a setting
+            items.extend((x, role if x == named[0] else "note") for x in lines)
+        else:
+            items.append((text, role))
     found: list[tuple[int, _Axis]] = []
     quals: list[str] = []
     unit = None
@@ -436,7 +444,7 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
         # The top header cell names a label column; a lower one ("Setting") may name a header row.
         return next((grid[h][c].text for h in range(head) if grid[h][c].text), "")
 
-    def col_items(c: int) -> list[tuple[str, str]]:
+    def col_items(c: int) -> list[tuple[str, str, tuple]]:
         out, seen = [], set()
         for h in range(head):
             cell = grid[h][c]
@@ -445,11 +453,11 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
                 # A corner cell like "Setting" on a lower header row says what that row holds.
                 corner = next((grid[h][lc].text for lc in labels if h and grid[h][lc] is not grid[h - 1][lc]
                                and _role(grid[h][lc].text) in SETTING_ROLES), "")
-                out.append((cell.text, corner))
+                out.append((cell.text, corner, cell.lines))
         return out
 
     body = [r for r in range(head, len(grid)) if r not in sections]
-    row_items = {r: [(grid[r][c].text, role(c)) for c in labels] for r in body}
+    row_items = {r: [(grid[r][c].text, role(c), grid[r][c].lines) for c in labels] for r in body}
     best: tuple[int, list[ScoreClaim]] = (0, [])
     for row_kind, col_kind in (("benchmark", "model"), ("model", "benchmark")):
         rows = {r: _pick(row_items[r], row_kind, res) for r in body}
