@@ -85,6 +85,8 @@ def model_aliases(name: str) -> set[str]:
 
 def add_model(models: dict, name: str, org, family=None, license_=None, open_weights=None, source="",
               aliases=()):
+    name = re.sub(r"\s+", " ", name)
+    aliases = [re.sub(r"\s+", " ", a) for a in aliases]
     name = re.sub(r"\s*\([^)]*\)\s*$", "", name).strip() if "(" in name else name.strip()
     if not name or is_noisy(name):
         return

@@ -25,7 +25,7 @@ GENERIC_VARIANTS = (
 )
 FOOTNOTE = re.compile(r"[\*\u2020\u2021\u00a7\u00b9\u00b2\u00b3\u2070-\u2079]+$")
 SIZE = r"\d+(?:\.\d+)?[BMTbmt](?:-A\d+(?:\.\d+)?[Bb])?"
-VERSION = r"(?:[vVkKmMrR]?\d+(?:\.\d+)*[a-z]?|[A-Z]\d+(?:\.\d+)*)"
+VERSION = r"(?:[vVkKmMrR]?\d+(?:\.\d+)*[a-zA-Z]?|[A-Z]\d+(?:\.\d+)*)"
 
 
 def norm_key(text: str) -> str:
@@ -89,11 +89,11 @@ class Gazetteer:
             variants.update(v for v in f.get("variants", []) if len(v) > 1)
         var = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
         fam = "|".join(re.escape(f) for f in fams)
-        # An unknown capitalised word counts only when a version follows: "Claude Fable 5".
-        part = rf"(?:{var}|{SIZE}|A\d+B|{VERSION}|\d{{4}}|[A-Z][a-z]+(?= v?\d))"
-        # Family, then version/variant parts joined by space or hyphen; "Qwen3", "GPT-5.4", "Kimi K2.6".
-        return re.compile(rf"(?<![\w.-])(?P<fam>{fam})(?P<rest>(?:(?:[ -]|(?<=[A-Za-z])(?=\d)){part}(?![\w]))*)",
-                          )
+        part = rf"(?:{var}|{SIZE}|A\d+B|{VERSION}|\d{{4}})"
+        # An unknown capitalised word right after the family counts only when a version follows:
+        # "Claude Fable 5". Then version/variant parts joined by space or hyphen: "Qwen3", "GPT-5.4".
+        return re.compile(rf"(?<![\w.-])(?P<fam>{fam})(?P<rest>(?: [A-Z][a-z]+(?= v?\d))?"
+                          rf"(?:(?:[ -]|(?<=[A-Za-z])(?=\d)){part}(?![\w]))*)")
 
 
 @lru_cache(maxsize=1)
@@ -150,6 +150,8 @@ def resolve_model_name(text: str) -> Optional[str]:
     Known names and aliases come from the gazetteer; unseen names must have a family + version shape.
     """
     label = clean_label(text)
+    if "/" in label and " " not in label:
+        label = label.rsplit("/", 1)[1]  # a Hugging Face repo id: "deepseek-ai/DeepSeek-V4-Pro"
     if not label or len(label) > 80:
         return None
     g = gazetteer()

@@ -77,8 +77,11 @@ class ShapeMatcher:
             if not rest.strip(" -"):
                 continue
             span = doc.char_span(m.start(), m.end(), label="MODEL", alignment_mode="contract")
-            if span is not None and len(span):
-                spans.append(span)
+            if span is None or not len(span):  # inside a repo id token: "deepseek-ai/DeepSeek-V4-Pro"
+                span = doc.char_span(m.start(), m.end(), label="MODEL", alignment_mode="expand")
+                if span is None or "/" not in span.text or " " in span.text:
+                    continue
+            spans.append(span)
         for rx in self.bench_res:
             for m in rx.finditer(text):
                 if resolve_benchmark_name(m.group(0)) is None:

@@ -70,7 +70,7 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
 
     def same_clause(m: Mention) -> bool:
         if m.start_char >= cue_end:  # a following name must be in the same clause and close
-            return m.start_char - cue_end < 45 and not re.search(r"[,;:\u2014\u2013]|\s-\s", text[cue_end:m.start_char])
+            return m.start_char - cue_end < 70 and not re.search(r"[,;:\u2014\u2013]|\s-\s", text[cue_end:m.start_char])
         return cue_start - m.end_char < 160
 
     models = [m for m in models if same_clause(m)]

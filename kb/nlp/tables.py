@@ -53,12 +53,13 @@ SETTING_WORDS = frozenset((
 ).split()) | {"no tools", "agentic mode"}
 # Header of a label column (or corner of a header row) whose cells are settings, not data.
 SETTING_ROLES = frozenset((
-    "setting settings mode config configuration shots metric effort variant condition "
-).split()) | {"evaluation setting", "eval setting", "reasoning effort"}
+    "setting settings mode config configuration shots shot metric effort variant condition "
+).split()) | {"evaluation setting", "eval setting", "reasoning effort", "n shots", "shots k"}
 # Label columns that describe a row; only a setting in them is used.
 SKIP_ROLES = frozenset((
     "category capability capabilities description domain area type notes note skill focus "
-    "measures group section comment "
+    "measures group section comment organization organisation org lab developer provider company vendor "
+    "creator maker license licence params parameters size type access availability "
 ).split()) | {"what it measures"}
 
 BENCH_WORDS = re.compile(
@@ -372,11 +373,11 @@ def _pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> _Axis:
         role_l = _role(role)
         if _is_empty(text):
             continue
-        if role_l in SETTING_ROLES:
+        if role_l in SETTING_ROLES or "shot" in role_l:
             if _unit_word(text) and not _is_setting(text):
                 unit = unit or _unit_word(text)
             elif len(text) <= 48:
-                quals.append(text)
+                quals.append(f"{text}-shot" if "shot" in role_l and text.isdigit() else text)
             continue
         if role_l in SKIP_ROLES:
             if _is_setting(text):
@@ -423,7 +424,8 @@ def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int
     for c in range(len(grid[0]) if grid else 0):
         cells = [grid[r][c] for r in body if not _is_empty(grid[r][c].text)]
         nums = sum(numeric(cell) for cell in cells)
-        if cells and nums * 2 < len(cells):
+        shots = any(re.search(r"(?i)\bshots?\b", grid[h][c].text) for h in range(head))
+        if (cells and nums * 2 < len(cells)) or (shots and cells):  # "# Shots: 5" is a setting, not a score
             labels.append(c)
         elif nums:
             data.append(c)
