@@ -150,7 +150,7 @@ class WebhookReceiver:
 class SmtpSink:
     """aiosmtpd on 127.0.0.1 (a random free port) keeping every message it accepts."""
 
-    def __init__(self):
+    def __init__(self, authenticator=None):
         from aiosmtpd.controller import Controller
 
         self.messages: list[email.message.Message] = []
@@ -162,7 +162,10 @@ class SmtpSink:
                 return "250 OK"
 
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        extra = {}
+        if authenticator is not None:  # AUTH without TLS: the test server only listens on loopback
+            extra = dict(authenticator=authenticator, auth_require_tls=False)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **extra)
 
     def __enter__(self):
         self.controller.start()

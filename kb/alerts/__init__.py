@@ -7,8 +7,8 @@ fired once per rule and event, delivered to the inbox, webhooks, e-mail and an A
 
 Every function takes the session (and settings) it works with; results are frozen dataclasses.
 """
-from kb.alerts.deliver import DeliverySummary, deliver, retry_failed
-from kb.alerts.evaluate import EvalSummary, evaluate
+from kb.alerts.delivery import DeliverySummary, deliver, retry_failed
+from kb.alerts.evaluation import EvalSummary, evaluate
 from kb.alerts.feed import render_feed
 from kb.alerts.inbox import AlertView, list_alerts, mark_read
 from kb.alerts.rules import DIGESTS, EVENTS, RuleView, add_rule, find_rule, list_rules, remove_rule

@@ -15,7 +15,7 @@ from typing import Iterator
 from sqlalchemy import exists
 from sqlmodel import Session, select
 
-from kb.alerts.evaluate import insert_ignore
+from kb.alerts.evaluation import insert_ignore
 from kb.models import Alert, AlertRule, Delivery, DigestItem
 
 PERIODS = ("hourly", "daily")
