@@ -35,6 +35,7 @@ VALUE = re.compile(
     r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>%|elo\b|pts\b|points\b)?\s*"
     r"(?:(?:\u00b1|\+/-|\+-)\s*\d+(?:\.\d+)?\s*%?)?\s*(?P<unit2>%)?\s*"
     r"(?:[(\[](?P<paren>[^()\[\]]{1,48})[)\]])?$", re.I)
+NUMBERISH = re.compile(r"^[~<>\u2248\u2264\u2265+\-\u2212$\u20ac]?\s*\.?\d")
 # What may follow a value on its own line in a cell: a delta, a ratio, a rank.
 AUX_LINE = re.compile(r"^[(\[]?[+\-\u2212\u00b1~]?\s*\d+(?:\.\d+)?\s*(?:x|%|pts|points|pp)?[)\]]?$", re.I)
 
@@ -53,12 +54,12 @@ SETTING_WORDS = frozenset((
 ).split()) | {"no tools", "agentic mode"}
 # Header of a label column (or corner of a header row) whose cells are settings, not data.
 SETTING_ROLES = frozenset((
-    "setting settings mode config configuration shots shot metric effort variant condition "
+    "setting settings mode config configuration shots shot effort variant condition "
 ).split()) | {"evaluation setting", "eval setting", "reasoning effort", "n shots", "shots k"}
 # Label columns that describe a row; only a setting in them is used.
 SKIP_ROLES = frozenset((
     "category capability capabilities description domain area type notes note skill focus "
-    "measures group section comment organization organisation org lab developer provider company vendor "
+    "measures group section comment metric metrics organization organisation org lab developer provider company vendor "
     "creator maker license licence params parameters size type access availability "
 ).split()) | {"what it measures"}
 
@@ -230,9 +231,14 @@ def parse_value(cell_text: str, lines: tuple[str, ...] = ()) -> Optional[tuple[f
     m = VALUE.match(text)
     if not m and len(lines) > 1 and all(AUX_LINE.match(x) for x in lines[1:]):
         m = VALUE.match(lines[0])
+    pair = re.fullmatch(r"([^/]+?)\s*/\s*([^/]+)", text) if not m else None
+    second = VALUE.match(pair.group(2)) if pair else None
+    if pair and second and VALUE.match(pair.group(1)):
+        # "72.5% / 79.4%": launch posts put the standard run first and a boosted setting second.
+        m = VALUE.match(pair.group(1))
     if not m:
         return None
-    unit = m.group("unit") or m.group("unit2")
+    unit = m.group("unit") or m.group("unit2") or (second and (second.group("unit") or second.group("unit2")))
     unit = {"%": "%", "elo": "Elo"}.get((unit or "").lower())
     paren = m.group("paren")
     qual = paren.strip() if paren and _is_setting(paren) else None
@@ -379,9 +385,10 @@ def _pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> _Axis:
             elif len(text) <= 48:
                 quals.append(f"{text}-shot" if "shot" in role_l and text.isdigit() else text)
             continue
-        if role_l in SKIP_ROLES:
+        if role_l in SKIP_ROLES:  # "Metric: acc" is no setting, "Metric: pass@1" is; "Accuracy (%)" a unit
             if _is_setting(text):
                 quals.append(text)
+            unit = unit or _unit_word(text)
             continue
         axis = _identify(text, kind, res)
         if axis:
@@ -425,6 +432,8 @@ def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int
         cells = [grid[r][c] for r in body if not _is_empty(grid[r][c].text)]
         nums = sum(numeric(cell) for cell in cells)
         shots = any(re.search(r"(?i)\bshots?\b", grid[h][c].text) for h in range(head))
+        # Cells that start like a number ("1.4x", "72% / 79%") still mark a data column.
+        nums = max(nums, sum(bool(NUMBERISH.match(cell.text)) and not _is_setting(cell.text) for cell in cells))
         if (cells and nums * 2 < len(cells)) or (shots and cells):  # "# Shots: 5" is a setting, not a score
             labels.append(c)
         elif nums:
@@ -508,7 +517,7 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
             quals = quals or ctx_quals
             label_text = f"{row.text} {col.text} {bench.name}"
             unit = (cell_unit or bench_units.get(r if row_kind == "benchmark" else c) or bench.unit or model.unit or ("%" if "%" in label_text else None)
-                    or ("Elo" if re.search(r"(?i)\belo\b|lmarena|\barena\b(?!-hard)", label_text) else None)
+                    or ("Elo" if re.search(r"(?i)\belo\b|lmarena|\barena\b(?![- ]hard)", label_text) else None)
                     or ctx_unit or "score")
             out.append(ScoreClaim(model=model.name, benchmark=bench.name, value=value, unit=unit,
                                   qualifier=_join(quals), evidence=evidence))
