@@ -74,16 +74,21 @@ ACRONYM = re.compile(r"^[A-Z]{3,}[A-Z0-9]*(?:[-/][A-Za-z0-9.]+)*$")
 ACRONYM_STOP = frozenset((
     "API GPU CPU TPU USD EUR GBP RAM VRAM MOE LLM SDK URL FAQ CEO TTFT RPM TPM QPS MAU DAU ARR "
     "ROI KPI SLA FLOPS PDF JSON HTML RAG SSO SOC HIPAA GDPR OCR TTS ASR ETA UTC PST EST CET GMT "
-    "TBD YES NO N/A ALL NEW BETA GA "
+    "TBD YES NO N/A ALL NEW BETA GA HBM TDP TFLOPS PFLOPS TOPS NVLINK PCIE SRAM DRAM FPS DPI "
 ).split())
 FAMILIES = re.compile(
     r"(?i)^(?:gpt|chatgpt|claude|opus|sonnet|haiku|gemini|gemma|llama|qwen|qwq|deepseek|mistral|mixtral|"
     r"magistral|devstral|codestral|ministral|pixtral|grok|phi|command|nova|kimi|glm|minimax|ernie|hunyuan|"
     r"doubao|jamba|olmo|granite|falcon|nemotron|reka|aya|internlm|baichuan|exaone|dbrx|yi|hermes|mimo)"
     r"(?=$|[\s\-_.\d])")
+# "(GB)", "(ms)", "(W)", "(tokens)": a physical or money unit marks a spec/price row, not a score.
+MEASURE_UNIT = re.compile(r"(?i)^\s*(?:[kmgtp]?b|[kmgtp]?w|wh|kwh|ms|s|sec|seconds|min|minutes|hours?|days?|"
+                          r"years?|tok(?:ens)?(?:/s)?|[kmbt]|gb/s|tb/s|[tp]?flops|[mg]hz|nm|ml|l|g|kg|co2e?|usd|eur|"
+                          r"millions?|billions?|users|requests)\s*$")
+HARDWARE = re.compile(r"^(?:[A-Z]{1,3}\d{2,4}[A-Z]?|TPU\s?v\d+\w*)$")  # H100, B200, MI300X, TPU v5p
 O_SERIES = re.compile(r"^o\d(?:[\s-][\w.]+){0,2}$")
 GENERIC_MODEL = re.compile(
-    r"^[A-Z][A-Za-z]+(?:[\s-][A-Z][A-Za-z]+)?[\s-]?[vV]?(?P<ver>\d+(?:\.\d+)*)[a-zA-Z]?"
+    r"^[A-Z][a-z][A-Za-z]*(?:[\s-][A-Z][A-Za-z]+)?[\s-]?[vV]?(?P<ver>\d+(?:\.\d+)*)[a-zA-Z]?"
     r"(?:[\s-][A-Za-z0-9.]+){0,3}$")
 # Words that keep a name-like header from counting as an unseen benchmark ...
 NON_BENCH = frozenset((
@@ -106,7 +111,8 @@ NON_MODEL = frozenset((
     "competitor open closed frontier other others industry leaderboard top rank score scores "
     "price input output context year total source capability domain reference target threshold "
     "people respondents percent state art result results weights group tokens batch ms s latency "
-    "throughput speed gpu cost size memory time "
+    "throughput speed gpu cost size memory time questions items problems tasks samples examples prompts "
+    "instances languages number split released license paper link url n "
 ).split())
 
 
@@ -302,13 +308,16 @@ def looks_like_model(text: str) -> bool:
 
 
 def _not_benchmark(text: str) -> bool:
+    """Prices, hardware, sizes and latencies: labels that are never benchmarks, whatever a resolver says."""
     first = text.split()[0].upper() if text.split() else ""
-    return first in ACRONYM_STOP or bool(_words(text) & HARD_NON_BENCH) or "$" in text
+    if first in ACRONYM_STOP or _words(text) & HARD_NON_BENCH or "$" in text or HARDWARE.match(text):
+        return True
+    return any(MEASURE_UNIT.match(s) for s in re.findall(r"[(\[]([^()\[\]]*)[)\]]", text))
 
 
 def _name_like(text: str, kind: str) -> bool:
     """Lenient: could be an unseen model/benchmark name once the table is known to be a score table."""
-    if not text or not re.search(r"[A-Za-z]", text) or _is_setting(text) or VALUE.match(text):
+    if not text or not re.search(r"[A-Za-z]", text) or _is_setting(text) or VALUE.match(text) or HARDWARE.match(text):
         return False
     if kind == "model":
         return (len(text) <= 40 and len(text.split()) <= 5 and not _words(text) & NON_MODEL
