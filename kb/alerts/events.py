@@ -189,7 +189,7 @@ def record_events(session: Session, rule: AlertRule, filters: dict) -> list[Even
 
 
 def _terms(query: str) -> list[str]:
-    """Words and "quoted phrases" of a query, case-folded."""
+    """Words and "quoted phrases" of a query, case-folded (the fallback matcher's terms)."""
     import shlex
 
     try:
@@ -199,18 +199,54 @@ def _terms(query: str) -> list[str]:
     return [p.casefold() for p in parts if p.strip()]
 
 
-def search_events(session: Session, rule: AlertRule, filters: dict) -> list[Event]:
-    """search: new claims matching the facets whose text holds every query term.
+SEARCH_PAGE = 1000
+SEARCH_MAX_PAGES = 10
 
-    The text is the model, organization, benchmark, setting and every source's evidence and title.
+
+def _searched(session: Session, candidates: list[ScoreClaim], filters: dict) -> set[int]:
+    """Ids among CANDIDATES that the analysts' search (kb.search.search_claims) returns for the rule.
+
+    Results come newest first, so new claims are on the first pages; paging stops once every
+    candidate is found or after SEARCH_MAX_PAGES. A candidate not found stays un-alerted and is
+    looked at again next run (never alerted wrongly, at worst late for a very broad query).
     """
-    terms = _terms(filters.get("query") or "")
-    events = []
-    for f in claim_facts(session, _new_claims(session, rule, filters)):
-        haystack = " ".join(filter(None, [f.model, f.org, f.benchmark, f.claim.qualifier] +
-                                   [s.get("evidence") for s in f.sources] +
-                                   [s.get("title") for s in f.sources])).casefold()
-        if all(t in haystack for t in terms):
-            title = f"New match for {filters.get('query') or 'saved search'}: {f.describe()}"
-            events.append(Event("search", f.claim.claim_key, title, f.body(), f.payload()))
-    return events
+    from kb.search import search_claims
+
+    wanted = {c.id for c in candidates}
+    found: set[int] = set()
+    for page in range(SEARCH_MAX_PAGES):
+        hits = search_claims(session, filters.get("query") or "", model=filters.get("model"),
+                             org=filters.get("org"), benchmark=filters.get("benchmark"),
+                             limit=SEARCH_PAGE, offset=page * SEARCH_PAGE)
+        found |= {h.claim_id for h in hits} & wanted
+        if len(hits) < SEARCH_PAGE or found == wanted:
+            break
+    return found
+
+
+def search_events(session: Session, rule: AlertRule, filters: dict) -> list[Event]:
+    """search: new claims the saved search (query plus facets) now returns.
+
+    The query is run by kb.search (full-text over the evidence, as the UI's search); without that
+    module, every query term must appear in the claim's names, setting, evidence or titles.
+    """
+    candidates = _new_claims(session, rule, filters)
+    if not candidates:
+        return []
+    facts = claim_facts(session, candidates)
+    if filters.get("query"):
+        try:
+            keep = _searched(session, candidates, filters)
+            facts = [f for f in facts if f.claim.id in keep]
+        except ImportError:
+            terms = _terms(filters["query"])
+            facts = [f for f in facts if all(t in _haystack(f) for t in terms)]
+    label = filters.get("query") or "saved search"
+    return [Event("search", f.claim.claim_key, f"New match for {label}: {f.describe()}", f.body(), f.payload())
+            for f in facts]
+
+
+def _haystack(f: ClaimFacts) -> str:
+    return " ".join(filter(None, [f.model, f.org, f.benchmark, f.claim.qualifier] +
+                           [s.get("evidence") for s in f.sources] +
+                           [s.get("title") for s in f.sources])).casefold()
