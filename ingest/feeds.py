@@ -99,18 +99,19 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     items = tuple(_entry_to_item(entry, url) for entry in parsed.entries)
     feed = parsed.feed
     version = parsed.get("version") or None
-    error = None
+    problems = []
     if had_entities:
-        error = "the feed declares XML entities (a DTD); they were ignored, not expanded"
+        problems.append("the feed declares XML entities (a DTD); they were ignored, not expanded")
     if not version and not items:
         kind = f" (content type {content_type})" if content_type else ""
         reason = parsed.get("bozo_exception")
-        error = f"not a feed{kind}" + (f": {reason}" if reason else "")
+        problems.append(f"not a feed{kind}" + (f": {reason}" if reason else ""))
     elif parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         # a wrong declared charset that feedparser worked around is not worth failing a feed for
         if exc is not None and type(exc).__name__ not in _BENIGN:
-            error = f"malformed feed: {type(exc).__name__}: {exc}"
+            problems.append(f"malformed feed: {type(exc).__name__}: {exc}")
+    error = "; ".join(problems) or None
     ttl = None
     if str(feed.get("ttl", "")).strip().isdigit():
         ttl = int(str(feed.get("ttl")).strip())

@@ -12,7 +12,7 @@ from ingest.fetch import file_path
 from ingest.records import ArticleDraft, CleanDocument, FeedItem, FetchResult
 
 # Content shorter than this many words is a teaser some feeds put in content:encoded: fetch the page.
-FULL_CONTENT_WORDS = 40
+FULL_CONTENT_WORDS = 15
 
 
 def has_full_content(item: FeedItem) -> bool:
