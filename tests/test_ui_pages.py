@@ -30,7 +30,7 @@ def open_page(url: str, page: str, monkeypatch, /, **params) -> AppTest:
     """Run PAGE of the app on the database at URL, as if opened with ?params."""
     monkeypatch.setenv("AIKB_DATABASE_URL", url)
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
@@ -71,7 +71,7 @@ def test_search_from_a_link_shows_the_claim_with_its_provenance(store_url, monke
     assert "Reported by EvalHouse (evaluator) · :orange-badge[hedged]" in text
     assert "first reported 2026-03-02" in text
     # the claim is highlighted inside its evidence sentence
-    evidence = [m.value for m in at.markdown if m.value.startswith("> ") and "86\\.4" in m.value]
+    evidence = [m.value for m in at.markdown if m.value.startswith("“") and "86\\.4" in m.value]
     assert evidence and ":orange-background[**86\\.4**]" in evidence[0]
     # both source articles are linked, the original outlet's first
     links = next(m.value for m in at.markdown if "dailycompute.example" in m.value)

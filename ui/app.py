@@ -1,4 +1,7 @@
-"""The aikb analysts' app: the router. Each page lives in ui/pages/ and only reads through kb.
+"""The aikb analysts' app: the router. Each page lives in ui/views/ and only reads through kb.
+
+The folder is not called pages/: Streamlit treats a pages/ folder next to the entrypoint as the legacy
+multipage layout and then runs page files directly, bypassing st.navigation (and this router).
 
 Run with `aikb ui` (or `streamlit run ui/app.py`); the database comes from AIKB_DATABASE_URL.
 """
@@ -12,7 +15,7 @@ st.set_page_config(page_title="aikb", page_icon=":material/hub:", layout="wide")
 
 
 def _page(name: str, title: str, icon: str, **kw) -> st.Page:
-    return st.Page(HERE / "pages" / f"{name}.py", title=title, icon=f":material/{icon}:", url_path=name, **kw)
+    return st.Page(HERE / "views" / f"{name}.py", title=title, icon=f":material/{icon}:", url_path=name, **kw)
 
 
 PAGES = {

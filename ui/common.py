@@ -209,7 +209,7 @@ def unavailable(feature: str, function: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 PAGE_SIZE = 25
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent / "views"
 
 
 def claim_headline(hit) -> str:
@@ -250,11 +250,11 @@ def claim_card(hit) -> None:
         st.markdown(claim_headline(hit))
         st.markdown(claim_meta(hit))
         if hit.evidence:
-            st.markdown("> " + highlight_evidence(hit.evidence, value=hit.value, model=hit.model,
-                                                  benchmark=hit.benchmark))
+            st.markdown("“" + highlight_evidence(hit.evidence, value=hit.value, model=hit.model,
+                                                 benchmark=hit.benchmark) + "”")
         if hit.sources:
             st.markdown(sources_markdown(hit.sources))
-        left, right, _ = st.columns([1, 1, 3])
+        left, right = st.columns(2)
         left.page_link(PAGES_DIR / "model.py", label=f"Model: {md_escape(hit.model)}", icon=":material/smart_toy:",
                        query_params={"name": hit.model})
         right.page_link(PAGES_DIR / "benchmark.py", label=f"Benchmark: {md_escape(hit.benchmark)}",

@@ -1,0 +1,94 @@
+"""Screenshot every page of the UI into docs/screenshots/ (Debian's chromium driven by Playwright).
+
+Serves the app with `aikb ui` on a free 127.0.0.1 port against --db (default: a fresh SQLite file filled
+with `aikb demo --no-serve`, i.e. the bundled sample corpus), then opens each page as a user would.
+
+Usage:
+    .venv/bin/python scripts/screenshots.py [--db URL] [--out docs/screenshots]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+# (file name, path and query, text to wait for before the shot)
+SHOTS = [
+    ("search", "/?q=CharXiv", "CharXiv Reasoning"),  # the default page lives at the root
+    ("model", "/model?name={model}", "Reported scores"),
+    ("benchmark", "/benchmark?bench=CharXiv%20Reasoning", "Leaderboard as reported"),
+    ("timeline", "/timeline", "Shifts"),
+    ("alerts", "/alerts", "Alerts"),
+    ("sources", "/sources", "Sources"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_ui(db_url: str, port: int) -> subprocess.Popen:
+    """`aikb ui` in the background; returns once /_stcore/health answers ok."""
+    env = dict(os.environ, AIKB_DATABASE_URL=db_url)
+    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "ui", "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
+                if resp.read().strip() == b"ok":
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("the UI did not come up within 60 s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="database URL (default: a new SQLite file with the bundled sample)")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--model", default="GPT-5.4", help="model whose page to capture")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+    db_url = args.db
+    if not db_url:
+        db_url = f"sqlite:///{tempfile.mkdtemp(prefix='aikb-shots-')}/aikb.sqlite3"
+        subprocess.run([sys.executable, "-m", "kb.cli", "--db", db_url, "demo", "--no-serve"], cwd=ROOT, check=True)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    proc = start_ui(db_url, port)
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 1100})
+            for name, path, marker in SHOTS:
+                page.goto(f"http://127.0.0.1:{port}{path.format(model=args.model)}")
+                page.get_by_text(marker).first.wait_for(timeout=60_000)
+                page.wait_for_timeout(1500)  # let charts finish drawing
+                target = out / f"{name}.png"
+                page.screenshot(path=str(target), full_page=True)
+                print(target)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
