@@ -225,3 +225,20 @@ def test_fixtures_hold_with_the_project_resolvers():
         claims = extract_table_scores(path.read_text(encoding="utf-8"), names.resolve_model_name,
                                       names.resolve_benchmark_name)
         assert len(claims) == len(expected), path.name
+
+
+def test_a_percent_in_one_cell_holds_for_that_benchmark_only():
+    html = ("<table><tr><th>Model</th><th>GPQA Diamond</th><th>Codeforces Elo</th><th>AIME 2025</th></tr>"
+            "<tr><td>GPT-5.4</td><td>88.1%</td><td>2255</td><td>94.6</td></tr>"
+            "<tr><td>Grok 4</td><td>87.5</td><td>2180</td><td>91.7</td></tr></table>")
+    units = {(c.model, c.benchmark): c.unit for c in extract_table_scores(html, resolve_model, resolve_benchmark)}
+    assert units == {("GPT-5.4", "GPQA Diamond"): "%", ("Grok 4", "GPQA Diamond"): "%",
+                     ("GPT-5.4", "Codeforces"): "Elo", ("Grok 4", "Codeforces"): "Elo",
+                     ("GPT-5.4", "AIME 2025"): "score", ("Grok 4", "AIME 2025"): "score"}
+
+
+def test_a_long_context_paragraph_adds_no_setting():
+    html = (DATA / "halcyon_bench_rows.html").read_text(encoding="utf-8")
+    para = "We are thinking about how these results hold up. " * 8
+    claims = extract_table_scores(html, resolve_model, resolve_benchmark, context=para)
+    assert claims and all(c.qualifier is None for c in claims)

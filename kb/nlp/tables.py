@@ -381,10 +381,10 @@ def _pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> _Axis:
             items.extend((x, role if x == named[0] else "note") for x in lines)
         else:
             items.append((text, role))
-    found: list[tuple[int, _Axis]] = []
+    found: list[_Axis] = []
     quals: list[str] = []
     unit = None
-    for i, (text, role) in enumerate(items):
+    for text, role in items:
         role_l = _role(role)
         if _is_empty(text):
             continue
@@ -401,15 +401,15 @@ def _pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> _Axis:
             continue
         axis = _identify(text, kind, res)
         if axis:
-            found.append((i, axis))
+            found.append(axis)
         elif _is_setting(text):
             quals.append(text)
         unit = unit or ("%" if "%" in text else None)
     if not found:
         return _Axis(quals=tuple(quals), unit=unit)
     # The last strict candidate: the benchmark column right of a category, the model row under a group.
-    best = next((a for _, a in reversed(found) if a.strict), found[-1][1])
-    for _, other in found:
+    best = next((a for a in reversed(found) if a.strict), found[-1])
+    for other in found:
         if other is not best and _is_setting(other.text):
             quals.append(other.text)
     return _Axis(best.name, best.strict, best.quals + tuple(quals), best.unit or unit, best.text)
@@ -496,8 +496,10 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
 
 def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: str,
             context: str) -> list[ScoreClaim]:
-    ctx_quals = tuple(m.group(0) for m in SETTING_PHRASE.finditer(context or ""))
-    ctx_unit = "%" if re.search(r"\(%\)|\bin %|\bpercent", context or "", re.I) else None
+    # Only a caption-sized context is read: a whole paragraph ("we are thinking about...") would mislead.
+    context = context if len(context or "") <= 240 else ""
+    ctx_quals = tuple(m.group(0) for m in SETTING_PHRASE.finditer(context))
+    ctx_unit = "%" if re.search(r"\(%\)|\bin %|\bpercent", context, re.I) else None
     # A unit written in one cell ("74.3%") holds for the benchmark's other cells in the table.
     bench_units: dict[int, str] = {}
     for r in rows:
@@ -514,9 +516,9 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
         row = rows[r]
         if row.name is None:
             continue
-        parts = [(cols[c], grid[r][c]) for c in cols if cols[c].name and not _is_empty(grid[r][c].text)]
-        evidence = f"{row.text}: " + "; ".join(f"{col.text} {cell.text}" for col, cell in parts)
-        for col, cell in parts:
+        parts = [(c, cols[c], grid[r][c]) for c in cols if cols[c].name and not _is_empty(grid[r][c].text)]
+        evidence = f"{row.text}: " + "; ".join(f"{col.text} {cell.text}" for _, col, cell in parts)
+        for c, col, cell in parts:
             parsed = cell.parsed
             if parsed is None:
                 continue
@@ -525,8 +527,8 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
             quals = bench.quals + section_quals + model.quals + ((cell_qual,) if cell_qual else ())
             quals = quals or ctx_quals
             label_text = f"{row.text} {col.text} {bench.name}"
-            unit = (cell_unit or bench_units.get(r if row_kind == "benchmark" else c) or bench.unit or model.unit or ("%" if "%" in label_text else None)
-                    or ("Elo" if re.search(r"(?i)\belo\b|lmarena|\barena\b(?![- ]hard)", label_text) else None)
+            unit = (cell_unit or bench_units.get(r if row_kind == "benchmark" else c) or bench.unit or model.unit
+                    or ("%" if "%" in label_text else None) or ("Elo" if re.search(r"(?i)\belo\b|lmarena|\barena\b(?![- ]hard)", label_text) else None)
                     or ctx_unit or "score")
             out.append(ScoreClaim(model=model.name, benchmark=bench.name, value=value, unit=unit,
                                   qualifier=_join(quals), evidence=evidence))
