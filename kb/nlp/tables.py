@@ -362,8 +362,8 @@ def _identify(text: str, kind: str, res: dict) -> Optional[_Axis]:
             continue
         if _unit_word(s) and not _is_setting(s):
             unit = unit or _unit_word(s)
-        elif _is_setting(s) or (kind == "benchmark" and re.search(r"\d", s) and not ACRONYM.match(s)):
-            quals.append(s)
+        elif _is_setting(s) or (kind == "benchmark" and len(s.split()) <= 4 and not re.fullmatch(r"[A-Z0-9-]+", s)):
+            quals.append(s)  # "MRCR v2 (8-needle)", "tau2-bench: Retail"; not an alias like "(HLE)"
     return _Axis(name, strict, tuple(quals), unit, text)
 
 
