@@ -38,6 +38,7 @@ def parse_opml(text: str | bytes) -> list[OpmlFeed]:
             continue
         seen.add(url)
         title = (outline.get("title") or outline.get("text") or "").strip() or None
+        title = None if title == url else title
         feeds.append(OpmlFeed(url=url, title=title, site_url=(outline.get("htmlUrl") or "").strip() or None))
     return feeds
 

@@ -60,7 +60,7 @@ class FeedServer:
         self.httpd = _QuietServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def url(self, path: str) -> str:
@@ -155,7 +155,7 @@ def item(guid: str, title: str, body: str, link: str | None = None, date: str = 
     link_xml = f"<link>{link}</link>" if link else ""
     content = f"<content:encoded><![CDATA[<p>{body}</p>]]></content:encoded>" if full else \
         f"<description>{body[:80]}</description>"
-    return f"<item><guid>{guid}</guid><title>{title}</title>{link_xml}<pubDate>{date}</pubDate>{content}</item>"
+    return f"<item><guid isPermaLink=\"false\">{guid}</guid><title>{title}</title>{link_xml}<pubDate>{date}</pubDate>{content}</item>"
 
 
 @pytest.fixture
