@@ -19,6 +19,10 @@ from typing import Callable, Optional
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.nlp.records import ScoreClaim
+from kb.nlp.table_labels import (  # noqa: F401 - parse_value and the shapes are public here too
+    FOOTNOTE, NUMBERISH, SETTING_PHRASE, SETTING_ROLES, is_empty, is_setting, looks_like_benchmark,
+    looks_like_model, parse_value, pick, role_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,94 +30,6 @@ Resolver = Callable[[str], Optional[str]]
 
 # Guards against absurd spans in broken or hostile HTML (a colspan of 10**9 must not allocate).
 MAX_COLSPAN, MAX_ROWSPAN, MAX_ROWS, MAX_COLS = 60, 300, 1500, 80
-
-EMPTY = {"", "-", "--", "\u2013", "\u2014", "\u2015", "\u2212", "n/a", "na", "n.a.", "none", "null", "?",
-         "\u2026", "...", "tbd", "x", "\u2717", "\u2718", "\u2713", "\u2714", "*", "\u2020"}
-FOOTNOTE = re.compile(r"\s*(?:\[\s*[\w*\u2020\u2021]{1,3}\s*\]|[*\u2020\u2021\u00a7\u00b6#]+"
-                      r"|[\u00b9\u00b2\u00b3\u2070-\u2079\u1d43-\u1d4b]+)(?=\s|$|[,;:)\]])")
-VALUE = re.compile(
-    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>%|elo\b|pts\b|points\b)?\s*"
-    r"(?:(?:\u00b1|\+/-|\+-)\s*\d+(?:\.\d+)?\s*%?)?\s*(?P<unit2>%)?\s*"
-    r"(?:[(\[](?P<paren>[^()\[\]]{1,48})[)\]])?$", re.I)
-NUMBERISH = re.compile(r"^[~<>\u2248\u2264\u2265+\-\u2212$\u20ac]?\s*\.?\d")
-# What may follow a value on its own line in a cell: a delta, a ratio, a rank.
-AUX_LINE = re.compile(r"^[(\[]?[+\-\u2212\u00b1~]?\s*\d+(?:\.\d+)?\s*(?:x|%|pts|points|pp)?[)\]]?$", re.I)
-
-SETTING_PHRASE = re.compile(r"""(?ix)
-    \b(?:pass|maj|avg|cons|best|mean)\s*[@^]\s*\d+\b
-  | \b\d+\s*-?\s*shots?\b | \b(?:zero|one|few)[-\s]shot\b
-  | \b(?:with|without|w/o?|no|using)\s*(?:tools?|search|python|code(?:\s+execution)?|browsing|web|thinking
-        |reasoning|cot|retrieval|rag|scaffold(?:ing)?|harness)\b
-  | \b(?:non-?)?thinking\b | \bchain[-\s]of[-\s]thought\b | \bcot\b | \bdeep\s+think\b
-  | \b(?:x?high|medium|low|minimal|max(?:imum)?)\s+(?:reasoning|effort|compute|thinking|budget)(?:\s+effort)?\b
-  | \breasoning\s+effort\b | \b[\w-]+\s+mode\b | \btext[-\s]only\b | \bsingle\s+attempt\b
-  | \b(?:parallel\s+)?test[-\s]time\s+compute\b | \b\d+k\s+(?:thinking|budget|context)\b | \bbest[-\s]of[-\s]\d+\b""")
-SETTING_WORDS = frozenset((
-    "thinking non-thinking tools fast instant high low medium xhigh max minimal default pass@1 "
-    "cot agent "
-).split()) | {"no tools", "agentic mode"}
-# Header of a label column (or corner of a header row) whose cells are settings, not data.
-SETTING_ROLES = frozenset((
-    "setting settings mode config configuration shots shot effort variant condition "
-).split()) | {"evaluation setting", "eval setting", "reasoning effort", "n shots", "shots k"}
-# Label columns that describe a row; only a setting in them is used.
-SKIP_ROLES = frozenset((
-    "category capability capabilities description domain area type notes note skill focus "
-    "measures group section comment metric metrics organization organisation org lab developer provider company vendor "
-    "creator maker license licence params parameters size type access availability "
-).split()) | {"what it measures"}
-
-BENCH_WORDS = re.compile(
-    r"(?i)bench|\w[ -]?eval\b|\bevals?\b|\bexam\b|arena|olympiad|\w?qa\b|mmlu|gpqa|aime|hmmt|mmmu|"
-    r"\bmath\b|math[- ]?\d|\bswe[- ]|arc-agi|codeforces|browsecomp|osworld|frontiermath|charxiv|screenspot|"
-    r"mrcr|polyglot|humaneval|gsm8k|bfcl|\btau\d?\b|\u03c4|gdpval|intelligence index|last exam|\bhle\b|"
-    r"livecode|ifeval|hellaswag|winogrande|big-bench|\bbbh\b|mathvista|video-?mme|scicode|toolathlon|"
-    r"mcp[- ]atlas|vending|widesearch|multichallenge|\bpiqa\b|\bimo\b|\busamo\b|vibe")
-ACRONYM = re.compile(r"^[A-Z]{3,}[A-Z0-9]*(?:[-/][A-Za-z0-9.]+)*$")
-# All-caps words that are not benchmarks.
-ACRONYM_STOP = frozenset((
-    "API GPU CPU TPU USD EUR GBP RAM VRAM MOE LLM SDK URL FAQ CEO TTFT RPM TPM QPS MAU DAU ARR "
-    "ROI KPI SLA FLOPS PDF JSON HTML RAG SSO SOC HIPAA GDPR OCR TTS ASR ETA UTC PST EST CET GMT "
-    "TBD YES NO N/A ALL NEW BETA GA HBM TDP TFLOPS PFLOPS TOPS NVLINK PCIE SRAM DRAM FPS DPI "
-).split())
-FAMILIES = re.compile(
-    r"(?i)^(?:gpt|chatgpt|claude|opus|sonnet|haiku|gemini|gemma|llama|qwen|qwq|deepseek|mistral|mixtral|"
-    r"magistral|devstral|codestral|ministral|pixtral|grok|phi|command|nova|kimi|glm|minimax|ernie|hunyuan|"
-    r"doubao|jamba|olmo|granite|falcon|nemotron|reka|aya|internlm|baichuan|exaone|dbrx|yi|hermes|mimo)"
-    r"(?=$|[\s\-_.\d])")
-# "(GB)", "(ms)", "(W)", "(tokens)": a physical or money unit marks a spec/price row, not a score.
-MEASURE_UNIT = re.compile(r"(?i)^\s*(?:[kmgtp]?b|[kmgtp]?w|wh|kwh|ms|s|sec|seconds|min|minutes|hours?|days?|"
-                          r"years?|tok(?:ens)?(?:/s)?|[kmbt]|gb/s|tb/s|[tp]?flops|[mg]hz|nm|ml|l|g|kg|co2e?|usd|eur|"
-                          r"millions?|billions?|users|requests)\s*$")
-HARDWARE = re.compile(r"^(?:[A-Z]{1,3}\d{2,4}[A-Z]?|TPU\s?v\d+\w*)$")  # H100, B200, MI300X, TPU v5p
-O_SERIES = re.compile(r"^o\d(?:[\s-][\w.]+){0,2}$")
-GENERIC_MODEL = re.compile(
-    r"^[A-Z][a-z][A-Za-z]*(?:[\s-][A-Z][A-Za-z]+)?[\s-]?[vV]?(?P<ver>\d+(?:\.\d+)*)[a-zA-Z]?"
-    r"(?:[\s-][A-Za-z0-9.]+){0,3}$")
-# Words that keep a name-like header from counting as an unseen benchmark ...
-NON_BENCH = frozenset((
-    "average avg mean overall total price pricing cost input output context window parameters "
-    "params release released date license licence latency speed throughput tokens size rank notes "
-    "description category capability setting mode model models metric year version type vendor "
-    "provider weights count users respondents share percent percentage revenue time seconds "
-    "memory hardware availability cutoff delta change improvement gain difference uplift "
-).split())
-# ... or as any benchmark, whatever a resolver says.
-HARD_NON_BENCH = frozenset((
-    "price pricing cost latency throughput ttft batch parameters params release released license "
-    "licence revenue usd memory vram cutoff "
-).split())
-# Words that keep a column/row from counting as an unseen model.
-NON_MODEL = frozenset((
-    "human humans expert experts baseline previous prior best sota average avg mean median delta "
-    "change improvement gain diff difference vs category benchmark benchmarks task notes "
-    "description setting metric random chance majority oracle models model ours competitors "
-    "competitor open closed frontier other others industry leaderboard top rank score scores "
-    "price input output context year total source capability domain reference target threshold "
-    "people respondents percent state art result results weights group tokens batch ms s latency "
-    "throughput speed gpu cost size memory time questions items problems tasks samples examples prompts "
-    "instances languages number split released license paper link url n "
-).split())
 
 
 @dataclass
@@ -124,16 +40,6 @@ class _Cell:
     thead: bool
     origin: int  # shared by the copies a rowspan/colspan makes
     parsed: Optional[tuple] = None  # parse_value() of the cell, computed once
-
-
-@dataclass
-class _Axis:
-    """What one label (a row's label cells or a column's header cells) says."""
-    name: Optional[str] = None
-    strict: bool = False  # recognised by a resolver or a name shape, not just name-like
-    quals: tuple[str, ...] = ()
-    unit: Optional[str] = None
-    text: str = ""
 
 
 def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_benchmark: Resolver,
@@ -225,197 +131,7 @@ def _build_grid(table: Tag) -> list[list[_Cell]]:
     return [[grid.get((r, c), blank) for c in range(width)] for r in range(len(rows))]
 
 
-# ---- 2. cells and labels -----------------------------------------------------------------------
-
-def _is_empty(text: str) -> bool:
-    return text.strip().lower() in EMPTY
-
-
-def parse_value(cell_text: str, lines: tuple[str, ...] = ()) -> Optional[tuple[float, Optional[str], Optional[str]]]:
-    """A numeric cell -> (value, unit from the cell or None, setting in parentheses or None)."""
-    text = FOOTNOTE.sub("", cell_text).strip()
-    m = VALUE.match(text)
-    if not m and len(lines) > 1 and all(AUX_LINE.match(x) for x in lines[1:]):
-        m = VALUE.match(lines[0])
-    pair = re.fullmatch(r"([^/]+?)\s*/\s*([^/]+)", text) if not m else None
-    second = VALUE.match(pair.group(2)) if pair else None
-    if pair and second and VALUE.match(pair.group(1)):
-        # "72.5% / 79.4%": launch posts put the standard run first and a boosted setting second.
-        m = VALUE.match(pair.group(1))
-    if not m:
-        return None
-    unit = m.group("unit") or m.group("unit2") or (second and (second.group("unit") or second.group("unit2")))
-    unit = {"%": "%", "elo": "Elo"}.get((unit or "").lower())
-    paren = m.group("paren")
-    qual = paren.strip() if paren and _is_setting(paren) else None
-    return float(m.group("num").replace(",", "")), unit, qual
-
-
-def _is_setting(text: str) -> bool:
-    t = text.strip(" ()[]").lower()
-    if not t or len(t) > 48 or len(t.split()) > 6:
-        return False
-    return t in SETTING_WORDS or bool(SETTING_PHRASE.search(t))
-
-
-def _unit_word(text: str) -> Optional[str]:
-    t = text.strip().lower()
-    if "%" in t or t in {"percent", "accuracy", "pass rate", "success rate", "win rate"}:
-        return "%"
-    if re.search(r"\belo\b|\brating\b", t):
-        return "Elo"
-    return None
-
-
-def _split_label(text: str) -> tuple[str, list[str]]:
-    """'LiveCodeBench (pass@1)' -> ('LiveCodeBench', ['pass@1']); also ' — ', ': ', ', ' and 'w/ tools'."""
-    suffixes = [s.strip() for s in re.findall(r"[(\[]([^()\[\]]*)[)\]]", text) if s.strip()]
-    base = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", " ", text).strip()
-    m = re.search(r"\s+[\u2014\u2013-]\s+|:\s+|,\s+", base)
-    if m:
-        base, rest = base[:m.start()].strip(), base[m.end():].strip()
-        suffixes.insert(0, rest)
-    m = re.search(r"\s+((?:with|without|w/o?|no)\s+tools?)$", base, re.I)
-    if m:
-        base = base[:m.start()].strip()
-        suffixes.insert(0, m.group(1))
-    return re.sub(r"\s+", " ", base).strip(" -\u2014:"), suffixes
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z#]+", text.lower()))
-
-
-def looks_like_benchmark(text: str) -> bool:
-    """Generic shape of a benchmark name: 'SWE-bench Verified', 'GPQA Diamond', 'AIME 2025', 'MMLU-Pro'."""
-    if not text or len(text) > 60 or FAMILIES.match(text) or O_SERIES.match(text):
-        return False
-    if BENCH_WORDS.search(text):
-        return True
-    first = text.split()[0]
-    return bool(ACRONYM.match(first)) and first.upper() not in ACRONYM_STOP and not looks_like_model(text)
-
-
-def looks_like_model(text: str) -> bool:
-    """Generic shape of a model name: 'GPT-5.4', 'Claude Opus 4.6', 'Zephyr 2.1 Pro', 'o3'."""
-    if not text or len(text) > 48 or len(text.split()) > 6 or BENCH_WORDS.search(text):
-        return False
-    if FAMILIES.match(text) or O_SERIES.match(text):
-        return True
-    m = GENERIC_MODEL.match(text)
-    # "AIME 2025" has the shape "<Name> <number>" too; a year is not a model version.
-    return bool(m) and not re.fullmatch(r"(?:19|20)\d\d", m.group("ver"))
-
-
-def _not_benchmark(text: str) -> bool:
-    """Prices, hardware, sizes and latencies: labels that are never benchmarks, whatever a resolver says."""
-    first = text.split()[0].upper() if text.split() else ""
-    if first in ACRONYM_STOP or _words(text) & HARD_NON_BENCH or "$" in text or HARDWARE.match(text):
-        return True
-    return any(MEASURE_UNIT.match(s) for s in re.findall(r"[(\[]([^()\[\]]*)[)\]]", text))
-
-
-def _name_like(text: str, kind: str) -> bool:
-    """Lenient: could be an unseen model/benchmark name once the table is known to be a score table."""
-    if not text or not re.search(r"[A-Za-z]", text) or _is_setting(text) or VALUE.match(text) or HARDWARE.match(text):
-        return False
-    if kind == "model":
-        return (len(text) <= 40 and len(text.split()) <= 5 and not _words(text) & NON_MODEL
-                and bool(re.match(r"[A-Z0-9]", text)))
-    return len(text) <= 60 and len(text.split()) <= 8 and not _words(text) & NON_BENCH
-
-
-def _identify(text: str, kind: str, res: dict) -> Optional[_Axis]:
-    """Is this header/label text a model (kind='model') or benchmark, and with which settings?"""
-    other = "benchmark" if kind == "model" else "model"
-    shape = {"model": looks_like_model, "benchmark": looks_like_benchmark}
-    base, suffixes = _split_label(text)
-    m = re.search(r"\s+(elo|rating|accuracy|score|\(?%\)?)$", base, re.I)
-    if kind == "benchmark" and m and m.start() > 0:
-        base, suffixes = base[:m.start()], [m.group(1), *suffixes]  # "Codeforces rating": unit, not name
-    if kind == "benchmark" and (_not_benchmark(base) or _not_benchmark(text)):
-        return None  # prices, hardware and latency columns, whatever a resolver says
-    name, strict, used = None, False, None
-    own_shape, other_shape = shape[kind](base), shape[other](base)
-    # A name shape breaks a tie with an over-eager resolver ("Halcyon 3 Pro" is no benchmark).
-    if res[kind](base) and not (other_shape and not own_shape):
-        name, strict = res[kind](base), True
-    elif own_shape and not other_shape:
-        name, strict = base, True
-    elif res[other](base) or other_shape:
-        return None
-    elif res[kind](text):
-        name, strict, suffixes = res[kind](text), True, []
-    elif kind == "benchmark":
-        # "Long-context reasoning (MRCR v2)": the name is in the parentheses, the base describes it.
-        for s in suffixes:
-            if not _not_benchmark(s) and (res[kind](s) or shape[kind](s)):
-                name, strict, used = res[kind](s) or s, True, s
-                break
-    if name is None and _name_like(base, kind):
-        name = base
-    if name is None:
-        return None
-    quals, unit = [], None
-    for s in suffixes:
-        if s == used:
-            continue
-        if _unit_word(s) and not _is_setting(s):
-            unit = unit or _unit_word(s)
-        elif _is_setting(s) or (kind == "benchmark" and len(s.split()) <= 4 and not re.fullmatch(r"[A-Z0-9-]+", s)):
-            quals.append(s)  # "MRCR v2 (8-needle)", "tau2-bench: Retail"; not an alias like "(HLE)"
-    return _Axis(name, strict, tuple(quals), unit, text)
-
-
-def _role(text: str) -> str:
-    return re.sub(r"[^a-z ]", "", text.lower()).strip()
-
-
-def _pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> _Axis:
-    """Choose the model/benchmark among a label's cells (text, role, lines); the rest add settings/units."""
-    items = []
-    for text, role, lines in cells:
-        # "Claude Opus 4.6<br>thinking": read the lines apart when one of them is the name on its own.
-        named = [x for x in lines if (a := _identify(x, kind, res)) and a.strict] if len(lines) > 1 else []
-        if named:  # the other lines (a maker, a description) may only add a setting
-            items.extend((x, role if x == named[0] else "note") for x in lines)
-        else:
-            items.append((text, role))
-    found: list[_Axis] = []
-    quals: list[str] = []
-    unit = None
-    for text, role in items:
-        role_l = _role(role)
-        if _is_empty(text):
-            continue
-        if role_l in SETTING_ROLES or "shot" in role_l:
-            if _unit_word(text) and not _is_setting(text):
-                unit = unit or _unit_word(text)
-            elif len(text) <= 48:
-                quals.append(f"{text}-shot" if "shot" in role_l and text.isdigit() else text)
-            continue
-        if role_l in SKIP_ROLES:  # "Metric: acc" is no setting, "Metric: pass@1" is; "Accuracy (%)" a unit
-            if _is_setting(text):
-                quals.append(text)
-            unit = unit or _unit_word(text)
-            continue
-        axis = _identify(text, kind, res)
-        if axis:
-            found.append(axis)
-        elif _is_setting(text):
-            quals.append(text)
-        unit = unit or ("%" if "%" in text else None)
-    if not found:
-        return _Axis(quals=tuple(quals), unit=unit)
-    # The last strict candidate: the benchmark column right of a category, the model row under a group.
-    best = next((a for a in reversed(found) if a.strict), found[-1])
-    for other in found:
-        if other is not best and _is_setting(other.text):
-            quals.append(other.text)
-    return _Axis(best.name, best.strict, best.quals + tuple(quals), best.unit or unit, best.text)
-
-
-# ---- 3. table -> claims ------------------------------------------------------------------------
+# ---- 2. table -> claims ------------------------------------------------------------------------
 
 def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int]]:
     """Header row count, label columns, data columns, section rows."""
@@ -432,17 +148,17 @@ def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int
     head = min(head, 4)
     sections = set()
     for r in range(head, n):
-        full = [c for c in grid[r] if not _is_empty(c.text)]
+        full = [c for c in grid[r] if not is_empty(c.text)]
         if full and len({c.origin for c in full}) == 1 and not any(numeric(c) for c in grid[r]):
             sections.add(r)
     body = [r for r in range(head, n) if r not in sections]
     labels, data = [], []
     for c in range(len(grid[0]) if grid else 0):
-        cells = [grid[r][c] for r in body if not _is_empty(grid[r][c].text)]
+        cells = [grid[r][c] for r in body if not is_empty(grid[r][c].text)]
         nums = sum(numeric(cell) for cell in cells)
         shots = any(re.search(r"(?i)\bshots?\b", grid[h][c].text) for h in range(head))
         # Cells that start like a number ("1.4x", "72% / 79%") still mark a data column.
-        nums = max(nums, sum(bool(NUMBERISH.match(cell.text)) and not _is_setting(cell.text) for cell in cells))
+        nums = max(nums, sum(bool(NUMBERISH.match(cell.text)) and not is_setting(cell.text) for cell in cells))
         if (cells and nums * 2 < len(cells)) or (shots and cells):  # "# Shots: 5" is a setting, not a score
             labels.append(c)
         elif nums:
@@ -472,7 +188,7 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
                 seen.add(cell.origin)
                 # A corner cell like "Setting" on a lower header row says what that row holds.
                 corner = next((grid[h][lc].text for lc in labels if h and grid[h][lc] is not grid[h - 1][lc]
-                               and _role(grid[h][lc].text) in SETTING_ROLES), "")
+                               and role_of(grid[h][lc].text) in SETTING_ROLES), "")
                 out.append((cell.text, corner, cell.lines))
         return out
 
@@ -480,8 +196,8 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
     row_items = {r: [(grid[r][c].text, role(c), grid[r][c].lines) for c in labels] for r in body}
     best: tuple[int, list[ScoreClaim]] = (0, [])
     for row_kind, col_kind in (("benchmark", "model"), ("model", "benchmark")):
-        rows = {r: _pick(row_items[r], row_kind, res) for r in body}
-        cols = {c: _pick(col_items(c), col_kind, res) for c in data}
+        rows = {r: pick(row_items[r], row_kind, res) for r in body}
+        cols = {c: pick(col_items(c), col_kind, res) for c in data}
         bench, model = (rows, cols) if row_kind == "benchmark" else (cols, rows)
         n_bench = sum(a.strict for a in bench.values())
         n_model = sum(a.strict for a in model.values())
@@ -510,13 +226,13 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
     out, section_quals = [], ()
     for r in range(head, len(grid)):
         if r in sections:
-            text = next(c.text for c in grid[r] if not _is_empty(c.text))
-            section_quals = (text,) if _is_setting(text) else ()
+            text = next(c.text for c in grid[r] if not is_empty(c.text))
+            section_quals = (text,) if is_setting(text) else ()
             continue
         row = rows[r]
         if row.name is None:
             continue
-        parts = [(c, cols[c], grid[r][c]) for c in cols if cols[c].name and not _is_empty(grid[r][c].text)]
+        parts = [(c, cols[c], grid[r][c]) for c in cols if cols[c].name and not is_empty(grid[r][c].text)]
         evidence = f"{row.text}: " + "; ".join(f"{col.text} {cell.text}" for _, col, cell in parts)
         for c, col, cell in parts:
             parsed = cell.parsed
