@@ -122,6 +122,7 @@ def test_several_tables_in_one_fragment_are_all_read():
     ("72.1 \u00b1 0.3", (72.1, None, None)), ("58.0 (with tools)", (58.0, None, "with tools")),
     ("1,234", (1234.0, None, None)), ("86.4*", (86.4, None, None)), ("86.4\u2020", (86.4, None, None)),
     ("86.4\u00b9", (86.4, None, None)), ("86.4 [1]", (86.4, None, None)), ("64.0 (+3.1)", (64.0, None, None)),
+    ("91.0 \u2191", (91.0, None, None)),
     ("\u2014", None), ("-", None), ("n/a", None), ("+3.2", None), ("1.4x", None), ("$2.50", None),
     ("128K", None), ("> 80", None), ("~55", None), ("", None), ("72.5% / 79.4%", (72.5, "%", None)),
     ("71.2 / 68.4", (71.2, None, None)), ("1 / 2 / 3", None),

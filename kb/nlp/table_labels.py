@@ -11,7 +11,7 @@ from typing import Optional
 
 EMPTY = {"", "-", "--", "\u2013", "\u2014", "\u2015", "\u2212", "n/a", "na", "n.a.", "none", "null", "?",
          "\u2026", "...", "tbd", "x", "\u2717", "\u2718", "\u2713", "\u2714", "*", "\u2020"}
-FOOTNOTE = re.compile(r"\s*(?:\[\s*[\w*\u2020\u2021]{1,3}\s*\]|[*\u2020\u2021\u00a7\u00b6#]+"
+FOOTNOTE = re.compile(r"\s*(?:\[\s*[\w*\u2020\u2021]{1,3}\s*\]|[*\u2020\u2021\u00a7\u00b6#\u2191\u2193\u25b2\u25bc]+"
                       r"|[\u00b9\u00b2\u00b3\u2070-\u2079\u1d43-\u1d4b]+)(?=\s|$|[,;:)\]])")
 VALUE = re.compile(
     r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>%|elo\b|pts\b|points\b)?\s*"
