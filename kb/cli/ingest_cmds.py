@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -75,7 +76,7 @@ class _Progress:
     """A progress bar on a terminal, plain lines otherwise (logs, CI, pipes)."""
 
     def __init__(self) -> None:
-        self.tty = click.get_text_stream("stderr").isatty()
+        self.tty = sys.stderr.isatty()
         self.bar = None
 
     def __call__(self, done: int, total: int, message: str) -> None:
@@ -83,7 +84,7 @@ class _Progress:
             click.echo(f"[{done}/{total}] {message}", err=True)
             return
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label="ingest", file=click.get_text_stream("stderr"))
+            self.bar = click.progressbar(length=total, label="ingest", file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(1)
         if done >= total:
