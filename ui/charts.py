@@ -38,7 +38,7 @@ def claims_frame(hits: Iterable) -> pd.DataFrame:
 def scores_by_benchmark_chart(frame: pd.DataFrame) -> alt.Chart:
     """A model's scores: one row per benchmark, each with its own value axis (Elo and % do not mix)."""
     base = alt.Chart(frame).mark_point(filled=True, size=90).encode(
-        x=alt.X("value:Q", title=None, scale=alt.Scale(zero=False)),
+        x=alt.X("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format="~g", tickCount=5)),
         color=alt.Color("hedged:N", title="hedged", scale=alt.Scale(domain=[False, True],
                                                                     range=["#1f77b4", "#ff9f1c"])),
         tooltip=["benchmark", "value", "unit", "setting", "reported by", "hedged", "corroboration",
@@ -51,7 +51,7 @@ def scores_by_benchmark_chart(frame: pd.DataFrame) -> alt.Chart:
 def history_chart(frame: pd.DataFrame) -> alt.Chart:
     """Reported values on one benchmark over time, one colour per model."""
     return alt.Chart(frame).mark_circle(size=80).encode(
-        x=alt.X("first reported:T", title="first reported"),
+        x=alt.X("first reported:T", title="first reported", axis=alt.Axis(format="%Y-%m-%d", labelOverlap=True)),
         y=alt.Y("value:Q", scale=alt.Scale(zero=False)),
         color=alt.Color("model:N", legend=alt.Legend(columns=1, symbolLimit=30)),
         tooltip=["model", "value", "unit", "setting", "reported by", "hedged", "corroboration",
@@ -83,22 +83,20 @@ def timeline_chart(frame: pd.DataFrame) -> alt.LayerChart:
     tooltip = [alt.Tooltip("date:T", format="%Y-%m-%d"), "org", "model", "stance", "license", "planned",
                "origin", "source"]
     base = alt.Chart(frame).encode(
-        x=alt.X("date:T", title=None),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
         y=alt.Y("org:N", title=None, sort="ascending"),
     )
-    news = base.transform_filter(alt.datum.origin == "news").mark_point(filled=True, size=110).encode(
-        color=alt.Color("stance:N", scale=STANCE_COLOURS, title="stance"),
-        shape=alt.Shape("origin:N", scale=ORIGIN_SHAPES, title="origin"),
-        tooltip=tooltip,
-    )
-    reference = base.transform_filter(alt.datum.origin != "news").mark_point(
-        filled=False, size=130, strokeWidth=2).encode(
-        color=alt.Color("stance:N", scale=STANCE_COLOURS, title="stance"),
+    # One layer, so the legends read stance (colour) and origin (shape); news marks are filled and
+    # reference marks hollow, which keeps reference history visibly apart from what the news said.
+    events = base.mark_point(size=140, strokeWidth=2, opacity=1).encode(
+        stroke=alt.Stroke("stance:N", scale=STANCE_COLOURS, title="stance"),
+        fill=alt.Fill("stance:N", scale=STANCE_COLOURS, title="stance"),
+        fillOpacity=alt.FillOpacity("origin:N", scale=alt.Scale(domain=["news", "reference"], range=[1, 0]),
+                                    legend=None),
         shape=alt.Shape("origin:N", scale=ORIGIN_SHAPES, title="origin"),
         tooltip=tooltip,
     )
     shifts = base.transform_filter(alt.datum.shift).mark_point(
-        shape="circle", size=520, filled=False, strokeWidth=2.5, color="#222"
+        shape="circle", size=600, filled=False, strokeWidth=2.5, color="#222"
     ).encode(tooltip=tooltip)
-    height = max(120, 36 * max(1, frame["org"].nunique()))
-    return alt.layer(news, reference, shifts).properties(height=height)
+    return alt.layer(events, shifts).properties(height=alt.Step(44)).configure_legend(orient="top", direction="horizontal")

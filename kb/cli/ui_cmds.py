@@ -17,7 +17,8 @@ def streamlit_command(host: str, port: int) -> list[str]:
     """The command line that serves the app headless on HOST:PORT."""
     return [sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.headless", "true", "--server.address", host, "--server.port", str(port),
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--client.toolbarMode", "viewer"]
 
 
 def serve(settings, host: str, port: int) -> int:
