@@ -243,3 +243,15 @@ def test_a_long_context_paragraph_adds_no_setting():
     para = "We are thinking about how these results hold up. " * 8
     claims = extract_table_scores(html, resolve_model, resolve_benchmark, context=para)
     assert claims and all(c.qualifier is None for c in claims)
+
+
+def test_an_acronym_with_a_version_is_read_as_whatever_the_other_axis_needs():
+    as_model = ("<table><tr><th>Benchmark</th><th>XLR-2</th><th>GPT-5.4</th></tr>"
+                "<tr><td>GPQA Diamond</td><td>80.1</td><td>88.1</td></tr>"
+                "<tr><td>AIME 2025</td><td>77.0</td><td>94.6</td></tr></table>")
+    got = {(c.model, c.benchmark) for c in extract_table_scores(as_model, resolve_model, resolve_benchmark)}
+    assert ("XLR-2", "GPQA Diamond") in got and ("XLR-2", "AIME 2025") in got
+    as_bench = ("<table><tr><th>Model</th><th>XLR-2</th><th>GPQA Diamond</th></tr>"
+                "<tr><td>GPT-5.4</td><td>61.0</td><td>88.1</td></tr></table>")
+    got = {(c.model, c.benchmark) for c in extract_table_scores(as_bench, resolve_model, resolve_benchmark)}
+    assert got == {("GPT-5.4", "XLR-2"), ("GPT-5.4", "GPQA Diamond")}

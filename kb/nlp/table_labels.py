@@ -176,6 +176,8 @@ def looks_like_benchmark(text: str) -> bool:
     if BENCH_WORDS.search(text):
         return True
     first = text.split()[0]
+    if re.fullmatch(r"[A-Z]{2,}-?[vV]?\d+(?:\.\d+)*", text):
+        return False  # "XLR-2" is as often a model as a benchmark: let the other axis decide
     return bool(ACRONYM.match(first)) and first.upper() not in ACRONYM_STOP and not looks_like_model(text)
 
 
