@@ -255,3 +255,13 @@ def test_an_acronym_with_a_version_is_read_as_whatever_the_other_axis_needs():
                 "<tr><td>GPT-5.4</td><td>61.0</td><td>88.1</td></tr></table>")
     got = {(c.model, c.benchmark) for c in extract_table_scores(as_bench, resolve_model, resolve_benchmark)}
     assert got == {("GPT-5.4", "XLR-2"), ("GPT-5.4", "GPQA Diamond")}
+
+
+def test_rank_and_delta_sub_columns_under_a_model_are_not_scores():
+    html = ("<table><thead><tr><th rowspan='2'>Benchmark</th><th colspan='2'>Wren 3</th><th colspan='2'>GPT-5.4</th>"
+            "</tr><tr><th>Score</th><th>Rank</th><th>Score</th><th>\u0394</th></tr></thead><tbody>"
+            "<tr><td>GPQA Diamond</td><td>89.2</td><td>1</td><td>88.1</td><td>-1.1</td></tr>"
+            "<tr><td>AIME 2025</td><td>93.0</td><td>2</td><td>94.6</td><td>1.6</td></tr></tbody></table>")
+    got = sorted(map(_key, extract_table_scores(html, resolve_model, resolve_benchmark)))
+    assert got == [("GPT-5.4", "AIME 2025", 94.6, "score", None), ("GPT-5.4", "GPQA Diamond", 88.1, "score", None),
+                   ("Wren 3", "AIME 2025", 93.0, "score", None), ("Wren 3", "GPQA Diamond", 89.2, "score", None)]

@@ -85,6 +85,8 @@ HARD_NON_BENCH = frozenset((
     "price pricing cost latency throughput ttft batch parameters params release released license "
     "licence revenue usd memory vram cutoff "
 ).split())
+# A header or label with one of these words marks numbers that are not scores.
+NOT_A_SCORE = frozenset("rank ranking position delta improvement relative ratio".split())
 # Words that keep a column/row from counting as an unseen model.
 NON_MODEL = frozenset((
     "human humans expert experts baseline previous prior best sota average avg mean median delta "
@@ -261,6 +263,8 @@ def pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> Axis:
     """Choose the model/benchmark among a label's cells (text, role, lines); the rest add settings/units."""
     items = []
     for text, role, lines in cells:
+        if _words(text) & NOT_A_SCORE or "\u0394" in text:
+            return Axis()  # a "Rank" or "Δ vs. previous" sub-column under a model holds no score
         # "Claude Opus 4.6<br>thinking": read the lines apart when one of them is the name on its own.
         named = [x for x in lines if (a := _identify(x, kind, res)) and a.strict] if len(lines) > 1 else []
         if named:  # the other lines (a maker, a description) may only add a setting
