@@ -10,6 +10,7 @@ second confirmation; first_reported_at is the earliest publication time among th
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from kb.db import utcnow
 from kb.linking import ensure_gazetteer, link, name_key, resolve
 from kb.models import Article, ArticleEntity, ClaimSource, Entity, PersonRole, ScoreClaim, StanceEvent
 from kb.nlp.records import Extraction
+from kb.reference import ensure_reference
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
         session.add(article)
         session.flush()
     ensure_gazetteer(session)  # known names and aliases first, so variants link to them
+    ensure_reference(session)  # and the stance history before the news (both: one query once loaded)
     result = StoreResult(article_id=article.id, extractor_version=extractor_version)
     old_claims = clear_article(session, article.id)
     reported_at = article.published_at or article.fetched_at or utcnow()
@@ -227,3 +230,102 @@ def refresh_claims(session: Session, claim_ids: Iterable[int]) -> list[int]:
             session.add(claim)
     session.flush()
     return removed
+
+
+@dataclass
+class ReextractSummary:
+    """What `aikb reextract` did."""
+
+    extractor_version: str
+    articles: int = 0
+    skipped: int = 0  # already at the current version
+    failed: int = 0
+    claims_before: int = 0
+    claims_after: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"re-extracted {self.articles} articles with extractor {self.extractor_version} "
+                f"({self.skipped} already current, {self.failed} failed); "
+                f"claims {self.claims_before} -> {self.claims_after}")
+
+
+def _document(article: Article):
+    """The CleanDocument to extract from: the stored raw payload cleaned again, else the stored text."""
+    from ingest.clean import clean_html, clean_text
+    from ingest.documents import clean_markdown, decode_bytes
+    from ingest.records import CleanDocument
+    from kb.articles import raw_payload
+
+    doc = None
+    payload = raw_payload(article)
+    if payload:
+        raw = decode_bytes(payload)
+        kind = (article.raw_kind or "").lower()
+        doc = (clean_html(raw, article.url) if kind == "html" else
+               clean_markdown(raw) if kind in ("md", "markdown") else clean_text(raw))
+    if doc is None or not doc.text.strip():
+        doc = CleanDocument(title=article.title or "", text=article.text or "")
+    # what ingest knew from the feed (outlet, date) is kept when the payload alone does not say it
+    return dataclasses.replace(doc, title=doc.title or article.title or "",
+                               outlet=doc.outlet or article.outlet,
+                               original_outlet=doc.original_outlet or article.original_outlet,
+                               published=doc.published or article.published_at)
+
+
+def reextract(engine, nlp, *, all: bool = False, batch_size: int = 32,
+              progress=None) -> ReextractSummary:  # noqa: A002 - mirrors the --all flag
+    """Re-run the current extractor over stored articles, from their raw payload, without fetching.
+
+    Args:
+        engine: the store's engine (or a callable returning a new Session).
+        nlp: the spaCy pipeline (kb.nlp.pipeline.load_nlp()).
+        all: also articles already extracted by the current version (default: only older/none).
+        progress: called with (done, total) after each batch.
+    Returns:
+        A ReextractSummary. Each batch is one transaction; a failing article is counted, not fatal.
+    """
+    from sqlalchemy import func, or_
+
+    from kb.nlp.extract import EXTRACTOR_VERSION, extract_many
+
+    session_factory = engine if callable(engine) and not hasattr(engine, "dialect") else (lambda: Session(engine))
+    summary = ReextractSummary(extractor_version=EXTRACTOR_VERSION)
+    with session_factory() as session:
+        summary.claims_before = session.exec(select(func.count()).select_from(ScoreClaim)).one()
+        stmt = select(Article.id).order_by(Article.id)
+        if not all:
+            stmt = stmt.where(or_(Article.extractor_version.is_(None),
+                                  Article.extractor_version != EXTRACTOR_VERSION))
+        ids = list(session.exec(stmt).all())
+        total = session.exec(select(func.count()).select_from(Article)).one()
+    summary.skipped = total - len(ids)
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start:start + batch_size]
+        with session_factory() as session:
+            rows = [session.get(Article, i) for i in chunk]
+            docs = []
+            for article in rows:
+                try:
+                    docs.append(_document(article))
+                except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the run
+                    summary.failed += 1
+                    summary.errors.append(f"article {article.id}: {exc}")
+                    docs.append(None)
+            pairs = [(a, d) for a, d in zip(rows, docs) if d is not None]
+            for (article, doc), extraction in zip(pairs, extract_many(nlp, [d for _, d in pairs], batch_size)):
+                try:
+                    with session.begin_nested():
+                        if doc.text != article.text:
+                            article.text = doc.text  # offsets point into the text handed to the extractor
+                        store_extraction(session, article, extraction, extractor_version=EXTRACTOR_VERSION)
+                    summary.articles += 1
+                except Exception as exc:  # noqa: BLE001
+                    summary.failed += 1
+                    summary.errors.append(f"article {article.id}: {exc}")
+            session.commit()
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    with session_factory() as session:
+        summary.claims_after = session.exec(select(func.count()).select_from(ScoreClaim)).one()
+    return summary

@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Optional
 
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -163,66 +164,72 @@ def seed_gazetteer(session: Session, directory: Optional[Path] = None) -> int:
 
 
 def _seed(session: Session, directory: Path) -> int:
-    keys: dict[tuple[str, str], object] = {}  # (kind, key) -> entity id, or a new Entity until flushed
+    """Batched Core inserts: building thousands of ORM objects would cost more than the inserts."""
+    keys: dict[tuple[str, str], Optional[int]] = {}  # (kind, key) -> entity id (None until inserted)
     for kind, key, eid in session.exec(select(Entity.kind, Entity.key, Entity.id)).all():
         keys[(kind, key)] = eid
     for kind, key, eid in session.exec(select(Alias.kind, Alias.key, Alias.entity_id)).all():
         keys.setdefault((kind, key), eid)
-    new: list[Entity] = []
+    new = 0
     now = utcnow()
-
-    def entity_for(kind: str, name: str):
-        key = name_key(name, kind)
-        if key and (kind, key) not in keys:
-            entity = Entity(kind=kind, name=" ".join(name.split()), key=key, origin="gazetteer", created_at=now)
-            session.add(entity)
-            new.append(entity)
-            keys[(kind, key)] = entity
-        return keys.get((kind, key))
-
-    def ident(ref) -> int:
-        return ref.id if isinstance(ref, Entity) else ref
-
     for filename in GAZETTEER_FILES:
         path = directory / filename
         if not path.exists():
             continue
         kind = _kind_from_filename(path.stem)
-        rows = []
+        rows, fresh = [], []
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             try:
                 row = json.loads(line) if line.strip() else None
             except json.JSONDecodeError:
                 log.warning("gazetteer %s:%d is not JSON; skipped", path.name, lineno)
                 continue
-            if isinstance(row, dict) and isinstance(row.get("name"), str):
-                ref = entity_for(kind, row["name"])
-                org = entity_for("org", row["org"]) if kind == "model" and isinstance(row.get("org"), str) else None
-                if ref is not None:
-                    rows.append((ref, org, row))
-        session.flush()  # one batched insert per file gives the new rows their ids
-        updates: dict[int, tuple] = {}
-        for ref, org, row in rows:
+            if not isinstance(row, dict) or not isinstance(row.get("name"), str):
+                continue
+            names = [(kind, row["name"])]
+            if kind == "model" and isinstance(row.get("org"), str):
+                names.append(("org", row["org"]))
+            for k, name in names:
+                key = name_key(name, k)
+                if key and (k, key) not in keys:
+                    keys[(k, key)] = None
+                    fresh.append(dict(kind=k, name=" ".join(name.split()), key=key, origin="gazetteer",
+                                      created_at=now, org_id=None, family=None, merged_into_id=None))
+            rows.append(row)
+        if fresh:
+            session.exec(insert(Entity), params=fresh)
+            new += len(fresh)
+            for k, key, eid in session.exec(select(Entity.kind, Entity.key, Entity.id)
+                                            .where(Entity.origin == "gazetteer")).all():
+                if keys.get((k, key)) is None:
+                    keys[(k, key)] = eid
+        aliases, makers = [], []
+        for row in rows:
+            eid = keys.get((kind, name_key(row["name"], kind)))
+            if eid is None:
+                continue
             for alias in row.get("aliases") or ():
                 akey = name_key(alias, kind) if isinstance(alias, str) else ""
                 if akey and (kind, akey) not in keys:
-                    session.add(Alias(entity_id=ident(ref), kind=kind, alias=alias, key=akey))
-                    keys[(kind, akey)] = ident(ref)
-            family = row.get("family") if isinstance(row.get("family"), str) else None
-            if kind == "model" and (org is not None or family):
-                updates[ident(ref)] = (ident(org) if org is not None else None, family)
-        # attach makers and families only where none is set yet (an analyst's edit wins)
-        ids = list(updates)
-        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-            for entity in session.exec(select(Entity).where(Entity.id.in_(chunk))).all():
-                org_id, family = updates[entity.id]
-                if entity.org_id is None and org_id:
-                    entity.org_id = org_id
-                if not entity.family and family:
-                    entity.family = family
-                session.add(entity)
-        session.flush()
-    return len(new)
+                    aliases.append(dict(entity_id=eid, kind=kind, alias=alias, key=akey))
+                    keys[(kind, akey)] = eid
+            if kind == "model":
+                org_id = keys.get(("org", name_key(row["org"], "org"))) if isinstance(row.get("org"), str) else None
+                family = row.get("family") if isinstance(row.get("family"), str) else None
+                if org_id or family:
+                    makers.append(dict(eid=eid, org=org_id, fam=family))
+        if aliases:
+            session.exec(insert(Alias), params=aliases)
+        if makers:  # attach makers and families only where none is set yet (an analyst's edit wins)
+            table = Entity.__table__  # Core UPDATE: ORM bulk mode would want whole rows by primary key
+            for column, param in (("org_id", "org"), ("family", "fam")):
+                params = [m for m in makers if m[param]]
+                if params:
+                    session.connection().execute(
+                        update(table).where(table.c.id == bindparam("eid"), table.c[column].is_(None))
+                        .values({column: bindparam(param)}), params)
+    session.flush()
+    return new
 
 
 def _normal_kind(kind: Optional[str]) -> Optional[str]:

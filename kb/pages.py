@@ -1,7 +1,7 @@
 """Entity pages and the openness timeline (read-only; re-exported by kb.queries)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 from sqlalchemy import or_
@@ -15,6 +15,11 @@ from kb.query_records import EntityRow, ModelPage, OrgPage, PersonPage, RoleRow,
 from kb.search import claim_hits
 
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
+SHIFT_WINDOW = timedelta(days=365)
+
+
+def _long_since(last: Optional[datetime], now: Optional[datetime]) -> bool:
+    return last is None or now is None or now - last > SHIFT_WINDOW
 
 
 def _with_merged(session: Session, entity: Entity) -> list[int]:
@@ -24,7 +29,9 @@ def _with_merged(session: Session, entity: Entity) -> list[int]:
 def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) -> list[TimelineEvent]:
     """Stance events in time order (one org, or all), each marked when it shifts the org's stance.
 
-    A shift is a current (not planned) stance that differs from the org's previous current stance.
+    A shift is a current (not planned) stance that differs from the org's previous one and that the
+    org had not taken within SHIFT_WINDOW before: an org that releases open and closed models side by
+    side (open small models, closed flagships) is not "shifting" with every release.
     Events of one org at the same instant (one article) are ordered so that restated history comes
     before the change: "Llama stays open, Muse Spark is closed" reads as one shift, not two.
     Raises NotFound for an unknown org.
@@ -47,6 +54,7 @@ def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) 
     for org_name, events in by_org.items():
         events.sort(key=lambda r: (r[0].occurred_at or _NEVER, r[0].id))
         current: Optional[str] = None
+        last_seen: dict[str, datetime] = {}  # stance -> when the org last took it
         i = 0
         while i < len(events):
             j = i
@@ -54,9 +62,12 @@ def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) 
                 j += 1
             group = sorted(events[i:j], key=lambda r: (r[0].planned, r[0].stance != current, r[0].id))
             for ev, oname, mname, title, url in group:
-                shift = not ev.planned and current is not None and ev.stance != current
+                shift = (not ev.planned and current is not None and ev.stance != current
+                         and _long_since(last_seen.get(ev.stance), ev.occurred_at))
                 if not ev.planned:
                     current = ev.stance
+                    if ev.occurred_at is not None:
+                        last_seen[ev.stance] = ev.occurred_at
                 out.append(TimelineEvent(
                     event_id=ev.id, org=oname, model=mname or ev.model_name, stance=ev.stance,
                     license=ev.license, planned=ev.planned, origin=ev.origin,

@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import and_, func, literal_column, or_, text
+from sqlalchemy import and_, column, func, literal_column, or_, table
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -25,6 +25,8 @@ MAX_LIMIT = 1000
 PG_ARTICLE_DOC = "to_tsvector('english', translate(coalesce(article.title, '') || ' ' || article.text, '-', ' '))"
 PG_EVIDENCE_DOC = "to_tsvector('english', translate(claimsource.evidence, '-', ' '))"
 _WORD = re.compile(r"\w", re.UNICODE)
+_FTS_EVIDENCE = table("claimsource_fts", column("rowid"))
+_FTS_ARTICLE = table("article_fts", column("rowid"))
 
 
 def query_terms(query: Optional[str]) -> list[str]:
@@ -63,15 +65,6 @@ def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def _text_condition(session: Session, terms: list[str], fts_table: str, id_column, pg_doc: str):
-    """A WHERE condition matching rows whose text contains all TERMS (bind parameters only)."""
-    if _is_sqlite(session):
-        sub = text(f"SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :fts").bindparams(
-            fts=fts5_expression(terms))
-        return id_column.in_(sub.columns(rowid=id_column.type).subquery().select())
-    return literal_column(pg_doc).op("@@")(func.plainto_tsquery("english", pg_query_text(terms)))
-
-
 def _check_range(since: Optional[datetime], until: Optional[datetime]) -> None:
     if since and until and since > until:
         raise InputError(f"--since {since.date()} is after --until {until.date()}")
@@ -96,8 +89,10 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     """Claims whose evidence matches QUERY (all words) and every facet given, newest first.
 
     Facets: model/org/benchmark by any of their names; stance keeps claims on models of
-    organizations whose latest stance is that one (open|closed); outlet matches a source's outlet
-    or original outlet; since/until bound the source's publication time.
+    organizations whose latest stance is that one (open|closed); outlet (a name as facet_options
+    lists it) matches a report's original outlet or the outlet it was read in; since/until bound
+    the claim's first-reported time. With words or an outlet, claims come newest report first;
+    otherwise newest first report first.
     """
     _check_range(since, until)
     limit = max(0, min(int(limit), MAX_LIMIT))
@@ -118,31 +113,43 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
         conds.append(ScoreClaim.model_id.in_(select(Entity.id).where(Entity.org_id.in_(org_ids))))
     if stance:
         conds.append(ScoreClaim.model_id.in_(_models_with_stance(stance)))
-    src_conds = []
-    if terms:
-        src_conds.append(_text_condition(session, terms, "claimsource_fts", ClaimSource.id, PG_EVIDENCE_DOC))
-    outlet = _printable(outlet)
-    if outlet:
-        art = aliased(Article)
-        src_conds.append(or_(func.lower(ClaimSource.outlet) == outlet.lower(),
-                             ClaimSource.article_id.in_(select(art.id).where(func.lower(art.outlet) ==
-                                                                            outlet.lower()))))
     if since:
-        src_conds.append(ClaimSource.published_at >= since)
+        conds.append(ScoreClaim.first_reported_at >= since)
     if until:
-        src_conds.append(ClaimSource.published_at <= until)
-    if src_conds:
-        # newest matching source first; the claim appears once (its newest matching report)
-        stmt = (select(ClaimSource.claim_id, func.max(ClaimSource.id).label("sid"))
-                .join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id)
-                .where(*src_conds, *conds).group_by(ClaimSource.claim_id)
-                .order_by(text("sid DESC")).offset(offset).limit(limit))
-        ids = [row[0] for row in session.exec(stmt).all()]
-    else:
+        conds.append(ScoreClaim.first_reported_at <= until)
+    outlet = _printable(outlet)
+    if not terms and not outlet:
         stmt = (select(ScoreClaim.id).where(*conds)
                 .order_by(ScoreClaim.first_reported_at.desc(), ScoreClaim.id.desc())
                 .offset(offset).limit(limit))
-        ids = list(session.exec(stmt).all())
+        return claim_hits(session, list(session.exec(stmt).all()))
+    # Text or outlet: walk the matching REPORTS newest first (FTS5 and the primary key deliver them in
+    # that order without sorting every match) and keep each claim once, at its newest matching report.
+    src_conds = list(conds)
+    if outlet:
+        src_conds.append(or_(ClaimSource.outlet == outlet, ClaimSource.article_id.in_(
+            select(Article.id).where(Article.outlet == outlet))))
+    if terms and _is_sqlite(session):
+        stmt = (select(ClaimSource.claim_id).select_from(_FTS_EVIDENCE)
+                .join(ClaimSource, ClaimSource.id == _FTS_EVIDENCE.c.rowid)
+                .where(literal_column("claimsource_fts").op("MATCH")(fts5_expression(terms)))
+                .order_by(_FTS_EVIDENCE.c.rowid.desc()))
+    else:
+        stmt = select(ClaimSource.claim_id).order_by(ClaimSource.id.desc())
+        if terms:
+            stmt = stmt.where(literal_column(PG_EVIDENCE_DOC).op("@@")(
+                func.plainto_tsquery("english", pg_query_text(terms))))
+    if conds:
+        stmt = stmt.join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id)
+    stmt = stmt.where(*src_conds)
+    want, fetch, ids = offset + limit, max(3 * (offset + limit), 60), []
+    while True:
+        rows = session.exec(stmt.limit(fetch)).all()
+        ids = list(dict.fromkeys(rows))
+        if len(ids) >= want or len(rows) < fetch or fetch >= 50_000:
+            break
+        fetch *= 4
+    ids = ids[offset:offset + limit]
     return claim_hits(session, ids)
 
 
@@ -160,75 +167,89 @@ def _models_with_stance(stance: str):
     return select(Entity.id).where(or_(Entity.org_id.in_(orgs), Entity.id.in_(direct)))
 
 
+_MODEL, _BENCH, _ORG = aliased(Entity), aliased(Entity), aliased(Entity)  # built once: aliased() is not free
+_CLAIM_COLUMNS = (ScoreClaim.id, ScoreClaim.value, ScoreClaim.unit, ScoreClaim.qualifier,
+                  ScoreClaim.corroboration, ScoreClaim.first_reported_at, ScoreClaim.claim_key,
+                  _MODEL.name, _BENCH.name, _ORG.name)
+
+
 def claim_hits(session: Session, claim_ids: list[int], *, as_of: Optional[datetime] = None) -> list[ClaimHit]:
     """ClaimHit records for CLAIM_IDS in that order, each with its sources (original outlet first)."""
     if not claim_ids:
         return []
-    model, bench, org = aliased(Entity), aliased(Entity), aliased(Entity)
     rows = session.exec(
-        select(ScoreClaim, model.name, bench.name, org.name)
-        .join(model, model.id == ScoreClaim.model_id).join(bench, bench.id == ScoreClaim.benchmark_id)
-        .join(org, org.id == model.org_id, isouter=True).where(ScoreClaim.id.in_(claim_ids))).all()
+        select(*_CLAIM_COLUMNS)
+        .join(_MODEL, _MODEL.id == ScoreClaim.model_id).join(_BENCH, _BENCH.id == ScoreClaim.benchmark_id)
+        .join(_ORG, _ORG.id == _MODEL.org_id, isouter=True).where(ScoreClaim.id.in_(claim_ids))).all()
     sources = sources_for(session, claim_ids, as_of=as_of)
     by_id = {}
-    for claim, model_name, bench_name, org_name in rows:
-        refs = sources.get(claim.id, [])
+    for cid, value, unit, qualifier, corroboration, first_at, key, model_name, bench_name, org_name in rows:
+        refs = sources.get(cid, [])
         first = min(refs, key=lambda r: (r[1].published_at is None, r[1].published_at, r[1].article_id),
                     default=None)
-        kind = first[0] if first else None
-        ref = first[1] if first else None
-        by_id[claim.id] = ClaimHit(
-            claim_id=claim.id, model=model_name, org=org_name, benchmark=bench_name, value=claim.value,
-            unit=claim.unit, qualifier=claim.qualifier, reported_by=ref.reported_by if ref else None,
-            reporter_kind=kind, hedged=ref.hedged if ref else False, corroboration=claim.corroboration,
-            first_reported_at=claim.first_reported_at, evidence=ref.evidence if ref else "",
-            sources=tuple(r for _, r in refs), claim_key=claim.claim_key)
+        kind, ref = first if first else (None, None)
+        by_id[cid] = ClaimHit(
+            claim_id=cid, model=model_name, org=org_name, benchmark=bench_name, value=value, unit=unit,
+            qualifier=qualifier, reported_by=ref.reported_by if ref else None, reporter_kind=kind,
+            hedged=ref.hedged if ref else False, corroboration=corroboration, first_reported_at=first_at,
+            evidence=ref.evidence if ref else "", sources=tuple(r for _, r in refs), claim_key=key)
     return [by_id[i] for i in claim_ids if i in by_id]
 
 
 def sources_for(session: Session, claim_ids: list[int], *, as_of: Optional[datetime] = None
                 ) -> dict[int, list[tuple[Optional[str], SourceRef]]]:
     """Claim id -> [(reporter_kind, SourceRef)], originals (not syndicated copies) first, then by date."""
-    stmt = (select(ClaimSource, Article.title, Article.url, Article.outlet, Article.original_outlet,
+    stmt = (select(ClaimSource.claim_id, ClaimSource.article_id, ClaimSource.evidence, ClaimSource.start,
+                   ClaimSource.end, ClaimSource.reported_by, ClaimSource.reporter_kind, ClaimSource.hedged,
+                   ClaimSource.published_at, Article.title, Article.url, Article.outlet, Article.original_outlet,
                    Article.published_at)
             .join(Article, Article.id == ClaimSource.article_id).where(ClaimSource.claim_id.in_(claim_ids)))
     if as_of is not None:
         stmt = stmt.where(ClaimSource.published_at <= as_of)
     out: dict[int, list] = {}
-    for cs, title, url, outlet, original, published in session.exec(stmt).all():
-        copy = bool(original) and (original or "").casefold() != (outlet or "").casefold()
-        ref = SourceRef(article_id=cs.article_id, title=title, url=url, outlet=outlet,
-                        original_outlet=original, published_at=published or cs.published_at,
-                        evidence=cs.evidence, start=cs.start, end=cs.end, reported_by=cs.reported_by,
-                        hedged=cs.hedged)
-        out.setdefault(cs.claim_id, []).append((copy, cs.reporter_kind, ref))
-    for claim_id, refs in out.items():
+    for (cid, aid, evidence, start, end, reported_by, kind, hedged, cs_published, title, url, outlet, original,
+         published) in session.exec(stmt).all():
+        copy = bool(original) and original.casefold() != (outlet or "").casefold()
+        ref = SourceRef(article_id=aid, title=title, url=url, outlet=outlet, original_outlet=original,
+                        published_at=published or cs_published, evidence=evidence, start=start, end=end,
+                        reported_by=reported_by, hedged=bool(hedged))
+        out.setdefault(cid, []).append((copy, kind, ref))
+    for cid, refs in out.items():
         refs.sort(key=lambda r: (r[0], r[2].published_at is None, r[2].published_at, r[2].article_id))
-        out[claim_id] = [(kind, ref) for _, kind, ref in refs]
+        out[cid] = [(kind, ref) for _, kind, ref in refs]
     return out
 
 
 def search_articles(session: Session, query: str, *, since: Optional[datetime] = None,
                     until: Optional[datetime] = None, outlet: Optional[str] = None,
                     limit: int = 50) -> list[ArticleHit]:
-    """Articles whose title or text contains every word of QUERY, newest first."""
+    """Articles whose title or text contains every word of QUERY, newest stored first.
+
+    OUTLET matches the outlet or the original outlet exactly (as facet_options lists it).
+    """
     _check_range(since, until)
     limit = max(0, min(int(limit), MAX_LIMIT))
     terms = query_terms(query)
     conds = []
-    if terms:
-        conds.append(_text_condition(session, terms, "article_fts", Article.id, PG_ARTICLE_DOC))
     outlet = _printable(outlet)
     if outlet:
-        conds.append(or_(func.lower(Article.outlet) == outlet.lower(),
-                         func.lower(Article.original_outlet) == outlet.lower()))
+        conds.append(or_(Article.outlet == outlet, Article.original_outlet == outlet))
     if since:
         conds.append(Article.published_at >= since)
     if until:
         conds.append(Article.published_at <= until)
-    stmt = (select(Article.id, Article.title, Article.url, Article.outlet, Article.original_outlet,
-                   Article.published_at, func.substr(Article.text, 1, 300))
-            .where(*conds).order_by(Article.id.desc()).limit(limit))
+    columns = (Article.id, Article.title, Article.url, Article.outlet, Article.original_outlet,
+               Article.published_at, func.substr(Article.text, 1, 300))
+    if terms and _is_sqlite(session):
+        stmt = (select(*columns).select_from(_FTS_ARTICLE).join(Article, Article.id == _FTS_ARTICLE.c.rowid)
+                .where(literal_column("article_fts").op("MATCH")(fts5_expression(terms)))
+                .order_by(_FTS_ARTICLE.c.rowid.desc()))
+    else:
+        stmt = select(*columns).order_by(Article.id.desc())
+        if terms:
+            stmt = stmt.where(literal_column(PG_ARTICLE_DOC).op("@@")(
+                func.plainto_tsquery("english", pg_query_text(terms))))
+    stmt = stmt.where(*conds).limit(limit)
     return [ArticleHit(article_id=r[0], title=r[1], url=r[2], outlet=r[3], original_outlet=r[4],
                        published_at=r[5], snippet=" ".join((r[6] or "").split()))
             for r in session.exec(stmt).all()]

@@ -182,10 +182,11 @@ def test_facets_combine_with_the_text_query(session):
     _board_fixture(session)
     assert {h.model for h in queries.search_claims(session, "GridLogic", model="Kestrel 2")} == {"Kestrel 2"}
     assert queries.search_claims(session, "GridLogic", model="Unknown Model 9") == []
-    assert [h.value for h in queries.search_claims(session, "lab", outlet="outlet b4")] == [64.2]
+    assert [h.value for h in queries.search_claims(session, "lab", outlet="Outlet b4")] == [64.2]
     within = queries.search_claims(session, "", since=day("2026-02-01"), until=day("2026-03-02"))
     assert [h.value for h in within] == [66.0]
     options = queries.facet_options(session)
     assert "Kestrel 2" in options["models"] and "GridLogic" in options["benchmarks"]
     assert session.exec(select(func.count()).select_from(ScoreClaim)).one() == 4
-    assert session.exec(select(func.count()).select_from(StanceEvent)).one() == 0
+    assert session.exec(select(func.count()).select_from(StanceEvent)
+                        .where(StanceEvent.origin == "news")).one() == 0

@@ -1,6 +1,428 @@
-"""Commands of this stage; see kb/cli/__init__.py for how they are wired."""
+"""Knowledge-base commands: search, leaderboard, disagreements, timeline, entity pages, export,
+re-extraction and entity curation. They call kb.queries (the same functions as the UI)."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import datetime, time, timedelta, timezone
+
 import click
+from sqlmodel import Session
+
+from kb.errors import NotFound
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                      show_default=True, help="Output format.")
+DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"])
+
+
+def _session(ctx: click.Context) -> Session:
+    from kb.cli import engine_for
+
+    return Session(engine_for(ctx.obj))
+
+
+def _utc(value: datetime | None, *, end_of_day: bool = False) -> datetime | None:
+    """A command-line date as aware UTC; a bare --until DATE covers that whole day."""
+    if value is None:
+        return None
+    if end_of_day and value.time() == time(0, 0):
+        value = value + timedelta(days=1) - timedelta(microseconds=1)
+    return value.replace(tzinfo=timezone.utc)
+
+
+def _json(rows) -> None:
+    click.echo(json.dumps([r.to_json() if hasattr(r, "to_json") else r for r in rows], ensure_ascii=False,
+                          indent=2))
+
+
+def _table(headers: list[str], rows: list[list]) -> None:
+    """A plain-text table; cells are plain text (no terminal escapes from untrusted input)."""
+    cells = [[_plain(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = [min(w, 60) for w in widths]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    for row in cells:
+        click.echo("  ".join(c[:w].ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+def _plain(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "".join(ch if ch.isprintable() else " " for ch in str(value))
+
+
+@click.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--model", help="Only claims about this model (any of its names).")
+@click.option("--org", help="Only claims about models of this organization.")
+@click.option("--benchmark", help="Only claims on this benchmark.")
+@click.option("--stance", type=click.Choice(["open", "closed"]), help="Only models whose org's latest stance is this.")
+@click.option("--outlet", help="Only claims reported by this outlet (original or where read).")
+@click.option("--since", type=DATE, help="First reported on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="First reported on or before this date (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--articles", is_flag=True, help="Search articles (title and text) instead of claims.")
+@FORMAT
+@click.pass_context
+def search_cmd(ctx, query, model, org, benchmark, stance, outlet, since, until, limit, articles, fmt):
+    """Search score claims (evidence sentences) or articles, with facets.
+
+    Every word of QUERY must appear; quotes and operators are plain text.
+
+    Example:
+
+    \b
+        aikb search "CharXiv"
+        aikb search reasoning --benchmark "CharXiv Reasoning" --since 2026-01-01 --format json
+        aikb search "open weights" --articles
+    """
+    from kb import queries
+
+    with _session(ctx) as session:
+        if articles:
+            hits = queries.search_articles(session, query, since=_utc(since), until=_utc(until, end_of_day=True),
+                                           outlet=outlet, limit=limit)
+            if fmt == "json":
+                return _json(hits)
+            return _table(["id", "published", "outlet", "title"],
+                          [[h.article_id, h.published_at, h.outlet, h.title] for h in hits])
+        hits = queries.search_claims(session, query, model=model, org=org, benchmark=benchmark, stance=stance,
+                                     outlet=outlet, since=_utc(since), until=_utc(until, end_of_day=True),
+                                     limit=limit)
+    if fmt == "json":
+        return _json(hits)
+    if not hits:
+        click.echo("no claims found (run `aikb ingest` to add articles, or loosen the filters)")
+        return
+    _table(["model", "benchmark", "value", "setting", "reported by", "hedged", "outlets", "first reported",
+            "sources"],
+           [[h.model, h.benchmark, f"{h.value:g}{h.unit if h.unit == '%' else ''}", h.qualifier, h.reported_by,
+             "yes" if h.hedged else "", h.corroboration, h.first_reported_at,
+             "; ".join(s.original_outlet or s.outlet or "?" for s in h.sources)] for h in hits])
+    click.echo()
+    for h in hits[:5]:
+        click.echo(f"- {h.model} / {h.benchmark}: {_plain(h.evidence)}")
+        for s in h.sources[:3]:
+            click.echo(f"    {_plain(s.outlet)}{' (from ' + _plain(s.original_outlet) + ')' if s.original_outlet else ''}"
+                       f": {_plain(s.url)}")
+
+
+@click.command("leaderboard")
+@click.argument("benchmark")
+@click.option("--as-of", "as_of", type=DATE, help="Only what had been reported by this date.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@FORMAT
+@click.pass_context
+def leaderboard_cmd(ctx, benchmark, as_of, limit, fmt):
+    """A benchmark's leaderboard as reported in the news: best value per model and setting.
+
+    Example:
+
+    \b
+        aikb leaderboard "CharXiv Reasoning"
+        aikb leaderboard "Humanity's Last Exam" --as-of 2026-01-01 --format json
+    """
+    from kb import queries
+
+    with _session(ctx) as session:
+        rows = queries.leaderboard(session, benchmark, as_of=_utc(as_of, end_of_day=True), limit=limit)
+    if fmt == "json":
+        return _json(rows)
+    if not rows:
+        click.echo(f"no scores reported on {benchmark} yet" + (f" by {as_of.date()}" if as_of else ""))
+        return
+    _table(["#", "model", "org", "setting", "value", "first reported", "sources", "outlets", "first source"],
+           [[r.rank, r.model, r.org, r.qualifier, f"{r.value:g}{r.unit if r.unit == '%' else ''}",
+             r.first_reported_at, r.source_count, r.corroboration,
+             (r.sources[0].original_outlet or r.sources[0].outlet) if r.sources else ""] for r in rows])
+
+
+@click.command("disagreements")
+@click.option("--benchmark", help="Only this benchmark.")
+@click.option("--model", help="Only this model.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@FORMAT
+@click.pass_context
+def disagreements_cmd(ctx, benchmark, model, limit, fmt):
+    """Scores reported with different values for one model, benchmark and setting.
+
+    Example:
+
+    \b
+        aikb disagreements --benchmark "SWE-bench Verified"
+    """
+    from kb import queries
+
+    with _session(ctx) as session:
+        rows = queries.disagreements(session, benchmark=benchmark, model=model, limit=limit)
+    if fmt == "json":
+        return _json(rows)
+    if not rows:
+        click.echo("no disagreements found")
+    for d in rows:
+        click.echo(f"{d.model} on {d.benchmark}{' (' + d.qualifier + ')' if d.qualifier else ''}:")
+        for c in d.claims:
+            outlets = ", ".join(s.original_outlet or s.outlet or "?" for s in c.sources)
+            click.echo(f"  {c.value:g}  first {_plain(c.first_reported_at)}  {outlets}: {_plain(c.evidence)[:120]}")
+
+
+@click.command("timeline")
+@click.argument("org", required=False)
+@FORMAT
+@click.pass_context
+def timeline_cmd(ctx, org, fmt):
+    """An organization's open-versus-closed history: stance events in time order, shifts marked.
+
+    Reference history (Epoch AI, LLM-Stats) is loaded on first use and marked "reference".
+
+    Example:
+
+    \b
+        aikb timeline Meta
+        aikb timeline "Mistral AI" --format json
+    """
+    from kb import queries
+    from kb.reference import ensure_reference
+
+    with _session(ctx) as session:
+        ensure_reference(session)
+        session.commit()
+        events = queries.timeline(session, org)
+    if fmt == "json":
+        return _json(events)
+    if not events:
+        click.echo("no stance events yet (run `aikb ingest`)")
+        return
+    _table(["date", "org", "model", "stance", "licence", "origin", "shift", "source"],
+           [[e.occurred_at, e.org, e.model, ("plans " if e.planned else "") + e.stance, e.license,
+             e.origin, "SHIFT" if e.is_shift else "", e.reference_source or e.article_title] for e in events])
+
+
+@click.command("model")
+@click.argument("name")
+@FORMAT
+@click.pass_context
+def model_cmd(ctx, name, fmt):
+    """Everything known about a model: maker, aliases, stances, scores, people around it.
+
+    Example:
+
+    \b
+        aikb model "GPT-5.4"
+    """
+    from kb import queries
+
+    with _session(ctx) as session:
+        page = queries.model_page(session, name)
+    if page is None:
+        raise NotFound(f"no model named {name!r}; see `aikb entities list --kind model`")
+    if fmt == "json":
+        return click.echo(json.dumps(page.to_json(), ensure_ascii=False, indent=2))
+    click.echo(f"{page.name}  (org: {page.org or '?'}; aliases: {', '.join(page.aliases) or '-'}; "
+               f"{page.article_count} articles)")
+    for e in page.stances:
+        click.echo(f"  stance {_plain(e.occurred_at)} {e.stance} ({e.origin})")
+    _table(["benchmark", "value", "setting", "first reported", "outlets"],
+           [[c.benchmark, f"{c.value:g}", c.qualifier, c.first_reported_at, c.corroboration] for c in page.scores])
+    for r in page.people[:10]:
+        click.echo(f"  person: {r.person} — {r.role or '?'} at {r.org or '?'}")
+
+
+@click.command("person")
+@click.argument("name")
+@FORMAT
+@click.pass_context
+def person_cmd(ctx, name, fmt):
+    """A person's roles over time, each with the article that states it.
+
+    Example:
+
+    \b
+        aikb person "Alexandr Wang"
+    """
+    from kb import queries
+
+    with _session(ctx) as session:
+        page = queries.person_page(session, name)
+    if page is None:
+        raise NotFound(f"no person named {name!r}; see `aikb entities list --kind person`")
+    if fmt == "json":
+        return click.echo(json.dumps(page.to_json(), ensure_ascii=False, indent=2))
+    click.echo(page.name)
+    _table(["seen", "role", "org", "article"], [[r.seen_at, r.role, r.org, r.article_title] for r in page.roles])
+
+
+@click.command("export")
+@click.argument("what", type=click.Choice(["claims", "stances"]))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default stdout).")
+@click.pass_context
+def export_cmd(ctx, what, fmt, output):
+    """Export every score claim (one row per source) or stance event, for spreadsheets and notebooks.
+
+    Example:
+
+    \b
+        aikb export claims --format csv --output claims.csv
+        aikb export stances --format json
+    """
+    from kb.export import export_fields, iter_rows
+
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    count = 0
+    try:
+        with _session(ctx) as session:
+            rows = iter_rows(session, what)
+            if fmt == "json":
+                out.write("[")
+                for count, row in enumerate(rows, 1):
+                    out.write(("," if count > 1 else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+                out.write("\n]\n")
+            else:
+                writer = csv.DictWriter(out, fieldnames=export_fields(what))
+                writer.writeheader()
+                for count, row in enumerate(rows, 1):
+                    writer.writerow(row)
+    finally:
+        if output:
+            out.close()
+    if output:
+        click.echo(f"wrote {count} {what} rows to {output}", err=True)
+
+
+@click.command("reextract")
+@click.option("--all", "all_", is_flag=True, help="Also articles already extracted by the current version.")
+@click.pass_context
+def reextract_cmd(ctx, all_):
+    """Re-run the current extractor over stored articles (no fetching), replacing older claims.
+
+    Example:
+
+    \b
+        aikb reextract
+        aikb reextract --all
+    """
+    from kb.claims import reextract
+    from kb.cli import engine_for
+    from kb.nlp.pipeline import load_nlp
+
+    summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_)
+    click.echo(summary.line())
+    for error in summary.errors[:10]:
+        click.echo(f"  {error}", err=True)
+
+
+@click.group("entities")
+def entities_group():
+    """List, merge and split entities (models, orgs, people, benchmarks).
+
+    Example:
+
+    \b
+        aikb entities list --kind model
+    """
+
+
+@entities_group.command("list")
+@click.option("--kind", type=click.Choice(["model", "org", "person", "benchmark"]))
+@click.option("--query", help="Only names containing this.")
+@click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True)
+@FORMAT
+@click.pass_context
+def entities_list_cmd(ctx, kind, query, limit, fmt):
+    """List entities with their org and aliases.
+
+    Example:
+
+    \b
+        aikb entities list --kind model --query gpt
+    """
+    from dataclasses import asdict
+
+    from kb.queries import list_entities
+
+    with _session(ctx) as session:
+        rows = list_entities(session, kind, query=query, limit=limit)
+    if fmt == "json":
+        return _json([asdict(r) for r in rows])
+    _table(["id", "kind", "name", "org", "aliases", "origin"],
+           [[r.entity_id, r.kind, r.name, r.org, ", ".join(r.aliases), r.origin] for r in rows])
+
+
+@entities_group.command("merge")
+@click.argument("source")
+@click.argument("target")
+@click.option("--kind", type=click.Choice(["model", "org", "person", "benchmark"]))
+@click.pass_context
+def entities_merge_cmd(ctx, source, target, kind):
+    """Merge entity SOURCE into TARGET: its names, claims, stances and roles move to TARGET.
+
+    Example:
+
+    \b
+        aikb entities merge "GPT5.4 Thinking" "GPT-5.4 Thinking" --kind model
+    """
+    from kb.entities import merge_entities
+
+    with _session(ctx) as session:
+        result = merge_entities(session, source, target, kind)
+        session.commit()
+    click.echo(f"merged {result.kind} {result.source!r} into {result.target!r}: {result.claims_moved} claims "
+               f"moved, {result.claims_collapsed} joined an identical claim")
+
+
+@entities_group.command("split")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["model", "org", "person", "benchmark"]))
+@click.pass_context
+def entities_split_cmd(ctx, name, kind):
+    """Detach NAME (an alias or a merged entity) into an entity of its own.
+
+    Claims already linked move with `aikb reextract --all`.
+
+    Example:
+
+    \b
+        aikb entities split "Gemini Pro" --kind model
+    """
+    from kb.entities import split_name
+
+    with _session(ctx) as session:
+        entity = split_name(session, name, kind)
+        session.commit()
+        click.echo(f"{entity.kind} {entity.name!r} is now entity {entity.id}; run `aikb reextract --all` "
+                   "to re-link its claims")
+
+
+@entities_group.command("seed")
+@click.pass_context
+def entities_seed_cmd(ctx):
+    """Load (again) the gazetteer's names and aliases and the reference stance history.
+
+    Example:
+
+    \b
+        aikb entities seed
+    """
+    from kb.linking import seed_gazetteer
+    from kb.reference import load_reference
+
+    with _session(ctx) as session:
+        new = seed_gazetteer(session)
+        events = load_reference(session)
+        session.commit()
+    click.echo(f"{new} new entities from the gazetteer, {events} new reference stance events")
 
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to the aikb group."""
+    for command in (search_cmd, leaderboard_cmd, disagreements_cmd, timeline_cmd, model_cmd, person_cmd,
+                    export_cmd, reextract_cmd, entities_group):
+        cli.add_command(command)
+
