@@ -114,19 +114,20 @@ def is_duplicate(session: Session, keys: ArticleKeys, source_id: Optional[int]) 
 
 
 def _existing_story(session: Session, keys: ArticleKeys, index: Optional[StoryIndex]) -> Optional[int]:
+    story = None
     if keys.canonical_hash and keys.canonical_hash != keys.url_hash:
-        row = session.exec(select(Article.story_id).where(
-            or_(Article.url_hash == keys.canonical_hash,
-                Article.canonical_url.is_not(None) & (Article.url_hash == keys.canonical_hash))).limit(1)).first()
-        if row:
-            return row
-    row = session.exec(select(Article.story_id).where(Article.content_hash == keys.content_hash,
-                                                      Article.story_id.is_not(None)).limit(1)).first()
-    if row:
-        return row
-    if index is not None and keys.simhash:
-        return index.find(keys.simhash)
-    return None
+        # a copy naming its original (rel=canonical): the original's story, if it is stored
+        story = session.exec(select(Article.story_id).where(Article.url_hash == keys.canonical_hash)).first()
+    if story is None:
+        # an original arriving after a copy that named it
+        story = session.exec(select(Article.story_id).where(Article.canonical_hash == keys.url_hash,
+                                                            Article.url_hash != keys.url_hash).limit(1)).first()
+    if story is None:
+        story = session.exec(select(Article.story_id).where(Article.content_hash == keys.content_hash,
+                                                            Article.story_id.is_not(None)).limit(1)).first()
+    if story is None and index is not None and keys.simhash:
+        story = index.find(keys.simhash)
+    return story
 
 
 def store_article(session: Session, draft: ArticleDraft, *, source_id: Optional[int],
@@ -159,7 +160,7 @@ def store_article(session: Session, draft: ArticleDraft, *, source_id: Optional[
     article = Article(
         source_id=source_id, story_id=story_id, url=(draft.url or None) and draft.url[:2048],
         url_hash=keys.url_hash, guid_hash=keys.guid_hash,
-        canonical_url=doc.canonical_url[:2048] if doc.canonical_url else None,
+        canonical_url=doc.canonical_url[:2048] if doc.canonical_url else None, canonical_hash=keys.canonical_hash,
         content_hash=keys.content_hash, simhash=keys.simhash, title=doc.title or None, author=doc.author,
         outlet=doc.outlet or outlet, original_outlet=doc.original_outlet, published_at=doc.published,
         fetched_at=now, language=doc.language, text=doc.text, raw=zlib.compress(draft.raw, 6),

@@ -56,7 +56,7 @@ class FetchLog(SQLModel, table=True):
     started_at: datetime = Field(index=True)
     duration_ms: Optional[int] = None
     status: Optional[int] = None  # HTTP status, None when no response
-    outcome: str = Field(max_length=16)  # ok | not_modified | error | skipped
+    outcome: str = Field(max_length=16, index=True)  # ok | not_modified | error | skipped
     error: Optional[str] = Field(default=None, sa_column=Column(Text))
     bytes: Optional[int] = None
 
@@ -82,6 +82,8 @@ class Article(SQLModel, table=True):
     url_hash: str = Field(sa_column_kwargs={"unique": True}, max_length=64)
     guid_hash: Optional[str] = Field(default=None, index=True, max_length=64)
     canonical_url: Optional[str] = Field(default=None, max_length=2048)
+    # url_hash of canonical_url: finds a copy stored before the original it names (0002)
+    canonical_hash: Optional[str] = Field(default=None, index=True, max_length=64)
     content_hash: str = Field(index=True, max_length=64)
     simhash: Optional[int] = Field(default=None, sa_column=Column(BigInteger, index=True))
     title: Optional[str] = Field(default=None, sa_column=Column(Text))

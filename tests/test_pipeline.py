@@ -191,3 +191,27 @@ def test_cli_feeds_ingest_stats(sqlite_url, feed_server, tmp_path):
     with Session(open_engine(sqlite_url)) as session:
         assert [h.articles for h in sources_health(session)] == [1, 0]
         assert session.exec(select(func.count()).select_from(FetchLog)).one() == 2
+
+
+def test_copy_stored_before_its_canonical_original_shares_its_story(db_url, tmp_path):
+    engine = open_engine(db_url)
+    copy = tmp_path / "copy.html"
+    copy.write_text(f"""<html><head><title>Gull-2 arrives | Mirror Site</title>
+        <meta property="og:site_name" content="Mirror Site">
+        <link rel="canonical" href="https://orig.example/gull-2"></head>
+        <body><article><h1>Gull-2 arrives</h1><p>{STORY}</p>
+        <p>Mirror Site adds that the model card lists a training budget but not the data sources used.</p>
+        </article></body></html>""", encoding="utf-8")
+    assert ingest_article(engine, ingest_settings(db_url), str(copy)).new == 1
+    different = ("Tidewater Labs' founder spoke at length about hiring plans, office space in Lisbon and a "
+                 "partnership with a chip designer; the Gull-2 release was mentioned only in passing.")
+    feed = tmp_path / "orig.xml"
+    feed.write_bytes(rss([item("o1", "Gull-2", different, "https://orig.example/gull-2")], title="Original Outlet"))
+    with session_scope(engine) as session:
+        add_feed(session, str(feed))
+    summary = run_once(engine, ingest_settings(db_url))
+    assert summary.clustered == 1 and summary.new == 0
+    with Session(engine) as session:
+        first, second = session.exec(select(Article).order_by(Article.id)).all()
+    assert first.original_outlet == "orig.example" and first.story_id == second.story_id
+    assert second.outlet == "Original Outlet" and second.url == "https://orig.example/gull-2"
