@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from kb.models import Article, FetchLog, Source, Story
+from kb.models import (Article, ClaimSource, Entity, FetchLog, PersonRole, ScoreClaim, Source, StanceEvent,
+                       Story)
 
 
 def _count(session: Session, column, *where) -> int:
@@ -23,4 +24,19 @@ def collect_stats(session: Session) -> dict:
         "fetch_errors": _count(session, FetchLog.id, FetchLog.outcome == "error"),
         "fetches": _count(session, FetchLog.id),
         "failing_sources": _count(session, Source.id, Source.failure_count > 0),
+        **_knowledge_stats(session),
+    }
+
+
+def _knowledge_stats(session: Session) -> dict:
+    """The knowledge base's counts: claims and their sources, stance events, entities by kind."""
+    by_kind = dict(session.exec(select(Entity.kind, func.count(Entity.id))
+                                .where(Entity.merged_into_id.is_(None)).group_by(Entity.kind)).all())
+    return {
+        "claims": _count(session, ScoreClaim.id),
+        "claim_sources": _count(session, ClaimSource.id),
+        "stance_events": _count(session, StanceEvent.id),
+        "stance_events_news": _count(session, StanceEvent.id, StanceEvent.origin == "news"),
+        "person_roles": _count(session, PersonRole.id),
+        "entities": {kind: int(by_kind.get(kind, 0)) for kind in ("model", "org", "person", "benchmark")},
     }
