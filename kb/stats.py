@@ -38,5 +38,6 @@ def _knowledge_stats(session: Session) -> dict:
         "stance_events": _count(session, StanceEvent.id),
         "stance_events_news": _count(session, StanceEvent.id, StanceEvent.origin == "news"),
         "person_roles": _count(session, PersonRole.id),
-        "entities": {kind: int(by_kind.get(kind, 0)) for kind in ("model", "org", "person", "benchmark")},
+        # flat keys, so the table output and alerts on counts need no nesting
+        **{f"entities_{kind}": int(by_kind.get(kind, 0)) for kind in ("model", "org", "person", "benchmark")},
     }
