@@ -150,8 +150,14 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
     original = info.original_outlet or attribution
     reference_host = host_of(url) or host_of(meta.page_url)
     canonical_host = host_of(meta.canonical_url)
-    if not original and canonical_host and reference_host and not same_site(canonical_host, reference_host):
-        original = canonical_host  # a copy that names its original only through rel=canonical
+    if not original and canonical_host:
+        if reference_host:
+            elsewhere = not same_site(canonical_host, reference_host)
+        else:  # a saved page: compare the site's own name with the canonical host instead
+            squashed = re.sub(r"[^a-z0-9]", "", (meta.site_name or "").lower())
+            elsewhere = bool(squashed) and squashed not in canonical_host.replace(".", "").replace("-", "")
+        if elsewhere:
+            original = canonical_host  # a copy that names its original only through rel=canonical
     outlet = meta.site_name or (site_short_name(title_site) if title_site else None) or \
         (site_short_name(info.site) if info.site else None)
     return CleanDocument(
