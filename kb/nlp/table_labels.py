@@ -214,6 +214,13 @@ def _name_like(text: str, kind: str) -> bool:
 
 def _identify(text: str, kind: str, res: dict) -> Optional[Axis]:
     """Is this header/label text a model (kind='model') or benchmark, and with which settings?"""
+    cache = res.setdefault("identified", {})  # each label is read for both orientations
+    if (text, kind) not in cache:
+        cache[(text, kind)] = _identify_uncached(text, kind, res)
+    return cache[(text, kind)]
+
+
+def _identify_uncached(text: str, kind: str, res: dict) -> Optional[Axis]:
     other = "benchmark" if kind == "model" else "model"
     shape = {"model": looks_like_model, "benchmark": looks_like_benchmark}
     base, suffixes = _split_label(text)
