@@ -60,7 +60,7 @@ def find_function(name: str):
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=512)
-def query(url: str, name: str, *args: Any, **kwargs: Any) -> Any:
+def query(url: str, name: str, /, *args: Any, **kwargs: Any) -> Any:
     """Call kb read function NAME(session, *args, **kwargs), cached on its plain arguments."""
     func = find_function(name)
     if func is None:
@@ -69,7 +69,7 @@ def query(url: str, name: str, *args: Any, **kwargs: Any) -> Any:
         return func(session, *args, **kwargs)
 
 
-def change(url: str, name: str, *args: Any, **kwargs: Any) -> Any:
+def change(url: str, name: str, /, *args: Any, **kwargs: Any) -> Any:
     """Call kb write function NAME(session, ...) in a committed session, then drop cached reads."""
     func = find_function(name)
     if func is None:
@@ -261,7 +261,7 @@ def claim_card(hit) -> None:
                         icon=":material/leaderboard:", query_params={"bench": hit.benchmark})
 
 
-def fresh(url: str, name: str, *args: Any, **kwargs: Any) -> Any:
+def fresh(url: str, name: str, /, *args: Any, **kwargs: Any) -> Any:
     """Call kb read function NAME(session, ...) without caching (small tables that change often)."""
     func = find_function(name)
     if func is None:

@@ -1,14 +1,17 @@
 """Sources: every feed with its health, adding a feed, importing an OPML list of feeds."""
-import dataclasses
-
 import streamlit as st
 
-from kb.errors import AikbError
+from kb.errors import AikbError, InputError
 from ui.common import change, fresh, md_escape, page_setup, safe_url, unavailable
 
 url = page_setup("Sources")
 if unavailable("Sources", "sources_health"):
     st.stop()
+
+
+def _naive(when):
+    return when.replace(tzinfo=None) if when else None
+
 
 if "sources_flash" in st.session_state:  # survives the rerun that refreshes the table
     st.success(st.session_state.pop("sources_flash"))
@@ -17,19 +20,25 @@ health = fresh(url, "sources_health")
 if not health:
     st.info("No feeds yet: add one below, import an OPML file, or run `aikb demo` for the bundled sample.")
 else:
-    rows = [dataclasses.asdict(h) if dataclasses.is_dataclass(h) else dict(h) for h in health]
-    for row in rows:
-        for key in ("url", "site_url"):
-            if key in row:
-                row[key] = safe_url(row[key]) or row[key]
-        for key, value in list(row.items()):
-            if hasattr(value, "tzinfo") and value is not None:
-                row[key] = value.replace(tzinfo=None)
-    failing = sum(1 for r in rows if r.get("failure_count"))
-    st.caption(f"{len(rows)} sources" + (f", {failing} failing" if failing else ""))
-    st.dataframe(rows, hide_index=True, width="stretch",
-                 column_config={"url": st.column_config.LinkColumn("url"),
-                                "last_error": st.column_config.TextColumn("last error", width="large")})
+    failing = sum(1 for h in health if h.failure_count)
+    st.caption(f"{len(health)} sources, {sum(h.articles for h in health)} articles"
+               + (f"; {failing} failing (see last error)" if failing else ""))
+    # A dataframe shows every value as plain text: feed titles and error messages are untrusted.
+    st.dataframe([{
+        "title": h.title or "",
+        "url": h.url,
+        "kind": h.kind,
+        "enabled": h.enabled,
+        "articles": h.articles,
+        "last fetch": _naive(h.last_fetched_at),
+        "last success": _naive(h.last_success_at),
+        "status": h.last_status,
+        "failures": h.failure_count,
+        "last error": h.last_error or "",
+        "next fetch": _naive(h.next_fetch_at),
+    } for h in health], hide_index=True, width="stretch",
+        column_config={key: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+                       for key in ("last fetch", "last success", "next fetch")})
 
 add_col, opml_col = st.columns(2)
 with add_col, st.form("add_feed", clear_on_submit=True):
@@ -37,7 +46,10 @@ with add_col, st.form("add_feed", clear_on_submit=True):
     feed_url = st.text_input("Feed URL", key="feed_url", placeholder="https://example.com/feed.xml")
     if st.form_submit_button("Add feed", icon=":material/add:"):
         try:
-            change(url, "add_feed", feed_url)
+            # The web form takes web feeds only: a local path here would let a browser read server files.
+            if safe_url(feed_url) is None:
+                raise InputError("enter an http(s) feed URL (add local files with `aikb feeds add PATH`)")
+            change(url, "add_feed", feed_url.strip())
         except AikbError as exc:
             st.error(str(exc))
         else:
@@ -52,10 +64,9 @@ with opml_col, st.form("import_opml", clear_on_submit=True):
             st.error("Choose an OPML file first.")
         else:
             try:
-                result = change(url, "import_opml", upload.getvalue().decode("utf-8", errors="replace"))
+                added = change(url, "import_opml", upload.getvalue())
             except AikbError as exc:
                 st.error(str(exc))
             else:
-                count = len(result) if hasattr(result, "__len__") else result
-                st.session_state["sources_flash"] = f"Imported {count} feeds from {md_escape(upload.name)}."
+                st.session_state["sources_flash"] = f"Imported {added} new feeds from {md_escape(upload.name)}."
                 st.rerun()
