@@ -265,3 +265,10 @@ def test_rank_and_delta_sub_columns_under_a_model_are_not_scores():
     got = sorted(map(_key, extract_table_scores(html, resolve_model, resolve_benchmark)))
     assert got == [("GPT-5.4", "AIME 2025", 94.6, "score", None), ("GPT-5.4", "GPQA Diamond", 88.1, "score", None),
                    ("Wren 3", "AIME 2025", 93.0, "score", None), ("Wren 3", "GPQA Diamond", 89.2, "score", None)]
+
+
+def test_oversized_input_is_skipped_quickly():
+    row = "<tr><td>GPQA Diamond</td><td>88.1</td></tr>"
+    html = "<table><tr><th>Benchmark</th><th>GPT-5.4</th></tr>" + row * 60000 + "</table>"
+    assert len(html) > 2_000_000
+    assert extract_table_scores(html, resolve_model, resolve_benchmark) == []

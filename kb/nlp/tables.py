@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from itertools import islice
 from typing import Callable, Optional
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -30,6 +31,7 @@ Resolver = Callable[[str], Optional[str]]
 
 # Guards against absurd spans in broken or hostile HTML (a colspan of 10**9 must not allocate).
 MAX_COLSPAN, MAX_ROWSPAN, MAX_ROWS, MAX_COLS = 60, 300, 1500, 80
+MAX_HTML_CHARS = 2_000_000  # parsing alone would take seconds; launch-post score tables are a few KB
 
 
 @dataclass
@@ -54,6 +56,9 @@ def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_bench
     Returns:
         ScoreClaims with reported_by=None and start=end=0 (the caller maps both).
     """
+    if len(table_html or "") > MAX_HTML_CHARS:
+        log.debug("table HTML of %d characters skipped: no score table is that large", len(table_html))
+        return []
     try:
         soup = BeautifulSoup(table_html or "", "lxml")
         res = {"model": _memo(resolve_model), "benchmark": _memo(resolve_benchmark)}
@@ -106,7 +111,7 @@ def _span(cell: Tag, attr: str, cap: int) -> int:
 
 
 def _build_grid(table: Tag) -> list[list[_Cell]]:
-    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table][:MAX_ROWS]
+    rows = list(islice((tr for tr in table.find_all("tr") if tr.find_parent("table") is table), MAX_ROWS))
     grid: dict[tuple[int, int], _Cell] = {}
     origin = 0
     for r, tr in enumerate(rows):
