@@ -272,3 +272,10 @@ def test_oversized_input_is_skipped_quickly():
     html = "<table><tr><th>Benchmark</th><th>GPT-5.4</th></tr>" + row * 60000 + "</table>"
     assert len(html) > 2_000_000
     assert extract_table_scores(html, resolve_model, resolve_benchmark) == []
+
+
+def test_a_newline_in_the_html_source_does_not_split_a_name():
+    html = ("<table><tr><th>Benchmark</th><th>GPT-5.4</th><th>Grok 4</th></tr>\n<tr><td>Humanity's\n   Last Exam\n"
+            "</td><td>38.9</td><td>25.4</td></tr>\n<tr><td>GPQA\nDiamond</td><td>88.1</td><td>87.5</td></tr></table>")
+    got = {c.benchmark for c in extract_table_scores(html, resolve_model, resolve_benchmark)}
+    assert got == {"Humanity's Last Exam", "GPQA Diamond"}

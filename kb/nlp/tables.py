@@ -31,6 +31,7 @@ Resolver = Callable[[str], Optional[str]]
 
 # Guards against absurd spans in broken or hostile HTML (a colspan of 10**9 must not allocate).
 MAX_COLSPAN, MAX_ROWSPAN, MAX_ROWS, MAX_COLS = 60, 300, 1500, 80
+LINE_BREAK = "\u2028"
 MAX_HTML_CHARS = 2_000_000  # parsing alone would take seconds; launch-post score tables are a few KB
 
 
@@ -97,11 +98,12 @@ def _cell_lines(cell: Tag) -> tuple[str, ...]:
                 else:
                     tag.decompose()
             elif tag.name == "br":
-                tag.replace_with("\n")
+                tag.replace_with(LINE_BREAK)
             else:
-                tag.append("\n")
-    raw = cell.get_text("").replace("\u00a0", " ")
-    lines = (re.sub(r"\s+", " ", line).strip() for line in raw.split("\n"))
+                tag.append(LINE_BREAK)
+    # Only <br> and blocks break lines; a newline in the HTML source is just a space.
+    raw = cell.get_text("").replace("\u00a0", " ").replace("\n", " ")
+    lines = (re.sub(r"\s+", " ", line).strip() for line in raw.split(LINE_BREAK))
     return tuple(FOOTNOTE.sub("", line).strip() for line in lines if line)
 
 
