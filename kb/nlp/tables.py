@@ -8,6 +8,12 @@ survey and feature tables yield nothing.
 
 Every claim has `start = end = 0` and `reported_by = None`: this module sees only the table, so the
 caller maps offsets to where the table sits in the clean text and decides who reports the numbers.
+`evidence` is the row as text: "<row label>: <column header> <cell>; ..." (e.g. "GPQA Diamond:
+Wren 3 89.2%; GPT-5.4 88.1%").
+
+Not read: values split across two cells of one row by a footnote, charts drawn as images or divs,
+"a / b" pairs beyond the first value, and tables whose only model is an unseen name beside a single
+benchmark (too weak to tell from a survey or pricing table).
 """
 from __future__ import annotations
 
