@@ -26,6 +26,7 @@ DISCOVERY = [
     re.compile(rf"(?P<name>{NAME})\s+(?:scores|scored|achieves|achieved|reaches|reached|posts|posted)\s+"
                r"(?:an? |the )?(?:\w+ )?\d"),
     re.compile(rf"(?m)^Introducing (?P<name>{NAME})"),
+    re.compile(rf"\b(?:its|their|our|the) (?:new |latest |flagship )?(?P<name>{NAME}) (?:model|LLM|system)\b"),
 ]
 NOT_NAMES = {"the", "it", "this", "that", "today", "our", "we", "its", "their", "a", "an", "ai", "api",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "new", "in",
@@ -85,7 +86,7 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
             span = doc.char_span(m.start("name"), m.start("name") + len(name), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):
                 continue
-            if any(e.label_ in ("PERSON", "GPE", "DATE", "TIME", "MONEY", "NORP", "LOC")
+            if any(e.label_ in ("PERSON", "GPE", "TIME", "MONEY", "NORP", "LOC")
                    for e in span.ents if e.start == span.start):
                 continue
             if len(words) == 1 and not re.search(r"[\d\-]|[a-z][A-Z]", name) and span[0].pos_ != "PROPN":
@@ -122,6 +123,13 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
         surface = doc.text[b.start_char:b.end_char]
         if surface in abbrev:
             b.name = abbrev[surface]
+    for short, long_name in abbrev.items():  # later bare uses of a defined abbreviation
+        for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+            if span is not None and not any(t.i in taken for t in span):
+                out.benchmarks.append(Mention("BENCHMARK", long_name, span.start, span.end, m.start(), m.end()))
+                taken.update(range(span.start, span.end))
+    out.benchmarks.sort(key=lambda m: m.start)
     # Unseen names from context, then every occurrence of them.
     for name in sorted(_discover(doc, taken), key=len, reverse=True):
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", doc.text):
@@ -140,7 +148,9 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
     for fam in g.families:
         if fam.get("bare") is False:
             continue
-        for m in re.finditer(rf"(?<![\w-]){re.escape(fam['family'])}(?![\w-]|\s\d)", doc.text):
+        # "the Claude app", "the Gemini API" name a product surface, not the model family.
+        for m in re.finditer(rf"(?<![\w-]){re.escape(fam['family'])}(?![\w-]|\s\d|\s(?:app|API|website|"
+                             rf"chatbot|assistant|CLI|Code|Enterprise|subscribers?|users?)\b)", doc.text):
             span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if span is not None and not any(t.i in taken for t in span):
                 out.families.append(Mention("FAMILY", fam["family"], span.start, span.end, m.start(), m.end()))

@@ -75,7 +75,11 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
     """People named with an industry role, one record per person (first role and org found)."""
     people: dict[str, dict] = {}
     for ent in doc.ents:
-        if ent.label_ != "PERSON" or not _valid_person(ent, mentions):
+        # "Google DeepMind CEO Demis Hassabis": NER sometimes calls a titled person an ORG.
+        titled = ent.label_ == "ORG" and ent.start > 0 and re.fullmatch(
+            r"CEO|CTO|CFO|COO|President|Chairman|Founder|Co-founder|Dr\.?|Professor", doc[ent.start - 1].text) \
+            and not resolve_org_name(ent.text) and len(ent) in (2, 3)
+        if (ent.label_ != "PERSON" and not titled) or not _valid_person(ent, mentions):
             continue
         name = re.sub(r"^(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+", "", re.sub(r"['\u2019]s?$", "", ent.text.strip()).strip())
         sent = ent.sent

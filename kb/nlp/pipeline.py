@@ -46,6 +46,8 @@ def gazetteer_patterns() -> list[dict]:
     for rec in g.orgs:
         for alias in [rec["name"], *rec.get("aliases", [])]:
             add("ORG", alias, rec["name"])
+    for rec in g.people:
+        add("PERSON", rec["name"], rec["name"])
     for rec in g.models:
         for alias in [rec["name"], *rec.get("aliases", [])]:
             if not re.fullmatch(r"[a-z0-9\-]+-\d{8}", alias):  # API ids never appear in prose
@@ -55,10 +57,14 @@ def gazetteer_patterns() -> list[dict]:
 
 @Language.component("aikb_line_sentences")
 def line_sentences(doc: Doc) -> Doc:
-    """A line break always ends a sentence: headings and list items are not glued to the next line."""
+    """A line break always ends a sentence, and a known name never spans two ("Llama 4 | Maverick")."""
     for tok in doc[:-1]:
         if "\n" in tok.text or (tok.whitespace_ == "" and tok.text.endswith("\n")):
             doc[tok.i + 1].is_sent_start = True
+    for ent in doc.ents:
+        for tok in doc[ent.start + 1:ent.end]:
+            if "\n" not in doc[tok.i - 1].text:
+                tok.is_sent_start = False
     return doc
 
 
@@ -119,11 +125,12 @@ def make_shape_matcher(nlp: Language, name: str) -> ShapeMatcher:
 def build_nlp(model: str = MODEL_NAME) -> Language:
     """A fresh pipeline (use `load_nlp` for the cached one)."""
     nlp = spacy.load(model, exclude=list(DISABLED))
-    nlp.add_pipe("aikb_line_sentences", before="parser")
-    ruler = nlp.add_pipe("entity_ruler", name="aikb_gazetteer", before="ner",
+    # Names first, so that sentence splitting (parser) and the statistical NER both respect them.
+    ruler = nlp.add_pipe("entity_ruler", name="aikb_gazetteer", before="parser",
                          config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(gazetteer_patterns())
     nlp.add_pipe("aikb_shapes", after="aikb_gazetteer")
+    nlp.add_pipe("aikb_line_sentences", after="aikb_shapes")
     return nlp
 
 

@@ -229,6 +229,11 @@ class SentenceScorer:
                 continue
             names = anchored
             if not names:
+                # The nearest subject before the number: "X scores 79.5%, while Y scores 88.1%".
+                local = [x for x in models if x.end <= tok.i and any(
+                    t.dep_ in ("nsubj", "nsubjpass") for t in sent.doc[x.start:x.end])]
+                if local and (subj is None or local[-1].start > subj.start):
+                    subject_name = local[-1].name
                 first = next((x for x in models if x.end <= tok.i), None)
                 name = subject_name or (first.name if first else None) or (
                     self.current if not models else None)

@@ -101,12 +101,15 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
                    + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
     orgs = mentions.in_span(mentions.orgs, sent.start, sent.end)
     out = []
-    planned_any = [rx.search(text) for rx in rules.plans]
+    planned_any = [m for rx in rules.plans for m in rx.finditer(text)]
     license_name = rules.license_in(text)
     for start, end, stance in cues:
         abs_start, abs_end = sent.start_char + start, sent.start_char + end
         targets = _targets(sent, abs_start, abs_end, names)
-        planned = any(m and start - 60 <= m.start() <= end + 25 for m in planned_any) and not re.search(
+        # A plan cue governs a stance cue that follows it ("plans to open-source X"), or a cue right
+        # before "future versions"; not an unrelated cue earlier in the sentence.
+        planned = any(m and (start - 60 <= m.start() <= start + 2 or (
+            0 <= m.start() - end < 25 and m.group(0).lower().startswith("future"))) for m in planned_any) and not re.search(
             r"\bno (?:immediate |current )?plans?\b", text[max(0, start - 30):end], re.I)
         if targets:
             models = [t.name for t in targets]
@@ -134,16 +137,13 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
 
 def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
     """All stance events of a document, deduplicated on (model, stance, planned)."""
+    # "The weights are on Hugging Face" speaks of the article's main model, not of the last one named.
     current = mentions.focal
     seen, out = set(), []
     for sent in sents:
-        models = mentions.in_span(mentions.models, sent.start, sent.end)
-        subj, _ = sentence_subject(sent, models)
         for ev in sentence_stances(sent, mentions, rules, current):
             key = (ev.model, ev.stance, ev.planned)
             if key not in seen:
                 seen.add(key)
                 out.append(ev)
-        if subj is not None:
-            current = subj.name
     return out

@@ -1,0 +1,115 @@
+"""The extractor's building blocks and the `aikb extract` command, on text we wrote ourselves."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from ingest.records import CleanDocument
+from kb.cli import cli
+from kb.nlp.extract import EXTRACTOR_VERSION, extract, extract_many
+from kb.nlp.names import resolve_benchmark_name, resolve_model_name, resolve_org_name
+from kb.nlp.pipeline import load_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("GPT-5.4", "GPT-5.4"), ("Opus 4.6", "Claude Opus 4.6"), ("Qwen3-235B-A22B", "Qwen3-235B-A22B"),
+    ("Llama 4 Maverick", "Llama 4 Maverick"), ("GPT-5.4 (high)*", "GPT-5.4"),
+    ("deepseek-ai/DeepSeek-V4-Pro", "DeepSeek-V4-Pro"), ("Net revenue", None), ("Llama", None),
+    ("Gemini app", None),
+])
+def test_resolve_model_name(text, expected):
+    assert resolve_model_name(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("HLE", "Humanity's Last Exam"), ("SWE-Bench Verified\u2020", "SWE-bench Verified"),
+    ("Tau2-bench (Telecom)", "\u03c4\u00b2-bench"), ("Intelligence Index v4.1", "Artificial Analysis Intelligence Index"),
+    ("Price per 1M tokens", None), ("Region", None), ("Claude Opus 4.6", None), ("FooBench Pro", "FooBench Pro"),
+])
+def test_resolve_benchmark_name(text, expected):
+    assert resolve_benchmark_name(text) == expected
+
+
+def test_org_aliases():
+    assert resolve_org_name("Meta AI") == "Meta"
+    assert resolve_org_name("DeepMind") == "Google DeepMind"
+
+
+def test_defined_abbreviation_and_unit(nlp):
+    text = ("Vireo Labs launched Kestrel-2 today. Kestrel-2 reaches 61% on Frontier Puzzle Exam (FPE) "
+            "and 1402 Elo on WebDev Arena. On FPE, Kestrel-2 Mini scores 44.5%.")
+    ex = extract(nlp, CleanDocument(title="Kestrel-2", text=text))
+    got = {(s.model, s.benchmark, s.value, s.unit) for s in ex.scores}
+    assert ("Kestrel-2", "Frontier Puzzle Exam", 61.0, "%") in got
+    assert ("Kestrel-2", "WebDev Arena", 1402.0, "Elo") in got
+    assert ("Kestrel-2 Mini", "Frontier Puzzle Exam", 44.5, "%") in got
+
+
+def test_qualifier_and_hedge(nlp):
+    text = ("Orbit AI says its new Comet 3 model, in \"Deep\" mode, reaches 33.0% on Humanity's Last Exam "
+            "with tools.")
+    ex = extract(nlp, CleanDocument(title="Comet 3", text=text, outlet="Some Newsletter"))
+    [claim] = ex.scores
+    assert claim.qualifier in ("Deep mode", "with tools")
+    assert claim.hedged is True
+
+
+def test_planned_stance_is_flagged(nlp):
+    text = "Zephyr Labs released Zephyr 2 as an API-only model and plans to open-source Zephyr 1 next year."
+    ex = extract(nlp, CleanDocument(title="Zephyr 2", text=text))
+    stances = {(s.model, s.stance, s.planned) for s in ex.stances}
+    assert ("Zephyr 2", "closed", False) in stances
+    assert any(s.planned and s.stance == "open" for s in ex.stances)
+
+
+def test_extract_many_keeps_order_and_version(nlp):
+    docs = [CleanDocument(title=f"t{i}", text=f"GPT-5.4 scores {50 + i} on SWE-bench Pro.") for i in range(5)]
+    exs = list(extract_many(nlp, docs, batch_size=2))
+    assert [ex.scores[0].value for ex in exs] == [50, 51, 52, 53, 54]
+    assert exs[0].extra["extractor_version"] == EXTRACTOR_VERSION
+
+
+def test_cli_json_and_bad_inputs(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Quartz launch\n\nQuartz-1 scores 72.5% on GPQA Diamond, ahead of GPT-5.4 (70.0).\n")
+    html = tmp_path / "page.html"
+    html.write_text("<html><body><p>Gemini 3.1 Pro reaches 80.1% on MMMU-Pro.<div><p>unclosed <b>tags")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    binary = tmp_path / "blob.html"
+    binary.write_bytes(bytes(range(256)) * 40)
+    german = tmp_path / "de.txt"
+    german.write_text("Titel\n\nDas neue Modell ist schneller und die Ergebnisse sind besser als die der "
+                      "Konkurrenz, sagt das Unternehmen. Es wird nicht veröffentlicht und ist nur über die "
+                      "Schnittstelle verfügbar, wie die Firma am Dienstag mitteilte.\n")
+    big = tmp_path / "big.html"
+    big.write_text("<html><body>" + "<p>Filler words about nothing in particular here.</p>" * 12_000
+                   + "</body></html>")
+    missing = tmp_path / "missing.txt"
+    paths = [good, html, empty, binary, german, big, missing]
+    result = CliRunner().invoke(cli, ["extract", *map(str, paths), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    docs = {d["file"]: d for d in json.loads(result.output)["documents"]}
+    assert [d["file"] for d in json.loads(result.output)["documents"]] == [str(p) for p in paths]
+    got = {(s["model"], s["benchmark"], s["value"]) for s in docs[str(good)]["scores"]}
+    assert got == {("Quartz-1", "GPQA Diamond", 72.5), ("GPT-5.4", "GPQA Diamond", 70.0)}
+    assert docs[str(good)]["title"] == "Quartz launch"
+    assert docs[str(html)]["scores"][0]["model"] == "Gemini 3.1 Pro"
+    for bad in (empty, binary, missing):
+        assert docs[str(bad)]["error"] and docs[str(bad)]["scores"] == []
+    assert docs[str(german)]["scores"] == [] and docs[str(german)]["stances"] == []
+    assert docs[str(big)]["scores"] == []
+
+
+def test_cli_table_format(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Quartz launch\n\nQuartz-1 scores 72.5% on GPQA Diamond.\n")
+    result = CliRunner().invoke(cli, ["extract", str(good)])
+    assert result.exit_code == 0 and "GPQA Diamond" in result.output and "Quartz-1" in result.output
