@@ -15,6 +15,8 @@ import re
 from collections import defaultdict
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy as np
+
 NEAR_DUPLICATE_DISTANCE = 10  # of 64 bits; unrelated news texts sit at 22-32
 _BANDS = 8
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|cmpid|ocid|igshid|_ga)$", re.I)
@@ -59,15 +61,13 @@ def simhash(text: str, shingle: int = 3) -> int:
     if not tokens:
         return 0
     grams = [" ".join(tokens[i:i + shingle]) for i in range(max(1, len(tokens) - shingle + 1))]
-    weights = [0] * 64
-    for gram in grams:
-        value = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if value >> bit & 1 else -1
+    digests = b"".join(hashlib.blake2b(g.encode(), digest_size=8).digest() for g in grams)
+    # one row of 64 bits per shingle (most significant first); each column votes on one output bit
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
+    votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(grams)
     result = 0
-    for bit in range(64):
-        if weights[bit] > 0:
-            result |= 1 << bit
+    for column in np.flatnonzero(votes > 0):
+        result |= 1 << (63 - int(column))
     return result - (1 << 64) if result >= 1 << 63 else result
 
 

@@ -221,7 +221,7 @@ def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Opt
     try:
         with session_scope(run.engine) as session:
             outcome = articles.store_article(session, draft, source_id=source_id, outlet=outlet,
-                                             index=run.index, keys=keys)
+                                             index=run.index, keys=keys, checked=True)
             if outcome.article is not None and extraction is not None:
                 result = run.store_extraction(session, outcome.article, extraction, extractor_version=run.version)
                 outcome.article.extractor_version = run.version
