@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Words per second of `extract_many` next to a bare `nlp.pipe` of the same pipeline on the same texts.
+
+    .venv/bin/python bench/extract_speed.py [PATH ...] [--runs 5] [--repeat 3]
+
+PATHs are .txt/.html/.md files (default: tests/data/extract/gold.jsonl texts plus any
+scratch/dev/*.html). Documents are read and cleaned once, outside the timing. Each run times the
+bare spaCy pass and the full extraction back to back; the table shows medians, and the overhead of
+aikb's rules is the median of the per-run ratios (goal: under 40% on top of the spaCy pass).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest.records import CleanDocument  # noqa: E402
+from kb.nlp.extract import MAX_CHARS, extract_many  # noqa: E402
+from kb.nlp.pipeline import load_nlp  # noqa: E402
+
+
+def load_docs(paths: list[str]) -> list[CleanDocument]:
+    from ingest.documents import read_document
+
+    docs = []
+    for p in paths:
+        try:
+            docs.append(read_document(p))
+        except Exception as exc:  # a bad file is skipped, not fatal, for a benchmark
+            print(f"skip {p}: {exc}", file=sys.stderr)
+    if not paths:
+        gold = ROOT / "tests" / "data" / "extract" / "gold.jsonl"
+        for line in gold.read_text().splitlines():
+            item = json.loads(line)
+            docs.append(CleanDocument(title=item["title"], text=item["text"], outlet=item.get("outlet")))
+        docs += load_docs(sorted(str(p) for p in (ROOT / "scratch" / "dev").glob("*.html")))
+    return docs
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("paths", nargs="*")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=3, help="copies of the corpus per run")
+    ap.add_argument("--batch-size", type=int, default=32)
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    nlp = load_nlp()
+    load_s = time.perf_counter() - t0
+    docs = load_docs(args.paths) * args.repeat
+    texts = [d.text[:MAX_CHARS] for d in docs]
+    words = sum(len(t.split()) for t in texts)
+    list(extract_many(nlp, docs[:4]))  # warm-up: lazy rule tables, caches
+    bare, full, ratios = [], [], []
+    for _ in range(args.runs):
+        t = time.perf_counter()
+        for _doc in nlp.pipe(texts, batch_size=args.batch_size):
+            pass
+        b = time.perf_counter() - t
+        t = time.perf_counter()
+        n = sum(1 for _ in extract_many(nlp, docs, batch_size=args.batch_size))
+        f = time.perf_counter() - t
+        assert n == len(docs)
+        bare.append(b)
+        full.append(f)
+        ratios.append(f / b - 1.0)
+    mb, mf, mr = statistics.median(bare), statistics.median(full), statistics.median(ratios)
+    print(f"corpus: {len(docs)} documents, {words} words; pipeline {nlp.pipe_names}; load {load_s:.1f} s")
+    print(f"{'pass':<28}{'median s':>10}{'words/s':>12}")
+    print(f"{'bare nlp.pipe':<28}{mb:>10.2f}{words / mb:>12.0f}")
+    print(f"{'extract_many (aikb rules)':<28}{mf:>10.2f}{words / mf:>12.0f}")
+    print(f"rules overhead: {mr * 100:.1f}% on top of the spaCy pass (median of {args.runs} paired runs; goal < 40%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
