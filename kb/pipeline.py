@@ -112,7 +112,7 @@ def run_once(engine: Engine, settings: Settings, nlp=None, sources_: Iterable[st
                 if progress:
                     progress(done, len(ids), message)
             # 8. alerts over what this run stored
-            if run.summary.claims_stored:
+            if run.extract is not None and (run.summary.new or run.summary.clustered):
                 _evaluate_alerts(engine, settings)
         finally:
             run.client.close()
@@ -219,17 +219,16 @@ def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Opt
             log.warning("extraction failed for %s: %s", draft.url, exc)
     # 6 + 7b. the article and its claims in one transaction
     try:
-        with session_scope(run.engine) as session:
-            outcome = articles.store_article(session, draft, source_id=source_id, outlet=outlet,
-                                             index=run.index, keys=keys, checked=True)
-            if outcome.article is not None and extraction is not None:
-                result = run.store_extraction(session, outcome.article, extraction, extractor_version=run.version)
-                outcome.article.extractor_version = run.version
-                outcome.article.extracted_at = utcnow()
-                run.summary.claims_stored += len(getattr(result, "claim_ids", ())) or 1
+        outcome = _store_transaction(run, draft, keys, source_id, outlet, extraction)
     except IntegrityError:  # another worker stored the same URL a moment ago
         run.summary.duplicate += 1
         return 0
+    except Exception as exc:  # noqa: BLE001 - a claims-writer failure must not lose the article
+        if extraction is None:
+            raise
+        log.warning("storing claims failed for %s (%s); storing the article alone", draft.url, exc)
+        run.summary.errors.append(f"{draft.url}: claims not stored: {exc}")
+        outcome = _store_transaction(run, draft, keys, source_id, outlet, None)
     if outcome.status == "duplicate":
         run.summary.duplicate += 1
         return 0
@@ -239,6 +238,18 @@ def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Opt
     else:
         run.summary.new += 1
     return 1
+
+
+def _store_transaction(run: _Run, draft: ArticleDraft, keys, source_id, outlet, extraction):
+    with session_scope(run.engine) as session:
+        outcome = articles.store_article(session, draft, source_id=source_id, outlet=outlet,
+                                         index=run.index, keys=keys, checked=True)
+        if outcome.article is not None and extraction is not None:
+            result = run.store_extraction(session, outcome.article, extraction, extractor_version=run.version)
+            outcome.article.extractor_version = run.version
+            outcome.article.extracted_at = utcnow()
+            run.summary.claims_stored += len(getattr(result, "claim_ids", ()))
+    return outcome
 
 
 def _evaluate_alerts(engine: Engine, settings: Settings) -> None:
@@ -278,7 +289,7 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
                                      raw=decode_bytes(data).encode("utf-8"), raw_kind=kind)
             if draft is not None:
                 _store(run, draft, None, None)
-            if run.summary.claims_stored:
+            if run.extract is not None and (run.summary.new or run.summary.clustered):
                 _evaluate_alerts(engine, settings)
         finally:
             run.client.close()
