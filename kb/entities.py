@@ -40,8 +40,7 @@ def merge_entities(session: Session, source: str, target: str, kind: str | None 
         session.exec(update(ScoreClaim).where(column == a.id).values({column.key: b.id}))
     for column in (StanceEvent.org_id, StanceEvent.model_id):
         session.exec(update(StanceEvent).where(column == a.id).values({column.key: b.id}))
-    for column in (PersonRole.person_id, PersonRole.org_id):
-        session.exec(update(PersonRole).where(column == a.id).values({column.key: b.id}))
+    _merge_roles(session, a.id, b.id)
     session.exec(update(Entity).where(Entity.org_id == a.id).values(org_id=b.id))
     session.exec(update(Alias).where(Alias.entity_id == a.id).values(entity_id=b.id))
     session.exec(update(Entity).where(Entity.merged_into_id == a.id).values(merged_into_id=b.id))
@@ -54,6 +53,29 @@ def merge_entities(session: Session, source: str, target: str, kind: str | None 
     collapsed = _rekey(session, list(moved))
     return MergeResult(source=a.name, target=b.name, kind=a.kind, claims_moved=len(moved),
                        claims_collapsed=collapsed)
+
+
+def _merge_roles(session: Session, old: int, new: int) -> None:
+    """Re-point roles; a role that would duplicate one the survivor already has is dropped."""
+    def ident(r: PersonRole, column: str, value: int) -> tuple:
+        values = {"person_id": r.person_id, "org_id": r.org_id, column: value}
+        return (values["person_id"], values["org_id"], r.role, r.article_id)
+
+    for column in ("person_id", "org_id"):
+        rows = session.exec(select(PersonRole).where(getattr(PersonRole, column) == old)).all()
+        if not rows:
+            continue
+        existing = {(r.person_id, r.org_id, r.role, r.article_id)
+                    for r in session.exec(select(PersonRole).where(getattr(PersonRole, column) == new)).all()}
+        for r in rows:
+            key = ident(r, column, new)
+            if key in existing:
+                session.delete(r)
+            else:
+                setattr(r, column, new)
+                existing.add(key)
+                session.add(r)
+        session.flush()
 
 
 def _merge_mentions(session: Session, old: int, new: int) -> None:

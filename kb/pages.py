@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -46,7 +46,8 @@ def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) 
         if entity is None:
             raise NotFound(f"no organization named {org!r}; see `aikb entities list --kind org`")
         stmt = stmt.where(StanceEvent.org_id.in_(_with_merged(session, entity)))
-    rows = session.exec(stmt.order_by(StanceEvent.occurred_at, StanceEvent.id).limit(limit)).all()
+    # the LATEST events when there are more than LIMIT (an all-org timeline on a large store)
+    rows = session.exec(stmt.order_by(StanceEvent.occurred_at.desc(), StanceEvent.id.desc()).limit(limit)).all()
     by_org: dict = {}
     for row in rows:
         by_org.setdefault(row[1], []).append(row)
@@ -114,8 +115,8 @@ def model_page(session: Session, name: str, *, max_scores: int = 500) -> Optiona
     people_cond = PersonRole.article_id.in_(article_ids)
     if org is not None:
         people_cond = or_(people_cond, PersonRole.org_id == org.id)
-    n_articles = len(session.exec(select(ArticleEntity.article_id).where(ArticleEntity.entity_id.in_(ids))
-                                  .limit(100_000)).all())
+    n_articles = session.exec(select(func.count()).select_from(ArticleEntity)
+                              .where(ArticleEntity.entity_id.in_(ids))).one()
     return ModelPage(model_id=model.id, name=model.name, org=org.name if org else None, family=model.family,
                      aliases=_aliases(session, ids), stances=tuple(stances),
                      scores=tuple(claim_hits(session, list(claim_ids))),
