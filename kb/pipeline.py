@@ -166,14 +166,15 @@ def _process_source(run: _Run, source_id: int) -> str:
 
 
 def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, feed_title, item: FeedItem) -> int:
-    with Session(run.engine) as session:
-        if articles.is_known(session, source_id=source_id, url=item.link, guid=item.guid):
-            run.summary.duplicate += 1
-            return 0
-    # 4. pages: a summary-only item is completed from its page (robots.txt, SSRF rules apply)
+    # 4. pages: a summary-only item is completed from its page (robots.txt, SSRF rules apply),
+    # unless the item is already stored: a second run fetches no pages
     page = None
     page_url = page_url_for(item)
     if page_url:
+        with Session(run.engine) as session:
+            if articles.is_known(session, source_id=source_id, url=item.link, guid=item.guid):
+                run.summary.duplicate += 1
+                return 0
         page = _fetch_page(run, source_id, feed_url, source_kind, page_url)
     # 5. clean
     draft = item_draft(item, feed_title, page)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from kb.db import open_engine, session_scope
 from kb.models import Article, FetchLog, Source
@@ -195,3 +195,23 @@ def test_private_network_setting_allows_intranet_pages(db_url, feed_server):
     allowed = fetch(other_server_page, ingest_settings(db_url, allow_private_networks=True))
     assert allowed.ok and b"Pelican" in allowed.body
     assert isinstance(ingest_settings(db_url), Settings)
+
+
+@pytest.mark.slow
+def test_ten_thousand_item_feed_is_stored_whole(sqlite_url, feed_server):
+    """A feed of 10,000 items: every item stored once, and the next run is a single 304."""
+    engine = open_engine(sqlite_url)
+    verbs = ["released", "priced", "delayed", "open-sourced", "benchmarked", "retired", "licensed", "previewed"]
+    items = [item(f"big-{i}", f"Brief {i}",
+                  f"Lab {i % 313} {verbs[i % 8]} model {i} on day {i % 29}, item {i} of a very long feed; "
+                  f"{BODIES[i % len(BODIES)]}", f"https://big.example/{i}") for i in range(10_000)]
+    feed_server.routes["/big10k.xml"] = conditional(rss(items), etag='"big"', last_modified="Mon, 02 Nov 2026 10:00:00 GMT")
+    with session_scope(engine) as session:
+        add_feed(session, feed_server.url("/big10k.xml"))
+    settings = ingest_settings(sqlite_url, max_bytes=50_000_000)
+    summary = run_once(engine, settings)
+    assert summary.fetched == 1 and summary.new + summary.clustered == 10_000 and summary.duplicate == 0
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Article)).one() == 10_000
+    again = run_once(engine, settings)
+    assert again.not_modified == 1 and again.new == 0
