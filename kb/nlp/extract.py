@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kb.nlp.mentions import DocMentions, collect_mentions
+from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
 from kb.nlp.names import org_kind, resolve_benchmark_name, resolve_model_name, resolve_org_name
 from kb.nlp.people import extract_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
@@ -81,7 +81,7 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool) -> Extraction:
     mentions = collect_mentions(spacy_doc, title)
     score_rules, stance_rules = _rules()
     sents = list(spacy_doc.sents)
-    doc_hedged = bool(DOC_HEDGES.search(spacy_doc.text))
+    doc_hedged = bool(DOC_HEDGES.search(doc_text(spacy_doc)))
     scorer = SentenceScorer(score_rules, mentions)
     scores, seen = [], set()
     for sent in sents:

@@ -27,7 +27,17 @@ DISCOVERY = [
                r"(?:an? |the )?(?:\w+ )?\d"),
     re.compile(rf"(?m)^Introducing (?P<name>{NAME})"),
     re.compile(rf"\b(?:its|their|our|the) (?:new |latest |flagship )?(?P<name>{NAME}) (?:model|LLM|system)\b"),
+    # Apposition: "Alpamayo 1, the first open reasoning VLA model"
+    re.compile(rf"(?P<name>{NAME})\s*,\s+(?:a|an|the|our|its)\s+(?:[\w-]+,?\s+){{0,6}}(?:model|LLM)\b"),
 ]
+def doc_text(doc: Doc) -> str:
+    """DOC's text, built once: spaCy's Doc.text joins every token on each access, and the rules read it often."""
+    text = doc.user_data.get("aikb_text")
+    if text is None:
+        text = doc.user_data["aikb_text"] = "".join(t.text_with_ws for t in doc)
+    return text
+
+
 NOT_NAMES = {"the", "it", "this", "that", "today", "our", "we", "its", "their", "a", "an", "ai", "api",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "new", "in",
              "on", "and", "with", "for", "of", "also", "now", "here", "there", "they", "he", "she",
@@ -76,7 +86,7 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
     """Capitalised names used as launched/scored things that no gazetteer or shape knows."""
     found = set()
     for rx in DISCOVERY:
-        for m in rx.finditer(doc.text):
+        for m in rx.finditer(doc_text(doc)):
             name = m.group("name").rstrip(".")
             words = name.split()
             if words[0].lower() in NOT_NAMES or name.lower() in NOT_NAMES:
@@ -120,11 +130,11 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
             out.orgs.append(Mention("ORG", name, ent.start, ent.end, ent.start_char, ent.end_char,
                                     bool(resolve_org_name(ent.text))))
     for b in out.benchmarks:
-        surface = doc.text[b.start_char:b.end_char]
+        surface = doc_text(doc)[b.start_char:b.end_char]
         if surface in abbrev:
             b.name = abbrev[surface]
     for short, long_name in abbrev.items():  # later bare uses of a defined abbreviation
-        for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", doc.text):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", doc_text(doc)):
             span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if span is not None and not any(t.i in taken for t in span):
                 out.benchmarks.append(Mention("BENCHMARK", long_name, span.start, span.end, m.start(), m.end()))
@@ -132,7 +142,7 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
     out.benchmarks.sort(key=lambda m: m.start)
     # Unseen names from context, then every occurrence of them.
     for name in sorted(_discover(doc, taken), key=len, reverse=True):
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", doc.text):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", doc_text(doc)):
             span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):
                 continue
@@ -150,14 +160,24 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
             continue
         # "the Claude app", "the Gemini API" name a product surface, not the model family.
         for m in re.finditer(rf"(?<![\w-]){re.escape(fam['family'])}(?![\w-]|\s\d|\s(?:app|API|website|"
-                             rf"chatbot|assistant|CLI|Code|Enterprise|subscribers?|users?)\b)", doc.text):
+                             rf"chatbot|assistant|CLI|Code|Enterprise|subscribers?|users?)\b)", doc_text(doc)):
             span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if span is not None and not any(t.i in taken for t in span):
                 out.families.append(Mention("FAMILY", fam["family"], span.start, span.end, m.start(), m.end()))
-    # "2.5 Pro" in a Gemini post is Gemini 2.5 Pro.
+    # "2.5 Pro" in a Gemini post is Gemini 2.5 Pro; "K3" in a Kimi post is Kimi K3.
     if fam_counts:
         dominant = fam_counts.most_common(1)[0][0]
-        for m in VERSION_VARIANT.finditer(doc.text):
+        letters = {re.sub(r"^\W+", "", m.name[len(dominant):])[:1] for m in out.models
+                   if m.name.startswith(dominant)}
+        letters = {c for c in letters if c.isalpha() and c.isupper()}
+        for m in re.finditer(r"(?<![\w.-])([A-Z])(\d+(?:\.\d+)?)(?![\w-])", doc_text(doc)):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+            if m.group(1) not in letters or span is None or any(t.i in taken for t in span):
+                continue
+            canon, known = _canonical_model(f"{dominant} {m.group(0)}", seen)
+            out.models.append(Mention("MODEL", canon, span.start, span.end, m.start(), m.end(), known))
+            taken.update(range(span.start, span.end))
+        for m in VERSION_VARIANT.finditer(doc_text(doc)):
             span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):
                 continue
@@ -184,7 +204,7 @@ def pick_focal(models: list[Mention], title: str, doc: Doc) -> Optional[str]:
     if not models:
         return None
     score: Counter = Counter()
-    first_para_end = doc.text.find("\n\n")
+    first_para_end = doc_text(doc).find("\n\n")
     first_para_end = first_para_end if first_para_end > 0 else 600
     for m in models:
         score[m.name] += 1

@@ -11,7 +11,7 @@ from typing import Optional
 
 from spacy.tokens import Doc
 
-from kb.nlp.mentions import DocMentions
+from kb.nlp.mentions import DocMentions, doc_text
 from kb.nlp.names import gazetteer, norm_key, resolve_org_name
 from kb.nlp.records import PersonRole
 
@@ -83,8 +83,8 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
             continue
         name = re.sub(r"^(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+", "", re.sub(r"['\u2019]s?$", "", ent.text.strip()).strip())
         sent = ent.sent
-        before = doc.text[sent.start_char:ent.start_char][-80:]
-        after = doc.text[ent.end_char:sent.end_char][:120]
+        before = doc_text(doc)[sent.start_char:ent.start_char][-80:]
+        after = doc_text(doc)[ent.end_char:sent.end_char][:120]
         role = org = None
         for rx in AFTER:
             m = rx.search(after)

@@ -14,7 +14,7 @@ from typing import Optional
 
 from spacy.tokens import Span
 
-from kb.nlp.mentions import DocMentions, Mention
+from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.pipeline import read_patterns
 
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -69,8 +69,8 @@ class ScoreRules:
         doc = sent.doc
         if not NUMBER.fullmatch(tok.text):
             return None
-        before = doc.text[max(sent.start_char, tok.idx - 30):tok.idx]
-        after = doc.text[tok.idx + len(tok.text):min(sent.end_char, tok.idx + len(tok.text) + 45)]
+        before = doc_text(doc)[max(sent.start_char, tok.idx - 30):tok.idx]
+        after = doc_text(doc)[tok.idx + len(tok.text):min(sent.end_char, tok.idx + len(tok.text) + 45)]
         if before.endswith(("-", "\u2013", ".", "/")) or re.match(r"^[-\u2013/.]\d", after):
             return None  # ranges, fractions, versions
         if any(rx.search(before) for rx in self.before) or any(rx.search(after) for rx in self.after):
@@ -156,7 +156,7 @@ class SentenceScorer:
                     t.lower_ in POSSESSIVE_LINKS for t in doc[m.end:tok.i]) and tok.i > m.end:
                 if doc[m.end].lower_ in ("'s", "\u2019s", "'", "\u2019", ":", "at", "with"):
                     return [m.name], "possessive"
-        before = doc.text[max(sent.start_char, tok.idx - 25):tok.idx]
+        before = doc_text(doc)[max(sent.start_char, tok.idx - 25):tok.idx]
         if BOTH_AT.search(before):
             j = tok.i - 1
             while j > sent.start and doc[j].lower_ in ("at", "with", "on", "both", "all", "each", "tied",
@@ -222,7 +222,7 @@ class SentenceScorer:
             bench_name = bench.name if bench else None
             if bench_name is None and shape and self.prev_bench:
                 bench_name = self.prev_bench
-            if bench_name is None and self.prev_bench and re.match(r"^\s*At\s*$", sent.doc.text[
+            if bench_name is None and self.prev_bench and re.match(r"^\s*At\s*$", doc_text(sent.doc)[
                     sent.start_char:tok.idx]):
                 bench_name = self.prev_bench  # "At 51, it leads ..."
             if bench_name is None:
@@ -254,7 +254,7 @@ class SentenceScorer:
             for name in names:
                 cand = Candidate(name, bench_name, value, unit, qualifier, sent)
                 found.append(cand)
-            same = SAME_AS.search(sent.doc.text[tok.idx:sent.end_char])
+            same = SAME_AS.search(doc_text(sent.doc)[tok.idx:sent.end_char])
             if same:
                 found.extend(self._same_as(sent, models, same.end() + tok.idx, found[-1]))
         if not found and self.prev_claim is not None:

@@ -12,7 +12,7 @@ from typing import Optional
 
 from spacy.tokens import Span
 
-from kb.nlp.mentions import DocMentions, Mention, sentence_subject
+from kb.nlp.mentions import DocMentions, Mention, doc_text, sentence_subject
 from kb.nlp.names import gazetteer
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import StanceEvent
@@ -20,6 +20,7 @@ from kb.nlp.records import StanceEvent
 LICENSE_EXTRA = re.compile(r"\b(?:custom|modified MIT|non-commercial|research-only|community|open model|"
                            r"[A-Z][\w.]+ (?:Community|Open Model|Research))[\w -]{0,30}?licen[cs]e\b|"
                            r"\bnon-commercial use\b", re.I)
+CLAUSE_BREAK = re.compile(r",\s*but\b|;|\s[\u2014\u2013-]\s|\bbut given\b|\.\s")
 VAGUE_REFERENCE = re.compile(r"\b(?:it|its|the model|this model|the weights|model weights|weights)\b", re.I)
 
 
@@ -66,7 +67,7 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
             return cue_start - m.end_char + 1  # ties go to the following name ("release X")
         return 0
 
-    text = sent.doc.text
+    text = doc_text(sent.doc)
 
     def same_clause(m: Mention) -> bool:
         if m.start_char >= cue_end:  # a following name must be in the same clause and close
@@ -83,8 +84,8 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
         j = idx
         while 0 <= j + step < len(models):
             a, b = (models[j + step], models[j]) if step < 0 else (models[j], models[j + step])
-            gap = sent.doc.text[a.end_char:b.start_char]
-            if not re.fullmatch(r"\s*(?:,|and|or|&|,\s*and)?\s*", gap):
+            gap = doc_text(sent.doc)[a.end_char:b.start_char]
+            if not re.fullmatch(r"\s*(?:,|and|or|&|,\s*and)?\s*(?:[A-Z]\w+['\u2019]s\s+)?", gap):
                 break
             group.append(models[j + step])
             j += step
@@ -105,11 +106,15 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
     license_name = rules.license_in(text)
     for start, end, stance in cues:
         abs_start, abs_end = sent.start_char + start, sent.start_char + end
+        clause_start = max([0] + [m.end() for m in CLAUSE_BREAK.finditer(text[:start])])
+        if re.search(r"\b(?:if|whether|unless)\b", text[clause_start:start], re.I):
+            continue  # a condition, not a statement: "if it's open weight I'll run it locally"
         targets = _targets(sent, abs_start, abs_end, names)
         # A plan cue governs a stance cue that follows it ("plans to open-source X"), or a cue right
         # before "future versions"; not an unrelated cue earlier in the sentence.
-        planned = any(m and (start - 60 <= m.start() <= start + 2 or (
-            0 <= m.start() - end < 25 and m.group(0).lower().startswith("future"))) for m in planned_any) and not re.search(
+        planned = any(m and (start - 60 <= m.start() <= end and not CLAUSE_BREAK.search(text[m.end():start]) or (
+            0 <= m.start() - end < 25 and not re.match(r"plan|with plans|intend|promis", m.group(0), re.I)))
+            for m in planned_any) and not re.search(
             r"\bno (?:immediate |current )?plans?\b", text[max(0, start - 30):end], re.I)
         if targets:
             models = [t.name for t in targets]
