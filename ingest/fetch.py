@@ -20,6 +20,7 @@ import httpx
 from ingest.records import FetchResult
 from ingest.robots import RobotsCache
 from ingest.ssrf import blocked_reason, origin
+from ingest.transport import guarded_transport, request_policy
 from kb.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def make_client(settings: Settings) -> httpx.Client:
         timeout=httpx.Timeout(settings.timeout),
         follow_redirects=False,
         trust_env=False,  # no proxy from the environment: the SSRF check must see the real target
+        transport=guarded_transport(),
     )
 
 
@@ -161,8 +163,9 @@ def _fetch(url, settings, client, etag, last_modified, kind, trusted_origin, pac
                                duration_ms=_ms(started))
         if pacer is not None:
             pacer.wait(current)
+        allow_private = settings.allow_private_networks or bool(trusted_origin and origin(current) == tuple(trusted_origin))
         try:
-            with client.stream("GET", current, headers=headers) as response:
+            with request_policy(deadline, allow_private), client.stream("GET", current, headers=headers) as response:
                 if response.status_code in _REDIRECTS and response.headers.get("location"):
                     target = urljoin(current, response.headers["location"])
                     if target in seen:
@@ -173,8 +176,11 @@ def _fetch(url, settings, client, etag, last_modified, kind, trusted_origin, pac
                     continue
                 return _read_body(url, current, response, settings, deadline, started)
         except httpx.TimeoutException as exc:
-            return FetchResult(url=url, final_url=current, error=f"timeout after {settings.timeout:g}s "
-                               f"({type(exc).__name__})", duration_ms=_ms(started))
+            if time.monotonic() >= deadline:
+                message = f"deadline of {_deadline(settings):g}s exceeded (the server sent too slowly)"
+            else:
+                message = f"timeout after {settings.timeout:g}s ({type(exc).__name__})"
+            return FetchResult(url=url, final_url=current, error=message, duration_ms=_ms(started))
         except (httpx.HTTPError, OSError) as exc:
             return FetchResult(url=url, final_url=current, error=f"{type(exc).__name__}: {exc}",
                                duration_ms=_ms(started))

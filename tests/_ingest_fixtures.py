@@ -132,6 +132,22 @@ def trickle(body: bytes, interval: float) -> Handler:
     return handle
 
 
+def trickle_headers(interval: float) -> Handler:
+    """Send the status line and headers themselves one byte every INTERVAL seconds."""
+
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nX-Padding: " + b"x" * 200 + b"\r\n\r\n"
+        try:
+            for byte in head:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(interval)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    return handle
+
+
 def gzip_route(body: bytes, content_type: str = "application/rss+xml") -> Route:
     return Route(200, {"Content-Type": content_type, "Content-Encoding": "gzip"}, gzip.compress(body))
 

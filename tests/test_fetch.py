@@ -116,3 +116,36 @@ def test_fetch_file_and_its_validator(tmp_path):
     big = tmp_path / "big.xml"
     big.write_bytes(b"x" * 2000)
     assert "body over" in fetch_file(big.as_uri(), ingest_settings(URL, max_bytes=1000)).error
+
+
+def test_headers_trickled_one_byte_at_a_time_hit_the_deadline(feed_server):
+    import time
+
+    from _ingest_fixtures import trickle_headers
+
+    feed_server.routes["/th"] = trickle_headers(0.1)
+    started = time.monotonic()
+    result = fetch(feed_server.url("/th"), ingest_settings(URL, timeout=1.0), trusted_origin=origin(feed_server.url("/")))
+    assert result.error.startswith("deadline") and result.status is None
+    assert time.monotonic() - started < 10  # the headers alone would take 25 s
+
+
+def test_private_addresses_refused_at_connect_time_too(feed_server):
+    """The socket layer checks the address it connects to, whatever fetch() checked before."""
+    import time
+
+    import httpx
+
+    from ingest.fetch import make_client
+    from ingest.transport import request_policy
+
+    feed_server.routes["/s"] = Route(200, {"Content-Type": "text/plain"}, b"secret")
+    with make_client(ingest_settings(URL)) as client:
+        with request_policy(time.monotonic() + 5, allow_private=False):
+            try:
+                client.get(feed_server.url("/s"))
+                raise AssertionError("connected to a loopback address")
+            except httpx.ConnectError as exc:
+                assert "blocked" in str(exc)
+        with request_policy(time.monotonic() + 5, allow_private=True):
+            assert client.get(feed_server.url("/s")).content == b"secret"
