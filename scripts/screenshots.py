@@ -19,14 +19,15 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
 # (file name, path and query, text to wait for before the shot)
 SHOTS = [
-    ("search", "/?q=CharXiv", "CharXiv Reasoning"),  # the default page lives at the root
+    ("search", "/?q={bench}", "Claims 1–"),  # the default page lives at the root
     ("model", "/model?name={model}", "Reported scores"),
-    ("benchmark", "/benchmark?bench=CharXiv%20Reasoning", "Leaderboard as reported"),
+    ("benchmark", "/benchmark?bench={bench}", "Leaderboard as reported"),
     ("timeline", "/timeline", "Shifts"),
     ("alerts", "/alerts", "Alerts"),
     ("sources", "/sources", "Sources"),
@@ -56,17 +57,35 @@ def start_ui(db_url: str, port: int) -> subprocess.Popen:
     raise SystemExit("the UI did not come up within 60 s")
 
 
+def settle(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the script run is over: no running indicator, no skeleton placeholders, charts drawn."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
+    page.wait_for_timeout(1500)  # Vega draws its charts after the elements arrive
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database URL (default: a new SQLite file with the bundled sample)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
-    parser.add_argument("--model", default="GPT-5.4", help="model whose page to capture")
+    parser.add_argument("--model", help="model whose page to capture (default: the most reported one)")
+    parser.add_argument("--bench", help="benchmark to search and capture (default: the most reported one)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
     db_url = args.db
     if not db_url:
         db_url = f"sqlite:///{tempfile.mkdtemp(prefix='aikb-shots-')}/aikb.sqlite3"
         subprocess.run([sys.executable, "-m", "kb.cli", "--db", db_url, "demo", "--no-serve"], cwd=ROOT, check=True)
+    from urllib.parse import quote
+
+    from kb.db import open_engine, session_scope
+    from kb.queries import facet_options
+
+    with session_scope(open_engine(db_url)) as session:
+        facets = facet_options(session)
+    model = args.model or (facets["models"] or [""])[0]
+    bench = args.bench or (facets["benchmarks"] or [""])[0]  # most reported first
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -78,9 +97,9 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 1100})
             for name, path, marker in SHOTS:
-                page.goto(f"http://127.0.0.1:{port}{path.format(model=args.model)}")
+                page.goto(f"http://127.0.0.1:{port}{path.format(model=quote(model), bench=quote(bench))}")
                 page.get_by_text(marker).first.wait_for(timeout=60_000)
-                page.wait_for_timeout(1500)  # let charts finish drawing
+                settle(page)
                 target = out / f"{name}.png"
                 page.screenshot(path=str(target), full_page=True)
                 print(target)

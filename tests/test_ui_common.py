@@ -43,6 +43,13 @@ def test_highlight_marks_the_value_model_and_benchmark_but_not_longer_numbers():
     assert md.startswith(":orange-background[**Aurora\\-2 Pro**] hit :orange-background[**86\\.4**] on ")
 
 
+def test_highlight_takes_the_unit_along():
+    md = highlight_evidence("It reaches 58.7% on GPQA and 1402 Elo on the arena.", value=58.7, unit="%")
+    assert ":orange-background[**58\\.7%**]" in md
+    md = highlight_evidence("It reaches 58.7% on GPQA and 1402 Elo on the arena.", value=1402, unit="Elo")
+    assert ":orange-background[**1402 Elo**]" in md
+
+
 def test_highlight_of_a_whole_number_finds_its_decimal_spelling():
     md = highlight_evidence("Brightline 5 posted 81.0 here.", value=81.0, model="", benchmark="")
     assert ":orange-background[**81\\.0**]" in md

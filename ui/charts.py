@@ -38,7 +38,7 @@ def claims_frame(hits: Iterable) -> pd.DataFrame:
 def scores_by_benchmark_chart(frame: pd.DataFrame) -> alt.Chart:
     """A model's scores: one row per benchmark, each with its own value axis (Elo and % do not mix)."""
     base = alt.Chart(frame).mark_point(filled=True, size=90).encode(
-        x=alt.X("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format="~g", tickCount=5)),
+        x=alt.X("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format=",.1~f", tickCount=5)),
         color=alt.Color("hedged:N", title="hedged", scale=alt.Scale(domain=[False, True],
                                                                     range=["#1f77b4", "#ff9f1c"])),
         tooltip=["benchmark", "value", "unit", "setting", "reported by", "hedged", "corroboration",
@@ -83,7 +83,7 @@ def timeline_chart(frame: pd.DataFrame) -> alt.LayerChart:
     tooltip = [alt.Tooltip("date:T", format="%Y-%m-%d"), "org", "model", "stance", "license", "planned",
                "origin", "source"]
     base = alt.Chart(frame).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True, orient="top")),
         y=alt.Y("org:N", title=None, sort="ascending"),
     )
     # One layer, so the legends read stance (colour) and origin (shape); news marks are filled and

@@ -136,11 +136,12 @@ def format_value(value: float) -> str:
     return f"{value:.10g}"
 
 
-def _value_patterns(value: float) -> list[str]:
+def _value_patterns(value: float, unit: Optional[str] = None) -> list[str]:
     text = format_value(value)
-    variants = {text}
-    if "." not in text:
-        variants.add(f"{text}.0")
+    numbers = {text} | ({f"{text}.0"} if "." not in text else set())
+    variants = set(numbers)
+    if unit:  # "58.7%" and "1402 Elo" light up whole
+        variants |= {f"{n}{unit}" for n in numbers} | {f"{n} {unit}" for n in numbers}
     return sorted(variants, key=len, reverse=True)
 
 
@@ -164,10 +165,11 @@ def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def highlight_evidence(evidence: str, *, value: float, model: str = "", benchmark: str = "") -> str:
-    """The evidence sentence as safe Markdown, with the claim's value, model and benchmark marked."""
+def highlight_evidence(evidence: str, *, value: float, model: str = "", benchmark: str = "",
+                       unit: Optional[str] = None) -> str:
+    """The evidence sentence as safe Markdown, with the claim's value (and unit), model and benchmark marked."""
     flat = " ".join((evidence or "").split())
-    terms = [*_value_patterns(value), model, benchmark]
+    terms = [*_value_patterns(value, unit), model, benchmark]
     out, pos = [], 0
     for start, end in highlight_spans(flat, terms):
         out.append(_escape(flat[pos:start]))
@@ -251,7 +253,7 @@ def claim_card(hit) -> None:
         st.markdown(claim_meta(hit))
         if hit.evidence:
             st.markdown("“" + highlight_evidence(hit.evidence, value=hit.value, model=hit.model,
-                                                 benchmark=hit.benchmark) + "”")
+                                                 benchmark=hit.benchmark, unit=hit.unit) + "”")
         if hit.sources:
             st.markdown(sources_markdown(hit.sources))
         left, right = st.columns(2)

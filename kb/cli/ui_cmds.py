@@ -79,23 +79,21 @@ def register(cli: click.Group) -> None:
             aikb --db sqlite:///demo.sqlite3 demo --no-serve
         """
         from kb.cli import engine_for
-        from kb.nlp import load_nlp
+        from kb.db import session_scope
+        from kb.nlp.pipeline import load_nlp
         from kb.pipeline import ingest_sample
+        from kb.stats import collect_stats
 
         engine = engine_for(settings)
-        click.echo("Ingesting the bundled sample corpus (offline)…")
+        click.echo(f"Ingesting the bundled sample corpus (offline) into {_redacted(settings.database_url)}…")
         summary = ingest_sample(engine, settings, load_nlp())
-        click.echo(_summary_text(summary))
+        click.echo(summary.line() + f"; claims stored: {summary.claims_stored}")
+        for error in summary.errors:  # the sample holds a deliberately broken feed: errors are data
+            click.echo(f"  recorded: {error}")
+        with session_scope(engine) as session:
+            stats = collect_stats(session)
+        keys = ("articles", "claims", "stance_events", "entities_model", "entities_org", "sources")
+        click.echo("In the store: " + ", ".join(f"{k.replace('_', ' ')} {stats[k]}" for k in keys if k in stats))
         if not no_serve:
             sys.exit(serve(settings, host, port))
 
-
-def _summary_text(summary) -> str:
-    """The ingest summary as lines of `name: value` (whatever record the pipeline returns)."""
-    if hasattr(summary, "summary_line"):
-        return summary.summary_line()
-    fields = getattr(summary, "__dataclass_fields__", None)
-    items = ({k: getattr(summary, k) for k in fields} if fields
-             else summary if isinstance(summary, dict) else {"result": summary})
-    return "\n".join(f"  {k.replace('_', ' ')}: {len(v) if isinstance(v, (list, tuple, set)) else v}"
-                     for k, v in items.items())

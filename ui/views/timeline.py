@@ -4,6 +4,9 @@ import streamlit as st
 from ui.charts import timeline_chart, timeline_frame
 from ui.common import INGEST_HINT, fmt_date, md_escape, page_setup, query, safe_url, unavailable
 
+TOP_ORGS = 20
+MAX_SHIFTS = 25
+
 url = page_setup("Openness timeline")
 if unavailable("The timeline", "timeline"):
     st.stop()
@@ -18,16 +21,28 @@ orgs = st.multiselect("Organizations", sorted(frame["org"].unique()), key="org",
                       placeholder="all organizations")
 if orgs:
     frame = frame[frame["org"].isin(orgs)]
+    charted = frame
+else:
+    # Reference history covers hundreds of organizations; by default chart the busiest ones and every
+    # organization the news has spoken about, and leave the rest to the filter.
+    busiest = frame["org"].value_counts().index[:TOP_ORGS]
+    in_news = frame.loc[frame["origin"] == "news", "org"].unique()
+    charted = frame[frame["org"].isin(set(busiest) | set(in_news))]
 
+shown_orgs, all_orgs = charted["org"].nunique(), frame["org"].nunique()
 st.caption("Filled marks come from the news, hollow diamonds from reference data; "
-           "a black ring marks a shift from the organization's previous stance.")
-st.altair_chart(timeline_chart(frame), width="stretch")
+           "a black ring marks a shift from the organization's previous stance."
+           + (f" Showing {shown_orgs} of {all_orgs} organizations (the busiest and those in the news):"
+              " choose organizations above to see others." if shown_orgs < all_orgs else ""))
+st.altair_chart(timeline_chart(charted), width="stretch")
 
-shifts = frame[frame["shift"]].sort_values("date")
+shifts = frame[frame["shift"]].sort_values("date", ascending=False)
 st.subheader("Shifts", anchor=False)
 if shifts.empty:
     st.caption("No organization changed its stance in this view.")
-for row in shifts.itertuples():
+elif len(shifts) > MAX_SHIFTS:
+    st.caption(f"The {MAX_SHIFTS} most recent of {len(shifts)} shifts; the table below lists every event.")
+for row in shifts.head(MAX_SHIFTS).itertuples():
     arrow = "closed → open" if row.stance == "open" else "open → closed"
     what = f" ({md_escape(row.model)})" if row.model else ""
     colour = "green" if row.stance == "open" else "red"
