@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -113,3 +114,17 @@ def test_cli_table_format(tmp_path):
     good.write_text("Quartz launch\n\nQuartz-1 scores 72.5% on GPQA Diamond.\n")
     result = CliRunner().invoke(cli, ["extract", str(good)])
     assert result.exit_code == 0 and "GPQA Diamond" in result.output and "Quartz-1" in result.output
+
+
+def test_html_launch_post_prose_and_table(nlp):
+    from ingest.documents import read_document
+
+    doc = read_document(Path(__file__).parent / "data" / "extract" / "launch_table.html")
+    ex = extract(nlp, doc)
+    got = {(s.model, s.benchmark, s.value) for s in ex.scores}
+    assert ("Nimbus 2 Pro", "Humanity's Last Exam", 41.2) in got  # prose, abbreviation defined
+    assert ("GPT-5.4", "Humanity's Last Exam", 36.0) in got
+    assert ("Claude Opus 4.6", "SWE-bench Verified", 80.8) in got  # table, models as columns
+    assert ("Nimbus 2 Pro", "AIME 2025", 95.1) in got
+    assert not any(s.model.startswith("GPT 2") for s in ex.scores)
+    assert {(s.model, s.stance) for s in ex.stances} == {("Nimbus 2 Pro", "closed")}

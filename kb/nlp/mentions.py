@@ -85,13 +85,14 @@ def _canonical_model(text: str, seen: dict) -> tuple[str, bool]:
 def _discover(doc: Doc, taken: set[int]) -> set[str]:
     """Capitalised names used as launched/scored things that no gazetteer or shape knows."""
     found = set()
+    g = gazetteer()
     for rx in DISCOVERY:
         for m in rx.finditer(doc_text(doc)):
             name = m.group("name").rstrip(".")
             words = name.split()
             if words[0].lower() in NOT_NAMES or name.lower() in NOT_NAMES:
                 continue
-            if resolve_org_name(words[0]) or resolve_org_name(name) or resolve_benchmark_name(name):
+            if resolve_org_name(words[0]) or resolve_org_name(name) or norm_key(name) in g.bench_index:
                 continue
             span = doc.char_span(m.start("name"), m.start("name") + len(name), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):
@@ -181,6 +182,8 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
             span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):
                 continue
+            if re.search(r"[A-Z][\w.-]*\s$", doc_text(doc)[max(0, m.start() - 30):m.start()]):
+                continue  # "Nimbus 2 Pro": the number belongs to a name we do not know
             canon, known = _canonical_model(f"{dominant} {m.group(0)}", seen)
             out.models.append(Mention("MODEL", canon, span.start, span.end, m.start(), m.end(), known))
             taken.update(range(span.start, span.end))

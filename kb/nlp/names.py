@@ -190,6 +190,8 @@ def resolve_benchmark_name(text: str) -> Optional[str]:
     base = _strip_setting(label)
     if NOT_BENCH.search(base) or resolve_model_name(base) or model_family(base):
         return None
+    if re.search(r"\b\d+(?:\.\d+)?\s+(?:Pro|Flash|Max|Mini|Ultra|Plus|Lite|Nano|Turbo)$", base):
+        return None  # "Nimbus 2 Pro" is shaped like a model, not a benchmark
     if BENCH_SHAPE.match(base) and base.lower() not in {"pro", "hard", "index"}:
         return base
     return None
