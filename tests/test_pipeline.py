@@ -60,6 +60,11 @@ def test_sample_ingests_offline_and_twice_adds_nothing(db_url):
     with Session(engine) as session:
         articles = session.exec(select(Article)).all()
         broken = session.exec(select(Source).where(Source.url.like("%broken-feed.xml"))).one()
+        wire = session.exec(select(Source).where(Source.url.like("%frontier-wire.xml"))).one()
+        # RSS ttl (120 min) and skipHours (3, 4 UTC) shape the next due time
+        assert wire.ttl_minutes == 120 and json.loads(wire.skip_hours) == [3, 4]
+        assert wire.next_fetch_at.hour not in (3, 4)
+        assert (wire.next_fetch_at - wire.last_fetched_at).total_seconds() >= 120 * 60 - 1
         assert broken.failure_count == 1 and "malformed" in broken.last_error
         # the syndicated copy shares its original's story and names the original outlet
         copy = next(a for a in articles if a.original_outlet == "Frontier Wire")

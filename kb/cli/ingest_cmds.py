@@ -143,6 +143,9 @@ def ingest_cmd(ctx, articles_, sources_, sample, worker, poll, exit_when_idle, b
             with session_scope(engine) as session:
                 urls = [add_feed(session, s).url for s in sources_]
         summary = pipeline.run_once(engine, settings, nlp, urls, progress)
+        if not urls and summary.fetched + summary.not_modified + summary.failed == 0:
+            click.echo("no feeds yet: add some with `aikb feeds add URL`, `aikb feeds import "
+                       "data/feeds/default.opml`, or try `aikb ingest --sample`", err=True)
     for error in summary.errors[:20]:
         click.echo(f"error: {error}", err=True)
     click.echo(summary.line())
@@ -169,9 +172,15 @@ def feeds_add(ctx, url: str, title: str | None) -> None:
     from kb.db import session_scope
     from kb.sources import add_feed
 
+    from sqlmodel import select
+
+    from kb.models import Source
+    from kb.sources import normalize_source_url
+
     with session_scope(_engine(ctx.parent)) as session:
+        known = session.exec(select(Source.id).where(Source.url == normalize_source_url(url)[0])).first()
         source = add_feed(session, url, title)
-        click.echo(f"added {source.url}" if source.added_at else source.url)
+        click.echo(f"already known: {source.url}" if known else f"added {source.url}")
 
 
 @feeds_group.command("import")
