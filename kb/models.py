@@ -246,6 +246,10 @@ class AlertRule(SQLModel, table=True):
     enabled: bool = True
     created_at: datetime
     last_digest_at: Optional[datetime] = None
+    # how far evaluation has looked: events up to (scan_after, scan_after_id) were examined, so a
+    # run re-reads only the recent window instead of every event since the rule was made
+    scan_after: Optional[datetime] = None
+    scan_after_id: Optional[int] = None
 
 
 class Alert(SQLModel, table=True):

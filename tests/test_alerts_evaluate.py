@@ -222,3 +222,35 @@ def test_disabled_rule_does_not_fire(db_url):
         s.commit()
         assert evaluate(s, None).created == 0
         assert _keys(s, rule.id) == []
+
+
+def test_concurrent_evaluations_insert_each_alert_once(db_url):
+    import threading
+
+    engine = open_engine(db_url)
+    with Session(engine) as s:
+        rule = add_rule(s, on="new-score")
+        s.commit()
+        store_article(s, "https://w.example/race", scores=_two_scores())
+        s.commit()
+    barrier = threading.Barrier(3)
+    counts, errors = [], []
+
+    def worker():
+        try:
+            with Session(engine) as s:
+                barrier.wait()
+                counts.append(evaluate(s, None).created)
+                s.commit()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert sum(counts) == 2
+    with Session(engine) as s:
+        assert len(_keys(s, rule.id)) == 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable, Optional
 
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,8 @@ from kb.db import utcnow
 from kb.models import Alert, AlertRule
 
 log = logging.getLogger(__name__)
+
+RESCAN = timedelta(hours=1)  # how far back each run looks again (see evaluate)
 
 FINDERS: dict[str, Callable] = {
     "new-score": score_events,
@@ -96,7 +98,19 @@ def evaluate(session: Session, settings=None, now: Optional[datetime] = None) ->
         if finder is None:
             log.warning("alert rule %s has an unknown event %r; skipped", rule.id, rule.on)
             continue
-        created = sum(insert_alert(session, rule, ev, now) for ev in finder(session, rule, rule_filters(rule)))
+        created = 0
+        filters = rule_filters(rule)
+        while True:
+            found = finder(session, rule, filters)
+            created += sum(insert_alert(session, rule, ev, now) for ev in found.events)
+            if found.more is None:
+                break
+            rule.scan_after, rule.scan_after_id = found.more  # a full page: read on from there
+        # Next time, re-read only the last RESCAN (rows committed a little after they were stamped
+        # are still seen; re-reading is harmless since alerts are insert-if-absent).
+        # The real clock, not NOW: rows are stamped with it, and NOW may be a test's or a replay's.
+        rule.scan_after, rule.scan_after_id = utcnow() - RESCAN, 0
+        session.add(rule)
         per_rule.append((rule.id, created))
     session.flush()
     return EvalSummary(rules=len(rules), created=sum(n for _, n in per_rule), per_rule=tuple(per_rule))

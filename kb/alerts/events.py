@@ -5,6 +5,10 @@ created: a claim whose row was created after the rule and none of whose reportin
 fetched before it; a stance event likewise; a model first mentioned by an article fetched after the
 rule (or, with no mentions, created from the news after it). So a new rule is never flooded with
 history, and re-extracting old articles (which re-creates their rows) does not resurface them.
+
+Claim finders read in pages of PAGE, ordered by (created_at, id), starting after the rule's scan
+cursor (AlertRule.scan_after/_id, kept by kb.alerts.evaluation); a full page returns where it
+stopped (`Found.more`) so the caller asks for the next one.
 """
 from __future__ import annotations
 
@@ -21,7 +25,15 @@ from kb.linking import name_key, resolve
 from kb.models import (Alert, AlertRule, Article, ArticleEntity, ClaimSource, Entity, ScoreClaim,
                        StanceEvent)
 
-MAX_PER_RULE = 1000  # per run; the rest are found next run (the anti-join skips what fired)
+PAGE = 1000  # claims examined per query
+
+
+@dataclass(frozen=True)
+class Found:
+    """A finder's answer: events, and the (created_at, id) it stopped at when more may follow."""
+
+    events: list
+    more: Optional[tuple[datetime, int]] = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,19 @@ def _not_alerted(rule: AlertRule, key_column):
     return ~exists().where(Alert.rule_id == rule.id, Alert.dedupe_key == key_column)
 
 
+def window(rule: AlertRule, at_column, id_column):
+    """Rows created after the rule and after its scan cursor (created_at, id)."""
+    cond = at_column > rule.created_at
+    if rule.scan_after is not None:
+        cond = and_(cond, or_(at_column > rule.scan_after,
+                              and_(at_column == rule.scan_after, id_column > (rule.scan_after_id or 0))))
+    return cond
+
+
+def _page_end(rows: list[ScoreClaim]) -> Optional[tuple[datetime, int]]:
+    return (rows[-1].created_at, rows[-1].id) if len(rows) >= PAGE else None
+
+
 # ---------------------------------------------------------------------------------------------
 # Score claims: new-score, new-record, search
 # ---------------------------------------------------------------------------------------------
@@ -71,7 +96,7 @@ def _new_claims(session: Session, rule: AlertRule, filters: dict) -> list[ScoreC
         .where(ClaimSource.claim_id == ScoreClaim.id, Article.fetched_at <= rule.created_at)
         .exists()
     )
-    stmt = select(ScoreClaim).where(ScoreClaim.created_at > rule.created_at, ~fetched_before,
+    stmt = select(ScoreClaim).where(window(rule, ScoreClaim.created_at, ScoreClaim.id), ~fetched_before,
                                     _not_alerted(rule, ScoreClaim.claim_key))
     for kind, column in (("benchmark", ScoreClaim.benchmark_id), ("model", ScoreClaim.model_id)):
         ids = entity_ids(session, kind, filters.get(kind))
@@ -83,7 +108,7 @@ def _new_claims(session: Session, rule: AlertRule, filters: dict) -> list[ScoreC
         stmt = stmt.where(ScoreClaim.model_id.in_(makers))
     if filters.get("min_value") is not None:
         stmt = stmt.where(ScoreClaim.value >= float(filters["min_value"]))
-    stmt = stmt.order_by(ScoreClaim.created_at, ScoreClaim.id).limit(MAX_PER_RULE)
+    stmt = stmt.order_by(ScoreClaim.created_at, ScoreClaim.id).limit(PAGE)
     return list(session.exec(stmt).all())
 
 
@@ -154,38 +179,46 @@ def claim_facts(session: Session, claims: Iterable[ScoreClaim]) -> list[ClaimFac
     return out
 
 
-def score_events(session: Session, rule: AlertRule, filters: dict) -> list[Event]:
+def score_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     """new-score: every new matching claim."""
-    return [Event("new-score", f.claim.claim_key, f"New score: {f.describe()}", f.body(), f.payload())
-            for f in claim_facts(session, _new_claims(session, rule, filters))]
+    claims = _new_claims(session, rule, filters)
+    return Found([Event("new-score", f.claim.claim_key, f"New score: {f.describe()}", f.body(), f.payload())
+                  for f in claim_facts(session, claims)], _page_end(claims))
 
 
-def record_events(session: Session, rule: AlertRule, filters: dict) -> list[Event]:
+def record_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     """new-record: a new claim beating every value on its benchmark known when it arrived.
 
     "Known when it arrived" is every other claim created no later than it (a claim reported in the
     same batch counts as known, so of two new values only the higher can be a record). A benchmark's
     first value is not a record: there is nothing to beat. Higher is better.
     """
+    claims = _new_claims(session, rule, filters)
+    by_bench: dict[int, list[ScoreClaim]] = {}
+    for c in claims:
+        by_bench.setdefault(c.benchmark_id, []).append(c)
+    records: list[tuple[ScoreClaim, int]] = []  # (record, the claim it beat)
+    for bench_id, new in by_bench.items():
+        known = session.exec(select(ScoreClaim.id, ScoreClaim.value, ScoreClaim.created_at)
+                             .where(ScoreClaim.benchmark_id == bench_id)).all()
+        for c in new:
+            before = [(v, -i) for i, v, at in known if i != c.id and at <= c.created_at]
+            if before and c.value > max(before)[0]:
+                records.append((c, -max(before)[1]))
+    prev_ids = {p for _, p in records}
+    prev = {f.claim.id: f for f in claim_facts(
+        session, session.exec(select(ScoreClaim).where(ScoreClaim.id.in_(prev_ids or {-1}))).all())}
     events = []
-    for f in claim_facts(session, _new_claims(session, rule, filters)):
-        c = f.claim
-        other = aliased(ScoreClaim)
-        prev = session.exec(
-            select(other).where(other.benchmark_id == c.benchmark_id, other.id != c.id,
-                                other.created_at <= c.created_at)
-            .order_by(other.value.desc(), other.first_reported_at).limit(1)
-        ).first()
-        if prev is None or not c.value > prev.value:
-            continue
-        before = claim_facts(session, [prev])[0]
-        payload = f.payload() | {"previous_best": {"model": before.model, "value": prev.value,
-                                                   "unit": prev.unit, "qualifier": prev.qualifier,
-                                                   "claim_key": prev.claim_key}}
+    for f, (c, p) in zip(claim_facts(session, [c for c, _ in records]), records):
+        before = prev[p]
+        payload = f.payload() | {"previous_best": {"model": before.model, "value": before.claim.value,
+                                                   "unit": before.claim.unit,
+                                                   "qualifier": before.claim.qualifier,
+                                                   "claim_key": before.claim.claim_key}}
         body = f.body() + f"\nPrevious best: {before.describe()}."
         events.append(Event("new-record", c.claim_key, f"New record on {f.benchmark}: {f.describe()}",
                             body, payload))
-    return events
+    return Found(events, _page_end(claims))
 
 
 def _terms(query: str) -> list[str]:
@@ -224,7 +257,7 @@ def _searched(session: Session, candidates: list[ScoreClaim], filters: dict) -> 
     return found
 
 
-def search_events(session: Session, rule: AlertRule, filters: dict) -> list[Event]:
+def search_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     """search: new claims the saved search (query plus facets) now returns.
 
     The query is run by kb.search (full-text over the evidence, as the UI's search); without that
@@ -232,7 +265,7 @@ def search_events(session: Session, rule: AlertRule, filters: dict) -> list[Even
     """
     candidates = _new_claims(session, rule, filters)
     if not candidates:
-        return []
+        return Found([])
     facts = claim_facts(session, candidates)
     if filters.get("query"):
         try:
@@ -242,8 +275,8 @@ def search_events(session: Session, rule: AlertRule, filters: dict) -> list[Even
             terms = _terms(filters["query"])
             facts = [f for f in facts if all(t in _haystack(f) for t in terms)]
     label = filters.get("query") or "saved search"
-    return [Event("search", f.claim.claim_key, f"New match for {label}: {f.describe()}", f.body(), f.payload())
-            for f in facts]
+    return Found([Event("search", f.claim.claim_key, f"New match for {label}: {f.describe()}", f.body(),
+                        f.payload()) for f in facts], _page_end(candidates))
 
 
 def _haystack(f: ClaimFacts) -> str:

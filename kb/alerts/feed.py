@@ -5,9 +5,11 @@ news text sometimes carries) are removed first so the document always parses.
 """
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
@@ -35,6 +37,18 @@ def _sub(parent, tag: str, text=None, **attrs):
     return el
 
 
+def _link(payload_text: str):
+    """The reporting article's URL when it is http(s) (never javascript: or file: from a feed)."""
+    try:
+        data = json.loads(payload_text or "{}")
+    except ValueError:
+        return None
+    sources = data.get("sources") or []
+    article = data.get("article") or (sources[0] if sources else None) or {}
+    url = str(article.get("url") or "") if isinstance(article, dict) else ""
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
 def render_feed(session: Session, rule_ref, limit: int = 200) -> str:
     """The Atom XML of a rule's newest alerts (RULE_REF is an id or a name); NotFound if no rule."""
     rule = find_rule(session, rule_ref)
@@ -57,5 +71,8 @@ def render_feed(session: Session, rule_ref, limit: int = 200) -> str:
         _sub(entry, "published", _time(a.created_at))
         _sub(entry, "category", term=a.kind)
         _sub(entry, "content", a.body, type="text")
+        link = _link(a.payload)
+        if link:
+            _sub(entry, "link", rel="alternate", href=link)
     return ET.tostring(feed, encoding="unicode", xml_declaration=False).join(
         ['<?xml version="1.0" encoding="utf-8"?>\n', "\n"])

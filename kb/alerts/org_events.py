@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from kb.alerts.events import Event, _iso, _key, entity_ids
+from kb.alerts.events import Event, Found, _iso, _key, entity_ids, window
 from kb.linking import name_key
 from kb.models import Alert, AlertRule, Article, ArticleEntity, Entity, StanceEvent
 
@@ -30,7 +30,7 @@ def _new_stance_events(session: Session, rule: AlertRule, filters: dict) -> list
         select(Article.id).where(Article.id == StanceEvent.article_id,
                                  Article.fetched_at <= rule.created_at).exists()
     )
-    stmt = select(StanceEvent).where(StanceEvent.created_at > rule.created_at,
+    stmt = select(StanceEvent).where(window(rule, StanceEvent.created_at, StanceEvent.id),
                                      StanceEvent.origin != REFERENCE, ~fetched_before)
     org_ids = entity_ids(session, "org", filters.get("org"))
     if org_ids is not None:
@@ -86,7 +86,7 @@ def _said_key(e: StanceEvent) -> tuple:
     return (e.org_id, name_key(e.model_name or ""), e.stance, bool(e.planned), name_key(e.license or ""))
 
 
-def stance_events(session: Session, rule: AlertRule, filters: dict) -> list[Event]:
+def stance_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     """stance-event: each new thing said about an organization's licensing."""
     found = {}
     for e in _new_stance_events(session, rule, filters):
@@ -98,7 +98,7 @@ def stance_events(session: Session, rule: AlertRule, filters: dict) -> list[Even
             continue
         text, payload = _describe(session, e)
         events.append(Event("stance-event", key, f"Stance: {text}", _body(text, payload), payload))
-    return events
+    return Found(events)
 
 
 def _stance_before(session: Session, e: StanceEvent) -> Optional[StanceEvent]:
@@ -111,7 +111,7 @@ def _stance_before(session: Session, e: StanceEvent) -> Optional[StanceEvent]:
     return max(earlier, key=lambda r: (_when(r), r.created_at, r.id), default=None)
 
 
-def shift_events(session: Session, rule: AlertRule, filters: dict) -> list[Event]:
+def shift_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     """stance-shift: a new stance event whose stance differs from the organization's stance before it.
 
     History includes reference rows (origin=reference), so the first news event can be a shift.
@@ -140,10 +140,10 @@ def shift_events(session: Session, rule: AlertRule, filters: dict) -> list[Event
                                        f"{_stance_label(prev.stance, False)}"
                                        f" ({(before['occurred_at'] or '')[:10]}, {prev.origin}).")
         events.append(Event("stance-shift", key, title, body, payload))
-    return events
+    return Found(events)
 
 
-def model_events(session: Session, rule: AlertRule, filters: dict) -> list[Event]:
+def model_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     """new-model: a model first mentioned by an article fetched after the rule.
 
     A model with no article mentions counts from its creation, when the news created it (a
@@ -157,8 +157,9 @@ def model_events(session: Session, rule: AlertRule, filters: dict) -> list[Event
     org_ids = entity_ids(session, "org", filters.get("org"))
     if org_ids is not None:
         stmt = stmt.where(Entity.org_id.in_(org_ids or {-1}))
-    stmt = stmt.where(or_(first_seen > rule.created_at,
-                          (first_seen.is_(None)) & (Entity.created_at > rule.created_at)
+    after = max(rule.created_at, rule.scan_after) if rule.scan_after else rule.created_at
+    stmt = stmt.where(or_(and_(first_seen > rule.created_at, first_seen > after),
+                          (first_seen.is_(None)) & (Entity.created_at > after)
                           & Entity.origin.in_(("news", "manual"))))
     rows = session.exec(stmt.order_by(Entity.id)).all()  # no LIMIT, as for stances
     found = {_key("model", m.key): (m, seen) for m, seen in rows}
@@ -182,4 +183,4 @@ def model_events(session: Session, rule: AlertRule, filters: dict) -> list[Event
             body += f"\nFirst seen in {payload['article']['outlet'] or 'an article'}: {article.title or ''}" \
                     + (f" ({article.url})" if article.url else "")
         events.append(Event("new-model", key, f"New model: {text}", body, payload))
-    return events
+    return Found(events)
