@@ -254,3 +254,26 @@ def test_concurrent_evaluations_insert_each_alert_once(db_url):
     assert sum(counts) == 2
     with Session(engine) as s:
         assert len(_keys(s, rule.id)) == 2
+
+
+def test_claims_that_match_nothing_do_not_starve_later_ones(db_url, monkeypatch):
+    import kb.alerts.events as events
+
+    monkeypatch.setattr(events, "PAGE", 2)  # pages of two claims: five misses span three pages
+    engine = open_engine(db_url)
+    with Session(engine) as s:
+        rule = add_rule(s, on="search", query="Corvid")
+        record = add_rule(s, on="new-record", benchmark=BENCH)
+        s.commit()
+        misses = [score(f"Quill {i}", BENCH, 50.0 - i, f"Quill {i} scored {50.0 - i} on CharXiv Reasoning.")
+                  for i in range(5)]
+        store_article(s, "https://w.example/misses", scores=misses)
+        s.commit()
+        assert evaluate(s, None).created == 0
+        store_article(s, "https://w.example/hit", scores=[
+            score("Corvid 2", BENCH, 71.5, "Corvid 2 scored 71.5 on CharXiv Reasoning.")])
+        s.commit()
+        evaluate(s, None)
+        s.commit()
+        assert len(_keys(s, rule.id)) == 1 and len(_keys(s, record.id)) == 1
+        assert evaluate(s, None).created == 0
