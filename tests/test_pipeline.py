@@ -220,3 +220,22 @@ def test_copy_stored_before_its_canonical_original_shares_its_story(db_url, tmp_
         first, second = session.exec(select(Article).order_by(Article.id)).all()
     assert first.original_outlet == "orig.example" and first.story_id == second.story_id
     assert second.outlet == "Original Outlet" and second.url == "https://orig.example/gull-2"
+
+
+def test_cli_ingest_single_article_url_and_bad_file(sqlite_url, feed_server, tmp_path):
+    page = (f"<html><head><title>Gull-2 | Harbor Tech</title><meta property='og:site_name' content='Harbor Tech'>"
+            f"</head><body><nav>Menu</nav><article><h1>Gull-2</h1><p>{STORY}</p></article></body></html>")
+    feed_server.routes["/story.html"] = Route(headers={"Content-Type": "text/html; charset=utf-8"}, body=page.encode())
+    runner = CliRunner()
+    env = {"AIKB_HOST_DELAY": "0"}
+    result = runner.invoke(cli, ["--db", sqlite_url, "ingest", "--no-extract", "--article", feed_server.url("/story.html")],
+                           env=env)
+    assert result.exit_code == 0 and "articles: 1 new" in result.output, result.output
+    with Session(open_engine(sqlite_url)) as session:
+        article = session.exec(select(Article)).one()
+    assert article.outlet == "Harbor Tech" and article.title == "Gull-2" and "Menu" not in article.text
+    assert article.url == feed_server.url("/story.html") and article.raw_kind == "html"
+    (tmp_path / "empty.txt").write_text("")
+    bad = runner.invoke(cli, ["--db", sqlite_url, "ingest", "--no-extract", "--article", str(tmp_path / "empty.txt")],
+                        env=env)
+    assert bad.exit_code != 0 and "empty" in bad.output
