@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from kb.claims import store_extraction
 from kb.db import utcnow
-from kb.models import Article, Entity, StanceEvent
+from kb.models import Article, StanceEvent
 from kb.nlp.records import Extraction, ModelMention, ScoreClaim, StanceEvent as StanceRecord
 from kb.settings import Settings
 
@@ -150,21 +150,25 @@ class WebhookReceiver:
 class SmtpSink:
     """aiosmtpd on 127.0.0.1 (a random free port) keeping every message it accepts."""
 
-    def __init__(self, authenticator=None):
+    def __init__(self, authenticator=None, tls_context=None):
         from aiosmtpd.controller import Controller
 
         self.messages: list[email.message.Message] = []
+        self.tls_sessions: list[bool] = []  # per message: did it arrive over TLS
         sink = self
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):  # noqa: N802
                 sink.messages.append(email.message_from_bytes(envelope.content))
+                sink.tls_sessions.append(session.ssl is not None)
                 return "250 OK"
 
         self.port = free_port()
         extra = {}
         if authenticator is not None:  # AUTH without TLS: the test server only listens on loopback
             extra = dict(authenticator=authenticator, auth_require_tls=False)
+        if tls_context is not None:  # offer STARTTLS and insist on it
+            extra.update(tls_context=tls_context, require_starttls=True)
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **extra)
 
     def __enter__(self):

@@ -241,3 +241,39 @@ def test_smtp_login_uses_the_password_from_the_environment_only(db_url, monkeypa
             for table in ("alertrule", "alert", "delivery"):
                 rows = s.connection().execute(text(f"select * from {table}")).all()
                 assert "s3cret" not in repr(rows)
+
+
+def _self_signed(tmp_path):
+    """A certificate for 127.0.0.1 made with the openssl command (skips when it is missing)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl command not available")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+def test_email_over_starttls_verifies_the_server(db_url, tmp_path, monkeypatch):
+    import ssl
+
+    cert, key = _self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    with SmtpSink(tls_context=server_tls) as smtp:
+        settings = settings_for(db_url, smtp.port, smtp_starttls=True)
+        with Session(open_engine(db_url)) as s:
+            add_rule(s, on="new-score", email="desk@example.org")
+            s.commit()
+            _claims(s, "tls", values=(71.5,))
+            # the client trusts only the system's CAs: the self-signed server is refused, and recorded
+            summary = _run(s, settings, tries=1)
+            assert summary.failed == 1 and "CERTIFICATE_VERIFY_FAILED" in summary.errors[0]
+            assert smtp.messages == []
+            # trusting this certificate (as a site would add its own CA), the retry goes through TLS
+            monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+            assert deliver(s, settings, force=True).sent == 1
+        assert len(smtp.messages) == 1 and smtp.tls_sessions == [True]

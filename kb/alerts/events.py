@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Optional
 
-from sqlalchemy import and_, exists, func, or_
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, select
 
-from kb.linking import name_key, resolve
-from kb.models import (Alert, AlertRule, Article, ArticleEntity, ClaimSource, Entity, ScoreClaim,
-                       StanceEvent)
+from kb.linking import resolve
+from kb.models import Alert, AlertRule, Article, ClaimSource, Entity, ScoreClaim
 
 PAGE = 1000  # claims examined per query
 
