@@ -183,14 +183,13 @@ def build(url: str, *, claims: int, articles: int, seed: int) -> dict:
         for table in ("entity", "article", "scoreclaim", "claimsource", "stanceevent", "personrole"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     raw.commit()
-    if pg:
-        raw.autocommit = True
-        cur = raw.cursor()
-        cur.execute("VACUUM ANALYZE")
-    else:
+    if not pg:
         cur.execute("ANALYZE")
         raw.commit()
     raw.close()
+    if pg:  # VACUUM cannot run in a transaction; it also sets the visibility map for index-only scans
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
     return {"articles": len(art_rows), "claims": len(claim_rows), "sources": len(source_rows),
             "stances": len(stance_rows), "roles": len(role_rows), "seconds": round(time.perf_counter() - t0, 1)}
 
