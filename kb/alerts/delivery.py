@@ -169,3 +169,19 @@ def retry_failed(session: Session) -> int:
     n = session.connection().execute(stmt).rowcount
     session.commit()
     return n
+
+
+def run_alerts(engine, settings, now: Optional[datetime] = None, *, force: bool = False):
+    """Evaluate every rule (committed), then deliver: what `aikb watch` does after each ingest.
+
+    Returns:
+        (EvalSummary, DeliverySummary).
+    """
+    from kb.alerts.evaluation import evaluate
+
+    with Session(engine) as session:
+        found = evaluate(session, settings, now=now)
+        session.commit()
+    with Session(engine) as session:
+        sent = deliver(session, settings, now=now, force=force)
+    return found, sent

@@ -236,19 +236,16 @@ def _delivery_line(created: int, s) -> str:
 
 def _alert_cycle(ctx, *, force: bool, revive: bool = False):
     """evaluate (committed) then deliver; returns (DeliverySummary, alerts created)."""
-    from kb.alerts import deliver, evaluate, retry_failed
+    from kb.alerts import retry_failed, run_alerts
     from kb.cli import engine_for
-    from kb.db import session_scope
     from sqlmodel import Session
 
     engine = engine_for(ctx.obj)
-    with session_scope(engine) as session:
-        created = evaluate(session, ctx.obj).created
-    with Session(engine) as session:
-        if revive:
+    if revive:
+        with Session(engine) as session:
             retry_failed(session)
-        summary = deliver(session, ctx.obj, force=force)
-    return summary, created
+    found, summary = run_alerts(engine, ctx.obj, force=force)
+    return summary, found.created
 
 
 @click.command("watch")
