@@ -62,3 +62,14 @@ def test_charxiv_rule_alerts_once_per_claim_on_every_channel(db_url, nlp, tmp_pa
             assert deliver(s, settings, force=True).sent == 0
             assert len(s.exec(select(Alert)).all()) == len(claims)
         assert len(hook.received) == len(claims) and len(smtp.messages) == len(claims)
+        # re-extracting every article (claims re-linked, stance rows re-created): still nothing
+        from kb.claims import reextract
+
+        assert reextract(engine, nlp, all=True).articles == 1
+        with Session(engine) as s:
+            from kb.alerts import evaluate
+
+            assert evaluate(s, settings).created == 0
+            s.commit()
+            assert deliver(s, settings, force=True).sent == 0
+        assert len(hook.received) == len(claims) and len(smtp.messages) == len(claims)
