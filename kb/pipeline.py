@@ -33,6 +33,7 @@ from kb.settings import DATA_DIR, Settings
 log = logging.getLogger(__name__)
 SAMPLE_DIR = DATA_DIR / "sample"
 Progress = Callable[[int, int, str], None]  # (done, total, message)
+CLAIM_BATCH = 10  # sources leased at a time
 
 
 @dataclass
@@ -104,19 +105,46 @@ def run_once(engine: Engine, settings: Settings, nlp=None, sources_: Iterable[st
     with ingest_lock(engine):
         run = _Run(engine, settings, nlp)
         try:
-            # 1. due sources, leased to this run so that parallel workers never fetch one twice
+            # 1. due sources, leased a few at a time so that parallel workers never fetch one twice
+            #    and no lease runs out while a long run works through the ones before it
+            started = utcnow()
+            urls = list(sources_) if sources_ is not None else None
             with Session(engine) as session:
-                ids = sources.claim_due_sources(session, owner, urls=sources_, limit=limit, due_only=due_only)
-            for done, source_id in enumerate(ids, 1):
-                message = _process_source(run, source_id)
-                if progress:
-                    progress(done, len(ids), message)
+                total = min(limit, sources.count_enabled(session, urls))
+            done = 0
+            while done < limit:
+                with Session(engine) as session:
+                    ids = sources.claim_due_sources(session, owner, urls=urls, limit=min(CLAIM_BATCH, limit - done),
+                                                    due_only=due_only, fetched_before=started)
+                if not ids:
+                    break
+                for source_id in ids:
+                    done += 1
+                    message = _process_source_safely(run, source_id)
+                    if progress:
+                        progress(done, max(total, done), message)
             # 8. alerts over what this run stored
             if run.extract is not None and (run.summary.new or run.summary.clustered):
                 _evaluate_alerts(engine, settings)
         finally:
             run.client.close()
     return run.summary
+
+
+def _process_source_safely(run: _Run, source_id: int) -> str:
+    """_process_source, with an unexpected failure recorded against the source instead of ending the run."""
+    try:
+        return _process_source(run, source_id)
+    except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the others
+        log.exception("ingest of source %s failed", source_id)
+        with session_scope(run.engine) as session:
+            source = session.get(Source, source_id)
+            if source is not None:
+                sources.mark_fetched(session, source, status=source.last_status, error=f"internal error: {exc}",
+                                     max_backoff_hours=run.settings.max_failures_backoff_hours)
+        run.summary.failed += 1
+        run.summary.errors.append(f"source {source_id}: internal error: {exc}")
+        return f"source {source_id}: internal error"
 
 
 def _process_source(run: _Run, source_id: int) -> str:
@@ -160,8 +188,16 @@ def _process_source(run: _Run, source_id: int) -> str:
     else:
         run.summary.fetched += 1
     stored = 0
-    for item in (feed.items if feed else ()):
-        stored += _process_item(run, source_id, url, kind, feed_title, item)
+    items = feed.items if feed else ()
+    known: set[int] = set()
+    if items:
+        # items stored before (an unchanged feed served without validators) cost no cleaning at all
+        with Session(run.engine) as session:
+            known = articles.known_items(session, source_id, items)
+        run.summary.duplicate += len(known)
+    for position, item in enumerate(items):
+        if position not in known:
+            stored += _process_item(run, source_id, url, kind, feed_title, item)
     return f"{url}: {error or 'ok'}" + (f" ({stored} new)" if stored else "")
 
 

@@ -118,13 +118,15 @@ def sources_health(session: Session) -> list[SourceHealth]:
 
 
 def claim_due_sources(session: Session, owner: str, *, urls: Iterable[str] | None = None,
-                      limit: int = 1000, now: datetime | None = None, due_only: bool = True) -> list[int]:
+                      limit: int = 1000, now: datetime | None = None, due_only: bool = True,
+                      fetched_before: datetime | None = None) -> list[int]:
     """Lease due sources to OWNER and return their ids (commits, so other workers see the lease).
 
     Args:
         urls: only these sources, due or not (an explicit `--source`).
         due_only: only sources whose next_fetch_at has come (else every enabled, unleased source).
         limit: at most this many (workers take a few at a time to share the work).
+        fetched_before: skip sources fetched since then (a run claiming in batches skips its own).
     """
     now = now or utcnow()
     query = select(Source).where(Source.enabled == True,  # noqa: E712 - SQL boolean
@@ -134,6 +136,8 @@ def claim_due_sources(session: Session, owner: str, *, urls: Iterable[str] | Non
         query = query.where(Source.url.in_(wanted))
     elif due_only:
         query = query.where(or_(Source.next_fetch_at.is_(None), Source.next_fetch_at <= now))
+    if fetched_before is not None:
+        query = query.where(or_(Source.last_fetched_at.is_(None), Source.last_fetched_at < fetched_before))
     query = query.order_by(Source.next_fetch_at.is_not(None), Source.next_fetch_at, Source.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -144,6 +148,14 @@ def claim_due_sources(session: Session, owner: str, *, urls: Iterable[str] | Non
     ids = [s.id for s in sources]
     session.commit()
     return ids
+
+
+def count_enabled(session: Session, urls: Iterable[str] | None = None) -> int:
+    """How many enabled sources a run over URLS (or over all) would fetch at most."""
+    query = select(func.count(Source.id)).where(Source.enabled == True)  # noqa: E712 - SQL boolean
+    if urls is not None:
+        query = query.where(Source.url.in_([normalize_source_url(u)[0] for u in urls]))
+    return int(session.exec(query).one())
 
 
 def mark_fetched(session: Session, source: Source, *, status: Optional[int], error: Optional[str],
