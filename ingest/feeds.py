@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from ingest.fastfeed import parse_fast
 from ingest.jsonfeed import looks_like_json, parse_json_feed
 from ingest.records import FeedItem, ParsedFeed
 
@@ -90,6 +91,9 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     """
     if looks_like_json(body):
         return parse_json_feed(body, url)
+    fast = parse_fast(body, url)
+    if fast is not None:
+        return fast
     body, had_entities = defuse(body)
     # feedparser mangles file: bases ("file://x/..."), so local feeds get their links joined below
     headers = {"content-type": content_type or "application/xml"}

@@ -144,3 +144,22 @@ def test_full_content_used_without_page_and_summary_kept_when_page_fails():
     assert draft.doc.text == TEXT and draft.raw_kind == "html" and draft.doc.title == "Full"
     teaser = FeedItem(guid="t", link="https://x.example/t", title="Teaser", summary="Vega 3 is out.")
     assert item_draft(teaser, "Outlet", page=None).doc.text == "Vega 3 is out."
+
+
+@pytest.mark.parametrize("path", ["frontier-wire.xml", "model-ledger.atom"])
+def test_fast_path_agrees_with_feedparser(path, monkeypatch):
+    from pathlib import Path
+
+    import ingest.feeds as feeds_module
+
+    body = (Path(__file__).resolve().parent.parent / "data" / "sample" / "feeds" / path).read_bytes()
+    url = "https://feeds.example/x/" + path
+    fast = parse_feed(body, url)
+    monkeypatch.setattr(feeds_module, "parse_fast", lambda _body, _url: None)
+    slow = parse_feed(body, url)
+    assert (fast.title, fast.site_url, fast.format, fast.ttl_minutes, fast.skip_hours) == \
+        (slow.title, slow.site_url, slow.format, slow.ttl_minutes, slow.skip_hours)
+    assert len(fast.items) == len(slow.items) > 0
+    for a, b in zip(fast.items, slow.items):
+        assert (a.guid, a.link, a.title, a.author, a.published) == (b.guid, b.link, b.title, b.author, b.published)
+        assert (a.content_html or "").split() == (b.content_html or "").split()
