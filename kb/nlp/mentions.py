@@ -23,8 +23,13 @@ DISCOVERY = [
                r"announc(?:es|ed|ing)|debut(?:s|ed)|open[- ]sourc(?:es|ed|ing))\s+"
                r"(?:(?:its|their|the|a|an|our|new|latest|model|models|called|named|dubbed|today|AI)\s+){0,4}"
                rf"(?P<name>{NAME})"),
-    re.compile(rf"(?P<name>{NAME})\s+(?:scores|scored|achieves|achieved|reaches|reached|posts|posted)\s+"
-               r"(?:an? |the )?(?:\w+ )?\d"),
+    re.compile(rf"(?P<name>{NAME})\s+(?:scores|scored|achieves|achieved|reaches|reached|posts|posted|tops|topped|"
+               r"leads|led|managed|hits|hit|gets|got)\s+(?:an? |the )?(?:\w+ )?\d"),
+    # A versioned capitalised name used as a model: "Luminous 3 model", "weights of Falcon 4",
+    # "Sable 3 release notes", "Command A2 remains closed".
+    re.compile(r"(?P<name>[A-Z][A-Za-z]+[- ]v?\d+(?:\.\d+)?(?: [A-Z][a-z]+)?)(?:['\u2019]s)? (?:model|LLM|weights|"
+               r"release notes|model card|checkpoints?|remains?|stays?)\b"),
+    re.compile(rf"\b(?:weights|checkpoints?) (?:of|for) (?P<name>{NAME})"),
     re.compile(rf"(?m)^Introducing (?P<name>{NAME})"),
     re.compile(rf"\b(?:its|their|our|the) (?:new |latest |flagship )?(?P<name>{NAME}) (?:model|LLM|system)\b"),
     # Apposition: "Alpamayo 1, the first open reasoning VLA model"

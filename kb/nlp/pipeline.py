@@ -61,6 +61,9 @@ def line_sentences(doc: Doc) -> Doc:
     for tok in doc[:-1]:
         if "\n" in tok.text or (tok.whitespace_ == "" and tok.text.endswith("\n")):
             doc[tok.i + 1].is_sent_start = True
+    for tok in doc[1:]:
+        if tok.like_num and doc[tok.i - 1].text == ":" and "\n" not in doc[tok.i - 1].whitespace_:
+            tok.is_sent_start = False  # "- LiveCodeBench: 71.0" is one line, one sentence
     for ent in doc.ents:
         for tok in doc[ent.start + 1:ent.end]:
             if "\n" not in doc[tok.i - 1].text:

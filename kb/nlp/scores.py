@@ -156,7 +156,21 @@ class SentenceScorer:
                     t.lower_ in POSSESSIVE_LINKS for t in doc[m.end:tok.i]) and tok.i > m.end:
                 if doc[m.end].lower_ in ("'s", "\u2019s", "'", "\u2019", ":", "at", "with"):
                     return [m.name], "possessive"
-        before = doc_text(doc)[max(sent.start_char, tok.idx - 25):tok.idx]
+        text = doc_text(doc)
+        # "GPT-5.4 mini, which managed 82.5"
+        for m in reversed(models):
+            if m.end <= tok.i and re.fullmatch(r"\s*,?\s*(?:which|that|who)\s+\w+(?:\s+\w+)?\s*",
+                                               text[m.end_char:tok.idx]):
+                return [m.name], "relative"
+        # "61.3 for Gemini 3.1 Pro"
+        j = tok.i + 1
+        while j < sent.end and doc[j].text in ("%", "percent", "Elo", "points"):
+            j += 1
+        if j < sent.end and doc[j].lower_ in ("for", "from", "by"):
+            m = next((m for m in models if m.start == j + 1), None)
+            if m:
+                return [m.name], "for"
+        before = text[max(sent.start_char, tok.idx - 25):tok.idx]
         if BOTH_AT.search(before):
             j = tok.i - 1
             while j > sent.start and doc[j].lower_ in ("at", "with", "on", "both", "all", "each", "tied",
@@ -210,6 +224,7 @@ class SentenceScorer:
         taken = {i for x in models + benches for i in range(x.start, x.end)}
         found: list[Candidate] = []
         has_relative = any(rx.search(sent.text) for rx in self.rules.context)
+        respectively = self._respectively(sent, models)
         for tok in sent:
             if tok.i in taken or not tok.like_num:
                 continue
@@ -218,9 +233,11 @@ class SentenceScorer:
                 continue
             value, unit = num
             anchored, shape = self.model_anchor(sent, tok, models)
+            if tok.i in respectively:
+                anchored, shape = [respectively[tok.i]], "respectively"
             bench, paren_q = self.bench_anchor(sent, tok, benches)
             bench_name = bench.name if bench else None
-            if bench_name is None and shape and self.prev_bench:
+            if bench_name is None and shape in ("paren", "possessive", "both") and self.prev_bench:
                 bench_name = self.prev_bench
             if bench_name is None and self.prev_bench and re.match(r"^\s*At\s*$", doc_text(sent.doc)[
                     sent.start_char:tok.idx]):
@@ -270,6 +287,19 @@ class SentenceScorer:
             self.prev_claim = found[-1]
             self.prev_bench = found[-1].benchmark
         return found
+
+    def _respectively(self, sent: Span, models: list[Mention]) -> dict:
+        """'A and B scored 77.2% and 68.9%, respectively': token index of each value -> its model."""
+        if "respectively" not in sent.text.lower():
+            return {}
+        inside = {i for m in models for i in range(m.start, m.end)}
+        nums = [t for t in sent if t.like_num and t.i not in inside and self.rules.is_score_number(sent, t)]
+        if not nums:
+            return {}
+        group = [m for m in models if m.end <= nums[0].i]
+        if len(group) != len(nums):
+            return {}
+        return {t.i: m.name for t, m in zip(nums, group)}
 
     def _same_as(self, sent: Span, models: list[Mention], char: int, base: Candidate) -> list[Candidate]:
         """'the same score as M (max)': M gets the claim's value on the same benchmark."""
