@@ -110,6 +110,33 @@ def is_known(session: Session, *, source_id: Optional[int], url: Optional[str], 
     return session.execute(_KNOWN, params).first() is not None
 
 
+def known_items(session: Session, source_id: Optional[int], items) -> set[int]:
+    """Positions of ITEMS (FeedItems) already stored, by URL or by GUID from this source: one query per 500.
+
+    A feed served again without validators (no ETag or Last-Modified) is skipped item by item here,
+    before any cleaning, so re-reading an unchanged feed costs one parse and a few queries.
+    """
+    items = list(items)
+    known: set[int] = set()
+    for start in range(0, len(items), 500):
+        chunk = items[start:start + 500]
+        urls = {url_hash(i.link): n for n, i in enumerate(chunk, start) if i.link}
+        guids = {sha256(i.guid): n for n, i in enumerate(chunk, start) if i.guid}
+        conditions = []
+        if urls:
+            conditions.append(Article.url_hash.in_(list(urls)))
+        if guids and source_id is not None:
+            conditions.append(and_(Article.guid_hash.in_(list(guids)), Article.source_id == source_id))
+        if not conditions:
+            continue
+        for found_url, found_guid in session.exec(select(Article.url_hash, Article.guid_hash).where(or_(*conditions))):
+            if found_url in urls:
+                known.add(urls[found_url])
+            if found_guid in guids:
+                known.add(guids[found_guid])
+    return known
+
+
 def load_story_index(session: Session) -> StoryIndex:
     """Every stored fingerprint with its story, for near-duplicate lookups during a run."""
     index = StoryIndex()
