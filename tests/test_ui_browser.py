@@ -1,10 +1,12 @@
-"""End to end in a real browser: `aikb ui` serves the app, Debian's chromium types a query, the claim shows.
+"""End to end in a real browser, through the real pipeline: `aikb demo --no-serve` and `aikb ingest --article`
+fill a SQLite store, `aikb ui` serves it, Debian's chromium types a query and finds the claim.
 
 Needs /usr/bin/chromium (scripts/setup.sh --test installs it); never `playwright install`.
 """
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,7 +17,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests._ui_fixtures import fill_store
 
 pytestmark = pytest.mark.browser
 
@@ -45,9 +46,10 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60) -> None
     raise TimeoutError(f"the UI at {base} did not come up in {timeout} s")
 
 
-def settled(page, text: str, timeout: float = 30):
-    """The one element showing TEXT, once the rerun is over (Streamlit briefly keeps the stale copy)."""
-    locator = page.get_by_text(text, exact=True)
+def settled(page, text, timeout: float = 30):
+    """The one element showing TEXT (a string or a regex), once the rerun is over (Streamlit briefly keeps
+    the stale copy)."""
+    locator = page.get_by_text(text, exact=True) if isinstance(text, str) else page.get_by_text(text)
     locator.first.wait_for(timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
     while locator.count() != 1 and time.monotonic() < deadline:
@@ -56,12 +58,38 @@ def settled(page, text: str, timeout: float = 30):
     return locator
 
 
+# Our own articles, ingested as saved text files (first line: the title).
+CHARXIV_ARTICLE = """Kestrel Labs ships Kestrel 3 Pro with a chart-reading lead
+
+Kestrel Labs released Kestrel 3 Pro on Monday. The company said Kestrel 3 Pro scored 86.4 on CharXiv Reasoning, \
+its best result on chart questions so far.
+"""
+HOSTILE_TITLE = "<script>alert('x')</script> **Quillfeather** [click](javascript:alert(1)) :red[boo]"
+HOSTILE_ARTICLE = f"""{HOSTILE_TITLE}
+
+An anonymous blog posted Quillfeather notes <b>in a noisy run</b>, with no benchmark numbers at all.
+"""
+
+
+def aikb(*args: str, env: dict) -> str:
+    done = subprocess.run([sys.executable, "-m", "kb.cli", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """`aikb ui` on a free 127.0.0.1 port, serving a store that holds the CharXiv claim."""
-    url = fill_store(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'aikb.sqlite3'}")
+    """`aikb ui` on a free 127.0.0.1 port, serving the sample corpus plus our CharXiv and hostile articles."""
+    work = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{work / 'aikb.sqlite3'}"
+    env = dict(os.environ, AIKB_DATABASE_URL=url, HOME=str(work))
+    summary = aikb("demo", "--no-serve", env=env)
+    assert "In the store: articles" in summary
+    (work / "charxiv.txt").write_text(CHARXIV_ARTICLE, encoding="utf-8")
+    (work / "hostile.txt").write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    aikb("ingest", "--article", str(work / "charxiv.txt"), "--article", str(work / "hostile.txt"), env=env)
     port = free_port()
-    env = dict(os.environ, AIKB_DATABASE_URL=url, HOME=str(tmp_path_factory.mktemp("home")))
     proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "ui", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -95,16 +123,15 @@ def test_typing_a_query_finds_the_charxiv_claim(served, browser):
     box.wait_for(timeout=30_000)
     box.fill("CharXiv Reasoning")
     box.press("Enter")
-    claim = settled(page, "Aurora-2 Pro · CharXiv Reasoning · 86.4")
+    claim = settled(page, re.compile(r"^Kestrel 3 Pro · CharXiv Reasoning · 86\.4\b"))
     card = page.locator("[data-testid='stVerticalBlock']", has=claim).last  # the innermost: the claim's card
-    assert "reached 86.4 on CharXiv Reasoning" in card.inner_text()
-    assert "corroborated by 1 outlet" in card.inner_text()
+    text = card.inner_text()
+    assert "scored 86.4 on CharXiv Reasoning" in text  # the evidence sentence
+    assert "corroborated by 1 outlet" in text and "first reported" in text
+    assert "Kestrel Labs ships Kestrel 3 Pro with a chart-reading lead" in text  # its source article
     # the search is in the address bar, so the link can be shared
     page.wait_for_function("() => location.search.includes('q=CharXiv')", timeout=10_000)
     assert "q=CharXiv+Reasoning" in page.url or "q=CharXiv%20Reasoning" in page.url
-    # the first source link is the original outlet's article
-    hrefs = card.locator("a[href^='https://']").evaluate_all("els => els.map(e => e.href)")
-    assert hrefs[0] == "https://signalwire.example/aurora-2-pro"
     page.close()
 
 
@@ -113,11 +140,11 @@ def test_a_shared_link_opens_the_same_search_and_hostile_text_stays_text(served,
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{served}/?q=Quillfeather")
-    settled(page, "Claims 1–1")  # only the one matching claim, so the query from the link applied
-    settled(page, "Quillfeather 2 · SWE-bench Verified · 55.5")
-    expect(page.get_by_label("Search", exact=True)).to_have_value("Quillfeather", timeout=10_000)
+    expect(page.get_by_label("Search", exact=True)).to_have_value("Quillfeather", timeout=30_000)
+    page.get_by_role("tab", name="Articles").click()
+    settled(page, re.compile(re.escape(HOSTILE_TITLE)))  # the title, character for character, as text
     main = page.locator("[data-testid='stMain']")
-    assert "<script>alert('x')</script> **Bold** [click](javascript:alert(1)) :red[boo]" in main.inner_text()
-    assert main.locator("script, b:text('in a noisy run'), a[href^='javascript']").count() == 0
+    assert "<b>in a noisy run</b>" in main.inner_text()
+    assert main.locator("script, b, a[href^='javascript']").count() == 0
     assert not dialogs
     page.close()

@@ -216,7 +216,7 @@ PAGES_DIR = Path(__file__).resolve().parent / "views"
 
 def claim_headline(hit) -> str:
     """'**GPT-5** · CharXiv Reasoning · **86.4%** · with tools' as safe Markdown."""
-    unit = hit.unit or ""
+    unit = "" if hit.unit in (None, "", "score") else hit.unit  # a bare "score" says nothing
     value = f"{format_value(hit.value)}{unit if unit in ('%', '') else ' ' + unit}"
     parts = [f"**{md_escape(hit.model)}**", md_escape(hit.benchmark), f"**{md_escape(value)}**"]
     if hit.qualifier:
