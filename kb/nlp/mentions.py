@@ -33,7 +33,9 @@ DISCOVERY = [
     re.compile(rf"(?m)^Introducing (?P<name>{NAME})"),
     re.compile(rf"\b(?:its|their|our|the) (?:new |latest |flagship )?(?P<name>{NAME}) (?:model|LLM|system)\b"),
     # Apposition: "Alpamayo 1, the first open reasoning VLA model"
-    re.compile(rf"(?P<name>{NAME})\s*,\s+(?:a|an|the|our|its)\s+(?:[\w-]+,?\s+){{0,6}}(?:model|LLM)\b"),
+    re.compile(rf"(?P<name>{NAME})\s*,\s+(?:a|an|the|our|its)\s+(?:[\w'\u2019-]+,?\s+|\([A-Z]+\)\s+){{0,9}}(?:model|LLM)\b"),
+    # Copula: "Isaac GR00T N1.6 is an open reasoning vision language action (VLA) model"
+    re.compile(rf"(?P<name>{NAME}) is (?:a|an|the|our) (?:[\w'\u2019-]+,?\s+|\([A-Z]+\)\s+){{0,9}}(?:model|LLM)\b"),
 ]
 def doc_text(doc: Doc) -> str:
     """DOC's text, built once: spaCy's Doc.text joins every token on each access, and the rules read it often."""
@@ -103,7 +105,7 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
             if span is None or any(t.i in taken for t in span):
                 continue
             if any(e.label_ in ("PERSON", "GPE", "TIME", "MONEY", "NORP", "LOC")
-                   for e in span.ents if e.start == span.start):
+                   for e in span.ents if e.start == span.start and e.end >= span.end):
                 continue
             if len(words) == 1 and not re.search(r"[\d\-]|[a-z][A-Z]", name) and span[0].pos_ != "PROPN":
                 continue
