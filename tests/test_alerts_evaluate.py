@@ -63,9 +63,7 @@ def test_rule_created_after_history_gets_no_history(db_url):
         rule = add_rule(s, on="new-score", benchmark=BENCH)
         s.commit()
         assert evaluate(s, None).created == 0
-        # the old article re-extracted after the rule (its rows re-created) is still history
-        art = s.exec(select(ScoreClaim)).first()
-        assert art is not None
+        # while a claim arriving now does alert
         store_article(s, "https://wire.example/new", scores=[
             score("Quill 3", BENCH, 59.9, "Quill 3 managed 59.9 on CharXiv Reasoning.")])
         s.commit()
