@@ -86,6 +86,10 @@ def served(tmp_path_factory):
     env = dict(os.environ, AIKB_DATABASE_URL=url, HOME=str(work))
     summary = aikb("demo", "--no-serve", env=env)
     assert "In the store: articles" in summary
+    # re-running the demo is safe: the same store, nothing duplicated
+    again = aikb("demo", "--no-serve", env=env)
+    assert "articles: 0 new" in again
+    assert again.splitlines()[-1] == summary.splitlines()[-1], (summary, again)
     (work / "charxiv.txt").write_text(CHARXIV_ARTICLE, encoding="utf-8")
     (work / "hostile.txt").write_text(HOSTILE_ARTICLE, encoding="utf-8")
     aikb("ingest", "--article", str(work / "charxiv.txt"), "--article", str(work / "hostile.txt"), env=env)

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 from typing import Any, Iterable, Optional
 from urllib.parse import quote, urlsplit
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from kb.db import open_engine, session_scope
 from kb.errors import AikbError
 from kb.settings import load_settings
 
 CACHE_TTL = 60  # seconds: fresh enough for a store that ingest updates every few minutes
+FACETS_TTL = 600  # filter choices: new names matter less than a fast first render
 INGEST_HINT = "run `aikb ingest` (or `aikb demo` for the bundled sample)"
 
 # Where each read function lives; looked up lazily so a page still renders a clear message when a
@@ -62,11 +66,36 @@ def find_function(name: str):
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=512)
 def query(url: str, name: str, /, *args: Any, **kwargs: Any) -> Any:
     """Call kb read function NAME(session, *args, **kwargs), cached on its plain arguments."""
-    func = find_function(name)
-    if func is None:
-        raise LookupError(f"kb has no function {name}() yet")
-    with session_scope(engine_for(url)) as session:
-        return func(session, *args, **kwargs)
+    return fresh(url, name, *args, **kwargs)
+
+
+@st.cache_data(ttl=FACETS_TTL, show_spinner=False, max_entries=16)
+def facets(url: str) -> dict[str, list[str]]:
+    """The names the filters offer (kb facet_options), cached longer: they change slowly and cost a scan."""
+    return fresh(url, "facet_options")
+
+
+def prefetch(url: str, *calls: tuple) -> None:
+    """Run several cached kb reads at once, so a page waits for the slowest instead of their sum.
+
+    Each call is (name, args, kwargs) or ("facets",); results land in the cache that `query`/`facets`
+    read next. Errors are left for the page's own call to raise and show.
+    """
+    ctx = get_script_run_ctx()
+
+    def run(call):
+        add_script_run_ctx(threading.current_thread(), ctx)  # so st.cache_data works in this thread
+        try:
+            if call[0] == "facets":
+                facets(url)
+            else:
+                name, args, kwargs = call
+                query(url, name, *args, **kwargs)
+        except Exception:  # noqa: BLE001  (re-raised by the page's own call)
+            pass
+
+    with ThreadPoolExecutor(max_workers=min(4, len(calls))) as pool:
+        list(pool.map(run, calls))
 
 
 def change(url: str, name: str, /, *args: Any, **kwargs: Any) -> Any:
@@ -189,6 +218,23 @@ def order_sources(sources: Iterable) -> list:
         return (0 if original else 1, when, src.article_id)
 
     return sorted(sources, key=key)
+
+
+def end_of_day(day: Optional[date | str]) -> Optional[datetime]:
+    """The last instant (UTC) of DAY, a date or 'YYYY-MM-DD'; None when there is none or it is malformed."""
+    if isinstance(day, str):
+        try:
+            day = date.fromisoformat(day)
+        except ValueError:
+            return None
+    if not isinstance(day, date):
+        return None
+    return datetime.combine(day, time.max, tzinfo=timezone.utc)
+
+
+def widget_hint(key: str):
+    """What widget KEY will hold this run: its state, else the URL's value (read before the widget exists)."""
+    return st.session_state.get(key) or st.query_params.get(key) or None
 
 
 def fmt_date(when: Optional[datetime | date]) -> str:

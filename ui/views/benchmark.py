@@ -1,17 +1,34 @@
 """A benchmark: the leaderboard as reported (as of a date), values over time, and disagreements."""
-from datetime import datetime, time, timezone
-
 import streamlit as st
 
 from kb.errors import NotFound
 from ui.charts import claims_frame, history_chart
-from ui.common import INGEST_HINT, format_value, md_escape, options_with_current, page_setup, query, sources_markdown, unavailable
+from ui.common import (
+    INGEST_HINT,
+    end_of_day,
+    facets,
+    format_value,
+    md_escape,
+    options_with_current,
+    page_setup,
+    prefetch,
+    query,
+    sources_markdown,
+    unavailable,
+    widget_hint,
+)
+
+MAX_DETAILS = 10  # disagreements opened up with their sources; the table lists them all
 
 url = page_setup("Benchmarks")
 if unavailable("The benchmark page", "leaderboard"):
     st.stop()
 
-benchmarks = query(url, "facet_options").get("benchmarks", [])
+hint = widget_hint("bench")
+if hint:  # a deep link: run the page's four reads side by side rather than one after another
+    prefetch(url, ("facets",), ("leaderboard", (hint,), {"as_of": end_of_day(widget_hint("as_of"))}),
+             ("benchmark_history", (hint,), {}), ("disagreements", (), {"benchmark": hint}))
+benchmarks = facets(url).get("benchmarks", [])
 if not benchmarks:
     st.info(f"No benchmarks yet: {INGEST_HINT}.")
     st.stop()
@@ -25,9 +42,8 @@ if not bench:
     st.caption(f"{len(benchmarks)} benchmarks known. Choose one to see its leaderboard.")
     st.stop()
 
-as_of_dt = datetime.combine(as_of, time.max, tzinfo=timezone.utc) if as_of else None
 try:
-    rows = query(url, "leaderboard", bench, as_of=as_of_dt)
+    rows = query(url, "leaderboard", bench, as_of=end_of_day(as_of))
 except NotFound:
     st.warning(f"No benchmark called {md_escape(bench)}: pick one from the list.")
     st.stop()
@@ -68,10 +84,19 @@ else:
 st.subheader("Disagreements", anchor=False)
 if not disputes:
     st.caption("Every source agrees: no model and setting was reported with two different values.")
-for d in disputes:
+else:
+    st.dataframe([{
+        "model": d.model,
+        "setting": d.qualifier or "",
+        "values": " vs ".join(format_value(v) for v in d.values),
+        "reports": sum(len(c.sources) for c in d.claims),
+        "reporters": ", ".join(sorted({c.reported_by for c in d.claims if c.reported_by})),
+    } for d in disputes], hide_index=True, width="stretch")
+for d in disputes[:MAX_DETAILS]:
     setting = f" ({md_escape(d.qualifier)})" if d.qualifier else ""
     values = " vs ".join(f"**{format_value(v)}**" for v in d.values)
     with st.expander(f":red-badge[disputed] {md_escape(d.model)}{setting}: {values}"):
-        for claim in d.claims:
-            st.markdown(f"**{format_value(claim.value)}** reported by {md_escape(claim.reported_by) or 'unknown'}")
-            st.markdown(sources_markdown(claim.sources))
+        # one Markdown block per disagreement: hundreds of small elements would slow the page down
+        st.markdown("\n\n".join(
+            f"**{format_value(c.value)}** reported by {md_escape(c.reported_by) or 'unknown'}\n\n"
+            + sources_markdown(c.sources) for c in d.claims))

@@ -2,13 +2,28 @@
 import streamlit as st
 
 from ui.charts import claims_frame, scores_by_benchmark_chart, timeline_frame
-from ui.common import INGEST_HINT, fmt_date, md_escape, md_link, options_with_current, page_setup, query, unavailable
+from ui.common import (
+    INGEST_HINT,
+    facets,
+    fmt_date,
+    md_escape,
+    md_link,
+    options_with_current,
+    page_setup,
+    prefetch,
+    query,
+    unavailable,
+    widget_hint,
+)
 
 url = page_setup("Models")
 if unavailable("The model page", "model_page"):
     st.stop()
 
-models = query(url, "facet_options").get("models", [])
+hint = widget_hint("name")
+if hint:  # a deep link: fetch the page while the filter lists load
+    prefetch(url, ("facets",), ("model_page", (hint,), {}))
+models = facets(url).get("models", [])
 if not models:
     st.info(f"No models yet: {INGEST_HINT}.")
     st.stop()

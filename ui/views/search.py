@@ -11,6 +11,7 @@ from ui.common import (
     md_escape,
     md_link,
     options_with_current,
+    facets,
     page_setup,
     query,
     unavailable,
@@ -20,7 +21,7 @@ url = page_setup("Search claims")
 if unavailable("Search", "search_claims"):
     st.stop()
 
-facets = query(url, "facet_options")
+facets = facets(url)
 
 # Every widget is bound to a query parameter of the same name (?q=CharXiv&model=...): opening such a
 # link restores the search, and changing a widget updates the address bar.
