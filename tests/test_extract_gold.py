@@ -88,3 +88,14 @@ def test_evidence_offsets_point_into_the_text(results):
         for rec in list(ex.scores) + list(ex.stances) + list(ex.people):
             assert 0 <= rec.start < rec.end <= len(item["text"])
             assert item["text"][rec.start:rec.end] == rec.evidence
+
+
+def test_person_org_accuracy_at_or_above_floor(results):
+    ok = total = 0
+    for item, ex in results:
+        found = {norm(p.name): norm(p.org) for p in ex.people}
+        for p in item["people"]:
+            if p.get("org") and norm(p["name"]) in found:
+                total += 1
+                ok += found[norm(p["name"])] == norm(p["org"])
+    assert total and ok / total >= BASELINE["person_org_accuracy"], f"person org accuracy {ok}/{total}"

@@ -21,13 +21,15 @@ ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|
         r"(?:co-?)?founder(?: and (?:CEO|CTO|chief [\w ]{1,20}?officer|president))?|president|"
         r"(?:senior |executive )?vice president(?: (?:of|for) [\w ]{1,40}?)?|head of [\w ]{1,30}?|"
         r"director(?: of [\w ]{1,30}?)?|chair(?:man|woman|person)?|research scientist|researcher|scientist|"
-        r"professor|engineer|partner|creator of [\w.]+|lead(?:er)? of [\w ]{1,30}?)")
+        r"professor|engineer|partner|creator of [\w.]+|lead(?:er)? (?:of|for) [\w ]{1,30}?)")
 ORGTEXT = r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}"
 AFTER = [
     re.compile(rf"^,\s+(?:the\s+)?(?P<org>{ORGTEXT})['\u2019]s\s+(?P<role>{ROLE})\b", re.I),
     re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at|for)\s+(?P<org>{ORGTEXT})", re.I),
+    re.compile(rf"^,\s+(?:the\s+)?(?P<role>{ROLE}),\s+(?P<org>{ORGTEXT})", re.I),
     re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\b", re.I),
     re.compile(rf"^(?:,\s+\d+,)?\s+(?:is|was|has been)\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})", re.I),
+    re.compile(rf"^\s+(?:joined|joins|co-founded|founded|runs|leads|left)\s+(?P<org>{ORGTEXT})(?P<role>)"),
 ]
 BEFORE = [
     re.compile(rf"(?P<org>{ORGTEXT})['\u2019]s\s+(?P<role>{ROLE}),?\s+$", re.I),
@@ -40,14 +42,14 @@ BEFORE = [
 def _org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
     if not text:
         return None
+    words = text.strip().split()
+    for n in range(len(words), 0, -1):  # "Google DeepMind and Koray" -> "Google DeepMind"
+        resolved = resolve_org_name(" ".join(words[:n]))
+        if resolved:
+            return resolved
     text = text.strip()
-    resolved = resolve_org_name(text)
-    if resolved:
-        return resolved
-    for o in mentions.orgs:
-        if o.name in text or text in o.name:
-            return o.name
-    return None
+    inside = [o.name for o in mentions.orgs if o.name in text or text in o.name]
+    return max(inside, key=len) if inside else None
 
 
 NOT_NAME_WORDS = {"studio", "lab", "labs", "mode", "sim", "gym", "data", "ai", "intelligence", "logic",
@@ -100,7 +102,7 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
         rec = people.setdefault(name, {"role": None, "org": None, "evidence": sent.text,
                                        "start": sent.start_char, "end": sent.end_char})
         if role and not rec["role"]:
-            rec.update(role=role.strip(), evidence=sent.text, start=sent.start_char, end=sent.end_char)
+            rec.update(role=role.strip(" ,"), evidence=sent.text, start=sent.start_char, end=sent.end_char)
         if org and not rec["org"]:
             rec["org"] = org
     known = gazetteer().person_index
