@@ -24,7 +24,8 @@ from ingest.items import item_draft, local_page_allowed, page_url_for
 from ingest.records import ArticleDraft, FeedItem
 from ingest.robots import RobotsCache
 from ingest.ssrf import origin
-from kb import articles, sources
+from kb import articles
+from kb import sources as source_store
 from kb.db import session_scope, utcnow
 from kb.ingest_lock import ingest_lock
 from kb.models import Source
@@ -89,14 +90,14 @@ def _extractor(nlp):
     return extract_module.extract, store_extraction, str(version)
 
 
-def run_once(engine: Engine, settings: Settings, nlp=None, sources_: Iterable[str] | None = None,
+def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str] | None = None,
              progress: Progress | None = None, *, due_only: bool = False, owner: str | None = None,
              limit: int = 100_000) -> RunSummary:
     """Fetch every enabled source (or only the due ones, or only SOURCES_), store new articles.
 
     Args:
         nlp: the spaCy pipeline; None stores articles without extracting claims.
-        sources_: URLs or files of the sources to fetch (all enabled ones when None).
+        sources: URLs or files of the sources to fetch (all enabled ones when None).
         progress: called after each source with (done, total, message).
         due_only: only sources whose next_fetch_at has come (worker mode).
         owner: the lease owner name (a worker's id).
@@ -108,13 +109,13 @@ def run_once(engine: Engine, settings: Settings, nlp=None, sources_: Iterable[st
             # 1. due sources, leased a few at a time so that parallel workers never fetch one twice
             #    and no lease runs out while a long run works through the ones before it
             started = utcnow()
-            urls = list(sources_) if sources_ is not None else None
+            urls = list(sources) if sources is not None else None
             with Session(engine) as session:
-                total = min(limit, sources.count_enabled(session, urls))
+                total = min(limit, source_store.count_enabled(session, urls))
             done = 0
             while done < limit:
                 with Session(engine) as session:
-                    ids = sources.claim_due_sources(session, owner, urls=urls, limit=min(CLAIM_BATCH, limit - done),
+                    ids = source_store.claim_due_sources(session, owner, urls=urls, limit=min(CLAIM_BATCH, limit - done),
                                                     due_only=due_only, fetched_before=started)
                 if not ids:
                     break
@@ -140,7 +141,7 @@ def _process_source_safely(run: _Run, source_id: int) -> str:
         with session_scope(run.engine) as session:
             source = session.get(Source, source_id)
             if source is not None:
-                sources.mark_fetched(session, source, status=source.last_status, error=f"internal error: {exc}",
+                source_store.mark_fetched(session, source, status=source.last_status, error=f"internal error: {exc}",
                                      max_backoff_hours=run.settings.max_failures_backoff_hours)
         run.summary.failed += 1
         run.summary.errors.append(f"source {source_id}: internal error: {exc}")
@@ -160,7 +161,7 @@ def _process_source(run: _Run, source_id: int) -> str:
                            kind="feed", trusted_origin=origin(url), pacer=run.pacer)
         if result.not_modified:
             articles.record_fetch(session, result, source_id=source_id, kind="feed", started_at=started)
-            sources.mark_fetched(session, source, status=304, error=None, not_modified=True,
+            source_store.mark_fetched(session, source, status=304, error=None, not_modified=True,
                                  max_backoff_hours=run.settings.max_failures_backoff_hours)
             session.commit()
             run.summary.not_modified += 1
@@ -174,7 +175,7 @@ def _process_source(run: _Run, source_id: int) -> str:
             feed = parse_feed(result.body, result.final_url, result.content_type)
             error = feed.error
         articles.record_fetch(session, result, source_id=source_id, kind="feed", error=error, started_at=started)
-        sources.mark_fetched(session, source, status=result.status, error=error, etag=result.headers.get("etag"),
+        source_store.mark_fetched(session, source, status=result.status, error=error, etag=result.headers.get("etag"),
                              last_modified=result.headers.get("last-modified"), feed=feed,
                              max_backoff_hours=run.settings.max_failures_backoff_hours)
         if error and (feed is None or not feed.items):
@@ -337,7 +338,7 @@ def ingest_sample(engine: Engine, settings: Settings, nlp=None, progress: Progre
     """Ingest the bundled offline corpus (data/sample): its feed files, then its standalone articles."""
     feed_files = sorted(p for p in (SAMPLE_DIR / "feeds").iterdir() if p.is_file())
     with session_scope(engine) as session:
-        urls = [sources.add_feed(session, str(p)).url for p in feed_files]
+        urls = [source_store.add_feed(session, str(p)).url for p in feed_files]
     summary = run_once(engine, settings, nlp, urls, progress)
     for path in sorted((SAMPLE_DIR / "articles").glob("*")):
         if path.suffix.lower() in (".html", ".htm", ".txt", ".md"):
