@@ -24,7 +24,7 @@ from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
 from kb.nlp.scores import DOC_HEDGES, HEDGES, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances
 
-EXTRACTOR_VERSION = "2026.11.29-2"
+EXTRACTOR_VERSION = "2026.11.29-3"
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
 NOT_ORGS = {"API", "AI", "X", "LLM", "GPU", "CEO", "CTO", "AGI", "UI", "SVG", "HTML", "CSS"}

@@ -14,7 +14,8 @@ from typing import Optional
 from spacy.tokens import Doc, Span
 
 from kb.nlp.names import (
-    gazetteer, model_family, norm_key, resolve_benchmark_name, resolve_model_name, resolve_org_name,
+    gazetteer, model_family, norm_key, resolve_benchmark_name, resolve_license_name, resolve_model_name,
+    resolve_org_name,
 )
 
 NAME = r"[A-Z][\w.]*(?:[- ](?:[A-Z0-9][\w.]*|v?\d[\w.]*)){0,3}"
@@ -30,6 +31,7 @@ DISCOVERY = [
     re.compile(r"(?P<name>[A-Z][A-Za-z]+[- ]v?\d+(?:\.\d+)?(?: [A-Z][a-z]+)?)(?:['\u2019]s)? (?:model|LLM|weights|"
                r"release notes|model card|checkpoints?|remains?|stays?)\b"),
     re.compile(rf"\b(?:weights|checkpoints?) (?:of|for) (?P<name>{NAME})"),
+    re.compile(rf"\b(?:flagship|sibling|successor|predecessor|variant)\s+(?P<name>{NAME})"),
     re.compile(rf"(?m)^Introducing (?P<name>{NAME})"),
     re.compile(rf"\b(?:its|their|our|the) (?:new |latest |flagship )?(?P<name>{NAME}) (?:model|LLM|system)\b"),
     # Apposition: "Alpamayo 1, the first open reasoning VLA model"
@@ -51,6 +53,18 @@ NOT_NAMES = {"the", "it", "this", "that", "today", "our", "we", "its", "their", 
              "january", "february", "march", "april", "may", "june", "july", "august", "september",
              "october", "november", "december", "gpu", "gpus", "cpu", "version", "support", "access"}
 PRONOUN_SUBJECTS = {"it", "model", "system"}
+# A capitalised name with a version ("Orca 5", "Vega-3 Mini", "Mosaic-13B", "Lumen-VLA 2") is a model when
+# its sentence talks about models: a benchmark, weights, a release, a licence.
+VERSIONED = re.compile(r"(?<![\w.-])(?P<name>[A-Z][a-zA-Z]+(?:-[A-Z][A-Za-z]*)?[- ]v?\d+(?:\.\d+)?[A-Za-z]?"
+                       r"(?:-\d+[BbMm])?(?: (?:Pro|Mini|Ultra|Max|Plus|Flash|Lite|Nano|Instruct|Thinking))?)(?![\w-])")
+NOT_VERSIONED = {"figure", "table", "section", "chapter", "windows", "iphone", "android", "ios", "python",
+                 "version", "step", "phase", "day", "week", "level", "tier", "gen", "series", "part", "rtx",
+                 "gtx", "top", "grade", "class", "type", "covid", "model", "page", "episode", "season",
+                 "macos", "ubuntu", "java", "node", "item", "rule", "article", "appendix", "note", "h", "a",
+                 "b", "m", "q", "pixel", "galaxy", "xbox", "playstation", "ps", "round", "stage", "number",
+                 "no", "vol", "issue", "release", "update", "gpt", "cuda", "under", "over", "top", "about"}
+MODEL_CONTEXT = re.compile(r"\b(?:model|models|weights|LLM|checkpoint|open[- ]source|open[- ]weights?|licen[cs]e|"
+                           r"benchmark|scores?|scored|API|released|launch\w*|parameters)\b", re.I)
 VERSION_VARIANT = re.compile(r"(?<![\w.-])(\d+(?:\.\d+)?) (Pro|Flash|Flash-Lite|Ultra|Deep Think|Max|Plus|"
                              r"Opus|Sonnet|Haiku|Luna|Sol|Mini|Nano|Turbo|Air)\b")
 
@@ -93,7 +107,7 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
     """Capitalised names used as launched/scored things that no gazetteer or shape knows."""
     found = set()
     g = gazetteer()
-    for rx in DISCOVERY:
+    for n_rx, rx in enumerate(DISCOVERY):
         for m in rx.finditer(doc_text(doc)):
             name = m.group("name").rstrip(".")
             words = name.split()
@@ -104,10 +118,31 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
             span = doc.char_span(m.start("name"), m.start("name") + len(name), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):
                 continue
-            if any(e.label_ in ("PERSON", "GPE", "TIME", "MONEY", "NORP", "LOC")
+            if resolve_license_name(name):
+                continue
+            # Launch verbs and "X scores" also fit people ("introduced Jane Doe"); other shapes do not.
+            blocked = ("PERSON", "GPE", "TIME", "MONEY", "NORP", "LOC") if n_rx < 2 else ("GPE", "TIME", "MONEY")
+            if any(e.label_ in blocked
                    for e in span.ents if e.start == span.start and e.end >= span.end):
                 continue
             if len(words) == 1 and not re.search(r"[\d\-]|[a-z][A-Z]", name) and span[0].pos_ != "PROPN":
+                continue
+            found.add(name)
+    for sent in doc.sents:
+        text = sent.text
+        if not MODEL_CONTEXT.search(text) and not any(e.label_ == "BENCHMARK" for e in sent.ents):
+            continue
+        for m in VERSIONED.finditer(text):
+            name = m.group("name")
+            if name.split()[0].split("-")[0].lower() in NOT_VERSIONED or resolve_org_name(name.split()[0]) \
+                    or resolve_license_name(name):
+                continue
+            start = sent.start_char + m.start()
+            span = doc.char_span(start, start + len(name), alignment_mode="contract")
+            if span is None or any(t.i in taken for t in span):
+                continue
+            if any(e.label_ in ("DATE", "TIME", "MONEY", "QUANTITY", "GPE") and e.start == span.start
+                   for e in span.ents):
                 continue
             found.add(name)
     return found

@@ -77,7 +77,8 @@ class ScoreRules:
             return None
         if re.search(rf"\b{MONTHS}\s*$", before) or re.match(rf"^,?\s*{MONTHS}", after):
             return None
-        if "," in tok.text and not re.match(r"^\s?Elo\b", after):
+        if "," in tok.text and not re.match(r"^\s?Elo\b", after) and not re.search(
+                r"\b(?:rating|score|Elo) of\s*$", before):
             return None  # "200,000" is a count; scores are written without thousands separators
         value = float(tok.text.replace(",", ""))
         unit = "score"
@@ -208,6 +209,16 @@ class SentenceScorer:
                             close == b.end + 2 and doc[b.end + 1].text.isupper()):  # "(HLE)" is a name
                         return b, doc[b.end + 1:close].text
                 return b, None
+            # "reaches 71.3% on LIBERO": a proper name right after "on" is the benchmark, by position.
+            if doc[k - 1].lower_ == "on" and k < sent.end and doc[k].text[:1].isupper() and not doc[k].is_stop:
+                end = k
+                while end < sent.end and end - k < 4 and (doc[end].text[:1].isupper() or doc[end].like_num
+                                                          or doc[end].text == "-") and doc[end].ent_type_ not in (
+                        "MODEL", "ORG", "PERSON", "GPE", "DATE"):
+                    end += 1
+                if end > k:
+                    return Mention("BENCHMARK", doc[k:end].text, k, end, doc[k].idx, doc[end - 1].idx
+                                   + len(doc[end - 1].text)), None
         left = [b for b in benches if b.end <= tok.i]
         if left:
             return left[-1], None

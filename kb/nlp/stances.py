@@ -40,6 +40,11 @@ class StanceRules:
         for rx, stance in self.cues:
             for m in rx.finditer(text):
                 hits.append((m.start(), m.end(), stance))
+        for i, (start, end, stance) in enumerate(hits):
+            # "never published model weights", "nor open-sourced": a negated open cue is closed.
+            if stance == "open" and re.search(r"\b(?:not|never|no|n't|without|nor)\b(?:\s+\w+){0,2}\s*$",
+                                              text[max(0, start - 30):start], re.I):
+                hits[i] = (start, end, "closed")
         hits.sort(key=lambda h: (h[2] != "closed", h[0]))
         kept: list[tuple[int, int, str]] = []
         for h in hits:
