@@ -1,7 +1,8 @@
 """Screenshot every page of the UI into docs/screenshots/ (Debian's chromium driven by Playwright).
 
-Serves the app with `aikb ui` on a free 127.0.0.1 port against --db (default: a fresh SQLite file filled
-with `aikb demo --no-serve`, i.e. the bundled sample corpus), then opens each page as a user would.
+Serves the app with `aikb ui` on a free 127.0.0.1 port against --db (default: a fresh SQLite file with one
+alert rule, filled with `aikb demo --no-serve`, i.e. the bundled sample corpus), then opens each page as a
+user would.
 
 Usage:
     .venv/bin/python scripts/screenshots.py [--db URL] [--out docs/screenshots]
@@ -62,7 +63,8 @@ def settle(page, timeout_ms: int = 30_000) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
-    page.wait_for_timeout(1500)  # Vega draws its charts after the elements arrive
+    page.wait_for_load_state("networkidle")  # widgets' code chunks arrive lazily, showing placeholders till then
+    page.wait_for_timeout(4000)  # Vega charts and lazily loaded widgets draw after the elements arrive
 
 
 def main() -> None:
@@ -76,6 +78,9 @@ def main() -> None:
     db_url = args.db
     if not db_url:
         db_url = f"sqlite:///{tempfile.mkdtemp(prefix='aikb-shots-')}/aikb.sqlite3"
+        # a rule first, so that the alerts page has something to show once the sample is in
+        subprocess.run([sys.executable, "-m", "kb.cli", "--db", db_url, "alerts", "add", "--on", "new-record",
+                        "--benchmark", "GPQA Diamond", "--name", "GPQA records"], cwd=ROOT, check=True)
         subprocess.run([sys.executable, "-m", "kb.cli", "--db", db_url, "demo", "--no-serve"], cwd=ROOT, check=True)
     from urllib.parse import quote
 

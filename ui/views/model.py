@@ -66,10 +66,15 @@ else:
 
 st.subheader("People", anchor=False)
 if page.people:
+    # one line per person and role, however many articles state it
+    grouped: dict[tuple, list] = {}
     for row in page.people:
-        role = f", {md_escape(row.role)}" if row.role else ""
-        org = f" at {md_escape(row.org)}" if row.org else ""
-        seen = f" ({md_link(row.article_title, row.article_url)}, {fmt_date(row.seen_at)})" if row.article_id else ""
-        st.markdown(f"- **{md_escape(row.person)}**{role}{org}{seen}")
+        grouped.setdefault((row.person, row.role or "", row.org or ""), []).append(row)
+    for (person, role, org), rows in grouped.items():
+        role_md = f", {md_escape(role)}" if role else ""
+        org_md = f" at {md_escape(org)}" if org else ""
+        seen = [f"{md_link(r.article_title, r.article_url)}, {fmt_date(r.seen_at)}" for r in rows[:3] if r.article_id]
+        more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+        st.markdown(f"- **{md_escape(person)}**{role_md}{org_md}" + (f" ({'; '.join(seen)}{more})" if seen else ""))
 else:
     st.caption("No people named around this model yet.")

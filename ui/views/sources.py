@@ -27,15 +27,15 @@ else:
     st.dataframe([{
         "title": h.title or "",
         "url": h.url,
-        "kind": h.kind,
-        "enabled": h.enabled,
         "articles": h.articles,
+        "failures": h.failure_count,
+        "last error": h.last_error or "",
         "last fetch": _naive(h.last_fetched_at),
         "last success": _naive(h.last_success_at),
         "status": h.last_status,
-        "failures": h.failure_count,
-        "last error": h.last_error or "",
         "next fetch": _naive(h.next_fetch_at),
+        "kind": h.kind,
+        "enabled": h.enabled,
     } for h in health], hide_index=True, width="stretch",
         column_config={key: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
                        for key in ("last fetch", "last success", "next fetch")})
