@@ -3,6 +3,7 @@
     .venv/bin/python -m bench            # quick sizes: a clean clone, minutes not hours
     .venv/bin/python -m bench --full     # the issue's sizes: 10,000 and 100,000 articles, a million claims
     .venv/bin/python -m bench --only ingest,reingest --no-write
+    .venv/bin/python -m bench --tiny --no-write   # a smoke test of every section
 
 Each benchmark runs in its own interpreter and reports medians of several runs; comparisons are
 ratios measured within one run. PostgreSQL sections need the server of AIKB_BENCH_PG_URL
@@ -30,6 +31,9 @@ SECTIONS = ("extract", "ingest", "memory", "reingest", "feeds", "queries", "work
 QUICK = {"extract_runs": 3, "extract_repeat": 1, "ingest_articles": 300, "ingest_runs": 3, "memory_articles": 0,
          "reingest_articles": 200, "reingest_runs": 3, "feeds": 50, "feed_runs": 3, "claims": 50_000,
          "claim_articles": 10_000, "query_runs": 20, "worker_feeds": 24, "worker_runs": 2}
+TINY = {"extract_runs": 1, "extract_repeat": 1, "ingest_articles": 40, "ingest_runs": 1, "memory_articles": 0,
+        "reingest_articles": 40, "reingest_runs": 1, "feeds": 6, "feed_runs": 1, "claims": 3_000,
+        "claim_articles": 600, "query_runs": 3, "worker_feeds": 6, "worker_runs": 1}
 FULL = {"extract_runs": 5, "extract_repeat": 3, "ingest_articles": 10_000, "ingest_runs": 3,
         "memory_articles": 100_000, "reingest_articles": 1_000, "reingest_runs": 3, "feeds": 200, "feed_runs": 3,
         "claims": 1_000_000, "claim_articles": 200_000, "query_runs": 40, "worker_feeds": 40, "worker_runs": 3}
@@ -119,8 +123,15 @@ SEARCH_GOAL_MS = 100.0
 
 
 def _claims_db(kind: str, sizes: dict):
-    """A generated claims store: a cached SQLite file, or a fresh PostgreSQL database (context manager)."""
-    from contextlib import contextmanager
+    """A generated claims store: a cached SQLite file, or a fresh PostgreSQL database (context manager).
+
+    `--claims-sqlite URL` / `--claims-pg URL` use an existing store built by bench/gen_claims.py instead.
+    """
+    from contextlib import contextmanager, nullcontext
+
+    given = sizes.get(f"claims_{kind}")
+    if given:
+        return nullcontext(given)
 
     @contextmanager
     def sqlite():
@@ -194,7 +205,7 @@ def _markdown(rows: list[Row], meta: dict, details: dict) -> str:
     out = ["# Benchmarks", "",
            "Latest results of `.venv/bin/python -m bench" + (" --full" if meta["full"] else "") + "` "
            "(rewritten by every run; see `bench/__main__.py`).", "",
-           f"- run: {meta['started']} to {meta['ended']} UTC, mode {'full' if meta['full'] else 'quick'}",
+           f"- run: {meta['started']} to {meta['ended']} UTC, mode {meta['mode']}",
            f"- machine: {meta['machine']}; load average at start {meta['load_start']}, at end {meta['load_end']}",
            "- every figure is the median of several runs; comparisons are ratios measured within one run.",
            "", "| section | figure | value | goal | status |", "|---|---|---|---|---|"]
@@ -225,16 +236,20 @@ def _markdown(rows: list[Row], meta: dict, details: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="the issue's sizes (hours on a small machine)")
+    parser.add_argument("--tiny", action="store_true", help="smallest sizes: a smoke test of every section")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
+    parser.add_argument("--claims-sqlite", metavar="URL", help="query an existing gen_claims store (SQLite)")
+    parser.add_argument("--claims-pg", metavar="URL", help="query an existing gen_claims store (PostgreSQL)")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite docs/benchmarks.md")
     args = parser.parse_args()
-    sizes = FULL if args.full else QUICK
+    sizes = dict(FULL if args.full else TINY if args.tiny else QUICK)
+    sizes.update(claims_sqlite=args.claims_sqlite, claims_postgres=args.claims_pg)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(only) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     with_pg = pg_available() is None
-    meta = {"full": args.full, "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+    meta = {"full": args.full, "mode": "full" if args.full else "tiny" if args.tiny else "quick", "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
             "machine": f"{os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}, "
                        f"PostgreSQL at {PG_ADMIN_URL.split('@')[-1]}" + ("" if with_pg else " (unavailable)"),
             "load_start": " ".join(f"{x:.1f}" for x in os.getloadavg()), "errors": []}

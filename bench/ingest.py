@@ -85,6 +85,9 @@ def one_run(url: str, feeds: list[Path], extract: bool, rss_every: int = 0) -> d
     def progress(done: int, total: int, _message: str) -> None:
         if rss_every and (done % rss_every == 0 or done == total):
             rss_trace.append((done, round(rss_mb(), 1)))
+            # live, so that a long run that is stopped early still shows its memory curve
+            print(f"rss: {done}/{total} feeds, {time.perf_counter() - started:.0f} s, {rss_trace[-1][1]} MB",
+                  file=sys.stderr, flush=True)
 
     started, cpu_started = time.perf_counter(), time.thread_time()
     summary = pipeline.run_once(engine, settings, nlp, urls, progress)
