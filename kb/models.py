@@ -151,6 +151,9 @@ class ScoreClaim(SQLModel, table=True):
         # leaderboard and disagreements read only this index (covering): best value per model/setting
         Index("ix_scoreclaim_board", "benchmark_id", "model_id", "qualifier", "value", "first_reported_at"),
         Index("ix_scoreclaim_first", "first_reported_at"),
+        # the leaderboard reads a benchmark's claims from the best value down and stops early
+        Index("ix_scoreclaim_rank", "benchmark_id", "value", "first_reported_at", "model_id", "qualifier"),
+        Index("ix_scoreclaim_model_first", "model_id", "first_reported_at"),  # a model's claims, newest first
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

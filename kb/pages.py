@@ -12,7 +12,9 @@ from kb.errors import NotFound
 from kb.linking import name_key, resolve
 from kb.models import Alias, Article, ArticleEntity, Entity, PersonRole, ScoreClaim, StanceEvent
 from kb.query_records import EntityRow, ModelPage, OrgPage, PersonPage, RoleRow, TimelineEvent
-from kb.search import claim_hits
+from kb.search import claim_hits, core_rows
+
+_ORG, _MODEL = aliased(Entity), aliased(Entity)
 
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
 SHIFT_WINDOW = timedelta(days=365)
@@ -36,10 +38,12 @@ def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) 
     before the change: "Llama stays open, Muse Spark is closed" reads as one shift, not two.
     Raises NotFound for an unknown org.
     """
-    org_e, model_e = aliased(Entity), aliased(Entity)
-    stmt = (select(StanceEvent, org_e.name, model_e.name, Article.title, Article.url)
-            .join(org_e, org_e.id == StanceEvent.org_id, isouter=True)
-            .join(model_e, model_e.id == StanceEvent.model_id, isouter=True)
+    stmt = (select(StanceEvent.id, _ORG.name, func.coalesce(_MODEL.name, StanceEvent.model_name),
+                   StanceEvent.stance, StanceEvent.license, StanceEvent.planned, StanceEvent.origin,
+                   StanceEvent.reference_source, StanceEvent.occurred_at, StanceEvent.evidence,
+                   StanceEvent.article_id, Article.title, Article.url)
+            .join(_ORG, _ORG.id == StanceEvent.org_id, isouter=True)
+            .join(_MODEL, _MODEL.id == StanceEvent.model_id, isouter=True)
             .join(Article, Article.id == StanceEvent.article_id, isouter=True))
     if org:
         entity = resolve(session, "org", org)
@@ -47,33 +51,33 @@ def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) 
             raise NotFound(f"no organization named {org!r}; see `aikb entities list --kind org`")
         stmt = stmt.where(StanceEvent.org_id.in_(_with_merged(session, entity)))
     # the LATEST events when there are more than LIMIT (an all-org timeline on a large store)
-    rows = session.exec(stmt.order_by(StanceEvent.occurred_at.desc(), StanceEvent.id.desc()).limit(limit)).all()
+    rows = core_rows(session, stmt.order_by(StanceEvent.occurred_at.desc(), StanceEvent.id.desc()).limit(limit))
     by_org: dict = {}
     for row in rows:
         by_org.setdefault(row[1], []).append(row)
     out: list[TimelineEvent] = []
-    for org_name, events in by_org.items():
-        events.sort(key=lambda r: (r[0].occurred_at or _NEVER, r[0].id))
+    for events in by_org.values():
+        events.sort(key=lambda r: (r[8] or _NEVER, r[0]))
         current: Optional[str] = None
         last_seen: dict[str, datetime] = {}  # stance -> when the org last took it
         i = 0
         while i < len(events):
             j = i
-            while j < len(events) and events[j][0].occurred_at == events[i][0].occurred_at:
+            while j < len(events) and events[j][8] == events[i][8]:
                 j += 1
-            group = sorted(events[i:j], key=lambda r: (r[0].planned, r[0].stance != current, r[0].id))
-            for ev, oname, mname, title, url in group:
-                shift = (not ev.planned and current is not None and ev.stance != current
-                         and _long_since(last_seen.get(ev.stance), ev.occurred_at))
-                if not ev.planned:
-                    current = ev.stance
-                    if ev.occurred_at is not None:
-                        last_seen[ev.stance] = ev.occurred_at
+            group = sorted(events[i:j], key=lambda r: (r[5], r[3] != current, r[0]))
+            for (eid, oname, mname, stance, licence, planned, origin, ref, occurred, evidence, article_id,
+                 title, url) in group:
+                shift = (not planned and current is not None and stance != current
+                         and _long_since(last_seen.get(stance), occurred))
+                if not planned:
+                    current = stance
+                    if occurred is not None:
+                        last_seen[stance] = occurred
                 out.append(TimelineEvent(
-                    event_id=ev.id, org=oname, model=mname or ev.model_name, stance=ev.stance,
-                    license=ev.license, planned=ev.planned, origin=ev.origin,
-                    reference_source=ev.reference_source, occurred_at=ev.occurred_at, evidence=ev.evidence,
-                    article_id=ev.article_id, article_title=title, article_url=url, is_shift=shift))
+                    event_id=eid, org=oname, model=mname, stance=stance, license=licence, planned=bool(planned),
+                    origin=origin, reference_source=ref, occurred_at=occurred, evidence=evidence,
+                    article_id=article_id, article_title=title, article_url=url, is_shift=shift))
             i = j
     out.sort(key=lambda e: (e.occurred_at or _NEVER, e.org or ""))
     return out
@@ -97,7 +101,7 @@ def _roles(session: Session, condition, limit: int = 200) -> tuple[RoleRow, ...]
                  for r, pname, oname, title, url in rows)
 
 
-def model_page(session: Session, name: str, *, max_scores: int = 500) -> Optional[ModelPage]:
+def model_page(session: Session, name: str, *, max_scores: int = 200) -> Optional[ModelPage]:
     """Everything known about a model: org, aliases, stance history, scores, people around it."""
     model = resolve(session, "model", name)
     if model is None:
@@ -109,7 +113,7 @@ def model_page(session: Session, name: str, *, max_scores: int = 500) -> Optiona
     family_keys = {k for k in (name_key(model.family or ""), model.key) if k}
     stances = []
     if org is not None:
-        stances = [e for e in timeline(session, org.name)
+        stances = [e for e in timeline(session, org.name, limit=1000)
                    if e.model and (name_key(e.model) in family_keys or name_key(e.model) == model.key)]
     article_ids = select(ArticleEntity.article_id).where(ArticleEntity.entity_id.in_(ids)).limit(2000)
     people_cond = PersonRole.article_id.in_(article_ids)

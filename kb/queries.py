@@ -18,7 +18,7 @@ from kb.query_records import (  # noqa: F401  (re-exported: callers import recor
     ArticleHit, ClaimHit, Disagreement, EntityRow, LeaderRow, ModelPage, OrgPage, PersonPage, RoleRow,
     SourceRef, TimelineEvent,
 )
-from kb.search import claim_hits, search_articles, search_claims, sources_for  # noqa: F401
+from kb.search import claim_hits, core_rows, search_articles, search_claims, sources_for  # noqa: F401
 from kb.pages import list_entities, model_page, org_page, person_page, timeline  # noqa: F401,E402
 
 
@@ -30,32 +30,37 @@ def _benchmark(session: Session, name: str) -> Entity:
 
 
 def leaderboard(session: Session, benchmark: str, as_of: Optional[datetime] = None, *,
-                limit: int = 100) -> list[LeaderRow]:
+                limit: int = 50) -> list[LeaderRow]:
     """The best value reported for each model and setting on BENCHMARK, by first report up to AS_OF.
 
     Higher is better. Ties keep the earliest report. Raises NotFound for an unknown benchmark.
+    Cost grows with how deep the top LIMIT groups reach, not with the benchmark's size.
     """
     bench = _benchmark(session, benchmark)
     conds = [ScoreClaim.benchmark_id == bench.id]
     if as_of is not None:
         conds.append(ScoreClaim.first_reported_at <= as_of)
-    # 1. the best value per (model, setting): read from the covering index ix_scoreclaim_board
-    best = (select(ScoreClaim.model_id, ScoreClaim.qualifier, func.max(ScoreClaim.value).label("best"))
-            .where(*conds).group_by(ScoreClaim.model_id, ScoreClaim.qualifier)
-            .order_by(func.max(ScoreClaim.value).desc()).limit(limit).subquery())
-    # 2. the claim(s) holding that value; keep the first reported
-    rows = session.exec(
-        select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.qualifier, ScoreClaim.first_reported_at)
-        .join(best, and_(best.c.model_id == ScoreClaim.model_id, best.c.best == ScoreClaim.value,
-                         func.coalesce(best.c.qualifier, "") == func.coalesce(ScoreClaim.qualifier, "")))
-        .where(*conds)).all()
-    chosen: dict[tuple, tuple] = {}
-    for claim_id, model_id, qualifier, first in rows:
-        key = (model_id, qualifier)
-        if key not in chosen or (first, claim_id) < chosen[key]:
-            chosen[key] = (first, claim_id)
+    # Walk the benchmark's claims from the highest value down (index ix_scoreclaim_rank, read
+    # backwards) and stop once LIMIT models/settings are placed: the first claim seen of a group is its
+    # best, so the whole benchmark is never grouped. Ties keep the earliest report (seen last).
+    stmt = (select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.qualifier, ScoreClaim.value,
+                   ScoreClaim.first_reported_at).where(*conds)
+            .order_by(ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc(), ScoreClaim.id.desc()))
+    chosen: dict[tuple, tuple] = {}  # (model, setting) -> (value, claim id)
+    rows = session.connection().execution_options(yield_per=500).execute(stmt)
+    for claim_id, model_id, qualifier, value, _first in rows:
+        group = (model_id, qualifier)
+        if group in chosen:
+            if chosen[group][0] == value:
+                chosen[group] = (value, claim_id)  # same best value, reported earlier
+            continue
+        if len(chosen) >= limit and value < min(v for v, _ in chosen.values()):
+            break
+        chosen[group] = (value, claim_id)
+    rows.close()
     hits = claim_hits(session, [c for _, c in chosen.values()], as_of=as_of)
     hits.sort(key=lambda h: (-h.value, h.first_reported_at, h.model))
+    hits = hits[:limit]
     out = []
     for rank, hit in enumerate(hits, 1):
         outlets = {(s.original_outlet or s.outlet or f"#{s.article_id}").casefold() for s in hit.sources}
@@ -77,7 +82,7 @@ def benchmark_history(session: Session, benchmark: str, *, limit: int = 2000) ->
 
 
 def disagreements(session: Session, benchmark: Optional[str] = None, model: Optional[str] = None, *,
-                  limit: int = 100) -> list[Disagreement]:
+                  limit: int = 50) -> list[Disagreement]:
     """Model/benchmark/setting triples reported with different values, each value with its sources."""
     conds = []
     if benchmark:
@@ -87,42 +92,63 @@ def disagreements(session: Session, benchmark: Optional[str] = None, model: Opti
         if entity is None:
             raise NotFound(f"no model named {model!r}")
         conds.append(ScoreClaim.model_id == entity.id)
-    groups = session.exec(
-        select(ScoreClaim.model_id, ScoreClaim.benchmark_id, ScoreClaim.qualifier)
-        .where(*conds).group_by(ScoreClaim.benchmark_id, ScoreClaim.model_id, ScoreClaim.qualifier)
-        .having(func.count(func.distinct(ScoreClaim.value)) > 1)
-        .order_by(func.max(ScoreClaim.first_reported_at).desc()).limit(limit)).all()
-    out = []
+    # Walk ix_scoreclaim_board in (benchmark, model, setting, value) order and stop at LIMIT groups
+    # with two or more values, instead of aggregating every claim first.
+    stmt = (select(ScoreClaim.benchmark_id, ScoreClaim.model_id, ScoreClaim.qualifier, ScoreClaim.value)
+            .where(*conds).order_by(ScoreClaim.benchmark_id, ScoreClaim.model_id, ScoreClaim.qualifier,
+                                    ScoreClaim.value))
+    groups, current, values = [], None, set()
+    rows = session.connection().execution_options(yield_per=1000).execute(stmt)
+    for bench_id, model_id, qualifier, value in rows:
+        if (bench_id, model_id, qualifier) != current:
+            if current is not None and len(values) > 1:
+                groups.append(current)
+                if len(groups) >= limit:
+                    break
+            current, values = (bench_id, model_id, qualifier), set()
+        values.add(value)
+    else:
+        if current is not None and len(values) > 1:
+            groups.append(current)
+    rows.close()
+    groups = [(m, b, q) for b, m, q in groups]
+    per_group = []
     for model_id, bench_id, qualifier in groups:
         q = select(ScoreClaim.id).where(ScoreClaim.model_id == model_id, ScoreClaim.benchmark_id == bench_id)
         q = q.where(ScoreClaim.qualifier.is_(None) if qualifier is None else ScoreClaim.qualifier == qualifier)
-        hits = claim_hits(session, list(session.exec(q.order_by(ScoreClaim.value.desc()).limit(20)).all()))
+        per_group.append((qualifier, [r[0] for r in core_rows(session, q.order_by(ScoreClaim.value.desc())
+                                                                          .limit(10))]))
+    hits = {h.claim_id: h for h in claim_hits(session, [i for _, ids in per_group for i in ids])}
+    out = []
+    for qualifier, ids in per_group:
+        group = [hits[i] for i in ids if i in hits]
         # different values from one single article are a table, not a disagreement between sources
-        articles = {s.article_id for h in hits for s in h.sources}
-        if len(hits) > 1 and len(articles) > 1:
-            out.append(Disagreement(model=hits[0].model, benchmark=hits[0].benchmark, qualifier=qualifier,
-                                    claims=tuple(hits)))
+        articles = {s.article_id for h in group for s in h.sources}
+        if len(group) > 1 and len(articles) > 1:
+            out.append(Disagreement(model=group[0].model, benchmark=group[0].benchmark, qualifier=qualifier,
+                                    claims=tuple(group)))
+    out.sort(key=lambda d: max(c.first_reported_at for c in d.claims), reverse=True)  # newest first
     return out
 
 
-def facet_options(session: Session, *, limit: int = 500) -> dict[str, list[str]]:
-    """Names to offer in the UI's filters: models, orgs, benchmarks, outlets (most used first)."""
+def facet_options(session: Session, *, limit: int = 2000) -> dict[str, list[str]]:
+    """Names to offer in the UI's filters: models and benchmarks that have claims, orgs, outlets (A-Z).
+
+    Each list is read through an index (an EXISTS probe per entity), never by grouping all claims.
+    """
     out: dict[str, list[str]] = {}
     for kind, column, key in (("model", ScoreClaim.model_id, "models"),
                               ("benchmark", ScoreClaim.benchmark_id, "benchmarks")):
-        counts = (select(column.label("eid"), func.count().label("n")).group_by(column).subquery())
-        rows = session.exec(select(Entity.name).join(counts, counts.c.eid == Entity.id, isouter=True)
-                            .where(Entity.kind == kind, Entity.merged_into_id.is_(None))
-                            .order_by(func.coalesce(counts.c.n, 0).desc(), Entity.name).limit(limit)).all()
-        out[key] = list(rows)
-    out["orgs"] = list(session.exec(select(Entity.name).where(Entity.kind == "org",
-                                                              Entity.merged_into_id.is_(None))
-                                    .order_by(Entity.name).limit(limit)).all())
-    outlets = session.exec(select(func.coalesce(Article.original_outlet, Article.outlet))
-                           .where(func.coalesce(Article.original_outlet, Article.outlet).is_not(None))
-                           .distinct().limit(limit)).all()
-    more = session.exec(select(Article.outlet).where(Article.outlet.is_not(None)).distinct().limit(limit)).all()
-    out["outlets"] = sorted({*outlets, *more}, key=str.casefold)
+        used = select(ScoreClaim.id).where(column == Entity.id).exists()
+        out[key] = [r[0] for r in core_rows(session, select(Entity.name).where(
+            Entity.kind == kind, Entity.merged_into_id.is_(None), used).order_by(Entity.name).limit(limit))]
+    out["orgs"] = [r[0] for r in core_rows(session, select(Entity.name).where(
+        Entity.kind == "org", Entity.merged_into_id.is_(None)).order_by(Entity.name).limit(limit))]
+    outlets: set[str] = set()
+    for column in (Article.outlet, Article.original_outlet):  # DISTINCT over an index each
+        outlets.update(r[0] for r in core_rows(session, select(column).where(column.is_not(None))
+                                                .distinct().limit(limit)))
+    out["outlets"] = sorted(outlets, key=str.casefold)
     out["stances"] = ["open", "closed"]
     return out
 

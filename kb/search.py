@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import and_, column, func, literal_column, or_, table
+from sqlalchemy import and_, column, func, literal_column, or_, table, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -21,9 +21,10 @@ from kb.query_records import ArticleHit, ClaimHit, SourceRef
 
 MAX_TERMS = 16  # a 10 KB paste is cut to its first words instead of building a huge query
 MAX_LIMIT = 1000
-# Must stay identical to the index expressions in kb/migrations/versions/0003_kb.py.
-PG_ARTICLE_DOC = "to_tsvector('english', translate(coalesce(article.title, '') || ' ' || article.text, '-', ' '))"
-PG_EVIDENCE_DOC = "to_tsvector('english', translate(claimsource.evidence, '-', ' '))"
+FACET_FIRST_MAX = 10_000  # SQLite: below this many claims in the facets, filter the facet's reports by text
+# PostgreSQL's stored tsvector columns (generated in kb/migrations/versions/0003_kb.py).
+PG_ARTICLE_DOC = "article.search_tsv"
+PG_EVIDENCE_DOC = "claimsource.evidence_tsv"
 _WORD = re.compile(r"\w", re.UNICODE)
 _FTS_EVIDENCE = table("claimsource_fts", column("rowid"))
 _FTS_ARTICLE = table("article_fts", column("rowid"))
@@ -44,6 +45,11 @@ def query_terms(query: Optional[str]) -> list[str]:
         if len(terms) >= MAX_TERMS:
             break
     return terms
+
+
+def core_rows(session: Session, stmt) -> list:
+    """Plain rows of a column SELECT, through Core (the ORM layer costs more than the query here)."""
+    return session.connection().execute(stmt).all()
 
 
 def _printable(value: Optional[str]) -> str:
@@ -129,6 +135,9 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     if outlet:
         src_conds.append(or_(ClaimSource.outlet == outlet, ClaimSource.article_id.in_(
             select(Article.id).where(Article.outlet == outlet))))
+    if terms and conds and _is_sqlite(session) and _fewer_than(session, conds, FACET_FIRST_MAX):
+        # a narrow facet and perhaps a common word: walk the facet's reports, not the word's matches
+        return claim_hits(session, _facet_first(session, terms, src_conds, offset + limit)[offset:])
     if terms and _is_sqlite(session):
         stmt = (select(ClaimSource.claim_id).select_from(_FTS_EVIDENCE)
                 .join(ClaimSource, ClaimSource.id == _FTS_EVIDENCE.c.rowid)
@@ -151,6 +160,45 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
         fetch *= 4
     ids = ids[offset:offset + limit]
     return claim_hits(session, ids)
+
+
+def _fewer_than(session: Session, conds: list, n: int) -> bool:
+    """Whether fewer than N claims meet CONDS (counts at most N index entries)."""
+    inner = select(ScoreClaim.id).where(*conds).limit(n).subquery()
+    return core_rows(session, select(func.count()).select_from(inner))[0][0] < n
+
+
+def _prefilters(terms: list[str]) -> list[re.Pattern]:
+    """Cheap, permissive checks that a text may match TERMS: each word's stem-safe prefix starts a word.
+
+    The prefix leaves room for stemming ("studies" -> "stud"), so it never rejects a real match;
+    the FTS5 index confirms every candidate that passes.
+    """
+    patterns = []
+    for term in terms:
+        for word in re.findall(r"\w+", term.lower()):
+            if word.isascii():
+                prefix = word[:max(1, min(4, len(word) - 3))]
+                patterns.append(re.compile(r"(?<![0-9a-z])" + re.escape(prefix), re.I))
+    return patterns
+
+
+def _facet_first(session: Session, terms: list[str], src_conds: list, want: int) -> list[int]:
+    """Claim ids (newest report first) among the facet's reports whose evidence matches TERMS (SQLite)."""
+    stmt = (select(ClaimSource.id, ClaimSource.claim_id, ClaimSource.evidence)
+            .join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id).where(*src_conds)
+            .order_by(ClaimSource.id.desc()))
+    patterns, expression = _prefilters(terms), fts5_expression(terms)
+    confirm = text("SELECT 1 FROM claimsource_fts WHERE claimsource_fts MATCH :q AND rowid = :r")
+    found: dict[int, None] = {}
+    for source_id, claim_id, evidence in core_rows(session, stmt):
+        if claim_id in found or not all(p.search(evidence or "") for p in patterns):
+            continue
+        if session.connection().execute(confirm, {"q": expression, "r": source_id}).first():
+            found[claim_id] = None
+            if len(found) >= want:
+                break
+    return list(found)
 
 
 def _models_with_stance(stance: str):
@@ -177,10 +225,10 @@ def claim_hits(session: Session, claim_ids: list[int], *, as_of: Optional[dateti
     """ClaimHit records for CLAIM_IDS in that order, each with its sources (original outlet first)."""
     if not claim_ids:
         return []
-    rows = session.exec(
+    rows = core_rows(session,
         select(*_CLAIM_COLUMNS)
         .join(_MODEL, _MODEL.id == ScoreClaim.model_id).join(_BENCH, _BENCH.id == ScoreClaim.benchmark_id)
-        .join(_ORG, _ORG.id == _MODEL.org_id, isouter=True).where(ScoreClaim.id.in_(claim_ids))).all()
+        .join(_ORG, _ORG.id == _MODEL.org_id, isouter=True).where(ScoreClaim.id.in_(claim_ids)))
     sources = sources_for(session, claim_ids, as_of=as_of)
     by_id = {}
     for cid, value, unit, qualifier, corroboration, first_at, key, model_name, bench_name, org_name in rows:
@@ -208,7 +256,7 @@ def sources_for(session: Session, claim_ids: list[int], *, as_of: Optional[datet
         stmt = stmt.where(ClaimSource.published_at <= as_of)
     out: dict[int, list] = {}
     for (cid, aid, evidence, start, end, reported_by, kind, hedged, cs_published, title, url, outlet, original,
-         published) in session.exec(stmt).all():
+         published) in core_rows(session, stmt):
         copy = bool(original) and original.casefold() != (outlet or "").casefold()
         ref = SourceRef(article_id=aid, title=title, url=url, outlet=outlet, original_outlet=original,
                         published_at=published or cs_published, evidence=evidence, start=start, end=end,

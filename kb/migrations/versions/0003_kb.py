@@ -1,9 +1,9 @@
 """search indexes and knowledge-base additions (knowledge-base workstream)
 
 Full-text search: on SQLite, FTS5 tables over article title/text and claim evidence, kept in sync by
-triggers (so kb/articles.py and kb/claims.py need not know about them); on PostgreSQL, GIN indexes on
-the tsvector EXPRESSIONS that kb/search.py queries (the expressions must stay identical to
-kb.search.PG_ARTICLE_DOC / PG_EVIDENCE_DOC). Plus the indexes the leaderboard and the pages read.
+triggers (so kb/articles.py and kb/claims.py need not know about them); on PostgreSQL, generated
+tsvector columns (article.search_tsv, claimsource.evidence_tsv; not mapped in kb/models.py, the
+database computes them) with GIN indexes. Plus the indexes the leaderboard and the pages read.
 
 Revision ID: 0003
 Revises: 0002
@@ -18,8 +18,8 @@ branch_labels = None
 depends_on = None
 
 # Hyphens become spaces so "GPT-5.4" and "GPT 5.4" index alike (PG's parser reads "-5.4" as a number).
-PG_ARTICLE_DOC = "to_tsvector('english', translate(coalesce(title, '') || ' ' || text, '-', ' '))"
-PG_EVIDENCE_DOC = "to_tsvector('english', translate(evidence, '-', ' '))"
+PG_ARTICLE_DOC = "to_tsvector('english'::regconfig, translate(coalesce(title, '') || ' ' || text, '-', ' '))"
+PG_EVIDENCE_DOC = "to_tsvector('english'::regconfig, translate(evidence, '-', ' '))"
 
 _SQLITE_FTS = [
     # porter stemming, like PostgreSQL's 'english' configuration, so both stores find the same things
@@ -53,6 +53,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_scoreclaim_board",
                               ["benchmark_id", "model_id", "qualifier", "value", "first_reported_at"])
         batch_op.create_index("ix_scoreclaim_first", ["first_reported_at"])
+        batch_op.create_index("ix_scoreclaim_rank",
+                              ["benchmark_id", "value", "first_reported_at", "model_id", "qualifier"])
+        batch_op.create_index("ix_scoreclaim_model_first", ["model_id", "first_reported_at"])
     with op.batch_alter_table("personrole", schema=None) as batch_op:
         batch_op.create_index("ix_personrole_org", ["org_id"])
     # the outlet facet and its option list (article belongs to ingest; these indexes serve kb queries)
@@ -63,8 +66,13 @@ def upgrade() -> None:
         for statement in _SQLITE_FTS:
             op.execute(statement)
     else:
-        op.execute(f"CREATE INDEX ix_article_tsv ON article USING gin ({PG_ARTICLE_DOC})")
-        op.execute(f"CREATE INDEX ix_claimsource_tsv ON claimsource USING gin ({PG_EVIDENCE_DOC})")
+        # Stored (generated) tsvectors: a match is then checked without re-parsing the text, which
+        # matters when the planner walks the primary key newest first and filters row by row.
+        op.execute(f"ALTER TABLE article ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS ({PG_ARTICLE_DOC}) STORED")
+        op.execute(f"ALTER TABLE claimsource ADD COLUMN evidence_tsv tsvector "
+                   f"GENERATED ALWAYS AS ({PG_EVIDENCE_DOC}) STORED")
+        op.execute("CREATE INDEX ix_article_tsv ON article USING gin (search_tsv)")
+        op.execute("CREATE INDEX ix_claimsource_tsv ON claimsource USING gin (evidence_tsv)")
 
 
 def downgrade() -> None:
@@ -77,11 +85,15 @@ def downgrade() -> None:
     else:
         op.execute("DROP INDEX IF EXISTS ix_article_tsv")
         op.execute("DROP INDEX IF EXISTS ix_claimsource_tsv")
+        op.execute("ALTER TABLE article DROP COLUMN IF EXISTS search_tsv")
+        op.execute("ALTER TABLE claimsource DROP COLUMN IF EXISTS evidence_tsv")
     op.drop_index("ix_claimsource_outlet", "claimsource")
     op.drop_index("ix_article_original_outlet", "article")
     op.drop_index("ix_article_outlet", "article")
     with op.batch_alter_table("personrole", schema=None) as batch_op:
         batch_op.drop_index("ix_personrole_org")
     with op.batch_alter_table("scoreclaim", schema=None) as batch_op:
+        batch_op.drop_index("ix_scoreclaim_model_first")
+        batch_op.drop_index("ix_scoreclaim_rank")
         batch_op.drop_index("ix_scoreclaim_first")
         batch_op.drop_index("ix_scoreclaim_board")
