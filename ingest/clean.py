@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 
 _PAGE_MARKERS = re.compile(r"<\s*(?:html|head|body)\b", re.I)
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
-              "form", "button", "input", "select", "textarea", "nav", "menu", "dialog", "head")
+              "form", "button", "input", "select", "textarea", "nav", "menu", "dialog", "head", "title",
+              "xmp", "plaintext", "noembed", "noframes")
 _BLOCK_TAGS = ("p", "div", "section", "article", "main", "header", "footer", "aside", "h1", "h2", "h3",
                "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "figure",
                "figcaption", "address", "table", "hr")
