@@ -208,3 +208,18 @@ def test_timeline_filter_from_a_link(store_url, monkeypatch):
     at = open_page(store_url, "timeline", monkeypatch, org="Meta")
     assert set(at.dataframe[0].value["org"]) == {"Meta"}
     assert "open → closed" in shown(at)
+
+
+@pytest.mark.parametrize("page,params,expected", [
+    ("search", {"q": "CharXiv"}, "**Aurora-2 Pro** · CharXiv Reasoning · **86.4**"),
+    ("model", {"name": "Aurora-2 Pro"}, "Organization: **Halcyon Research**"),
+    ("benchmark", {"bench": "CharXiv Reasoning"}, "Aurora-2 Pro: **86.4** vs **84.9**"),
+    ("timeline", {"org": "Meta"}, ":red-badge[open → closed] **Meta** (Hyperion)"),
+    ("alerts", {}, "No rules yet"),
+    ("sources", {}, "No feeds yet"),
+])
+def test_every_page_on_both_databases(db_url, monkeypatch, page, params, expected):
+    fill_store(db_url)
+    at = open_page(db_url, page, monkeypatch, **params)
+    text = shown(at)
+    assert expected in text, text[:2000]
