@@ -109,6 +109,12 @@ def test_date_range_and_stance_facets(store_url, monkeypatch):
     assert "**Aurora-2 Pro**" in models and "**Quillfeather 2**" not in models
 
 
+def test_a_reversed_date_range_is_explained_not_a_crash(store_url, monkeypatch):
+    at = open_page(store_url, "search", monkeypatch, since="2026-03-09", until="2026-03-01")
+    assert "Cannot search" in shown(at) and "after" in shown(at)
+    assert not claim_headlines(at)
+
+
 def test_search_with_nothing_found_and_paging_past_the_end(store_url, monkeypatch):
     at = open_page(store_url, "search", monkeypatch, q="nonexistentword")
     assert not claim_headlines(at)

@@ -99,4 +99,5 @@ def timeline_chart(frame: pd.DataFrame) -> alt.LayerChart:
     shifts = base.transform_filter(alt.datum.shift).mark_point(
         shape="circle", size=600, filled=False, strokeWidth=2.5, color="#222"
     ).encode(tooltip=tooltip)
-    return alt.layer(events, shifts).properties(height=alt.Step(44)).configure_legend(orient="top", direction="horizontal")
+    return (alt.layer(events, shifts).properties(height=alt.Step(44))
+            .configure_legend(orient="top", direction="horizontal"))

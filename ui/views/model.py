@@ -27,8 +27,8 @@ models = facets(url).get("models", [])
 if not models:
     st.info(f"No models yet: {INGEST_HINT}.")
     st.stop()
-name = st.selectbox("Model", options_with_current(models, "name"), index=None, accept_new_options=True, key="name", bind="query-params",
-                    placeholder="choose or type a model name")
+name = st.selectbox("Model", options_with_current(models, "name"), index=None, accept_new_options=True,
+                    key="name", bind="query-params", placeholder="choose or type a model name")
 if not name:
     st.caption(f"{len(models)} models known. Choose one to see its scores, stances and people.")
     st.stop()

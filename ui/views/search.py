@@ -3,15 +3,16 @@ from datetime import datetime, time, timezone
 
 import streamlit as st
 
+from kb.errors import AikbError
 from ui.common import (
     INGEST_HINT,
     PAGE_SIZE,
     claim_card,
+    facets,
     fmt_date,
     md_escape,
     md_link,
     options_with_current,
-    facets,
     page_setup,
     query,
     unavailable,
@@ -21,7 +22,7 @@ url = page_setup("Search claims")
 if unavailable("Search", "search_claims"):
     st.stop()
 
-facets = facets(url)
+options = facets(url)
 
 # Every widget is bound to a query parameter of the same name (?q=CharXiv&model=...): opening such a
 # link restores the search, and changing a widget updates the address bar.
@@ -31,7 +32,7 @@ cols = st.columns(5)
 chosen = {}
 for col, (name, label) in zip(cols, [("model", "Model"), ("org", "Organization"), ("benchmark", "Benchmark"),
                                      ("stance", "Stance"), ("outlet", "Outlet")]):
-    chosen[name] = col.selectbox(label, options_with_current(facets.get(f"{name}s", []), name), index=None,
+    chosen[name] = col.selectbox(label, options_with_current(options.get(f"{name}s", []), name), index=None,
                                  key=name, bind="query-params", placeholder="any",
                                  accept_new_options=name in ("model", "org", "benchmark"))
 left, right, page_col = st.columns([2, 2, 1])
@@ -43,15 +44,19 @@ since_dt = datetime.combine(since, time.min, tzinfo=timezone.utc) if since else 
 until_dt = datetime.combine(until, time.max, tzinfo=timezone.utc) if until else None
 offset = (int(page_no) - 1) * PAGE_SIZE
 # One row more than a page tells whether a next page exists without counting a million rows.
-hits = query(url, "search_claims", q or "", **chosen, since=since_dt, until=until_dt,
-             limit=PAGE_SIZE + 1, offset=offset)
+try:
+    hits = query(url, "search_claims", q or "", **chosen, since=since_dt, until=until_dt,
+                 limit=PAGE_SIZE + 1, offset=offset)
+except AikbError as exc:  # e.g. "since" after "until": say so instead of failing
+    st.warning(f"Cannot search: {exc}")
+    st.stop()
 has_more = len(hits) > PAGE_SIZE
 hits = hits[:PAGE_SIZE]
 
 claims_tab, articles_tab = st.tabs(["Claims", "Articles"])
 with claims_tab:
     if not hits:
-        if not any(facets.get(k) for k in ("models", "benchmarks")):
+        if not any(options.get(k) for k in ("models", "benchmarks")):
             st.info(f"No claims yet: {INGEST_HINT}.")
         elif page_no > 1:
             st.info("No more results: go back a page.")
