@@ -236,6 +236,12 @@ def _fetch_page(run: _Run, source_id: int, feed_url: str, source_kind: str, page
                      pacer=run.pacer, robots=run.robots)
     with session_scope(run.engine) as session:
         articles.record_fetch(session, page, source_id=source_id, kind="page", started_at=started)
+        while run.robots.fetched:
+            # robots.txt requests are logged too, but a missing or unreachable one is not an error
+            # of its own (the page fetch that follows reports any real failure)
+            robots = run.robots.fetched.pop()
+            articles.record_fetch(session, robots, source_id=source_id, kind="robots",
+                                  outcome="ok" if robots.ok else "skipped", started_at=started)
     if page.error:
         run.summary.page_errors += 1
         run.summary.errors.append(f"{page_url}: {page.error}")
