@@ -24,9 +24,11 @@ from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
 from kb.nlp.scores import DOC_HEDGES, HEDGES, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances
 
-EXTRACTOR_VERSION = "2026.11.29-3"
+EXTRACTOR_VERSION = "2026.11.29-4"
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
+ORG_SUFFIX = re.compile(r"\b(?:AI|Labs?|Inc\.?|Corp\.?|Research|University|Institute|Technologies|Foundation|"
+                        r"Group|Ltd|LLC|Company|Robotics|Systems|Capital|Ventures)$")
 NOT_ORGS = {"API", "AI", "X", "LLM", "GPU", "CEO", "CTO", "AGI", "UI", "SVG", "HTML", "CSS"}
 
 
@@ -112,6 +114,16 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool) -> Extraction:
         if o.known or (len(name) > 2 and name not in NOT_ORGS and name not in person_tokens
                        and not resolve_model_name(name) and not re.search(r"\d", name)):
             org_counts[resolve_org_name(name) or name] += 1
+    # NER-only organisations named once are mostly products and headings ("Vertex AI", "Gemini CLI");
+    # keep them when repeated or when the name itself says organisation.
+    known_orgs = {resolve_org_name(o.name) or o.name for o in mentions.orgs if o.known}
+    for name in list(org_counts):
+        if name not in known_orgs and org_counts[name] < 2 and not ORG_SUFFIX.search(name):
+            del org_counts[name]
+    text = doc_text(spacy_doc)
+    for maker in {mentions.model_orgs.get(n) for n in counts} - set(org_counts) - {None}:
+        if re.search(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text):  # named in the text, e.g. NER missed it
+            org_counts[maker] += 1
     orgs = tuple(OrgMention(name=n, kind=org_kind(n), mentions=k) for n, k in org_counts.items())
     extra = {"extractor_version": EXTRACTOR_VERSION, "focal_model": mentions.focal}
     if truncated:

@@ -62,7 +62,11 @@ NOT_VERSIONED = {"figure", "table", "section", "chapter", "windows", "iphone", "
                  "gtx", "top", "grade", "class", "type", "covid", "model", "page", "episode", "season",
                  "macos", "ubuntu", "java", "node", "item", "rule", "article", "appendix", "note", "h", "a",
                  "b", "m", "q", "pixel", "galaxy", "xbox", "playstation", "ps", "round", "stage", "number",
-                 "no", "vol", "issue", "release", "update", "gpt", "cuda", "under", "over", "top", "about"}
+                 "no", "vol", "issue", "release", "update", "gpt", "cuda", "under", "over", "top", "about",
+                 "january", "february", "march", "april", "may", "june", "july", "august", "september",
+                 "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                 "sept", "oct", "nov", "dec", "get", "answer", "invent", "llm", "api", "gpu", "cpu", "tpu",
+                 "graviton", "trainium", "inferentia", "blackwell", "hopper", "rubin", "snapdragon", "ryzen"}
 MODEL_CONTEXT = re.compile(r"\b(?:model|models|weights|LLM|checkpoint|open[- ]source|open[- ]weights?|licen[cs]e|"
                            r"benchmark|scores?|scored|API|released|launch\w*|parameters)\b", re.I)
 VERSION_VARIANT = re.compile(r"(?<![\w.-])(\d+(?:\.\d+)?) (Pro|Flash|Flash-Lite|Ultra|Deep Think|Max|Plus|"
@@ -134,6 +138,8 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
             continue
         for m in VERSIONED.finditer(text):
             name = m.group("name")
+            if re.search(r"\b(?:19|20)\d\d$", name):
+                continue  # "re:Invent 2025" is an event, not a model
             if name.split()[0].split("-")[0].lower() in NOT_VERSIONED or resolve_org_name(name.split()[0]) \
                     or resolve_license_name(name):
                 continue
@@ -233,8 +239,31 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
     out.families.sort(key=lambda m: m.start)
     for m in out.models:
         out.model_orgs.setdefault(m.name, org_for_model(m.name))
+    for m in out.models:  # unseen models: "Cirrus AI is releasing Nimbus 2 Pro", "Tessellate's Mosaic-13B"
+        if out.model_orgs.get(m.name) is None:
+            out.model_orgs[m.name] = _maker_from_context(doc, m)
     out.focal = pick_focal(out.models, title, doc)
     return out
+
+
+LAUNCH_WORDS = {"launched", "launches", "released", "releases", "releasing", "introduced", "introduces",
+                "introducing", "unveiled", "unveils", "announced", "announces", "debuted", "shipped", "ships",
+                "open-sourced", "published", "publishes"}
+
+
+def _maker_from_context(doc: Doc, m: Mention) -> Optional[str]:
+    """The organisation named as launching a model in the same sentence, or its possessor."""
+    sent = doc[m.start].sent
+    for ent in doc.ents:
+        if ent.start < sent.start or ent.end > m.start or ent.label_ not in ("ORG", "PERSON"):
+            continue
+        between = doc[ent.end:m.start]
+        if ent.label_ == "PERSON" and not re.search(r"\b(?:AI|Labs?|Inc|Research|Technologies)$", ent.text):
+            continue
+        if (len(between) <= 1 and between.text in ("'s", "\u2019s")) or (
+                len(between) <= 6 and any(t.lower_ in LAUNCH_WORDS for t in between)):
+            return resolve_org_name(ent.text) or ent.text
+    return None
 
 
 def org_for_model(name: str) -> Optional[str]:
