@@ -24,14 +24,19 @@ GOAL_S = 2.0
 
 def pages_to_time(url: str) -> list[tuple[str, str, dict]]:
     """(label, page file, query params): the default view of each page and its common deep links."""
-    from kb.db import open_engine, session_scope
-    from kb.queries import facet_options
+    from collections import Counter
 
+    from kb.db import open_engine, session_scope
+    from kb.queries import search_claims, timeline
+
+    # The heaviest deep links: the model, benchmark and organization that the newest claims and stance
+    # events mention most (on a Zipf-shaped store these are the biggest ones).
     with session_scope(open_engine(url)) as session:
-        facets = facet_options(session)
-    model = (facets.get("models") or [""])[0]
-    bench = (facets.get("benchmarks") or [""])[0]
-    org = (facets.get("orgs") or [""])[0]
+        recent = search_claims(session, "", limit=1000)
+        events = timeline(session)
+    model = Counter(h.model for h in recent).most_common(1)[0][0] if recent else ""
+    bench = Counter(h.benchmark for h in recent).most_common(1)[0][0] if recent else ""
+    org = Counter(e.org for e in events if e.org).most_common(1)[0][0] if events else ""
     return [
         ("search (newest claims)", "search", {}),
         ("search ?q=Reasoning", "search", {"q": "Reasoning"}),
