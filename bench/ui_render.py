@@ -79,6 +79,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", help="database URL (for example the one bench/gen_claims.py filled)")
     parser.add_argument("--repeat", type=int, default=1, help="sessions per page; the median is reported")
+    parser.add_argument("--skip", action="append", default=[], metavar="PAGE",
+                        help="leave a page out (repeatable), e.g. on a store made before a later migration")
     args = parser.parse_args()
     os.environ["AIKB_DATABASE_URL"] = args.url
     import logging
@@ -97,11 +99,14 @@ def main() -> None:
     # Imports (streamlit's runtime, pandas, altair, kb modules) happen once per server process, not per page.
     start = time.perf_counter()
     for page in ("search", "model", "benchmark", "timeline", "alerts", "sources"):
-        render_once(page, {})
+        if page not in args.skip:
+            render_once(page, {})
     print(f"one-off imports and first visit of each page in this process: {time.perf_counter() - start:.2f} s")
     print(f"{'page':52} {'cold s':>8} {'warm s':>8} {'elements':>9}")
     worst = 0.0
     for label, page, params in pages_to_time(args.url):
+        if page in args.skip:
+            continue
         runs = sorted(render_once(page, params) for _ in range(max(1, args.repeat)))
         cold, warm, elements = runs[len(runs) // 2]
         worst = max(worst, cold)
