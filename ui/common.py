@@ -36,18 +36,12 @@ def database_url() -> str:
     return load_settings().database_url
 
 
+# The engine is the one resource the pages hold. The spaCy pipeline is not loaded here: no page runs
+# the extractor, and loading it would only delay the first render by seconds.
 @st.cache_resource(show_spinner=False)
 def engine_for(url: str):
     """The migrated engine, created once per process and URL."""
     return open_engine(url)
-
-
-@st.cache_resource(show_spinner="Loading the language model…")
-def nlp():
-    """The spaCy pipeline, loaded once per process (only pages that extract need it)."""
-    from kb.nlp import load_nlp
-
-    return load_nlp()
 
 
 def find_function(name: str):
