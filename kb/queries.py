@@ -43,21 +43,14 @@ def leaderboard(session: Session, benchmark: str, as_of: Optional[datetime] = No
     # Walk the benchmark's claims from the highest value down (index ix_scoreclaim_rank, read
     # backwards) and stop once LIMIT models/settings are placed: the first claim seen of a group is its
     # best, so the whole benchmark is never grouped. Ties keep the earliest report (seen last).
-    stmt = (select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.qualifier, ScoreClaim.value,
-                   ScoreClaim.first_reported_at).where(*conds)
+    # (no datetime in the select list: converting thousands of them costs more than the scan)
+    stmt = (select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.qualifier, ScoreClaim.value).where(*conds)
             .order_by(ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc(), ScoreClaim.id.desc()))
-    chosen: dict[tuple, tuple] = {}  # (model, setting) -> (value, claim id)
-    rows = session.connection().execution_options(yield_per=500).execute(stmt)
-    for claim_id, model_id, qualifier, value, _first in rows:
-        group = (model_id, qualifier)
-        if group in chosen:
-            if chosen[group][0] == value:
-                chosen[group] = (value, claim_id)  # same best value, reported earlier
-            continue
-        if len(chosen) >= limit and value < min(v for v, _ in chosen.values()):
-            break
-        chosen[group] = (value, claim_id)
-    rows.close()
+    chosen = _place(core_rows(session, stmt.limit(FIRST_PAGE)), limit)  # usually enough, one round trip
+    if chosen is None:  # a deep board: stream the rest (server-side cursor on PostgreSQL)
+        rows = session.connection().execution_options(yield_per=1000).execute(stmt)
+        chosen = _place(rows, limit, complete=True)
+        rows.close()
     hits = claim_hits(session, [c for _, c in chosen.values()], as_of=as_of)
     hits.sort(key=lambda h: (-h.value, h.first_reported_at, h.model))
     hits = hits[:limit]
@@ -69,6 +62,29 @@ def leaderboard(session: Session, benchmark: str, as_of: Optional[datetime] = No
                              source_count=len(hit.sources), corroboration=len(outlets) or hit.corroboration,
                              claim_id=hit.claim_id, sources=hit.sources))
     return out
+
+
+FIRST_PAGE = 1000
+
+
+def _place(rows, limit: int, complete: bool = False) -> Optional[dict]:
+    """Best claim per (model, setting) from rows in value-descending order; None if ROWS ran out early.
+
+    The first claim seen of a group is its best; ties keep the earliest report (seen last).
+    """
+    chosen: dict[tuple, tuple] = {}  # (model, setting) -> (value, claim id)
+    count = 0
+    for claim_id, model_id, qualifier, value in rows:
+        count += 1
+        group = (model_id, qualifier)
+        if group in chosen:
+            if chosen[group][0] == value:
+                chosen[group] = (value, claim_id)
+            continue
+        if len(chosen) >= limit and value < min(v for v, _ in chosen.values()):
+            return chosen
+        chosen[group] = (value, claim_id)
+    return chosen if complete or count < FIRST_PAGE else None
 
 
 def benchmark_history(session: Session, benchmark: str, *, limit: int = 2000) -> list[ClaimHit]:
