@@ -128,3 +128,11 @@ def test_html_launch_post_prose_and_table(nlp):
     assert ("Nimbus 2 Pro", "AIME 2025", 95.1) in got
     assert not any(s.model.startswith("GPT 2") for s in ex.scores)
     assert {(s.model, s.stance) for s in ex.stances} == {("Nimbus 2 Pro", "closed")}
+
+
+def test_headline_claim_and_same_score_reference(nlp):
+    doc = CleanDocument(title="Wren-4 scores 47 on the Artificial Analysis Intelligence Index",
+                        text="That matches the score of Claude Sonnet 4.6 (thinking). Wren-4 is small.")
+    ex = extract(nlp, doc)
+    got = {(s.model, s.benchmark, s.value, s.in_title) for s in ex.scores}
+    assert ("Wren-4", "Artificial Analysis Intelligence Index", 47.0, True) in got

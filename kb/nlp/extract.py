@@ -24,7 +24,7 @@ from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
 from kb.nlp.scores import DOC_HEDGES, HEDGES, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances
 
-EXTRACTOR_VERSION = "2026.11.29-4"
+EXTRACTOR_VERSION = "2026.11.29-5"
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
 ORG_SUFFIX = re.compile(r"\b(?:AI|Labs?|Inc\.?|Corp\.?|Research|University|Institute|Technologies|Foundation|"
@@ -77,7 +77,16 @@ def _table_claims(doc_in, mentions: DocMentions) -> list[ScoreClaim]:
     return out
 
 
-def _assemble(spacy_doc: Doc, doc_in, truncated: bool) -> Extraction:
+def _title_candidates(title_doc: Optional[Doc], title: str, score_rules: ScoreRules) -> tuple[list, Optional[SentenceScorer]]:
+    """Claims a headline states ("Qwen 3.8 27B scores 52 on the AA Index"); cleaners often drop the
+    body's copy of the headline, so the title is read too. Returns (candidates, the title's scorer)."""
+    if title_doc is None or not title.strip():
+        return [], None
+    scorer = SentenceScorer(score_rules, collect_mentions(title_doc, title))
+    return [c for sent in title_doc.sents for c in scorer.sentence(sent)], scorer
+
+
+def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] = None) -> Extraction:
     title = getattr(doc_in, "title", "") or ""
     outlet = getattr(doc_in, "original_outlet", None) or getattr(doc_in, "outlet", None)
     mentions = collect_mentions(spacy_doc, title)
@@ -85,6 +94,10 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool) -> Extraction:
     sents = list(spacy_doc.sents)
     doc_hedged = bool(DOC_HEDGES.search(doc_text(spacy_doc)))
     scorer = SentenceScorer(score_rules, mentions)
+    title_cands, title_scorer = _title_candidates(title_doc, title, score_rules)
+    if title_scorer is not None and title_scorer.prev_claim is not None:
+        # "That's the same score as X" in the first body sentence points back to the headline.
+        scorer.prev_claim, scorer.prev_bench = title_scorer.prev_claim, title_scorer.prev_bench
     scores, seen = [], set()
     for sent in sents:
         for c in scorer.sentence(sent):
@@ -96,6 +109,15 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool) -> Extraction:
             scores.append(ScoreClaim(model=c.model, benchmark=c.benchmark, value=c.value, unit=c.unit,
                                      qualifier=c.qualifier, reported_by=by, reporter_kind=kind, hedged=hedged,
                                      evidence=c.sent.text, start=c.sent.start_char, end=c.sent.end_char))
+    stated = {(s.model, s.benchmark, s.value) for s in scores}
+    for c in title_cands:
+        if (c.model, c.benchmark, c.value) in stated:
+            continue
+        stated.add((c.model, c.benchmark, c.value))
+        by, kind, hedged = _reporter(title, c.model, mentions, outlet, doc_hedged)
+        scores.append(ScoreClaim(model=c.model, benchmark=c.benchmark, value=c.value, unit=c.unit,
+                                 qualifier=c.qualifier, reported_by=by, reporter_kind=kind, hedged=hedged,
+                                 evidence=title, start=0, end=0, in_title=True))
     for c in _table_claims(doc_in, mentions):
         key = (c.model, c.benchmark, c.value, c.qualifier)
         if key not in seen:
@@ -145,7 +167,8 @@ def extract(nlp: Language, doc) -> Extraction:
         doc: an `ingest.records.CleanDocument` (title, text, outlet, original_outlet, tables).
     """
     text, truncated = _text_of(doc)
-    return _assemble(nlp(text), doc, truncated)
+    title = (getattr(doc, "title", "") or "")[:500]
+    return _assemble(nlp(text), doc, truncated, nlp(title) if title.strip() else None)
 
 
 def extract_many(nlp: Language, docs: Iterable, batch_size: int = 32) -> Iterator[Extraction]:
@@ -154,4 +177,5 @@ def extract_many(nlp: Language, docs: Iterable, batch_size: int = 32) -> Iterato
     texts = (_text_of(d) for d in docs)
     pairs = ((t, (d, trunc)) for d, (t, trunc) in zip(docs, texts))
     for spacy_doc, (doc_in, truncated) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield _assemble(spacy_doc, doc_in, truncated)
+        title = (getattr(doc_in, "title", "") or "")[:500]
+        yield _assemble(spacy_doc, doc_in, truncated, nlp(title) if title.strip() else None)

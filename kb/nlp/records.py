@@ -49,6 +49,7 @@ class ScoreClaim:
     evidence: str = ""
     start: int = 0  # offsets of the evidence sentence in the text
     end: int = 0
+    in_title: bool = False  # stated only in the title: evidence is the title, offsets are 0, 0
 
 
 @dataclass(frozen=True)
