@@ -85,10 +85,13 @@ def _ingest(sizes: dict) -> tuple[list[Row], dict]:
 
 def _memory(sizes: dict) -> tuple[list[Row], dict]:
     n = sizes["memory_articles"]
-    if not n:
+    if sizes.get("memory_result"):  # a long run measured on its own (bench/ingest.py --memory --json)
+        r = json.loads(Path(sizes["memory_result"]).read_text().strip().splitlines()[-1])
+    elif not n:
         return [Row("memory", "100,000-article run", "not run (quick mode; --full runs it)")], {}
-    r = run_child(["bench/ingest.py", "--memory", "--articles", str(n), "--no-extract", "--rss-every", "100",
-                   "--json"])
+    else:
+        r = run_child(["bench/ingest.py", "--memory", "--articles", str(n), "--no-extract", "--rss-every", "100",
+                       "--json"])
     trace = r["rss_trace"]
     growth = trace[-1][1] - trace[0][1] if len(trace) > 1 else 0.0
     rows = [Row("memory", f"peak RSS at {r['articles']:,} articles (store+clean)", f"{r['peak_rss_mb']:.0f} MB",
@@ -240,10 +243,12 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
     parser.add_argument("--claims-sqlite", metavar="URL", help="query an existing gen_claims store (SQLite)")
     parser.add_argument("--claims-pg", metavar="URL", help="query an existing gen_claims store (PostgreSQL)")
+    parser.add_argument("--memory-result", metavar="FILE",
+                        help="report this earlier `bench/ingest.py --memory --json` result instead of running it")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite docs/benchmarks.md")
     args = parser.parse_args()
     sizes = dict(FULL if args.full else TINY if args.tiny else QUICK)
-    sizes.update(claims_sqlite=args.claims_sqlite, claims_postgres=args.claims_pg)
+    sizes.update(claims_sqlite=args.claims_sqlite, claims_postgres=args.claims_pg, memory_result=args.memory_result)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(only) - set(SECTIONS)
     if unknown:

@@ -46,8 +46,11 @@ def run_child(args: list[str], timeout: float | None = None, env: dict | None = 
                           env={**os.environ, **(env or {})})
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    return json.loads(lines[-1])
+    try:
+        return json.loads(proc.stdout)  # one (possibly indented) JSON document
+    except json.JSONDecodeError:
+        lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+        return json.loads(lines[-1])  # log lines, then the result on the last line
 
 
 @contextmanager
