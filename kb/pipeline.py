@@ -116,7 +116,8 @@ def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str
             while done < limit:
                 with Session(engine) as session:
                     ids = source_store.claim_due_sources(session, owner, urls=urls, limit=min(CLAIM_BATCH, limit - done),
-                                                    due_only=due_only, fetched_before=started)
+                                                    due_only=due_only, fetched_before=started,
+                                                    ignore_leases=engine.dialect.name == "sqlite")
                 if not ids:
                     break
                 for source_id in ids:
@@ -175,12 +176,11 @@ def _process_source(run: _Run, source_id: int) -> str:
             feed = parse_feed(result.body, result.final_url, result.content_type)
             error = feed.error
         articles.record_fetch(session, result, source_id=source_id, kind="feed", error=error, started_at=started)
-        source_store.mark_fetched(session, source, status=result.status, error=error, etag=result.headers.get("etag"),
-                             last_modified=result.headers.get("last-modified"), feed=feed,
-                             max_backoff_hours=run.settings.max_failures_backoff_hours)
-        if error and (feed is None or not feed.items):
-            # nothing recovered: keep the old validators so the next run refetches in full
-            source.etag, source.last_modified = etag, last_modified
+        # the old validators stay until every item is stored: a run killed half-way must refetch
+        # the feed in full next time, not be told "304, nothing changed" and lose the rest
+        source_store.mark_fetched(session, source, status=result.status, error=error, etag=etag,
+                                  last_modified=last_modified, feed=feed,
+                                  max_backoff_hours=run.settings.max_failures_backoff_hours)
         session.commit()
         feed_title = source.title
     if error:
@@ -199,6 +199,10 @@ def _process_source(run: _Run, source_id: int) -> str:
     for position, item in enumerate(items):
         if position not in known:
             stored += _process_item(run, source_id, url, kind, feed_title, item)
+    if not error:  # a failed or malformed fetch keeps the old validators: the next run refetches it
+        with session_scope(run.engine) as session:
+            source = session.get(Source, source_id)
+            source.etag, source.last_modified = result.headers.get("etag"), result.headers.get("last-modified")
     return f"{url}: {error or 'ok'}" + (f" ({stored} new)" if stored else "")
 
 

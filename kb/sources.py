@@ -1,12 +1,16 @@
 """Feed management and health: adding feeds, OPML import/export, due-source leases, fetch state.
 
 Several `aikb ingest --worker` processes may share one PostgreSQL database: each claims due sources
-with SELECT ... FOR UPDATE SKIP LOCKED and writes a lease (owner, until) so that no source is
-fetched by two workers at once. A lease that outlives a crashed worker simply expires.
+with SELECT ... FOR UPDATE SKIP LOCKED and writes a lease (owner "host:pid:nonce", until) so that
+no source is fetched by two workers at once. A lease left by a killed process is taken over at
+once on the same host (its pid is gone) and after LEASE from other hosts. On SQLite the ingest
+file lock makes a run the only one, so leases are ignored there.
 """
 from __future__ import annotations
 
 import json
+import os
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,7 +27,7 @@ from kb.db import utcnow
 from kb.errors import InputError
 from kb.models import Article, FetchLog, Source
 
-LEASE = timedelta(minutes=15)
+LEASE = timedelta(minutes=10)  # a worker on another host that dies frees its sources after this
 
 
 @dataclass(frozen=True)
@@ -117,9 +121,32 @@ def sources_health(session: Session) -> list[SourceHealth]:
     return out
 
 
+def _orphaned_leases(session: Session, now: datetime) -> list[int]:
+    """Sources leased by a process of this host that no longer exists (killed mid-run): free to take."""
+    host = socket.gethostname()
+    rows = session.exec(select(Source.id, Source.lease_owner).where(
+        Source.lease_until >= now, Source.lease_owner.like(f"{host}:%"))).all()
+    orphaned = []
+    for source_id, owner in rows:
+        parts = owner.split(":")
+        if len(parts) >= 2 and parts[1].isdigit() and not _alive(int(parts[1])):
+            orphaned.append(source_id)
+    return orphaned
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def claim_due_sources(session: Session, owner: str, *, urls: Iterable[str] | None = None,
                       limit: int = 1000, now: datetime | None = None, due_only: bool = True,
-                      fetched_before: datetime | None = None) -> list[int]:
+                      fetched_before: datetime | None = None, ignore_leases: bool = False) -> list[int]:
     """Lease due sources to OWNER and return their ids (commits, so other workers see the lease).
 
     Args:
@@ -127,10 +154,14 @@ def claim_due_sources(session: Session, owner: str, *, urls: Iterable[str] | Non
         due_only: only sources whose next_fetch_at has come (else every enabled, unleased source).
         limit: at most this many (workers take a few at a time to share the work).
         fetched_before: skip sources fetched since then (a run claiming in batches skips its own).
+        ignore_leases: take leased sources too (SQLite: the ingest file lock already makes this run
+            the only one, so a lease left by a killed run must not hide its sources).
     """
     now = now or utcnow()
-    query = select(Source).where(Source.enabled == True,  # noqa: E712 - SQL boolean
-                                 or_(Source.lease_until.is_(None), Source.lease_until < now))
+    query = select(Source).where(Source.enabled == True)  # noqa: E712 - SQL boolean
+    if not ignore_leases:
+        orphaned = _orphaned_leases(session, now)
+        query = query.where(or_(Source.lease_until.is_(None), Source.lease_until < now, Source.id.in_(orphaned)))
     if urls is not None:
         wanted = [normalize_source_url(u)[0] for u in urls]
         query = query.where(Source.url.in_(wanted))
