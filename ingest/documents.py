@@ -40,6 +40,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace").lstrip("\ufeff")
     candidates = [declared, declared_charset(data), "utf-8"]
+    if utf8_mislabelled(data, candidates[0] or candidates[1]):
+        return data.decode("utf-8")
     for encoding in candidates:
         if not encoding:
             continue
@@ -48,6 +50,31 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("cp1252", errors="replace")
+
+
+# Charsets in which every byte sequence decodes: a declaration of one of them never fails, so a
+# UTF-8 document mislabelled with it would silently turn into mojibake ("MÃ¼nchen").
+_SINGLE_BYTE = ("latin-1", "iso8859", "iso-8859", "cp125", "windows-125", "ascii", "us-ascii")
+
+
+def utf8_mislabelled(data: bytes, declared: str | None) -> bool:
+    """True when DATA says it is a single-byte charset but is non-ASCII, valid UTF-8 (then it is UTF-8).
+
+    Real Latin-1 or cp1252 text almost never forms valid multi-byte UTF-8 sequences by chance.
+    """
+    if not declared:
+        return False
+    try:
+        name = codecs.lookup(declared).name
+    except LookupError:
+        return False
+    if not name.startswith(_SINGLE_BYTE) or data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def looks_binary(data: bytes) -> bool:

@@ -23,11 +23,23 @@ _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, 
                        recover=False, remove_comments=True)
 
 
+_NO_TEXT = ("script", "style", "noscript", "iframe", "template")
+
+
 def _text(element) -> Optional[str]:
     if element is None:
         return None
-    value = "".join(element.itertext()).strip()
+    # a child element in a text field (<title>x<script>..</script></title>) is markup: its code never counts
+    value = "".join(_texts(element)).strip()
     return value or None
+
+
+def _texts(element):
+    yield element.text or ""
+    for child in element:
+        if not (isinstance(child.tag, str) and etree.QName(child).localname.lower() in _NO_TEXT):
+            yield from _texts(child)
+        yield child.tail or ""
 
 
 def _atom_text(element) -> Optional[str]:

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from ingest.documents import utf8_mislabelled
 from ingest.fastfeed import parse_fast
 from ingest.jsonfeed import looks_like_json, parse_json_feed
 from ingest.records import FeedItem, ParsedFeed
@@ -81,6 +82,22 @@ def defuse(body: bytes) -> tuple[bytes, bool]:
     return body[: match.start()] + body[match.end():], bool(match.group(1))
 
 
+_CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*[\"']?[^;\"']*[\"']?", re.I)
+_PROLOG_ENCODING = re.compile(rb"""(<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _relabel_utf8(body: bytes, content_type: str) -> tuple[bytes, str]:
+    """BODY and CONTENT_TYPE saying UTF-8 when a single-byte charset is declared over UTF-8 bytes."""
+    header = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type or "", re.I)
+    prolog = _PROLOG_ENCODING.search(body[:500])
+    declared = ([header.group(1)] if header else []) + ([prolog.group(2).decode("ascii")] if prolog else [])
+    if not any(utf8_mislabelled(body, name) for name in declared):
+        return body, content_type
+    if prolog:
+        body = body[:prolog.start(2)] + b"utf-8" + body[prolog.end(2):]
+    return body, _CHARSET_PARAM.sub("; charset=utf-8", content_type) if header else content_type
+
+
 def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     """Parse a feed document of any supported format.
 
@@ -91,6 +108,7 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     """
     if looks_like_json(body):
         return parse_json_feed(body, url)
+    body, content_type = _relabel_utf8(body, content_type)
     fast = parse_fast(body, url)
     if fast is not None:
         return fast

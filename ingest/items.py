@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
@@ -31,11 +32,24 @@ def _charset(headers: dict) -> Optional[str]:
     return None
 
 
+_TAG = re.compile(r"<[a-zA-Z/!]")
+
+
+def plain_title(title: Optional[str]) -> Optional[str]:
+    """An item title as text: markup some feeds put in titles removed, script and style code dropped.
+
+    A title without anything that looks like a tag ("<5% error") is kept as it is.
+    """
+    if not title or not _TAG.search(title):
+        return title
+    return clean_html(f"<p>{title}</p>").text.replace("\n", " ").strip() or None
+
+
 def _merge(doc: CleanDocument, item: FeedItem, feed_title: Optional[str]) -> CleanDocument:
     """Feed metadata fills what the document does not know (pages know their own better)."""
     return dataclasses.replace(
         doc,
-        title=doc.title or item.title or "",
+        title=doc.title or plain_title(item.title) or "",
         published=doc.published or item.published,
         author=doc.author or item.author,
         outlet=doc.outlet or feed_title,
@@ -49,7 +63,7 @@ def item_draft(item: FeedItem, feed_title: Optional[str], page: FetchResult | No
     """
     if has_full_content(item):
         doc = clean_html(item.content_html or "", url=item.link)
-        doc = dataclasses.replace(_merge(doc, item, feed_title), title=item.title or doc.title or "")
+        doc = dataclasses.replace(_merge(doc, item, feed_title), title=plain_title(item.title) or doc.title or "")
         raw, kind = (item.content_html or "").encode("utf-8"), "html"
     elif page is not None and page.ok and page.body:
         html = decode_bytes(page.body, _charset(page.headers))
