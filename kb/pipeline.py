@@ -301,13 +301,14 @@ def _store_transaction(run: _Run, draft: ArticleDraft, keys, source_id, outlet, 
 
 
 def _evaluate_alerts(engine: Engine, settings: Settings) -> None:
-    try:
-        from kb.alerts import evaluate
-    except ImportError as exc:
-        log.warning("alerts skipped: %s", exc)
-        return
-    with session_scope(engine) as session:
-        evaluate(session, settings)
+    """Evaluate alert rules over what was stored, then send what is due (inbox, webhook, e-mail).
+
+    Delivering here, not only in `aikb watch`, is what makes a plain `aikb ingest` notify analysts;
+    a failed delivery stays pending and is retried by the next run.
+    """
+    from kb.alerts import run_alerts
+
+    run_alerts(engine, settings)
 
 
 def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) -> RunSummary:
