@@ -85,12 +85,19 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
     outlet = article.original_outlet or article.outlet
     mentions: dict[int, list] = {}  # entity id -> [role, count]
 
+    linked_names: dict[tuple, Optional[Entity]] = {}
+
     def linked(kind, name, **kw) -> Optional[Entity]:
+        # an article names the same model and benchmark in many claims: link each name once per article
+        memo_key = (kind, name, tuple(sorted(kw.items())))
+        if memo_key in linked_names:
+            return linked_names[memo_key]
         entity, created = link(session, kind, name, **kw)
         if entity is not None and created:
             result.new_entity_ids.append(entity.id)
             if kind == "model":
                 result.new_model_ids.append(entity.id)
+        linked_names[memo_key] = entity
         return entity
 
     def mention(entity: Optional[Entity], count: int = 1, focal: bool = False) -> None:
