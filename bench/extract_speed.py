@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Words per second of `extract_many` next to a bare `nlp.pipe` of the same pipeline on the same texts.
+"""Words per second of `extract_many` next to a bare `nlp.pipe` of the same pipeline on the same texts
+(and, for reference, the stock en_core_web_sm without aikb's gazetteer/shape components).
 
     .venv/bin/python bench/extract_speed.py [PATH ...] [--runs 5] [--repeat 3]
 
@@ -57,8 +58,17 @@ def main(argv=None) -> int:
     texts = [d.text[:MAX_CHARS] for d in docs]
     words = sum(len(t.split()) for t in texts)
     list(extract_many(nlp, docs[:4]))  # warm-up: lazy rule tables, caches
-    bare, full, ratios = [], [], []
+    import spacy
+
+    from kb.nlp.pipeline import DISABLED, MODEL_NAME
+
+    plain = spacy.load(MODEL_NAME, exclude=list(DISABLED))  # the stock model, without aikb's components
+    bare, full, ratios, stock = [], [], [], []
     for _ in range(args.runs):
+        t = time.perf_counter()
+        for _doc in plain.pipe(texts, batch_size=args.batch_size):
+            pass
+        stock.append(time.perf_counter() - t)
         t = time.perf_counter()
         for _doc in nlp.pipe(texts, batch_size=args.batch_size):
             pass
@@ -73,6 +83,8 @@ def main(argv=None) -> int:
     mb, mf, mr = statistics.median(bare), statistics.median(full), statistics.median(ratios)
     print(f"corpus: {len(docs)} documents, {words} words; pipeline {nlp.pipe_names}; load {load_s:.1f} s")
     print(f"{'pass':<28}{'median s':>10}{'words/s':>12}")
+    ms = statistics.median(stock)
+    print(f"{'stock en_core_web_sm pipe':<28}{ms:>10.2f}{words / ms:>12.0f}")
     print(f"{'bare nlp.pipe':<28}{mb:>10.2f}{words / mb:>12.0f}")
     print(f"{'extract_many (aikb rules)':<28}{mf:>10.2f}{words / mf:>12.0f}")
     print(f"rules overhead: {mr * 100:.1f}% on top of the spaCy pass (median of {args.runs} paired runs; goal < 40%)")
