@@ -21,6 +21,7 @@ from kb.query_records import ArticleHit, ClaimHit, SourceRef
 
 MAX_TERMS = 16  # a 10 KB paste is cut to its first words instead of building a huge query
 MAX_LIMIT = 1000
+PG_NARROW = 10_000  # PostgreSQL: fewer matching rows than this are found through their index, then sorted
 FACET_FIRST_MAX = 10_000  # SQLite: below this many claims in the facets, filter the facet's reports by text
 # PostgreSQL's stored tsvector columns (generated in kb/migrations/versions/0003_kb.py).
 PG_ARTICLE_DOC = "article.search_tsv"
@@ -144,10 +145,18 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
                 .where(literal_column("claimsource_fts").op("MATCH")(fts5_expression(terms)))
                 .order_by(_FTS_EVIDENCE.c.rowid.desc()))
     else:
-        stmt = select(ClaimSource.claim_id).order_by(ClaimSource.id.desc())
+        order = ClaimSource.id.desc()
         if terms:
-            stmt = stmt.where(literal_column(PG_EVIDENCE_DOC).op("@@")(
-                func.plainto_tsquery("english", pg_query_text(terms))))
+            match = literal_column(PG_EVIDENCE_DOC).op("@@")(func.plainto_tsquery("english", pg_query_text(terms)))
+            # With LIMIT, PostgreSQL likes to walk the primary key newest first and test each row, which
+            # is fast when matches are dense and scans the whole table when they are rare. When the words
+            # (or the facets) match few rows, "id + 0" takes that plan away: the GIN index (or the facet's
+            # index) finds the rows, and only those are sorted.
+            if (_fewer_than(session, [match], PG_NARROW, ClaimSource.id)
+                    or (conds and _fewer_than(session, conds, PG_NARROW))):
+                order = (ClaimSource.id + 0).desc()
+            src_conds.append(match)
+        stmt = select(ClaimSource.claim_id).order_by(order)
     if conds:
         stmt = stmt.join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id)
     stmt = stmt.where(*src_conds)
@@ -162,9 +171,9 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     return claim_hits(session, ids)
 
 
-def _fewer_than(session: Session, conds: list, n: int) -> bool:
-    """Whether fewer than N claims meet CONDS (counts at most N index entries)."""
-    inner = select(ScoreClaim.id).where(*conds).limit(n).subquery()
+def _fewer_than(session: Session, conds: list, n: int, column=ScoreClaim.id) -> bool:
+    """Whether fewer than N rows (claims, by default) meet CONDS (counts at most N index entries)."""
+    inner = select(column).where(*conds).limit(n).subquery()
     return core_rows(session, select(func.count()).select_from(inner))[0][0] < n
 
 
