@@ -52,6 +52,8 @@ def _org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
     return max(inside, key=len) if inside else None
 
 
+CITATION = re.compile(r"\bet al\.|[\u201c\"][^\u201d\"]{8,}[\u201d\"][,.]?\s*(?:[A-Z][\w ]*(?:Journal|Proceedings|"
+                      r"Review|Press|Conference|Transactions)|\(\d{4}\)|arXiv)|\bIn Proceedings\b|\bpp\. \d")
 NOT_NAME_WORDS = {"studio", "lab", "labs", "mode", "sim", "gym", "data", "ai", "intelligence", "logic",
                   "comparison", "pro", "walkthrough", "elementary", "tx", "computing", "spark", "fixer",
                   "generative", "artificial", "kangaroo", "clara", "isaac", "nemo", "omniverse", "cloud",
@@ -83,6 +85,10 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
             and not resolve_org_name(ent.text) and len(ent) in (2, 3)
         if (ent.label_ != "PERSON" and not titled) or not _valid_person(ent, mentions):
             continue
+        line_start = doc_text(doc).rfind("\n", 0, ent.start_char) + 1
+        line_end = doc_text(doc).find("\n", ent.end_char)
+        if CITATION.search(doc_text(doc)[line_start:line_end if line_end >= 0 else None]):
+            continue  # authors in a reference list are not industry people
         name = re.sub(r"^(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+", "", re.sub(r"['\u2019]s?$", "", ent.text.strip()).strip())
         sent = ent.sent
         before = doc_text(doc)[sent.start_char:ent.start_char][-80:]
