@@ -24,7 +24,7 @@ from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
 from kb.nlp.scores import DOC_HEDGES, HEDGES, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances
 
-EXTRACTOR_VERSION = "2026.11.29-5"
+EXTRACTOR_VERSION = "2026.11.29-6"
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
 ORG_SUFFIX = re.compile(r"\b(?:AI|Labs?|Inc\.?|Corp\.?|Research|University|Institute|Technologies|Foundation|"

@@ -55,7 +55,7 @@ NOT_NAMES = {"the", "it", "this", "that", "today", "our", "we", "its", "their", 
 PRONOUN_SUBJECTS = {"it", "model", "system"}
 # A capitalised name with a version ("Orca 5", "Vega-3 Mini", "Mosaic-13B", "Lumen-VLA 2") is a model when
 # its sentence talks about models: a benchmark, weights, a release, a licence.
-VERSIONED = re.compile(r"(?<![\w.-])(?P<name>[A-Z][a-zA-Z]+(?:-[A-Z][A-Za-z]*)?[- ]v?\d+(?:\.\d+)?[A-Za-z]?"
+VERSIONED = re.compile(r"(?<![\w.-])(?P<name>(?:[A-Z][a-zA-Z]+ )?[A-Z][a-zA-Z]+(?:-[A-Z][A-Za-z]*)?[- ]v?\d+(?:\.\d+)?[A-Za-z]?"
                        r"(?:-\d+[BbMm])?(?: (?:Pro|Mini|Ultra|Max|Plus|Flash|Lite|Nano|Instruct|Thinking))?)(?![\w-])")
 NOT_VERSIONED = {"figure", "table", "section", "chapter", "windows", "iphone", "android", "ios", "python",
                  "version", "step", "phase", "day", "week", "level", "tier", "gen", "series", "part", "rtx",
@@ -138,12 +138,18 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
             continue
         for m in VERSIONED.finditer(text):
             name = m.group("name")
+            offset = 0
+            first = name.split()[0]
+            if len(name.split()) > 2 and (first.lower() in NOT_NAMES or first.lower() in NOT_VERSIONED
+                                          or doc.vocab[first.lower()].is_stop or resolve_org_name(first)):
+                offset = len(first) + 1  # "These Heron-2", "NVIDIA Orca 5": the leading word is not the name
+                name = name[offset:]
             if re.search(r"\b(?:19|20)\d\d$", name):
                 continue  # "re:Invent 2025" is an event, not a model
             if name.split()[0].split("-")[0].lower() in NOT_VERSIONED or resolve_org_name(name.split()[0]) \
                     or resolve_license_name(name):
                 continue
-            start = sent.start_char + m.start()
+            start = sent.start_char + m.start() + offset
             span = doc.char_span(start, start + len(name), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):
                 continue

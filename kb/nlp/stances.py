@@ -21,6 +21,8 @@ LICENSE_EXTRA = re.compile(r"\b(?:custom|modified MIT|non-commercial|research-on
                            r"[A-Z][\w.]+ (?:Community|Open Model|Research))[\w -]{0,30}?licen[cs]e\b|"
                            r"\bnon-commercial use\b", re.I)
 CLAUSE_BREAK = re.compile(r",\s*but\b|;|\s[\u2014\u2013-]\s|\bbut given\b|\.\s")
+LIST_FOLLOWS = re.compile(r"^\s*(?:These|Those|They|The (?:new |released )?(?:models?|checkpoints|weights))\b"
+                          r"[^.]{0,40}\b(?:include|includes|are|cover)\b")
 VAGUE_REFERENCE = re.compile(r"\b(?:it|its|the model|this model|the weights|model weights|weights)\b", re.I)
 
 
@@ -150,8 +152,21 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
     # "The weights are on Hugging Face" speaks of the article's main model, not of the last one named.
     current = mentions.focal
     seen, out = set(), []
+    pending = None  # (cue sentence, stance) of a cue that named no model: "checkpoints are now available"
     for sent in sents:
-        for ev in sentence_stances(sent, mentions, rules, current):
+        events = sentence_stances(sent, mentions, rules, current)
+        names = mentions.in_span(mentions.models, sent.start, sent.end)
+        if not events and pending and names and LIST_FOLLOWS.match(sent.text):
+            # "... are available for some of the top models. These models include X, Y and Z."
+            cue_sent, stance = pending
+            text = doc_text(sent.doc)[cue_sent.start_char:sent.end_char]
+            events = [StanceEvent(org=mentions.model_orgs.get(m.name), model=m.name, stance=stance,
+                                  evidence=text, start=cue_sent.start_char, end=sent.end_char) for m in names]
+        pending = None
+        cues = rules.cues_in(sent.text)
+        if not events and cues and not names:
+            pending = (sent, cues[0][2])
+        for ev in events:
             key = (ev.model, ev.stance, ev.planned)
             if key not in seen:
                 seen.add(key)
