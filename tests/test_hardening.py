@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
@@ -316,3 +317,387 @@ def test_ten_thousand_items_in_one_feed(sqlite_url, feed_server):
     assert summary.failed == 0 and summary.new + summary.clustered == 10_000
     with Session(engine) as session:
         assert session.exec(select(func.count(func.distinct(Article.url_hash)))).one() == 10_000
+
+
+# ---------------------------------------------------------------------------------------------
+# Crashes: SIGKILL `aikb ingest` at random points, run again
+# ---------------------------------------------------------------------------------------------
+
+CORPUS_SEED = 20261129
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from kb.nlp.pipeline import load_nlp
+
+    return load_nlp()
+
+
+def _ingest_env(db_url: str, tmp_path: Path) -> dict:
+    config = tmp_path / "aikb.toml"
+    config.write_text("")  # no user config file leaks into the run
+    return {**os.environ, "AIKB_DATABASE_URL": db_url, "AIKB_HOST_DELAY": "0", "AIKB_CONFIG": str(config),
+            "PYTHONPATH": str(ROOT)}
+
+
+def _add_sources(engine, paths) -> None:
+    with session_scope(engine) as session:
+        for path in paths:
+            add_feed(session, str(path))
+
+
+def _count(engine, model=Article) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def _store_shape(engine) -> dict[str, tuple]:
+    """url_hash -> (extractor_version, the claims it reports (sorted), its stance-event count)."""
+    with Session(engine) as session:
+        conn = session.connection()
+        claims: dict[int, list[str]] = {}
+        # names, not ids or keys made from ids: the two stores number their entities differently
+        for article_id, *claim in conn.execute(text(
+                "SELECT cs.article_id, m.name, b.name, sc.value, coalesce(sc.qualifier, ''), cs.evidence "
+                "FROM claimsource cs JOIN scoreclaim sc ON sc.id = cs.claim_id "
+                "JOIN entity m ON m.id = sc.model_id JOIN entity b ON b.id = sc.benchmark_id")):
+            claims.setdefault(article_id, []).append(tuple(claim))
+        stances = dict(conn.execute(text(
+            "SELECT article_id, count(*) FROM stanceevent WHERE article_id IS NOT NULL GROUP BY article_id")).all())
+        rows = conn.execute(text("SELECT id, url_hash, extractor_version FROM article")).all()
+    return {h: (v, tuple(sorted(claims.get(i, []))), stances.get(i, 0)) for i, h, v in rows}
+
+
+def _orphans(engine) -> int:
+    with Session(engine) as session:
+        return session.connection().execute(text(
+            "SELECT count(*) FROM claimsource cs LEFT JOIN article a ON a.id = cs.article_id WHERE a.id IS NULL"
+        )).scalar_one()
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path, nlp):
+    count = 150
+    paths = write_corpus(tmp_path / "corpus", count, CORPUS_SEED)
+    # the reference: one clean in-process run over the same corpus
+    clean_engine = open_engine(f"sqlite:///{tmp_path / 'clean.sqlite3'}")
+    _add_sources(clean_engine, paths)
+    run_once(clean_engine, ingest_settings(str(clean_engine.url), max_bytes=20_000_000), nlp)
+    expected = _store_shape(clean_engine)
+    assert len(expected) == count
+    assert sum(len(claims) for _, claims, _ in expected.values()) >= count // 2  # the corpus yields claims
+
+    url = f"sqlite:///{tmp_path / 'crash.sqlite3'}"
+    engine = open_engine(url)
+    _add_sources(engine, paths)
+    env = _ingest_env(url, tmp_path)
+    command = [sys.executable, "-m", "kb.cli", "ingest"]
+    rng = random.Random(CORPUS_SEED)
+    kills = 0
+    for _round in range(3):
+        before = _count(engine)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline and _count(engine) <= before:
+            time.sleep(0.05)  # until this run is storing (model loaded, feeds parsed)
+        time.sleep(rng.uniform(0.0, 1.2))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+        process.stderr.close()
+        # after every kill: no half-written article (each stored one has exactly its clean-run claims)
+        shape = _store_shape(engine)
+        wrong = {h: (shape[h], expected[h]) for h in shape if shape[h] != expected[h]}
+        assert not wrong, f"articles stored without all their claims: {list(wrong.values())[:3]}"
+        assert _orphans(engine) == 0
+    assert kills >= 2, "the runs finished before they could be killed: grow the corpus"
+
+    final = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0, final.stderr  # no stale lock or lease blocks it
+    assert "another ingest" not in final.stderr
+    assert _store_shape(engine) == expected  # nothing lost, nothing doubled, every claim in place
+    with Session(engine) as session:
+        assert session.exec(select(func.count(func.distinct(Article.url_hash)))).one() == count
+        assert session.connection().execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+        assert session.exec(select(func.count()).select_from(Source).where(Source.lease_owner.is_not(None))).one() == 0
+    assert _count(engine, ScoreClaim) == _count(clean_engine, ScoreClaim)
+    assert _count(engine, ClaimSource) == _count(clean_engine, ClaimSource)
+
+
+# ---------------------------------------------------------------------------------------------
+# Concurrency: the UI reads while ingest writes; two ingests at once
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_everything(engine, errors: list[str]) -> int:
+    """One round of the UI's reads through the kb query functions; errors are collected, not raised."""
+    from kb.errors import NotFound
+    from kb.queries import disagreements, facet_options, leaderboard
+    from kb.search import search_articles, search_claims
+
+    reads = 0
+    for call in (lambda s: search_claims(s, "GPQA Diamond"), lambda s: search_claims(s, "", benchmark="MMLU-Pro"),
+                 lambda s: search_articles(s, "weights"), facet_options, lambda s: leaderboard(s, "GPQA Diamond"),
+                 lambda s: disagreements(s)):
+        try:
+            with Session(engine) as session:
+                call(session)
+            reads += 1
+        except NotFound:
+            reads += 1  # the benchmark is not stored yet: a clean answer
+        except Exception as exc:  # noqa: BLE001 - every failure is the finding
+            errors.append(f"{type(exc).__name__}: {exc}")
+    return reads
+
+
+@pytest.mark.slow
+def test_ui_reads_while_ingest_writes(db_url, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    engine = open_engine(db_url)
+    count = 60
+    _add_sources(engine, write_corpus(tmp_path / "corpus", count, CORPUS_SEED + 1, prefix="w"))
+    process = subprocess.Popen([sys.executable, "-m", "kb.cli", "ingest"], cwd=ROOT,
+                               env=_ingest_env(db_url, tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors: list[str] = []
+    reads = 0
+    seen_while_writing: set[int] = set()
+    app_runs = 0
+    monkeypatch.setenv("AIKB_DATABASE_URL", db_url)
+    try:
+        while process.poll() is None:
+            reads += _read_everything(engine, errors)
+            time.sleep(0.1)  # a user clicks now and then; a tight loop would only starve the writer
+            stored = _count(engine)
+            seen_while_writing.add(stored)
+            if app_runs == 0 and stored > 5:  # the app itself, mid-ingest
+                at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=60)
+                at.switch_page("views/search.py")
+                at.query_params["q"] = "GPQA"
+                at.run()
+                errors += [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
+                app_runs += 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+        _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr.decode()
+    assert errors == [], errors[:5]
+    assert not any("locked" in e for e in errors)
+    assert reads >= 12 and len(seen_while_writing) >= 2  # the reads really overlapped the writes
+    assert app_runs == 1
+    assert _count(engine) == count
+
+
+@pytest.mark.slow
+def test_two_ingests_at_once_on_one_sqlite_file(tmp_path):
+    url = f"sqlite:///{tmp_path / 'twice.sqlite3'}"
+    engine = open_engine(url)
+    count = 300
+    _add_sources(engine, write_corpus(tmp_path / "corpus", count, CORPUS_SEED + 2, prefix="t"))
+    env = _ingest_env(url, tmp_path)
+    command = [sys.executable, "-m", "kb.cli", "ingest", "--no-extract"]
+    barrier = threading.Barrier(2)
+    results: list[subprocess.CompletedProcess] = []
+
+    def run() -> None:
+        barrier.wait()
+        results.append(subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert any(r.returncode == 0 for r in results)
+    for r in results:  # the loser (if any) says why in one line, without a traceback
+        assert r.returncode == 0 or ("another ingest is running" in r.stderr and "Traceback" not in r.stderr), r.stderr
+    with Session(engine) as session:
+        assert session.connection().execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+        assert session.exec(select(func.count()).select_from(Article)).one() == count
+        assert session.exec(select(func.count(func.distinct(Article.url_hash)))).one() == count
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and _count(engine) == count
+
+
+# ---------------------------------------------------------------------------------------------
+# Untrusted text: search input, display, highlighting, property tests of the extractor and cleaner
+# ---------------------------------------------------------------------------------------------
+
+HOSTILE_QUERIES = [
+    '"', "'", '"CharXiv', "CharXiv\"'", "'; DROP TABLE article; --", "\"; DELETE FROM scoreclaim WHERE 1=1; --",
+    "CharXiv NEAR Aurora", "NEAR(CharXiv Aurora, 2)", "Char*", "*", "^CharXiv", "CharXiv AND OR NOT", "NOT",
+    "title:CharXiv", "evidence:CharXiv", "{title text}: CharXiv", "CharXiv\x00Reasoning", "\x00", "%", "_%_",
+    "\\", "(((", ")", "a" * 10_000, "CharXiv " * 1500, "<script>alert(1)</script>", "$(rm -rf /)",
+    "CharXiv' OR '1'='1", "😀 Ünïcödé ∑", "-CharXiv", "+CharXiv", "CharXiv:*", "!CharXiv & Aurora | x",
+]
+
+
+def test_hostile_search_input_never_errors(db_url):
+    from _ui_fixtures import fill_store
+    from kb.search import search_articles, search_claims
+
+    engine = open_engine(fill_store(db_url))
+    tables_before = _count(engine, Article), _count(engine, ScoreClaim)
+    with Session(engine) as session:
+        plain = {h.claim_id for h in search_claims(session, "CharXiv")}
+        assert plain  # the store has CharXiv claims: the decorated queries below must find the same
+        for query in HOSTILE_QUERIES:
+            hits = search_claims(session, query)
+            assert isinstance(hits, list) and len(hits) <= 50, query
+            assert isinstance(search_articles(session, query), list), query
+            for facet in ("model", "org", "benchmark", "outlet"):
+                found = search_claims(session, "", **{facet: query})
+                # a facet names one thing: only a query that names a stored one finds anything
+                # (a value that is nothing once control characters go, like "\x00", is no filter at all)
+                assert found == [] or re.search(r"CharXiv|Aurora", query) or not query.strip("\x00 "), \
+                    (facet, query, found[:1])
+        for decorated in ['"CharXiv"', "CharXiv*", "^CharXiv", "(CharXiv)", "'CharXiv'", "CharXiv\x00"]:
+            assert {h.claim_id for h in search_claims(session, decorated)} == plain, decorated
+    assert (_count(engine, Article), _count(engine, ScoreClaim)) == tables_before  # nothing ran as SQL
+
+
+def test_hostile_search_from_the_cli(sqlite_url, tmp_path):
+    from click.testing import CliRunner
+
+    from _ui_fixtures import fill_store
+    from kb.cli import cli
+
+    fill_store(sqlite_url)
+    runner = CliRunner()
+    env = {"AIKB_DATABASE_URL": sqlite_url, "AIKB_CONFIG": str(tmp_path / "none.toml")}
+    (tmp_path / "none.toml").write_text("")
+    for query in ["'; DROP TABLE article; --", "NEAR(a b)", "title:x", "a" * 10_000, "CharXiv*"]:
+        result = runner.invoke(cli, ["search", query], env=env)
+        assert result.exit_code == 0 and "Traceback" not in result.output, (query, result.output)
+
+
+HOSTILE_NAMES = {"model": "Evil *Model* <img src=x onerror=alert(1)>", "org": "[Org](javascript:alert(1))",
+                 "person": "**Bold** <b>Person</b>", "bench": "Bench`code` $x$ :red[red]"}
+
+
+def _markdown_of(at) -> str:
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts.extend(str(el.value) for el in getattr(at, kind))
+    return "\n".join(parts)
+
+
+def test_html_and_markdown_in_stored_text_is_shown_as_text(sqlite_url, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from _ui_fixtures import fill_store
+    from kb.claims import store_extraction
+    from kb.db import utcnow
+    from kb.nlp.records import Extraction, ModelMention, OrgMention, PersonRole, ScoreClaim as Score
+
+    fill_store(sqlite_url)
+    n = HOSTILE_NAMES
+    sentence = (f"{n['model']} scored 42.5 on {n['bench']}, said {n['person']} of {n['org']} "
+                "<script>alert(2)</script> [more](javascript:alert(3)).")
+    engine = open_engine(sqlite_url)
+    with session_scope(engine) as session:
+        article = Article(url="https://hostile.example/1", url_hash="h" * 64, content_hash="c" * 64,
+                          title="# Heading <iframe src=javascript:alert(4)> _em_", outlet="<b>Outlet</b>",
+                          fetched_at=utcnow(), text=sentence)
+        session.add(article)
+        session.flush()
+        store_extraction(session, article, Extraction(
+            models=(ModelMention(n["model"], org=n["org"], focal=True),), orgs=(OrgMention(n["org"]),),
+            people=(PersonRole(n["person"], org=n["org"], role="<i>chief</i>", evidence=sentence, end=len(sentence)),),
+            scores=(Score(model=n["model"], benchmark=n["bench"], value=42.5, reported_by=n["org"],
+                          reporter_kind="vendor", evidence=sentence, start=0, end=len(sentence)),)),
+            extractor_version="hardening")
+    monkeypatch.setenv("AIKB_DATABASE_URL", sqlite_url)
+    pages = [("search", {"q": "scored"}), ("model", {"name": n["model"]}), ("benchmark", {"bench": n["bench"]})]
+    for page, params in pages:
+        at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=60)
+        at.switch_page(f"views/{page}.py")
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, (page, at.exception)
+        raw = _markdown_of(at)
+        assert "onerror" not in raw or "\\<img" in raw, page
+        for needle in ("<img", "<b>", "<i>", "<script", "<iframe", "](javascript", ":red[", "**Bold**", "*Model*"):
+            assert not re.search(r"(?<!\\)" + re.escape(needle), raw), (page, needle)  # only escaped
+        assert all(not el.proto.allow_html for el in at.markdown), page
+        tables = "\n".join(df.value.to_string() for df in at.dataframe)  # table cells are text by nature
+        assert "Evil" in raw + tables, page  # the hostile names are there, as text
+    # and nowhere does the app opt out of escaping
+    for path in (ROOT / "ui").rglob("*.py"):
+        source = path.read_text()
+        assert "unsafe_allow_html=True" not in source and "st.html(" not in source and "components.html" not in source, path
+
+
+def _plain(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+_MARK = re.compile(r":orange-background\[\*\*(.*?)\*\*\]")
+
+
+@hyp_settings(max_examples=200, deadline=None)
+@given(evidence=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120)
+       | st.lists(st.sampled_from(["<b>", "</b>", "[x](javascript:y)", "**", "_", "`", ":red[", "]", "$", "\n#",
+                                   "86.4", "Aurora", " ", "<script>", "&lt;", "|", "\\"]), max_size=25).map("".join),
+       value=st.sampled_from([86.4, 5.0, 0.0, 100.0]), model=st.sampled_from(["Aurora", "", "<b>", "*"]))
+def test_evidence_highlighting_cannot_inject_markup(evidence, value, model):
+    from ui.common import highlight_evidence
+
+    md = highlight_evidence(evidence, value=value, model=model, benchmark="CharXiv")
+    inner = _MARK.sub(lambda m: m.group(1), md)  # our own highlight wrappers are the only markup
+    # every character that could start markup is escaped (a backslash before it)
+    unescaped = re.sub(r"\\.", "", inner)
+    assert not re.search(r"[`*_\[\]()<>#|$:\\]", unescaped), (evidence, md)
+    assert _plain(inner) == " ".join(evidence.split())  # and the text itself is unchanged
+
+
+ADVERSARIAL = st.lists(st.sampled_from([
+    "Aurora-2 Pro", "scored", "86.4", "%", "on", "GPQA Diamond", "SWE-bench Verified", "released the weights of",
+    "under the Apache 2.0 licence", "closed", "API", ",", ".", "\n", "\n\n", "  ", "\u00a0", "\u200b", "(", ")",
+    "pass@1", "with tools", "Meta", "OpenAI", "CEO", "said", "—", "–", "\u202e", "😀", "İ", "ß", "ﬁ", "9" * 40,
+    "1e309", "-0.0", "NaN", "<b>", "|", "1,234.5", "Elo", "vs.", "U.S.", "e.g.", "\t", "\x0b", "\x0c", "\r",
+]), max_size=60).map(" ".join)
+
+
+@hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300) | ADVERSARIAL,
+       title=st.text(max_size=40))
+def test_extractor_total_and_offsets_inside_the_text(text_, title):
+    from ingest.records import CleanDocument
+    from kb.nlp.extract import extract
+    from kb.nlp.pipeline import load_nlp
+
+    extraction = extract(load_nlp(), CleanDocument(title=title, text=text_))
+    items = list(extraction.scores) + list(extraction.stances) + list(extraction.people)
+    for rec in items:
+        assert 0 <= rec.start <= rec.end <= len(text_), rec
+        if rec.end > rec.start:  # a sentence of the text; start == end == 0 marks title or table evidence
+            assert rec.evidence == text_[rec.start:rec.end], rec
+    for score in extraction.scores:
+        assert score.value == score.value and abs(score.value) != float("inf"), score  # no NaN or infinity
+
+
+SCRIPTY = st.lists(st.one_of(
+    st.sampled_from(["<script>SECRET_CODE()</script>", "<script type='module'>SECRET_CODE()</script>",
+                     "<SCRIPT>SECRET_CODE()</SCRIPT >", "<style>.SECRET_CODE{}</style>", "<p onclick=\"SECRET_CODE()\">",
+                     "<a href=\"javascript:SECRET_CODE()\">link</a>", "<img src=x onerror=SECRET_CODE()>",
+                     "<svg onload=SECRET_CODE()><script>SECRET_CODE()</script></svg>", "<iframe srcdoc='SECRET_CODE'>",
+                     "<template>SECRET_CODE</template>", "<p>", "</p>", "<div>", "</div>", "<!--", "-->", "]]>", "<", ">", "&lt;script&gt;", "<table><tr><td>", "</td></tr></table>", "<script>"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<>&"), max_size=30)
+), max_size=30).map("".join)
+
+
+@hyp_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SCRIPTY)
+def test_cleaner_total_and_no_script_in_output(html):
+    """(No "<![CDATA[" outside SVG/MathML: HTML makes it a bogus comment up to the next ">", so a
+    script tag right after it is text in a browser too.)"""
+    from ingest.clean import clean_html, clean_text
+
+    doc = clean_html(html, url="https://example.org/a")
+    assert "SECRET_CODE" not in doc.text and "SECRET_CODE" not in (doc.title or ""), (html, doc.text)
+    assert "javascript:" not in doc.text
+    clean_text(html)  # plain text is kept as text, but must never raise
