@@ -152,8 +152,9 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
             # is fast when matches are dense and scans the whole table when they are rare. When the words
             # (or the facets) match few rows, "id + 0" takes that plan away: the GIN index (or the facet's
             # index) finds the rows, and only those are sorted.
-            if (_fewer_than(session, [match], PG_NARROW, ClaimSource.id)
-                    or (conds and _fewer_than(session, conds, PG_NARROW))):
+            # (without facets the planner's own estimate of one word list is good enough: no probe)
+            if len(src_conds) > 0 and (_fewer_than(session, [match], PG_NARROW, ClaimSource.id)
+                                       or (conds and _fewer_than(session, conds, PG_NARROW))):
                 order = (ClaimSource.id + 0).desc()
             src_conds.append(match)
         stmt = select(ClaimSource.claim_id).order_by(order)
