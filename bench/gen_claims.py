@@ -60,7 +60,7 @@ def build(url: str, *, claims: int, articles: int, seed: int) -> dict:
     if not pg:
         cur.execute("PRAGMA synchronous=OFF")
         cur.execute("PRAGMA cache_size=-400000")
-    dropped = _drop_indexes(cur) if pg else []
+    dropped = _drop_indexes(cur) if pg else _drop_sqlite_indexes(cur)
 
     # 1. entities: orgs, models (each with a maker), benchmarks, people
     orgs = [f"{f} Labs" for f in FAMILIES] + [f"{a} AI" for a in BENCH_A] + [f"{o} Research" for o in OUTLETS[:20]]
@@ -182,6 +182,11 @@ def build(url: str, *, claims: int, articles: int, seed: int) -> dict:
         _restore_indexes(cur, dropped)
         for table in ("entity", "article", "scoreclaim", "claimsource", "stanceevent", "personrole"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    if not pg:
+        for statement in dropped:  # indexes and search triggers back, then the FTS5 tables in one pass
+            cur.execute(statement)
+        cur.execute("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")
+        cur.execute("INSERT INTO claimsource_fts(claimsource_fts) VALUES ('rebuild')")
     raw.commit()
     if not pg:
         cur.execute("ANALYZE")
@@ -222,6 +227,21 @@ def _drop_indexes(cur) -> list[str]:
     for name, _ in defs:
         cur.execute(f'DROP INDEX "{name}"')
     return [d for _, d in defs]
+
+
+def _drop_sqlite_indexes(cur) -> list[str]:
+    """SQLite: drop the big tables' secondary indexes and search triggers; returns their CREATE statements.
+
+    Building an index once over sorted data, and the FTS5 index with one 'rebuild', is several times
+    faster than maintaining them row by row.
+    """
+    marks = ", ".join("?" for _ in TABLES)
+    cur.execute(f"SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                f"AND sql IS NOT NULL AND tbl_name IN ({marks})", TABLES)
+    found = cur.fetchall()
+    for kind, name, _ in found:
+        cur.execute(f'DROP {kind.upper()} "{name}"')
+    return [sql for _, _, sql in found]
 
 
 def _restore_indexes(cur, defs: list[str]) -> None:
