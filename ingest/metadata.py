@@ -165,12 +165,41 @@ def read_meta(soup: BeautifulSoup, url: str | None = None) -> PageMeta:
     return meta
 
 
+TABLE_CONTEXT_ATTR = "data-aikb-context"  # read by kb/nlp/table_place.py
+
+
+def table_context(table: Tag) -> str:
+    """What introduces a table: a figure caption, else the nearest heading or short line before it.
+
+    Tables are cut out of the clean text, so this is the only place that still knows their neighbours;
+    the heading often carries the setting ("pass@1, no tools") or the source of the numbers.
+    """
+    figure = table.find_parent("figure")
+    cap = figure.find("figcaption") if isinstance(figure, Tag) else None
+    if isinstance(cap, Tag):
+        return re.sub(r"\s+", " ", cap.get_text(" ", strip=True))[:240]
+    for prev in table.find_all_previous(["h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b"], limit=4):
+        text = re.sub(r"\s+", " ", prev.get_text(" ", strip=True))
+        if not text:
+            continue
+        if prev.name.startswith("h") or (len(text) <= 160 and not text.endswith(".")):
+            return text[:240]
+        # a prose paragraph between the section heading and the table: the heading still applies
+    return ""
+
+
 def data_tables(soup: BeautifulSoup) -> tuple[str, ...]:
-    """The HTML of each table with at least two rows (layout tables with one row are skipped)."""
+    """The HTML of each table with at least two rows (layout tables with one row are skipped).
+
+    Each table carries its caption-like context in a `data-aikb-context` attribute (see table_context).
+    """
     tables = []
     for table in soup.find_all("table"):
         if table.find_parent("table") is not None:
             continue
         if len(table.find_all("tr")) >= 2:
+            context = table_context(table)
+            if context:
+                table[TABLE_CONTEXT_ATTR] = context
             tables.append(str(table))
     return tuple(tables)

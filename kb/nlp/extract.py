@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
@@ -18,13 +19,19 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
-from kb.nlp.names import org_kind, resolve_benchmark_name, resolve_model_name, resolve_org_name
+from kb.nlp.names import (
+    org_kind, org_of_model, resolve_benchmark_name, resolve_license_name, resolve_model_name, resolve_org_name,
+)
 from kb.nlp.people import extract_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
 from kb.nlp.scores import DOC_HEDGES, HEDGES, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances
+from kb.nlp.table_place import (
+    MAX_CONTEXT, PlacedTable, caption_reporter, index_lines, place_table, row_location, text_tables,
+)
 
-EXTRACTOR_VERSION = "2026.11.29-6"
+EXTRACTOR_VERSION = "2026.11.29-7"
+MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
 ORG_SUFFIX = re.compile(r"\b(?:AI|Labs?|Inc\.?|Corp\.?|Research|University|Institute|Technologies|Foundation|"
@@ -42,9 +49,6 @@ def _reporter(sent_text: str, model: str, mentions: DocMentions, outlet: Optiona
     """(reported_by, reporter_kind, hedged) for a claim in this sentence."""
     maker = mentions.model_orgs.get(model)
     hedged = bool(HEDGES.search(sent_text))
-    for o in mentions.orgs:
-        if o.name in sent_text or any(a in sent_text for a in (o.name,)):
-            pass
     evaluators = [o.name for o in mentions.orgs if org_kind(o.name) == "evaluator"
                   and re.search(rf"\b{re.escape(o.name)}\b", sent_text)]
     if evaluators:
@@ -56,24 +60,65 @@ def _reporter(sent_text: str, model: str, mentions: DocMentions, outlet: Optiona
         return maker, "vendor", True
     if outlet:
         return outlet, "outlet", hedged or doc_hedged
-    return maker, "vendor" if maker else None, hedged or doc_hedged
+    # No outlet known (a saved launch post): the post's own lab reports, also its rivals' numbers.
+    vendor = mentions.model_orgs.get(mentions.focal) or maker
+    return vendor, "vendor" if vendor else None, hedged or doc_hedged
 
 
-def _table_claims(doc_in, mentions: DocMentions) -> list[ScoreClaim]:
-    """Scores from the document's HTML tables (kb/nlp/tables.py, written by the table stream)."""
-    if not getattr(doc_in, "tables", None):
-        return []
-    try:
-        from kb.nlp.tables import extract_table_scores
-    except ImportError:
-        return []
+def _placed_tables(doc_in, text: str) -> list[PlacedTable]:
+    """The document's tables (HTML ones, and 'cell | cell' runs in a text copy), placed in its text."""
+    lines = index_lines(text)
+    placed = [place_table(html, text, lines) for html in (getattr(doc_in, "tables", None) or ())[:MAX_TABLES]]
+    taken = [p.span for p in placed if p.span]
+    for start, end, html in text_tables(text):
+        if any(s < end and start < e for s, e in taken):
+            continue  # the HTML copy of this table is already read
+        p = place_table(html, text, lines)
+        p.span = (start, end)
+        before = text[max(0, start - 400):start].strip().rsplit("\n", 1)
+        prev = before[-1].strip() if before else ""
+        if prev and len(prev) <= MAX_CONTEXT and not p.context:
+            p.context = prev  # the line above a text table is its heading
+        placed.append(p)
+    return placed
+
+
+def _table_reporter(p: PlacedTable, mentions: DocMentions, outlet: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """Who reports a table's numbers: the caption's source, else the focal model's maker, else the outlet."""
+    named = caption_reporter(p.context)
+    if named and not resolve_model_name(named):
+        org = resolve_org_name(named) or named
+        kind = org_kind(org)
+        if kind == "evaluator":
+            return org, "evaluator"
+        if org == mentions.model_orgs.get(mentions.focal):
+            return org, "vendor"
+        return org, "outlet" if kind == "outlet" else "evaluator"
+    maker = mentions.model_orgs.get(mentions.focal)
+    if maker:
+        return maker, "vendor"
+    return (outlet, "outlet") if outlet else (None, None)
+
+
+def _table_claims(placed: list[PlacedTable], mentions: DocMentions, outlet: Optional[str],
+                  text: str) -> list[ScoreClaim]:
+    """Scores from the document's tables (kb/nlp/tables.py), with reporter, context and offsets."""
+    from kb.nlp.tables import extract_table_scores
+
     out = []
-    context = (doc_in.title or "") + "\n" + (doc_in.text or "")[:2000]
-    for html in doc_in.tables:
+    for p in placed:
         try:
-            out.extend(extract_table_scores(html, resolve_model_name, resolve_benchmark_name, context))
+            claims = extract_table_scores(p.html, resolve_model_name, resolve_benchmark_name, p.context)
         except Exception as exc:  # a malformed table must not lose the rest of the document
             LOG.warning("table reader failed: %s", exc)
+            continue
+        by, kind = _table_reporter(p, mentions, outlet)
+        for c in claims:
+            where = row_location(p, c.evidence)
+            extra = {"reported_by": by, "reporter_kind": kind, "in_table": True}
+            if where:
+                extra.update(evidence=text[where[0]:where[1]], start=where[0], end=where[1])
+            out.append(replace(c, **extra))
     return out
 
 
@@ -91,7 +136,11 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
     outlet = getattr(doc_in, "original_outlet", None) or getattr(doc_in, "outlet", None)
     mentions = collect_mentions(spacy_doc, title)
     score_rules, stance_rules = _rules()
-    sents = list(spacy_doc.sents)
+    text = doc_text(spacy_doc)
+    placed = _placed_tables(doc_in, text)
+    spans = [p.span for p in placed if p.span]
+    # Table rows flattened into the text are read by the table reader, not by the prose rules.
+    sents = [s for s in spacy_doc.sents if not any(a <= s.start_char < b for a, b in spans)]
     doc_hedged = bool(DOC_HEDGES.search(doc_text(spacy_doc)))
     scorer = SentenceScorer(score_rules, mentions)
     title_cands, title_scorer = _title_candidates(title_doc, title, score_rules)
@@ -118,21 +167,30 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
         scores.append(ScoreClaim(model=c.model, benchmark=c.benchmark, value=c.value, unit=c.unit,
                                  qualifier=c.qualifier, reported_by=by, reporter_kind=kind, hedged=hedged,
                                  evidence=title, start=0, end=0, in_title=True))
-    for c in _table_claims(doc_in, mentions):
-        key = (c.model, c.benchmark, c.value, c.qualifier)
-        if key not in seen:
-            seen.add(key)
+    for c in _table_claims(placed, mentions, outlet, text):
+        # A table repeating a number the prose states is one claim (the prose keeps its sentence).
+        if (c.model, c.benchmark, c.value) not in stated:
+            stated.add((c.model, c.benchmark, c.value))
             scores.append(c)
     stances = extract_stances(sents, mentions, stance_rules)
     people = extract_people(spacy_doc, mentions)
     counts = Counter(m.name for m in mentions.models)
     known = {m.name for m in mentions.models if m.known}
-    models = tuple(ModelMention(name=n, org=mentions.model_orgs.get(n), family=None, known=n in known,
-                                focal=n == mentions.focal, mentions=k) for n, k in counts.items())
+    models = [ModelMention(name=n, org=mentions.model_orgs.get(n), family=None, known=n in known,
+                           focal=n == mentions.focal, mentions=k) for n, k in counts.items()]
+    for name in dict.fromkeys(s.model for s in scores if s.in_table and s.model not in counts):
+        # Models named only in a table (the comparison columns of a launch post) are models of the story.
+        org = org_of_model(name)
+        models.append(ModelMention(name=name, org=org, known=bool(org), mentions=1))
+        counts[name] = 0
+        mentions.model_orgs.setdefault(name, org)
+    models = tuple(models)
     person_tokens = {w for p in people for w in p.name.split()}
     org_counts: Counter = Counter()
     for o in mentions.orgs:
         name = o.name.strip(" .,")
+        if resolve_license_name(name) and re.match(r"[\s-]*(?:licen[cs]e|licensed)\b", text[o.end_char:o.end_char + 12], re.I):
+            continue  # "under the MIT license", "MIT-licensed": a licence, not the university
         if o.known or (len(name) > 2 and name not in NOT_ORGS and name not in person_tokens
                        and not resolve_model_name(name) and not re.search(r"\d", name)):
             org_counts[resolve_org_name(name) or name] += 1
@@ -142,7 +200,6 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
     for name in list(org_counts):
         if name not in known_orgs and org_counts[name] < 2 and not ORG_SUFFIX.search(name):
             del org_counts[name]
-    text = doc_text(spacy_doc)
     for maker in {mentions.model_orgs.get(n) for n in counts} - set(org_counts) - {None}:
         if re.search(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text):  # named in the text, e.g. NER missed it
             org_counts[maker] += 1

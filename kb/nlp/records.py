@@ -50,6 +50,7 @@ class ScoreClaim:
     start: int = 0  # offsets of the evidence sentence in the text
     end: int = 0
     in_title: bool = False  # stated only in the title: evidence is the title, offsets are 0, 0
+    in_table: bool = False  # read from a table; offsets are 0, 0 when its rows are not in the text
 
 
 @dataclass(frozen=True)

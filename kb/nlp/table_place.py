@@ -1,0 +1,140 @@
+"""Where a score table sits in the clean text, what introduces it, and who reports its numbers.
+
+kb/nlp/tables.py reads a table on its own; this module ties it back to the document: the table's
+rows found in doc.text (so evidence offsets point there and prose rules skip the flattened rows),
+tables written as "cell | cell" lines in a text copy of a page, the caption or preceding heading as
+context, and the reporter a caption names ("Results reported by Artificial Analysis").
+"""
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from bs4 import BeautifulSoup
+
+CONTEXT_ATTR = "data-aikb-context"  # set by ingest.metadata.data_tables: the heading before the table
+MAX_CONTEXT = 240
+PIPE_ROW = re.compile(r"^[^\n|]*\|[^\n]*$")
+REPORTER = re.compile(
+    r"(?i:\b(?:reported|measured|evaluated|run|compiled|independently verified|verified|provided|published)\s+by"
+    r"|\baccording to|\bsource:|\bdata from)\s+(?:the\s+)?(?P<org>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})"
+    r"|(?P<org2>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})['\u2019]s?\s+(?:own\s+|independent\s+)?"
+    r"(?:results|evaluations?|measurements|numbers|leaderboard|testing|runs)\b"
+    r"|\b(?i:numbers|results|scores|figures)\s+(?:that\s+)?(?P<org3>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})\s+"
+    r"(?:published|reported|released|shared|posted)\b")
+
+
+@dataclass
+class PlacedTable:
+    """One table: its HTML, its context line, and where its rows sit in the clean text (if they do)."""
+
+    html: str
+    context: str = ""
+    caption: str = ""
+    span: Optional[tuple[int, int]] = None  # the rows' extent in doc.text
+    rows: dict = field(default_factory=dict)  # normalised cell text -> (start, end) of its row's line
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9%.]+", "", text.lower())
+
+
+def text_tables(text: str) -> list[tuple[int, int, str]]:
+    """Tables written as runs of 'cell | cell' lines (a text copy of a page): (start, end, html)."""
+    out = []
+    lines = []  # (start, end, cells) of the current run
+    pos = 0
+
+    def flush():
+        widths = {len(c) for _, _, c in lines}
+        if len(lines) >= 2 and len(widths) == 1 and widths.pop() >= 2:
+            rows = [c for _, _, c in lines]
+            head = "".join(f"<th>{html_lib.escape(c)}</th>" for c in rows[0])
+            body = "".join("<tr>" + "".join(f"<td>{html_lib.escape(c)}</td>" for c in r) + "</tr>"
+                           for r in rows[1:])
+            out.append((lines[0][0], lines[-1][1], f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"))
+        lines.clear()
+
+    for line in text.split("\n"):
+        end = pos + len(line)
+        stripped = line.strip()
+        if PIPE_ROW.match(stripped) and len(stripped) < 400 and not re.fullmatch(r"[|:\-\s]+", stripped):
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if lines and len(cells) != len(lines[-1][2]):
+                flush()
+            lines.append((pos, end, cells))
+        elif stripped and not (lines and re.fullmatch(r"[|:\-\s]+", stripped)):
+            flush()  # cleaners put blank lines between rows; only a line of prose ends the table
+        pos = end + 1
+    flush()
+    return out
+
+
+def _row_cells(soup: BeautifulSoup) -> list[list[str]]:
+    rows = []
+    for tr in soup.find_all("tr"):
+        cells = [re.sub(r"\s+", " ", td.get_text(" ", strip=True)) for td in tr.find_all(["td", "th"])]
+        cells = [c for c in cells if c]
+        if cells:
+            rows.append(cells)
+    return rows
+
+
+def place_table(table_html: str, text: str, line_index: Optional[list] = None) -> PlacedTable:
+    """Caption, context and the location of a table's rows in TEXT (the clean text)."""
+    soup = BeautifulSoup(table_html, "lxml")
+    table = soup.find("table")
+    placed = PlacedTable(html=table_html)
+    if table is None:
+        return placed
+    cap = table.find("caption")
+    placed.caption = re.sub(r"\s+", " ", cap.get_text(" ", strip=True)) if cap else ""
+    before = re.sub(r"\s+", " ", str(table.get(CONTEXT_ATTR) or "")).strip()
+    placed.context = " ".join(x for x in (placed.caption, before) if x)[:MAX_CONTEXT]
+    lines = line_index if line_index is not None else index_lines(text)
+    found = []
+    for cells in _row_cells(table):
+        want = _key("".join(cells))
+        if len(want) < 4:
+            continue
+        hit = lines.get(want)
+        if hit:
+            found.append(hit)
+            for c in cells:
+                placed.rows.setdefault(_key(c), hit)
+    if len(found) >= 2:
+        placed.span = (min(s for s, _ in found), max(e for _, e in found))
+    else:
+        placed.rows = {}
+    return placed
+
+
+def index_lines(text: str) -> dict:
+    """Normalised line text -> (start, end) for every line of TEXT (first occurrence)."""
+    out: dict = {}
+    pos = 0
+    for line in text.split("\n"):
+        key = _key(line)
+        if key and key not in out:
+            start = pos + len(line) - len(line.lstrip())
+            out[key] = (start, pos + len(line.rstrip()))
+        pos += len(line) + 1
+    return out
+
+
+def row_location(placed: PlacedTable, evidence: str) -> Optional[tuple[int, int]]:
+    """Offsets of the line holding the table row a claim's evidence renders ("<row label>: ...")."""
+    label = evidence.split(": ", 1)[0]
+    return placed.rows.get(_key(label)) if placed.rows else None
+
+
+def caption_reporter(context: str) -> Optional[str]:
+    """The organisation a caption or heading names as the source of the numbers, if any."""
+    m = REPORTER.search(context or "")
+    if not m:
+        return None
+    name = (m.group("org") or m.group("org2") or m.group("org3") or "").strip(" .,;:")
+    name = re.sub(r"\s+(?:on|in|for|with|and|using|as|at)\b.*$", "", name)
+    return name if name and name.lower() not in {"our", "we", "the", "table", "results"} else None
