@@ -94,7 +94,8 @@ def pg_available() -> str | None:
 def fresh_sqlite(name: str) -> str:
     """The URL of a new, empty SQLite file under scratch/bench (any old one is removed)."""
     SCRATCH.mkdir(parents=True, exist_ok=True)
-    path = SCRATCH / f"{name}-{os.getpid()}.sqlite3"
+    # a new name each time: kb.db caches engines and "migrated" per URL for the life of the process
+    path = SCRATCH / f"{name}-{os.getpid()}-{uuid.uuid4().hex[:8]}.sqlite3"
     for suffix in ("", "-wal", "-shm", ".ingest.lock"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{path}"
