@@ -52,12 +52,18 @@ class Row:
         return "" if self.met is None else ("met" if self.met else "MISSED")
 
 
-def _extract(sizes: dict) -> tuple[list[Row], dict]:
-    proc = subprocess.run([PYTHON, "bench/extract_speed.py", "--runs", str(sizes["extract_runs"]),
-                           "--repeat", str(sizes["extract_repeat"])], capture_output=True, text=True, cwd=ROOT)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-2000:])
-    out = proc.stdout
+# Each section measures, or - given PREV, its details from an earlier run - only rebuilds its rows.
+
+
+def _extract(sizes: dict, prev: dict | None = None) -> tuple[list[Row], dict]:
+    if prev:
+        out = prev["output"]
+    else:
+        proc = subprocess.run([PYTHON, "bench/extract_speed.py", "--runs", str(sizes["extract_runs"]),
+                               "--repeat", str(sizes["extract_repeat"])], capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr[-2000:])
+        out = proc.stdout
     bare = re.search(r"bare nlp\.pipe\s+([\d.]+)\s+(\d+)", out)
     full = re.search(r"extract_many.*?\s+([\d.]+)\s+(\d+)\s*$", out, re.M)
     over = re.search(r"rules overhead: ([\d.\-]+)%", out)
@@ -69,8 +75,8 @@ def _extract(sizes: dict) -> tuple[list[Row], dict]:
     return rows, {"output": out, "corpus": corpus.group(0) if corpus else ""}
 
 
-def _ingest(sizes: dict) -> tuple[list[Row], dict]:
-    r = run_child(["bench/ingest.py", "--articles", str(sizes["ingest_articles"]), "--runs",
+def _ingest(sizes: dict, prev: dict | None = None) -> tuple[list[Row], dict]:
+    r = prev or run_child(["bench/ingest.py", "--articles", str(sizes["ingest_articles"]), "--runs",
                    str(sizes["ingest_runs"]), "--rss-every", "10", "--json"])
     n = r["articles"]
     rows = [Row("ingest", f"articles/s end to end ({n:,} articles, SQLite)", f"{r['articles_per_s']:.1f}"),
@@ -83,9 +89,11 @@ def _ingest(sizes: dict) -> tuple[list[Row], dict]:
     return rows, r
 
 
-def _memory(sizes: dict) -> tuple[list[Row], dict]:
+def _memory(sizes: dict, prev: dict | None = None) -> tuple[list[Row], dict]:
     n = sizes["memory_articles"]
-    if sizes.get("memory_result"):  # a long run measured on its own (bench/ingest.py --memory --json)
+    if prev:
+        r = prev
+    elif sizes.get("memory_result"):  # a long run measured on its own (bench/ingest.py --memory --json)
         r = json.loads(Path(sizes["memory_result"]).read_text().strip().splitlines()[-1])
     elif not n:
         return [Row("memory", "100,000-article run", "not run (quick mode; --full runs it)")], {}
@@ -100,8 +108,8 @@ def _memory(sizes: dict) -> tuple[list[Row], dict]:
     return rows, r
 
 
-def _reingest(sizes: dict) -> tuple[list[Row], dict]:
-    r = run_child(["bench/reingest.py", "--articles", str(sizes["reingest_articles"]), "--runs",
+def _reingest(sizes: dict, prev: dict | None = None) -> tuple[list[Row], dict]:
+    r = prev or run_child(["bench/reingest.py", "--articles", str(sizes["reingest_articles"]), "--runs",
                    str(sizes["reingest_runs"]), "--json"])
     rows = [Row("re-ingest", f"first ingest ({r['articles']:.0f} articles, {r['feeds']} feeds), s", f"{r['first_s']:.1f}"),
             Row("re-ingest", "unchanged feeds, conditional GET (304)", f"{r['ratio_conditional']:.0f}x faster",
@@ -111,8 +119,8 @@ def _reingest(sizes: dict) -> tuple[list[Row], dict]:
     return rows, r
 
 
-def _feeds(sizes: dict) -> tuple[list[Row], dict]:
-    r = run_child(["bench/feed_parse.py", "--feeds", str(sizes["feeds"]), "--items", "50", "--runs",
+def _feeds(sizes: dict, prev: dict | None = None) -> tuple[list[Row], dict]:
+    r = prev or run_child(["bench/feed_parse.py", "--feeds", str(sizes["feeds"]), "--items", "50", "--runs",
                    str(sizes["feed_runs"]), "--json"])
     rows = [Row("feed parsing", f"aikb fetch+parse, {r['feeds']} feeds x 50 items (local server)",
                 f"{r['aikb_feeds_per_s']:.1f} feeds/s"),
@@ -160,14 +168,17 @@ def _claims_db(kind: str, sizes: dict):
     return sqlite() if kind == "sqlite" else postgres()
 
 
-def _queries(sizes: dict, with_pg: bool) -> tuple[list[Row], dict]:
+def _queries(sizes: dict, with_pg: bool, prev: dict | None = None) -> tuple[list[Row], dict]:
     rows, details = [], {}
     for kind in ("sqlite", "postgres"):
-        if kind == "postgres" and not with_pg:
-            rows.append(Row("queries", "PostgreSQL", "skipped (server unavailable)"))
+        if prev is not None and kind in prev:
+            r = prev[kind]
+        elif prev is not None or (kind == "postgres" and not with_pg):
+            rows.append(Row("queries", "PostgreSQL" if kind == "postgres" else "SQLite", "skipped"))
             continue
-        with _claims_db(kind, sizes) as url:
-            r = run_child(["bench/queries.py", url, "--runs", str(sizes["query_runs"]), "--json"])
+        else:
+            with _claims_db(kind, sizes) as url:
+                r = run_child(["bench/queries.py", url, "--runs", str(sizes["query_runs"]), "--json"])
         details[kind] = r
         gated = {k: v for k, v in r["queries"].items() if k.startswith(("search", "leaderboard"))}
         worst_name, worst = max(gated.items(), key=lambda kv: kv[1]["p95_ms"])
@@ -179,10 +190,10 @@ def _queries(sizes: dict, with_pg: bool) -> tuple[list[Row], dict]:
     return rows, details
 
 
-def _workers(sizes: dict, with_pg: bool) -> tuple[list[Row], dict]:
-    if not with_pg:
+def _workers(sizes: dict, with_pg: bool, prev: dict | None = None) -> tuple[list[Row], dict]:
+    if not prev and not with_pg:
         return [Row("workers", "1 -> 2 workers", "skipped (PostgreSQL unavailable)")], {}
-    r = run_child(["bench/workers.py", "--feeds", str(sizes["worker_feeds"]), "--runs", str(sizes["worker_runs"]),
+    r = prev or run_child(["bench/workers.py", "--feeds", str(sizes["worker_feeds"]), "--runs", str(sizes["worker_runs"]),
                    "--json"])
     rows = [Row("workers", f"1 worker, {r['feeds']} feeds, {r['delay']} s server delay: span / wall",
                 f"{r['one_span_s']:.1f} s / {r['one_wall_s']:.1f} s"),
@@ -211,6 +222,7 @@ def _markdown(rows: list[Row], meta: dict, details: dict) -> str:
            f"- run: {meta['started']} to {meta['ended']} UTC, mode {meta['mode']}",
            f"- machine: {meta['machine']}; load average at start {meta['load_start']}, at end {meta['load_end']}",
            "- every figure is the median of several runs; comparisons are ratios measured within one run.",
+           "- sections measured (UTC): " + ", ".join(f"{k} {v}" for k, v in meta.get("measured", {}).items()),
            "", "| section | figure | value | goal | status |", "|---|---|---|---|---|"]
     for r in rows:
         out.append(f"| {r.section} | {r.figure} | {r.value} | {r.goal} | {r.status} |")
@@ -258,14 +270,28 @@ def main() -> int:
             "machine": f"{os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}, "
                        f"PostgreSQL at {PG_ADMIN_URL.split('@')[-1]}" + ("" if with_pg else " (unavailable)"),
             "load_start": " ".join(f"{x:.1f}" for x in os.getloadavg()), "errors": []}
-    runners = {"extract": lambda: _extract(sizes), "ingest": lambda: _ingest(sizes), "memory": lambda: _memory(sizes),
-               "reingest": lambda: _reingest(sizes), "feeds": lambda: _feeds(sizes),
-               "queries": lambda: _queries(sizes, with_pg), "workers": lambda: _workers(sizes, with_pg)}
+    runners = {"extract": lambda p=None: _extract(sizes, p), "ingest": lambda p=None: _ingest(sizes, p),
+               "memory": lambda p=None: _memory(sizes, p), "reingest": lambda p=None: _reingest(sizes, p),
+               "feeds": lambda p=None: _feeds(sizes, p), "queries": lambda p=None: _queries(sizes, with_pg, p),
+               "workers": lambda p=None: _workers(sizes, with_pg, p)}
     rows: list[Row] = []
     details: dict = {}
+    # sections not run this time keep their latest figures (docs/benchmarks.md says when each was measured)
+    latest = SCRATCH / "latest.json"
+    previous = json.loads(latest.read_text()) if latest.exists() else {}
+    measured = dict(previous.get("meta", {}).get("measured") or {})
     for name in SECTIONS:
         if name not in only:
+            old = (previous.get("details") or {}).get(name)
+            if old:
+                try:
+                    section_rows, details[name] = runners[name](old)
+                    rows += section_rows
+                    measured.setdefault(name, previous["meta"].get("started", "?"))
+                except (KeyError, TypeError, AttributeError):
+                    pass  # an older format: leave the section out
             continue
+        measured[name] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
         started = time.perf_counter()
         print(f"== {name} ...", file=sys.stderr, flush=True)
         try:
@@ -276,6 +302,7 @@ def main() -> int:
             meta["errors"].append(f"{name}: {exc}")
         rows += section_rows
         print(f"   {name} done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    meta["measured"] = measured
     meta["ended"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
     meta["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(_table(rows))
