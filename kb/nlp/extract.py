@@ -30,7 +30,7 @@ from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, index_lines, place_table, row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.11.29-7"
+EXTRACTOR_VERSION = "2026.11.29-8"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
@@ -189,7 +189,9 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
     org_counts: Counter = Counter()
     for o in mentions.orgs:
         name = o.name.strip(" .,")
-        if resolve_license_name(name) and re.match(r"[\s-]*(?:licen[cs]e|licensed)\b", text[o.end_char:o.end_char + 12], re.I):
+        if resolve_license_name(name) and (
+                re.match(r"[\s-]*(?:licen[cs]e|licensed)\b", text[o.end_char:o.end_char + 12], re.I)
+                or re.search(r"\bunder (?:the |an? )?$", text[max(0, o.start_char - 12):o.start_char])):
             continue  # "under the MIT license", "MIT-licensed": a licence, not the university
         if o.known or (len(name) > 2 and name not in NOT_ORGS and name not in person_tokens
                        and not resolve_model_name(name) and not re.search(r"\d", name)):

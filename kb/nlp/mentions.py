@@ -56,7 +56,8 @@ PRONOUN_SUBJECTS = {"it", "model", "system"}
 # A capitalised name with a version ("Orca 5", "Vega-3 Mini", "Mosaic-13B", "Lumen-VLA 2") is a model when
 # its sentence talks about models: a benchmark, weights, a release, a licence.
 VERSIONED = re.compile(r"(?<![\w.-])(?P<name>(?:[A-Z][a-zA-Z]+ )?[A-Z][a-zA-Z]+(?:-[A-Z][A-Za-z]*)?[- ]v?\d+(?:\.\d+)?[A-Za-z]?"
-                       r"(?:-\d+[BbMm])?(?: (?:Pro|Mini|Ultra|Max|Plus|Flash|Lite|Nano|Instruct|Thinking))?)(?![\w-])")
+                       r"(?:-\d+[BbMm])?(?: (?:Pro|Mini|Ultra|Max|Plus|Flash|Lite|Nano|Instruct|Thinking|Small|Medium|Large|"
+                       r"Think|Air|Base|Coder|Chat|Vision|Swift|Turbo|Omni|Preview))?)(?![\w-])")
 NOT_VERSIONED = {"figure", "table", "section", "chapter", "windows", "iphone", "android", "ios", "python",
                  "version", "step", "phase", "day", "week", "level", "tier", "gen", "series", "part", "rtx",
                  "gtx", "top", "grade", "class", "type", "covid", "model", "page", "episode", "season",
@@ -67,8 +68,8 @@ NOT_VERSIONED = {"figure", "table", "section", "chapter", "windows", "iphone", "
                  "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
                  "sept", "oct", "nov", "dec", "get", "answer", "invent", "llm", "api", "gpu", "cpu", "tpu",
                  "graviton", "trainium", "inferentia", "blackwell", "hopper", "rubin", "snapdragon", "ryzen"}
-MODEL_CONTEXT = re.compile(r"\b(?:model|models|weights|LLM|checkpoint|open[- ]source|open[- ]weights?|licen[cs]e|"
-                           r"benchmark|scores?|scored|API|released|launch\w*|parameters)\b", re.I)
+MODEL_CONTEXT = re.compile(r"\b(?:model|models|weights|LLM|checkpoint|open[- ]sourc\w*|open[- ]weights?|licen[cs]e|"
+                           r"benchmark|scores?|scored|API|released|launch\w*|parameters|Hugging ?Face|downloadable|licensed)\b", re.I)
 VERSION_VARIANT = re.compile(r"(?<![\w.-])(\d+(?:\.\d+)?) (Pro|Flash|Flash-Lite|Ultra|Deep Think|Max|Plus|"
                              r"Opus|Sonnet|Haiku|Luna|Sol|Mini|Nano|Turbo|Air)\b")
 
@@ -113,7 +114,7 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
     g = gazetteer()
     for n_rx, rx in enumerate(DISCOVERY):
         for m in rx.finditer(doc_text(doc)):
-            name = m.group("name").rstrip(".")
+            name = re.split(r"\.\s", m.group("name"))[0].rstrip(".")  # never across a sentence end
             words = name.split()
             if words[0].lower() in NOT_NAMES or name.lower() in NOT_NAMES:
                 continue
@@ -132,9 +133,14 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
             if len(words) == 1 and not re.search(r"[\d\-]|[a-z][A-Z]", name) and span[0].pos_ != "PROPN":
                 continue
             found.add(name)
+    prev_text = ""
     for sent in doc.sents:
         text = sent.text
-        if not MODEL_CONTEXT.search(text) and not any(e.label_ == "BENCHMARK" for e in sent.ents):
+        # "... released three open-weight models: X, Y and Z" is often split at the colon.
+        lead_in = prev_text if prev_text.rstrip().endswith(":") else ""
+        prev_text = text
+        if not MODEL_CONTEXT.search(text) and not MODEL_CONTEXT.search(lead_in) and not any(
+                e.label_ == "BENCHMARK" for e in sent.ents):
             continue
         for m in VERSIONED.finditer(text):
             name = m.group("name")
@@ -157,6 +163,19 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
                    for e in span.ents):
                 continue
             found.add(name)
+    # Members of a family already named as a model need no model words around them: after
+    # "releasing Heron, a family of open models", "Heron Lite 2 runs on boards" names a model too.
+    stems = {n.split()[0] for n in found if not re.search(r"\d", n.split()[0])}
+    if stems:
+        text = doc_text(doc)
+        for m in VERSIONED.finditer(text):
+            name = m.group("name")
+            if name.split()[0] not in stems or name in found or len(name.split()) < 2:
+                continue
+            span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+            if span is not None and not any(t.i in taken for t in span) and not any(
+                    e.label_ in ("DATE", "TIME", "MONEY", "QUANTITY", "GPE") for e in span.ents):
+                found.add(name)
     return found
 
 
@@ -215,7 +234,8 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
             continue
         # "the Claude app", "the Gemini API" name a product surface, not the model family.
         for m in re.finditer(rf"(?<![\w-]){re.escape(fam['family'])}(?![\w-]|\s\d|\s(?:app|API|website|"
-                             rf"chatbot|assistant|CLI|Code|Enterprise|subscribers?|users?)\b)", doc_text(doc)):
+                             rf"chatbot|assistant|CLI|Code|Enterprise|subscribers?|users?|(?:[Cc]ommunity |[Oo]pen )?[Ll]icen[cs]e)\b)",
+                             doc_text(doc)):
             span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if span is not None and not any(t.i in taken for t in span):
                 out.families.append(Mention("FAMILY", fam["family"], span.start, span.end, m.start(), m.end()))
@@ -248,6 +268,12 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
     for m in out.models:  # unseen models: "Cirrus AI is releasing Nimbus 2 Pro", "Tessellate's Mosaic-13B"
         if out.model_orgs.get(m.name) is None:
             out.model_orgs[m.name] = _maker_from_context(doc, m)
+    for name, org in list(out.model_orgs.items()):
+        if org is None:  # "Raven 2 Swift" beside "Raven 2 Ultra": one family, one maker
+            stem = re.split(r"[\s-]", name)[0]
+            kin = {o for n, o in out.model_orgs.items() if o and n != name and re.split(r"[\s-]", n)[0] == stem}
+            if len(kin) == 1:
+                out.model_orgs[name] = kin.pop()
     out.focal = pick_focal(out.models, title, doc)
     return out
 

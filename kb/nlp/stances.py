@@ -23,6 +23,9 @@ LICENSE_EXTRA = re.compile(r"\b(?:custom|modified MIT|non-commercial|research-on
 CLAUSE_BREAK = re.compile(r",\s*but\b|;|\s[\u2014\u2013-]\s|\bbut given\b|\.\s")
 LIST_FOLLOWS = re.compile(r"^\s*(?:These|Those|They|The (?:new |released )?(?:models?|checkpoints|weights))\b"
                           r"[^.]{0,40}\b(?:include|includes|are|cover)\b")
+# A sentence whose subject is the group just named: "X, Y and Z ... . All three are on Hugging Face."
+GROUP_SUBJECT = re.compile(r"^\s*(?:Both(?: of them| models)?|All (?:three|four|five|of them|these models|the models)|"
+                           r"These (?:models|checkpoints|variants)|The (?:two|three|four) models|They|Each of them)\b")
 VAGUE_REFERENCE = re.compile(r"\b(?:it|its|the model|this model|the weights|model weights|weights)\b", re.I)
 
 
@@ -78,7 +81,10 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
 
     def same_clause(m: Mention) -> bool:
         if m.start_char >= cue_end:  # a following name must be in the same clause and close
-            return m.start_char - cue_end < 70 and not re.search(r"[,;:\u2014\u2013]|\s-\s", text[cue_end:m.start_char])
+            gap = text[cue_end:m.start_char]
+            if re.fullmatch(r"[^,;:\u2014\u2013\n]{0,40}:\s*", gap):
+                return True  # "three open-weight models on Thursday: X, Y and Z"
+            return m.start_char - cue_end < 70 and not re.search(r"[,;:\u2014\u2013]|\s-\s", gap)
         return cue_start - m.end_char < 160
 
     models = [m for m in models if same_clause(m)]
@@ -99,17 +105,19 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
     return group
 
 
-def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, current: Optional[str]) -> list[StanceEvent]:
-    """Stance events stated in one sentence."""
+def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, current: Optional[str],
+                     group: tuple[str, ...] = ()) -> list[StanceEvent]:
+    """Stance events stated in one sentence; GROUP is the model list a 'Both'/'All three' subject means."""
     text = sent.text
     cues = rules.cues_in(text)
-    if not cues:
-        return []
+    if not cues or re.search(r"\?\s*[\u201d\"']?\s*$", text):
+        return []  # a question states no stance: "Will Heron 3 be open-sourced?"
     names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
                    + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
     orgs = mentions.in_span(mentions.orgs, sent.start, sent.end)
     out = []
-    planned_any = [m for rx in rules.plans for m in rx.finditer(text)]
+    planned_any = [m for rx in rules.plans for m in rx.finditer(text)
+                   if not re.search(r"\bno (?:immediate |current )?$", text[max(0, m.start() - 20):m.start()], re.I)]
     license_name = rules.license_in(text)
     for start, end, stance in cues:
         abs_start, abs_end = sent.start_char + start, sent.start_char + end
@@ -125,6 +133,8 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
             r"\bno (?:immediate |current )?plans?\b", text[max(0, start - 30):end], re.I)
         if targets:
             models = [t.name for t in targets]
+        elif group and GROUP_SUBJECT.match(text):
+            models = list(group)
         elif current and not planned and any(abs(v.start() - start) < 50 or abs(v.start() - end) < 50
                                              for v in VAGUE_REFERENCE.finditer(text)):
             models = [current]
@@ -153,10 +163,14 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
     current = mentions.focal
     seen, out = set(), []
     pending = None  # (cue sentence, stance) of a cue that named no model: "checkpoints are now available"
+    group: tuple[str, ...] = ()
     for sent in sents:
-        events = sentence_stances(sent, mentions, rules, current)
+        events = sentence_stances(sent, mentions, rules, current, group)
         names = mentions.in_span(mentions.models, sent.start, sent.end)
-        if not events and pending and names and LIST_FOLLOWS.match(sent.text):
+        distinct = tuple(dict.fromkeys(m.name for m in names))
+        group = distinct if len(distinct) >= 2 else group if not distinct else ()
+        if not events and pending and names and (LIST_FOLLOWS.match(sent.text)
+                                                 or pending[0].text.rstrip().endswith(":")):
             # "... are available for some of the top models. These models include X, Y and Z."
             cue_sent, stance = pending
             text = doc_text(sent.doc)[cue_sent.start_char:sent.end_char]
@@ -171,4 +185,28 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
             if key not in seen:
                 seen.add(key)
                 out.append(ev)
+    return out + _family_members(sents, mentions, out)
+
+
+def _family_members(sents: list[Span], mentions: DocMentions, events: list[StanceEvent]) -> list[StanceEvent]:
+    """Members of a family that a stance was stated for, named in the next sentences, share it.
+
+    "Vendor releases the open Heron family. Heron Lite 2 targets phones; Heron Max 2 ..." -> both open.
+    """
+    stated = {ev.model for ev in events}
+    by_family = {ev.model: ev for ev in events if ev.model and not ev.planned
+                 and any(f.name == ev.model for f in mentions.families + mentions.models)}
+    out = []
+    for family, ev in by_family.items():
+        idx = next((i for i, s in enumerate(sents) if s.start_char <= ev.start < s.end_char), None)
+        if idx is None:
+            continue
+        for sent in sents[idx:idx + 4]:
+            for m in mentions.in_span(mentions.models, sent.start, sent.end):
+                if m.name in stated or not re.match(rf"{re.escape(family)}[\s-]\S", m.name):
+                    continue
+                stated.add(m.name)
+                out.append(StanceEvent(org=ev.org or mentions.model_orgs.get(m.name), model=m.name,
+                                       stance=ev.stance, license=ev.license, evidence=ev.evidence,
+                                       start=ev.start, end=ev.end))
     return out
