@@ -243,6 +243,14 @@ def _markdown(rows: list[Row], meta: dict, details: dict) -> str:
         trace = (details.get(key) or {}).get("rss_trace")
         if trace:
             out += ["", f"RSS (MB) by feeds done, {key} run: " + ", ".join(f"{d}: {m:.0f}" for d, m in trace)]
+    out += ["", "## Notes", "",
+            "- The machine is shared (2 cores, other jobs running): wall times are noisy, which is why the "
+            "ingest split is also given in CPU time and the worker speed-up on the server-side span.",
+            "- The memory run ingests without extraction (store and cleaning: the code that could hold "
+            "articles); extraction's memory is per document (the ingest row gives its peak).",
+            "- Quick mode uses small corpora; `--full` runs 10,000 articles (x3), the 100,000-article memory "
+            "run, 200 feeds and builds million-claim stores (hours on a small machine). "
+            "`--claims-sqlite/--claims-pg` reuse stores built by `bench/gen_claims.py`."]
     if meta.get("errors"):
         out += ["", "## Errors", ""] + [f"- {e}" for e in meta["errors"]]
     return "\n".join(out) + "\n"
