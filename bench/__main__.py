@@ -247,7 +247,7 @@ def _markdown(rows: list[Row], meta: dict, details: dict) -> str:
             "- The machine is shared (2 cores, other jobs running): wall times are noisy, which is why the "
             "ingest split is also given in CPU time and the worker speed-up on the server-side span.",
             "- The memory run ingests without extraction (store and cleaning: the code that could hold "
-            "articles); extraction's memory is per document (the ingest row gives its peak).",
+            "articles); with extraction, the ingest row gives the peak of its (smaller) run.",
             "- Quick mode uses small corpora; `--full` runs 10,000 articles (x3), the 100,000-article memory "
             "run, 200 feeds and builds million-claim stores (hours on a small machine). "
             "`--claims-sqlite/--claims-pg` reuse stores built by `bench/gen_claims.py`."]
