@@ -40,6 +40,10 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "em
 _BLOCK_TAGS = ("p", "div", "section", "article", "main", "header", "footer", "aside", "h1", "h2", "h3",
                "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "figure",
                "figcaption", "address", "table", "hr")
+BIG_PAGE_CHARS = 1_500_000  # above this (after dropping scripts and styles) trafilatura is skipped
+META_CHARS = 300_000  # on such pages, metadata is read from this much of the start
+_BULK_MARKUP = re.compile(r"(?is)<script\b(?![^>]*application/ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>"
+                          r"|<!--.*?-->")
 _ENGLISH = frozenset("the of and to in a is that for on with as by it was at from its this are has "
                      "have be an said which will their more than".split())
 
@@ -119,6 +123,12 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
         html: the page or fragment, already decoded.
         url: where it came from, so a rel=canonical on another site marks a copy.
     """
+    big = len(html) > BIG_PAGE_CHARS
+    if big:
+        # Scripts, styles and comments are most of a huge page's bytes and none of its text; cutting
+        # them before parsing bounds the parse (JSON-LD metadata is kept).
+        html = _BULK_MARKUP.sub(" ", html)
+        big = len(html) > BIG_PAGE_CHARS
     soup = BeautifulSoup(html, "lxml")
     tables = data_tables(soup)
     if is_fragment(html):
@@ -129,22 +139,30 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
         return CleanDocument(title=title, text=text, original_outlet=info.original_outlet,
                              author=info.author, language=guess_language(text), tables=tables)
 
-    meta = read_meta(soup, url)
-    h1_tag = soup.find("h1")
+    # A page's own metadata sits in its head and first screen; on a huge page every missing <meta>
+    # lookup would walk the whole tree, so only the opening part is searched.
+    meta_soup = BeautifulSoup(html[:META_CHARS], "lxml") if big else soup
+    meta = read_meta(meta_soup, url)
+    h1_tag = meta_soup.find("h1")
     h1 = h1_tag.get_text(" ", strip=True) if h1_tag else None
     title, title_site = _split_title(meta.title, meta.site_name, h1)
-    attribution = _soup_attribution(soup)
+    attribution = _soup_attribution(meta_soup if big else soup)
     extracted = None
-    try:
-        extracted = trafilatura.extract(html, url=url, output_format="txt", include_tables=False,
-                                        include_comments=False, include_links=False,
-                                        include_images=False, deduplicate=False)
-    except Exception as exc:  # noqa: BLE001 - trafilatura raises assorted errors on odd markup
-        log.info("trafilatura failed on %s: %s", url or "page", exc)
+    if big:
+        # trafilatura's cost grows faster than the page (a 5 MB page took over a minute): a page this
+        # large is read block by block from the soup we already have.
+        log.info("page of %d characters: block text instead of trafilatura", len(html))
+    else:
+        try:
+            extracted = trafilatura.extract(html, url=url, output_format="txt", include_tables=False,
+                                            include_comments=False, include_links=False,
+                                            include_images=False, deduplicate=False)
+        except Exception as exc:  # noqa: BLE001 - trafilatura raises assorted errors on odd markup
+            log.info("trafilatura failed on %s: %s", url or "page", exc)
     if extracted and len(extracted.split()) >= 20:
         lines = [line.strip() for line in extracted.split("\n")]
-    else:  # very short pages: trafilatura keeps too little, take every visible block
-        lines = html_blocks(BeautifulSoup(html, "lxml"))
+    else:  # very short (or very large) pages: take every visible block
+        lines = html_blocks(soup if big else BeautifulSoup(html, "lxml"))
     lines, info = strip_wrapper_lines(lines, title)
     text = join_blocks(lines)
 
