@@ -111,3 +111,13 @@ def test_non_score_tables_and_licences_add_nothing(results):
         names = {norm(o.name) for o in ex.orgs} | {norm(m.name) for m in ex.models}
         assert not names & {norm(x) for x in item.get("not_orgs", [])}, item["id"]
         assert not any(norm(s.benchmark) in ("context window", "parameters", "input") for s in ex.scores)
+
+
+def test_people_carry_the_organisation_and_role_the_page_gives(results):
+    ok = total = 0
+    for item, _, ex in results:
+        found = {norm(p.name): (norm(p.org), norm(p.role)) for p in ex.people}
+        for p in item["people"]:
+            total += 1
+            ok += found.get(norm(p["name"])) == (norm(p["org"]), norm(p["role"]))
+    assert ok / total >= BASELINE["pages_person_attr_accuracy"], f"{ok}/{total}"
