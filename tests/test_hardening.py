@@ -696,7 +696,8 @@ SCRIPTY = st.lists(st.one_of(
                      "<SCRIPT>SECRET_CODE()</SCRIPT >", "<style>.SECRET_CODE{}</style>", "<p onclick=\"SECRET_CODE()\">",
                      "<a href=\"javascript:SECRET_CODE()\">link</a>", "<img src=x onerror=SECRET_CODE()>",
                      "<svg onload=SECRET_CODE()><script>SECRET_CODE()</script></svg>", "<iframe srcdoc='SECRET_CODE'>",
-                     "<template>SECRET_CODE</template>", "<p>", "</p>", "<div>", "</div>", "<!--", "-->", "]]>", "<", ">", "&lt;script&gt;", "<table><tr><td>", "</td></tr></table>", "<script>"]),
+                     "<template>SECRET_CODE</template>", "<p>", "</p>", "<div>", "</div>", "<!--", "-->", "]]>",
+                     "<", ">", "&lt;script&gt;", "<table><tr><td>", "</td></tr></table>", "<script>"]),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<>&"), max_size=30)
 ), max_size=30).map("".join)
 
