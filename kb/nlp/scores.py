@@ -248,6 +248,8 @@ class SentenceScorer:
                 anchored, shape = [respectively[tok.i]], "respectively"
             bench, paren_q = self.bench_anchor(sent, tok, benches)
             bench_name = bench.name if bench else None
+            if shape == "paren":
+                bench_name = self._paren_series(sent, tok, benches) or bench_name
             if bench_name is None and shape in ("paren", "possessive", "both") and self.prev_bench:
                 bench_name = self.prev_bench
             if bench_name is None and self.prev_bench and re.match(r"^\s*At\s*$", doc_text(sent.doc)[
@@ -271,7 +273,7 @@ class SentenceScorer:
             if shape == "paren" and not paren_q:
                 pb = _paren_bounds(sent, tok.i)
                 inner = sent.doc[pb[0] + 1:pb[1]].text if pb else ""
-                paren_q = re.sub(r"[\d.,%]+", "", inner).strip(" ,;") or None
+                paren_q = re.sub(r"[\d.,%]+|\b(?:and|or|vs\.?|respectively)\b", "", inner).strip(" ,;") or None
             qualifier = self.rules.qualifier(paren_q) if paren_q else None
             if qualifier is None and paren_q and not re.search(r"\d", paren_q):
                 qualifier = paren_q.strip()
@@ -298,6 +300,19 @@ class SentenceScorer:
             self.prev_claim = found[-1]
             self.prev_bench = found[-1].benchmark
         return found
+
+    def _paren_series(self, sent: Span, tok, benches: list[Mention]) -> Optional[str]:
+        """'scores 84.7% on A and 80.2% on B, ahead of M (80.5% and 69.8%)': the i-th value in M's
+        parentheses is on the i-th benchmark named before them."""
+        bounds = _paren_bounds(sent, tok.i)
+        if not bounds:
+            return None
+        doc = sent.doc
+        nums = [t.i for t in doc[bounds[0] + 1:bounds[1]] if t.like_num and self.rules.is_score_number(sent, t)]
+        if len(nums) < 2 or tok.i not in nums:
+            return None
+        named = list(dict.fromkeys(b.name for b in benches if b.end <= bounds[0]))
+        return named[-len(nums):][nums.index(tok.i)] if len(named) >= len(nums) else None
 
     def _respectively(self, sent: Span, models: list[Mention]) -> dict:
         """'A and B scored 77.2% and 68.9%, respectively': token index of each value -> its model."""

@@ -1,0 +1,43 @@
+"""Prose score shapes added with the launch-post work: paired values in a comparison's parentheses."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.records import CleanDocument
+from kb.nlp.extract import extract
+from kb.nlp.pipeline import load_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def claims(nlp, text: str) -> set:
+    return {(s.model, s.benchmark, s.value) for s in extract(nlp, CleanDocument(title="Notes", text=text)).scores}
+
+
+def test_paired_values_in_parentheses_follow_the_benchmarks_named_before(nlp):
+    got = claims(nlp, "Kite 5 scores 71.0% on GPQA Diamond and 55.2% on SWE-bench Verified, ahead of GPT-5.4 "
+                      "(68.3% and 52.0%) and Claude Opus 4.6 (66.1% and 54.9%).")
+    assert got == {("Kite 5", "GPQA Diamond", 71.0), ("Kite 5", "SWE-bench Verified", 55.2),
+                   ("GPT-5.4", "GPQA Diamond", 68.3), ("GPT-5.4", "SWE-bench Verified", 52.0),
+                   ("Claude Opus 4.6", "GPQA Diamond", 66.1), ("Claude Opus 4.6", "SWE-bench Verified", 54.9)}
+
+
+def test_a_single_value_with_a_setting_keeps_the_setting(nlp):
+    ex = extract(nlp, CleanDocument(title="Notes", text="On GPQA Diamond, Kite 5 posts 71.0, ahead of GPT-5.4 "
+                                                        "(68.3, high effort)."))
+    got = {(s.model, s.value, s.qualifier) for s in ex.scores}
+    assert ("GPT-5.4", 68.3, "high effort") in got and ("Kite 5", 71.0, None) in got
+
+
+def test_text_table_heading_names_the_reporter(nlp):
+    text = ("Kite 5 arrived this week.\n\nResults reported by Artificial Analysis\n"
+            "Benchmark | Kite 5 | GPT-5.4\nGPQA Diamond | 70.2 | 87.9\nAIME 2025 | 81.0 | 94.1\n\n"
+            "The numbers were run twice.")
+    ex = extract(nlp, CleanDocument(title="Kite 5", text=text, outlet="Some Newsletter"))
+    table = [s for s in ex.scores if s.in_table]
+    assert len(table) == 4 and {s.reported_by for s in table} == {"Artificial Analysis"}
+    assert {s.reporter_kind for s in table} == {"evaluator"}
+    assert all(text[s.start:s.end] == s.evidence and " | " in s.evidence for s in table)
