@@ -41,3 +41,12 @@ def test_text_table_heading_names_the_reporter(nlp):
     assert len(table) == 4 and {s.reported_by for s in table} == {"Artificial Analysis"}
     assert {s.reporter_kind for s in table} == {"evaluator"}
     assert all(text[s.start:s.end] == s.evidence and " | " in s.evidence for s in table)
+
+
+def test_products_families_and_acronyms_are_not_organisations(nlp):
+    text = ("Brightline AI released Kite 5 for the Gemini API crowd. Developers can try Kite 5 in Brightline Studio "
+            "and on the Brightline Studio app, while Gemini and Nemotron users compared notes at CES. Brightline AI "
+            "says Kite 5 runs on Graviton chips too.")
+    orgs = {o.name for o in extract(nlp, CleanDocument(title="Notes", text=text)).orgs}
+    assert "Brightline AI" in orgs
+    assert not orgs & {"Gemini", "Nemotron", "CES", "Brightline Studio", "the Gemini API", "Graviton"}

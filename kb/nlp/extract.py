@@ -20,7 +20,8 @@ from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
 from kb.nlp.names import (
-    org_kind, org_of_model, resolve_benchmark_name, resolve_license_name, resolve_model_name, resolve_org_name,
+    gazetteer, norm_key, org_kind, org_of_model, resolve_benchmark_name, resolve_license_name, resolve_model_name,
+    resolve_org_name,
 )
 from kb.nlp.people import extract_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
@@ -30,13 +31,29 @@ from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, index_lines, place_table, row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.11.29-10"
+EXTRACTOR_VERSION = "2026.11.29-11"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
 ORG_SUFFIX = re.compile(r"\b(?:AI|Labs?|Inc\.?|Corp\.?|Research|University|Institute|Technologies|Foundation|"
                         r"Group|Ltd|LLC|Company|Robotics|Systems|Capital|Ventures)$")
 NOT_ORGS = {"API", "AI", "X", "LLM", "GPU", "CEO", "CTO", "AGI", "UI", "SVG", "HTML", "CSS"}
+
+
+PRODUCT_WORDS = re.compile(r"(?i)\b(?:API|app|apps|Studio|CLI|SDK|Enterprise|Canvas|Storage|Console|Cloud Run|"
+                           r"Assistant|Chatbot|Playground|Workbench|Toolkit|Marketplace)$")
+
+
+def _product_like(name: str, after: str) -> bool:
+    """An NER organisation that is a product, feature, family or acronym rather than a company."""
+    if name.lower().startswith("the ") or PRODUCT_WORDS.search(name):
+        return True  # "the Gemini API", "AI Studio"
+    if norm_key(name) in gazetteer().family_index:
+        return True  # "Gemini", "Nemotron": a model family, not its maker
+    if re.fullmatch(r"[A-Z]{2,4}", name):
+        return True  # "OCR", "CES", "NIM": unknown short acronyms are seldom organisations in AI news
+    # "Alexa app", "Graviton chips": a name used as a product in its own sentence
+    return bool(re.match(r"\s*(?:app|apps|chips?|GPUs?|devices?|platform|service|feature|model|models)\b", after, re.I))
 
 
 @lru_cache(maxsize=1)
@@ -194,7 +211,8 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
                 or re.search(r"\bunder (?:the |an? )?$", text[max(0, o.start_char - 12):o.start_char])):
             continue  # "under the MIT license", "MIT-licensed": a licence, not the university
         if o.known or (len(name) > 2 and name not in NOT_ORGS and name not in person_tokens
-                       and not resolve_model_name(name) and not re.search(r"\d", name)):
+                       and not resolve_model_name(name) and not re.search(r"\d", name)
+                       and not _product_like(name, text[o.end_char:o.end_char + 12])):
             org_counts[resolve_org_name(name) or name] += 1
     # NER-only organisations named once are mostly products and headings ("Vertex AI", "Gemini CLI");
     # keep them when repeated or when the name itself says organisation.
