@@ -121,3 +121,11 @@ def test_people_carry_the_organisation_and_role_the_page_gives(results):
             total += 1
             ok += found.get(norm(p["name"])) == (norm(p["org"]), norm(p["role"]))
     assert ok / total >= BASELINE["pages_person_attr_accuracy"], f"{ok}/{total}"
+
+
+def test_models_f1_at_or_above_floor(results):
+    tp = fp = fn = 0
+    for item, _, ex in results:
+        a, b, c = prf([norm(x) for x in item["models"]], list({norm(m.name) for m in ex.models}))
+        tp, fp, fn = tp + a, fp + b, fn + c
+    assert f1(tp, fp, fn) >= BASELINE["pages_models_f1"], f"models tp {tp} fp {fp} fn {fn}"

@@ -6,6 +6,7 @@ scores 61"), expands abbreviations the text defines ("Humanity's Last Exam (HLE)
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -108,15 +109,47 @@ def _canonical_model(text: str, seen: dict) -> tuple[str, bool]:
     return seen.setdefault(key, name), known
 
 
+class _Ents:
+    """A doc's entities, for `within(span)`: Span.ents re-reads the whole doc on every call, which
+    made a long text quadratic (100 KB took over a minute; found by tests/test_hardening.py)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.ents = tuple(doc.ents)  # sorted by start, not overlapping
+        self.starts = [e.start for e in self.ents]
+
+    def within(self, span: Span) -> list[Span]:
+        """The entities lying wholly inside SPAN, like span.ents."""
+        i = bisect.bisect_left(self.starts, span.start)
+        out = []
+        while i < len(self.ents) and self.ents[i].start < span.end:
+            if self.ents[i].end <= span.end:
+                out.append(self.ents[i])
+            i += 1
+        return out
+
+
+# Words that never sit inside a model's name: headings ("Models Get 35% Faster"), products, datasets, chips.
+NON_NAME_WORDS = frozenset((
+    "models datasets dataset data storage get gets faster slower open physical block service services "
+    "chips chip instances instance gpus processor cluster servers datacenter tools platform the"
+).split())
+
+
+def _not_a_model(name: str) -> bool:
+    words = [w.lower() for w in re.split(r"[\s]+", name)]
+    return bool(set(words) & NON_NAME_WORDS) or words[0].split("-")[0] in NOT_VERSIONED
+
+
 def _discover(doc: Doc, taken: set[int]) -> set[str]:
     """Capitalised names used as launched/scored things that no gazetteer or shape knows."""
     found = set()
     g = gazetteer()
+    ents = _Ents(doc)
     for n_rx, rx in enumerate(DISCOVERY):
         for m in rx.finditer(doc_text(doc)):
             name = re.split(r"\.\s", m.group("name"))[0].rstrip(".")  # never across a sentence end
             words = name.split()
-            if words[0].lower() in NOT_NAMES or name.lower() in NOT_NAMES:
+            if words[0].lower() in NOT_NAMES or name.lower() in NOT_NAMES or _not_a_model(name):
                 continue
             if resolve_org_name(words[0]) or resolve_org_name(name) or norm_key(name) in g.bench_index:
                 continue
@@ -128,7 +161,7 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
             # Launch verbs and "X scores" also fit people ("introduced Jane Doe"); other shapes do not.
             blocked = ("PERSON", "GPE", "TIME", "MONEY", "NORP", "LOC") if n_rx < 2 else ("GPE", "TIME", "MONEY")
             if any(e.label_ in blocked
-                   for e in span.ents if e.start == span.start and e.end >= span.end):
+                   for e in ents.within(span) if e.start == span.start and e.end >= span.end):
                 continue
             if len(words) == 1 and not re.search(r"[\d\-]|[a-z][A-Z]", name) and span[0].pos_ != "PROPN":
                 continue
@@ -140,7 +173,7 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
         lead_in = prev_text if prev_text.rstrip().endswith(":") else ""
         prev_text = text
         if not MODEL_CONTEXT.search(text) and not MODEL_CONTEXT.search(lead_in) and not any(
-                e.label_ == "BENCHMARK" for e in sent.ents):
+                e.label_ == "BENCHMARK" for e in ents.within(sent)):
             continue
         for m in VERSIONED.finditer(text):
             name = m.group("name")
@@ -150,7 +183,7 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
                                           or doc.vocab[first.lower()].is_stop or resolve_org_name(first)):
                 offset = len(first) + 1  # "These Heron-2", "NVIDIA Orca 5": the leading word is not the name
                 name = name[offset:]
-            if re.search(r"\b(?:19|20)\d\d$", name):
+            if re.search(r"\b(?:19|20)\d\d$", name) or _not_a_model(name):
                 continue  # "re:Invent 2025" is an event, not a model
             if name.split()[0].split("-")[0].lower() in NOT_VERSIONED or resolve_org_name(name.split()[0]) \
                     or resolve_license_name(name):
@@ -160,7 +193,7 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
             if span is None or any(t.i in taken for t in span):
                 continue
             if any(e.label_ in ("DATE", "TIME", "MONEY", "QUANTITY", "GPE") and e.start == span.start
-                   for e in span.ents):
+                   for e in ents.within(span)):
                 continue
             found.add(name)
     # Members of a family already named as a model need no model words around them: after
@@ -174,7 +207,7 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
                 continue
             span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if span is not None and not any(t.i in taken for t in span) and not any(
-                    e.label_ in ("DATE", "TIME", "MONEY", "QUANTITY", "GPE") for e in span.ents):
+                    e.label_ in ("DATE", "TIME", "MONEY", "QUANTITY", "GPE") for e in ents.within(span)):
                 found.add(name)
     return found
 
@@ -265,9 +298,10 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
     out.families.sort(key=lambda m: m.start)
     for m in out.models:
         out.model_orgs.setdefault(m.name, org_for_model(m.name))
+    ents = _Ents(doc)
     for m in out.models:  # unseen models: "Cirrus AI is releasing Nimbus 2 Pro", "Tessellate's Mosaic-13B"
         if out.model_orgs.get(m.name) is None:
-            out.model_orgs[m.name] = _maker_from_context(doc, m)
+            out.model_orgs[m.name] = _maker_from_context(doc, m, ents)
     for name, org in list(out.model_orgs.items()):
         if org is None:  # "Raven 2 Swift" beside "Raven 2 Ultra": one family, one maker
             stem = re.split(r"[\s-]", name)[0]
@@ -283,10 +317,11 @@ LAUNCH_WORDS = {"launched", "launches", "released", "releases", "releasing", "in
                 "open-sourced", "published", "publishes"}
 
 
-def _maker_from_context(doc: Doc, m: Mention) -> Optional[str]:
+def _maker_from_context(doc: Doc, m: Mention, ents: Optional[_Ents] = None) -> Optional[str]:
     """The organisation named as launching a model in the same sentence, or its possessor."""
     sent = doc[m.start].sent
-    for ent in doc.ents:
+    # only the entities between the sentence start and the model (not all of the doc's, per mention)
+    for ent in (ents or _Ents(doc)).within(doc[sent.start:m.start]):
         if ent.start < sent.start or ent.end > m.start or ent.label_ not in ("ORG", "PERSON"):
             continue
         between = doc[ent.end:m.start]
