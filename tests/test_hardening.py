@@ -673,7 +673,7 @@ ADVERSARIAL = st.lists(st.sampled_from([
 ]), max_size=60).map(" ".join)
 
 
-@hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hyp_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300) | ADVERSARIAL,
        title=st.text(max_size=40))
 def test_extractor_total_and_offsets_inside_the_text(text_, title):
@@ -689,6 +689,19 @@ def test_extractor_total_and_offsets_inside_the_text(text_, title):
             assert rec.evidence == text_[rec.start:rec.end], rec
     for score in extraction.scores:
         assert score.value == score.value and abs(score.value) != float("inf"), score  # no NaN or infinity
+
+
+def test_extractor_on_a_text_over_its_length_cap(nlp):
+    """A pasted 150 KB text: cut at the cap, every offset still inside the text, the cut recorded."""
+    from ingest.records import CleanDocument
+    from kb.nlp.extract import MAX_CHARS, extract
+
+    sentence = "Osprey AI said Kestrel 4 scored 77.3 on GPQA Diamond in its own tests. "
+    long_text = sentence * (150_000 // len(sentence) + 1) + "A last line with \x00 and \ufffd in it."
+    extraction = extract(nlp, CleanDocument(title="Long", text=long_text))
+    assert extraction.scores and extraction.extra.get("truncated_at") == MAX_CHARS
+    for rec in extraction.scores:
+        assert 0 <= rec.start < rec.end <= MAX_CHARS and rec.evidence == long_text[rec.start:rec.end]
 
 
 SCRIPTY = st.lists(st.one_of(
