@@ -108,8 +108,8 @@ def _table_reporter(p: PlacedTable, mentions: DocMentions, outlet: Optional[str]
         kind = org_kind(org)
         if kind == "evaluator":
             return org, "evaluator"
-        if org == mentions.model_orgs.get(mentions.focal):
-            return org, "vendor"
+        if org == mentions.model_orgs.get(mentions.focal) or org in set(mentions.model_orgs.values()):
+            return org, "vendor"  # a lab's own numbers
         return org, "outlet" if kind == "outlet" else "evaluator"
     maker = mentions.model_orgs.get(mentions.focal)
     if maker:
