@@ -50,3 +50,17 @@ def test_products_families_and_acronyms_are_not_organisations(nlp):
     orgs = {o.name for o in extract(nlp, CleanDocument(title="Notes", text=text)).orgs}
     assert "Brightline AI" in orgs
     assert not orgs & {"Gemini", "Nemotron", "CES", "Brightline Studio", "the Gemini API", "Graviton"}
+
+
+def test_a_value_for_an_unnamed_sibling_is_not_given_to_the_named_model(nlp):
+    got = claims(nlp, "On LiveCodeBench, the lab reported 74.5 for Pellucid 3 and 58.9 for its smaller variant.")
+    assert got == {("Pellucid 3", "LiveCodeBench", 74.5)}
+
+
+def test_licence_named_after_a_university_is_not_the_organisation(nlp):
+    ex = extract(nlp, CleanDocument(title="Notes", text=(
+        "Brightwater Labs released Tern-4 8B on Friday. The weights are published under the MIT license "
+        "on Hugging Face.")))
+    assert [(s.model, s.stance, s.license) for s in ex.stances] == [("Tern-4 8B", "open", "MIT")]
+    assert all(s.org != "MIT" for s in ex.stances)
+    assert "Brightwater Labs" not in {m.name for m in ex.models}

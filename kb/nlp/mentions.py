@@ -135,8 +135,16 @@ NON_NAME_WORDS = frozenset((
 ).split())
 
 
+# A name without a version that ends in a company word is a company ("Kite Robotics", "Orion Compute").
+COMPANY_TAIL = re.compile(
+    r"\s(?:Robotics|Labs?|Technologies|Systems|Research|Compute|Computing|Inc\.?|Corp\.?|Ltd\.?|GmbH|"
+    r"Group|Ventures|Capital|Foundation|Institute|University|Holdings|Networks|Semiconductor)$")
+
+
 def _not_a_model(name: str) -> bool:
     words = [w.lower() for w in re.split(r"[\s]+", name)]
+    if COMPANY_TAIL.search(name) and not re.search(r"\d", name):
+        return True
     return bool(set(words) & NON_NAME_WORDS) or words[0].split("-")[0] in NOT_VERSIONED
 
 

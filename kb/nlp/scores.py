@@ -171,6 +171,10 @@ class SentenceScorer:
             m = next((m for m in models if m.start == j + 1), None)
             if m:
                 return [m.name], "for"
+            # "... and 61.3 for the smaller model": the value belongs to a model the sentence does not name
+            if re.match(r"\s*(?:the|its|their|our|a|an)\s+(?:\w+\s+){0,2}?(?:models?|versions?|variants?|"
+                        r"predecessor|sibling|one|checkpoint|baseline)\b", text[doc[j].idx + len(doc[j].text):], re.I):
+                return [], "unnamed"
         before = text[max(sent.start_char, tok.idx - 25):tok.idx]
         if BOTH_AT.search(before):
             j = tok.i - 1
@@ -279,7 +283,7 @@ class SentenceScorer:
                 qualifier = paren_q.strip()
             if qualifier is None:
                 qualifier = self.rules.qualifier(sent.text)
-            if has_relative and shape == "":
+            if (has_relative and shape == "") or shape == "unnamed":
                 continue
             for name in names:
                 cand = Candidate(name, bench_name, value, unit, qualifier, sent)

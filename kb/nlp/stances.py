@@ -149,7 +149,9 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
 
                 org = org_of_model(name)
             if org is None:
-                known = [o.name for o in orgs if o.known]
+                # "under the MIT licence": a licence's name is not the organisation taking the stance
+                known = [o.name for o in orgs if o.known and not re.match(
+                    r"\W{0,3}licen[cs]e", text[o.end_char - sent.start_char:o.end_char - sent.start_char + 12], re.I)]
                 org = known[0] if known else mentions.model_orgs.get(mentions.focal)
             out.append(StanceEvent(org=org, model=name, stance=stance,
                                    license=license_name if stance == "open" else None,
