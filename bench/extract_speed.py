@@ -27,21 +27,34 @@ from kb.nlp.pipeline import load_nlp  # noqa: E402
 
 
 def load_docs(paths: list[str]) -> list[CleanDocument]:
+    """Read and clean PATHS; with none, the default corpus (see default_corpus)."""
     from ingest.documents import read_document
 
+    if not paths:
+        return default_corpus()
     docs = []
     for p in paths:
         try:
             docs.append(read_document(p))
         except Exception as exc:  # a bad file is skipped, not fatal, for a benchmark
             print(f"skip {p}: {exc}", file=sys.stderr)
-    if not paths:
-        gold = ROOT / "tests" / "data" / "extract" / "gold.jsonl"
-        for line in gold.read_text().splitlines():
-            item = json.loads(line)
-            docs.append(CleanDocument(title=item["title"], text=item["text"], outlet=item.get("outlet")))
-        docs += load_docs(sorted(str(p) for p in (ROOT / "scratch" / "dev").glob("*.html")))
     return docs
+
+
+def default_corpus() -> list[CleanDocument]:
+    """Our gold articles and pages plus the sample corpus's pages; scratch/dev/*.html when it exists.
+
+    Everything but scratch/dev ships with the project, so a clean clone has a corpus to time.
+    """
+    docs = []
+    gold = ROOT / "tests" / "data" / "extract" / "gold.jsonl"
+    for line in gold.read_text().splitlines():
+        item = json.loads(line)
+        docs.append(CleanDocument(title=item["title"], text=item["text"], outlet=item.get("outlet")))
+    files = sorted((ROOT / "tests" / "data" / "extract" / "pages").glob("*.*"))
+    files += sorted((ROOT / "data" / "sample").glob("*/*.htm*"))
+    files += sorted((ROOT / "scratch" / "dev").glob("*.html"))
+    return docs + load_docs([str(p) for p in files if p.suffix in (".html", ".htm", ".txt", ".md")])
 
 
 def main(argv=None) -> int:
