@@ -8,6 +8,8 @@ import time
 
 import click
 
+from kb.cli.output import print_table
+
 from kb.errors import InputError
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.I)
@@ -30,13 +32,6 @@ def _session(ctx: click.Context):
     from kb.db import session_scope
 
     return session_scope(engine_for(ctx.obj))
-
-
-def _table(rows: list[list[str]], headers: list[str]) -> str:
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
-    lines = ["  ".join(str(v).ljust(w) for v, w in zip(headers, widths)).rstrip()]
-    lines += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
-    return "\n".join(lines)
 
 
 def _one_line(text: str, width: int = 90) -> str:
@@ -116,7 +111,7 @@ def alerts_list(ctx, fmt: str) -> None:
     rows = [[r.id, r.label, r.digest, ", ".join(filter(None, [r.webhook_url and "webhook",
                                                                r.email and f"email {r.email}"])) or "inbox",
              f"{r.alerts} ({r.unread} unread)", "yes" if r.enabled else "no"] for r in rules]
-    click.echo(_table(rows, ["id", "rule", "digest", "channels", "alerts", "enabled"]))
+    print_table(["id", "rule", "digest", "channels", "alerts", "enabled"], rows, max_width=None)
 
 
 @alerts_group.command("remove")

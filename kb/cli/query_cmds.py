@@ -8,6 +8,8 @@ import sys
 from datetime import datetime, time, timedelta, timezone
 
 import click
+
+from kb.cli.output import plain, print_table
 from sqlmodel import Session
 
 from kb.errors import NotFound
@@ -35,26 +37,6 @@ def _utc(value: datetime | None, *, end_of_day: bool = False) -> datetime | None
 def _json(rows) -> None:
     click.echo(json.dumps([r.to_json() if hasattr(r, "to_json") else r for r in rows], ensure_ascii=False,
                           indent=2))
-
-
-def _table(headers: list[str], rows: list[list]) -> None:
-    """A plain-text table; cells are plain text (no terminal escapes from untrusted input)."""
-    cells = [[_plain(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    widths = [min(w, 60) for w in widths]
-    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
-    for row in cells:
-        click.echo("  ".join(c[:w].ljust(w) for c, w in zip(row, widths)).rstrip())
-
-
-def _plain(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, float):
-        return f"{value:g}"
-    return "".join(ch if ch.isprintable() else " " for ch in str(value))
 
 
 @click.command("search")
@@ -90,7 +72,7 @@ def search_cmd(ctx, query, model, org, benchmark, stance, outlet, since, until, 
                                            outlet=outlet, limit=limit)
             if fmt == "json":
                 return _json(hits)
-            return _table(["id", "published", "outlet", "title"],
+            return print_table(["id", "published", "outlet", "title"],
                           [[h.article_id, h.published_at, h.outlet, h.title] for h in hits])
         hits = queries.search_claims(session, query, model=model, org=org, benchmark=benchmark, stance=stance,
                                      outlet=outlet, since=_utc(since), until=_utc(until, end_of_day=True),
@@ -100,17 +82,17 @@ def search_cmd(ctx, query, model, org, benchmark, stance, outlet, since, until, 
     if not hits:
         click.echo("no claims found (run `aikb ingest` to add articles, or loosen the filters)")
         return
-    _table(["model", "benchmark", "value", "setting", "reported by", "hedged", "outlets", "first reported",
+    print_table(["model", "benchmark", "value", "setting", "reported by", "hedged", "outlets", "first reported",
             "sources"],
            [[h.model, h.benchmark, f"{h.value:g}{h.unit if h.unit == '%' else ''}", h.qualifier, h.reported_by,
              "yes" if h.hedged else "", h.corroboration, h.first_reported_at,
              "; ".join(s.original_outlet or s.outlet or "?" for s in h.sources)] for h in hits])
     click.echo()
     for h in hits[:5]:
-        click.echo(f"- {h.model} / {h.benchmark}: {_plain(h.evidence)}")
+        click.echo(f"- {h.model} / {h.benchmark}: {plain(h.evidence)}")
         for s in h.sources[:3]:
-            click.echo(f"    {_plain(s.outlet)}{' (from ' + _plain(s.original_outlet) + ')' if s.original_outlet else ''}"
-                       f": {_plain(s.url)}")
+            click.echo(f"    {plain(s.outlet)}{' (from ' + plain(s.original_outlet) + ')' if s.original_outlet else ''}"
+                       f": {plain(s.url)}")
 
 
 @click.command("leaderboard")
@@ -137,7 +119,7 @@ def leaderboard_cmd(ctx, benchmark, as_of, limit, fmt):
     if not rows:
         click.echo(f"no scores reported on {benchmark} yet" + (f" by {as_of.date()}" if as_of else ""))
         return
-    _table(["#", "model", "org", "setting", "value", "first reported", "sources", "outlets", "first source"],
+    print_table(["#", "model", "org", "setting", "value", "first reported", "sources", "outlets", "first source"],
            [[r.rank, r.model, r.org, r.qualifier, f"{r.value:g}{r.unit if r.unit == '%' else ''}",
              r.first_reported_at, r.source_count, r.corroboration,
              (r.sources[0].original_outlet or r.sources[0].outlet) if r.sources else ""] for r in rows])
@@ -169,7 +151,7 @@ def disagreements_cmd(ctx, benchmark, model, limit, fmt):
         click.echo(f"{d.model} on {d.benchmark}{' (' + d.qualifier + ')' if d.qualifier else ''}:")
         for c in d.claims:
             outlets = ", ".join(s.original_outlet or s.outlet or "?" for s in c.sources)
-            click.echo(f"  {c.value:g}  first {_plain(c.first_reported_at)}  {outlets}: {_plain(c.evidence)[:120]}")
+            click.echo(f"  {c.value:g}  first {plain(c.first_reported_at)}  {outlets}: {plain(c.evidence)[:120]}")
 
 
 @click.command("timeline")
@@ -199,7 +181,7 @@ def timeline_cmd(ctx, org, fmt):
     if not events:
         click.echo("no stance events yet (run `aikb ingest`)")
         return
-    _table(["date", "org", "model", "stance", "licence", "origin", "shift", "source"],
+    print_table(["date", "org", "model", "stance", "licence", "origin", "shift", "source"],
            [[e.occurred_at, e.org, e.model, ("plans " if e.planned else "") + e.stance, e.license,
              e.origin, "SHIFT" if e.is_shift else "", e.reference_source or e.article_title] for e in events])
 
@@ -227,8 +209,8 @@ def model_cmd(ctx, name, fmt):
     click.echo(f"{page.name}  (org: {page.org or '?'}; aliases: {', '.join(page.aliases) or '-'}; "
                f"{page.article_count} articles)")
     for e in page.stances:
-        click.echo(f"  stance {_plain(e.occurred_at)} {e.stance} ({e.origin})")
-    _table(["benchmark", "value", "setting", "first reported", "outlets"],
+        click.echo(f"  stance {plain(e.occurred_at)} {e.stance} ({e.origin})")
+    print_table(["benchmark", "value", "setting", "first reported", "outlets"],
            [[c.benchmark, f"{c.value:g}", c.qualifier, c.first_reported_at, c.corroboration] for c in page.scores])
     for r in page.people[:10]:
         click.echo(f"  person: {r.person} — {r.role or '?'} at {r.org or '?'}")
@@ -255,7 +237,7 @@ def person_cmd(ctx, name, fmt):
     if fmt == "json":
         return click.echo(json.dumps(page.to_json(), ensure_ascii=False, indent=2))
     click.echo(page.name)
-    _table(["seen", "role", "org", "article"], [[r.seen_at, r.role, r.org, r.article_title] for r in page.roles])
+    print_table(["seen", "role", "org", "article"], [[r.seen_at, r.role, r.org, r.article_title] for r in page.roles])
 
 
 @click.command("export")
@@ -351,7 +333,7 @@ def entities_list_cmd(ctx, kind, query, limit, fmt):
         rows = list_entities(session, kind, query=query, limit=limit)
     if fmt == "json":
         return _json([asdict(r) for r in rows])
-    _table(["id", "kind", "name", "org", "aliases", "origin"],
+    print_table(["id", "kind", "name", "org", "aliases", "origin"],
            [[r.entity_id, r.kind, r.name, r.org, ", ".join(r.aliases), r.origin] for r in rows])
 
 
