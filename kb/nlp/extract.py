@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
+from kb.nlp.orglists import OrgLister
 from kb.nlp.names import (
     gazetteer, norm_key, org_kind, org_of_model, resolve_benchmark_name, resolve_license_name, resolve_model_name,
     resolve_org_name,
@@ -31,13 +32,15 @@ from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, index_lines, place_table, row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.11.29-13"
+EXTRACTOR_VERSION = "2026.11.29-14"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
 ORG_SUFFIX = re.compile(r"\b(?:AI|Labs?|Inc\.?|Corp\.?|Research|University|Institute|Technologies|Foundation|"
                         r"Group|Ltd|LLC|Company|Robotics|Systems|Capital|Ventures)$")
-NOT_ORGS = {"API", "AI", "X", "LLM", "GPU", "CEO", "CTO", "AGI", "UI", "SVG", "HTML", "CSS"}
+NOT_ORGS = {"API", "AI", "X", "LLM", "GPU", "CEO", "CTO", "AGI", "UI", "SVG", "HTML", "CSS",
+            # defined terms of licence and contract texts
+            "Software", "Licensee", "Licensor", "Licence", "License", "Agreement", "Company", "Services"}
 
 
 PRODUCT_WORDS = re.compile(r"(?i)\b(?:API|app|apps|Studio|CLI|SDK|Enterprise|Canvas|Storage|Console|Cloud Run|"
@@ -204,8 +207,15 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
     models = tuple(models)
     person_tokens = {w for p in people for w in p.name.split()}
     org_counts: Counter = Counter()
+    # Licence names the document uses as licences ("the MIT license"), unless it also names the
+    # institution ("researchers at MIT").
+    licence_words = {m.group(1) for m in re.finditer(r"\b([A-Z][\w.-]*)[\s-]+(?:licen[cs]es?|licensed)\b", text)
+                     if not re.search(r"\b(?:at|from)\s+(?:the\s+)?" + re.escape(m.group(1))
+                                      + r"\b(?![\s-]+licen)", text)}
     for o in mentions.orgs:
         name = o.name.strip(" .,")
+        if resolve_license_name(name) and name in licence_words:
+            continue  # the document names it as a licence ("the MIT license"): its bare uses are the licence too
         if resolve_license_name(name) and (
                 re.match(r"[\s-]*(?:licen[cs]e|licensed)\b", text[o.end_char:o.end_char + 12], re.I)
                 or re.search(r"\bunder (?:the |an? )?$", text[max(0, o.start_char - 12):o.start_char])):
@@ -220,8 +230,15 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
     for name in list(org_counts):
         if name not in known_orgs and org_counts[name] < 2 and not ORG_SUFFIX.search(name):
             del org_counts[name]
+    # Organisations a list names ("companies such as A, B and C", "Cadence and IBM"), even once.
+    for name, _, _ in OrgLister(spacy_doc, mentions, _product_like).listed():
+        if name not in person_tokens:
+            org_counts[name] += 1
+    model_spans = [(m.start_char, m.end_char) for m in mentions.models]
     for maker in {mentions.model_orgs.get(n) for n in counts} - set(org_counts) - {None}:
-        if re.search(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text):  # named in the text, e.g. NER missed it
+        # named in the text (the NER missed it), not only inside a model's name ("DeepSeek V4 Pro")
+        if any(not any(a <= m.start() < b for a, b in model_spans)
+               for m in re.finditer(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text)):
             org_counts[maker] += 1
     orgs = tuple(OrgMention(name=n, kind=org_kind(n), mentions=k) for n, k in org_counts.items())
     extra = {"extractor_version": EXTRACTOR_VERSION, "focal_model": mentions.focal}

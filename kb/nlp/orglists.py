@@ -1,0 +1,199 @@
+"""Organisations named in lists that the statistical NER misses or that are named only once.
+
+Three general shapes:
+  - a class noun introducing names: "companies such as A, B and C", "partners including A and B",
+    "telephony providers (A, B, C)", "Physical AI developers A, B and C", "AI startup A";
+  - a coordinated list with a known organisation in it: "Cadence and IBM are piloting ...";
+  - a name ending in a company word: "Annapurna Labs", "Franka Robotics", "Nomura Research Institute".
+
+Each name must not be a model, family, benchmark, licence, person or place.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from spacy.tokens import Doc
+
+from kb.nlp.mentions import DocMentions, doc_text
+from kb.nlp.names import (
+    gazetteer, model_family, norm_key, resolve_benchmark_name, resolve_license_name, resolve_model_name,
+    resolve_org_name,
+)
+
+WORD = r"(?:[A-Z0-9][\w.&'\u2019+]*(?:-[A-Za-z0-9][\w.&+]*)*)"
+ITEM = rf"{WORD}(?: {WORD}){{0,3}}"
+SEP = r"(?:\s*,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+)"
+LIST = rf"(?P<list>{ITEM}(?:{SEP}{ITEM})*)"
+PLURAL_HEAD = (r"(?:companies|organi[sz]ations|partners|customers|clients|developers|startups|start-ups|firms|"
+               r"enterprises|labs|providers|platforms|vendors|adopters|businesses|institutions|universities|"
+               r"manufacturers|automakers|makers|retailers|banks|publishers|investors|backers|hyperscalers|"
+               r"experts|players|rivals|competitors|chipmakers|suppliers|insurers)")
+COMPANY_HEAD = re.compile(r"(?i:companies|organi[sz]ations|startups|start-ups|firms|enterprises|labs|vendors|"
+                          r"businesses|institutions|universities|manufacturers|automakers|chipmakers|retailers|banks|"
+                          r"insurers|publishers|hyperscalers|providers|platforms|suppliers)\b")
+SINGULAR_HEAD = (r"(?:company|startup|start-up|developer|firm|lab|provider|maker|chipmaker|automaker|vendor|"
+                 r"rival|competitor|partner|customer|investor|retailer|publisher|insurer|bank|supplier)")
+CLASS_LIST = re.compile(rf"\b(?i:{PLURAL_HEAD}\s*(?:(?:[,\u2014\u2013]|\s-)?\s*(?:such as|like|including|"
+                        rf"include|includes|among them)\s+|\(\s*|:\s+|\s))(?P<start>){LIST}")
+SINGLE = re.compile(rf"(?<![\w-]){SINGULAR_HEAD} (?P<start>)(?P<list>{ITEM})(?= (?:is|was|has|had|"
+                    rf"said|says|will|which|and|to|announced|launched|released|raised|built|uses|used)\b|[,.;)])")
+HEAD_WORD = re.compile(rf"(?i:{PLURAL_HEAD}|{SINGULAR_HEAD})")
+# The object of a founder's title or of a deal: "co-founder of Covariant", "the acquisition of Annapurna Labs".
+OBJECT_OF = re.compile(rf"\b(?:(?:co-?)?founders? of|CEO of|CTO of|(?:acquisition|takeover|purchase) of|acquired|"
+                       rf"acquires|acquiring|invested in|investment in|a stake in|spun out of|backed by) (?:the )?"
+                       rf"(?P<start>)(?P<list>{ITEM}(?:{SEP}{ITEM})*)")
+COORD = re.compile(rf"(?<![\w.-]){LIST}")
+# A name that ends in a company word, when the NER did not see it.
+TAIL_NAME = re.compile(r"(?<![\w.-])(?:[A-Z][\w.&-]*|[A-Z]{2,}) (?:[A-Z][\w.&-]* ){0,2}(?:Labs|Robotics|Technologies|"
+                       r"Research Institute|Institute|Therapeutics|Associates|Systems|Holdings|Semiconductor|"
+                       r"Networks|Ventures|Capital|Inc\.?|Corp\.?|Ltd\.?|GmbH)(?![\w-])")
+TITLE_WORDS = re.compile(r"CEO|CTO|COO|CFO|CSO|Chief|President|Founder|Co-founder|SVP|EVP|VP|Chair|Head|Director|"
+                         r"Senior|Executive|Dr\.?|Mr\.?|Ms\.?|Professor")
+LEAD_WORDS = {"the", "a", "an", "and", "or", "including", "like", "such", "leading", "today", "meanwhile",
+              "also", "both", "other", "new", "our", "their", "its", "with", "from", "for", "by", "at", "in",
+              "on", "as", "all", "many", "some", "several", "more", "most", "top", "major", "big", "but",
+              "then", "now", "while", "when", "if", "so", "yet"}
+STOP_ITEMS = {"more", "others", "many", "other", "AI", "API", "APIs", "GPU", "GPUs", "LLM", "LLMs", "US",
+              "U.S.", "UK", "EU", "CEO", "CTO", "I", "We", "It", "They", "This", "That", "These", "Those"}
+NOT_PLACE_LABELS = ("PERSON", "GPE", "NORP", "DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT",
+                    "QUANTITY", "LOC", "FAC", "EVENT", "LAW", "LANGUAGE", "WORK_OF_ART")
+
+
+def _items(text: str) -> list[tuple[str, int]]:
+    """(item, offset) for each item of a list text."""
+    out, pos = [], 0
+    for part in re.split(SEP, text):
+        idx = text.find(part, pos)
+        out.append((part, idx))
+        pos = idx + len(part)
+    return out
+
+
+def _clean(item: str) -> tuple[str, int]:
+    """Strip leading function words and trailing titles; returns (name, characters cut at the front)."""
+    words = item.split(" ")
+    cut = 0
+    while words and (words[0].lower() in LEAD_WORDS or HEAD_WORD.fullmatch(words[0])):
+        cut += len(words[0]) + 1
+        words = words[1:]
+    kept = []
+    for w in words:  # "Alphabet CEO Sundar Pichai" -> "Alphabet"
+        if TITLE_WORDS.fullmatch(w):
+            break
+        kept.append(w)
+    name = " ".join(kept).strip(" .,'\u2019")
+    name = re.sub(r"['\u2019]s$", "", name)
+    return name, cut
+
+
+class OrgLister:
+    def __init__(self, doc: Doc, mentions: DocMentions, product_like: Callable[[str, str], bool]):
+        self.doc, self.mentions, self.product_like = doc, mentions, product_like
+        self.text = doc_text(doc)
+        self.ents = list(doc.ents)
+        self.family_names = {norm_key(f.name) for f in mentions.families}
+        self.model_spans = [(m.start_char, m.end_char) for m in mentions.models + mentions.families
+                            + mentions.benchmarks]
+
+    def _ent_label(self, start: int, end: int) -> str | None:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return None
+        for e in self.ents:
+            if e.start <= span.start and e.end >= span.end:
+                return e.label_
+        return None
+
+    def accept(self, name: str, start: int, need_propn: bool = False, listed: bool = False,
+               company_word: bool = False) -> bool:
+        """Whether NAME, at character START, can be an organisation. LISTED: a class noun introduces it
+        ("companies such as ..."), which outweighs the NER's guess of a place or a one-word person."""
+        end = start + len(name)
+        if not name or name in STOP_ITEMS or len(name) < 2 or not re.search(r"[A-Za-z]", name):
+            return False
+        if resolve_org_name(name):
+            return True
+        if any(s < end and start < e for s, e in self.model_spans):
+            return False  # a model, family or benchmark mention
+        if (resolve_model_name(name) or model_family(name) or norm_key(name) in gazetteer().family_index
+                or norm_key(name) in gazetteer().bench_index or resolve_license_name(name)):
+            return False
+        if self.product_like(name, self.text[end:end + 12]) and not re.fullmatch(r"[A-Z0-9]{2,4}", name):
+            return False
+        if re.fullmatch(r"[A-Z]{2,4}", name) and self._ent_label(start, end) != "ORG":
+            return False  # an unknown short acronym is an organisation only when the NER says so
+        label = self._ent_label(start, end)
+        if listed:
+            if label in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL") or (
+                    label == "PERSON" and not company_word and re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+)+", name)):
+                return False
+        elif label in NOT_PLACE_LABELS:
+            return False
+        if need_propn and not self._propn(start, name):
+            return False
+        return True
+
+    def _propn(self, start: int, name: str) -> bool:
+        span = self.doc.char_span(start, start + len(name), alignment_mode="expand")
+        return span is not None and any(t.pos_ == "PROPN" for t in span)
+
+    def _from_list(self, list_text: str, list_start: int, need_propn: bool,
+                   listed: bool = True, company_word: bool = False) -> list[tuple[str, int, int]]:
+        out = []
+        for item, off in _items(list_text):
+            name, cut = _clean(item)
+            start = list_start + off + cut
+            if self.accept(name, start, need_propn, listed=listed, company_word=company_word):
+                out.append((resolve_org_name(name) or name, start, start + len(name)))
+        return out
+
+    def listed(self) -> list[tuple[str, int, int]]:
+        """(name, start, end) of the organisations the list shapes name."""
+        found: dict[tuple[int, int], str] = {}
+        for sent in self.doc.sents:
+            s0, text = sent.start_char, sent.text
+            for m in CLASS_LIST.finditer(text):
+                items = _items(m.group("list"))
+                direct = not re.search(r"(?:such as|like|including|include|includes|among them|from|\(|:)\s*$",
+                                       text[m.start():m.start("start")], re.I)
+                if direct and len(items) < 2:
+                    continue  # "developers Python": a bare class noun before one word is no list
+                if direct:  # no "such as": most of the items must at least look like proper names
+                    propn = [self._propn(s0 + m.start("list") + off, i) for i, off in items]
+                    if sum(propn) * 2 < len(propn):
+                        continue
+                # "startups X and Y" cannot name people; "experts X and Y" can
+                firms = bool(COMPANY_HEAD.match(m.group(0)))
+                for name, a, b in self._from_list(m.group("list"), s0 + m.start("list"), need_propn=False,
+                                                  company_word=firms):
+                    found[(a, b)] = name
+            for m in OBJECT_OF.finditer(text):
+                for name, a, b in self._from_list(m.group("list"), s0 + m.start("list"), need_propn=True,
+                                                  listed=False):
+                    found[(a, b)] = name
+            for m in SINGLE.finditer(text):
+                for name, a, b in self._from_list(m.group("list"), s0 + m.start("list"), need_propn=True):
+                    found[(a, b)] = name
+            for m in COORD.finditer(text):
+                items = _items(m.group("list"))
+                if not re.search(r"\s(?:and|or|&)\s", m.group("list")):
+                    continue  # "At CES, NVIDIA is ...": commas alone do not make a coordination
+                if len(items) < 2 or re.search(r"\b(?:on|via|through)\s+$", text[max(0, m.start() - 10):m.start()]):
+                    continue  # "available on GitHub and Hugging Face": platforms, not a list of organisations
+                names = [(_clean(i)[0], s0 + m.start("list") + off + _clean(i)[1]) for i, off in items]
+                if not any(resolve_org_name(n) and not resolve_model_name(n) for n, _ in names):
+                    continue
+                if any(self._ent_label(a, a + len(n)) == "PERSON" and " " in n and not resolve_org_name(n)
+                       for n, a in names):
+                    continue  # "Google and Sundar Pichai": not a list of organisations
+                for n, a in names:
+                    if self.accept(n, a, need_propn=True, listed=True):
+                        found[(a, a + len(n))] = resolve_org_name(n) or n
+        for m in TAIL_NAME.finditer(self.text):
+            name, cut = _clean(m.group(0))
+            start = m.start() + cut
+            if len(name.split()) >= 2 and self.accept(name, start, need_propn=True, listed=True,
+                                                                company_word=True):
+                found[(start, start + len(name))] = resolve_org_name(name) or name
+        return [(n, a, b) for (a, b), n in sorted(found.items())]

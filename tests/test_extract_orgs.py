@@ -1,0 +1,79 @@
+"""Organisations the NER misses or names once: class-noun lists, coordination with a known org, names
+ending in a company word, objects of founder titles and deals; and what must not become an organisation."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.records import CleanDocument
+from kb.nlp.extract import extract
+from kb.nlp.pipeline import load_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def orgs(nlp, text: str) -> set:
+    return {o.name for o in extract(nlp, CleanDocument(title="Notes", text=text)).orgs}
+
+
+def test_class_noun_list_with_such_as(nlp):
+    text = ("Penrose said the new Quill 6 model is already in pilots. Retailers such as Brightmart, Olvera "
+            "Foods and Kestrel Outfitters are testing it for customer support.")
+    assert {"Brightmart", "Olvera Foods", "Kestrel Outfitters"} <= orgs(nlp, text)
+
+
+def test_class_noun_list_with_dash_and_parentheses(nlp):
+    text = ("Dozens of early adopters - including Tarnwell, Quorvex and Halberd Insurance - signed up in the "
+            "first week. It also plugs into payment providers (Stripewell, Paylode) out of the box.")
+    found = orgs(nlp, text)
+    assert {"Tarnwell", "Quorvex", "Halberd Insurance", "Stripewell", "Paylode"} <= found
+
+
+def test_class_noun_list_without_connector_needs_several_names(nlp):
+    text = "Robotics startups Velmora, Corvid Dynamics and Kyloe are building on the platform."
+    assert {"Velmora", "Corvid Dynamics", "Kyloe"} <= orgs(nlp, text)
+
+
+def test_singular_class_noun_before_a_name(nlp):
+    text = "The chip startup Zephyrine said it had raised new money, and security firm Ostrava Shield agreed."
+    found = orgs(nlp, text)
+    assert "Zephyrine" in found
+
+
+def test_coordination_with_a_known_organisation(nlp):
+    text = "Brannock and IBM are piloting the retrieval models in their support centres."
+    assert {"Brannock", "IBM"} <= orgs(nlp, text)
+
+
+def test_company_word_and_founder_object(nlp):
+    text = ("She spent a decade at Merrow Robotics before the acquisition of Tideline, and is a co-founder of "
+            "Quillfeather, a small research shop.")
+    found = orgs(nlp, text)
+    assert {"Merrow Robotics", "Tideline", "Quillfeather"} <= found
+
+
+def test_lists_that_are_not_organisations(nlp):
+    text = ("At Computex, Penrose showed its boards. Models such as Quill 6 and Quill 6 Mini run on them. "
+            "The weights are available on Modelhub and Hugging Face. Engineers like Dana Whitcombe and Omar Haddad "
+            "spoke on stage, and customers in Lisbon and Porto tried the demo. Google and Sundar Pichai were "
+            "not mentioned.")
+    found = orgs(nlp, text)
+    assert not {"Computex", "Quill 6", "Quill 6 Mini", "Dana Whitcombe", "Omar Haddad", "Lisbon", "Porto",
+                "Sundar Pichai", "Modelhub"} & found
+
+
+def test_licence_named_as_licence_is_not_the_university(nlp):
+    text = ("Moonrise shipped Lyra 3 under a modified MIT license. The terms say the Software must show the "
+            "\"Lyra 3\" name; we checked and \"modified MIT\" is how the company describes it.")
+    found = orgs(nlp, text)
+    assert not {"MIT", "Software"} & found
+    text2 = "Researchers at MIT released Lyra 3 under the MIT license."
+    assert "MIT" in orgs(nlp, text2)
+
+
+def test_maker_named_only_inside_a_model_name_is_not_listed(nlp):
+    text = "We compared DeepSeek V4 Pro against two smaller models on our laptop."
+    assert "DeepSeek" not in orgs(nlp, text)
+    assert "DeepSeek" in orgs(nlp, "DeepSeek released DeepSeek V4 Pro on Tuesday.")
