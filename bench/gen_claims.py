@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kb.db import open_engine  # noqa: E402
+from kb.facets import BACKFILL  # noqa: E402
 from kb.linking import name_key  # noqa: E402
 
 FAMILIES = ["Aurora", "Nimbus", "Kestrel", "Osprey", "Heron", "Lumen", "Quill", "Tessera", "Vireo", "Cobalt",
@@ -183,6 +184,7 @@ def build(url: str, *, claims: int, articles: int, seed: int) -> dict:
         for table in ("entity", "article", "scoreclaim", "claimsource", "stanceevent", "personrole"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     if not pg:
+        cur.execute(BACKFILL)  # the search triggers that compute each report's facet terms were off
         for statement in dropped:  # indexes and search triggers back, then the FTS5 tables in one pass
             cur.execute(statement)
         cur.execute("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")

@@ -3,6 +3,11 @@
 User text never reaches the query language as syntax: it is cut into words, each word is quoted as an
 FTS5 phrase (operators such as OR, NEAR, *, ^, column filters become plain words), and on PostgreSQL
 the cleaned words go through plainto_tsquery. Everything travels as bind parameters.
+
+Facets combined with words are terms of the same index (kb/facets.py): the engine intersects the
+words' and the facets' posting lists, so a common word with a popular model costs no more than
+either alone. Model, benchmark and organization facets become our own terms (ids, never user text);
+an outlet becomes a quoted phrase that only narrows: the exact outlet test follows.
 """
 from __future__ import annotations
 
@@ -10,23 +15,22 @@ import re
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import and_, any_, column, func, literal_column, or_, table, text
+from sqlalchemy import and_, column, func, literal_column, or_, table
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from kb.errors import InputError
+from kb.facets import entity_terms
 from kb.linking import resolve
 from kb.models import Article, ClaimSource, Entity, ScoreClaim, StanceEvent
 from kb.query_records import ArticleHit, ClaimHit, SourceRef
 
 MAX_TERMS = 16  # a 10 KB paste is cut to its first words instead of building a huge query
 MAX_LIMIT = 1000
-PG_WIDE = 100_000  # PostgreSQL, with facets: words estimated under this many reports go through their index
-PG_NARROW = 10_000  # PostgreSQL: fewer matching rows than this are found through their index, then sorted
-FACET_FIRST_MAX = 10_000  # SQLite: below this many claims in the facets, filter the facet's reports by text
 # PostgreSQL's stored tsvector columns (generated in kb/migrations/versions/0003_kb.py).
 PG_ARTICLE_DOC = "article.search_tsv"
 PG_EVIDENCE_DOC = "claimsource.evidence_tsv"
+PG_FACET_DOC = "claimsource.facet_tsv"  # (migration 0005; kb/facets.py)
 _WORD = re.compile(r"\w", re.UNICODE)
 _FTS_EVIDENCE = table("claimsource_fts", column("rowid"))
 _FTS_ARTICLE = table("article_fts", column("rowid"))
@@ -106,19 +110,14 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     limit = max(0, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
     terms = query_terms(query)
-    conds = []
-    for kind, name, column in (("model", model, ScoreClaim.model_id), ("benchmark", benchmark,
-                                                                      ScoreClaim.benchmark_id)):
+    facets: dict[str, list[int]] = {}  # facet term prefix -> entity ids, any of which may match
+    for prefix, kind, name in (("m", "model", model), ("b", "benchmark", benchmark), ("o", "org", org)):
         ids = _entity_ids(session, kind, name)
         if ids is not None:
             if not ids:
                 return []
-            conds.append(column.in_(ids))
-    org_ids = _entity_ids(session, "org", org)
-    if org_ids is not None:
-        if not org_ids:
-            return []
-        conds.append(ScoreClaim.model_id.in_(select(Entity.id).where(Entity.org_id.in_(org_ids))))
+            facets[prefix] = ids
+    conds = []  # conditions on the claim that no index term expresses
     if stance:
         conds.append(ScoreClaim.model_id.in_(_models_with_stance(stance)))
     if since:
@@ -127,50 +126,40 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
         conds.append(ScoreClaim.first_reported_at <= until)
     outlet = _printable(outlet)
     if not terms and not outlet:
-        stmt = (select(ScoreClaim.id).where(*conds)
+        claim_conds = list(conds)
+        if "m" in facets:
+            claim_conds.append(ScoreClaim.model_id.in_(facets["m"]))
+        if "b" in facets:
+            claim_conds.append(ScoreClaim.benchmark_id.in_(facets["b"]))
+        if "o" in facets:
+            claim_conds.append(ScoreClaim.model_id.in_(select(Entity.id).where(Entity.org_id.in_(facets["o"]))))
+        stmt = (select(ScoreClaim.id).where(*claim_conds)
                 .order_by(ScoreClaim.first_reported_at.desc(), ScoreClaim.id.desc())
                 .offset(offset).limit(limit))
         return claim_hits(session, list(session.exec(stmt).all()))
-    # Text or outlet: walk the matching REPORTS newest first (FTS5 and the primary key deliver them in
-    # that order without sorting every match) and keep each claim once, at its newest matching report.
-    src_conds = list(conds)
+    # Words or an outlet: the full-text index finds the REPORTS that hold the words AND the facets'
+    # terms (kb/facets.py), intersecting posting lists, and delivers them newest first; each claim is
+    # kept once, at its newest matching report. The exact outlet and claim conditions then filter
+    # the few candidates.
+    src_conds = []
     if outlet:
-        in_outlet = select(Article.id).where(Article.outlet == outlet)
-        if _is_sqlite(session):
-            read_there = ClaimSource.article_id.in_(in_outlet)
-        else:
-            # "= ANY(ARRAY(...))" is an index condition, so PostgreSQL can AND the outlet's two indexes
-            # with the words' GIN index and visit only the reports in both (IN (subquery) is a filter)
-            read_there = ClaimSource.article_id == any_(func.array(in_outlet.scalar_subquery()))
-        src_conds.append(or_(ClaimSource.outlet == outlet, read_there))
-    if terms and conds and _is_sqlite(session) and _fewer_than(session, conds, FACET_FIRST_MAX):
-        # a narrow facet and perhaps a common word: walk the facet's reports, not the word's matches
-        return claim_hits(session, _facet_first(session, terms, src_conds, offset + limit)[offset:])
-    if terms and _is_sqlite(session):
+        src_conds.append(or_(ClaimSource.outlet == outlet,
+                             ClaimSource.article_id.in_(select(Article.id).where(Article.outlet == outlet))))
+    phrase = outlet if _WORD.search(outlet) else ""  # an outlet of punctuation only: the exact test alone
+    if _is_sqlite(session):
         stmt = (select(ClaimSource.claim_id).select_from(_FTS_EVIDENCE)
                 .join(ClaimSource, ClaimSource.id == _FTS_EVIDENCE.c.rowid)
-                .where(literal_column("claimsource_fts").op("MATCH")(fts5_expression(terms)))
+                .where(literal_column("claimsource_fts").op("MATCH")(fts5_match(terms, facets, phrase)))
                 .order_by(_FTS_EVIDENCE.c.rowid.desc()))
     else:
-        order = ClaimSource.id.desc()
+        stmt = select(ClaimSource.claim_id).order_by(ClaimSource.id.desc())
         if terms:
-            match = literal_column(PG_EVIDENCE_DOC).op("@@")(func.plainto_tsquery("english", pg_query_text(terms)))
-            # With LIMIT, PostgreSQL likes to walk the primary key newest first and test each row, which
-            # is fast when matches are dense and scans the whole table when they are rare. When the words
-            # (or the facets) match few rows, "id + 0" takes that plan away: the GIN index (or the facet's
-            # index) finds the rows, and only those are sorted.
-            # (without facets the planner's own estimate of one word list is good enough: no probe)
-            # The walk pays about LIMIT / (share of rows meeting words AND facets), which facets make
-            # tiny, while the index plan pays one heap visit per row matching the words: so with facets the
-            # index plan wins unless the words are very common (the planner's estimate; no counting).
-            # An outlet's two indexes bound the index plan's visits by themselves.
-            if len(src_conds) > 0 and (outlet or _pg_estimated_matches(session, terms) < PG_WIDE
-                                       or (conds and _fewer_than(session, conds, PG_NARROW))):
-                order = (ClaimSource.id + 0).desc()
-            src_conds.append(match)
-        stmt = select(ClaimSource.claim_id).order_by(order)
+            src_conds.append(literal_column(PG_EVIDENCE_DOC).op("@@")(
+                func.plainto_tsquery("english", pg_query_text(terms))))
+        if facets or phrase:
+            src_conds.append(literal_column(PG_FACET_DOC).op("@@")(pg_facet_query(facets, phrase)))
     if conds:
-        stmt = stmt.join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id)
+        stmt = stmt.join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id).where(*conds)
     stmt = stmt.where(*src_conds)
     want, fetch, ids = offset + limit, max(3 * (offset + limit), 60), []
     while True:
@@ -183,51 +172,29 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     return claim_hits(session, ids)
 
 
-def _pg_estimated_matches(session: Session, terms: list[str]) -> float:
-    """PostgreSQL's estimate of how many reports match TERMS (from its statistics: no rows are read)."""
-    plan = session.connection().execute(text("EXPLAIN (FORMAT JSON) SELECT id FROM claimsource "
-                                             "WHERE evidence_tsv @@ plainto_tsquery('english', :q)"),
-                                        {"q": pg_query_text(terms)}).scalar_one()
-    return float(plan[0]["Plan"]["Plan Rows"])
+def _facet_groups(facets: dict[str, list[int]]) -> list[list[str]]:
+    """The facets as groups of index terms: every group must match, any term of a group will do."""
+    return [entity_terms(prefix, ids) for prefix, ids in sorted(facets.items())]
 
 
-def _fewer_than(session: Session, conds: list, n: int, column=ScoreClaim.id) -> bool:
-    """Whether fewer than N rows (claims, by default) meet CONDS (counts at most N index entries)."""
-    inner = select(column).where(*conds).limit(n).subquery()
-    return core_rows(session, select(func.count()).select_from(inner))[0][0] < n
+def fts5_match(terms: list[str], facets: dict[str, list[int]], outlet: str = "") -> str:
+    """The FTS5 MATCH expression over claimsource_fts: the words in the evidence, the facets in the facets."""
+    parts = ["{evidence} : (" + fts5_expression(terms) + ")"] if terms else []
+    parts += ["{facets} : (" + " OR ".join(group) + ")" for group in _facet_groups(facets)]
+    if outlet:
+        parts.append('{facets} : "' + outlet.replace('"', '""') + '"')
+    return " AND ".join(parts)
 
 
-def _prefilters(terms: list[str]) -> list[re.Pattern]:
-    """Cheap, permissive checks that a text may match TERMS: each word's stem-safe prefix starts a word.
-
-    The prefix leaves room for stemming ("studies" -> "stud"), so it never rejects a real match;
-    the FTS5 index confirms every candidate that passes.
-    """
-    patterns = []
-    for term in terms:
-        for word in re.findall(r"\w+", term.lower()):
-            if word.isascii():
-                prefix = word[:max(1, min(4, len(word) - 3))]
-                patterns.append(re.compile(r"(?<![0-9a-z])" + re.escape(prefix), re.I))
-    return patterns
-
-
-def _facet_first(session: Session, terms: list[str], src_conds: list, want: int) -> list[int]:
-    """Claim ids (newest report first) among the facet's reports whose evidence matches TERMS (SQLite)."""
-    stmt = (select(ClaimSource.id, ClaimSource.claim_id, ClaimSource.evidence)
-            .join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id).where(*src_conds)
-            .order_by(ClaimSource.id.desc()))
-    patterns, expression = _prefilters(terms), fts5_expression(terms)
-    confirm = text("SELECT 1 FROM claimsource_fts WHERE claimsource_fts MATCH :q AND rowid = :r")
-    found: dict[int, None] = {}
-    for source_id, claim_id, evidence in core_rows(session, stmt):
-        if claim_id in found or not all(p.search(evidence or "") for p in patterns):
-            continue
-        if session.connection().execute(confirm, {"q": expression, "r": source_id}).first():
-            found[claim_id] = None
-            if len(found) >= want:
-                break
-    return list(found)
+def pg_facet_query(facets: dict[str, list[int]], outlet: str = ""):
+    """The tsquery over claimsource.facet_tsv: our own terms through to_tsquery, the outlet as a phrase."""
+    query = None
+    if facets:
+        query = func.to_tsquery("simple", " & ".join("(" + " | ".join(g) + ")" for g in _facet_groups(facets)))
+    if outlet:
+        phrase = func.phraseto_tsquery("simple", outlet)
+        query = phrase if query is None else query.op("&&")(phrase)
+    return query
 
 
 def _models_with_stance(stance: str):

@@ -1,0 +1,37 @@
+"""Facet terms: a report's model, benchmark, organization and outlets, kept as words in its search document.
+
+Search combines words with facets ("reached" + model Aurora 2). Filtering the word's matches by a
+join, or the facet's rows by the words, costs time in proportion to the larger of the two sets. With
+the facets as terms of the same full-text index, the engine intersects posting lists instead:
+SQLite's FTS5 table over (evidence, facets), PostgreSQL's GIN index over a tsvector of the facets.
+
+`claimsource.facets` holds, for each report of a claim:
+
+    m<model id> b<benchmark id> o<org id of the model> | <outlet of the report> | <outlet read in>
+
+It is not mapped in kb/models.py: the database maintains it (triggers of migration 0005), on insert
+and whenever what it names changes: a claim re-pointed to another model or benchmark (entity merges),
+a report moved to another claim, a model given or moved to another organization, an article's outlet
+corrected. Python code therefore never computes it, and cannot forget to.
+
+A facet term only narrows the candidates: search still applies the exact conditions to what the
+index returns, so an outlet phrase that also matches a longer outlet's name loses nothing.
+"""
+from __future__ import annotations
+
+
+def facets_sql(claim: str, outlet: str, article: str) -> str:
+    """The SQL expression (SQLite and PostgreSQL alike) of a report's facet text, given SQL for its columns."""
+    return (f"coalesce((SELECT 'm' || sc.model_id || ' b' || sc.benchmark_id || coalesce(' o' || e.org_id, '') "
+            f"FROM scoreclaim sc LEFT JOIN entity e ON e.id = sc.model_id WHERE sc.id = {claim}), '') "
+            f"|| ' | ' || coalesce({outlet}, '') || ' | ' "
+            f"|| coalesce((SELECT a.outlet FROM article a WHERE a.id = {article}), '')")
+
+
+def entity_terms(prefix: str, ids: list[int]) -> list[str]:
+    """The facet terms of entity IDS (any one of them may match): ['m12', 'm40'] for prefix 'm'."""
+    return [f"{prefix}{int(i)}" for i in ids]
+
+
+# The backfill used by the migration and by bench/gen_claims.py after a bulk load (triggers off).
+BACKFILL = f"UPDATE claimsource SET facets = {facets_sql('claimsource.claim_id', 'claimsource.outlet', 'claimsource.article_id')}"
