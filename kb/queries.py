@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, bindparam, func
 from sqlmodel import Session, select
 
 from kb.errors import NotFound
@@ -108,32 +108,26 @@ def disagreements(session: Session, benchmark: Optional[str] = None, model: Opti
         if entity is None:
             raise NotFound(f"no model named {model!r}")
         conds.append(ScoreClaim.model_id == entity.id)
-    # Walk ix_scoreclaim_board in (benchmark, model, setting, value) order and stop at LIMIT groups
-    # with two or more values, instead of aggregating every claim first.
-    stmt = (select(ScoreClaim.benchmark_id, ScoreClaim.model_id, ScoreClaim.qualifier, ScoreClaim.value)
-            .where(*conds).order_by(ScoreClaim.benchmark_id, ScoreClaim.model_id, ScoreClaim.qualifier,
-                                    ScoreClaim.value))
-    groups, current, values = [], None, set()
-    rows = session.connection().execution_options(yield_per=1000).execute(stmt)
-    for bench_id, model_id, qualifier, value in rows:
-        if (bench_id, model_id, qualifier) != current:
-            if current is not None and len(values) > 1:
-                groups.append(current)
-                if len(groups) >= limit:
-                    break
-            current, values = (bench_id, model_id, qualifier), set()
-        values.add(value)
-    else:
-        if current is not None and len(values) > 1:
-            groups.append(current)
-    rows.close()
-    groups = [(m, b, q) for b, m, q in groups]
+    # Groups with two or more values, in (benchmark, model, setting) order: the database walks
+    # ix_scoreclaim_board in that order, aggregating group by group, and stops after LIMIT groups
+    # (a popular model's group can hold thousands of claims; they never reach Python).
+    # (the loop this replaces kept at least one group even for a LIMIT under 1)
+    stmt = (select(ScoreClaim.benchmark_id, ScoreClaim.model_id, ScoreClaim.qualifier).where(*conds)
+            .group_by(ScoreClaim.benchmark_id, ScoreClaim.model_id, ScoreClaim.qualifier)
+            .having(func.min(ScoreClaim.value) < func.max(ScoreClaim.value))
+            .order_by(ScoreClaim.benchmark_id, ScoreClaim.model_id, ScoreClaim.qualifier)
+            .limit(max(int(limit), 1)))
+    groups = core_rows(session, stmt)
+    # each group's ten highest values, read off the same index (one prepared statement per group)
+    conn = session.connection()
     per_group = []
-    for model_id, bench_id, qualifier in groups:
-        q = select(ScoreClaim.id).where(ScoreClaim.model_id == model_id, ScoreClaim.benchmark_id == bench_id)
-        q = q.where(ScoreClaim.qualifier.is_(None) if qualifier is None else ScoreClaim.qualifier == qualifier)
-        per_group.append((qualifier, [r[0] for r in core_rows(session, q.order_by(ScoreClaim.value.desc())
-                                                                          .limit(10))]))
+    for bench_id, model_id, qualifier in groups:
+        params = {"model": model_id, "bench": bench_id}
+        if qualifier is None:
+            ids = conn.execute(_GROUP_TOP_NULL, params).scalars().all()
+        else:
+            ids = conn.execute(_GROUP_TOP, {**params, "qualifier": qualifier}).scalars().all()
+        per_group.append((qualifier, ids))
     hits = {h.claim_id: h for h in claim_hits(session, [i for _, ids in per_group for i in ids])}
     out = []
     for qualifier, ids in per_group:
@@ -145,6 +139,17 @@ def disagreements(session: Session, benchmark: Optional[str] = None, model: Opti
                                     claims=tuple(group)))
     out.sort(key=lambda d: max(c.first_reported_at for c in d.claims), reverse=True)  # newest first
     return out
+
+
+def _group_top(qualifier_cond):
+    return (select(ScoreClaim.id)
+            .where(ScoreClaim.model_id == bindparam("model"), ScoreClaim.benchmark_id == bindparam("bench"),
+                   qualifier_cond)
+            .order_by(ScoreClaim.value.desc()).limit(10))
+
+
+_GROUP_TOP = _group_top(ScoreClaim.qualifier == bindparam("qualifier"))
+_GROUP_TOP_NULL = _group_top(ScoreClaim.qualifier.is_(None))
 
 
 def facet_options(session: Session, *, limit: int = 2000) -> dict[str, list[str]]:
