@@ -108,7 +108,10 @@ class Article(SQLModel, table=True):
 class Entity(SQLModel, table=True):
     """A model, organization, person or benchmark, under its canonical name."""
 
-    __table_args__ = (UniqueConstraint("kind", "key", name="uq_entity_kind_key"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "key", name="uq_entity_kind_key"),
+        Index("ix_entity_merged_into", "merged_into_id"),  # the entities merged into one
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16, index=True)  # model | org | person | benchmark
@@ -218,7 +221,7 @@ class PersonRole(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("person_id", "org_id", "role", "article_id", name="uq_personrole"),
-        Index("ix_personrole_org", "org_id"),
+        Index("ix_personrole_org_seen", "org_id", "seen_at", "id"),  # an org's people, first seen first
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

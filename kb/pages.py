@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, union
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -89,13 +89,26 @@ def _aliases(session: Session, entity_ids: list[int]) -> tuple[str, ...]:
     return tuple(sorted({*names, *merged}, key=str.casefold))
 
 
-def _roles(session: Session, condition, limit: int = 200) -> tuple[RoleRow, ...]:
+def _roles(session: Session, conditions: list, limit: int = 200) -> tuple[RoleRow, ...]:
+    """Roles matching any of CONDITIONS, first seen first, at most LIMIT.
+
+    Each condition picks its own first LIMIT role ids through an index (ix_personrole_org_seen for an
+    org); only the LIMIT rows chosen from their union are joined to people, orgs and articles.
+    (Joining every matching role before sorting read all articles on PostgreSQL for a busy org.)
+    """
+    arms = [select(PersonRole.id, PersonRole.seen_at).where(c).order_by(PersonRole.seen_at, PersonRole.id)
+            .limit(limit).subquery() for c in conditions]
+    if len(arms) > 1:
+        both = union(*(select(a.c.id, a.c.seen_at) for a in arms)).subquery()
+        chosen = select(both.c.id).order_by(both.c.seen_at, both.c.id).limit(limit)
+    else:
+        chosen = select(arms[0].c.id)
     person, org = aliased(Entity), aliased(Entity)
     rows = session.exec(
         select(PersonRole, person.name, org.name, Article.title, Article.url)
         .join(person, person.id == PersonRole.person_id).join(org, org.id == PersonRole.org_id, isouter=True)
         .join(Article, Article.id == PersonRole.article_id, isouter=True)
-        .where(condition).order_by(PersonRole.seen_at, PersonRole.id).limit(limit)).all()
+        .where(PersonRole.id.in_(chosen)).order_by(PersonRole.seen_at, PersonRole.id)).all()
     return tuple(RoleRow(person=pname, org=oname, role=r.role, seen_at=r.seen_at, article_id=r.article_id,
                          article_title=title, article_url=url, evidence=r.evidence)
                  for r, pname, oname, title, url in rows)
@@ -113,18 +126,24 @@ def model_page(session: Session, name: str, *, max_scores: int = 200) -> Optiona
     family_keys = {k for k in (name_key(model.family or ""), model.key) if k}
     stances = []
     if org is not None:
-        stances = [e for e in timeline(session, org.name, limit=1000)
-                   if e.model and (name_key(e.model) in family_keys or name_key(e.model) == model.key)]
+        keys: dict[str, str] = {}  # model name -> name_key (an org's events name few models, many times)
+        for e in timeline(session, org.name, limit=1000):
+            if e.model:
+                key = keys.get(e.model)
+                if key is None:
+                    key = keys[e.model] = name_key(e.model)
+                if key in family_keys or key == model.key:
+                    stances.append(e)
     article_ids = select(ArticleEntity.article_id).where(ArticleEntity.entity_id.in_(ids)).limit(2000)
-    people_cond = PersonRole.article_id.in_(article_ids)
+    people_conds = [PersonRole.article_id.in_(article_ids)]
     if org is not None:
-        people_cond = or_(people_cond, PersonRole.org_id == org.id)
+        people_conds.append(PersonRole.org_id == org.id)
     n_articles = session.exec(select(func.count()).select_from(ArticleEntity)
                               .where(ArticleEntity.entity_id.in_(ids))).one()
     return ModelPage(model_id=model.id, name=model.name, org=org.name if org else None, family=model.family,
                      aliases=_aliases(session, ids), stances=tuple(stances),
                      scores=tuple(claim_hits(session, list(claim_ids))),
-                     people=_roles(session, people_cond, limit=100), article_count=n_articles)
+                     people=_roles(session, people_conds, limit=100), article_count=n_articles)
 
 
 def person_page(session: Session, name: str) -> Optional[PersonPage]:
@@ -134,7 +153,7 @@ def person_page(session: Session, name: str) -> Optional[PersonPage]:
         return None
     ids = _with_merged(session, person)
     return PersonPage(person_id=person.id, name=person.name, aliases=_aliases(session, ids),
-                      roles=_roles(session, PersonRole.person_id.in_(ids)))
+                      roles=_roles(session, [PersonRole.person_id.in_(ids)]))
 
 
 def org_page(session: Session, name: str) -> Optional[OrgPage]:
@@ -148,7 +167,7 @@ def org_page(session: Session, name: str) -> Optional[OrgPage]:
                           .order_by(Entity.name)).all()
     return OrgPage(org_id=org.id, name=org.name, aliases=_aliases(session, ids), models=tuple(models),
                    timeline=tuple(timeline(session, org.name)),
-                   people=_roles(session, PersonRole.org_id.in_(ids)))
+                   people=_roles(session, [PersonRole.org_id.in_(ids)]))
 
 
 def list_entities(session: Session, kind: Optional[str] = None, *, query: Optional[str] = None,
