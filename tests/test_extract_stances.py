@@ -47,3 +47,43 @@ def test_licence_names_are_neither_orgs_nor_models(nlp):
     ex = extract(nlp, CleanDocument(title="Notes", text=text))
     assert not {"MIT", "Apache 2.0", "Apache"} & ({o.name for o in ex.orgs} | {m.name for m in ex.models})
     assert {s.license for s in ex.stances if s.model == "Quill 5 Mini"} == {"Apache 2.0"}
+
+
+LICENCE_AND_MENTION_CASES = [
+    # a licence named next to a model, without "released under ... licence"
+    ("Lumen 4 is a compact 9B model under a permissive Apache 2.0 license, unlike the old Vireo terms.",
+     {("Lumen 4", "open", False)}),
+    ("Back in March the lab shipped a lightly modified MIT license with Lumen 3, and kept the terms since.",
+     {("Lumen 3", "open", False)}),
+    # negative: a licence named for code, negated
+    ("Lumen 5 is not under the MIT license; only the evaluation harness is.", {("Lumen 5", "closed", False)}),
+    # a stance word that is only mentioned as a term is not a stance
+    ("To their credit, the Vireo team never describe Lumen 6 as \"open source\" and prefer the term \"open weight\".",
+     set()),
+    # tags and table cells are labels, not statements
+    ("Lumen 7 helps robots plan.\nTags: Robotics | Lumen 7 | Open Source | Edge AI", set()),
+    # a generic class of open models near 'it' is not a statement about the article's model
+    ("Penrose launched Quill 8 on Tuesday. Teams can fine-tune it, or keep training open-weights models that "
+     "they already run.", set()),
+    # promised weights are a plan, and a promised family member does not inherit the family's stance
+    ("Vireo released Lumen 9 as open weights today. They are also promising Lumen 9 Max, but the weights will be "
+     "released only once testing is complete.",
+     {("Lumen 9", "open", False), ("Lumen 9 Max", "open", True)}),
+    # a repository owner before the second name of a list
+    ("Weights are available for both March's deepseek-ai/DeepSeek-V9-Base and May's deepseek-ai/DeepSeek-V9-Chat.",
+     {("DeepSeek-V9-Base", "open", False), ("DeepSeek-V9-Chat", "open", False)}),
+]
+
+
+@pytest.mark.parametrize("text,expected", LICENCE_AND_MENTION_CASES)
+def test_licences_terms_tags_and_plans(nlp, text, expected):
+    assert stances(nlp, text) == expected
+
+
+def test_heading_names_a_model(nlp):
+    text = "Sparrow: Our first open-weights model\n\nSparrow is small, and it runs on a phone."
+    ex = extract(nlp, CleanDocument(title="Sparrow: Our first open-weights model", text=text))
+    assert "Sparrow" in {m.name for m in ex.models}
+    assert ("Sparrow", "open") in {(s.model, s.stance) for s in ex.stances}
+    ex = extract(nlp, CleanDocument(title="Update", text="Update: the new model is out.\n\nMore later."))
+    assert "Update" not in {m.name for m in ex.models}

@@ -20,6 +20,9 @@ from kb.nlp.names import (
 )
 
 NAME = r"[A-Z][\w.]*(?:[- ](?:[A-Z0-9][\w.]*|v?\d[\w.]*)){0,3}"
+# A heading that names and describes a model: "Inkling: Our open-weights model", "Vela 2: a faster LLM"
+HEADING_NAME = re.compile(rf"(?m)^(?P<name>{NAME}):\s+(?:Our|our|A|a|An|an|The|the)\s+(?:[\w'\u2019-]+\s+){{1,6}}?"
+                          r"(?:model|LLM)\b")
 DISCOVERY = [
     re.compile(r"\b(?:launch(?:es|ed|ing)?|releas(?:es|ed|ing)|introduc(?:es|ed|ing)|unveil(?:s|ed|ing)|"
                r"announc(?:es|ed|ing)|debut(?:s|ed)|open[- ]sourc(?:es|ed|ing))\s+"
@@ -34,6 +37,7 @@ DISCOVERY = [
     re.compile(rf"\b(?:weights|checkpoints?) (?:of|for) (?P<name>{NAME})"),
     re.compile(rf"\b(?:flagship|sibling|successor|predecessor|variant)\s+(?P<name>{NAME})"),
     re.compile(rf"(?m)^Introducing (?P<name>{NAME})"),
+    HEADING_NAME,
     re.compile(rf"\b(?:its|their|our|the) (?:new |latest |flagship )?(?P<name>{NAME}) (?:model|LLM|system)\b"),
     # Apposition: "Alpamayo 1, the first open reasoning VLA model"
     re.compile(rf"(?P<name>{NAME})\s*,\s+(?:a|an|the|our|its)\s+(?:[\w'\u2019-]+,?\s+|\([A-Z]+\)\s+){{0,9}}(?:model|LLM)\b"),
@@ -171,7 +175,8 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
             if any(e.label_ in blocked
                    for e in ents.within(span) if e.start == span.start and e.end >= span.end):
                 continue
-            if len(words) == 1 and not re.search(r"[\d\-]|[a-z][A-Z]", name) and span[0].pos_ != "PROPN":
+            if len(words) == 1 and not re.search(r"[\d\-]|[a-z][A-Z]", name) and span[0].pos_ != "PROPN" \
+                    and rx is not HEADING_NAME:  # a heading "Inkling: Our open-weights model" says it is a model
                 continue
             found.add(name)
     prev_text = ""

@@ -27,6 +27,13 @@ LIST_FOLLOWS = re.compile(r"^\s*(?:These|Those|They|The (?:new |released )?(?:mo
 GROUP_SUBJECT = re.compile(r"^\s*(?:Both(?: of them| models)?|All (?:three|four|five|of them|these models|the models)|"
                            r"These (?:models|checkpoints|variants)|The (?:two|three|four) models|They|Each of them)\b")
 VAGUE_REFERENCE = re.compile(r"\b(?:it|its|the model|this model|the weights|model weights|weights)\b", re.I)
+# "Tags: Cosmos | Open Source | Robotics": a label in a list of tags states nothing about a model.
+TAG_LINE = re.compile(r"(?:^|\b)(?:Tags|Categories|Topics|Filed under)\s*:", re.I)
+# "using the term 'open weight'", "describe it as an 'open source' licence": the words are mentioned, not used.
+TERM_MENTION = re.compile(r"(?:\b(?:the )?(?:term|word|words|label|phrase|expression)|\b(?:describ\w*|call\w*|label\w*|"
+                          r"brand\w*|market\w*) (?:\w+ ){0,2}as(?: an?| the)?|\bcall\w* (?:it|this|them))\s*$", re.I)
+# A cue followed by a plural noun speaks of a class ("continuing to train open-weights models"), not of it.
+CLASS_PLURAL = re.compile(r"^[\s\w-]{0,30}?\b(?:models|LLMs|systems|alternatives|rivals|weights models)\b")
 
 
 class StanceRules:
@@ -38,13 +45,24 @@ class StanceRules:
         self.license_re = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in lic_aliases) + r")(?![\w-])")
         self.license_names = {a: lic["name"] for lic in gazetteer().licenses
                               for a in [lic["name"], *lic.get("aliases", [])]}
+        self.open_licences = {lic["name"]: bool(lic.get("open_weights")) for lic in gazetteer().licenses}
 
     def cues_in(self, text: str) -> list[tuple[int, int, str]]:
         """Non-overlapping (start, end, stance) cue matches; closed cues take precedence."""
         hits = []
+        tags = TAG_LINE.search(text)
         for rx, stance in self.cues:
             for m in rx.finditer(text):
+                if tags and tags.start() < m.start() or re.fullmatch(
+                        r"\s*", text[text.rfind("|", 0, m.start()) + 1:m.start()]) and re.match(r"\s*(?:\||$)", text[m.end():]) \
+                        and "|" in text:
+                    continue  # a tag or a table cell on its own
+                if re.search(r"[\"\u201c'\u2018]\s*$", text[:m.start()]) and TERM_MENTION.search(
+                        text[:m.start()].rstrip().rstrip("\"\u201c'\u2018")):
+                    continue
                 hits.append((m.start(), m.end(), stance))
+        for start, end, stance in self.licence_cues(text):
+            hits.append((start, end, stance))
         for i, (start, end, stance) in enumerate(hits):
             # "never published model weights", "nor open-sourced": a negated open cue is closed.
             if stance == "open" and re.search(r"\b(?:not|never|no|n't|without|nor)\b(?:\s+\w+){0,2}\s*$",
@@ -56,6 +74,21 @@ class StanceRules:
             if not any(h[0] < k[1] and k[0] < h[1] for k in kept):
                 kept.append(h)
         return sorted(kept)
+
+    def licence_cues(self, text: str) -> list[tuple[int, int, str]]:
+        """Open cues from a licence that lets weights be downloaded, named next to a model:
+        "under Apache 2.0", "Apache 2.0-licensed", "the MIT license ... with K2"."""
+        out = []
+        for m in self.license_re.finditer(text):
+            name = self.license_names.get(m.group(0), m.group(0))
+            if not self.open_licences.get(name):
+                continue
+            before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 30]
+            if re.search(r"\bunder (?:an? |the )?(?:[\w.-]+ ){0,2}$", before, re.I) or re.match(
+                    r"[\s-]*(?:licen[cs]ed|licen[cs]e[ds]?\b)", after, re.I) or re.search(
+                    r"licen[cs]e$", m.group(0), re.I):
+                out.append((m.start(), m.end(), "open"))
+        return out
 
     def license_in(self, text: str) -> Optional[str]:
         m = self.license_re.search(text)
@@ -98,7 +131,7 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
         while 0 <= j + step < len(models):
             a, b = (models[j + step], models[j]) if step < 0 else (models[j], models[j + step])
             gap = doc_text(sent.doc)[a.end_char:b.start_char]
-            if not re.fullmatch(r"\s*(?:,|and|or|&|,\s*and)?\s*(?:[A-Z]\w+['\u2019]s\s+)?", gap):
+            if not re.fullmatch(r"\s*(?:,|and|or|&|,\s*and)?\s*(?:[A-Z]\w+['\u2019]s\s+)?(?:[\w.-]+/)?", gap):
                 break
             group.append(models[j + step])
             j += step
@@ -125,6 +158,12 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
         if re.search(r"\b(?:if|whether|unless)\b", text[clause_start:start], re.I):
             continue  # a condition, not a statement: "if it's open weight I'll run it locally"
         targets = _targets(sent, abs_start, abs_end, names)
+        if targets and re.search(r"\bunder (?:an? |the )?(?:[\w.-]+ ){0,2}$", text[max(0, start - 40):start], re.I):
+            # "X is a new model under the Apache 2.0 license (unlike Y's)": the licence is X's
+            before = [m for m in names if m.end_char <= abs_start and abs_start - m.end_char < 160
+                      and not CLAUSE_BREAK.search(doc_text(sent.doc)[m.end_char:abs_start])]
+            if before:
+                targets = _targets(sent, before[-1].end_char, before[-1].end_char, before)
         # A plan cue governs a stance cue that follows it ("plans to open-source X"), or a cue right
         # before "future versions"; not an unrelated cue earlier in the sentence.
         planned = any(m and (start - 60 <= m.start() <= end and not CLAUSE_BREAK.search(text[m.end():start]) or (
@@ -135,8 +174,9 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
             models = [t.name for t in targets]
         elif group and GROUP_SUBJECT.match(text):
             models = list(group)
-        elif current and not planned and any(abs(v.start() - start) < 50 or abs(v.start() - end) < 50
-                                             for v in VAGUE_REFERENCE.finditer(text)):
+        elif current and not planned and not CLASS_PLURAL.match(text[end:]) and any(
+                (abs(v.start() - start) < 50 or abs(v.start() - end) < 50) and not (start <= v.start() < end + 8)
+                for v in VAGUE_REFERENCE.finditer(text)):
             models = [current]
         elif planned:
             models = [None]
@@ -187,10 +227,11 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
             if key not in seen:
                 seen.add(key)
                 out.append(ev)
-    return out + _family_members(sents, mentions, out)
+    return out + _family_members(sents, mentions, out, rules)
 
 
-def _family_members(sents: list[Span], mentions: DocMentions, events: list[StanceEvent]) -> list[StanceEvent]:
+def _family_members(sents: list[Span], mentions: DocMentions, events: list[StanceEvent],
+                    rules: StanceRules) -> list[StanceEvent]:
     """Members of a family that a stance was stated for, named in the next sentences, share it.
 
     "Vendor releases the open Heron family. Heron Lite 2 targets phones; Heron Max 2 ..." -> both open.
@@ -204,6 +245,8 @@ def _family_members(sents: list[Span], mentions: DocMentions, events: list[Stanc
         if idx is None:
             continue
         for sent in sents[idx:idx + 4]:
+            if sent.start_char != ev.start and any(rx.search(sent.text) for rx in rules.plans):
+                continue  # "They also promise Heron Max 2, once it is ready": a member still to come
             for m in mentions.in_span(mentions.models, sent.start, sent.end):
                 if m.name in stated or not re.match(rf"{re.escape(family)}[\s-]\S", m.name):
                     continue
