@@ -166,12 +166,23 @@ def facet_options(session: Session, *, limit: int = 2000) -> dict[str, list[str]
     out["orgs"] = [r[0] for r in core_rows(session, select(Entity.name).where(
         Entity.kind == "org", Entity.merged_into_id.is_(None)).order_by(Entity.name).limit(limit))]
     outlets: set[str] = set()
-    for column in (Article.outlet, Article.original_outlet):  # DISTINCT over an index each
-        outlets.update(r[0] for r in core_rows(session, select(column).where(column.is_not(None))
-                                                .distinct().limit(limit)))
+    for column in (Article.outlet, Article.original_outlet):
+        outlets.update(_distinct_values(session, column, limit))
     out["outlets"] = sorted(outlets, key=str.casefold)
     out["stances"] = ["open", "closed"]
     return out
+
+
+def _distinct_values(session: Session, column, limit: int) -> list:
+    """Up to LIMIT distinct non-null values of an indexed COLUMN, one index probe per value.
+
+    A loose index scan (each step asks the index for the next value above the last): PostgreSQL's
+    DISTINCT reads every entry of the index, 200,000 for article.outlet at a million claims.
+    """
+    values = select(func.min(column).label("v")).cte("distinct_values", recursive=True)
+    values = values.union_all(select(select(func.min(column)).where(column > values.c.v).scalar_subquery())
+                              .where(values.c.v.is_not(None)))
+    return [r[0] for r in core_rows(session, select(values.c.v).where(values.c.v.is_not(None)).limit(limit))]
 
 
 def claim_sources_count(session: Session) -> int:
