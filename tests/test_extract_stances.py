@@ -87,3 +87,28 @@ def test_heading_names_a_model(nlp):
     assert ("Sparrow", "open") in {(s.model, s.stance) for s in ex.stances}
     ex = extract(nlp, CleanDocument(title="Update", text="Update: the new model is out.\n\nMore later."))
     assert "Update" not in {m.name for m in ex.models}
+
+
+def test_models_listed_after_a_class_noun_are_models_and_share_the_stance(nlp):
+    text = ("Quantised checkpoints are now available for several popular image models. These models include "
+            "VEGA.2 from Orrin Labs, K-Paint and Mirel-3 from Tessaly. Download them from the model hub.")
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    assert {"VEGA.2", "K-Paint", "Mirel-3"} <= {m.name for m in ex.models}
+    assert {("VEGA.2", "open"), ("K-Paint", "open"), ("Mirel-3", "open")} <= {(s.model, s.stance) for s in ex.stances}
+    # negative: ordinary words after "models include" are not models
+    ex = extract(nlp, CleanDocument(title="Notes", text="The new models include Python and Rust bindings, and "
+                                                          "support Linux and Windows."))
+    assert not {"Python", "Rust", "Linux", "Windows"} & {m.name for m in ex.models}
+
+
+def test_members_of_a_named_open_model_class(nlp):
+    text = ("Orrin is releasing the Tessel open world simulation models for robotics labs. Tessel Plan 3 is a "
+            "forecasting model, and Tessel Act 3 is a policy model that turns plans into motion. Partners already use Tessel Act for warehouse "
+            "picking.")
+    got = stances(nlp, text)
+    assert {("Tessel Plan 3", "open", False), ("Tessel Act 3", "open", False)} <= got
+    assert not {m for m, _, _ in got} & {"Tessel Act", "Tessel"}
+    # negative: a promise, not a release
+    text = ("Orrin plans to publish the Tessel open world simulation models later this year. Tessel Plan 3 "
+            "is a forecasting model.")
+    assert ("Tessel Plan 3", "open", False) not in stances(nlp, text)

@@ -44,6 +44,13 @@ DISCOVERY = [
     # Copula: "Isaac GR00T N1.6 is an open reasoning vision language action (VLA) model"
     re.compile(rf"(?P<name>{NAME}) is (?:a|an|the|our) (?:[\w'\u2019-]+,?\s+|\([A-Z]+\)\s+){{0,9}}(?:model|LLM)\b"),
 ]
+# A list of names introduced as models; each item may carry its maker ("FLUX.2 from Black Forest Labs").
+_ITEM = rf"{NAME}(?:\s+(?:from|by)\s+[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}})?"
+MODEL_LIST = re.compile(rf"\b(?:[Mm]odels|LLMs|[Cc]heckpoints)\s+(?:include|includes|including|such as|like|are)\s+"
+                        rf"(?P<list>{_ITEM}(?:(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+){_ITEM})+)"
+                        r"(?=\s*[.,;:)\n]|\s*$|\s+(?:are|is|were|was|have|has|can|could|will|would|run|runs|also)\b)")
+
+
 def doc_text(doc: Doc) -> str:
     """DOC's text, built once: spaCy's Doc.text joins every token on each access, and the rules read it often."""
     text = doc.user_data.get("aikb_text")
@@ -177,6 +184,22 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
                 continue
             if len(words) == 1 and not re.search(r"[\d\-]|[a-z][A-Z]", name) and span[0].pos_ != "PROPN" \
                     and rx is not HEADING_NAME:  # a heading "Inkling: Our open-weights model" says it is a model
+                continue
+            found.add(name)
+    # Names listed as models: "These models include LTX-2 from Lightricks, FLUX.1 and FLUX.2, and Z-Image".
+    for m in MODEL_LIST.finditer(doc_text(doc)):
+        pos = m.start("list")
+        for part in re.split(r"(,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)", m.group("list")):
+            start, pos = pos, pos + len(part)
+            name = re.sub(r"\s+(?:from|by)\s+.*$", "", part).strip()
+            if not re.fullmatch(rf"{NAME}", name) or name.lower() in NOT_NAMES or _not_a_model(name):
+                continue
+            if resolve_org_name(name) or resolve_org_name(name.split()[0]) or norm_key(name) in g.bench_index \
+                    or resolve_license_name(name):
+                continue
+            span = doc.char_span(start, start + len(name), alignment_mode="contract")
+            if span is None or any(t.i in taken for t in span) or any(
+                    e.label_ in ("PERSON", "GPE", "DATE", "MONEY") for e in ents.within(span)):
                 continue
             found.add(name)
     prev_text = ""

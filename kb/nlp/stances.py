@@ -13,7 +13,7 @@ from typing import Optional
 from spacy.tokens import Span
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text, sentence_subject
-from kb.nlp.names import gazetteer
+from kb.nlp.names import gazetteer, resolve_org_name
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import StanceEvent
 
@@ -23,6 +23,8 @@ LICENSE_EXTRA = re.compile(r"\b(?:custom|modified MIT|non-commercial|research-on
 CLAUSE_BREAK = re.compile(r",\s*but\b|;|\s[\u2014\u2013-]\s|\bbut given\b|\.\s")
 LIST_FOLLOWS = re.compile(r"^\s*(?:These|Those|They|The (?:new |released )?(?:models?|checkpoints|weights))\b"
                           r"[^.]{0,40}\b(?:include|includes|are|cover)\b")
+NAMED_OPEN_CLASS = re.compile(r"(?<![\w.-])(?P<prefix>[A-Z][\w-]+) (?:fully )?open(?:[- ]weights?|[- ]source)?"
+                              r"(?: [\w-]+){0,3} models\b")
 # A sentence whose subject is the group just named: "X, Y and Z ... . All three are on Hugging Face."
 GROUP_SUBJECT = re.compile(r"^\s*(?:Both(?: of them| models)?|All (?:three|four|five|of them|these models|the models)|"
                            r"These (?:models|checkpoints|variants)|The (?:two|three|four) models|They|Each of them)\b")
@@ -239,6 +241,16 @@ def _family_members(sents: list[Span], mentions: DocMentions, events: list[Stanc
     stated = {ev.model for ev in events}
     by_family = {ev.model: ev for ev in events if ev.model and not ev.planned
                  and any(f.name == ev.model for f in mentions.families + mentions.models)}
+    # "NVIDIA is releasing the Cosmos open world foundation models": a name before an open class noun
+    # is a family that no gazetteer knows; its members named next ("Cosmos Reason 2") share the stance.
+    for sent in sents:
+        for m in NAMED_OPEN_CLASS.finditer(sent.text):
+            prefix = m.group("prefix")
+            if prefix in by_family or resolve_org_name(prefix) or prefix.lower() in {"the", "our", "new", "its"}:
+                continue
+            if rules.cues_in(sent.text) and not any(rx.search(sent.text) for rx in rules.plans):
+                by_family[prefix] = StanceEvent(org=None, model=prefix, stance="open", evidence=sent.text,
+                                                start=sent.start_char, end=sent.end_char)
     out = []
     for family, ev in by_family.items():
         idx = next((i for i, s in enumerate(sents) if s.start_char <= ev.start < s.end_char), None)
@@ -250,6 +262,8 @@ def _family_members(sents: list[Span], mentions: DocMentions, events: list[Stanc
             for m in mentions.in_span(mentions.models, sent.start, sent.end):
                 if m.name in stated or not re.match(rf"{re.escape(family)}[\s-]\S", m.name):
                     continue
+                if any(n and n.startswith(m.name + " ") for n in stated):
+                    continue  # "Cosmos Reason" after "Cosmos Reason 2": a short name of a member already given
                 stated.add(m.name)
                 out.append(StanceEvent(org=ev.org or mentions.model_orgs.get(m.name), model=m.name,
                                        stance=ev.stance, license=ev.license, evidence=ev.evidence,
