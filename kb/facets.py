@@ -7,15 +7,15 @@ SQLite's FTS5 table over (evidence, facets), PostgreSQL's GIN index over a tsvec
 
 `claimsource.facets` holds, for each report of a claim:
 
-    m<model id> b<benchmark id> o<org id of the model> | <outlet of the report> | <outlet read in>
+    m<model id> b<benchmark id> o<org id of the model> u<outlet of the report> u<outlet read in>
 
 It is not mapped in kb/models.py: the database maintains it (triggers of migration 0005), on insert
 and whenever what it names changes: a claim re-pointed to another model or benchmark (entity merges),
 a report moved to another claim, a model given or moved to another organization, an article's outlet
 corrected. Python code therefore never computes it, and cannot forget to.
 
-A facet term only narrows the candidates: search still applies the exact conditions to what the
-index returns, so an outlet phrase that also matches a longer outlet's name loses nothing.
+A facet term only narrows the candidates: search still applies the exact outlet test to what the
+index returns, so an outlet term that two outlets' names share ("Wire News", "WireNews") loses nothing.
 """
 from __future__ import annotations
 
@@ -24,8 +24,15 @@ def facets_sql(claim: str, outlet: str, article: str) -> str:
     """The SQL expression (SQLite and PostgreSQL alike) of a report's facet text, given SQL for its columns."""
     return (f"coalesce((SELECT 'm' || sc.model_id || ' b' || sc.benchmark_id || coalesce(' o' || e.org_id, '') "
             f"FROM scoreclaim sc LEFT JOIN entity e ON e.id = sc.model_id WHERE sc.id = {claim}), '') "
-            f"|| ' | ' || coalesce({outlet}, '') || ' | ' "
-            f"|| coalesce((SELECT a.outlet FROM article a WHERE a.id = {article}), '')")
+            f"|| coalesce(' u' || replace({outlet}, ' ', ''), '') "
+            f"|| coalesce((SELECT ' u' || replace(a.outlet, ' ', '') FROM article a WHERE a.id = {article}), '')")
+
+
+def outlet_term(outlet: str) -> str:
+    """An outlet as the index holds it: one word ("uSiliconWire"; the tokenizers fold case), so its
+    posting list is the outlet's own rather than those of common words such as "The" or "News".
+    Punctuation may still cut it into several words; searched as a phrase, they match alike."""
+    return "u" + outlet.replace(" ", "")
 
 
 def entity_terms(prefix: str, ids: list[int]) -> list[str]:

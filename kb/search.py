@@ -7,7 +7,7 @@ the cleaned words go through plainto_tsquery. Everything travels as bind paramet
 Facets combined with words are terms of the same index (kb/facets.py): the engine intersects the
 words' and the facets' posting lists, so a common word with a popular model costs no more than
 either alone. Model, benchmark and organization facets become our own terms (ids, never user text);
-an outlet becomes a quoted phrase that only narrows: the exact outlet test follows.
+an outlet becomes one word (kb.facets.outlet_term), quoted, that only narrows: the exact test follows.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from kb.errors import InputError
-from kb.facets import entity_terms
+from kb.facets import entity_terms, outlet_term
 from kb.linking import resolve
 from kb.models import Article, ClaimSource, Entity, ScoreClaim, StanceEvent
 from kb.query_records import ArticleHit, ClaimHit, SourceRef
@@ -142,10 +142,9 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     # kept once, at its newest matching report. The exact outlet and claim conditions then filter
     # the few candidates.
     src_conds = []
-    if outlet:
-        src_conds.append(or_(ClaimSource.outlet == outlet,
-                             ClaimSource.article_id.in_(select(Article.id).where(Article.outlet == outlet))))
-    phrase = outlet if _WORD.search(outlet) else ""  # an outlet of punctuation only: the exact test alone
+    phrase = outlet_term(outlet) if outlet else ""
+    if outlet:  # the exact test, on the few reports the index returns (their article by primary key)
+        src_conds.append(or_(ClaimSource.outlet == outlet, Article.outlet == outlet))
     if _is_sqlite(session):
         stmt = (select(ClaimSource.claim_id).select_from(_FTS_EVIDENCE)
                 .join(ClaimSource, ClaimSource.id == _FTS_EVIDENCE.c.rowid)
@@ -160,6 +159,8 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
             src_conds.append(literal_column(PG_FACET_DOC).op("@@")(pg_facet_query(facets, phrase)))
     if conds:
         stmt = stmt.join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id).where(*conds)
+    if outlet:
+        stmt = stmt.join(Article, Article.id == ClaimSource.article_id)
     stmt = stmt.where(*src_conds)
     want, fetch, ids = offset + limit, max(3 * (offset + limit), 60), []
     while True:

@@ -38,6 +38,10 @@ ARTICLES = [
         ("Osprey 4", None, "ChartQuest", 66.6, "Osprey 4 posted 66.6 on ChartQuest in independent testing."),
         ("Kestrel 2.5", "Kestrel Labs", "ProofBench", 64.0, "Kestrel 2.5 posted 64.0 on ProofBench."),
     ]),
+    # an outlet whose index term is the same as another's ("uTensorLedger"): the exact test tells them apart
+    ("a5", "TensorLedger", None, "2026-04-01", [
+        ("Heron Mini", "Heron AI", "ProofBench", 49.5, "Heron Mini posted 49.5 on ProofBench on the new build."),
+    ]),
 ]
 WORDS = ["posted", "ProofBench", "posted ChartQuest", "lab", "nothingmatches"]
 
@@ -154,3 +158,4 @@ def test_outlet_phrase_is_only_a_prefilter(store):
     assert queries.search_claims(store, "posted", outlet='Tensor" OR "Ledger') == []
     syndicated = queries.search_claims(store, "posted", outlet="Tensor Ledger")
     assert {h.value for h in syndicated} == {61.5, 48.0, 77.3}  # its own story and the copy naming it
+    assert [h.value for h in queries.search_claims(store, "posted", outlet="TensorLedger")] == [49.5]
