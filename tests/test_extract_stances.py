@@ -112,3 +112,23 @@ def test_members_of_a_named_open_model_class(nlp):
     text = ("Orrin plans to publish the Tessel open world simulation models later this year. Tessel Plan 3 "
             "is a forecasting model.")
     assert ("Tessel Plan 3", "open", False) not in stances(nlp, text)
+
+
+CLASS_LIST_CASES = [
+    # members of an open or closed class named before a list take its stance; the subject does not
+    ("On coding, Quill 9 beats openly licensed models such as Lumen 4, Vega-3 Mini and Orca 5 by a wide margin.",
+     {("Lumen 4", "open", False), ("Vega-3 Mini", "open", False), ("Orca 5", "open", False)}),
+    ("The strongest open-weight alternatives - Lumen 4 and Orca 5 - still trail Quill 9.",
+     {("Lumen 4", "open", False), ("Orca 5", "open", False)}),
+    ("On the benchmark, Quill 9 is cheaper than proprietary systems like Kite 5 and Nimbus 2 Pro.",
+     {("Kite 5", "closed", False), ("Nimbus 2 Pro", "closed", False)}),
+    ("Unlike non-open models such as Kite 5, Quill 9 can run on your own servers.", {("Kite 5", "closed", False)}),
+    # negatives: a list with no class word, and a promised class
+    ("Quill 9 was compared with Kite 5 and Nimbus 2 Pro in the open.", set()),
+    ("Penrose intends to release open models such as Quill 10 next year.", {("Quill 10", "open", True)}),
+]
+
+
+@pytest.mark.parametrize("text,expected", CLASS_LIST_CASES)
+def test_class_lists(nlp, text, expected):
+    assert stances(nlp, text) == expected

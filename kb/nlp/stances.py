@@ -23,6 +23,13 @@ LICENSE_EXTRA = re.compile(r"\b(?:custom|modified MIT|non-commercial|research-on
 CLAUSE_BREAK = re.compile(r",\s*but\b|;|\s[\u2014\u2013-]\s|\bbut given\b|\.\s")
 LIST_FOLLOWS = re.compile(r"^\s*(?:These|Those|They|The (?:new |released )?(?:models?|checkpoints|weights))\b"
                           r"[^.]{0,40}\b(?:include|includes|are|cover)\b")
+# A class of models introducing a list: "open-weight models such as X, Y and Z", "proprietary systems like X",
+# "the best open alternatives - X and Y -". The listed models take the class's stance, the subject does not.
+CLASS_WORD = re.compile(r"\b(?:open|closed|proprietary)", re.I)
+CLASS_INTRO = re.compile(r"\b(?P<cls>open|open[- ]weights?|openly licensed|open[- ]source|closed|closed[- ]weights?|"
+                         r"closed[- ]source|proprietary)\s+(?:[\w-]+\s+){0,2}?(?:models|LLMs|systems|alternatives|"
+                         r"rivals|peers|competitors|releases|options|counterparts)\s*(?:,\s*)?(?:such as|like|"
+                         r"including|includ\w+|e\.g\.,?|:|\(|[\u2014\u2013]|-)\s*(?:the\s+)?$", re.I)
 NAMED_OPEN_CLASS = re.compile(r"(?<![\w.-])(?P<prefix>[A-Z][\w-]+) (?:fully )?open(?:[- ]weights?|[- ]source)?"
                               r"(?: [\w-]+){0,3} models\b")
 # A sentence whose subject is the group just named: "X, Y and Z ... . All three are on Hugging Face."
@@ -67,7 +74,7 @@ class StanceRules:
             hits.append((start, end, stance))
         for i, (start, end, stance) in enumerate(hits):
             # "never published model weights", "nor open-sourced": a negated open cue is closed.
-            if stance == "open" and re.search(r"\b(?:not|never|no|n't|without|nor)\b(?:\s+\w+){0,2}\s*$",
+            if stance == "open" and re.search(r"\b(?:not|never|no|n't|without|nor)\b(?:\s+\w+){0,2}\s*$|\bnon-$",
                                               text[max(0, start - 30):start], re.I):
                 hits[i] = (start, end, "closed")
         hits.sort(key=lambda h: (h[2] != "closed", h[0]))
@@ -122,12 +129,12 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
             return m.start_char - cue_end < 70 and not re.search(r"[,;:\u2014\u2013]|\s-\s", gap)
         return cue_start - m.end_char < 160
 
-    models = [m for m in models if same_clause(m)]
-    if not models:
+    near = [m for m in models if same_clause(m)]
+    if not near:
         return []
-    best = min(models, key=dist)
+    best = min(near, key=dist)
     group = [best]
-    idx = models.index(best)
+    idx = models.index(best)  # the list the nearest name belongs to may run past the clause: "X, Y and Z"
     for step in (-1, 1):
         j = idx
         while 0 <= j + step < len(models):
@@ -145,7 +152,7 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
     """Stance events stated in one sentence; GROUP is the model list a 'Both'/'All three' subject means."""
     text = sent.text
     cues = rules.cues_in(text)
-    if not cues or re.search(r"\?\s*[\u201d\"']?\s*$", text):
+    if re.search(r"\?\s*[\u201d\"']?\s*$", text) or not (cues or CLASS_WORD.search(text)):
         return []  # a question states no stance: "Will Heron 3 be open-sourced?"
     names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
                    + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
@@ -154,7 +161,32 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
     planned_any = [m for rx in rules.plans for m in rx.finditer(text)
                    if not re.search(r"\bno (?:immediate |current )?$", text[max(0, m.start() - 20):m.start()], re.I)]
     license_name = rules.license_in(text)
+    listed_spans = []
+    for i, m in enumerate(names):
+        lo = max(sent.start_char, m.start_char - 80, names[i - 1].end_char if i else sent.start_char)
+        head = CLASS_INTRO.search(doc_text(sent.doc)[lo:m.start_char])
+        if not head:
+            continue
+        h_start = lo + head.start() - sent.start_char  # sentence-relative
+        if TAG_LINE.search(text[:h_start]) or (rules.plans and any(rx.search(text[:h_start]) for rx in rules.plans)):
+            continue
+        cls = head.group("cls").lower()
+        stance = "closed" if cls.startswith(("closed", "proprietary")) else "open"
+        if re.search(r"\b(?:not|never|no|non)[- ]$", text[max(0, h_start - 12):h_start], re.I):
+            stance = "closed" if stance == "open" else "open"  # "non-open models such as X"
+        members = sorted(_targets(sent, m.start_char, m.start_char, [n for n in names if n.start_char >= m.start_char]),
+                         key=lambda n: n.start_char)
+        # "X, Y and Z": commas alone do not continue a list ("such as X, Quill 9 can run ...")
+        last = max([k for k in range(1, len(members)) if re.search(
+            r"\b(?:and|or)\b|&", doc_text(sent.doc)[members[k - 1].end_char:members[k].start_char])] or [0])
+        for t in members[:last + 1]:
+            out.append(StanceEvent(org=mentions.model_orgs.get(t.name), model=t.name, stance=stance,
+                                   license=None, planned=False, evidence=text, start=sent.start_char,
+                                   end=sent.end_char))
+        listed_spans.append((h_start, m.start_char - sent.start_char))
     for start, end, stance in cues:
+        if any(a <= start < b for a, b in listed_spans):
+            continue  # the class cue of a list: its members are given above, the sentence's subject is not
         abs_start, abs_end = sent.start_char + start, sent.start_char + end
         clause_start = max([0] + [m.end() for m in CLAUSE_BREAK.finditer(text[:start])])
         if re.search(r"\b(?:if|whether|unless)\b", text[clause_start:start], re.I):
