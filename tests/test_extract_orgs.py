@@ -77,3 +77,8 @@ def test_maker_named_only_inside_a_model_name_is_not_listed(nlp):
     text = "We compared DeepSeek V4 Pro against two smaller models on our laptop."
     assert "DeepSeek" not in orgs(nlp, text)
     assert "DeepSeek" in orgs(nlp, "DeepSeek released DeepSeek V4 Pro on Tuesday.")
+
+
+def test_title_cased_heading_is_not_a_company(nlp):
+    text = "Building Better Recommender Systems With Quill 6\n\nWe tried Quill 6 on our feeds."
+    assert not [o for o in orgs(nlp, text) if "Recommender" in o]

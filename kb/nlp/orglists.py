@@ -134,6 +134,14 @@ class OrgLister:
             return False
         return True
 
+    def _in_heading(self, start: int) -> bool:
+        """Whether the sentence around START is title-cased (most of its words capitalised)."""
+        tok = self.doc.char_span(start, start + 1, alignment_mode="expand")
+        if tok is None:
+            return False
+        words = [t for t in tok[0].sent if t.is_alpha]
+        return len(words) >= 3 and sum(t.text[0].isupper() for t in words) > 0.6 * len(words)
+
     def _propn(self, start: int, name: str) -> bool:
         span = self.doc.char_span(start, start + len(name), alignment_mode="expand")
         return span is not None and any(t.pos_ == "PROPN" for t in span)
@@ -193,6 +201,8 @@ class OrgLister:
         for m in TAIL_NAME.finditer(self.text):
             name, cut = _clean(m.group(0))
             start = m.start() + cut
+            if self._in_heading(start):
+                continue  # "Building Recommender Systems": a title-cased heading, not a company
             if len(name.split()) >= 2 and self.accept(name, start, need_propn=True, listed=True,
                                                                 company_word=True):
                 found[(start, start + len(name))] = resolve_org_name(name) or name
