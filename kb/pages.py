@@ -14,7 +14,7 @@ from kb.models import Alias, Article, ArticleEntity, Entity, PersonRole, ScoreCl
 from kb.query_records import EntityRow, ModelPage, OrgPage, PersonPage, RoleRow, TimelineEvent
 from kb.search import claim_hits, core_rows
 
-_ORG, _MODEL = aliased(Entity), aliased(Entity)
+_ORG, _MODEL, _PERSON = aliased(Entity), aliased(Entity), aliased(Entity)
 
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
 SHIFT_WINDOW = timedelta(days=365)
@@ -103,15 +103,15 @@ def _roles(session: Session, conditions: list, limit: int = 200) -> tuple[RoleRo
         chosen = select(both.c.id).order_by(both.c.seen_at, both.c.id).limit(limit)
     else:
         chosen = select(arms[0].c.id)
-    person, org = aliased(Entity), aliased(Entity)
-    rows = session.exec(
-        select(PersonRole, person.name, org.name, Article.title, Article.url)
-        .join(person, person.id == PersonRole.person_id).join(org, org.id == PersonRole.org_id, isouter=True)
+    rows = core_rows(session, select(
+        _PERSON.name, _ORG.name, PersonRole.role, PersonRole.seen_at, PersonRole.article_id, Article.title,
+        Article.url, PersonRole.evidence)
+        .join(_PERSON, _PERSON.id == PersonRole.person_id).join(_ORG, _ORG.id == PersonRole.org_id, isouter=True)
         .join(Article, Article.id == PersonRole.article_id, isouter=True)
-        .where(PersonRole.id.in_(chosen)).order_by(PersonRole.seen_at, PersonRole.id)).all()
-    return tuple(RoleRow(person=pname, org=oname, role=r.role, seen_at=r.seen_at, article_id=r.article_id,
-                         article_title=title, article_url=url, evidence=r.evidence)
-                 for r, pname, oname, title, url in rows)
+        .where(PersonRole.id.in_(chosen)).order_by(PersonRole.seen_at, PersonRole.id))
+    return tuple(RoleRow(person=pname, org=oname, role=role, seen_at=seen_at, article_id=article_id,
+                         article_title=title, article_url=url, evidence=evidence)
+                 for pname, oname, role, seen_at, article_id, title, url, evidence in rows)
 
 
 def model_page(session: Session, name: str, *, max_scores: int = 200) -> Optional[ModelPage]:
