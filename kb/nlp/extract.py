@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
-from kb.nlp.orglists import OrgLister
+from kb.nlp.orglists import OrgLister, in_heading
 from kb.nlp.names import (
     gazetteer, norm_key, org_kind, org_of_model, resolve_benchmark_name, resolve_license_name, resolve_model_name,
     resolve_org_name,
@@ -227,9 +227,11 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
     # NER-only organisations named once are mostly products and headings ("Vertex AI", "Gemini CLI");
     # keep them when repeated or when the name itself says organisation.
     known_orgs = {resolve_org_name(o.name) or o.name for o in mentions.orgs if o.known}
+    headed = {resolve_org_name(o.name) or o.name.strip(" .,") for o in mentions.orgs
+              if not o.known and in_heading(spacy_doc, o.start_char)}
     for name in list(org_counts):
-        if name not in known_orgs and org_counts[name] < 2 and not ORG_SUFFIX.search(name):
-            del org_counts[name]
+        if name not in known_orgs and org_counts[name] < 2 and (not ORG_SUFFIX.search(name) or name in headed):
+            del org_counts[name]  # "Building Better Recommender Systems": a heading, not a company
     # Organisations a list names ("companies such as A, B and C", "Cadence and IBM"), even once.
     for name, _, _ in OrgLister(spacy_doc, mentions, _product_like).listed():
         if name not in person_tokens:

@@ -60,6 +60,15 @@ NOT_PLACE_LABELS = ("PERSON", "GPE", "NORP", "DATE", "TIME", "MONEY", "CARDINAL"
                     "QUANTITY", "LOC", "FAC", "EVENT", "LAW", "LANGUAGE", "WORK_OF_ART")
 
 
+def in_heading(doc: Doc, start: int) -> bool:
+    """Whether the sentence around character START is title-cased (most of its words capitalised)."""
+    tok = doc.char_span(start, start + 1, alignment_mode="expand")
+    if tok is None:
+        return False
+    words = [t for t in tok[0].sent if t.is_alpha]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) > 0.6 * len(words)
+
+
 def _items(text: str) -> list[tuple[str, int]]:
     """(item, offset) for each item of a list text."""
     out, pos = [], 0
@@ -135,12 +144,7 @@ class OrgLister:
         return True
 
     def _in_heading(self, start: int) -> bool:
-        """Whether the sentence around START is title-cased (most of its words capitalised)."""
-        tok = self.doc.char_span(start, start + 1, alignment_mode="expand")
-        if tok is None:
-            return False
-        words = [t for t in tok[0].sent if t.is_alpha]
-        return len(words) >= 3 and sum(t.text[0].isupper() for t in words) > 0.6 * len(words)
+        return in_heading(self.doc, start)
 
     def _propn(self, start: int, name: str) -> bool:
         span = self.doc.char_span(start, start + len(name), alignment_mode="expand")
