@@ -132,3 +132,10 @@ CLASS_LIST_CASES = [
 @pytest.mark.parametrize("text,expected", CLASS_LIST_CASES)
 def test_class_lists(nlp, text, expected):
     assert stances(nlp, text) == expected
+
+
+def test_licence_of_a_planned_release_is_planned(nlp):
+    text = ("Halden Fjord launched Fjord-1 this spring. The new lab intends to release all of its future work with "
+            "downloadable weights under the Apache 2.0 licence, its founder said.")
+    got = stances(nlp, text)
+    assert ("Fjord-1", "open", False) not in got

@@ -161,6 +161,7 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
     planned_any = [m for rx in rules.plans for m in rx.finditer(text)
                    if not re.search(r"\bno (?:immediate |current )?$", text[max(0, m.start() - 20):m.start()], re.I)]
     license_name = rules.license_in(text)
+    licence_spans = {(a, b) for a, b, _ in rules.licence_cues(text)}
     listed_spans = []
     for i, m in enumerate(names):
         lo = max(sent.start_char, m.start_char - 80, names[i - 1].end_char if i else sent.start_char)
@@ -200,7 +201,10 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
                 targets = _targets(sent, before[-1].end_char, before[-1].end_char, before)
         # A plan cue governs a stance cue that follows it ("plans to open-source X"), or a cue right
         # before "future versions"; not an unrelated cue earlier in the sentence.
-        planned = any(m and (start - 60 <= m.start() <= end and not CLAUSE_BREAK.search(text[m.end():start]) or (
+        # A licence is an attribute of a release: "plans to release all its models ... under Apache 2.0" is
+        # planned however far the plan word is, within the clause.
+        reach = 200 if (start, end) in licence_spans else 60
+        planned = any(m and (start - reach <= m.start() <= end and not CLAUSE_BREAK.search(text[m.end():start]) or (
             0 <= m.start() - end < 25 and not re.match(r"plan|with plans|intend|promis", m.group(0), re.I)))
             for m in planned_any) and not re.search(
             r"\bno (?:immediate |current )?plans?\b", text[max(0, start - 30):end], re.I)
