@@ -1,7 +1,8 @@
 """Fill a database with a large synthetic knowledge base: >= 1,000,000 score claims over 200,000 articles.
 
 Realistic shapes, not real facts: models and benchmarks drawn from Zipf distributions (a few very
-popular, a long tail), publication dates over three years, 40 outlets of which some syndicate others'
+popular, a long tail), publication dates over three years (rows stored in publication order, as a
+live store ingests them), 40 outlets of which some syndicate others'
 stories (copies name their original outlet), ~30% of claims reported by more than one article,
 settings ("pass@1", "with tools") on a quarter of them, stance events and people's roles.
 
@@ -26,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kb.db import open_engine  # noqa: E402
-from kb.facets import BACKFILL  # noqa: E402
+from kb.facets import backfill_sql  # noqa: E402
 from kb.linking import name_key  # noqa: E402
 
 FAMILIES = ["Aurora", "Nimbus", "Kestrel", "Osprey", "Heron", "Lumen", "Quill", "Tessera", "Vireo", "Cobalt",
@@ -93,8 +94,9 @@ def build(url: str, *, claims: int, articles: int, seed: int) -> dict:
 
     # 2. articles: dates over three years; 15% are syndicated copies naming their original outlet
     art_rows, art_meta = [], []
-    for i in range(1, articles + 1):
-        published = START + timedelta(seconds=rnd.randrange(SPAN_DAYS * 86400))
+    # stored roughly as published (a live store ingests the news as it appears): ids follow dates
+    dates = sorted(START + timedelta(seconds=rnd.randrange(SPAN_DAYS * 86400)) for _ in range(articles))
+    for i, published in enumerate(dates, start=1):
         outlet = rnd.choice(OUTLETS)
         original = rnd.choice(OUTLETS) if rnd.random() < 0.15 else None
         focal = rnd.choices(models, cum_weights=MODEL_W[len(models)], k=1)[0]
@@ -140,6 +142,9 @@ def build(url: str, *, claims: int, articles: int, seed: int) -> dict:
         first_pub, first_art = min((p, a) for a, p, _, _ in reports)
         claim_rows.append((claim_id, key, model_id[model], bench_id[bench], value, rnd.choice(["%", "score"]),
                            qual, first_pub, first_art, len(outlets), now))
+    # reports stored in publication order too, so "newest report first" is also "highest id first"
+    source_rows.sort(key=lambda r: (r[10], r[0]))
+    source_rows = [(n, *r[1:]) for n, r in enumerate(source_rows, start=1)]
     art_rows = [row[:9] + (" ".join(texts.get(row[0], [])) or f"{row[4]}.",) for row in art_rows]
     _insert(cur, pg, "article", ["id", "url", "url_hash", "content_hash", "title", "outlet", "original_outlet",
                                  "published_at", "fetched_at", "text"], art_rows)
@@ -184,7 +189,7 @@ def build(url: str, *, claims: int, articles: int, seed: int) -> dict:
         for table in ("entity", "article", "scoreclaim", "claimsource", "stanceevent", "personrole"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     if not pg:
-        cur.execute(BACKFILL)  # the search triggers that compute each report's facet terms were off
+        cur.execute(backfill_sql("sqlite"))  # the search triggers that compute each report's facet terms were off
         for statement in dropped:  # indexes and search triggers back, then the FTS5 tables in one pass
             cur.execute(statement)
         cur.execute("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")

@@ -63,6 +63,15 @@ def run(url: str, runs: int, seed: int) -> dict:
             s, benchmark=pick(benches), since=latest - timedelta(days=rnd.randint(30, 400)), until=latest),
         "search: word + org + outlet": lambda s: queries.search_claims(
             s, pick(benches), org=rnd.choice(orgs_with_models), outlet=rnd.choice(opts["outlets"])),
+        # the harder shapes: a common word in an old, short window (ids follow dates, so the newest-first
+        # walk would pass every newer match), with a stance, and paging deep
+        "search: common word, old 60 days": lambda s: queries.search_claims(
+            s, rnd.choice(words), since=(t := latest - timedelta(days=rnd.randint(400, 1000))),
+            until=t + timedelta(days=60)),
+        "search: common word + stance": lambda s: queries.search_claims(s, rnd.choice(words),
+                                                                        stance=rnd.choice(["open", "closed"])),
+        "search: outlet only": lambda s: queries.search_claims(s, outlet=rnd.choice(opts["outlets"])),
+        "search: common word, page 10": lambda s: queries.search_claims(s, rnd.choice(words), offset=450),
         "search: articles": lambda s: queries.search_articles(s, pick(models)),
         "leaderboard": lambda s: queries.leaderboard(s, pick(benches)),
         "leaderboard as of": lambda s: queries.leaderboard(s, pick(benches),

@@ -12,7 +12,7 @@ an outlet becomes one word (kb.facets.outlet_term), quoted, that only narrows: t
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Optional
 
 from sqlalchemy import and_, column, func, literal_column, or_, table
@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from kb.errors import InputError
-from kb.facets import entity_terms, outlet_term
+from kb.facets import date_terms, entity_terms, outlet_term
 from kb.linking import resolve
 from kb.models import Article, ClaimSource, Entity, ScoreClaim, StanceEvent
 from kb.query_records import ArticleHit, ClaimHit, SourceRef
@@ -142,21 +142,22 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     # kept once, at its newest matching report. The exact outlet and claim conditions then filter
     # the few candidates.
     src_conds = []
+    groups = _facet_groups(facets) + _date_groups(session, since, until)
     phrase = outlet_term(outlet) if outlet else ""
     if outlet:  # the exact test, on the few reports the index returns (their article by primary key)
         src_conds.append(or_(ClaimSource.outlet == outlet, Article.outlet == outlet))
     if _is_sqlite(session):
         stmt = (select(ClaimSource.claim_id).select_from(_FTS_EVIDENCE)
                 .join(ClaimSource, ClaimSource.id == _FTS_EVIDENCE.c.rowid)
-                .where(literal_column("claimsource_fts").op("MATCH")(fts5_match(terms, facets, phrase)))
+                .where(literal_column("claimsource_fts").op("MATCH")(fts5_match(terms, groups, phrase)))
                 .order_by(_FTS_EVIDENCE.c.rowid.desc()))
     else:
         stmt = select(ClaimSource.claim_id).order_by(ClaimSource.id.desc())
         if terms:
             src_conds.append(literal_column(PG_EVIDENCE_DOC).op("@@")(
                 func.plainto_tsquery("english", pg_query_text(terms))))
-        if facets or phrase:
-            src_conds.append(literal_column(PG_FACET_DOC).op("@@")(pg_facet_query(facets, phrase)))
+        if groups or phrase:
+            src_conds.append(literal_column(PG_FACET_DOC).op("@@")(pg_facet_query(groups, phrase)))
     if conds:
         stmt = stmt.join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id).where(*conds)
     if outlet:
@@ -178,20 +179,35 @@ def _facet_groups(facets: dict[str, list[int]]) -> list[list[str]]:
     return [entity_terms(prefix, ids) for prefix, ids in sorted(facets.items())]
 
 
-def fts5_match(terms: list[str], facets: dict[str, list[int]], outlet: str = "") -> str:
+def _date_groups(session: Session, since: Optional[datetime], until: Optional[datetime]) -> list[list[str]]:
+    """A date range as a group of month and year terms (an open end: the store's first or last claim)."""
+    if not since and not until:
+        return []
+    lo = since or core_rows(session, select(func.min(ScoreClaim.first_reported_at)))[0][0]
+    hi = until or core_rows(session, select(func.max(ScoreClaim.first_reported_at)))[0][0]
+    if lo is None or hi is None or lo > hi:
+        return [["nothing"]]  # no claims in the range (no facet text holds a bare word)
+    return [date_terms(_utc(lo).date(), _utc(hi).date())]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc) if moment.tzinfo else moment
+
+
+def fts5_match(terms: list[str], groups: list[list[str]], outlet: str = "") -> str:
     """The FTS5 MATCH expression over claimsource_fts: the words in the evidence, the facets in the facets."""
     parts = ["{evidence} : (" + fts5_expression(terms) + ")"] if terms else []
-    parts += ["{facets} : (" + " OR ".join(group) + ")" for group in _facet_groups(facets)]
+    parts += ["{facets} : (" + " OR ".join(group) + ")" for group in groups]
     if outlet:
         parts.append('{facets} : "' + outlet.replace('"', '""') + '"')
     return " AND ".join(parts)
 
 
-def pg_facet_query(facets: dict[str, list[int]], outlet: str = ""):
+def pg_facet_query(groups: list[list[str]], outlet: str = ""):
     """The tsquery over claimsource.facet_tsv: our own terms through to_tsquery, the outlet as a phrase."""
     query = None
-    if facets:
-        query = func.to_tsquery("simple", " & ".join("(" + " | ".join(g) + ")" for g in _facet_groups(facets)))
+    if groups:
+        query = func.to_tsquery("simple", " & ".join("(" + " | ".join(g) + ")" for g in groups))
     if outlet:
         phrase = func.phraseto_tsquery("simple", outlet)
         query = phrase if query is None else query.op("&&")(phrase)

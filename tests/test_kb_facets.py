@@ -14,11 +14,11 @@ from sqlmodel import Session, select
 from kb import queries
 from kb.claims import store_extraction
 from kb.entities import merge_entities
-from kb.facets import facets_sql
+from kb.facets import date_terms, facets_sql
 from kb.linking import link
 from kb.models import Article, Entity, ScoreClaim
 from kb.nlp.records import ModelMention
-from kb_helpers import add_article, extraction, score
+from kb_helpers import add_article, day, extraction, score
 
 # (slug, outlet, original outlet, published, [(model, org, benchmark, value, evidence)])
 ARTICLES = [
@@ -96,9 +96,23 @@ def _check_against_oracle(s: Session) -> int:
     return non_empty
 
 
+def _check_dates_against_oracle(s: Session) -> None:
+    """Words within a date range return the words' claims first reported in that range."""
+    for words, (since, until) in itertools.product(WORDS, [("2026-01-01", "2026-01-31"), ("2026-01-11", "2026-02-02"),
+                                                           ("2025-06-01", "2026-01-10"), ("2026-03-01", "2027-12-31")]):
+        lo, hi = day(since), day(until)
+        want = [h for h in queries.search_claims(s, words, limit=1000) if lo <= h.first_reported_at <= hi]
+        assert _key(queries.search_claims(s, words, since=lo, until=hi)) == _key(want), (words, since, until)
+        assert _key(queries.search_claims(s, words, since=lo)) == _key(
+            [h for h in queries.search_claims(s, words, limit=1000) if lo <= h.first_reported_at])
+        assert _key(queries.search_claims(s, words, until=hi)) == _key(
+            [h for h in queries.search_claims(s, words, limit=1000) if h.first_reported_at <= hi])
+
+
 def _index_is_consistent(s: Session) -> None:
     """Every report's stored facets are what the store says now, and the index holds exactly those."""
-    expected = facets_sql("claimsource.claim_id", "claimsource.outlet", "claimsource.article_id")
+    expected = facets_sql(s.get_bind().dialect.name, "claimsource.claim_id", "claimsource.outlet",
+                          "claimsource.article_id")
     stale = s.connection().execute(text(f"SELECT count(*) FROM claimsource WHERE facets <> {expected}")).scalar_one()
     assert stale == 0
     if s.get_bind().dialect.name == "sqlite":  # rank 1: compare the FTS5 index with the content table
@@ -110,6 +124,7 @@ def _index_is_consistent(s: Session) -> None:
 
 def test_facets_agree_with_the_store(store):
     assert _check_against_oracle(store) > 10
+    _check_dates_against_oracle(store)
     _index_is_consistent(store)
     # a model with no organization has no org term, and an unknown facet value finds nothing
     assert queries.search_claims(store, "posted", model="Osprey 4")
@@ -143,6 +158,20 @@ def test_facets_follow_merges_and_org_changes(store):
     assert _check_against_oracle(store) > 10
 
 
+def test_an_earlier_report_moves_the_claim_in_time(store):
+    january = dict(since=day("2026-01-01"), until=day("2026-01-31"))
+    assert queries.search_claims(store, "posted", model="Osprey 4", **january) == []
+    # an older article turns up that reported Osprey 4's ChartQuest score first
+    early = add_article(store, "old", outlet="Model Digest", published="2026-01-05", text="...")
+    ev = "Osprey 4 posted 66.6 on ChartQuest in an early preview."
+    store_extraction(store, early, extraction(score("Osprey 4", "ChartQuest", 66.6, ev)), extractor_version="t1")
+    store.commit()
+    assert [h.value for h in queries.search_claims(store, "posted", model="Osprey 4", **january)] == [66.6]
+    assert [h.value for h in queries.search_claims(store, "posted", model="Osprey 4", since=day("2026-03-01"))] == []
+    _index_is_consistent(store)
+    _check_dates_against_oracle(store)
+
+
 def test_reextraction_and_deletes_keep_the_index_true(store):
     article = store.exec(select(Article).where(Article.outlet == "Frontier Report")).one()
     ev = "Osprey 4 posted 69.0 on ChartQuest after a rerun."
@@ -159,3 +188,12 @@ def test_outlet_phrase_is_only_a_prefilter(store):
     syndicated = queries.search_claims(store, "posted", outlet="Tensor Ledger")
     assert {h.value for h in syndicated} == {61.5, 48.0, 77.3}  # its own story and the copy naming it
     assert [h.value for h in queries.search_claims(store, "posted", outlet="TensorLedger")] == [49.5]
+
+
+def test_date_terms_use_whole_years_where_they_can():
+    from datetime import date
+    assert date_terms(date(2024, 11, 15), date(2026, 2, 3)) == ["d202411", "d202412", "y2025", "d202601", "d202602"]
+    assert date_terms(date(2025, 1, 1), date(2025, 12, 31)) == ["y2025"]
+    assert date_terms(date(2025, 1, 9), date(2025, 11, 30)) == [f"d2025{m:02d}" for m in range(1, 12)]
+    assert date_terms(date(2026, 5, 2), date(2026, 5, 2)) == ["d202605"]
+    assert date_terms(date(2026, 5, 2), date(2026, 4, 2)) == []

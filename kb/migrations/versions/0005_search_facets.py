@@ -3,15 +3,15 @@
 Adds claimsource.facets (see kb/facets.py), maintained by the database: on SQLite the FTS5 table
 claimsource_fts is rebuilt over (evidence, facets) and its triggers compute the facets; on PostgreSQL
 a BEFORE trigger computes them and a generated tsvector (facet_tsv) with its own GIN index makes them
-searchable. Further triggers recompute a report's facets when the claim's model or benchmark, the
-model's organization or the article's outlet changes.
+searchable. Further triggers recompute a report's facets when the claim's model, benchmark or first
+reported time, the model's organization or the article's outlet changes.
 
 Revision ID: 0005
 Revises: 0004
 """
 from alembic import op
 
-from kb.facets import BACKFILL, facets_sql
+from kb.facets import backfill_sql, facets_sql
 
 revision = "0005"
 down_revision = "0004"
@@ -22,7 +22,7 @@ _FTS_DELETE = ("INSERT INTO claimsource_fts(claimsource_fts, rowid, evidence, fa
                "SELECT 'delete', id, evidence, facets FROM claimsource WHERE {where};")
 _FTS_INSERT = "INSERT INTO claimsource_fts(rowid, evidence, facets) SELECT id, evidence, facets FROM claimsource WHERE {where};"
 _SET_FACETS = ("UPDATE claimsource SET facets = "
-               + facets_sql("claimsource.claim_id", "claimsource.outlet", "claimsource.article_id")
+               + facets_sql("sqlite", "claimsource.claim_id", "claimsource.outlet", "claimsource.article_id")
                + " WHERE {where};")
 
 
@@ -45,8 +45,9 @@ _SQLITE_TRIGGERS = {
         VALUES ('delete', old.id, old.evidence, old.facets);
         {_SET_FACETS.format(where='id = new.id')}
         {_FTS_INSERT.format(where='id = new.id')} END""",
-    "claimsource_facets_claim": f"""AFTER UPDATE OF model_id, benchmark_id ON scoreclaim
-        WHEN old.model_id IS NOT new.model_id OR old.benchmark_id IS NOT new.benchmark_id BEGIN
+    "claimsource_facets_claim": f"""AFTER UPDATE OF model_id, benchmark_id, first_reported_at ON scoreclaim
+        WHEN old.model_id IS NOT new.model_id OR old.benchmark_id IS NOT new.benchmark_id
+          OR old.first_reported_at IS NOT new.first_reported_at BEGIN
         {_refresh('claim_id = new.id')} END""",
     "claimsource_facets_org": f"""AFTER UPDATE OF org_id ON entity WHEN old.org_id IS NOT new.org_id BEGIN
         {_refresh('claim_id IN (SELECT id FROM scoreclaim WHERE model_id = new.id)')} END""",
@@ -67,7 +68,7 @@ _TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"
 
 _PG_FUNCTION = ("CREATE OR REPLACE FUNCTION aikb_claimsource_facets(p_claim integer, p_outlet text, p_article integer) "
                 "RETURNS text LANGUAGE sql STABLE AS $$ SELECT "
-                + facets_sql("p_claim", "p_outlet", "p_article") + " $$")
+                + facets_sql("postgresql", "p_claim", "p_outlet", "p_article") + " $$")
 _PG_TRIGGER_FUNCTIONS = {
     "aikb_facets_row": "NEW.facets := aikb_claimsource_facets(NEW.claim_id, NEW.outlet, NEW.article_id); RETURN NEW;",
     "aikb_facets_claim": ("UPDATE claimsource SET facets = aikb_claimsource_facets(claim_id, outlet, article_id) "
@@ -81,9 +82,10 @@ _PG_TRIGGER_FUNCTIONS = {
 _PG_TRIGGERS = {
     "claimsource_facets": ("BEFORE INSERT OR UPDATE OF claim_id, outlet, article_id ON claimsource FOR EACH ROW",
                            "aikb_facets_row"),
-    "scoreclaim_facets": ("AFTER UPDATE OF model_id, benchmark_id ON scoreclaim FOR EACH ROW WHEN "
-                          "(OLD.model_id IS DISTINCT FROM NEW.model_id OR OLD.benchmark_id IS DISTINCT FROM "
-                          "NEW.benchmark_id)", "aikb_facets_claim"),
+    "scoreclaim_facets": ("AFTER UPDATE OF model_id, benchmark_id, first_reported_at ON scoreclaim FOR EACH ROW "
+                          "WHEN (OLD.model_id IS DISTINCT FROM NEW.model_id OR OLD.benchmark_id IS DISTINCT FROM "
+                          "NEW.benchmark_id OR OLD.first_reported_at IS DISTINCT FROM NEW.first_reported_at)",
+                          "aikb_facets_claim"),
     "entity_facets": ("AFTER UPDATE OF org_id ON entity FOR EACH ROW WHEN (OLD.org_id IS DISTINCT FROM NEW.org_id)",
                       "aikb_facets_org"),
     "article_facets": ("AFTER UPDATE OF outlet ON article FOR EACH ROW WHEN (OLD.outlet IS DISTINCT FROM NEW.outlet)",
@@ -92,9 +94,10 @@ _PG_TRIGGERS = {
 
 
 def upgrade() -> None:
+    dialect = op.get_bind().dialect.name
     op.execute("ALTER TABLE claimsource ADD COLUMN facets TEXT NOT NULL DEFAULT ''")
-    op.execute(BACKFILL)
-    if op.get_bind().dialect.name == "sqlite":
+    op.execute(backfill_sql(dialect))
+    if dialect == "sqlite":
         for name in _OLD_SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS claimsource_fts")
