@@ -197,3 +197,24 @@ def test_date_terms_use_whole_years_where_they_can():
     assert date_terms(date(2025, 1, 9), date(2025, 11, 30)) == [f"d2025{m:02d}" for m in range(1, 12)]
     assert date_terms(date(2026, 5, 2), date(2026, 5, 2)) == ["d202605"]
     assert date_terms(date(2026, 5, 2), date(2026, 4, 2)) == []
+
+
+def test_migration_backfills_a_store_that_has_data(store):
+    """Migration 0005 on a store with reports: down to 0004 and up again, search answers as before."""
+    from alembic import command
+    from alembic.config import Config
+
+    from kb.db import MIGRATIONS_DIR
+
+    before = {words: _key(queries.search_claims(store, words, org="Kestrel Labs")) for words in WORDS}
+    engine = store.get_bind()
+    store.close()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection_engine"] = engine
+    command.downgrade(cfg, "0004")
+    command.upgrade(cfg, "head")
+    with Session(engine) as s:
+        assert {words: _key(queries.search_claims(s, words, org="Kestrel Labs")) for words in WORDS} == before
+        assert any(before.values())
+        _index_is_consistent(s)
