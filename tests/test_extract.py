@@ -136,3 +136,16 @@ def test_headline_claim_and_same_score_reference(nlp):
     ex = extract(nlp, doc)
     got = {(s.model, s.benchmark, s.value, s.in_title) for s in ex.scores}
     assert ("Wren-4", "Artificial Analysis Intelligence Index", 47.0, True) in got
+
+
+def test_short_name_of_a_discovered_model_and_counts_that_are_not_scores(nlp):
+    text = ("Meta released Muse Tinsel, a 30B vision model, under Apache 2.0. Tinsel is a vision model, so I asked "
+            "it to describe a photo. Separately, Lumen Academy's Quillbot reached 1.4 million students.")
+    names = {m.name for m in extract(nlp, CleanDocument(title="Notes", text=text)).models}
+    assert "Muse Tinsel" in names and "Tinsel" not in names
+    assert "Quillbot" not in names
+    # negative: when two models end in the name, the short name is not folded into either
+    text = ("Meta released Muse Tinsel, a vision model, on Monday. Orrin released Vela Tinsel, an audio model, on "
+            "Friday. Tinsel is a small model either way.")
+    names = {m.name for m in extract(nlp, CleanDocument(title="Notes", text=text)).models}
+    assert {"Muse Tinsel", "Vela Tinsel"} <= names

@@ -82,3 +82,13 @@ def test_maker_named_only_inside_a_model_name_is_not_listed(nlp):
 def test_title_cased_heading_is_not_a_company(nlp):
     text = "Building Better Recommender Systems With Quill 6\n\nWe tried Quill 6 on our feeds."
     assert not [o for o in orgs(nlp, text) if "Recommender" in o]
+
+
+def test_institutions_named_once(nlp):
+    text = ("Loneliness was declared a health priority by the World Health Organization last year, and the "
+            "Lisbon Tutoring Academy reports that its Quill 6 helper reached 20,000 pupils.")
+    found = orgs(nlp, text)
+    assert {"World Health Organization", "Lisbon Tutoring Academy"} <= found
+    # negative: a title-cased heading ending in such a word
+    assert not [o for o in orgs(nlp, "Notes From The Model Evaluation Academy\n\nWe ran Quill 6 again.")
+                if "Academy" in o]

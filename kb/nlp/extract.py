@@ -32,12 +32,13 @@ from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, index_lines, place_table, row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.11.29-19"
+EXTRACTOR_VERSION = "2026.11.29-20"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
 ORG_SUFFIX = re.compile(r"\b(?:AI|Labs?|Inc\.?|Corp\.?|Research|University|Institute|Technologies|Foundation|"
-                        r"Group|Ltd|LLC|Company|Robotics|Systems|Capital|Ventures)$")
+                        r"Group|Ltd|LLC|Company|Robotics|Systems|Capital|Ventures|Organi[sz]ation|Academy|Association|"
+                        r"Agency|Bureau|Council|Commission|Ministry|Department)$")
 NOT_ORGS = {"API", "AI", "X", "LLM", "GPU", "CEO", "CTO", "AGI", "UI", "SVG", "HTML", "CSS",
             # defined terms of licence and contract texts
             "Software", "Licensee", "Licensor", "Licence", "License", "Agreement", "Company", "Services"}

@@ -29,7 +29,10 @@ DISCOVERY = [
                r"(?:(?:its|their|the|a|an|our|new|latest|model|models|called|named|dubbed|today|AI)\s+){0,4}"
                rf"(?P<name>{NAME})"),
     re.compile(rf"(?P<name>{NAME})\s+(?:scores|scored|achieves|achieved|reaches|reached|posts|posted|tops|topped|"
-               r"leads|led|managed|hits|hit|gets|got)\s+(?:an? |the )?(?:\w+ )?\d"),
+               r"leads|led|managed|hits|hit|gets|got)\s+(?:an? |the )?(?:\w+ )?\d"
+               # "Khanmigo reached 1.4 million students": a count of people, not a score
+               r"(?![\d.,]*\s*(?:million|billion|thousand|users|students|customers|people|downloads|subscribers|"
+               r"developers|companies|countries)\b)"),
     # A versioned capitalised name used as a model: "Luminous 3 model", "weights of Falcon 4",
     # "Sable 3 release notes", "Command A2 remains closed".
     re.compile(r"(?P<name>[A-Z][A-Za-z]+[- ]v?\d+(?:\.\d+)?(?: [A-Z][a-z]+)?)(?:['\u2019]s)? (?:model|LLM|weights|"
@@ -331,6 +334,15 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
             out.models.append(Mention("MODEL", canon, span.start, span.end, m.start(), m.end(), known))
             taken.update(range(span.start, span.end))
     out.models.sort(key=lambda m: m.start)
+    # "Glimmer is a vision model" after "Muse Glimmer": an unknown one-word name that ends one other
+    # model's name in the document is a short name of it.
+    full_names = {m.name for m in out.models}
+    for m in out.models:
+        if m.known or " " in m.name or re.search(r"\d", m.name):
+            continue
+        longer = {n for n in full_names if n.endswith(" " + m.name)}
+        if len(longer) == 1:
+            m.name = longer.pop()
     out.families.sort(key=lambda m: m.start)
     for m in out.models:
         out.model_orgs.setdefault(m.name, org_for_model(m.name))

@@ -47,7 +47,8 @@ COORD = re.compile(rf"(?<![\w.-]){LIST}")
 # A name that ends in a company word, when the NER did not see it.
 TAIL_NAME = re.compile(r"(?<![\w.-])(?:[A-Z][\w.&-]*|[A-Z]{2,}) (?:[A-Z][\w.&-]* ){0,2}(?:Labs|Robotics|Technologies|"
                        r"Research Institute|Institute|Therapeutics|Associates|Systems|Holdings|Semiconductor|"
-                       r"Networks|Ventures|Capital|Inc\.?|Corp\.?|Ltd\.?|GmbH)(?![\w-])")
+                       r"Networks|Ventures|Capital|Inc\.?|Corp\.?|Ltd\.?|GmbH|"
+                       r"Organi[sz]ation|Academy|Association|Agency|Bureau|Commission|Ministry)(?![\w-])")
 TITLE_WORDS = re.compile(r"CEO|CTO|COO|CFO|CSO|Chief|President|Founder|Co-founder|SVP|EVP|VP|Chair|Head|Director|"
                          r"Senior|Executive|Dr\.?|Mr\.?|Ms\.?|Professor")
 LEAD_WORDS = {"the", "a", "an", "and", "or", "including", "like", "such", "leading", "today", "meanwhile",
