@@ -149,3 +149,13 @@ def test_short_name_of_a_discovered_model_and_counts_that_are_not_scores(nlp):
             "Friday. Tinsel is a small model either way.")
     names = {m.name for m in extract(nlp, CleanDocument(title="Notes", text=text)).models}
     assert {"Muse Tinsel", "Vela Tinsel"} <= names
+
+
+def test_version_range_names_both_ends(nlp):
+    text = "In my tests every Claude Opus 4.1-4.6 release drew a better pelican than the last."
+    names = {m.name for m in extract(nlp, CleanDocument(title="Notes", text=text)).models}
+    assert {"Claude Opus 4.1", "Claude Opus 4.6"} <= names and "Claude Opus 4.1-4.6" not in names
+    # negative: a descending pair or a size suffix is no range
+    names = {m.name for m in extract(nlp, CleanDocument(title="Notes", text="We ran Qwen3-235B-A22B locally."))
+             .models}
+    assert "Qwen3-235B-A22B" in names

@@ -89,6 +89,9 @@ VERSION_VARIANT = re.compile(r"(?<![\w.-])(\d+(?:\.\d+)?) (Pro|Flash|Flash-Lite|
                              r"Opus|Sonnet|Haiku|Luna|Sol|Mini|Nano|Turbo|Air)\b")
 
 
+VERSION_RANGE = re.compile(r"(?P<base>.*?[A-Za-z][\s-]?)(?P<a>\d+\.\d+)[-\u2013](?P<b>\d+\.\d+)")
+
+
 @dataclass
 class Mention:
     kind: str  # MODEL | BENCHMARK | ORG | FAMILY
@@ -260,8 +263,16 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
     abbrev: dict = {}
     for ent in doc.ents:
         if ent.label_ == "MODEL":
-            name, known = _canonical_model(ent.text, seen)
-            out.models.append(Mention("MODEL", name, ent.start, ent.end, ent.start_char, ent.end_char, known))
+            rng = VERSION_RANGE.fullmatch(ent.text)
+            if rng and rng.group("a").split(".")[0] == rng.group("b").split(".")[0] \
+                    and float(rng.group("a")) < float(rng.group("b")):
+                # "Claude Opus 4.5-4.8" names the two ends of a range of models
+                for version in (rng.group("a"), rng.group("b")):
+                    name, known = _canonical_model(rng.group("base") + version, seen)
+                    out.models.append(Mention("MODEL", name, ent.start, ent.end, ent.start_char, ent.end_char, known))
+            else:
+                name, known = _canonical_model(ent.text, seen)
+                out.models.append(Mention("MODEL", name, ent.start, ent.end, ent.start_char, ent.end_char, known))
             taken.update(range(ent.start, ent.end))
         elif ent.label_ == "BENCHMARK":
             name = resolve_benchmark_name(ent.text) or ent.text
