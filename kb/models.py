@@ -195,7 +195,8 @@ class ClaimSource(SQLModel, table=True):
 class StanceEvent(SQLModel, table=True):
     """An organization's licensing stance on a model or family: open weights or closed, now or planned."""
 
-    __table_args__ = (Index("ix_stance_org_time", "org_id", "occurred_at"),)
+    __table_args__ = (Index("ix_stance_org_time", "org_id", "occurred_at"),
+                      Index("ix_stance_stance_model", "stance", "model_id"))  # the search's stance facet
 
     id: Optional[int] = Field(default=None, primary_key=True)
     event_key: str = Field(sa_column_kwargs={"unique": True}, max_length=64)

@@ -215,15 +215,20 @@ def pg_facet_query(groups: list[list[str]], outlet: str = ""):
 
 
 def _models_with_stance(stance: str):
-    """Model ids whose own or whose org's latest (non-planned) stance event is STANCE."""
+    """Model ids whose org's latest (non-planned, dated) stance event is STANCE, or with such an event of their own.
+
+    The org's latest event is one backward step of ix_stance_org_time per organization, not a
+    grouping of every event.
+    """
     if stance not in ("open", "closed"):
         raise InputError(f"stance must be open or closed, not {stance!r}")
-    latest = (select(StanceEvent.org_id, func.max(StanceEvent.occurred_at).label("at"))
-              .where(StanceEvent.planned == False, StanceEvent.org_id.is_not(None))  # noqa: E712
-              .group_by(StanceEvent.org_id).subquery())
-    orgs = (select(StanceEvent.org_id)
-            .join(latest, and_(latest.c.org_id == StanceEvent.org_id, latest.c.at == StanceEvent.occurred_at))
-            .where(StanceEvent.stance == stance, StanceEvent.planned == False))  # noqa: E712
+    org = aliased(Entity)
+    latest = (select(StanceEvent.stance)
+              .where(StanceEvent.org_id == org.id, StanceEvent.planned == False,  # noqa: E712
+                     StanceEvent.occurred_at.is_not(None))
+              .order_by(StanceEvent.occurred_at.desc(), StanceEvent.id.desc()).limit(1)
+              .correlate(org).scalar_subquery())
+    orgs = select(org.id).where(org.kind == "org", latest == stance)
     direct = select(StanceEvent.model_id).where(StanceEvent.stance == stance, StanceEvent.model_id.is_not(None))
     return select(Entity.id).where(or_(Entity.org_id.in_(orgs), Entity.id.in_(direct)))
 

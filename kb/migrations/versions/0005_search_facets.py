@@ -95,6 +95,7 @@ _PG_TRIGGERS = {
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
+    op.create_index("ix_stance_stance_model", "stanceevent", ["stance", "model_id"])  # the stance facet
     op.execute("ALTER TABLE claimsource ADD COLUMN facets TEXT NOT NULL DEFAULT ''")
     op.execute(backfill_sql(dialect))
     if dialect == "sqlite":
@@ -118,6 +119,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_stance_stance_model", "stanceevent")
     if op.get_bind().dialect.name == "sqlite":
         for name in _SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
