@@ -139,3 +139,13 @@ def test_licence_of_a_planned_release_is_planned(nlp):
             "downloadable weights under the Apache 2.0 licence, its founder said.")
     got = stances(nlp, text)
     assert ("Fjord-1", "open", False) not in got
+
+
+def test_other_members_of_a_class_named_after_a_colon(nlp):
+    text = ("Quill 9 needs more memory than other open-weight models: it peaks at 90 GB, above Lumen 4 (60 GB) "
+            "and Orca 5 (70 GB).")
+    assert {("Quill 9", "open", False), ("Lumen 4", "open", False), ("Orca 5", "open", False)} <= stances(nlp, text)
+    # negative: without "other ... models:" a comparison gives the compared models no stance
+    text = "Quill 9 is an open-weight model. It peaks at 90 GB, above Lumen 4 (60 GB) and Orca 5 (70 GB)."
+    got = stances(nlp, text)
+    assert ("Quill 9", "open", False) in got and not {m for m, _, _ in got} & {"Lumen 4", "Orca 5"}

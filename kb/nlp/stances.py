@@ -30,6 +30,8 @@ CLASS_INTRO = re.compile(r"\b(?P<cls>open|open[- ]weights?|openly licensed|open[
                          r"closed[- ]source|proprietary)\s+(?:[\w-]+\s+){0,2}?(?:models|LLMs|systems|alternatives|"
                          r"rivals|peers|competitors|releases|options|counterparts)\s*(?:,\s*)?(?:such as|like|"
                          r"including|includ\w+|e\.g\.,?|:|\(|[\u2014\u2013]|-)\s*(?:the\s+)?$", re.I)
+OTHER_CLASS = re.compile(r"\bother (?:[\w-]+ ){0,2}?(?P<cls>open|open[- ]weights?|open[- ]source|closed|"
+                         r"closed[- ]weights?|proprietary) (?:[\w-]+ ){0,2}?(?:models|LLMs|systems):")
 NAMED_OPEN_CLASS = re.compile(r"(?<![\w.-])(?P<prefix>[A-Z][\w-]+) (?:fully )?open(?:[- ]weights?|[- ]source)?"
                               r"(?: [\w-]+){0,3} models\b")
 # A sentence whose subject is the group just named: "X, Y and Z ... . All three are on Hugging Face."
@@ -185,6 +187,18 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
                                    license=None, planned=False, evidence=text, start=sent.start_char,
                                    end=sent.end_char))
         listed_spans.append((h_start, m.start_char - sent.start_char))
+    # "X uses more tokens than other leading open weights models: ... above A (24k), B (35k) and C": the
+    # models the colon's clause names are the "other" members of the class.
+    other = OTHER_CLASS.search(text)
+    if other:
+        cls = other.group("cls").lower()
+        stance = "closed" if cls.startswith(("closed", "proprietary")) else "open"
+        for t in names:
+            if t.start_char - sent.start_char >= other.end() and not any(e.model == t.name for e in out):
+                out.append(StanceEvent(org=mentions.model_orgs.get(t.name), model=t.name, stance=stance,
+                                       license=None, planned=False, evidence=text, start=sent.start_char,
+                                       end=sent.end_char))
+        # the subject stays with the ordinary cue: "than other open models" says it is one too
     for start, end, stance in cues:
         if any(a <= start < b for a, b in listed_spans):
             continue  # the class cue of a list: its members are given above, the sentence's subject is not
