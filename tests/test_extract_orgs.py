@@ -48,6 +48,8 @@ def test_coordination_with_a_known_organisation(nlp):
 
 
 def test_company_word_and_founder_object(nlp):
+    assert "Helion Labs" in orgs(nlp, "The Paris-based Helion Labs shipped Quill 6 on Monday.")
+    assert not [o for o in orgs(nlp, "The Paris-based Helion Labs shipped Quill 6.") if "Paris" in o]
     text = ("She spent a decade at Merrow Robotics before the acquisition of Tideline, and is a co-founder of "
             "Quillfeather, a small research shop.")
     found = orgs(nlp, text)

@@ -66,8 +66,8 @@ def in_heading(doc: Doc, start: int) -> bool:
     tok = doc.char_span(start, start + 1, alignment_mode="expand")
     if tok is None:
         return False
-    words = [t for t in tok[0].sent if t.is_alpha]
-    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) > 0.6 * len(words)
+    words = [t for t in tok[0].sent if t.is_alpha and not t.is_stop]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.9 * len(words)
 
 
 def _items(text: str) -> list[tuple[str, int]]:
@@ -84,7 +84,8 @@ def _clean(item: str) -> tuple[str, int]:
     """Strip leading function words and trailing titles; returns (name, characters cut at the front)."""
     words = item.split(" ")
     cut = 0
-    while words and (words[0].lower() in LEAD_WORDS or HEAD_WORD.fullmatch(words[0])):
+    while words and (words[0].lower() in LEAD_WORDS or HEAD_WORD.fullmatch(words[0])
+                     or re.search(r"-(?:based|headquartered|born|backed|owned)$", words[0])):
         cut += len(words[0]) + 1
         words = words[1:]
     kept = []
