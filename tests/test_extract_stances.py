@@ -126,6 +126,8 @@ CLASS_LIST_CASES = [
     # negatives: a list with no class word, and a promised class
     ("Quill 9 was compared with Kite 5 and Nimbus 2 Pro in the open.", set()),
     ("Penrose intends to release open models such as Quill 10 next year.", {("Quill 10", "open", True)}),
+    ("New open-weight models such as Quill 11 will be published by March, the lab said.",
+     {("Quill 11", "open", True)}),
 ]
 
 

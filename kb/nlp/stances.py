@@ -182,9 +182,11 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
         # "X, Y and Z": commas alone do not continue a list ("such as X, Quill 9 can run ...")
         last = max([k for k in range(1, len(members)) if re.search(
             r"\b(?:and|or)\b|&", doc_text(sent.doc)[members[k - 1].end_char:members[k].start_char])] or [0])
+        # "open models such as X will be released next month": a promise, recorded as a plan
+        promised = bool(planned_any) and not re.search(r"\bno (?:immediate |current )?plans?\b", text, re.I)
         for t in members[:last + 1]:
             out.append(StanceEvent(org=mentions.model_orgs.get(t.name), model=t.name, stance=stance,
-                                   license=None, planned=False, evidence=text, start=sent.start_char,
+                                   license=None, planned=promised, evidence=text, start=sent.start_char,
                                    end=sent.end_char))
         listed_spans.append((h_start, m.start_char - sent.start_char))
     # "X uses more tokens than other leading open weights models: ... above A (24k), B (35k) and C": the
