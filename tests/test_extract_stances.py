@@ -151,3 +151,39 @@ def test_other_members_of_a_class_named_after_a_colon(nlp):
     text = "Quill 9 is an open-weight model. It peaks at 90 GB, above Lumen 4 (60 GB) and Orca 5 (70 GB)."
     got = stances(nlp, text)
     assert ("Quill 9", "open", False) in got and not {m for m, _, _ in got} & {"Lumen 4", "Orca 5"}
+
+
+def test_licence_of_code_is_not_a_stance_and_elliptic_negation_is_closed(nlp):
+    text = ("The inference code for Kite 5 is available under the MIT license on GitHub, but the model weights "
+            "are not.")
+    assert stances(nlp, text) == {("Kite 5", "closed", False)}
+    assert stances(nlp, "The evaluation harness the team used for Kite 5 is Apache 2.0 licensed.") == set()
+    # negative: the model and its code released together under a licence is open
+    text = "Penrose released Quill 4 and its training code under Apache 2.0 on Monday."
+    assert stances(nlp, text) == {("Quill 4", "open", False)}
+
+
+def table_stance_set(nlp, tables, text="We compared Lumen 4 and Kite 5, two new models."):
+    ex = extract(nlp, CleanDocument(title="Notes", text=text, tables=tables))
+    return {(s.model, s.stance, s.license) for s in ex.stances}
+
+
+def test_licence_column_and_weights_row_in_tables(nlp):
+    column = ("<table><tr><th>Model</th><th>Size</th><th>Licence</th></tr>"
+              "<tr><td>Lumen 4</td><td>9B</td><td>Apache 2.0</td></tr>"
+              "<tr><td>Kite 5</td><td>n/a</td><td>Proprietary</td></tr></table>")
+    assert table_stance_set(nlp, [column]) == {("Lumen 4", "open", "Apache 2.0"), ("Kite 5", "closed", None)}
+    row = ("<table><tr><th></th><th>Lumen 4</th><th>Kite 5</th></tr>"
+           "<tr><td>Weights available</td><td>Yes</td><td>No</td></tr>"
+           "<tr><td>GPQA Diamond</td><td>61.0</td><td>70.2</td></tr></table>")
+    assert table_stance_set(nlp, [row]) == {("Lumen 4", "open", None), ("Kite 5", "closed", None)}
+    # a text copy of a table ("cell | cell" lines) is read the same way
+    text = "We compared Lumen 4 and Kite 5, two new models.\n\nModel | Size | License\nLumen 4 | 9B | MIT\n"
+    assert ("Lumen 4", "open", "MIT") in table_stance_set(nlp, [], text)
+
+
+def test_tables_without_a_licence_column_state_no_stance(nlp):
+    scores = ("<table><tr><th>Model</th><th>MMLU</th><th>Notes</th></tr>"
+              "<tr><td>Lumen 4</td><td>80.1</td><td>Yes</td></tr>"
+              "<tr><td>Kite 5</td><td>85.0</td><td>MIT researchers helped</td></tr></table>")
+    assert table_stance_set(nlp, [scores]) == set()

@@ -27,12 +27,12 @@ from kb.nlp.names import (
 from kb.nlp.people import extract_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
 from kb.nlp.scores import DOC_HEDGES, HEDGES, ScoreRules, SentenceScorer
-from kb.nlp.stances import StanceRules, extract_stances
+from kb.nlp.stances import StanceRules, extract_stances, table_stances
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, index_lines, place_table, row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.11.29-24"
+EXTRACTOR_VERSION = "2026.11.29-25"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
@@ -194,6 +194,21 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
             stated.add((c.model, c.benchmark, c.value))
             scores.append(c)
     stances = extract_stances(sents, mentions, stance_rules)
+    stated_stances = {(s.model, s.stance, s.planned) for s in stances}
+    doc_models = {norm_key(m.name): m.name for m in mentions.models}
+
+    def table_model(cell: str) -> Optional[str]:
+        """A model named in a table cell: one the prose names, a gazetteer/shape name, or a model-shaped label."""
+        from kb.nlp.table_labels import looks_like_model
+
+        label = cell.strip()
+        return (doc_models.get(norm_key(label)) or resolve_model_name(label)
+                or (label if looks_like_model(label) and not resolve_license_name(label) else None))
+
+    for ev in table_stances([(p.html, p.span) for p in placed], table_model, stance_rules, mentions.model_orgs):
+        if (ev.model, ev.stance, ev.planned) not in stated_stances:  # a table's licence column or row
+            stated_stances.add((ev.model, ev.stance, ev.planned))
+            stances.append(ev)
     people = extract_people(spacy_doc, mentions)
     counts = Counter(m.name for m in mentions.models)
     known = {m.name for m in mentions.models if m.known}

@@ -47,6 +47,24 @@ TERM_MENTION = re.compile(r"(?:\b(?:the )?(?:term|word|words|label|phrase|expres
 CLASS_PLURAL = re.compile(r"^[\s\w-]{0,30}?\b(?:models|LLMs|systems|alternatives|rivals|weights models)\b")
 
 
+NON_WEIGHTS = re.compile(r"\b(?:code|codebase|source code|harness|library|libraries|SDK|framework|toolkit|tools|tooling|"
+                         r"dataset|datasets|data|app|plugin|repo|repository|scripts?|recipes?|benchmark)\b", re.I)
+
+
+def _licence_of_non_weights(text: str, start: int, end: int) -> bool:
+    """A licence cue whose clause is about code, tools or data rather than the model or its weights:
+    "The inference code for X is available under the MIT license"; not "X and its code are MIT-licensed"."""
+    if not (re.search(r"licen[cs]|\bunder\b", text[start:end], re.I)
+            or re.search(r"\bunder\b[^.]{0,40}$", text[max(0, start - 40):start])
+            or re.match(r"[\s-]*licen", text[end:end + 12], re.I)):
+        return False
+    clause_start = max([0] + [m.end() for m in CLAUSE_BREAK.finditer(text[:start])])
+    before = text[clause_start:start]
+    thing = NON_WEIGHTS.search(before)
+    model = re.search(r"\b(?:weights|checkpoints?|models?)\b|[A-Z][\w.-]*[ -]?\d", before)
+    return bool(thing) and (model is None or thing.start() < model.start())
+
+
 class StanceRules:
     def __init__(self):
         self.cues = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stances")]
@@ -74,6 +92,8 @@ class StanceRules:
                 hits.append((m.start(), m.end(), stance))
         for start, end, stance in self.licence_cues(text):
             hits.append((start, end, stance))
+        # "the inference code for X is MIT-licensed": a licence of code or data says nothing about weights
+        hits = [h for h in hits if not (h[2] == "open" and _licence_of_non_weights(text, h[0], h[1]))]
         for i, (start, end, stance) in enumerate(hits):
             # "never published model weights", "nor open-sourced": a negated open cue is closed.
             if stance == "open" and re.search(r"\b(?:not|never|no|n't|without|nor)\b(?:\s+\w+){0,2}\s*$|\bnon-$",
@@ -142,7 +162,9 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
         while 0 <= j + step < len(models):
             a, b = (models[j + step], models[j]) if step < 0 else (models[j], models[j + step])
             gap = doc_text(sent.doc)[a.end_char:b.start_char]
-            if not re.fullmatch(r"\s*(?:,|and|or|&|,\s*and)?\s*(?:[A-Z]\w+['\u2019]s\s+)?(?:[\w.-]+/)?", gap):
+            # "X (44), Y (max, 44) and Z": a parenthesised score or setting stays inside the list
+            if not re.fullmatch(r"(?:\s*\([^()]{0,30}\))?\s*(?:,|and|or|&|,\s*and)?\s*(?:[A-Z]\w+['\u2019]s\s+)?"
+                                r"(?:[\w.-]+/)?", gap):
                 break
             group.append(models[j + step])
             j += step
@@ -320,4 +342,79 @@ def _family_members(sents: list[Span], mentions: DocMentions, events: list[Stanc
                 out.append(StanceEvent(org=ev.org or mentions.model_orgs.get(m.name), model=m.name,
                                        stance=ev.stance, license=ev.license, evidence=ev.evidence,
                                        start=ev.start, end=ev.end))
+    return out
+
+
+LICENCE_HEADER = re.compile(r"(?i)\blicen[cs]e\b|\bweights\b|\bopen[- ]?(?:source|weights?)\b|\bavailability\b")
+YES_CELL = re.compile(r"(?i)^(?:yes|open|open weights|open-weights|downloadable|\u2713|\u2714|\u2705)$")
+NO_CELL = re.compile(r"(?i)^(?:no|closed|closed weights|proprietary|api(?:[- ]only)?|not released|\u2717|\u2718|\u274c)$")
+
+
+def _table_rows(table_html: str) -> list[list[str]]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(table_html, "html.parser")
+    rows = []
+    for tr in soup.find_all("tr"):
+        cells = [re.sub(r"\s+", " ", td.get_text(" ", strip=True)) for td in tr.find_all(["td", "th"])]
+        if any(cells):
+            rows.append(cells)
+    return rows
+
+
+def _cell_stance(cell: str, rules: StanceRules, header_says_weights: bool) -> tuple[Optional[str], Optional[str]]:
+    """(stance, licence) a licence/weights cell states."""
+    from kb.nlp.names import clean_label, resolve_license_name
+
+    label = clean_label(cell)
+    lic = resolve_license_name(label) or (rules.license_names.get(label) if label in rules.license_names else None)
+    if lic:
+        if rules.open_licences.get(lic):
+            return "open", lic
+        return ("closed", None) if lic == "proprietary" else (None, None)
+    if re.fullmatch(r"(?i)proprietary|closed(?: weights)?", label):
+        return "closed", None
+    if header_says_weights and YES_CELL.match(label):
+        return "open", None
+    if header_says_weights and NO_CELL.match(label):
+        return "closed", None
+    return None, None
+
+
+def table_stances(tables: list, resolve_model, rules: StanceRules, model_orgs: dict) -> list[StanceEvent]:
+    """Stances a table states: a "License" (or "Open weights") column or row beside the model names.
+
+    TABLES are (html, (start, end) or None) pairs. "| Lumen 4 | Apache 2.0 |" is open under Apache 2.0;
+    "| Kite 5 | Proprietary |" is closed.
+    """
+    out = []
+    for html, span in tables:
+        try:
+            rows = _table_rows(html)
+        except Exception:  # a malformed table must not lose the document
+            continue
+        if len(rows) < 2:
+            continue
+        start, end = span or (0, 0)
+        header = rows[0]
+        pairs = []  # (model cell, licence cell, header says weights)
+        lic_cols = [i for i, h in enumerate(header) if LICENCE_HEADER.search(h)]
+        if lic_cols:  # models down the rows, a licence column
+            col = lic_cols[0]
+            says_weights = bool(re.search(r"(?i)weights|open", header[col]))
+            for row in rows[1:]:
+                model = next((resolve_model(c) for c in row if c and resolve_model(c)), None)
+                if model and col < len(row):
+                    pairs.append((model, row[col], says_weights or bool(re.search(r"(?i)licen", header[col]))))
+        for row in rows:  # models across the columns, a licence row
+            if row and LICENCE_HEADER.search(row[0]) and len(row) == len(header):
+                for i in range(1, len(row)):
+                    model = resolve_model(header[i]) if header[i] else None
+                    if model:
+                        pairs.append((model, row[i], True))
+        for model, cell, says_weights in pairs:
+            stance, lic = _cell_stance(cell, rules, says_weights)
+            if stance:
+                out.append(StanceEvent(org=model_orgs.get(model), model=model, stance=stance, license=lic,
+                                       evidence=f"{model} | {cell}", start=start, end=end))
     return out
