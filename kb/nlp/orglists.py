@@ -17,8 +17,7 @@ from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, doc_text
 from kb.nlp.names import (
-    gazetteer, model_family, norm_key, resolve_benchmark_name, resolve_license_name, resolve_model_name,
-    resolve_org_name,
+    gazetteer, model_family, norm_key, resolve_license_name, resolve_model_name, resolve_org_name,
 )
 
 WORD = r"(?:[A-Z0-9][\w.&'\u2019+]*(?:-[A-Za-z0-9][\w.&+]*)*)"

@@ -47,8 +47,9 @@ TERM_MENTION = re.compile(r"(?:\b(?:the )?(?:term|word|words|label|phrase|expres
 CLASS_PLURAL = re.compile(r"^[\s\w-]{0,30}?\b(?:models|LLMs|systems|alternatives|rivals|weights models)\b")
 
 
-NON_WEIGHTS = re.compile(r"\b(?:code|codebase|source code|harness|library|libraries|SDK|framework|toolkit|tools|tooling|"
-                         r"dataset|datasets|data|app|plugin|repo|repository|scripts?|recipes?|benchmark)\b", re.I)
+NON_WEIGHTS = re.compile(r"\b(?:code|codebase|source code|harness|library|libraries|SDK|framework|toolkit|tools|"
+                         r"tooling|dataset|datasets|data|app|plugin|repo|repository|scripts?|recipes?|benchmark)\b",
+                         re.I)
 
 
 def _licence_of_non_weights(text: str, start: int, end: int) -> bool:
@@ -82,9 +83,10 @@ class StanceRules:
         tags = TAG_LINE.search(text)
         for rx, stance in self.cues:
             for m in rx.finditer(text):
-                if tags and tags.start() < m.start() or re.fullmatch(
-                        r"\s*", text[text.rfind("|", 0, m.start()) + 1:m.start()]) and re.match(r"\s*(?:\||$)", text[m.end():]) \
-                        and "|" in text:
+                cell_start = text.rfind("|", 0, m.start()) + 1
+                lone_cell = "|" in text and not text[cell_start:m.start()].strip() \
+                    and re.match(r"\s*(?:\||$)", text[m.end():])
+                if tags and tags.start() < m.start() or lone_cell:
                     continue  # a tag or a table cell on its own
                 if re.search(r"[\"\u201c'\u2018]\s*$", text[:m.start()]) and TERM_MENTION.search(
                         text[:m.start()].rstrip().rstrip("\"\u201c'\u2018")):
@@ -347,7 +349,8 @@ def _family_members(sents: list[Span], mentions: DocMentions, events: list[Stanc
 
 LICENCE_HEADER = re.compile(r"(?i)\blicen[cs]e\b|\bweights\b|\bopen[- ]?(?:source|weights?)\b|\bavailability\b")
 YES_CELL = re.compile(r"(?i)^(?:yes|open|open weights|open-weights|downloadable|\u2713|\u2714|\u2705)$")
-NO_CELL = re.compile(r"(?i)^(?:no|closed|closed weights|proprietary|api(?:[- ]only)?|not released|\u2717|\u2718|\u274c)$")
+NO_CELL = re.compile(r"(?i)^(?:no|closed|closed weights|proprietary|api(?:[- ]only)?|not released|"
+                     r"\u2717|\u2718|\u274c)$")
 
 
 def _table_rows(table_html: str) -> list[list[str]]:
