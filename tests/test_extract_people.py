@@ -30,3 +30,73 @@ def test_person_role_and_org(nlp, text, name, org, role):
     people = {p.name: (p.org, p.role) for p in extract(nlp, CleanDocument(title="Notes", text=text)).people}
     assert people.get(name) == (org, role), people
     assert "Larkspur Systems" not in people  # a company NER calls a person
+
+
+def _people(nlp, text, title="Notes"):
+    return {p.name: (p.org, p.role) for p in extract(nlp, CleanDocument(title=title, text=text)).people}
+
+
+ORG_CASES = [
+    # an honorific between the role and the name
+    ("Halcyon Labs opened a Lisbon office this spring. Halcyon Labs' chief research officer, Dr. Mei Tanaka, "
+     "said hiring would double.", "Mei Tanaka", "Halcyon Labs"),
+    # 'who has decided to leave Z' names Z as the person's organisation
+    ("The robotics group is changing hands. Tomas Lindqvist, who has decided to leave Corvid Robotics after six "
+     "years, will advise the board.", "Tomas Lindqvist", "Corvid Robotics"),
+    # 'X runs the ... team at Z'
+    ("Ines Duarte runs the evaluation team at Quillfeather. She said most benchmarks saturate within a year.",
+     "Ines Duarte", "Quillfeather"),
+    # 'our' in a company's own post is that company
+    ("Brightline AI released Kite 5 today. As part of the change, Anil Mehra will lead our applied research team "
+     "from January. Anil has been with us since 2019.", "Anil Mehra", "Brightline AI"),
+    # well-known people take the gazetteer's organisation when the text gives none
+    ("The keynote by Lisa Su drew the largest crowd of the week, and Jensen Huang spoke the next morning.",
+     "Lisa Su", "AMD"),
+]
+
+
+@pytest.mark.parametrize("text,name,org", ORG_CASES)
+def test_person_org_shapes(nlp, text, name, org):
+    people = _people(nlp, text)
+    assert name in people and people[name][0] == org, people
+
+
+def test_person_the_ner_calls_an_org_is_found_by_who_and_first_name(nlp):
+    text = ("I also want to thank Rohan Varghese, who has decided to leave Brightline AI at the end of the quarter. "
+            "Rohan built our first training cluster.")
+    assert _people(nlp, text).get("Rohan Varghese", (None,))[0] == "Brightline AI"
+
+
+def test_product_of_a_known_family_is_not_a_person(nlp):
+    text = ("Gemini Enterprise now ships with agents. Gemini answers questions about your files, and Nova Forge "
+            "lets customers train their own variants.")
+    people = _people(nlp, text)
+    assert "Gemini Enterprise" not in people and "Nova Forge" not in people, people
+
+
+def test_headline_names_a_person_the_body_refers_to(nlp):
+    people = _people(nlp, "Veltra said on Tuesday that the unit would hire 40 engineers. Mori previously ran the "
+                          "company's speech team.", title="Aiko Mori to lead Veltra's new robotics unit")
+    assert "Aiko Mori" in people
+    # a title-cased heading is not a person
+    assert _people(nlp, "This post covers retrieval, summarisation and forgetting. Memory matters.",
+                   title="Building Better Agent Memory Systems") == {}
+
+
+def test_headline_role_fills_the_body(nlp):
+    people = _people(nlp, "In a new essay, Okoro argues that small teams will ship most software.",
+                     title="Three bets on software, from Quillfeather CTO Dr. Hana Okoro")
+    assert people.get("Hana Okoro") == ("Quillfeather", "CTO"), people
+
+
+def test_author_list_before_a_quoted_title_is_a_citation(nlp):
+    text = ("We build on prior work on sensemaking.\nAnn B. Lee, Tom Ford, and Li Wei Chen, \u201cForaging for "
+            "answers in long documents\u201d.\nThanks to Isaac Romero and Dana Whitfield for comments on a draft.")
+    people = _people(nlp, text)
+    assert not {"Ann B. Lee", "Tom Ford", "Li Wei Chen"} & set(people), people
+    assert {"Isaac Romero", "Dana Whitfield"} <= set(people), people  # 'Isaac' is a first name here
+
+
+def test_brand_first_name_used_as_a_product_prefix(nlp):
+    text = "NVIDIA showed Isaac Sim, Isaac Lab and Isaac Manipulator at the event, along with new robot models."
+    assert "Isaac Manipulator" not in _people(nlp, text)

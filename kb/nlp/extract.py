@@ -24,7 +24,7 @@ from kb.nlp.names import (
     gazetteer, norm_key, org_kind, org_of_model, resolve_benchmark_name, resolve_license_name, resolve_model_name,
     resolve_org_name,
 )
-from kb.nlp.people import extract_people
+from kb.nlp.people import extract_people, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
 from kb.nlp.scores import DOC_HEDGES, HEDGES, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances, table_stances
@@ -32,7 +32,7 @@ from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, index_lines, place_table, row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.11.29-25"
+EXTRACTOR_VERSION = "2026.11.29-26"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
@@ -209,7 +209,7 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
         if (ev.model, ev.stance, ev.planned) not in stated_stances:  # a table's licence column or row
             stated_stances.add((ev.model, ev.stance, ev.planned))
             stances.append(ev)
-    people = extract_people(spacy_doc, mentions)
+    people = title_people(title_doc, spacy_doc, mentions, extract_people(spacy_doc, mentions))
     counts = Counter(m.name for m in mentions.models)
     known = {m.name for m in mentions.models if m.known}
     models = [ModelMention(name=n, org=mentions.model_orgs.get(n), family=None, known=n in known,
