@@ -339,9 +339,11 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
             span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):
                 continue
-            if re.search(r"[A-Z][\w.-]*\s$", doc_text(doc)[max(0, m.start() - 30):m.start()]):
+            prev = re.search(r"([A-Z][\w.-]*)\s$", doc_text(doc)[max(0, m.start() - 30):m.start()])
+            family = _variant_family(m.group(2), dominant, resolve_org_name(prev.group(1)) if prev else None)
+            if family is None or (prev and not resolve_org_name(prev.group(1))):
                 continue  # "Nimbus 2 Pro": the number belongs to a name we do not know
-            canon, known = _canonical_model(f"{dominant} {m.group(0)}", seen)
+            canon, known = _canonical_model(f"{family} {m.group(0)}", seen)
             out.models.append(Mention("MODEL", canon, span.start, span.end, m.start(), m.end(), known))
             taken.update(range(span.start, span.end))
     out.models.sort(key=lambda m: m.start)
@@ -369,6 +371,25 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
                 out.model_orgs[name] = kin.pop()
     out.focal = pick_focal(out.models, title, doc)
     return out
+
+
+def _variant_family(variant: str, dominant: str, org: Optional[str]) -> Optional[str]:
+    """The family a bare "<version> <variant>" belongs to: the family of the maker named just before it
+    ("OpenAI 5.6 Sol" -> GPT), else the document's dominant family when that family has the variant, else
+    the one family that has it ("and 5.6 Luna" in a Qwen review is not a Qwen model)."""
+    fams = [f for f in gazetteer().families if not f.get("parent")]
+
+    def has(f: dict) -> bool:
+        return variant.lower() in {v.lower() for v in f.get("variants") or []}
+
+    if org:
+        own = [f["family"] for f in fams if f.get("org") == org and has(f)]
+        return own[0] if len(own) == 1 else None
+    dom = next((f for f in fams if f["family"] == dominant), None)
+    if dom is None or has(dom) or not dom.get("variants"):
+        return dominant if dom is None or has(dom) else None
+    other = [f["family"] for f in fams if has(f)]
+    return other[0] if len(other) == 1 else None
 
 
 LAUNCH_WORDS = {"launched", "launches", "released", "releases", "releasing", "introduced", "introduces",
