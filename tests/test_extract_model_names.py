@@ -35,3 +35,18 @@ def test_dominant_family_keeps_its_own_variants(nlp):
 def test_unknown_family_word_before_a_version_is_not_claimed(nlp):
     models = _models(nlp, "Gemini 3.5 Flash is the new default model. Rivals such as Nimbus 2 Pro were benchmarked too.")
     assert norm_key("Gemini 2 Pro") not in models, models
+
+
+def test_family_named_as_a_whole_is_a_model_when_no_member_is_named(nlp):
+    models = _models(nlp, "Brightline's new 12B model ships under the MIT license, a welcome change from the "
+                          "restrictive Llama licenses that many teams still work around.")
+    assert norm_key("Llama") in models, models
+    models = _models(nlp, "Partners building agents with NVIDIA Nemotron said the toolkit saved them weeks.")
+    assert norm_key("Nemotron") in models, models
+
+
+def test_bare_family_word_adds_nothing_when_members_are_named(nlp):
+    models = _models(nlp, "Llama 4 Maverick is the flagship, and the Llama ecosystem keeps growing around it.")
+    assert norm_key("Llama") not in models and norm_key("Llama 4 Maverick") in models, models
+    # a family word without a model context ("Gemini has improved") is not listed either
+    assert norm_key("Gemini") not in _models(nlp, "I suspect Gemini has improved at drawing since last spring.")

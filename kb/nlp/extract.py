@@ -32,7 +32,7 @@ from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, index_lines, place_table, row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.11.29-26"
+EXTRACTOR_VERSION = "2026.11.29-27"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
@@ -58,6 +58,33 @@ def _product_like(name: str, after: str) -> bool:
         return True  # "OCR", "CES", "NIM": unknown short acronyms are seldom organisations in AI news
     # "Alexa app", "Graviton chips": a name used as a product in its own sentence
     return bool(re.match(r"\s*(?:app|apps|chips?|GPUs?|devices?|platform|service|feature|model|models)\b", after, re.I))
+
+
+FAMILY_AS_MODEL = re.compile(r"\s*(?:['\u2019]s\s+)?(?:(?:open[- ]weights?|open|foundation|frontier|language|base)\s+)*"
+                             r"(?:models?|family|licen[cs]es?|weights|checkpoints|ecosystem)\b", re.I)
+
+
+def _bare_families(spacy_doc: Doc, mentions: DocMentions, counts: Counter) -> list[ModelMention]:
+    """A model family named as a whole ("the Llama ecosystem", "new frontier Nova models", "NVIDIA Nemotron")
+    in a document that names no member of it: the family is the model the story talks about. When members
+    are named ("Nova 2 Lite"), the bare word is shorthand for them and adds nothing."""
+    text = doc_text(spacy_doc)
+    g = gazetteer()
+    out, done = [], set()
+    for f in mentions.families:
+        if f.name in done or f.name in counts:
+            continue
+        fam = g.family_index.get(norm_key(f.name)) or {}
+        if any(n == f.name or n.startswith(f.name + " ") or n.startswith(f.name + "-") for n in counts):
+            continue  # a member is named
+        maker = fam.get("org")
+        before = text[max(0, f.start_char - 30):f.start_char]
+        if FAMILY_AS_MODEL.match(text, f.end_char) or (
+                maker and re.search(rf"(?<![\w-]){re.escape(maker)}\s+$", before, re.I)):
+            done.add(f.name)
+            n = sum(1 for x in mentions.families if x.name == f.name)
+            out.append(ModelMention(name=f.name, org=maker, family=f.name, known=False, mentions=n))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -220,6 +247,7 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
         models.append(ModelMention(name=name, org=org, known=bool(org), mentions=1))
         counts[name] = 0
         mentions.model_orgs.setdefault(name, org)
+    models.extend(_bare_families(spacy_doc, mentions, counts))
     models = tuple(models)
     person_tokens = {w for p in people for w in p.name.split()}
     org_counts: Counter = Counter()
