@@ -50,3 +50,18 @@ def test_bare_family_word_adds_nothing_when_members_are_named(nlp):
     assert norm_key("Llama") not in models and norm_key("Llama 4 Maverick") in models, models
     # a family word without a model context ("Gemini has improved") is not listed either
     assert norm_key("Gemini") not in _models(nlp, "I suspect Gemini has improved at drawing since last spring.")
+
+
+def test_nickname_followed_by_a_variant_is_another_model(nlp):
+    models = _models(nlp, "The new image editor runs on Nano Banana Pro, which replaces the original model for "
+                          "paying customers. Free users keep Nano Banana for now.")
+    assert norm_key("Nano Banana Pro") in models and norm_key("Nano Banana") in models, models
+    assert norm_key("Gemini 2.5 Flash Image") not in models  # a record's own name wins over another's alias
+
+
+def test_capitalised_words_before_model_belong_to_the_name(nlp):
+    models = _models(nlp, "The browser agent is driven by the Gemini 2.5 Computer Use model, not the chat model.")
+    assert norm_key("Gemini 2.5 Computer Use") in models and norm_key("Gemini 2.5") not in models, models
+    # in title case ('Video Model') the boundary is unknown: the known name stays as it is
+    models = _models(nlp, "Creators can download the open weights of the LTX-2 Video Model next month.")
+    assert norm_key("LTX-2") in models and norm_key("LTX-2 Video") not in models, models

@@ -271,8 +271,12 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
                     name, known = _canonical_model(rng.group("base") + version, seen)
                     out.models.append(Mention("MODEL", name, ent.start, ent.end, ent.start_char, ent.end_char, known))
             else:
-                name, known = _canonical_model(ent.text, seen)
-                out.models.append(Mention("MODEL", name, ent.start, ent.end, ent.start_char, ent.end_char, known))
+                end = _name_extension(doc, ent)
+                surface = doc[ent.start:end].text
+                name, known = _canonical_model(surface, seen)
+                out.models.append(Mention("MODEL", name, ent.start, end, ent.start_char, doc[end - 1].idx
+                                          + len(doc[end - 1].text), known))
+                taken.update(range(ent.start, end))
             taken.update(range(ent.start, ent.end))
         elif ent.label_ == "BENCHMARK":
             name = resolve_benchmark_name(ent.text) or ent.text
@@ -371,6 +375,33 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
                 out.model_orgs[name] = kin.pop()
     out.focal = pick_focal(out.models, title, doc)
     return out
+
+
+EXTENSION_VARIANTS = {"Pro", "Ultra", "Max", "Mini", "Lite", "Flash", "Turbo"}
+
+
+def _name_extension(doc: Doc, ent: Span) -> int:
+    """Where a model name really ends. A nickname followed by a variant word is another model ("Nano Banana
+    Pro" is not "Nano Banana"); a versioned name followed by one or two capitalised words and 'model' carries
+    them ("the Gemini 2.5 Computer Use model"). Known longer names are the NER's own business."""
+    end = ent.end
+    nxt = doc[end:end + 3]
+    if resolve_model_name(ent.text) is None:
+        return end
+    if len(ent) >= 2 and not re.search(r"\d", ent.text) and len(nxt) >= 1 and nxt[0].text in EXTENSION_VARIANTS \
+            and not (len(nxt) >= 2 and re.fullmatch(r"subscri\w*|plans?|tiers?|users?|members?|accounts?", nxt[1].lower_)):
+        if resolve_model_name(f"{ent.text} {nxt[0].text}") in (None, f"{ent.text} {nxt[0].text}"):
+            return end + 1
+    if re.search(r"\d", ent.text):
+        words = 0
+        for t in nxt:
+            if t.text in ("model", "models") and words:  # "the LTX-2 Video Model": title case, no boundary
+                return end + words
+            if not re.fullmatch(r"[A-Z][a-z]+", t.text) or t.is_stop or resolve_org_name(t.text) \
+                    or t.lower_ in NON_NAME_WORDS:
+                break
+            words += 1
+    return end
 
 
 def _variant_family(variant: str, dominant: str, org: Optional[str]) -> Optional[str]:

@@ -63,8 +63,10 @@ class Gazetteer:
         """Read the gazetteer files and build the lookup tables."""
         g = cls(*(_read_jsonl(directory / f"{n}.jsonl") for n in
                   ("models", "orgs", "benchmarks", "licenses", "families", "people")))
+        for m in g.models:  # a record's own name wins over another record's alias ("Nano Banana")
+            g.model_index.setdefault(norm_key(m["name"]), m)
         for m in g.models:
-            for alias in [m["name"], *m.get("aliases", [])]:
+            for alias in m.get("aliases", []):
                 g.model_index.setdefault(norm_key(alias), m)
         for o in g.orgs:
             for alias in [o["name"], *o.get("aliases", [])]:
