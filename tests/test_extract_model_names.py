@@ -65,3 +65,32 @@ def test_capitalised_words_before_model_belong_to_the_name(nlp):
     # in title case ('Video Model') the boundary is unknown: the known name stays as it is
     models = _models(nlp, "Creators can download the open weights of the LTX-2 Video Model next month.")
     assert norm_key("LTX-2") in models and norm_key("LTX-2 Video") not in models, models
+
+
+def test_a_model_line_called_a_series_is_not_a_model(nlp):
+    models = _models(nlp, "Its price matches Anthropic's Claude Sonnet series, while Claude Sonnet 4.5 stays cheaper.")
+    assert norm_key("Claude Sonnet") not in models and norm_key("Claude Sonnet 4.5") in models, models
+
+
+def test_footnote_mark_after_a_known_name_is_not_a_version(nlp):
+    models = _models(nlp, "Radiology reports Gemini 3 Pro 2 is now our strongest model for scans, the team said.")
+    assert norm_key("Gemini 3 Pro") in models and norm_key("Gemini 3 Pro 2") not in models, models
+
+
+def test_family_that_writes_versions_with_a_letter(nlp):
+    models = _models(nlp, "Kimi K3 is out. Compared with Kimi K2.6 it writes tighter code, and the jump from "
+                          "Kimi 2.5 is bigger still.")
+    assert norm_key("Kimi K2.5") in models and norm_key("Kimi 2.5") not in models, models
+    # without lettered siblings the number stays as written
+    models = _models(nlp, "Kimi 2.5 is a capable open weights model for coding.")
+    assert norm_key("Kimi 2.5") in models, models
+
+
+def test_product_surface_of_a_family_is_not_a_model(nlp):
+    models = _models(nlp, "Gemini 3 Pro drafts the essay. Try it in Gemini Canvas, or ask Gemini Pro for a summary.")
+    assert norm_key("Gemini Canvas") not in models and norm_key("Gemini 3 Pro") in models, models
+
+
+def test_copula_name_after_a_sentence_end(nlp):
+    models = _models(nlp, "The site now renders a richer UI. Vesper 2 is the best coding model we have shipped.")
+    assert norm_key("UI") not in models and norm_key("Vesper 2") in models, models

@@ -172,13 +172,20 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
     ents = _Ents(doc)
     for n_rx, rx in enumerate(DISCOVERY):
         for m in rx.finditer(doc_text(doc)):
-            name = re.split(r"\.\s", m.group("name"))[0].rstrip(".")  # never across a sentence end
+            pieces = re.split(r"\.\s", m.group("name"))  # never across a sentence end: when the cue
+            # follows the name ("UI. Gemini 3 is the best ... model"), the name is the last piece
+            name_at = m.start("name")
+            if len(pieces) > 1 and m.start("name") == m.start():
+                name_at = m.end("name") - len(pieces[-1])
+                name = pieces[-1].rstrip(".")
+            else:
+                name = pieces[0].rstrip(".")
             words = name.split()
             if words[0].lower() in NOT_NAMES or name.lower() in NOT_NAMES or _not_a_model(name):
                 continue
             if resolve_org_name(words[0]) or resolve_org_name(name) or norm_key(name) in g.bench_index:
                 continue
-            span = doc.char_span(m.start("name"), m.start("name") + len(name), alignment_mode="contract")
+            span = doc.char_span(name_at, name_at + len(name), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):
                 continue
             if resolve_license_name(name):
@@ -270,9 +277,14 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
                 for version in (rng.group("a"), rng.group("b")):
                     name, known = _canonical_model(rng.group("base") + version, seen)
                     out.models.append(Mention("MODEL", name, ent.start, ent.end, ent.start_char, ent.end_char, known))
+            elif not re.search(r"\d", ent.text) and not resolve_model_name(ent.text):
+                pass  # "Try it in Gemini Canvas": a family word and another family's variant is a product
+            elif not re.search(r"\d", ent.text) and ent.end < len(doc) and doc[ent.end].lower_ in FAMILY_NOUNS:
+                pass  # "Anthropic's Claude Sonnet series": a line of models, not one model
             else:
                 end = _name_extension(doc, ent)
-                surface = doc[ent.start:end].text
+                footnote = end == ent.end and _footnote_mark(doc, ent)
+                surface = doc[ent.start:end - 1 if footnote else end].text
                 name, known = _canonical_model(surface, seen)
                 out.models.append(Mention("MODEL", name, ent.start, end, ent.start_char, doc[end - 1].idx
                                           + len(doc[end - 1].text), known))
@@ -360,6 +372,16 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
         longer = {n for n in full_names if n.endswith(" " + m.name)}
         if len(longer) == 1:
             m.name = longer.pop()
+    # "Kimi 2.5" beside "Kimi K3" and "Kimi K2.6": the family writes its versions with a letter.
+    lettered: dict = {}
+    for m in out.models:
+        lm = re.fullmatch(r"(?P<fam>.+?) (?P<letter>[A-Z])\d+(?:\.\d+)?", m.name)
+        if lm:
+            lettered.setdefault(lm.group("fam"), set()).add(lm.group("letter"))
+    for m in out.models:
+        bare = re.fullmatch(r"(?P<fam>.+?) (?P<ver>\d+(?:\.\d+)?)", m.name)
+        if bare and not m.known and len(lettered.get(bare.group("fam"), ())) == 1:
+            m.name = f"{bare.group('fam')} {next(iter(lettered[bare.group('fam')]))}{bare.group('ver')}"
     out.families.sort(key=lambda m: m.start)
     for m in out.models:
         out.model_orgs.setdefault(m.name, org_for_model(m.name))
@@ -375,6 +397,23 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
                 out.model_orgs[name] = kin.pop()
     out.focal = pick_focal(out.models, title, doc)
     return out
+
+
+def _footnote_mark(doc: Doc, ent: Span) -> bool:
+    """"Gemini 3 Pro 1 stands as ...": a footnote mark the scraper kept after a known name, not a version.
+    The mention keeps the mark (so no rule reads it as a number); the name drops it."""
+    if len(ent) < 3 or not re.fullmatch(r"[1-9]", ent[-1].text) or not ent[-2].is_alpha or _known(ent.text):
+        return False
+    short = doc[ent.start:ent.end - 1].text
+    return _known(short) and bool(re.search(r"\d", short))
+
+
+FAMILY_NOUNS = {"series", "family", "lineup", "line-up"}
+
+
+def _known(name: str) -> bool:
+    resolved = resolve_model_name(name)
+    return bool(resolved and gazetteer().model_index.get(norm_key(resolved)))
 
 
 EXTENSION_VARIANTS = {"Pro", "Ultra", "Max", "Mini", "Lite", "Flash", "Turbo"}

@@ -136,9 +136,12 @@ def shape_name(text: str) -> Optional[str]:
     if not rest.strip(" -"):
         return None  # a bare family ("Llama") is not a model
     has_version = re.search(r"\d", rest)
-    if not has_version and fam and fam.get("bare", True):
-        # "Gemini Pro" is a model, "Llama Maverick" rarely written; accept known variant words.
-        pass
+    if not has_version and fam and fam.get("variants") and not rest.startswith("-"):  # "Nemotron-Flash" is a name
+        # "Gemini Pro" is a model: without a version every word must be one of the family's own variants
+        # ("Gemini Canvas" borrows Nova's 'Canvas' and is a product surface).
+        own = {v.lower() for v in fam["variants"]}
+        if not all(w.lower() in own for w in rest.strip(" -").split()):
+            return None
     parent = fam.get("parent") if fam else None
     name = text.strip()
     if parent:
