@@ -100,3 +100,16 @@ def test_author_list_before_a_quoted_title_is_a_citation(nlp):
 def test_brand_first_name_used_as_a_product_prefix(nlp):
     text = "NVIDIA showed Isaac Sim, Isaac Lab and Isaac Manipulator at the event, along with new robot models."
     assert "Isaac Manipulator" not in _people(nlp, text)
+
+
+def test_byline_with_a_date_is_not_an_industry_person(nlp):
+    text = ("The dashboard shows each shared report as a card.\nWeekly churn summary, authored by Lena Okafor "
+            "\u00b7 Mar 3, 2026\nA recent essay by Tariq Benali argues that evals belong in the product.")
+    people = _people(nlp, text)
+    assert "Lena Okafor" not in people and "Tariq Benali" in people, people
+
+
+def test_creator_of_a_project_is_a_role_without_an_organisation(nlp):
+    people = _people(nlp, "Following advice from vllm maintainer Chen Jiahao I raised the batch size, and "
+                          "throughput doubled on the same card.")
+    assert people.get("Chen Jiahao") == (None, "maintainer of vllm"), people

@@ -129,6 +129,11 @@ def _valid_person(ent, mentions: DocMentions) -> bool:
     return not resolve_org_name(ent.text)
 
 
+MAKER_OF_PROJECT = re.compile(r"(?:^|[\s(])(?P<project>[a-z][\w+-]*(?:\.[\w+-]+)*|[\w+-]+\.[a-z]+)\s+"
+                              r"(?P<role>creator|co-creator|maintainer|author)\s+$")
+BYLINE_BEFORE = re.compile(r"\b(?:[Bb]y|[Aa]uthored by|[Ww]ritten by|[Pp]osted by)\s+$")
+BYLINE_AFTER = re.compile(r"\s*[\u00b7\u2022|]\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]{2,8},? \d{4}|"
+                          r"\d{4}-\d\d-\d\d|\d+ min)")
 PERSON_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
 
 
@@ -196,6 +201,9 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
         line_end = doc_text(doc).find("\n", ent.end_char)
         if CITATION.search(doc_text(doc)[line_start:line_end if line_end >= 0 else None]):
             continue  # authors in a reference list are not industry people
+        if BYLINE_AFTER.match(doc_text(doc), ent.end_char) and BYLINE_BEFORE.search(
+                doc_text(doc)[max(0, ent.start_char - 20):ent.start_char]):
+            continue  # "authored by Priya Nair \u00b7 Jun 28, 2026": a byline or a card's metadata
         name = re.sub(r"^(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+", "", re.sub(r"['\u2019]s?$", "", ent.text.strip()).strip())
         sent = ent.sent
         # "Amazon's chief technology officer, Dr. Werner Vogels": an honorific sits between role and name
@@ -213,6 +221,10 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
                 if m:
                     role, org = m.group("role"), _org(m.groupdict().get("org"), mentions)
                     break
+        if role is None:
+            m = MAKER_OF_PROJECT.search(before)
+            if m:  # "llama.cpp creator Georgi Gerganov": a project, not an organisation
+                role = f"{m.group('role').lower()} of {m.group('project')}"
         if role and org is None and re.search(r"\b(?:the|our) (?:company|firm|startup|lab)\b", sent.text, re.I):
             org = mentions.model_orgs.get(mentions.focal)  # "CEO X said the company ..."
         rec = people.setdefault(name, {"role": None, "org": None, "evidence": sent.text,
