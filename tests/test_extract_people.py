@@ -113,3 +113,38 @@ def test_creator_of_a_project_is_a_role_without_an_organisation(nlp):
     people = _people(nlp, "Following advice from vllm maintainer Chen Jiahao I raised the batch size, and "
                           "throughput doubled on the same card.")
     assert people.get("Chen Jiahao") == (None, "maintainer of vllm"), people
+
+
+JOURNALISM_CASES = [
+    ("Dmitri Volkov, a Sandpiper Labs spokesperson, declined to say how many GPUs the run used.",
+     "Dmitri Volkov", "Sandpiper Labs", "spokesperson"),
+    ("Priyanka Rao, an engineer at Northwind Robotics, said the arm model learned the task in a day.",
+     "Priyanka Rao", "Northwind Robotics", "engineer"),
+    ("Yusuf Adeyemi, who co-founded Harrow AI in 2022, called the benchmark results premature.",
+     "Yusuf Adeyemi", "Harrow AI", None),
+    ("Keller Systems hired Grace Whitman as its chief operating officer in March, the filing shows.",
+     "Grace Whitman", "Keller Systems", "chief operating officer"),
+    ("Tomasz Nowak, general manager of Orbis Cloud's inference unit, said prices would fall again.",
+     "Tomasz Nowak", "Orbis Cloud", "general manager"),
+    ("At the panel, Leila Haddad (Corvid Research) argued that open weights help safety work.",
+     "Leila Haddad", "Corvid Research", None),
+    ("\u201cWe will publish the evals,\u201d said Oren Levi, vice president of research at Marlin AI.",
+     "Oren Levi", "Marlin AI", "vice president of research"),
+]
+
+
+@pytest.mark.parametrize("text,name,org,role", JOURNALISM_CASES)
+def test_journalism_attributions(nlp, text, name, org, role):
+    assert _people(nlp, text).get(name) == (org, role)
+
+
+def test_role_in_brackets_is_not_an_organisation(nlp):
+    people = _people(nlp, "The keynote came from Hana Sato (CEO) and a guest from the board.")
+    assert people.get("Hana Sato", (None,))[0] is None, people
+
+
+def test_person_apposition_is_not_a_discovered_model(nlp):
+    ex = extract(nlp, CleanDocument(title="Notes", text="Marek Zielinski, an engineer at Harrow AI, said the model "
+                                                        "was trained in three weeks."))
+    assert not [m.name for m in ex.models if "Zielinski" in m.name]
+    assert {p.name: p.org for p in ex.people}.get("Marek Zielinski") == "Harrow AI"

@@ -47,6 +47,9 @@ DISCOVERY = [
     # Copula: "Isaac GR00T N1.6 is an open reasoning vision language action (VLA) model"
     re.compile(rf"(?P<name>{NAME}) is (?:a|an|the|our) (?:[\w'\u2019-]+,?\s+|\([A-Z]+\)\s+){{0,9}}(?:model|LLM)\b"),
 ]
+PERSON_APPOSITION = re.compile(r"\b(?:at|with|from|of)\s+[A-Z]|\b(?:engineer|researcher|scientist|manager|founder|"
+                               r"co-founder|CEO|CTO|spokes(?:person|man|woman)|director|head|professor|executive|"
+                               r"president|officer|analyst|lead|partner)s?\b")
 # A list of names introduced as models; each item may carry its maker ("FLUX.2 from Black Forest Labs").
 _ITEM = rf"{NAME}(?:\s+(?:from|by)\s+[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}})?"
 MODEL_LIST = re.compile(rf"\b(?:[Mm]odels|LLMs|[Cc]heckpoints)\s+(?:include|includes|including|such as|like|are)\s+"
@@ -192,6 +195,8 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
                 continue
             # Launch verbs and "X scores" also fit people ("introduced Jane Doe"); other shapes do not.
             blocked = ("PERSON", "GPE", "TIME", "MONEY", "NORP", "LOC") if n_rx < 2 else ("GPE", "TIME", "MONEY")
+            if PERSON_APPOSITION.search(doc_text(doc)[m.end("name"):m.end()]):
+                blocked += ("PERSON",)  # "Ana Ruiz, an engineer at Tidewater AI, said the model ...": a person
             if any(e.label_ in blocked
                    for e in ents.within(span) if e.start == span.start and e.end >= span.end):
                 continue

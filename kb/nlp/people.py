@@ -21,7 +21,8 @@ ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|
         r"(?:co-?)?founder(?: and (?:CEO|CTO|chief [\w ]{1,20}?officer|president))?|president|"
         r"(?:senior |executive )?vice president(?: (?:of|for) [\w ]{1,40}?)?|head of [\w ]{1,30}?|"
         r"director(?: of [\w ]{1,30}?)?|chair(?:man|woman|person)?|research scientist|researcher|scientist|"
-        r"professor|engineer|partner|creator of [\w.]+|lead(?:er)? (?:of|for) [\w ]{1,30}?)")
+        r"professor|engineer|partner|creator of [\w.]+|lead(?:er)? (?:of|for) [\w ]{1,30}?|"
+        r"(?:general|product|program|engineering|research) manager|spokes(?:person|man|woman)|analyst)")
 ORGTEXT = r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}"
 POSS = r"(?:['\u2019]s|(?<=s)['\u2019])"  # "Meta's", "Halden Labs'"
 AFTER = [
@@ -38,9 +39,17 @@ AFTER = [
     re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\b", re.I),
     re.compile(rf"^(?:,\s+\d+,)?\s+(?:is|was|has been)\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})", re.I),
     re.compile(rf"^\s+(?:joined|joins|co-founded|founded|runs|leads|left)\s+(?P<org>{ORGTEXT})(?P<role>)"),
-    # "X, who has decided to leave Z", "X, who is joining Z next month": the person's organisation
-    re.compile(rf"^,\s+who\s+(?:(?:has|had|is|was|will)\s+)?(?:(?:decided|chosen|set|planning|about)\s+to\s+)?"
-               rf"(?:leave|leaving|left|join|joining|joined|rejoin(?:s|ed|ing)?)\s+(?P<org>{ORGTEXT})(?P<role>)"),
+    # "X, who has decided to leave Z", "X, who is joining Z next month", "X, who co-founded Z in 2021"
+    re.compile(rf"^,\s+(?:(?:a|an|the)\s+[^,;]{{0,60}}?\s+)?who\s+(?:(?:has|had|is|was|will|now)\s+)?"
+               rf"(?:(?:decided|chosen|set|planning|about)\s+to\s+)?"
+               rf"(?:leave|leaving|left|join|joining|joined|rejoin(?:s|ed|ing)?|co-?founded|founded|started|"
+               rf"runs|leads|heads)\s+(?P<org>{ORGTEXT})(?P<role>)"),
+    # "X, a Tidewater AI spokesperson", "X, the Z researcher who built ..."
+    re.compile(rf"^,\s+(?:a|an|the)\s+(?P<org>{ORGTEXT})\s+(?P<role>(?:senior\s+|principal\s+|staff\s+|lead\s+)?"
+               rf"(?:spokes(?:person|man|woman)|researcher|engineer|scientist|executive|analyst|representative|"
+               rf"product manager|economist))\b"),
+    # "X (Tidewater AI) said": a bracketed organisation
+    re.compile(rf"^\s*\((?!(?:{ROLE})\))(?P<org>{ORGTEXT})\)(?P<role>)"),
     # "X will lead our model research team": 'our' is the publishing organisation
     re.compile(r"^,?\s+(?:who\s+)?(?:(?:will|has|had|is|now)\s+)?(?P<role>(?:lead|leads|led|leading|run|runs|head|heads|"
                r"oversee|oversees|join|joins|joined|joining)\s+(?P<org>our)\s+(?:[\w-]+\s+){0,5}?(?:team|group|"
@@ -66,7 +75,10 @@ def _org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
         return None
     if COMPANY_WORDS.match(text.strip()):  # "the company's CTO": the article's own organisation
         return mentions.model_orgs.get(mentions.focal)
-    text = re.sub(r"(?<=[a-z])\.$", "", text.strip())  # "at Quillfeather." ends a sentence
+    text = text.strip()
+    if not re.search(r"\b(?:Inc|Corp|Ltd|Co|Bros)\.$", text):
+        text = text.rstrip(".")  # "at Quillfeather." ends a sentence
+    text = re.sub(r"['\u2019]s?$", "", text)  # "Tidewater AI's cloud unit"
     words = text.split()
     for n in range(len(words), 0, -1):  # "Google DeepMind and Koray" -> "Google DeepMind"
         resolved = resolve_org_name(" ".join(words[:n]))
@@ -131,6 +143,8 @@ def _valid_person(ent, mentions: DocMentions) -> bool:
 
 MAKER_OF_PROJECT = re.compile(r"(?:^|[\s(])(?P<project>[a-z][\w+-]*(?:\.[\w+-]+)*|[\w+-]+\.[a-z]+)\s+"
                               r"(?P<role>creator|co-creator|maintainer|author)\s+$")
+HIRED_BY = re.compile(rf"(?P<org>{ORGTEXT})\s+(?:has\s+|had\s+)?(?:hired|appointed|named|tapped|poached|recruited)\s+$")
+HIRED_AS = re.compile(rf"\s+as\s+(?:its|their|the)\s+(?:new\s+)?(?P<role>{ROLE})\b", re.I)
 BYLINE_BEFORE = re.compile(r"\b(?:[Bb]y|[Aa]uthored by|[Ww]ritten by|[Pp]osted by)\s+$")
 BYLINE_AFTER = re.compile(r"\s*[\u00b7\u2022|]\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]{2,8},? \d{4}|"
                           r"\d{4}-\d\d-\d\d|\d+ min)")
@@ -221,6 +235,10 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
                 if m:
                     role, org = m.group("role"), _org(m.groupdict().get("org"), mentions)
                     break
+        if role is None:
+            m, h = HIRED_BY.search(before), HIRED_AS.match(after)
+            if m and h:  # "Tidewater AI hired X as its chief technology officer"
+                role, org = h.group("role"), _org(m.group("org"), mentions)
         if role is None:
             m = MAKER_OF_PROJECT.search(before)
             if m:  # "llama.cpp creator Georgi Gerganov": a project, not an organisation
