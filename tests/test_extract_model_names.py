@@ -94,3 +94,14 @@ def test_product_surface_of_a_family_is_not_a_model(nlp):
 def test_copula_name_after_a_sentence_end(nlp):
     models = _models(nlp, "The site now renders a richer UI. Vesper 2 is the best coding model we have shipped.")
     assert norm_key("UI") not in models and norm_key("Vesper 2") in models, models
+
+
+def test_maker_possessive_before_a_bare_version(nlp):
+    models = _models(nlp, "DeepSeek's new V4 Flash costs less than the 1.6T v4 Pro, and both are open weights. "
+                          "Later V4 Pro checkpoints follow.")
+    assert norm_key("DeepSeek V4 Flash") in models, models
+    assert norm_key("DeepSeek V4 Pro") in models, models
+    # counts and years after a maker's possessive are not versions
+    models = _models(nlp, "DeepSeek's 2 million users and Meta's 2025 roadmap were discussed; DeepSeek's 3.5 "
+                          "percent share grew.")
+    assert not any(n.startswith(norm_key("DeepSeek")) or n.startswith(norm_key("Llama")) for n in models), models

@@ -327,6 +327,26 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
             canon, _ = _canonical_model(name, seen)
             out.models.append(Mention("MODEL", canon, span.start, span.end, m.start(), m.end()))
             taken.update(range(span.start, span.end))
+    # "DeepSeek's new V4 Flash", "DeepSeek's 1.6T v4 Pro": a maker's possessive before a bare version
+    for m in MAKER_VERSION.finditer(doc_text(doc)):
+        org = resolve_org_name(m.group("org"))
+        fam = _maker_family(org, m.group("ver")) if org else None
+        span = doc.char_span(m.start("ver"), m.end(), alignment_mode="contract")
+        if fam is None or span is None or any(t.i in taken for t in span):
+            continue
+        ver = re.sub(r"^v(?=\d)", "V", m.group("ver"))
+        variant = m.group("var")
+        own = {v.lower() for v in fam.get("variants") or []}
+        if not (ver[0].isalpha() or (variant and variant.lower() in own)):
+            continue  # "DeepSeek's 2 million users": a number is a version only with a letter or a variant
+        if variant and variant.lower() not in own:
+            variant = None
+            span = doc.char_span(m.start("ver"), m.end("ver"), alignment_mode="contract")
+            if span is None:
+                continue
+        canon, known = _canonical_model(f"{fam['family']} {ver}" + (f" {variant}" if variant else ""), seen)
+        out.models.append(Mention("MODEL", canon, span.start, span.end, span.start_char, span.end_char, known))
+        taken.update(range(span.start, span.end))
     # Bare family words ("Llama", "Gemini") for family-level stances and for partial-name linking.
     fam_counts: Counter = Counter()
     for m in out.models:
@@ -349,11 +369,13 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
         letters = {re.sub(r"^\W+", "", m.name[len(dominant):])[:1] for m in out.models
                    if m.name.startswith(dominant)}
         letters = {c for c in letters if c.isalpha() and c.isupper()}
-        for m in re.finditer(r"(?<![\w.-])([A-Z])(\d+(?:\.\d+)?)(?![\w-])", doc_text(doc)):
-            span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+        dom_variants = {v for f in g.families if f["family"] == dominant for v in f.get("variants") or []}
+        for m in re.finditer(r"(?<![\w.-])([A-Z])(\d+(?:\.\d+)?)(?: ([A-Z][a-z]+))?(?![\w-])", doc_text(doc)):
+            end = m.end() if m.group(3) in dom_variants else m.end(2)  # "V4 Pro" in a DeepSeek post
+            span = doc.char_span(m.start(), end, alignment_mode="contract")
             if m.group(1) not in letters or span is None or any(t.i in taken for t in span):
                 continue
-            canon, known = _canonical_model(f"{dominant} {m.group(0)}", seen)
+            canon, known = _canonical_model(f"{dominant} {doc_text(doc)[m.start():end]}", seen)
             out.models.append(Mention("MODEL", canon, span.start, span.end, m.start(), m.end(), known))
             taken.update(range(span.start, span.end))
         for m in VERSION_VARIANT.finditer(doc_text(doc)):
@@ -446,6 +468,21 @@ def _name_extension(doc: Doc, ent: Span) -> int:
                 break
             words += 1
     return end
+
+
+MAKER_VERSION = re.compile(r"(?P<org>[A-Z][\w.-]*(?: [A-Z][\w.-]*)?)['\u2019]s\s+(?:(?:new|latest|upcoming|open)\s+)?"
+                           r"(?:\d+(?:\.\d+)?[BT]\s+)?(?P<ver>[Vv]?\d+(?:\.\d+)?|[A-Z]\d+(?:\.\d+)?)"
+                           r"(?:\s+(?P<var>[A-Z][a-z]+))?(?![\w-]|\.\w)")
+
+
+def _maker_family(org: str, ver: str) -> Optional[dict]:
+    """The maker's one family a bare version belongs to ("V4" at DeepSeek is DeepSeek V4)."""
+    fams = [f for f in gazetteer().families if f.get("org") == org and not f.get("parent") and f.get("bare", True)]
+    if len(fams) == 1:
+        return fams[0]
+    known = [f for f in fams if resolve_model_name(f"{f['family']} {ver}")
+             and gazetteer().model_index.get(norm_key(f"{f['family']} {ver}"))]
+    return known[0] if len(known) == 1 else None
 
 
 def _variant_family(variant: str, dominant: str, org: Optional[str]) -> Optional[str]:
