@@ -77,6 +77,18 @@ def test_extract_many_keeps_order_and_version(nlp):
     assert exs[0].extra["extractor_version"] == EXTRACTOR_VERSION
 
 
+def test_extract_many_pairs_each_title_with_its_text(nlp):
+    """Titles ride in the same batched pipe as texts: with and without titles, in any batch size,
+    each document's extraction is what extract() gives it alone."""
+    docs = [CleanDocument(title="Osprey 4 tops MathArena at 71.2", text="The lab shipped Osprey 4 this week."),
+            CleanDocument(title="", text="Kestrel 2 scored 63.0 on ProofBench in our own run."),
+            CleanDocument(title="   ", text="Nothing here is a claim."),
+            CleanDocument(title="Heron Mini posts 48.5 on ChartQuest", text="Heron Mini is open weights under MIT."),
+            CleanDocument(title="Wren 3 arrives", text="")]
+    for batch_size in (1, 2, 32):
+        assert list(extract_many(nlp, docs, batch_size=batch_size)) == [extract(nlp, d) for d in docs]
+
+
 def test_cli_json_and_bad_inputs(tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("Quartz launch\n\nQuartz-1 scores 72.5% on GPQA Diamond, ahead of GPT-5.4 (70.0).\n")

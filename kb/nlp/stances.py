@@ -76,9 +76,18 @@ class StanceRules:
         self.license_names = {a: lic["name"] for lic in gazetteer().licenses
                               for a in [lic["name"], *lic.get("aliases", [])]}
         self.open_licences = {lic["name"]: bool(lic.get("open_weights")) for lic in gazetteer().licenses}
+        self._cues: dict[str, tuple] = {}  # sentence text -> its cues (each sentence is asked twice or more)
 
-    def cues_in(self, text: str) -> list[tuple[int, int, str]]:
+    def cues_in(self, text: str) -> tuple[tuple[int, int, str], ...]:
         """Non-overlapping (start, end, stance) cue matches; closed cues take precedence."""
+        found = self._cues.get(text)
+        if found is None:
+            if len(self._cues) > 4096:
+                self._cues.clear()
+            found = self._cues[text] = tuple(self._find_cues(text))
+        return found
+
+    def _find_cues(self, text: str) -> list[tuple[int, int, str]]:
         hits = []
         tags = TAG_LINE.search(text)
         for rx, stance in self.cues:
