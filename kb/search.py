@@ -15,7 +15,7 @@ import re
 from datetime import datetime, timezone
 from typing import Optional
 
-from sqlalchemy import and_, column, func, literal_column, or_, table
+from sqlalchemy import column, func, literal_column, or_, table
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
