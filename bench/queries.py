@@ -37,7 +37,7 @@ def run(url: str, runs: int, seed: int) -> dict:
     with Session(engine) as s:
         counts = {"claims": s.exec(select(func.count()).select_from(ScoreClaim)).one()}
         opts = queries.facet_options(s)
-        models, benches, orgs = opts["models"], opts["benchmarks"], opts["orgs"]
+        models, benches = opts["models"], opts["benchmarks"]
         latest = s.exec(select(func.max(ScoreClaim.first_reported_at))).one()
         # the head of the Zipf distributions (facet_options lists names A-Z, not by use)
         popular = {}

@@ -7,7 +7,6 @@ PostgreSQL when AIKB_DATABASE_URL names it. The schema is created and evolved by
 from __future__ import annotations
 
 import functools
-import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path

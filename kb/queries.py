@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import and_, bindparam, func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from kb.errors import NotFound

@@ -12,7 +12,7 @@ from typing import Optional
 
 from spacy.tokens import Span
 
-from kb.nlp.mentions import DocMentions, Mention, doc_text, sentence_subject
+from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import gazetteer, resolve_org_name
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import StanceEvent
