@@ -54,19 +54,21 @@ def results():
     return out
 
 
+def keys(item: dict, ex, kind: str) -> tuple[list, list]:
+    """(gold keys, predicted keys) of one document for KIND: scores, stances (not planned) or people."""
+    if kind == "scores":
+        return ([(norm(s["model"]), norm(s["benchmark"]), float(s["value"])) for s in item["scores"]],
+                list({(norm(s.model), norm(s.benchmark), float(s.value)) for s in ex.scores}))
+    if kind == "stances":
+        return ([(norm(s["model"]), s["stance"]) for s in item["stances"]],
+                list({(norm(s.model), s.stance) for s in ex.stances if not s.planned}))
+    return [norm(p["name"]) for p in item["people"]], list({norm(p.name) for p in ex.people})
+
+
 def tally(results, kind: str) -> tuple[int, int, int]:
     tp = fp = fn = 0
     for item, ex in results:
-        if kind == "scores":
-            gold = [(norm(s["model"]), norm(s["benchmark"]), float(s["value"])) for s in item["scores"]]
-            pred = list({(norm(s.model), norm(s.benchmark), float(s.value)) for s in ex.scores})
-        elif kind == "stances":
-            gold = [(norm(s["model"]), s["stance"]) for s in item["stances"]]
-            pred = list({(norm(s.model), s.stance) for s in ex.stances if not s.planned})
-        else:
-            gold = [norm(p["name"]) for p in item["people"]]
-            pred = list({norm(p.name) for p in ex.people})
-        a, b, c = prf(gold, pred)
+        a, b, c = prf(*keys(item, ex, kind))
         tp, fp, fn = tp + a, fp + b, fn + c
     return tp, fp, fn
 

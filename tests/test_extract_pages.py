@@ -16,7 +16,7 @@ import pytest
 from ingest.documents import read_document
 from kb.nlp.extract import extract
 from kb.nlp.pipeline import load_nlp
-from tests.test_extract_gold import f1, norm, prf
+from tests.test_extract_gold import f1, keys, norm, prf
 
 PAGES = Path(__file__).parent / "data" / "extract" / "pages"
 BASELINE = json.loads((Path(__file__).parent / "eval_baseline.json").read_text())
@@ -51,15 +51,10 @@ def tally_scores(results) -> tuple[int, int, int]:
 
 
 def tally(results, kind: str) -> tuple[int, int, int]:
+    """Stances or people over the pages, keyed as tests/test_extract_gold.py keys them."""
     tp = fp = fn = 0
     for item, _, ex in results:
-        if kind == "stances":
-            gold = [(norm(s["model"]), s["stance"]) for s in item["stances"]]
-            pred = list({(norm(s.model), s.stance) for s in ex.stances if not s.planned})
-        else:
-            gold = [norm(p["name"]) for p in item["people"]]
-            pred = list({norm(p.name) for p in ex.people})
-        a, b, c = prf(gold, pred)
+        a, b, c = prf(*keys(item, ex, kind))
         tp, fp, fn = tp + a, fp + b, fn + c
     return tp, fp, fn
 

@@ -36,11 +36,6 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", CASES)
-def test_stance_shapes(nlp, text, expected):
-    assert stances(nlp, text) == expected
-
-
 def test_licence_names_are_neither_orgs_nor_models(nlp):
     text = ("Penrose released Quill 5 on Monday. Quill 5 is MIT-licensed, and its smaller sibling Quill 5 Mini "
             "is released under the Apache 2.0 license, with weights available under MIT as well.")
@@ -73,11 +68,6 @@ LICENCE_AND_MENTION_CASES = [
     ("Weights are available for both March's deepseek-ai/DeepSeek-V9-Base and May's deepseek-ai/DeepSeek-V9-Chat.",
      {("DeepSeek-V9-Base", "open", False), ("DeepSeek-V9-Chat", "open", False)}),
 ]
-
-
-@pytest.mark.parametrize("text,expected", LICENCE_AND_MENTION_CASES)
-def test_licences_terms_tags_and_plans(nlp, text, expected):
-    assert stances(nlp, text) == expected
 
 
 def test_heading_names_a_model(nlp):
@@ -131,11 +121,6 @@ CLASS_LIST_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", CLASS_LIST_CASES)
-def test_class_lists(nlp, text, expected):
-    assert stances(nlp, text) == expected
-
-
 def test_licence_of_a_planned_release_is_planned(nlp):
     text = ("Halden Fjord launched Fjord-1 this spring. The new lab intends to release all of its future work with "
             "downloadable weights under the Apache 2.0 licence, its founder said.")
@@ -187,3 +172,9 @@ def test_tables_without_a_licence_column_state_no_stance(nlp):
               "<tr><td>Lumen 4</td><td>80.1</td><td>Yes</td></tr>"
               "<tr><td>Kite 5</td><td>85.0</td><td>MIT researchers helped</td></tr></table>")
     assert table_stance_set(nlp, [scores]) == set()
+
+
+# one sentence-level check for every case list above (general shapes, licences and mentions, class lists)
+@pytest.mark.parametrize("text,expected", CASES + LICENCE_AND_MENTION_CASES + CLASS_LIST_CASES)
+def test_stance_shapes(nlp, text, expected):
+    assert stances(nlp, text) == expected
