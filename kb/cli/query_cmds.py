@@ -2,7 +2,6 @@
 re-extraction and entity curation. They call kb.queries (the same functions as the UI)."""
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import datetime, time, timedelta, timezone
@@ -254,6 +253,7 @@ def export_cmd(ctx, what, fmt, output):
         aikb export claims --format csv --output claims.csv
         aikb export stances --format json
     """
+    from kb.csv_safe import write_csv
     from kb.export import export_fields, iter_rows
 
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
@@ -266,11 +266,8 @@ def export_cmd(ctx, what, fmt, output):
                 for count, row in enumerate(rows, 1):
                     out.write(("," if count > 1 else "") + "\n  " + json.dumps(row, ensure_ascii=False))
                 out.write("\n]\n")
-            else:
-                writer = csv.DictWriter(out, fieldnames=export_fields(what))
-                writer.writeheader()
-                for count, row in enumerate(rows, 1):
-                    writer.writerow(row)
+            else:  # the one CSV writer: formula-leading text cells are neutralised (kb/csv_safe.py)
+                count = write_csv(out, export_fields(what), rows)
     finally:
         if output:
             out.close()
