@@ -46,7 +46,8 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)
     smtp_from: str = "aikb@localhost"
-    webhook_timeout: float = 10.0
+    webhook_timeout: float = 10.0  # seconds: each wait of a webhook or SMTP exchange (connect, a read)
+    delivery_deadline: float = 30.0  # seconds: everything one delivery may take in a run (all tries)
 
     @property
     def is_sqlite(self) -> bool:
