@@ -5,7 +5,7 @@ make the tree walks of the cleaner quadratic (hours), and one table of a million
 and over a gigabyte to parse. So before BeautifulSoup or trafilatura see a page, `prepare_html` makes
 one linear pass over its tags and
 
-- cuts it to `max_chars` characters (at a tag boundary);
+- cuts it to `max_chars` characters (at a tag boundary), after dropping scripts, styles and comments;
 - keeps at most `max_tables` tables and `max_cells` cells in all (a table that runs over is cut after
   its last whole row that fits, the rest of the tables are dropped): tables only feed the score-table
   reader, so the text loses nothing;
@@ -54,6 +54,9 @@ _OPTIONAL_END = frozenset("p li dt dd option optgroup tr td th thead tbody tfoot
                           "caption html head body".split())
 _TAGS = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>",
                    re.S | re.I)
+# the cleaner's own rule (ingest.clean): JSON-LD scripts carry metadata and are kept
+_BULK_MARKUP = re.compile(r"(?is)<script\b(?![^>]*application/ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>"
+                          r"|<!--.*?-->")
 _TABLE_PART = re.compile(r"<(/?)(table|tr|td|th)\b[^>]*>", re.I)
 _TABLE_ONLY = re.compile(r"<(/?)(table)\b[^>]*>", re.I)
 
@@ -172,6 +175,8 @@ def prepare_html(html: str, limits: DocumentLimits | None = None) -> tuple[str, 
     """
     limits = limits or DocumentLimits()
     notes: list[str] = []
+    if limits.max_chars and len(html) > limits.max_chars:
+        html = _BULK_MARKUP.sub(" ", html)  # scripts, styles and comments first: none of it is text
     if limits.max_chars and len(html) > limits.max_chars:
         notes.append(f"characters: cut at {limits.max_chars:,} of {len(html):,}")
         html = _cut_chars(html, limits.max_chars)
