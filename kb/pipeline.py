@@ -135,8 +135,11 @@ def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str
                     message = _process_source_safely(run, source_id)
                     if progress:
                         progress(done, max(total, done), message)
+            # 7c. articles stored without claims (a claims-writer failure, a `--no-extract` run, an older
+            #     crash) are extracted now, a bounded number per run
+            _repair_unextracted(run)
             # 8. alerts over what this run stored
-            if run.extract is not None and (run.summary.new or run.summary.clustered):
+            if run.extract is not None and (run.summary.new or run.summary.clustered or run.summary.repaired):
                 _evaluate_alerts(engine, settings)
         finally:
             run.client.close()
@@ -364,6 +367,25 @@ def _store_transaction(run: _Run, draft: ArticleDraft, keys, source_id, outlet, 
             outcome.article.extracted_at = utcnow()
             run.summary.claims_stored += len(getattr(result, "claim_ids", ()))
     return outcome
+
+
+REPAIR_LIMIT = 100  # articles without claims extracted per run
+
+
+def _repair_unextracted(run: _Run) -> None:
+    """Extract stored articles that have no claims from any extractor yet (extractor_version NULL)."""
+    if run.extract is None:
+        return
+    from kb.claims import reextract_articles
+
+    try:
+        result = reextract_articles(lambda: Session(run.engine), run.nlp, only_missing=True, limit=REPAIR_LIMIT)
+    except (OperationalError, InterfaceError) as exc:
+        run.summary.store_failed += 1
+        run.summary.errors.append(f"extracting articles stored without claims: database error: {exc.orig or exc}")
+        return
+    run.summary.repaired += result.articles
+    run.summary.errors += result.errors
 
 
 def _evaluate_alerts(engine: Engine, settings: Settings) -> None:

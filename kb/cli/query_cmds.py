@@ -277,24 +277,36 @@ def export_cmd(ctx, what, fmt, output):
 
 @click.command("reextract")
 @click.option("--all", "all_", is_flag=True, help="Also articles already extracted by the current version.")
+@click.option("--wait", type=click.FloatRange(min=0), default=3600.0, show_default=True, metavar="SECONDS",
+              help="On SQLite, how long to wait for a running `aikb ingest` to finish (0: fail at once).")
 @click.pass_context
-def reextract_cmd(ctx, all_):
+def reextract_cmd(ctx, all_, wait):
     """Re-run the current extractor over stored articles (no fetching), replacing older claims.
+
+    It never runs beside an ingest on the same SQLite file: it waits for it (saying so), then goes.
+    On PostgreSQL both run at once; each article is re-extracted under a row lock.
 
     Example:
 
     \b
         aikb reextract
         aikb reextract --all
+        aikb reextract --wait 0
     """
     from kb.claims import reextract
     from kb.cli import engine_for
     from kb.nlp.pipeline import load_nlp
 
-    summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_)
+    def progress(done: int, total: int) -> None:
+        click.echo(f"[{done}/{total}] re-extracted", err=True)
+
+    summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_, wait=wait, progress=progress,
+                        on_wait=lambda message: click.echo(message + " ...", err=True))
     click.echo(summary.line())
     for error in summary.errors[:10]:
         click.echo(f"  {error}", err=True)
+    if summary.failed:
+        raise SystemExit(1)
 
 
 @click.group("entities")
