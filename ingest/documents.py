@@ -6,6 +6,7 @@ import html as html_lib
 import re
 from pathlib import Path
 
+from ingest.budget import DocumentLimits, DocumentRefused
 from ingest.clean import clean_html, clean_text, guess_language
 from ingest.records import CleanDocument
 from kb.errors import InputError
@@ -157,11 +158,12 @@ def clean_markdown(raw: str) -> CleanDocument:
                             "language": guess_language(doc.text)})
 
 
-def read_document(path: str | Path) -> CleanDocument:
+def read_document(path: str | Path, limits: DocumentLimits | None = None) -> CleanDocument:
     """Read and clean a saved page (.html/.htm), a text copy of a page (.txt) or Markdown (.md).
 
     Raises:
-        InputError: the file is missing, unreadable, binary or empty, or of an unknown kind.
+        InputError: the file is missing, unreadable, binary or empty, of an unknown kind, or refused
+            by the document LIMITS (ingest.budget; the defaults when None).
     """
     path = Path(path)
     try:
@@ -178,14 +180,17 @@ def read_document(path: str | Path) -> CleanDocument:
     if not text.strip():
         raise InputError(f"{path}: the file is empty")
     suffix = path.suffix.lower()
-    if suffix in _HTML_SUFFIXES:
-        doc = clean_html(text)  # a saved copy: its own links (canonical, og:url) say where it lives
-    elif suffix in (".md", ".markdown"):
-        doc = clean_markdown(text)
-    elif suffix in (".txt", ".text", ""):
-        doc = clean_html(text) if re.match(r"\s*<(!doctype|html)", text, re.I) else clean_text(text)
-    else:
-        raise InputError(f"{path}: unknown document type {suffix!r} (expected .html, .htm, .txt or .md)")
+    try:
+        if suffix in _HTML_SUFFIXES:
+            doc = clean_html(text, limits=limits)  # a saved copy: its own links (canonical, og:url) say where it lives
+        elif suffix in (".md", ".markdown"):
+            doc = clean_markdown(text)
+        elif suffix in (".txt", ".text", ""):
+            doc = clean_html(text, limits=limits) if re.match(r"\s*<(!doctype|html)", text, re.I) else clean_text(text)
+        else:
+            raise InputError(f"{path}: unknown document type {suffix!r} (expected .html, .htm, .txt or .md)")
+    except DocumentRefused as exc:
+        raise InputError(f"{path}: {exc}") from None
     if not doc.text.strip():
         raise InputError(f"{path}: no readable text found")
     return doc

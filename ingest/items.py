@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
 
+from ingest.budget import DocumentLimits
 from ingest.clean import clean_html
 from ingest.documents import decode_bytes
 from ingest.fetch import file_path
@@ -56,13 +57,16 @@ def _merge(doc: CleanDocument, item: FeedItem, feed_title: Optional[str]) -> Cle
     )
 
 
-def item_draft(item: FeedItem, feed_title: Optional[str], page: FetchResult | None = None) -> Optional[ArticleDraft]:
+def item_draft(item: FeedItem, feed_title: Optional[str], page: FetchResult | None = None, *,
+               limits: DocumentLimits | None = None) -> Optional[ArticleDraft]:
     """The article an item stands for, from its full content, its fetched page, or its summary.
 
     Returns None when the item has no text at all (nothing to store or extract).
+    Raises:
+        DocumentRefused: the HTML breaks LIMITS (ingest.budget) in a way that cannot be cut.
     """
     if has_full_content(item):
-        doc = clean_html(item.content_html or "", url=item.link)
+        doc = clean_html(item.content_html or "", url=item.link, limits=limits)
         doc = dataclasses.replace(_merge(doc, item, feed_title), title=plain_title(item.title) or doc.title or "")
         raw, kind = (item.content_html or "").encode("utf-8"), "html"
     elif page is not None and page.ok and page.body:
@@ -73,13 +77,13 @@ def item_draft(item: FeedItem, feed_title: Optional[str], page: FetchResult | No
             doc = clean_text(html)
             kind = "text"
         else:
-            doc = clean_html(html, url=page.final_url)
+            doc = clean_html(html, url=page.final_url, limits=limits)
             kind = "html"
         doc = _merge(doc, item, feed_title)
         raw = page.body
     else:  # the page could not be fetched: keep the summary rather than lose the item
         teaser = item.content_html or item.summary or ""
-        doc = _merge(clean_html(teaser, url=item.link), item, feed_title)
+        doc = _merge(clean_html(teaser, url=item.link, limits=limits), item, feed_title)
         raw, kind = teaser.encode("utf-8"), "html"
     if not doc.text.strip():
         return None

@@ -15,21 +15,23 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session
 
+from ingest.budget import BudgetExceeded, DocumentRefused, time_budget
 from ingest.feeds import is_feed_content_type, parse_feed
 from ingest.fetch import HostPacer, fetch, fetch_file, make_client
 from ingest.items import item_draft, local_page_allowed, page_url_for
-from ingest.records import ArticleDraft, FeedItem
+from ingest.records import ArticleDraft, FeedItem, FetchResult
 from ingest.robots import RobotsCache
 from ingest.ssrf import origin
 from kb import articles
 from kb import sources as source_store
 from kb.db import session_scope, utcnow
+from kb.errors import InputError
 from kb.ingest_lock import ingest_lock
 from kb.models import Source
-from kb.settings import DATA_DIR, Settings
+from kb.settings import DATA_DIR, Settings, document_limits
 
 log = logging.getLogger(__name__)
 SAMPLE_DIR = DATA_DIR / "sample"
@@ -49,17 +51,24 @@ class RunSummary:
     clustered: int = 0
     claims_stored: int = 0
     page_errors: int = 0
+    store_failed: int = 0  # articles not stored because the database failed (retried by the next run)
+    repaired: int = 0  # stored articles without claims that this run extracted
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: "RunSummary") -> None:
         for name in ("fetched", "not_modified", "failed", "new", "duplicate", "clustered", "claims_stored",
-                     "page_errors"):
+                     "page_errors", "store_failed", "repaired"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors += other.errors
 
     def line(self) -> str:
-        return (f"sources: {self.fetched} fetched, {self.not_modified} not modified, {self.failed} failed; "
+        line = (f"sources: {self.fetched} fetched, {self.not_modified} not modified, {self.failed} failed; "
                 f"articles: {self.new} new, {self.duplicate} duplicate, {self.clustered} clustered")
+        if self.repaired:
+            line += f", {self.repaired} extracted late"
+        if self.store_failed:
+            line += f"; {self.store_failed} NOT STORED (database errors; the next run retries them)"
+        return line
 
 
 class _Run:
@@ -67,6 +76,7 @@ class _Run:
 
     def __init__(self, engine: Engine, settings: Settings, nlp) -> None:
         self.engine, self.settings, self.nlp = engine, settings, nlp
+        self.limits = document_limits(settings)
         self.client = make_client(settings)
         self.pacer = HostPacer(settings.host_delay)
         self.robots = RobotsCache()
@@ -125,8 +135,11 @@ def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str
                     message = _process_source_safely(run, source_id)
                     if progress:
                         progress(done, max(total, done), message)
+            # 7c. articles stored without claims (a claims-writer failure, a `--no-extract` run, an older
+            #     crash) are extracted now, a bounded number per run
+            _repair_unextracted(run)
             # 8. alerts over what this run stored
-            if run.extract is not None and (run.summary.new or run.summary.clustered):
+            if run.extract is not None and (run.summary.new or run.summary.clustered or run.summary.repaired):
                 _evaluate_alerts(engine, settings)
         finally:
             run.client.close()
@@ -139,6 +152,8 @@ def _process_source_safely(run: _Run, source_id: int) -> str:
         return _process_source(run, source_id)
     except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the others
         log.exception("ingest of source %s failed", source_id)
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            run.summary.store_failed += 1  # the database failed us: the run must not end "ok"
         with session_scope(run.engine) as session:
             source = session.get(Source, source_id)
             if source is not None:
@@ -196,9 +211,13 @@ def _process_source(run: _Run, source_id: int) -> str:
         with Session(run.engine) as session:
             known = articles.known_items(session, source_id, items)
         run.summary.duplicate += len(known)
+    failed_before = run.summary.store_failed
     for position, item in enumerate(items):
         if position not in known:
             stored += _process_item(run, source_id, url, kind, feed_title, item)
+    if run.summary.store_failed > failed_before:
+        # an item the database did not take must come back next run: keep the old validators
+        return f"{url}: {run.summary.store_failed - failed_before} items not stored (database error)"
     if not error:  # a failed or malformed fetch keeps the old validators: the next run refetches it
         with session_scope(run.engine) as session:
             source = session.get(Source, source_id)
@@ -217,11 +236,42 @@ def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, fe
                 run.summary.duplicate += 1
                 return 0
         page = _fetch_page(run, source_id, feed_url, source_kind, page_url)
-    # 5. clean
-    draft = item_draft(item, feed_title, page)
+    # 5. clean, within the document limits (a hostile page is cut or refused, and recorded)
+    draft = _draft(run, source_id, item, feed_title, page, page_url or item.link or item.guid or feed_url)
     if draft is None:
         return 0
     return _store(run, draft, source_id, feed_title)
+
+
+def _draft(run: _Run, source_id: int, item: FeedItem, feed_title, page, where: str) -> Optional[ArticleDraft]:
+    """item_draft under the run's document limits and time budget; refusals and cuts are recorded."""
+    try:
+        with time_budget(run.limits.time_budget, "cleaning the page"):
+            draft = item_draft(item, feed_title, page, limits=run.limits)
+    except DocumentRefused as exc:
+        _record_document(run, source_id, where, str(exc), refused=True)
+        if page is None or not page.ok:
+            return None
+        try:  # the page was the problem: keep the feed's summary, as when a page cannot be fetched
+            with time_budget(run.limits.time_budget, "cleaning the summary"):
+                draft = item_draft(item, feed_title, None, limits=run.limits)
+        except DocumentRefused as again:
+            _record_document(run, source_id, item.link or where, str(again), refused=True)
+            return None
+    if draft is not None and draft.doc.limits_hit:
+        _record_document(run, source_id, draft.url or where, "capped: " + "; ".join(draft.doc.limits_hit),
+                         refused=False)
+    return draft
+
+
+def _record_document(run: _Run, source_id: Optional[int], where: str, message: str, *, refused: bool) -> None:
+    """A FetchLog row (kind "clean") for a document the limits refused ("error") or cut ("skipped")."""
+    with session_scope(run.engine) as session:
+        articles.record_fetch(session, FetchResult(url=where, final_url=where), source_id=source_id, kind="clean",
+                              outcome="error" if refused else "skipped", error=message)
+    if refused:
+        run.summary.page_errors += 1
+    run.summary.errors.append(f"{where}: {message}")
 
 
 def _fetch_page(run: _Run, source_id: int, feed_url: str, source_kind: str, page_url: str):
@@ -258,25 +308,44 @@ def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Opt
         if articles.is_duplicate(session, keys, source_id):
             run.summary.duplicate += 1
             return 0
-    # 7a. extract outside the transaction (pure, the slow part); a failing extractor loses no article
+    # 7a. extract outside the transaction (pure, the slow part), within the time budget; a failing
+    # extractor loses no article, but a document over its budget is refused like an over-deep page
     extraction = None
     if run.extract is not None:
         try:
-            extraction = run.extract(run.nlp, draft.doc)
+            with time_budget(run.limits.time_budget, "extraction"):
+                extraction = run.extract(run.nlp, draft.doc)
+        except BudgetExceeded as exc:
+            _record_document(run, source_id, draft.url or draft.guid or "document", str(exc), refused=True)
+            return 0
         except Exception as exc:  # noqa: BLE001 - one bad text must not stop the run
             log.warning("extraction failed for %s: %s", draft.url, exc)
-    # 6 + 7b. the article and its claims in one transaction
-    try:
-        outcome = _store_transaction(run, draft, keys, source_id, outlet, extraction)
-    except IntegrityError:  # another worker stored the same URL a moment ago
-        run.summary.duplicate += 1
-        return 0
-    except Exception as exc:  # noqa: BLE001 - a claims-writer failure must not lose the article
-        if extraction is None:
-            raise
-        log.warning("storing claims failed for %s (%s); storing the article alone", draft.url, exc)
-        run.summary.errors.append(f"{draft.url}: claims not stored: {exc}")
-        outcome = _store_transaction(run, draft, keys, source_id, outlet, None)
+            run.summary.errors.append(f"{draft.url}: extraction failed: {exc}")
+    # 6 + 7b. the article and its claims in one transaction; a dropped connection (a terminated
+    # backend, a restarted server) is retried once on a fresh one, and otherwise stores nothing:
+    # the item stays unknown, so the next run stores it with its claims
+    broken = 0
+    while True:
+        try:
+            outcome = _store_transaction(run, draft, keys, source_id, outlet, extraction)
+            break
+        except IntegrityError:  # another worker stored the same URL a moment ago
+            run.summary.duplicate += 1
+            return 0
+        except (OperationalError, InterfaceError) as exc:
+            broken += 1
+            log.warning("storing %s failed (attempt %d): %s", draft.url, broken, exc)
+            if broken >= 2:
+                run.summary.store_failed += 1
+                run.summary.errors.append(f"{draft.url}: not stored, database error: "
+                                          f"{str(exc.orig or exc).strip().splitlines()[0][:200]}")
+                return 0
+        except Exception as exc:  # noqa: BLE001 - a claims-writer bug must not lose the article
+            if extraction is None:
+                raise
+            log.warning("storing claims failed for %s (%s); storing the article alone", draft.url, exc)
+            run.summary.errors.append(f"{draft.url}: claims not stored: {exc}")
+            extraction = None  # stored without claims: a later run's repair step extracts it again
     if outcome.status == "duplicate":
         run.summary.duplicate += 1
         return 0
@@ -298,6 +367,25 @@ def _store_transaction(run: _Run, draft: ArticleDraft, keys, source_id, outlet, 
             outcome.article.extracted_at = utcnow()
             run.summary.claims_stored += len(getattr(result, "claim_ids", ()))
     return outcome
+
+
+REPAIR_LIMIT = 100  # articles without claims extracted per run
+
+
+def _repair_unextracted(run: _Run) -> None:
+    """Extract stored articles that have no claims from any extractor yet (extractor_version NULL)."""
+    if run.extract is None:
+        return
+    from kb.claims import reextract_articles
+
+    try:
+        result = reextract_articles(lambda: Session(run.engine), run.nlp, only_missing=True, limit=REPAIR_LIMIT)
+    except (OperationalError, InterfaceError) as exc:
+        run.summary.store_failed += 1
+        run.summary.errors.append(f"extracting articles stored without claims: database error: {exc.orig or exc}")
+        return
+    run.summary.repaired += result.articles
+    run.summary.errors += result.errors
 
 
 def _evaluate_alerts(engine: Engine, settings: Settings) -> None:
@@ -327,11 +415,22 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
                     run.summary.failed += 1
                     run.summary.errors.append(f"{target}: {page.error}")
                     return run.summary
-                draft = item_draft(FeedItem(link=page.final_url), None, page)
                 run.summary.fetched += 1
+                try:
+                    with time_budget(run.limits.time_budget, "cleaning the page"):
+                        draft = item_draft(FeedItem(link=page.final_url), None, page, limits=run.limits)
+                except DocumentRefused as exc:
+                    _record_document(run, None, target, str(exc), refused=True)
+                    return run.summary
+                if draft is not None and draft.doc.limits_hit:
+                    _record_document(run, None, target, "capped: " + "; ".join(draft.doc.limits_hit), refused=False)
             else:
                 path = Path(target)
-                doc = read_document(path)  # raises InputError for a file the user must fix
+                try:  # raises InputError for a file the user must fix (a refused document included)
+                    with time_budget(run.limits.time_budget, f"cleaning {path.name}"):
+                        doc = read_document(path, run.limits)
+                except BudgetExceeded as exc:
+                    raise InputError(f"{path}: {exc}") from None
                 data = path.read_bytes()
                 kind = "html" if path.suffix.lower() in (".html", ".htm") else "text"
                 draft = ArticleDraft(url=path.resolve().as_uri(), guid=None, doc=doc,

@@ -39,6 +39,13 @@ class Settings:
     max_failures_backoff_hours: float = 24.0
     # extraction
     batch_size: int = 32
+    # a budget per document (ingest.budget.DocumentLimits): a hostile page is cut or refused, and
+    # recorded against its source, instead of stalling the run
+    doc_max_chars: int = 5_000_000  # characters of a page's HTML read; the rest is cut
+    doc_max_depth: int = 512  # element nesting; a deeper page is refused
+    doc_max_tables: int = 50  # tables kept per page (the rest dropped)
+    doc_max_cells: int = 2_000  # table cells kept per page, all tables together
+    doc_time_budget: float = 30.0  # seconds to clean and to extract one document (0: no limit)
     # e-mail alerts
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -46,11 +53,21 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)
     smtp_from: str = "aikb@localhost"
-    webhook_timeout: float = 10.0
+    webhook_timeout: float = 10.0  # seconds: each wait of a webhook or SMTP exchange (connect, a read)
+    delivery_deadline: float = 30.0  # seconds: everything one delivery may take in a run (all tries)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def document_limits(settings: Settings):
+    """The per-document limits of SETTINGS as the ingest.budget.DocumentLimits the cleaner takes."""
+    from ingest.budget import DocumentLimits
+
+    return DocumentLimits(max_chars=settings.doc_max_chars, max_depth=settings.doc_max_depth,
+                          max_tables=settings.doc_max_tables, max_cells=settings.doc_max_cells,
+                          time_budget=settings.doc_time_budget)
 
 
 _ENV = {

@@ -322,3 +322,17 @@ def options_with_current(options: list[str], key: str) -> list[str]:
     if isinstance(current, str) and current and current not in options:
         return [current, *options]
     return list(options)
+
+
+def csv_download(label: str, records: Any, file_name: str, *, key: str) -> None:
+    """A download button for RECORDS (a list of dicts or a DataFrame) written by kb's one CSV writer.
+
+    The dataframes' own CSV export is switched off (client.disableDataExport, set in app.py): it
+    writes cells as they are, so a title starting with "=" would run as a formula in a spreadsheet.
+    """
+    from kb.csv_safe import csv_text
+
+    rows = records.to_dict("records") if hasattr(records, "to_dict") else list(records)
+    fields = list(records.columns) if hasattr(records, "columns") else list(rows[0].keys() if rows else [])
+    st.download_button(label, csv_text(fields, rows), file_name=file_name, mime="text/csv", key=key,
+                       icon=":material/download:")

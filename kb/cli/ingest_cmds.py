@@ -120,18 +120,49 @@ def ingest_cmd(ctx, articles_, sources_, sample, worker, poll, exit_when_idle, b
         aikb ingest --article saved/page.html
         AIKB_DATABASE_URL=postgresql+psycopg://... aikb ingest --worker
     """
-    from kb import pipeline
-    from kb.db import session_scope
-    from kb.sources import add_feed
+    from sqlalchemy.exc import InterfaceError, OperationalError
 
     settings = ctx.obj
     engine = _engine(ctx)
     nlp = _load_nlp(no_extract)
     progress = _Progress()
+    refused = 0
+    try:
+        summary, refused = _ingest(ctx, engine, settings, nlp, progress, articles_, sources_, sample, worker, poll,
+                                   batch, exit_when_idle)
+    except (OperationalError, InterfaceError) as exc:
+        # the database went away mid-run (a restart, a terminated backend): whatever was stored is
+        # whole (one transaction per article with its claims); the next run picks up the rest
+        reason = str(exc.orig or exc).strip().splitlines()[0][:300]
+        raise click.ClickException(f"database error, the run stopped: {reason}; "
+                                   "run `aikb ingest` again to continue (nothing half-stored is kept)") from None
+    for error in summary.errors[:20]:
+        click.echo(f"error: {error}", err=True)
+    click.echo(summary.line())
+    if summary.store_failed or refused:
+        what = [f"{summary.store_failed} articles not stored (database errors)"] if summary.store_failed else []
+        what += [f"{refused} of {len(articles_)} --article inputs refused"] if refused else []
+        click.echo(f"error: {'; '.join(what)}; run `aikb ingest` again to store them", err=True)
+        raise SystemExit(1)
+
+
+def _ingest(ctx, engine, settings, nlp, progress, articles_, sources_, sample, worker, poll, batch, exit_when_idle):
+    from kb import pipeline
+    from kb.db import session_scope
+    from kb.errors import InputError
+    from kb.sources import add_feed
+
+    refused = 0
     if articles_:
         summary = pipeline.RunSummary()
         for target in articles_:
-            summary.add(pipeline.ingest_article(engine, settings, target, nlp))
+            try:
+                summary.add(pipeline.ingest_article(engine, settings, target, nlp))
+            except InputError as exc:
+                if len(articles_) == 1:
+                    raise  # one input: its one-line error is the whole story
+                refused += 1
+                summary.errors.append(str(exc))  # several: the others still go in
     elif sample:
         summary = pipeline.ingest_sample(engine, settings, nlp, progress)
     elif worker:
@@ -146,9 +177,7 @@ def ingest_cmd(ctx, articles_, sources_, sample, worker, poll, exit_when_idle, b
         if not urls and summary.fetched + summary.not_modified + summary.failed == 0:
             click.echo("no feeds yet: add some with `aikb feeds add URL`, `aikb feeds import "
                        "data/feeds/default.opml`, or try `aikb ingest --sample`", err=True)
-    for error in summary.errors[:20]:
-        click.echo(f"error: {error}", err=True)
-    click.echo(summary.line())
+    return summary, refused
 
 
 @click.group("feeds")

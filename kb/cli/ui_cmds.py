@@ -18,7 +18,7 @@ def streamlit_command(host: str, port: int) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.headless", "true", "--server.address", host, "--server.port", str(port),
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            "--client.toolbarMode", "viewer"]
+            "--client.toolbarMode", "viewer", "--client.disableDataExport", "true"]
 
 
 def serve(settings, host: str, port: int) -> int:

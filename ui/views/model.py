@@ -4,6 +4,7 @@ import streamlit as st
 from ui.charts import claims_frame, scores_by_benchmark_chart, timeline_frame
 from ui.common import (
     INGEST_HINT,
+    csv_download,
     facets,
     fmt_date,
     md_escape,
@@ -61,6 +62,7 @@ if page.scores:
     st.altair_chart(scores_by_benchmark_chart(scores), width="content")
     st.dataframe(scores, hide_index=True, width="stretch",
                  column_config={"first reported": st.column_config.DateColumn(format="YYYY-MM-DD")})
+    csv_download("Download CSV", scores, "scores.csv", key="scores_csv")
 else:
     st.caption("No benchmark score reported for this model yet.")
 
