@@ -110,7 +110,7 @@ def page_setup(title: str) -> str:
         url = database_url()
         engine_for(url)
     except AikbError as exc:
-        st.error(f"Cannot open the database: {exc}")
+        st.error(f"Cannot open the database: {md_escape(str(exc))}")
         st.stop()
     return url
 
