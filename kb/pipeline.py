@@ -313,7 +313,8 @@ def _evaluate_alerts(engine: Engine, settings: Settings) -> None:
 
 def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) -> RunSummary:
     """Store one page or text file (a path or a URL) through the same cleaning and dedup as feeds."""
-    from ingest.documents import decode_bytes, read_document
+    from ingest.documents import decode_bytes, parse_document
+    from ingest.localfile import read_local_file
 
     with ingest_lock(engine):
         run = _Run(engine, settings, nlp)
@@ -331,8 +332,9 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
                 run.summary.fetched += 1
             else:
                 path = Path(target)
-                doc = read_document(path)  # raises InputError for a file the user must fix
-                data = path.read_bytes()
+                # a regular file under the body cap, read once; InputError for a file the user must fix
+                data = read_local_file(path, settings.max_bytes)
+                doc = parse_document(path, data)
                 kind = "html" if path.suffix.lower() in (".html", ".htm") else "text"
                 draft = ArticleDraft(url=path.resolve().as_uri(), guid=None, doc=doc,
                                      raw=decode_bytes(data).encode("utf-8"), raw_kind=kind)

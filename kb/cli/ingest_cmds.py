@@ -7,6 +7,7 @@ import sys
 import click
 
 from kb.errors import AikbError
+from kb.settings import Settings
 
 
 def _dump(data) -> str:
@@ -30,11 +31,13 @@ def clean_cmd(paths: tuple[str, ...], fmt: str) -> None:
     """
     from ingest.documents import read_document
 
+    settings = click.get_current_context().find_object(Settings)
+    max_bytes = settings.max_bytes if settings else None
     documents = []
     failures = 0
     for path in paths:
         try:
-            doc = read_document(path)
+            doc = read_document(path, max_bytes)
         except AikbError as exc:
             failures += 1
             documents.append({"file": path, "error": str(exc)})
@@ -184,7 +187,7 @@ def feeds_add(ctx, url: str, title: str | None) -> None:
 
 
 @feeds_group.command("import")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("path")
 @click.pass_context
 def feeds_import(ctx, path: str) -> None:
     """Add every feed an OPML file lists (already known feeds are skipped).
@@ -199,10 +202,9 @@ def feeds_import(ctx, path: str) -> None:
     from kb.db import session_scope
     from kb.sources import import_opml
 
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise AikbError(f"cannot read {path}: {exc.strerror or exc}") from None
+    from ingest.localfile import read_local_file
+
+    data = read_local_file(path, ctx.obj.max_bytes)  # a regular file under the body cap, else one line
     with session_scope(_engine(ctx.parent)) as session:
         added = import_opml(session, data)
     click.echo(f"imported {added} new feeds from {path}")
