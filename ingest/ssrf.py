@@ -11,7 +11,27 @@ from __future__ import annotations
 import ipaddress
 import socket
 from typing import Optional
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
+
+
+def web_link(base: str, link: Optional[str]) -> Optional[str]:
+    """LINK, a link found inside a feed, resolved against BASE; None unless it is http(s) with a host.
+
+    A feed is untrusted text, local feed files included: its links never name local files
+    (file:, or a relative path resolved against a file: feed) or other schemes. Local files are
+    read only when the user names them on the command line.
+    """
+    if not link:
+        return None
+    try:
+        url = urljoin(base or "", link.strip())
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    return url
 
 
 def origin(url: str) -> tuple[str, str, int]:

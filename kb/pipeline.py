@@ -6,6 +6,8 @@ one transaction, so a crash leaves no half-written article.
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import os
 import socket
@@ -20,7 +22,7 @@ from sqlmodel import Session
 
 from ingest.feeds import is_feed_content_type, parse_feed
 from ingest.fetch import HostPacer, fetch, fetch_file, make_client
-from ingest.items import item_draft, local_page_allowed, page_url_for
+from ingest.items import item_draft, page_url_for
 from ingest.records import ArticleDraft, FeedItem
 from ingest.robots import RobotsCache
 from ingest.ssrf import origin
@@ -74,6 +76,7 @@ class _Run:
             self.index = articles.load_story_index(session)
         self.extract, self.store_extraction, self.version = _extractor(nlp)
         self.summary = RunSummary()
+        self.page_mirror: dict[str, Path] = {}  # page URL -> local copy, given only by the sample run
 
 
 def _extractor(nlp):
@@ -92,7 +95,7 @@ def _extractor(nlp):
 
 def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str] | None = None,
              progress: Progress | None = None, *, due_only: bool = False, owner: str | None = None,
-             limit: int = 100_000) -> RunSummary:
+             limit: int = 100_000, page_mirror: dict[str, Path] | None = None) -> RunSummary:
     """Fetch every enabled source (or only the due ones, or only SOURCES_), store new articles.
 
     Args:
@@ -101,10 +104,13 @@ def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str
         progress: called after each source with (done, total, message).
         due_only: only sources whose next_fetch_at has come (worker mode).
         owner: the lease owner name (a worker's id).
+        page_mirror: page URL -> local file to read instead of fetching it (the bundled sample's
+            pages; the caller names these files, a feed never can).
     """
     owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     with ingest_lock(engine):
         run = _Run(engine, settings, nlp)
+        run.page_mirror = dict(page_mirror or {})
         try:
             # 1. due sources, leased a few at a time so that parallel workers never fetch one twice
             #    and no lease runs out while a long run works through the ones before it
@@ -226,15 +232,10 @@ def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, fe
 
 def _fetch_page(run: _Run, source_id: int, feed_url: str, source_kind: str, page_url: str):
     started = utcnow()
-    if page_url.startswith("file:"):
-        if source_kind == "file" and local_page_allowed(page_url, feed_url):
-            page = fetch_file(page_url, run.settings)
-        else:
-            from ingest.records import FetchResult
-
-            page = FetchResult(url=page_url, final_url=page_url,
-                               error="refused: a file: link outside the local feed's folder")
-    else:
+    mirrored = run.page_mirror.get(page_url)
+    if mirrored is not None:  # a page the command itself supplied (the bundled sample), never a feed
+        page = dataclasses.replace(fetch_file(str(mirrored), run.settings), url=page_url, final_url=page_url)
+    else:  # page_url_for only hands over http(s) links: a feed never makes aikb read a local file
         trusted = origin(feed_url) if source_kind != "file" else None
         page = fetch(page_url, run.settings, client=run.client, kind="page", trusted_origin=trusted,
                      pacer=run.pacer, robots=run.robots)
@@ -352,7 +353,10 @@ def ingest_sample(engine: Engine, settings: Settings, nlp=None, progress: Progre
     feed_files = sorted(p for p in (SAMPLE_DIR / "feeds").iterdir() if p.is_file())
     with session_scope(engine) as session:
         urls = [source_store.add_feed(session, str(p)).url for p in feed_files]
-    summary = run_once(engine, settings, nlp, urls, progress)
+    # the summary-only items' pages, read from data/sample/pages instead of the (invented) web
+    mirror = json.loads((SAMPLE_DIR / "pages" / "mirror.json").read_text(encoding="utf-8"))
+    pages = {url: SAMPLE_DIR / "pages" / name for url, name in mirror.items()}
+    summary = run_once(engine, settings, nlp, urls, progress, page_mirror=pages)
     for path in sorted((SAMPLE_DIR / "articles").glob("*")):
         if path.suffix.lower() in (".html", ".htm", ".txt", ".md"):
             summary.add(ingest_article(engine, settings, str(path), nlp))
