@@ -25,7 +25,7 @@ from ingest.fetch import HostPacer, fetch, fetch_file, make_client
 from ingest.items import item_draft, page_url_for
 from ingest.records import ArticleDraft, FeedItem
 from ingest.robots import RobotsCache
-from ingest.ssrf import origin
+from ingest.ssrf import origin, web_link
 from kb import articles
 from kb import sources as source_store
 from kb.db import session_scope, utcnow
@@ -321,6 +321,10 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
         run = _Run(engine, settings, nlp)
         try:
             if target.startswith(("http://", "https://")):
+                if web_link(target, target) is None:
+                    from kb.errors import InputError
+
+                    raise InputError(f"not a valid URL: {target}")
                 started = utcnow()
                 page = fetch(target, settings, client=run.client, kind="page", trusted_origin=origin(target))
                 with session_scope(engine) as session:

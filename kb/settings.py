@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,21 @@ def _coerce(name: str, raw, target_type):
         raise ConfigError(f"setting {name}: cannot read {raw!r} as {target_type.__name__}") from exc
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read_config(path: Path) -> str:
+    """The settings file's text: a regular file of at most MAX_CONFIG_BYTES (never a pipe or device)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"cannot read settings file {path}: not a regular file")
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"cannot read settings file {path}: larger than {MAX_CONFIG_BYTES} bytes")
+    return data.decode("utf-8")
+
+
 def load_settings(path: str | os.PathLike | None = None, **overrides) -> Settings:
     """Build Settings from defaults, the TOML file, the environment, then keyword overrides."""
     values: dict = {}
@@ -89,8 +105,8 @@ def load_settings(path: str | os.PathLike | None = None, **overrides) -> Setting
         cfg = candidate if candidate.exists() else None
     if cfg is not None:
         try:
-            data = tomllib.loads(Path(cfg).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+            data = tomllib.loads(_read_config(Path(cfg)))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"cannot read settings file {cfg}: {exc}") from exc
         for key, raw in data.items():
             if key not in types:

@@ -64,6 +64,8 @@ def normalize_source_url(url: str, *, remote_only: bool = False) -> tuple[str, s
         InputError: neither an http(s) URL nor an existing regular file.
     """
     url = url.strip()
+    if not url:
+        raise InputError("no feed address given: use an http(s) URL or a local file")
     try:
         parts = urlsplit(url)
         host = parts.hostname

@@ -54,6 +54,8 @@ def clean_cmd(paths: tuple[str, ...], fmt: str) -> None:
                        f"\noriginal outlet: {entry['original_outlet']}\npublished: {entry['published']}\n")
             click.echo(entry["text"] + "\n")
     if failures == len(paths):
+        for entry in documents:
+            click.echo(f"error: {entry['error']}", err=True)
         raise SystemExit(1)
 
 
@@ -103,9 +105,11 @@ class _Progress:
 @click.option("--sample", is_flag=True, help="Ingest the bundled offline sample corpus (data/sample).")
 @click.option("--worker", is_flag=True, help="Keep polling due sources, sharing them with other workers "
               "(PostgreSQL: FOR UPDATE SKIP LOCKED leases).")
-@click.option("--poll", type=float, default=60.0, show_default=True, help="Worker: seconds between polls.")
+@click.option("--poll", type=click.FloatRange(0, 366 * 86400), default=60.0, show_default=True,
+              help="Worker: seconds between polls.")
 @click.option("--exit-when-idle", is_flag=True, help="Worker: stop once no source is due.")
-@click.option("--batch", type=int, default=5, show_default=True, help="Worker: sources claimed at a time.")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=5, show_default=True,
+              help="Worker: sources claimed at a time.")
 @click.option("--no-extract", is_flag=True, help="Store articles without running the extractor.")
 @click.pass_context
 def ingest_cmd(ctx, articles_, sources_, sample, worker, poll, exit_when_idle, batch, no_extract) -> None:
