@@ -54,11 +54,13 @@ class SourceHealth:
         return out
 
 
-def normalize_source_url(url: str, *, remote_only: bool = False) -> tuple[str, str]:
+def normalize_source_url(url: str, *, remote_only: bool = False, check: bool = True) -> tuple[str, str]:
     """(url, kind): http(s) URLs as given, local files as absolute file: URLs.
 
     REMOTE_ONLY (the web UI, OPML entries): http(s) URLs only, whatever exists on this machine, so
     that neither a browser nor a shared OPML file can make aikb read a local file or learn which exist.
+    CHECK=False only spells a local path the way it is stored (to look a source up), without
+    requiring the file to be there and regular now (fetching it then records the problem).
 
     Raises:
         InputError: neither an http(s) URL nor an existing regular file.
@@ -84,6 +86,8 @@ def normalize_source_url(url: str, *, remote_only: bool = False) -> tuple[str, s
     from ingest.localfile import check_local_file
 
     path = Path(parts.path) if scheme == "file" else Path(url).expanduser()
+    if not check:
+        return path.resolve().as_uri(), "file"
     return check_local_file(path).as_uri(), "file"
 
 
@@ -182,7 +186,7 @@ def claim_due_sources(session: Session, owner: str, *, urls: Iterable[str] | Non
         orphaned = _orphaned_leases(session, now)
         query = query.where(or_(Source.lease_until.is_(None), Source.lease_until < now, Source.id.in_(orphaned)))
     if urls is not None:
-        wanted = [normalize_source_url(u)[0] for u in urls]
+        wanted = [normalize_source_url(u, check=False)[0] for u in urls]
         query = query.where(Source.url.in_(wanted))
     elif due_only:
         query = query.where(or_(Source.next_fetch_at.is_(None), Source.next_fetch_at <= now))
@@ -204,7 +208,7 @@ def count_enabled(session: Session, urls: Iterable[str] | None = None) -> int:
     """How many enabled sources a run over URLS (or over all) would fetch at most."""
     query = select(func.count(Source.id)).where(Source.enabled == True)  # noqa: E712 - SQL boolean
     if urls is not None:
-        query = query.where(Source.url.in_([normalize_source_url(u)[0] for u in urls]))
+        query = query.where(Source.url.in_([normalize_source_url(u, check=False)[0] for u in urls]))
     return int(session.exec(query).one())
 
 

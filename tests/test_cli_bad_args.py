@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from kb.cli import cli
 from kb.db import open_engine
 from kb.models import AlertRule, Source
+from tests.test_local_inputs import bounded
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -143,7 +144,8 @@ def assert_one_line_error(result, context):
 @pytest.mark.parametrize("path,args", CASES, ids=lambda v: " ".join(v) if isinstance(v, list) else v)
 def test_bad_arguments_give_a_one_line_error(path, args, sqlite_url, hostile_files):
     runner = CliRunner()
-    result = runner.invoke(cli, ["--db", sqlite_url, *path.split(), *fill(args, hostile_files)])
+    # bounded: a command that opened the named pipe would block forever; fail instead
+    result = bounded(runner.invoke, cli, ["--db", sqlite_url, *path.split(), *fill(args, hostile_files)])
     assert_one_line_error(result, (path, args))
 
 
@@ -151,7 +153,7 @@ def test_bad_arguments_give_a_one_line_error(path, args, sqlite_url, hostile_fil
 def test_bad_global_options_give_a_one_line_error(args, sqlite_url, hostile_files, monkeypatch):
     monkeypatch.delenv("AIKB_DATABASE_URL", raising=False)
     db = [] if "--db" in args else ["--db", sqlite_url]
-    result = CliRunner().invoke(cli, [*db, *fill(args, hostile_files)])
+    result = bounded(CliRunner().invoke, cli, [*db, *fill(args, hostile_files)])
     assert_one_line_error(result, args)
 
 

@@ -111,3 +111,70 @@ def test_the_reported_stance_link_shows_its_text_on_the_search_page(stores, monk
     assert_text_only(at, "stance")
     messages = " ".join(re.sub(r"\\(.)", r"\1", str(w.value)) for w in at.warning)
     assert "Session expired, sign in" in messages  # echoed, but as the literal characters
+
+
+# ---------------------------------------------------------------------------------------------
+# Forms: Add feed, Import OPML (http(s) URLs and uploaded files only), new alert rules
+# ---------------------------------------------------------------------------------------------
+
+
+def press(at, label: str):
+    (button,) = [b for b in at.button if b.label == label]
+    button.click().run()
+    return at
+
+
+def stored_feeds(url: str) -> list[str]:
+    from kb.sources import sources_health
+
+    from kb.db import session_scope
+
+    with session_scope(open_engine(url)) as session:
+        return [h.url for h in sources_health(session)]
+
+
+@pytest.mark.parametrize("typed", ["/etc/passwd", "/etc/shadow", "file:///etc/passwd", "~/.ssh/id_rsa",
+                                   "../../etc/hosts", "http://[::1", HOSTILE[0], HOSTILE[1]])
+def test_add_feed_takes_http_urls_only(typed, tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'forms.sqlite3'}"
+    open_engine(url)
+    at = open_page(url, "sources", monkeypatch)
+    at.text_input(key="feed_url").input(typed)
+    press(at, "Add feed")
+    assert_text_only(at, typed)
+    assert at.error, "the refusal is shown"
+    assert stored_feeds(url) == []
+
+
+def test_import_opml_adds_no_server_path_and_reveals_none(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'forms.sqlite3'}"
+    open_engine(url)
+    at = open_page(url, "sources", monkeypatch)
+    answers = []
+    for entries in (["/etc/passwd"], ["/etc/no-such-file"], ["file:///etc/shadow"], ["file:///etc/no-such"],
+                    [str(tmp_path / "forms.sqlite3")]):
+        body = "".join(f'<outline type="rss" text="x" xmlUrl="{e}"/>' for e in entries)
+        at.file_uploader(key="opml_file").set_value(("list.opml", f'<opml version="2.0"><body>{body}</body></opml>'.encode(),
+                                                    "text/x-opml"))
+        press(at, "Import")
+        assert not at.exception, at.exception
+        answers.append([str(s.value) for s in at.success] + [str(e.value) for e in at.error])
+    assert all(a == answers[0] for a in answers), answers  # existing and missing paths look the same
+    assert stored_feeds(url) == []
+    mixed = (f'<opml version="2.0"><body><outline xmlUrl="/etc/passwd"/><outline xmlUrl="http://{EVIL_HOST}/f.xml"/>'
+             '<outline xmlUrl="https://halcyon.example/feed.xml"/></body></opml>').encode()
+    at.file_uploader(key="opml_file").set_value(("mixed.opml", mixed, "text/x-opml"))
+    press(at, "Import")
+    assert_text_only(at, "opml")
+    assert sorted(stored_feeds(url)) == [f"http://{EVIL_HOST}/f.xml", "https://halcyon.example/feed.xml"]
+
+
+def test_a_hostile_alert_rule_form_shows_its_error_as_text(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'forms.sqlite3'}"
+    open_engine(url)
+    at = open_page(url, "alerts", monkeypatch)
+    at.text_input(key="rule_webhook").input(f"javascript:{HOSTILE[0]}")
+    at.text_input(key="rule_email").input(HOSTILE[1])
+    press(at, "Add rule")
+    assert_text_only(at, "rule form")
+    assert at.error
