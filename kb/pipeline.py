@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,17 +52,19 @@ class RunSummary:
     clustered: int = 0
     claims_stored: int = 0
     page_errors: int = 0
+    capped: int = 0  # sources that hit the per-source item or time cap (the rest comes next run)
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: "RunSummary") -> None:
         for name in ("fetched", "not_modified", "failed", "new", "duplicate", "clustered", "claims_stored",
-                     "page_errors"):
+                     "page_errors", "capped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors += other.errors
 
     def line(self) -> str:
         return (f"sources: {self.fetched} fetched, {self.not_modified} not modified, {self.failed} failed; "
-                f"articles: {self.new} new, {self.duplicate} duplicate, {self.clustered} clustered")
+                f"articles: {self.new} new, {self.duplicate} duplicate, {self.clustered} clustered"
+                + (f"; {self.capped} sources capped, the rest next run" if self.capped else ""))
 
 
 class _Run:
@@ -156,6 +159,7 @@ def _process_source_safely(run: _Run, source_id: int) -> str:
 
 
 def _process_source(run: _Run, source_id: int) -> str:
+    clock = time.monotonic()
     with Session(run.engine) as session:
         source = session.get(Source, source_id)
         url, etag, last_modified, kind = source.url, source.etag, source.last_modified, source.kind
@@ -202,14 +206,39 @@ def _process_source(run: _Run, source_id: int) -> str:
         with Session(run.engine) as session:
             known = articles.known_items(session, source_id, items)
         run.summary.duplicate += len(known)
-    for position, item in enumerate(items):
-        if position not in known:
-            stored += _process_item(run, source_id, url, kind, feed_title, item)
-    if not error:  # a failed or malformed fetch keeps the old validators: the next run refetches it
+    # 4-7 for each new item, within the per-source caps: a feed of 100,000 items or of slow pages
+    # cannot hold a run (or a worker's lease) for hours; what is left is taken up by the next run
+    pending = [position for position in range(len(items)) if position not in known]
+    capped = None
+    for done, position in enumerate(pending):
+        if done >= run.settings.max_items_per_source:
+            capped = f"item cap: {done} of {len(pending)} new items this run (max_items_per_source)"
+            break
+        if done and time.monotonic() - clock > run.settings.max_seconds_per_source:
+            capped = (f"time cap: {done} of {len(pending)} new items in {run.settings.max_seconds_per_source:g} s "
+                      "(max_seconds_per_source)")
+            break
+        stored += _process_item(run, source_id, url, kind, feed_title, items[position])
+    if capped:
+        _record_cap(run, source_id, url, capped)
+    elif not error:  # a failed, malformed or capped fetch keeps the old validators: the next run refetches it
         with session_scope(run.engine) as session:
             source = session.get(Source, source_id)
             source.etag, source.last_modified = result.headers.get("etag"), result.headers.get("last-modified")
-    return f"{url}: {error or 'ok'}" + (f" ({stored} new)" if stored else "")
+    return f"{url}: {error or 'ok'}" + (f" ({stored} new)" if stored else "") + (f"; {capped}" if capped else "")
+
+
+def _record_cap(run: _Run, source_id: int, url: str, message: str) -> None:
+    """A capped source: a FetchLog row says so, and it is due again at once (its old validators stay,
+    so the next run fetches the whole feed and carries on with the items not stored yet)."""
+    from kb.models import FetchLog
+
+    with session_scope(run.engine) as session:
+        session.add(FetchLog(source_id=source_id, url=url[:2048], kind="feed", started_at=utcnow(),
+                             outcome="capped", error=message))
+        source = session.get(Source, source_id)
+        source.next_fetch_at = utcnow()
+    run.summary.capped += 1
 
 
 def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, feed_title, item: FeedItem) -> int:

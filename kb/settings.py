@@ -38,6 +38,10 @@ class Settings:
     allow_private_networks: bool = False  # fetch pages on private/loopback addresses (intranet feeds)
     obey_robots: bool = True
     max_failures_backoff_hours: float = 24.0
+    # one feed per run: at most this many new items and (after the first item) this many seconds,
+    # well inside the 10-minute worker lease; the rest is taken up by the next run
+    max_items_per_source: int = 200
+    max_seconds_per_source: float = 300.0
     # extraction
     batch_size: int = 32
     # e-mail alerts
