@@ -100,3 +100,16 @@ def test_a_capped_source_is_due_again_at_once(db_url, feed_server):
         source = session.exec(select(Source)).one()
     due = source.next_fetch_at.replace(tzinfo=None)
     assert due <= before.replace(tzinfo=None) + (utcnow() - before)  # not 600 minutes away
+
+
+def test_the_documented_lease_is_the_lease_and_outlasts_the_time_cap():
+    import re
+    from pathlib import Path
+
+    from kb.settings import Settings
+    from kb.sources import LEASE
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "deployment.md").read_text(encoding="utf-8")
+    (minutes,) = re.findall(r"\((\d+) minutes, `kb\.sources\.LEASE`", text)
+    assert int(minutes) * 60 == LEASE.total_seconds()
+    assert Settings().max_seconds_per_source < LEASE.total_seconds()
