@@ -17,10 +17,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
+from ingest.localfile import read_local_file
 from ingest.records import FetchResult
 from ingest.robots import RobotsCache
 from ingest.ssrf import blocked_reason, origin
 from ingest.transport import guarded_transport, request_policy
+from kb.errors import InputError
 from kb.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -82,14 +84,13 @@ def fetch_file(url: str, settings: Settings, last_modified: str | None = None) -
         if last_modified and stamp == last_modified:
             return FetchResult(url=url, final_url=url, status=304, headers={"last-modified": stamp},
                                duration_ms=_ms(started))
-        with open(path, "rb") as handle:  # type: ignore[arg-type]
-            body = handle.read(settings.max_bytes + 1)
+        # a regular file under the body cap: a feed file later swapped for a pipe or device cannot hang a run
+        body = read_local_file(path, settings.max_bytes)  # type: ignore[arg-type]
     except OSError as exc:
         return FetchResult(url=url, final_url=url, error=f"cannot read {path}: {exc.strerror or exc}",
                            duration_ms=_ms(started))
-    if len(body) > settings.max_bytes:
-        return FetchResult(url=url, final_url=url, status=200, error=f"body over {settings.max_bytes} bytes",
-                           duration_ms=_ms(started))
+    except InputError as exc:
+        return FetchResult(url=url, final_url=url, error=str(exc), duration_ms=_ms(started))
     return FetchResult(url=url, final_url=url, status=200, body=body, headers={"last-modified": stamp},
                        duration_ms=_ms(started))
 

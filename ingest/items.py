@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from ingest.budget import DocumentLimits
 from ingest.clean import clean_html
 from ingest.documents import decode_bytes
-from ingest.fetch import file_path
 from ingest.records import ArticleDraft, CleanDocument, FeedItem, FetchResult
 
 # Content shorter than this many words is a teaser some feeds put in content:encoded: fetch the page.
@@ -90,30 +89,12 @@ def item_draft(item: FeedItem, feed_title: Optional[str], page: FetchResult | No
     return ArticleDraft(url=item.link, guid=item.guid, doc=doc, raw=raw, raw_kind=kind)
 
 
-def local_page_allowed(link: str, feed_url: str) -> bool:
-    """A file: link is read only for a local feed file, and only inside the feed's folder or its parent.
-
-    A remote feed can never make aikb read local files; a sample feed can point at its pages.
-    """
-    if urlsplit(link).scheme != "file" or urlsplit(feed_url).scheme != "file":
-        return False
-    page, feed = file_path(link), file_path(feed_url)
-    if page is None or feed is None:
-        return False
-    root = feed.resolve().parent.parent
-    try:
-        page.resolve().relative_to(root)
-    except ValueError:
-        return False
-    return True
-
-
 def page_url_for(item: FeedItem) -> Optional[str]:
     """The URL to fetch for a summary-only item, or None when the item stands on its own."""
     if has_full_content(item) or not item.link:
         return None
     scheme = urlsplit(item.link).scheme.lower()
-    return item.link if scheme in ("http", "https", "file") else None
+    return item.link if scheme in ("http", "https") else None  # never a local file
 
 
 def is_local(url: str) -> bool:

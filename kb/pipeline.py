@@ -6,9 +6,12 @@ one transaction, so a crash leaves no half-written article.
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +24,10 @@ from sqlmodel import Session
 from ingest.budget import BudgetExceeded, DocumentRefused, time_budget
 from ingest.feeds import is_feed_content_type, parse_feed
 from ingest.fetch import HostPacer, fetch, fetch_file, make_client
-from ingest.items import item_draft, local_page_allowed, page_url_for
+from ingest.items import item_draft, page_url_for
 from ingest.records import ArticleDraft, FeedItem, FetchResult
 from ingest.robots import RobotsCache
-from ingest.ssrf import origin
+from ingest.ssrf import origin, web_link
 from kb import articles
 from kb import sources as source_store
 from kb.db import session_scope, utcnow
@@ -53,11 +56,12 @@ class RunSummary:
     page_errors: int = 0
     store_failed: int = 0  # articles not stored because the database failed (retried by the next run)
     repaired: int = 0  # stored articles without claims that this run extracted
+    capped: int = 0  # sources that hit the per-source item or time cap (the rest comes next run)
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: "RunSummary") -> None:
         for name in ("fetched", "not_modified", "failed", "new", "duplicate", "clustered", "claims_stored",
-                     "page_errors", "store_failed", "repaired"):
+                     "page_errors", "store_failed", "repaired", "capped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors += other.errors
 
@@ -66,6 +70,8 @@ class RunSummary:
                 f"articles: {self.new} new, {self.duplicate} duplicate, {self.clustered} clustered")
         if self.repaired:
             line += f", {self.repaired} extracted late"
+        if self.capped:
+            line += f"; {self.capped} sources capped, the rest next run"
         if self.store_failed:
             line += f"; {self.store_failed} NOT STORED (database errors; the next run retries them)"
         return line
@@ -84,6 +90,7 @@ class _Run:
             self.index = articles.load_story_index(session)
         self.extract, self.store_extraction, self.version = _extractor(nlp)
         self.summary = RunSummary()
+        self.page_mirror: dict[str, Path] = {}  # page URL -> local copy, given only by the sample run
 
 
 def _extractor(nlp):
@@ -102,7 +109,7 @@ def _extractor(nlp):
 
 def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str] | None = None,
              progress: Progress | None = None, *, due_only: bool = False, owner: str | None = None,
-             limit: int = 100_000) -> RunSummary:
+             limit: int = 100_000, page_mirror: dict[str, Path] | None = None) -> RunSummary:
     """Fetch every enabled source (or only the due ones, or only SOURCES_), store new articles.
 
     Args:
@@ -111,10 +118,13 @@ def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str
         progress: called after each source with (done, total, message).
         due_only: only sources whose next_fetch_at has come (worker mode).
         owner: the lease owner name (a worker's id).
+        page_mirror: page URL -> local file to read instead of fetching it (the bundled sample's
+            pages; the caller names these files, a feed never can).
     """
     owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     with ingest_lock(engine):
         run = _Run(engine, settings, nlp)
+        run.page_mirror = dict(page_mirror or {})
         try:
             # 1. due sources, leased a few at a time so that parallel workers never fetch one twice
             #    and no lease runs out while a long run works through the ones before it
@@ -165,6 +175,7 @@ def _process_source_safely(run: _Run, source_id: int) -> str:
 
 
 def _process_source(run: _Run, source_id: int) -> str:
+    clock = time.monotonic()
     with Session(run.engine) as session:
         source = session.get(Source, source_id)
         url, etag, last_modified, kind = source.url, source.etag, source.last_modified, source.kind
@@ -211,18 +222,43 @@ def _process_source(run: _Run, source_id: int) -> str:
         with Session(run.engine) as session:
             known = articles.known_items(session, source_id, items)
         run.summary.duplicate += len(known)
+    # 4-7 for each new item, within the per-source caps: a feed of 100,000 items or of slow pages
+    # cannot hold a run (or a worker's lease) for hours; what is left is taken up by the next run
     failed_before = run.summary.store_failed
-    for position, item in enumerate(items):
-        if position not in known:
-            stored += _process_item(run, source_id, url, kind, feed_title, item)
+    pending = [position for position in range(len(items)) if position not in known]
+    capped = None
+    for done, position in enumerate(pending):
+        if done >= run.settings.max_items_per_source:
+            capped = f"item cap: {done} of {len(pending)} new items this run (max_items_per_source)"
+            break
+        if done and time.monotonic() - clock > run.settings.max_seconds_per_source:
+            capped = (f"time cap: {done} of {len(pending)} new items in {run.settings.max_seconds_per_source:g} s "
+                      "(max_seconds_per_source)")
+            break
+        stored += _process_item(run, source_id, url, kind, feed_title, items[position])
     if run.summary.store_failed > failed_before:
         # an item the database did not take must come back next run: keep the old validators
         return f"{url}: {run.summary.store_failed - failed_before} items not stored (database error)"
-    if not error:  # a failed or malformed fetch keeps the old validators: the next run refetches it
+    if capped:
+        _record_cap(run, source_id, url, capped)
+    elif not error:  # a failed, malformed or capped fetch keeps the old validators: the next run refetches it
         with session_scope(run.engine) as session:
             source = session.get(Source, source_id)
             source.etag, source.last_modified = result.headers.get("etag"), result.headers.get("last-modified")
-    return f"{url}: {error or 'ok'}" + (f" ({stored} new)" if stored else "")
+    return f"{url}: {error or 'ok'}" + (f" ({stored} new)" if stored else "") + (f"; {capped}" if capped else "")
+
+
+def _record_cap(run: _Run, source_id: int, url: str, message: str) -> None:
+    """A capped source: a FetchLog row says so, and it is due again at once (its old validators stay,
+    so the next run fetches the whole feed and carries on with the items not stored yet)."""
+    from kb.models import FetchLog
+
+    with session_scope(run.engine) as session:
+        session.add(FetchLog(source_id=source_id, url=url[:2048], kind="feed", started_at=utcnow(),
+                             outcome="capped", error=message))
+        source = session.get(Source, source_id)
+        source.next_fetch_at = utcnow()
+    run.summary.capped += 1
 
 
 def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, feed_title, item: FeedItem) -> int:
@@ -276,15 +312,10 @@ def _record_document(run: _Run, source_id: Optional[int], where: str, message: s
 
 def _fetch_page(run: _Run, source_id: int, feed_url: str, source_kind: str, page_url: str):
     started = utcnow()
-    if page_url.startswith("file:"):
-        if source_kind == "file" and local_page_allowed(page_url, feed_url):
-            page = fetch_file(page_url, run.settings)
-        else:
-            from ingest.records import FetchResult
-
-            page = FetchResult(url=page_url, final_url=page_url,
-                               error="refused: a file: link outside the local feed's folder")
-    else:
+    mirrored = run.page_mirror.get(page_url)
+    if mirrored is not None:  # a page the command itself supplied (the bundled sample), never a feed
+        page = dataclasses.replace(fetch_file(str(mirrored), run.settings), url=page_url, final_url=page_url)
+    else:  # page_url_for only hands over http(s) links: a feed never makes aikb read a local file
         trusted = origin(feed_url) if source_kind != "file" else None
         page = fetch(page_url, run.settings, client=run.client, kind="page", trusted_origin=trusted,
                      pacer=run.pacer, robots=run.robots)
@@ -401,12 +432,15 @@ def _evaluate_alerts(engine: Engine, settings: Settings) -> None:
 
 def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) -> RunSummary:
     """Store one page or text file (a path or a URL) through the same cleaning and dedup as feeds."""
-    from ingest.documents import decode_bytes, read_document
+    from ingest.documents import decode_bytes, parse_document
+    from ingest.localfile import read_local_file
 
     with ingest_lock(engine):
         run = _Run(engine, settings, nlp)
         try:
             if target.startswith(("http://", "https://")):
+                if web_link(target, target) is None:
+                    raise InputError(f"not a valid URL: {target}")
                 started = utcnow()
                 page = fetch(target, settings, client=run.client, kind="page", trusted_origin=origin(target))
                 with session_scope(engine) as session:
@@ -426,12 +460,14 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
                     _record_document(run, None, target, "capped: " + "; ".join(draft.doc.limits_hit), refused=False)
             else:
                 path = Path(target)
-                try:  # raises InputError for a file the user must fix (a refused document included)
+                # a regular file under the body cap, read once; InputError for a file the user must fix
+                # (a refused document included)
+                data = read_local_file(path, settings.max_bytes)
+                try:
                     with time_budget(run.limits.time_budget, f"cleaning {path.name}"):
-                        doc = read_document(path, run.limits)
+                        doc = parse_document(path, data, run.limits)
                 except BudgetExceeded as exc:
                     raise InputError(f"{path}: {exc}") from None
-                data = path.read_bytes()
                 kind = "html" if path.suffix.lower() in (".html", ".htm") else "text"
                 draft = ArticleDraft(url=path.resolve().as_uri(), guid=None, doc=doc,
                                      raw=decode_bytes(data).encode("utf-8"), raw_kind=kind)
@@ -449,7 +485,10 @@ def ingest_sample(engine: Engine, settings: Settings, nlp=None, progress: Progre
     feed_files = sorted(p for p in (SAMPLE_DIR / "feeds").iterdir() if p.is_file())
     with session_scope(engine) as session:
         urls = [source_store.add_feed(session, str(p)).url for p in feed_files]
-    summary = run_once(engine, settings, nlp, urls, progress)
+    # the summary-only items' pages, read from data/sample/pages instead of the (invented) web
+    mirror = json.loads((SAMPLE_DIR / "pages" / "mirror.json").read_text(encoding="utf-8"))
+    pages = {url: SAMPLE_DIR / "pages" / name for url, name in mirror.items()}
+    summary = run_once(engine, settings, nlp, urls, progress, page_mirror=pages)
     for path in sorted((SAMPLE_DIR / "articles").glob("*")):
         if path.suffix.lower() in (".html", ".htm", ".txt", ".md"):
             summary.add(ingest_article(engine, settings, str(path), nlp))

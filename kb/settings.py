@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,10 @@ class Settings:
     allow_private_networks: bool = False  # fetch pages on private/loopback addresses (intranet feeds)
     obey_robots: bool = True
     max_failures_backoff_hours: float = 24.0
+    # one feed per run: at most this many new items and (after the first item) this many seconds,
+    # well inside the 10-minute worker lease; the rest is taken up by the next run
+    max_items_per_source: int = 200
+    max_seconds_per_source: float = 300.0
     # extraction
     batch_size: int = 32
     # a budget per document (ingest.budget.DocumentLimits): a hostile page is cut or refused, and
@@ -96,6 +101,21 @@ def _coerce(name: str, raw, target_type):
         raise ConfigError(f"setting {name}: cannot read {raw!r} as {target_type.__name__}") from exc
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read_config(path: Path) -> str:
+    """The settings file's text: a regular file of at most MAX_CONFIG_BYTES (never a pipe or device)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"cannot read settings file {path}: not a regular file")
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"cannot read settings file {path}: larger than {MAX_CONFIG_BYTES} bytes")
+    return data.decode("utf-8")
+
+
 def load_settings(path: str | os.PathLike | None = None, **overrides) -> Settings:
     """Build Settings from defaults, the TOML file, the environment, then keyword overrides."""
     values: dict = {}
@@ -106,8 +126,8 @@ def load_settings(path: str | os.PathLike | None = None, **overrides) -> Setting
         cfg = candidate if candidate.exists() else None
     if cfg is not None:
         try:
-            data = tomllib.loads(Path(cfg).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+            data = tomllib.loads(_read_config(Path(cfg)))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"cannot read settings file {cfg}: {exc}") from exc
         for key, raw in data.items():
             if key not in types:

@@ -110,7 +110,7 @@ def page_setup(title: str) -> str:
         url = database_url()
         engine_for(url)
     except AikbError as exc:
-        st.error(f"Cannot open the database: {exc}")
+        st.error(f"Cannot open the database: {md_escape(str(exc))}")
         st.stop()
     return url
 
@@ -129,7 +129,15 @@ def md_escape(text: Optional[str]) -> str:
     return _escape(" ".join(str(text or "").split()))  # newlines would start blocks (headings, lists)
 
 
+# GitHub-flavoured Markdown turns bare "http://...", "www...." and "name@host.tld" in *text* into links,
+# whatever escaping came before (Streamlit's renderer links them after parsing). An invisible word
+# joiner inside each such pattern keeps untrusted text from becoming a clickable link.
+_WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?:(https?|ftp|mailto|xmpp)(?=:)|(www)(?=\.)|([-.\w+])(?=@))")
+
+
 def _escape(text: str) -> str:
+    text = _AUTOLINK.sub(lambda m: m.group(0) + _WORD_JOINER, text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 

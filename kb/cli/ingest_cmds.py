@@ -7,6 +7,7 @@ import sys
 import click
 
 from kb.errors import AikbError
+from kb.settings import Settings
 
 
 def _dump(data) -> str:
@@ -30,11 +31,13 @@ def clean_cmd(paths: tuple[str, ...], fmt: str) -> None:
     """
     from ingest.documents import read_document
 
+    settings = click.get_current_context().find_object(Settings)
+    max_bytes = settings.max_bytes if settings else None
     documents = []
     failures = 0
     for path in paths:
         try:
-            doc = read_document(path)
+            doc = read_document(path, max_bytes)
         except AikbError as exc:
             failures += 1
             documents.append({"file": path, "error": str(exc)})
@@ -51,6 +54,8 @@ def clean_cmd(paths: tuple[str, ...], fmt: str) -> None:
                        f"\noriginal outlet: {entry['original_outlet']}\npublished: {entry['published']}\n")
             click.echo(entry["text"] + "\n")
     if failures == len(paths):
+        for entry in documents:
+            click.echo(f"error: {entry['error']}", err=True)
         raise SystemExit(1)
 
 
@@ -100,9 +105,11 @@ class _Progress:
 @click.option("--sample", is_flag=True, help="Ingest the bundled offline sample corpus (data/sample).")
 @click.option("--worker", is_flag=True, help="Keep polling due sources, sharing them with other workers "
               "(PostgreSQL: FOR UPDATE SKIP LOCKED leases).")
-@click.option("--poll", type=float, default=60.0, show_default=True, help="Worker: seconds between polls.")
+@click.option("--poll", type=click.FloatRange(0, 366 * 86400), default=60.0, show_default=True,
+              help="Worker: seconds between polls.")
 @click.option("--exit-when-idle", is_flag=True, help="Worker: stop once no source is due.")
-@click.option("--batch", type=int, default=5, show_default=True, help="Worker: sources claimed at a time.")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=5, show_default=True,
+              help="Worker: sources claimed at a time.")
 @click.option("--no-extract", is_flag=True, help="Store articles without running the extractor.")
 @click.pass_context
 def ingest_cmd(ctx, articles_, sources_, sample, worker, poll, exit_when_idle, batch, no_extract) -> None:
@@ -213,7 +220,7 @@ def feeds_add(ctx, url: str, title: str | None) -> None:
 
 
 @feeds_group.command("import")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("path")
 @click.pass_context
 def feeds_import(ctx, path: str) -> None:
     """Add every feed an OPML file lists (already known feeds are skipped).
@@ -228,10 +235,9 @@ def feeds_import(ctx, path: str) -> None:
     from kb.db import session_scope
     from kb.sources import import_opml
 
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise AikbError(f"cannot read {path}: {exc.strerror or exc}") from None
+    from ingest.localfile import read_local_file
+
+    data = read_local_file(path, ctx.obj.max_bytes)  # a regular file under the body cap, else one line
     with session_scope(_engine(ctx.parent)) as session:
         added = import_opml(session, data)
     click.echo(f"imported {added} new feeds from {path}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timezone
 
 import click
 
@@ -29,7 +29,7 @@ def _utc(value: datetime | None, *, end_of_day: bool = False) -> datetime | None
     if value is None:
         return None
     if end_of_day and value.time() == time(0, 0):
-        value = value + timedelta(days=1) - timedelta(microseconds=1)
+        value = datetime.combine(value.date(), time.max)  # 9999-12-31 too: no day after it to step into
     return value.replace(tzinfo=timezone.utc)
 
 
@@ -256,7 +256,10 @@ def export_cmd(ctx, what, fmt, output):
     from kb.csv_safe import write_csv
     from kb.export import export_fields, iter_rows
 
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     count = 0
     try:
         with _session(ctx) as session:
