@@ -161,9 +161,14 @@ def _process_source_safely(run: _Run, source_id: int) -> str:
     try:
         return _process_source(run, source_id)
     except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the others
-        log.exception("ingest of source %s failed", source_id)
         if isinstance(exc, (OperationalError, InterfaceError)):
-            run.summary.store_failed += 1  # the database failed us: the run must not end "ok"
+            # the database failed us (a dropped connection): one line, and the run must not end "ok";
+            # the source keeps its old validators, so the next run fetches it in full again
+            log.warning("ingest of source %s failed: database error: %s", source_id, _first_line(exc))
+            run.summary.store_failed += 1
+            exc = f"database error: {_first_line(exc)}"
+        else:
+            log.exception("ingest of source %s failed", source_id)
         with session_scope(run.engine) as session:
             source = session.get(Source, source_id)
             if source is not None:
@@ -172,6 +177,12 @@ def _process_source_safely(run: _Run, source_id: int) -> str:
         run.summary.failed += 1
         run.summary.errors.append(f"source {source_id}: internal error: {exc}")
         return f"source {source_id}: internal error"
+
+
+def _first_line(exc: Exception) -> str:
+    """A database error's own message, one line (without the SQL statement SQLAlchemy appends)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return (text.splitlines() or [type(exc).__name__])[0][:200]
 
 
 def _process_source(run: _Run, source_id: int) -> str:
@@ -365,11 +376,10 @@ def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Opt
             return 0
         except (OperationalError, InterfaceError) as exc:
             broken += 1
-            log.warning("storing %s failed (attempt %d): %s", draft.url, broken, exc)
+            log.warning("storing %s failed (attempt %d): %s", draft.url, broken, _first_line(exc))
             if broken >= 2:
                 run.summary.store_failed += 1
-                run.summary.errors.append(f"{draft.url}: not stored, database error: "
-                                          f"{str(exc.orig or exc).strip().splitlines()[0][:200]}")
+                run.summary.errors.append(f"{draft.url}: not stored, database error: {_first_line(exc)}")
                 return 0
         except Exception as exc:  # noqa: BLE001 - a claims-writer bug must not lose the article
             if extraction is None:
@@ -413,7 +423,7 @@ def _repair_unextracted(run: _Run) -> None:
         result = reextract_articles(lambda: Session(run.engine), run.nlp, only_missing=True, limit=REPAIR_LIMIT)
     except (OperationalError, InterfaceError) as exc:
         run.summary.store_failed += 1
-        run.summary.errors.append(f"extracting articles stored without claims: database error: {exc.orig or exc}")
+        run.summary.errors.append(f"extracting articles stored without claims: database error: {_first_line(exc)}")
         return
     run.summary.repaired += result.articles
     run.summary.errors += result.errors

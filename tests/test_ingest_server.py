@@ -218,7 +218,9 @@ def test_ten_thousand_item_feed_is_stored_whole(sqlite_url, feed_server):
     feed_server.routes["/big10k.xml"] = conditional(rss(items), etag='"big"', last_modified="Mon, 02 Nov 2026 10:00:00 GMT")
     with session_scope(engine) as session:
         add_feed(session, feed_server.url("/big10k.xml"))
-    settings = ingest_settings(sqlite_url, max_bytes=50_000_000)
+    # the per-source caps (tests/test_feed_caps.py) lifted: this measures one whole run
+    settings = ingest_settings(sqlite_url, max_bytes=50_000_000, max_items_per_source=20_000,
+                               max_seconds_per_source=3600.0)
     summary = run_once(engine, settings)
     assert summary.fetched == 1 and summary.new + summary.clustered == 10_000 and summary.duplicate == 0
     with Session(engine) as session:
