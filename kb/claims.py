@@ -111,9 +111,14 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
     # 1. entities the article names
     model_org = {name_key(m.name, "model"): m.org for m in extraction.models}
     lab_org = publisher_org(article.url)
+    model_entities = []
     for m in extraction.models:
         entity = linked("model", m.name, org=m.org, family=m.family)
         mention(entity, m.mentions, m.focal)
+        model_entities.append((m, entity))
+    for o in extraction.orgs:
+        mention(linked("org", o.name), o.mentions)
+    for m, entity in model_entities:
         if entity is not None and entity.org_id is None:
             # a model the gazetteer and the extractor leave without a maker: "X's model" / "model
             # from X" in the text, else the lab whose own site announces it (its focal or new model)
@@ -123,8 +128,6 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
                 org_name, origin = lab_org, "publisher"
             if org_name:
                 set_model_org(session, entity, org_name, origin=origin)
-    for o in extraction.orgs:
-        mention(linked("org", o.name), o.mentions)
 
     # 2. score claims: one ClaimSource per (claim, article)
     seen: set[int] = set()
@@ -231,8 +234,8 @@ def refresh_claims(session: Session, claim_ids: Iterable[int]) -> list[int]:
     - corroboration: distinct original outlets reporting the same value (within rounding) under the
       same setting; an article that also gives another value for it (an evaluator's re-run next to
       the vendor's number) does not corroborate: it disputes.
-    - disputed: another value for the same model, benchmark and setting, from a reporter (the named
-      reporter, else the outlet) that reports none of this claim's values.
+    - disputed: another value for the same model, benchmark and setting, where the two values do not
+      come from one and the same reporter (the named reporter, else the outlet).
     - first_reported_at: the earliest publication date of any source; `undated` when no source has
       one (then it is when aikb first saw it, never shown as a publication date).
     Returns the ids of the deleted claims.
@@ -286,8 +289,11 @@ def _refresh_one(session: Session, claim: ScoreClaim, group: list[ScoreClaim], b
         article_id, outlet, _seen, reported_by, _published = src
         return (reported_by or outlet or f"#{article_id}").casefold()
 
+    # disputed: some source of another value and some source of this one are different reporters
+    # (one article's table of two values, from one reporter, is not a dispute)
     mine = {reporter(s) for c in same for s in by_claim[c.id]}
-    claim.disputed = any(reporter(s) not in mine for c in others for s in by_claim[c.id])
+    theirs = {reporter(s) for c in others for s in by_claim[c.id]}
+    claim.disputed = bool(theirs) and not (len(mine) == 1 and mine == theirs)
     dated = [(p, a) for a, _, _, _, p in sources if p is not None]
     claim.undated = not dated
     if dated:
