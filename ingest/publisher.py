@@ -19,6 +19,13 @@ from urllib.parse import urlsplit
 from kb.settings import DATA_DIR
 
 SITES_FILE = DATA_DIR / "sites.toml"
+_active_file: str | None = None  # the `sites_file` setting of the running process (set_sites_file)
+
+
+def set_sites_file(path: str | None) -> None:
+    """Use PATH (the `sites_file` setting) as this process's table of known sites; None: data/sites.toml."""
+    global _active_file
+    _active_file = path or None
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ def known_site(url: Optional[str], sites: dict[str, Site] | None = None) -> Opti
     key = site_key(url)
     if not key:
         return None
-    table = load_sites() if sites is None else sites
+    table = load_sites(_active_file) if sites is None else sites
     if key in table:
         return table[key]
     host, port = _host(key), _port(key)

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from ingest.feeds import is_feed_content_type, parse_feed
 from ingest.fetch import HostPacer, fetch, fetch_file, make_client
 from ingest.items import item_draft, local_page_allowed, page_url_for, speaks_for
-from ingest.publisher import load_sites
+from ingest.publisher import load_sites, set_sites_file
 from ingest.records import ArticleDraft, FeedItem
 from ingest.robots import RobotsCache
 from ingest.ssrf import origin
@@ -83,6 +83,7 @@ class _Run:
             self.index = articles.load_story_index(session)
         self.extract, self.store_extraction, self.version = _extractor(nlp)
         self.summary = RunSummary()
+        set_sites_file(settings.sites_file or None)
         self.sites = load_sites(settings.sites_file or None)
         self.started = utcnow()
 
@@ -240,7 +241,7 @@ def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, it
     draft = item_draft(item, feed_url, page, sites=run.sites, trusted=trusted)
     if draft is None:
         return 0
-    return _store(run, draft, source_id, None, link=item.link)
+    return _store(run, draft, source_id, None, link=item.link, own=own)
 
 
 def _sighting(run: _Run, article_id: int, draft: Optional[ArticleDraft], source_id: Optional[int],
@@ -270,9 +271,10 @@ def _sighting(run: _Run, article_id: int, draft: Optional[ArticleDraft], source_
         if extraction is not None:
             result = run.store_extraction(session, article, extraction, extractor_version=run.version)
             run.summary.claims_stored += len(getattr(result, "claim_ids", ()))
+        story_id = article.story_id
     run.summary.replaced += 1
-    if keys.simhash is not None:
-        run.index.add(keys.simhash, article.story_id)
+    if keys.simhash is not None and story_id is not None:
+        run.index.add(keys.simhash, story_id)
     return 0
 
 

@@ -57,6 +57,7 @@ class Settings:
 
 _ENV = {
     "database_url": "AIKB_DATABASE_URL",
+    "sites_file": "AIKB_SITES_FILE",
     "allow_private_networks": "AIKB_ALLOW_PRIVATE_NETWORKS",
     "host_delay": "AIKB_HOST_DELAY",
     "timeout": "AIKB_TIMEOUT",
