@@ -89,7 +89,8 @@ def _longest_feed_text(item: FeedItem) -> tuple[CleanDocument, str]:
 
 
 def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None = None, *,
-               sites: dict[str, Site] | None = None, trusted: bool = False) -> Optional[ArticleDraft]:
+               sites: dict[str, Site] | None = None, trusted: bool = False,
+               feed_site: Optional[str] = None) -> Optional[ArticleDraft]:
     """The article an item stands for, from its full content, its fetched page, or the feed's text.
 
     Args:
@@ -97,6 +98,7 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
         page: the item's page when it was fetched (summary-only items, or items from another site).
         sites: the known-sites table (ingest.publisher.load_sites() when None).
         trusted: the feed is a local file the user named (it speaks for every link).
+        feed_site: the feed's own home page (its channel link): the publisher of items without a link.
     Returns:
         None when the item has no text at all (nothing to store or extract).
     """
@@ -135,8 +137,13 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
         outlet = publisher_name(feed_url, None, sites)
     elif text_from == "page":
         outlet = publisher_name(page.final_url, site_name, sites) if site_key(page.final_url) else site_name
-    else:
-        outlet = publisher_name(item.link, None, sites) if site_key(item.link) else None
+    elif site_key(item.link):
+        outlet = publisher_name(item.link, None, sites)
+    else:  # no link of its own: the item is the feed's own text, published by the feed's site
+        # (a remote feed's claim about its home page counts only on its own site: no borrowed names)
+        home = feed_site if is_web_link(feed_site) and (trusted or same_site(feed_site, feed_url)) else None
+        home = home or (feed_url if is_web_link(feed_url) else None)
+        outlet = publisher_name(home, None, sites) if home else None
     doc = dataclasses.replace(doc, outlet=outlet or doc.outlet)
     return ArticleDraft(url=item.link, guid=item.guid, doc=doc, raw=raw, raw_kind=kind, text_from=text_from,
                         feed_text_only=feed_text_only, via=via)

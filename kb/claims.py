@@ -122,7 +122,7 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
         if entity is not None and entity.org_id is None:
             # a model the gazetteer and the extractor leave without a maker: "X's model" / "model
             # from X" in the text, else the lab whose own site announces it (its focal or new model)
-            org_name = org_in_text(session, article.text or "", entity.name, m.name)
+            org_name = org_in_text(session, f"{article.title or ''}\n{article.text or ''}", entity.name, m.name)
             origin = "news"
             if org_name is None and lab_org and (m.focal or entity.id in result.new_model_ids):
                 org_name, origin = lab_org, "publisher"
@@ -317,6 +317,10 @@ def org_in_text(session: Session, text: str, *names: str) -> Optional[str]:
             _ORG_NAME + r"['\u2019]s (?:[\w-]+ ){0,3}(?:model|LLM|system)s?,? (?:called |named )?" + quoted + r"\b",
             quoted + r",? (?:is |was )?(?:an? |the )?(?:[\w-]+ ){0,3}(?:model|LLM|system) (?:from|by|made by|built by|developed by) " + _ORG_NAME,
             quoted + r" (?:from|by) " + _ORG_NAME,
+            # "Cedar Systems previews Cedar Forge 2", "Acme released its new model Foo-2 on Monday"
+            _ORG_NAME + r" (?:\w+ly )?(?:launch|release|preview|unveil|introduce|announce|ship|debut|open-source"
+            r"|open-sourced|publish)(?:e?s|e?d)? (?:(?:its|a|an|the|new|next|latest|first|own|model|models|"
+            r"early access to|access to),? ){0,4}" + quoted + r"\b",
         )
         for pattern in patterns:
             for match in re.finditer(pattern, text[:200_000]):

@@ -212,7 +212,7 @@ def _process_source(run: _Run, source_id: int) -> str:
         run.summary.duplicate += len(known)
     for position, item in enumerate(items):
         if position not in known:
-            stored += _process_item(run, source_id, url, kind, item)
+            stored += _process_item(run, source_id, url, kind, item, feed.site_url)
     if not error:  # a failed or malformed fetch keeps the old validators: the next run refetches it
         with session_scope(run.engine) as session:
             source = session.get(Source, source_id)
@@ -220,7 +220,8 @@ def _process_source(run: _Run, source_id: int) -> str:
     return f"{url}: {error or 'ok'}" + (f" ({stored} new)" if stored else "")
 
 
-def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, item: FeedItem) -> int:
+def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, item: FeedItem,
+                  feed_site: Optional[str] = None) -> int:
     trusted = source_kind == "file"  # a local feed file the user named speaks for every link
     own = speaks_for(item, feed_url, trusted)
     page_url = page_url_for(item)
@@ -233,12 +234,12 @@ def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, it
         page = None
         if existing_state[1] and page_url:
             page = _fetch_page(run, source_id, feed_url, source_kind, page_url)
-        draft = item_draft(item, feed_url, page, sites=run.sites, trusted=trusted)
+        draft = item_draft(item, feed_url, page, sites=run.sites, trusted=trusted, feed_site=feed_site)
         return _sighting(run, existing_state[0], draft, source_id, item.link, own)
     # 4b. pages: a summary-only item is completed from its page (robots.txt, SSRF rules apply)
     page = _fetch_page(run, source_id, feed_url, source_kind, page_url) if page_url else None
     # 5. clean
-    draft = item_draft(item, feed_url, page, sites=run.sites, trusted=trusted)
+    draft = item_draft(item, feed_url, page, sites=run.sites, trusted=trusted, feed_site=feed_site)
     if draft is None:
         return 0
     return _store(run, draft, source_id, None, link=item.link, own=own)
