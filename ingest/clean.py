@@ -107,9 +107,40 @@ def _split_title(title: Optional[str], site_name: Optional[str], h1: Optional[st
     return title.strip(), None
 
 
+_NOT_ATTRIBUTION_TAGS = ("figure", "figcaption", "blockquote", "q", "caption", "aside")
+_CAPTION_CLASS = re.compile(r"caption|credit|pull-?quote|blockquote", re.I)
+
+
+def _in_caption(tag) -> bool:
+    """True for an element inside a figure, caption, quote or pull-quote (or one itself)."""
+    for node in [tag, *tag.parents]:
+        if getattr(node, "name", None) in _NOT_ATTRIBUTION_TAGS:
+            return True
+        classes = node.get("class") if hasattr(node, "get") else None
+        if classes and _CAPTION_CLASS.search(" ".join(classes) if isinstance(classes, list) else str(classes)):
+            return True
+    return False
+
+
+def caption_lines(soup: BeautifulSoup) -> frozenset[str]:
+    """norm() of the text lines of captions, figures and quotes: never read as attributions."""
+    out = set()
+    for tag in soup.find_all(list(_NOT_ATTRIBUTION_TAGS)):
+        for line in tag.get_text("\n").split("\n"):
+            if line.strip():
+                out.add(norm(re.sub(r"\s+", " ", line).strip()))
+    for tag in soup.find_all(class_=_CAPTION_CLASS):
+        for line in tag.get_text("\n").split("\n"):
+            if line.strip():
+                out.add(norm(re.sub(r"\s+", " ", line).strip()))
+    return frozenset(out)
+
+
 def _soup_attribution(soup: BeautifulSoup) -> Optional[str]:
-    """An "Originally reported by X" line anywhere on the page (trafilatura may drop it)."""
+    """An "Originally reported by X" line anywhere on the page (trafilatura may drop it), outside captions."""
     for tag in soup.find_all(["p", "div", "span", "footer", "small", "em", "aside", "section"]):
+        if _in_caption(tag):
+            continue
         text = tag.get_text(" ", strip=True)
         if text and words(text) <= 30:
             outlet = attribution_outlet(text)
@@ -144,9 +175,10 @@ def _clean_html(html: str, url: str | None) -> CleanDocument:
     soup = BeautifulSoup(html, "lxml")
     tables = data_tables(soup)
     if is_fragment(html):
+        captions = caption_lines(soup)
         lines = html_blocks(soup)
         title = ""
-        lines, info = strip_wrapper_lines(lines, title)
+        lines, info = strip_wrapper_lines(lines, title, captions)
         text = join_blocks(lines)
         return CleanDocument(title=title, text=text, original_outlet=info.original_outlet,
                              author=info.author, language=guess_language(text), tables=tables)
@@ -159,6 +191,7 @@ def _clean_html(html: str, url: str | None) -> CleanDocument:
     h1 = h1_tag.get_text(" ", strip=True) if h1_tag else None
     title, title_site = _split_title(meta.title, meta.site_name, h1)
     attribution = _soup_attribution(meta_soup if big else soup)
+    captions = caption_lines(meta_soup if big else soup)
     extracted = None
     if big:
         # trafilatura's cost grows faster than the page (a 5 MB page took over a minute): a page this
@@ -175,7 +208,7 @@ def _clean_html(html: str, url: str | None) -> CleanDocument:
         lines = [line.strip() for line in extracted.split("\n")]
     else:  # very short (or very large) pages: take every visible block
         lines = html_blocks(soup if big else BeautifulSoup(html, "lxml"))
-    lines, info = strip_wrapper_lines(lines, title)
+    lines, info = strip_wrapper_lines(lines, title, captions)
     text = join_blocks(lines)
 
     original = info.original_outlet or attribution

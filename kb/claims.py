@@ -110,10 +110,24 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
 
     # 1. entities the article names
     model_org = {name_key(m.name, "model"): m.org for m in extraction.models}
+    lab_org = publisher_org(article.url)
+    model_entities = []
     for m in extraction.models:
-        mention(linked("model", m.name, org=m.org, family=m.family), m.mentions, m.focal)
+        entity = linked("model", m.name, org=m.org, family=m.family)
+        mention(entity, m.mentions, m.focal)
+        model_entities.append((m, entity))
     for o in extraction.orgs:
         mention(linked("org", o.name), o.mentions)
+    for m, entity in model_entities:
+        if entity is not None and entity.org_id is None:
+            # a model the gazetteer and the extractor leave without a maker: "X's model" / "model
+            # from X" in the text, else the lab whose own site announces it (its focal or new model)
+            org_name = org_in_text(session, f"{article.title or ''}\n{article.text or ''}", entity.name, m.name)
+            origin = "news"
+            if org_name is None and lab_org and (m.focal or entity.id in result.new_model_ids):
+                org_name, origin = lab_org, "publisher"
+            if org_name:
+                set_model_org(session, entity, org_name, origin=origin)
 
     # 2. score claims: one ClaimSource per (claim, article)
     seen: set[int] = set()
@@ -155,7 +169,8 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
             event_key=key, org_id=org.id if org else None, model_id=model.id if model else None,
             model_name=st.model, stance=st.stance, license=st.license, planned=bool(st.planned),
             origin="news", article_id=article.id, evidence=st.evidence, start=st.start, end=st.end,
-            occurred_at=reported_at, extractor_version=extractor_version, created_at=utcnow())
+            # the article's publication date, or none: an ingest time is never a stance's date
+            occurred_at=article.published_at, extractor_version=extractor_version, created_at=utcnow())
         session.add(event)
         session.flush()
         result.stance_event_ids.append(event.id)
@@ -207,36 +222,143 @@ def _claim(session: Session, model: Entity, bench: Entity, qualifier: Optional[s
         return session.exec(select(ScoreClaim).where(ScoreClaim.claim_key == key)).one(), False
 
 
-def refresh_claims(session: Session, claim_ids: Iterable[int]) -> list[int]:
-    """Recompute corroboration and first report of CLAIM_IDS; delete those left without sources.
+def same_value(a: float, b: float) -> bool:
+    """Two reported values that are the same within rounding (88.4 and 88.43; 1350 and 1350.4 Elo)."""
+    return abs(a - b) <= max(0.05, 0.0005 * max(abs(a), abs(b))) + 1e-9
 
+
+def refresh_claims(session: Session, claim_ids: Iterable[int]) -> list[int]:
+    """Recompute corroboration, disputes and first report of CLAIM_IDS and of the other values reported
+    for the same model, benchmark and setting; delete claims left without sources.
+
+    - corroboration: distinct original outlets reporting the same value (within rounding) under the
+      same setting; an article that also gives another value for it (an evaluator's re-run next to
+      the vendor's number) does not corroborate: it disputes.
+    - disputed: another value for the same model, benchmark and setting, where the two values do not
+      come from one and the same reporter (the named reporter, else the outlet).
+    - first_reported_at: the earliest publication date of any source; `undated` when no source has
+      one (then it is when aikb first saw it, never shown as a publication date).
     Returns the ids of the deleted claims.
     """
     ids = sorted(set(claim_ids))
     removed: list[int] = []
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        claims = {c.id: c for c in session.exec(select(ScoreClaim).where(ScoreClaim.id.in_(chunk))).all()}
+        groups = {(c.model_id, c.benchmark_id, c.qualifier) for c in claims.values()}
+        # the other values of the same groups: a new value can dispute (or corroborate) old ones
+        pairs = {(m, b) for m, b, _ in groups}
+        for model_id, bench_id in pairs:
+            for sibling in session.exec(select(ScoreClaim).where(ScoreClaim.model_id == model_id,
+                                                                  ScoreClaim.benchmark_id == bench_id)).all():
+                if (sibling.model_id, sibling.benchmark_id, sibling.qualifier) in groups:
+                    claims.setdefault(sibling.id, sibling)
         rows = session.exec(select(ClaimSource.claim_id, ClaimSource.article_id, ClaimSource.outlet,
-                                   ClaimSource.published_at).where(ClaimSource.claim_id.in_(chunk))).all()
+                                   ClaimSource.published_at, ClaimSource.reported_by, Article.published_at)
+                            .join(Article, Article.id == ClaimSource.article_id)
+                            .where(ClaimSource.claim_id.in_(list(claims)))).all()
         by_claim: dict[int, list] = {}
-        for claim_id, article_id, outlet, published in rows:
-            by_claim.setdefault(claim_id, []).append((article_id, outlet, published))
+        for claim_id, article_id, outlet, seen, reported_by, published in rows:
+            by_claim.setdefault(claim_id, []).append((article_id, outlet, seen, reported_by, published))
+        by_group: dict[tuple, list[ScoreClaim]] = {}
+        for claim in claims.values():
+            if by_claim.get(claim.id):
+                by_group.setdefault((claim.model_id, claim.benchmark_id, claim.qualifier), []).append(claim)
         for claim_id in chunk:
-            claim = session.get(ScoreClaim, claim_id)
-            if claim is None:
-                continue
-            sources = by_claim.get(claim_id)
-            if not sources:
+            claim = claims.get(claim_id)
+            if claim is not None and not by_claim.get(claim_id):
                 session.delete(claim)
                 removed.append(claim_id)
-                continue
-            # an unknown outlet counts as its own confirmation (we cannot tell it is a copy)
-            claim.corroboration = len({o.casefold() if o else f"#{a}" for a, o, _ in sources})
-            dated = [(p, a) for a, _, p in sources if p is not None]
-            if dated:
-                claim.first_reported_at, claim.first_article_id = min(dated)
-            session.add(claim)
+        session.flush()
+        for group in by_group.values():
+            for claim in group:
+                _refresh_one(session, claim, group, by_claim)
     session.flush()
     return removed
+
+
+def _refresh_one(session: Session, claim: ScoreClaim, group: list[ScoreClaim], by_claim: dict) -> None:
+    sources = by_claim[claim.id]
+    same = [c for c in group if same_value(c.value, claim.value)]
+    others = [c for c in group if not same_value(c.value, claim.value)]
+    other_articles = {s[0] for c in others for s in by_claim[c.id]}
+    # an unknown outlet counts as its own confirmation (we cannot tell it is a copy)
+    backing = [s for c in same for s in by_claim[c.id] if s[0] not in other_articles]
+    claim.corroboration = max(1, len({o.casefold() if o else f"#{a}" for a, o, *_ in backing}))
+
+    def reporter(src) -> str:
+        article_id, outlet, _seen, reported_by, _published = src
+        return (reported_by or outlet or f"#{article_id}").casefold()
+
+    # disputed: some source of another value and some source of this one are different reporters
+    # (one article's table of two values, from one reporter, is not a dispute)
+    mine = {reporter(s) for c in same for s in by_claim[c.id]}
+    theirs = {reporter(s) for c in others for s in by_claim[c.id]}
+    claim.disputed = bool(theirs) and not (len(mine) == 1 and mine == theirs)
+    dated = [(p, a) for a, _, _, _, p in sources if p is not None]
+    claim.undated = not dated
+    if dated:
+        claim.first_reported_at, claim.first_article_id = min(dated)
+    else:
+        claim.first_reported_at, claim.first_article_id = min((s, a) for a, _, s, _, _ in sources)
+    session.add(claim)
+
+
+_ORG_NAME = r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})"
+
+
+def org_in_text(session: Session, text: str, *names: str) -> Optional[str]:
+    """The organization the text names as a model's maker ("Acme's new model Foo-2", "Foo-2, a model
+    from Acme"), when that name is a known organization; else None."""
+    import re
+
+    for name in dict.fromkeys(n for n in names if n):
+        quoted = re.escape(name)
+        patterns = (
+            _ORG_NAME + r"['\u2019]s (?:[\w-]+ ){0,3}(?:model|LLM|system)s?,? (?:called |named )?" + quoted + r"\b",
+            quoted + r",? (?:is |was )?(?:an? |the )?(?:[\w-]+ ){0,3}(?:model|LLM|system) (?:from|by|made by|built by|developed by) " + _ORG_NAME,
+            quoted + r" (?:from|by) " + _ORG_NAME,
+            # "Cedar Systems previews Cedar Forge 2", "Acme released its new model Foo-2 on Monday"
+            _ORG_NAME + r" (?:\w+ly )?(?:launch|release|preview|unveil|introduce|announce|ship|debut|open-source"
+            r"|open-sourced|publish)(?:e?s|e?d)? (?:(?:its|a|an|the|new|next|latest|first|own|model|models|"
+            r"early access to|access to),? ){0,4}" + quoted + r"\b",
+        )
+        for pattern in patterns:
+            for match in re.finditer(pattern, text[:200_000]):
+                candidate = match.group(1).strip(".,;: ")
+                for cut in range(len(candidate.split()), 0, -1):  # "Acme Labs said" -> "Acme Labs"
+                    guess = " ".join(candidate.split()[:cut])
+                    org = resolve(session, "org", guess)
+                    if org is not None:
+                        return org.name
+    return None
+
+
+def publisher_org(url: Optional[str]) -> Optional[str]:
+    """The organization of a lab's own site (data/sites.toml), when URL is on one."""
+    from ingest.publisher import known_site
+
+    site = known_site(url)
+    return site.org if site is not None and site.kind == "lab" and site.org else None
+
+
+def set_model_org(session: Session, model: Entity, org_name: str, *, origin: str = "manual") -> Entity:
+    """Give MODEL the organization ORG_NAME (linked or created); its stance events without an org get it too.
+
+    A manual choice (`aikb entities set-org`) is never replaced by extraction or by the gazetteer.
+    """
+    org, _ = link(session, "org", org_name, origin="manual" if origin == "manual" else "news")
+    if org is None:
+        raise ValueError(f"not an organization name: {org_name!r}")
+    model.org_id = org.id
+    model.org_origin = origin
+    session.add(model)
+    session.flush()
+    for event in session.exec(select(StanceEvent).where(StanceEvent.model_id == model.id,
+                                                        StanceEvent.org_id.is_(None))).all():
+        event.org_id = org.id
+        session.add(event)
+    session.flush()
+    return org
 
 
 @dataclass

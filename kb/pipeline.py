@@ -19,12 +19,13 @@ from typing import Callable, Iterable, Optional
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ingest.budget import BudgetExceeded, DocumentRefused, time_budget
 from ingest.feeds import is_feed_content_type, parse_feed
 from ingest.fetch import HostPacer, fetch, fetch_file, make_client
-from ingest.items import item_draft, page_url_for
+from ingest.items import item_draft, page_url_for, speaks_for
+from ingest.publisher import load_sites, set_sites_file
 from ingest.records import ArticleDraft, FeedItem, FetchResult
 from ingest.robots import RobotsCache
 from ingest.ssrf import origin, web_link
@@ -33,7 +34,7 @@ from kb import sources as source_store
 from kb.db import session_scope, utcnow
 from kb.errors import InputError
 from kb.ingest_lock import ingest_lock
-from kb.models import Source
+from kb.models import Article, Source
 from kb.settings import DATA_DIR, Settings, document_limits
 
 log = logging.getLogger(__name__)
@@ -57,21 +58,29 @@ class RunSummary:
     store_failed: int = 0  # articles not stored because the database failed (retried by the next run)
     repaired: int = 0  # stored articles without claims that this run extracted
     capped: int = 0  # sources that hit the per-source item or time cap (the rest comes next run)
+    replaced: int = 0  # stored articles given a fuller copy's text (same site), re-extracted
+    feed_text_only: int = 0  # articles stored from the feed's text because their page failed
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: "RunSummary") -> None:
         for name in ("fetched", "not_modified", "failed", "new", "duplicate", "clustered", "claims_stored",
-                     "page_errors", "store_failed", "repaired", "capped"):
+                     "page_errors", "store_failed", "repaired", "capped", "replaced", "feed_text_only"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors += other.errors
 
     def line(self) -> str:
         line = (f"sources: {self.fetched} fetched, {self.not_modified} not modified, {self.failed} failed; "
                 f"articles: {self.new} new, {self.duplicate} duplicate, {self.clustered} clustered")
+        if self.replaced:
+            line += f", {self.replaced} replaced by a fuller copy"
         if self.repaired:
             line += f", {self.repaired} extracted late"
         if self.capped:
             line += f"; {self.capped} sources capped, the rest next run"
+        line += f"; pages: {self.page_errors} failed"
+        if self.feed_text_only:
+            line += f" ({self.feed_text_only} articles kept with feed text only, retried next run)"
+        line += f"; claims stored: {self.claims_stored}"
         if self.store_failed:
             line += f"; {self.store_failed} NOT STORED (database errors; the next run retries them)"
         return line
@@ -91,6 +100,9 @@ class _Run:
         self.extract, self.store_extraction, self.version = _extractor(nlp)
         self.summary = RunSummary()
         self.page_mirror: dict[str, Path] = {}  # page URL -> local copy, given only by the sample run
+        set_sites_file(settings.sites_file or None)
+        self.sites = load_sites(settings.sites_file or None)
+        self.started = utcnow()
 
 
 def _extractor(nlp):
@@ -148,8 +160,11 @@ def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str
             # 7c. articles stored without claims (a claims-writer failure, a `--no-extract` run, an older
             #     crash) are extracted now, a bounded number per run
             _repair_unextracted(run)
+            # 7d. pages that failed on an earlier run are tried again (the article kept the feed's text)
+            _retry_pages(run, urls)
             # 8. alerts over what this run stored
-            if run.extract is not None and (run.summary.new or run.summary.clustered or run.summary.repaired):
+            if run.extract is not None and (run.summary.new or run.summary.clustered or run.summary.repaired
+                                            or run.summary.replaced):
                 _evaluate_alerts(engine, settings)
         finally:
             run.client.close()
@@ -219,7 +234,6 @@ def _process_source(run: _Run, source_id: int) -> str:
                                   last_modified=last_modified, feed=feed,
                                   max_backoff_hours=run.settings.max_failures_backoff_hours)
         session.commit()
-        feed_title = source.title
     if error:
         run.summary.failed += 1
         run.summary.errors.append(f"{url}: {error}")
@@ -246,7 +260,7 @@ def _process_source(run: _Run, source_id: int) -> str:
             capped = (f"time cap: {done} of {len(pending)} new items in {run.settings.max_seconds_per_source:g} s "
                       "(max_seconds_per_source)")
             break
-        stored += _process_item(run, source_id, url, kind, feed_title, items[position])
+        stored += _process_item(run, source_id, url, kind, items[position], feed.site_url)
     if run.summary.store_failed > failed_before:
         # an item the database did not take must come back next run: keep the old validators
         return f"{url}: {run.summary.store_failed - failed_before} items not stored (database error)"
@@ -272,36 +286,118 @@ def _record_cap(run: _Run, source_id: int, url: str, message: str) -> None:
     run.summary.capped += 1
 
 
-def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, feed_title, item: FeedItem) -> int:
-    # 4. pages: a summary-only item is completed from its page (robots.txt, SSRF rules apply),
-    # unless the item is already stored: a second run fetches no pages
-    page = None
+def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, item: FeedItem,
+                  feed_site: Optional[str] = None) -> int:
+    trusted = source_kind == "file"  # a local feed file the user named speaks for every link
+    own = speaks_for(item, feed_url, trusted)
     page_url = page_url_for(item)
-    if page_url:
-        with Session(run.engine) as session:
-            if articles.is_known(session, source_id=source_id, url=item.link, guid=item.guid):
-                run.summary.duplicate += 1
-                return 0
-        page = _fetch_page(run, source_id, feed_url, source_kind, page_url)
+    # 4a. one article, many sightings: a URL already stored is this feed's sighting of that article;
+    #     a fuller copy from the article's own site replaces a teaser, a failed page is tried again
+    with Session(run.engine) as session:
+        existing = articles.find_article(session, item.link)
+        existing_state = (existing.id, existing.feed_text_only) if existing is not None else None
+    where = page_url or item.link or item.guid or feed_url
+    if existing_state is not None:
+        page = None
+        if existing_state[1] and page_url:
+            page = _fetch_page(run, source_id, feed_url, source_kind, page_url)
+        draft = _draft(run, source_id, item, page, where, feed_url=feed_url, trusted=trusted, feed_site=feed_site)
+        return _sighting(run, existing_state[0], draft, source_id, item.link, own)
+    # 4b. pages: a summary-only item is completed from its page (robots.txt, SSRF rules apply)
+    page = _fetch_page(run, source_id, feed_url, source_kind, page_url) if page_url else None
     # 5. clean, within the document limits (a hostile page is cut or refused, and recorded)
-    draft = _draft(run, source_id, item, feed_title, page, page_url or item.link or item.guid or feed_url)
+    draft = _draft(run, source_id, item, page, where, feed_url=feed_url, trusted=trusted, feed_site=feed_site)
     if draft is None:
         return 0
-    return _store(run, draft, source_id, feed_title)
+    return _store(run, draft, source_id, None, link=item.link, own=own)
 
 
-def _draft(run: _Run, source_id: int, item: FeedItem, feed_title, page, where: str) -> Optional[ArticleDraft]:
+def _sighting(run: _Run, article_id: int, draft: Optional[ArticleDraft], source_id: Optional[int],
+              link: Optional[str], own: bool) -> int:
+    """Record SOURCE_ID's sighting of a stored article; a fuller same-site copy replaces its text."""
+    extraction = None
+    keys = articles.draft_keys(draft) if draft is not None else None
+    with Session(run.engine) as session:
+        article = session.get(Article, article_id)
+        fuller = draft is not None and article is not None and articles.is_fuller(draft, article)
+    if fuller and run.extract is not None:
+        try:
+            extraction = run.extract(run.nlp, draft.doc)
+        except Exception as exc:  # noqa: BLE001 - one bad text must not stop the run
+            log.warning("extraction failed for %s: %s", draft.url, exc)
+    with session_scope(run.engine) as session:
+        article = session.get(Article, article_id)
+        articles.record_sighting(session, url=link, article_id=article_id, source_id=source_id, same_site=own,
+                                 text_chars=len(draft.doc.text) if draft is not None else 0)
+        if not fuller or article is None:
+            if article is not None and article.feed_text_only:
+                article.page_attempts += 1
+            run.summary.duplicate += 1
+            return 0
+        articles.replace_text(session, article, draft, keys)
+        articles.absorb_feed_copies(session, article)
+        if extraction is not None:
+            result = run.store_extraction(session, article, extraction, extractor_version=run.version)
+            run.summary.claims_stored += len(getattr(result, "claim_ids", ()))
+        story_id = article.story_id
+    run.summary.replaced += 1
+    if keys.simhash is not None and story_id is not None:
+        run.index.add(keys.simhash, story_id)
+    return 0
+
+
+def _retry_pages(run: _Run, urls: Optional[list[str]], limit: int = 50) -> None:
+    """Fetch again the pages of articles stored from feed text only on an earlier run (up to MAX_PAGE_ATTEMPTS)."""
+    with Session(run.engine) as session:
+        stmt = (select(Article.id, Article.url, Article.source_id, Source.url, Source.kind)
+                .join(Source, Source.id == Article.source_id, isouter=True)
+                .where(Article.feed_text_only, Article.page_attempts < MAX_PAGE_ATTEMPTS,
+                       Article.fetched_at < run.started)
+                .order_by(Article.id).limit(limit))
+        rows = [r for r in session.exec(stmt).all() if urls is None or r[3] in urls]
+    for article_id, link, source_id, feed_url, source_kind in rows:
+        if not link or not link.startswith(("http://", "https://")):
+            continue
+        page = _fetch_page(run, source_id, feed_url or "", source_kind or "feed", link)
+        with session_scope(run.engine) as session:
+            article = session.get(Article, article_id)
+            if article is not None:
+                article.page_attempts += 1
+        if not page.ok:
+            continue
+        try:
+            draft = item_draft(FeedItem(link=link), link, page, sites=run.sites, limits=run.limits)
+        except DocumentRefused as exc:
+            _record_document(run, source_id, link, str(exc), refused=True)
+            continue
+        if draft is None:
+            continue
+        with Session(run.engine) as session:
+            stand_in = session.get(Article, article_id)
+            is_copy = stand_in is not None and stand_in.url_hash != articles.url_hash(link)
+        if is_copy:  # another site's feed copy: the article's own page is stored under its URL at last
+            _store(run, draft, source_id, None, link=link, own=False)
+        else:
+            _sighting(run, article_id, draft, source_id, link, True)
+
+
+MAX_PAGE_ATTEMPTS = 5
+
+
+def _draft(run: _Run, source_id: int, item: FeedItem, page, where: str, *, feed_url: Optional[str],
+           trusted: bool = False, feed_site: Optional[str] = None) -> Optional[ArticleDraft]:
     """item_draft under the run's document limits and time budget; refusals and cuts are recorded."""
+    kw = dict(sites=run.sites, trusted=trusted, feed_site=feed_site, limits=run.limits)
     try:
         with time_budget(run.limits.time_budget, "cleaning the page"):
-            draft = item_draft(item, feed_title, page, limits=run.limits)
+            draft = item_draft(item, feed_url, page, **kw)
     except DocumentRefused as exc:
         _record_document(run, source_id, where, str(exc), refused=True)
         if page is None or not page.ok:
             return None
         try:  # the page was the problem: keep the feed's summary, as when a page cannot be fetched
             with time_budget(run.limits.time_budget, "cleaning the summary"):
-                draft = item_draft(item, feed_title, None, limits=run.limits)
+                draft = item_draft(item, feed_url, None, **kw)
         except DocumentRefused as again:
             _record_document(run, source_id, item.link or where, str(again), refused=True)
             return None
@@ -344,12 +440,20 @@ def _fetch_page(run: _Run, source_id: int, feed_url: str, source_kind: str, page
     return page
 
 
-def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Optional[str]) -> int:
+def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Optional[str], *,
+           link: Optional[str] = None, own: Optional[bool] = None) -> int:
     keys = articles.draft_keys(draft)
+    own = draft.via is None if own is None else own
     with Session(run.engine) as session:
-        if articles.is_duplicate(session, keys, source_id):
-            run.summary.duplicate += 1
-            return 0
+        duplicate = articles.is_duplicate(session, keys, source_id)
+        same = session.exec(select(Article.id).where(Article.url_hash == keys.url_hash)).first() if duplicate else None
+    if duplicate:
+        if same is not None and link:
+            with session_scope(run.engine) as session:
+                articles.record_sighting(session, url=link, article_id=same, source_id=source_id, same_site=own,
+                                         text_chars=len(draft.doc.text))
+        run.summary.duplicate += 1
+        return 0
     # 7a. extract outside the transaction (pure, the slow part), within the time budget; a failing
     # extractor loses no article, but a document over its budget is refused like an over-deep page
     extraction = None
@@ -369,7 +473,7 @@ def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Opt
     broken = 0
     while True:
         try:
-            outcome = _store_transaction(run, draft, keys, source_id, outlet, extraction)
+            outcome = _store_transaction(run, draft, keys, source_id, outlet, extraction, link, own)
             break
         except IntegrityError:  # another worker stored the same URL a moment ago
             run.summary.duplicate += 1
@@ -390,7 +494,10 @@ def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Opt
     if outcome.status == "duplicate":
         run.summary.duplicate += 1
         return 0
-    run.index.add(keys.simhash, outcome.story_id)
+    if keys.simhash is not None:
+        run.index.add(keys.simhash, outcome.story_id)
+    if draft.feed_text_only:
+        run.summary.feed_text_only += 1
     if outcome.status == "clustered":
         run.summary.clustered += 1
     else:
@@ -398,10 +505,15 @@ def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Opt
     return 1
 
 
-def _store_transaction(run: _Run, draft: ArticleDraft, keys, source_id, outlet, extraction):
+def _store_transaction(run: _Run, draft: ArticleDraft, keys, source_id, outlet, extraction, link=None, own=True):
     with session_scope(run.engine) as session:
         outcome = articles.store_article(session, draft, source_id=source_id, outlet=outlet,
-                                         index=run.index, keys=keys, checked=True)
+                                         index=run.index if not keys.short else None, keys=keys, checked=True)
+        if outcome.article is not None:
+            articles.record_sighting(session, url=link, article_id=outcome.article.id, source_id=source_id,
+                                     same_site=own, text_chars=len(draft.doc.text))
+            if draft.via is None:  # the article's own copy: other sites' stand-in copies become sightings
+                articles.absorb_feed_copies(session, outcome.article)
         if outcome.article is not None and extraction is not None:
             result = run.store_extraction(session, outcome.article, extraction, extractor_version=run.version)
             outcome.article.extractor_version = run.version
@@ -462,7 +574,8 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
                 run.summary.fetched += 1
                 try:
                     with time_budget(run.limits.time_budget, "cleaning the page"):
-                        draft = item_draft(FeedItem(link=page.final_url), None, page, limits=run.limits)
+                        draft = item_draft(FeedItem(link=page.final_url), page.final_url, page, sites=run.sites,
+                                           limits=run.limits)
                 except DocumentRefused as exc:
                     _record_document(run, None, target, str(exc), refused=True)
                     return run.summary

@@ -42,6 +42,8 @@ class Settings:
     # well inside the 10-minute worker lease; the rest is taken up by the next run
     max_items_per_source: int = 200
     max_seconds_per_source: float = 300.0
+    # provenance: a table of known sites -> publisher names (default data/sites.toml; ingest/publisher.py)
+    sites_file: str = ""
     # extraction
     batch_size: int = 32
     # a budget per document (ingest.budget.DocumentLimits): a hostile page is cut or refused, and
@@ -77,6 +79,7 @@ def document_limits(settings: Settings):
 
 _ENV = {
     "database_url": "AIKB_DATABASE_URL",
+    "sites_file": "AIKB_SITES_FILE",
     "allow_private_networks": "AIKB_ALLOW_PRIVATE_NETWORKS",
     "host_delay": "AIKB_HOST_DELAY",
     "timeout": "AIKB_TIMEOUT",

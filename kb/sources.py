@@ -132,7 +132,8 @@ def export_opml(session: Session) -> str:
 
 
 def sources_health(session: Session) -> list[SourceHealth]:
-    """Every source with its fetch health and article count, in the order they were added."""
+    """Every source with its fetch health and article count, in the order they were added; articles
+    ingested one by one (`aikb ingest --article`) last, as a "single pages" source (id 0)."""
     counts = dict(session.exec(select(Article.source_id, func.count(Article.id)).group_by(Article.source_id)).all())
     out = []
     for s in session.exec(select(Source).order_by(Source.id)).all():
@@ -141,7 +142,15 @@ def sources_health(session: Session) -> list[SourceHealth]:
             last_success_at=s.last_success_at, last_status=s.last_status, last_error=s.last_error,
             failure_count=s.failure_count, next_fetch_at=s.next_fetch_at, articles=counts.get(s.id, 0),
         ))
+    if counts.get(None):  # `aikb ingest --article`: counted under a "single pages" source of their own
+        out.append(SourceHealth(
+            id=0, url="", title=SINGLE_PAGES, kind="pages", enabled=True, last_fetched_at=None,
+            last_success_at=None, last_status=None, last_error=None, failure_count=0, next_fetch_at=None,
+            articles=counts[None]))
     return out
+
+
+SINGLE_PAGES = "single pages"
 
 
 def _orphaned_leases(session: Session, now: datetime) -> list[int]:

@@ -129,3 +129,17 @@ def test_a_broken_opml_file_is_refused_with_a_message(sqlite_url, monkeypatch):
     assert not at.exception
     assert "not a readable OPML file" in shown(at)
     assert feeds(sqlite_url) == []
+
+
+def test_model_page_sets_the_organization(sqlite_url, monkeypatch):
+    from kb.models import Entity
+    from sqlmodel import select
+
+    fill_store(sqlite_url)
+    at = open_page(sqlite_url, "model", monkeypatch, name="Aurora-2 Pro")
+    at.text_input(key="set_org_name").input("Halcyon Holdings")
+    press(at, "Set organization")
+    with session_scope(open_engine(sqlite_url)) as session:
+        model = session.exec(select(Entity).where(Entity.kind == "model", Entity.name == "Aurora-2 Pro")).one()
+        assert session.get(Entity, model.org_id).name == "Halcyon Holdings" and model.org_origin == "manual"
+    assert "Halcyon Holdings" in shown(at)

@@ -28,7 +28,8 @@ INGEST_HINT = "run `aikb ingest` (or `aikb demo` for the bundled sample)"
 
 # Where each read function lives; looked up lazily so a page still renders a clear message when a
 # stage is not installed yet, instead of failing at import.
-_QUERY_MODULES = ("kb.queries", "kb.search", "kb.sources", "kb.alerts", "kb.alerts.rules", "kb.alerts.inbox")
+_QUERY_MODULES = ("kb.queries", "kb.search", "kb.sources", "kb.alerts", "kb.alerts.rules", "kb.alerts.inbox",
+                  "kb.entities")
 
 
 def database_url() -> str:
@@ -279,8 +280,10 @@ def claim_meta(hit) -> str:
         reporter += f" ({md_escape(hit.reporter_kind)})"
     hedge = ":orange-badge[hedged]" if hit.hedged else ":green-badge[stated]"
     outlets = "outlet" if hit.corroboration == 1 else "outlets"
-    return (f"Reported by {reporter} · {hedge} · corroborated by {hit.corroboration} {outlets} · "
-            f"first reported {fmt_date(hit.first_reported_at)}")
+    disputed = " · :red-badge[disputed]" if getattr(hit, "disputed", False) else ""
+    when = (f"undated, first seen {fmt_date(hit.first_reported_at)}" if getattr(hit, "undated", False)
+            else f"first reported {fmt_date(hit.first_reported_at)}")
+    return f"Reported by {reporter} · {hedge} · corroborated by {hit.corroboration} {outlets}{disputed} · {when}"
 
 
 def sources_markdown(sources) -> str:

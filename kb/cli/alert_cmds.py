@@ -56,7 +56,8 @@ def alerts_group() -> None:
 
 @alerts_group.command("add")
 @click.option("--on", "on", required=True,
-              type=click.Choice(["new-score", "new-record", "stance-shift", "stance-event", "new-model", "search"]),
+              type=click.Choice(["new-score", "new-record", "stance-shift", "stance-event", "new-model", "search",
+                                 "dispute"]),
               help="The event to watch.")
 @click.option("--benchmark", default=None, help="Only this benchmark (any of its names).")
 @click.option("--model", default=None, help="Only this model.")
@@ -80,6 +81,7 @@ def alerts_add(ctx, on, benchmark, model, org, min_value, query, webhook, email,
         aikb alerts add --on stance-shift --org Meta --webhook https://hooks.slack.com/services/...
         aikb alerts add --on new-model --org Meta --name meta-models
         aikb alerts add --on search --query "open weights" --org Mistral
+        aikb alerts add --on dispute --benchmark "GPQA Diamond"
     """
     from kb.alerts import add_rule
 

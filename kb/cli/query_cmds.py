@@ -81,10 +81,10 @@ def search_cmd(ctx, query, model, org, benchmark, stance, outlet, since, until, 
     if not hits:
         click.echo("no claims found (run `aikb ingest` to add articles, or loosen the filters)")
         return
-    print_table(["model", "benchmark", "value", "setting", "reported by", "hedged", "outlets", "first reported",
-            "sources"],
+    print_table(["model", "benchmark", "value", "setting", "reported by", "hedged", "outlets", "disputed",
+                 "first reported", "sources"],
            [[h.model, h.benchmark, f"{h.value:g}{h.unit if h.unit == '%' else ''}", h.qualifier, h.reported_by,
-             "yes" if h.hedged else "", h.corroboration, h.first_reported_at,
+             "yes" if h.hedged else "", h.corroboration, "DISPUTED" if h.disputed else "", first_reported(h),
              "; ".join(s.original_outlet or s.outlet or "?" for s in h.sources)] for h in hits])
     click.echo()
     for h in hits[:5]:
@@ -92,6 +92,14 @@ def search_cmd(ctx, query, model, org, benchmark, stance, outlet, since, until, 
         for s in h.sources[:3]:
             click.echo(f"    {plain(s.outlet)}{' (from ' + plain(s.original_outlet) + ')' if s.original_outlet else ''}"
                        f": {plain(s.url)}")
+
+
+def first_reported(hit) -> str:
+    """A claim's first-report date, or "undated, first seen ..." when no source carries a publication date."""
+    when = hit.first_reported_at
+    if getattr(hit, "undated", False):
+        return f"undated, first seen {when:%Y-%m-%d}" if when else "undated"
+    return when.isoformat() if when else ""
 
 
 @click.command("leaderboard")
@@ -118,9 +126,10 @@ def leaderboard_cmd(ctx, benchmark, as_of, limit, fmt):
     if not rows:
         click.echo(f"no scores reported on {benchmark} yet" + (f" by {as_of.date()}" if as_of else ""))
         return
-    print_table(["#", "model", "org", "setting", "value", "first reported", "sources", "outlets", "first source"],
+    print_table(["#", "model", "org", "setting", "value", "disputed", "first reported", "sources", "outlets",
+                 "first source"],
            [[r.rank, r.model, r.org, r.qualifier, f"{r.value:g}{r.unit if r.unit == '%' else ''}",
-             r.first_reported_at, r.source_count, r.corroboration,
+             "DISPUTED" if r.disputed else "", first_reported(r), r.source_count, r.corroboration,
              (r.sources[0].original_outlet or r.sources[0].outlet) if r.sources else ""] for r in rows])
 
 
@@ -181,7 +190,7 @@ def timeline_cmd(ctx, org, fmt):
         click.echo("no stance events yet (run `aikb ingest`)")
         return
     print_table(["date", "org", "model", "stance", "licence", "origin", "shift", "source"],
-           [[e.occurred_at, e.org, e.model, ("plans " if e.planned else "") + e.stance, e.license,
+           [[e.occurred_at or "undated", e.org, e.model, ("plans " if e.planned else "") + e.stance, e.license,
              e.origin, "SHIFT" if e.is_shift else "", e.reference_source or e.article_title] for e in events])
 
 
@@ -208,9 +217,10 @@ def model_cmd(ctx, name, fmt):
     click.echo(f"{page.name}  (org: {page.org or '?'}; aliases: {', '.join(page.aliases) or '-'}; "
                f"{page.article_count} articles)")
     for e in page.stances:
-        click.echo(f"  stance {plain(e.occurred_at)} {e.stance} ({e.origin})")
-    print_table(["benchmark", "value", "setting", "first reported", "outlets"],
-           [[c.benchmark, f"{c.value:g}", c.qualifier, c.first_reported_at, c.corroboration] for c in page.scores])
+        click.echo(f"  stance {plain(e.occurred_at) if e.occurred_at else 'undated'} {e.stance} ({e.origin})")
+    print_table(["benchmark", "value", "setting", "disputed", "first reported", "outlets"],
+           [[c.benchmark, f"{c.value:g}", c.qualifier, "DISPUTED" if c.disputed else "", first_reported(c),
+             c.corroboration] for c in page.scores])
     for r in page.people[:10]:
         click.echo(f"  person: {r.person} — {r.role or '?'} at {r.org or '?'}")
 
@@ -392,6 +402,26 @@ def entities_split_cmd(ctx, name, kind):
         session.commit()
         click.echo(f"{entity.kind} {entity.name!r} is now entity {entity.id}; run `aikb reextract --all` "
                    "to re-link its claims")
+
+
+@entities_group.command("set-org")
+@click.argument("model")
+@click.argument("org")
+@click.pass_context
+def entities_set_org_cmd(ctx, model, org):
+    """Make ORG the organization of MODEL (kept across `aikb reextract`).
+
+    Example:
+
+    \b
+        aikb entities set-org "Halo 2" "Northwind AI"
+    """
+    from kb.entities import set_org
+
+    with _session(ctx) as session:
+        entity, org_entity = set_org(session, model, org)
+        session.commit()
+        click.echo(f"model {entity.name!r} now belongs to {org_entity.name!r}")
 
 
 @entities_group.command("seed")

@@ -60,17 +60,20 @@ if rows:
             "setting": r.qualifier or "",
             "value": r.value,
             "unit": r.unit or "",
-            "first reported": r.first_reported_at.replace(tzinfo=None),
+            # an undated claim has no publication date to show: when aikb first saw it is its own column
+            "first reported": None if r.undated else r.first_reported_at.replace(tzinfo=None),
+            "first seen (undated)": r.first_reported_at.replace(tzinfo=None) if r.undated else None,
             "sources": r.source_count,
             "corroboration": r.corroboration,
-            "disputed": (r.model, r.qualifier or "") in disputed,
+            "disputed": r.disputed or (r.model, r.qualifier or "") in disputed,
         } for r in rows]
     st.dataframe(
         board,
         hide_index=True, width="stretch",
         column_config={
             "first reported": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "disputed": st.column_config.CheckboxColumn(help="Other sources report a different value"),
+            "first seen (undated)": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "disputed": st.column_config.CheckboxColumn(help="An independent source reports a different value"),
         },
     )
     csv_download("Download CSV", board, "leaderboard.csv", key="leaderboard_csv")

@@ -2,8 +2,10 @@
 import streamlit as st
 
 from ui.charts import claims_frame, scores_by_benchmark_chart, timeline_frame
+from kb.errors import AikbError
 from ui.common import (
     INGEST_HINT,
+    change,
     csv_download,
     facets,
     fmt_date,
@@ -47,6 +49,18 @@ if page.aliases:
     facts.append("also written " + ", ".join(md_escape(a) for a in page.aliases))
 facts.append(f"{page.article_count} articles")
 st.markdown(" · ".join(facts))
+
+with st.expander("Set the organization", expanded=not page.org):
+    with st.form("set_org", clear_on_submit=True):
+        org_name = st.text_input("Organization", key="set_org_name", placeholder="e.g. Northwind AI")
+        if st.form_submit_button("Set organization"):
+            try:
+                # an analyst's choice: kept across `aikb reextract`, never replaced by extraction
+                change(url, "set_org", page.name, org_name)
+            except AikbError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
 
 st.subheader("Stance history", anchor=False)
 if page.stances:
