@@ -178,3 +178,18 @@ def test_a_hostile_alert_rule_form_shows_its_error_as_text(tmp_path, monkeypatch
     press(at, "Add rule")
     assert_text_only(at, "rule form")
     assert at.error
+
+
+@pytest.mark.parametrize("text", [
+    "sign in at http://evil.test/login now", "HTTPS://evil.test/x", "see www.evil.test/offer",
+    "mail desk@evil.test today", "ftp://evil.test/a mailto:desk@evil.test xmpp:desk@evil.test",
+    "(http://evil.test/paren)", "*www.evil.test*",
+])
+def test_bare_urls_and_addresses_in_text_do_not_become_autolinks(text):
+    """GFM links bare URLs, www. names and e-mail addresses found in text, after escapes are read;
+    a word joiner inside each keeps them text, and the visible text is unchanged."""
+    from ui.common import md_escape
+
+    out = re.sub(r"\\(.)", r"\1", md_escape(text))
+    assert not re.search(r"(?i)(https?|ftp|mailto|xmpp):|www\.|[-.\w+]@", out), out
+    assert out.replace("\u2060", "") == text
