@@ -59,11 +59,26 @@ def history_chart(frame: pd.DataFrame) -> alt.Chart:
     ).properties(height=320)
 
 
+UNKNOWN_ORG = "org unknown"
+
+
+def timeline_row(org, model) -> str:
+    """The row an event is drawn on: its org, else its model marked as of an unknown org."""
+    if org:
+        return org
+    return f"{model or 'unnamed model'} ({UNKNOWN_ORG})"
+
+
 def timeline_frame(events: Iterable) -> pd.DataFrame:
-    """One row per stance event, with the columns the openness timeline shows."""
+    """One row per stance event, with the columns the openness timeline shows.
+
+    "row" is what the chart draws it on: the org, or for an event of no known org its model ("Atlas 3
+    (org unknown)"), so unknown orgs never pile up in one row; those rows sort after every org.
+    """
     rows = [{
         "date": _naive(e.occurred_at),
-        "org": e.org or "(unknown)",
+        "row": timeline_row(e.org, e.model),
+        "org": e.org or "",
         "model": e.model or "",
         "stance": e.stance,
         "license": e.license or "",
@@ -74,21 +89,39 @@ def timeline_frame(events: Iterable) -> pd.DataFrame:
         "evidence": e.evidence or "",
         "article_url": e.article_url,
     } for e in events if e.occurred_at is not None]
-    return pd.DataFrame(rows, columns=["date", "org", "model", "stance", "license", "planned", "origin",
+    return pd.DataFrame(rows, columns=["date", "row", "org", "model", "stance", "license", "planned", "origin",
                                        "source", "shift", "evidence", "article_url"])
 
 
+def row_order(frame: pd.DataFrame) -> list[str]:
+    """Rows of a timeline frame: organizations A-Z, then the models of unknown orgs A-Z."""
+    rows = frame["row"].unique().tolist()
+    known = set(frame.loc[frame["org"] != "", "row"])
+    return sorted(rows, key=lambda r: (r not in known, r.casefold()))
+
+
+PLANNED_OFFSET = 14  # pixels below the row's line: a planned mark never sits on an actual one
+
+
 def timeline_chart(frame: pd.DataFrame) -> alt.LayerChart:
-    """Organizations over time: marks coloured open/closed, reference data hollow diamonds, shifts ringed."""
+    """Organizations over time: marks coloured open/closed, reference data hollow diamonds, shifts ringed.
+
+    Planned events ("will open the weights") are hollow, dashed, smaller and drawn below their row's
+    line, underneath the actual events: they can never hide what an org actually did.
+    """
     tooltip = [alt.Tooltip("date:T", format="%Y-%m-%d"), "org", "model", "stance", "license", "planned",
                "origin", "source"]
     base = alt.Chart(frame).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True, orient="top")),
-        y=alt.Y("org:N", title=None, sort="ascending"),
+        y=alt.Y("row:N", title=None, sort=row_order(frame)),
     )
-    # One layer, so the legends read stance (colour) and origin (shape); news marks are filled and
-    # reference marks hollow, which keeps reference history visibly apart from what the news said.
-    events = base.mark_point(size=140, strokeWidth=2, opacity=1).encode(
+    planned = base.transform_filter(alt.datum.planned).mark_point(
+        shape="circle", size=90, filled=False, strokeWidth=1.5, strokeDash=[3, 2], opacity=1,
+        yOffset=PLANNED_OFFSET,
+    ).encode(stroke=alt.Stroke("stance:N", scale=STANCE_COLOURS, title="stance"), tooltip=tooltip)
+    # One layer for what happened, so the legends read stance (colour) and origin (shape); news marks
+    # are filled and reference marks hollow, which keeps reference history visibly apart from the news.
+    events = base.transform_filter(~alt.datum.planned).mark_point(size=140, strokeWidth=2, opacity=1).encode(
         stroke=alt.Stroke("stance:N", scale=STANCE_COLOURS, title="stance"),
         fill=alt.Fill("stance:N", scale=STANCE_COLOURS, title="stance"),
         fillOpacity=alt.FillOpacity("origin:N", scale=alt.Scale(domain=["news", "reference"], range=[1, 0]),
@@ -99,5 +132,5 @@ def timeline_chart(frame: pd.DataFrame) -> alt.LayerChart:
     shifts = base.transform_filter(alt.datum.shift).mark_point(
         shape="circle", size=600, filled=False, strokeWidth=2.5, color="#222"
     ).encode(tooltip=tooltip)
-    return (alt.layer(events, shifts).properties(height=alt.Step(44))
+    return (alt.layer(planned, events, shifts).properties(height=alt.Step(44))
             .configure_legend(orient="top", direction="horizontal"))
