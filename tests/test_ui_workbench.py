@@ -88,3 +88,62 @@ def test_every_shift_on_the_page_is_one_of_few(wb_url, monkeypatch):
     count = int(heading.split("(")[1].rstrip(")"))
     assert 1 <= count <= 20, heading
     assert unescape(heading)
+
+
+# ---------------------------------------------------------------------------------------------
+# Model page: a readable table and one bar per benchmark
+# ---------------------------------------------------------------------------------------------
+
+
+def bar_lengths(spec: dict, rows: list[dict], width: float) -> dict[str, float]:
+    """Where the chart's encoding puts each bar's end: a linear x scale from zero to the largest value.
+
+    Follows the spec rather than assuming it: fails if the bars stop starting at zero, stop sharing one
+    axis, or stop encoding the value on x.
+    """
+    bars = next(ly for ly in layers_of(spec) if mark_of(ly)["type"] == "bar")
+    enc = {**spec.get("encoding", {}), **bars.get("encoding", {})}
+    assert enc["x"]["field"] == "value" and enc["x"]["type"] == "quantitative"
+    assert enc["x"].get("scale", {}).get("zero", True) is True and "domain" not in enc["x"].get("scale", {})
+    assert enc["y"]["field"] == "benchmark" and enc["y"]["type"] == "nominal"
+    assert "facet" not in spec and "resolve" not in spec  # one shared axis for every bar of the chart
+    top = max(r["value"] for r in rows)
+    return {r["benchmark"]: width * r["value"] / top for r in rows}
+
+
+def test_model_chart_gives_each_benchmark_a_bar_and_spreads_values_apart():
+    from ui.charts import best_by_benchmark, scores_bar_chart
+    import pandas as pd
+
+    frame = pd.DataFrame([
+        {"benchmark": "GPQA Diamond", "value": 52.0, "unit": "%", "setting": ""},
+        {"benchmark": "MMLU-Pro", "value": 86.4, "unit": "%", "setting": ""},
+        {"benchmark": "MMLU-Pro", "value": 80.1, "unit": "%", "setting": "5-shot"},
+        {"benchmark": "LMArena", "value": 1402.0, "unit": "Elo", "setting": ""},
+    ])
+    best = best_by_benchmark(frame)
+    assert sorted(zip(best["benchmark"], best["value"])) == [
+        ("GPQA Diamond", 52.0), ("LMArena", 1402.0), ("MMLU-Pro", 86.4)]  # the best per benchmark
+    spec = scores_bar_chart(best, "%").to_dict()
+    rows = spec["datasets"][spec["data"]["name"]]  # what the chart draws
+    lengths = bar_lengths(spec, rows, width=spec["width"])
+    assert set(lengths) == {"GPQA Diamond", "MMLU-Pro"}  # the Elo value is not on the % axis
+    assert lengths["MMLU-Pro"] - lengths["GPQA Diamond"] > 0.3 * spec["width"]
+    bars = next(ly for ly in layers_of(spec) if mark_of(ly)["type"] == "bar")
+    assert bars["encoding"]["y"]["sort"] == ["MMLU-Pro", "GPQA Diamond"]  # best first
+
+
+def test_model_page_shows_a_bar_chart_per_unit_and_a_readable_score_table(wb_url, monkeypatch):
+    at = open_page(wb_url, "model", monkeypatch, name="Fjordline 3")
+    specs = chart_specs(at)
+    assert len(specs) == 2  # GPQA Diamond in %, CharXiv Reasoning with no unit stated: two axes
+    for spec in specs:
+        assert any(mark_of(ly)["type"] == "bar" for ly in layers_of(spec))
+    table = at.dataframe[-1].value
+    assert list(table.columns[:6]) == ["benchmark", "value", "unit", "setting", "reporter", "reported by"]
+    assert sorted(zip(table["benchmark"], table["value"], table["reporter"])) == [
+        ("CharXiv Reasoning", 81.0, "vendor"), ("GPQA Diamond", 81.2, "independent"),
+        ("GPQA Diamond", 83.0, "vendor")]
+    assert set(table["source"]) == {"https://openweights.example/fjordline-3",
+                                    "https://modelledger.example/evalhouse-gpqa-spring"}
+    assert all(r.startswith("/reader?claim=") for r in table["read"])

@@ -35,17 +35,72 @@ def claims_frame(hits: Iterable) -> pd.DataFrame:
                                        "reporter", "hedged", "corroboration", "first reported", "sources"])
 
 
-def scores_by_benchmark_chart(frame: pd.DataFrame) -> alt.Chart:
-    """A model's scores: one row per benchmark, each with its own value axis (Elo and % do not mix)."""
-    base = alt.Chart(frame).mark_point(filled=True, size=90).encode(
-        x=alt.X("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format=",.1~f", tickCount=5)),
-        color=alt.Color("hedged:N", title="hedged", scale=alt.Scale(domain=[False, True],
-                                                                    range=["#1f77b4", "#ff9f1c"])),
-        tooltip=["benchmark", "value", "unit", "setting", "reported by", "hedged", "corroboration",
-                 alt.Tooltip("first reported:T", format="%Y-%m-%d")],
-    ).properties(height=32, width=520)
-    return base.facet(row=alt.Row("benchmark:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))
-                      ).resolve_scale(x="independent")
+REPORTER_LABELS = {"vendor": "vendor", "evaluator": "independent", "outlet": "outlet"}
+
+
+def reporter_label(kind) -> str:
+    """A reporter kind as analysts say it: vendor, independent (an evaluator) or outlet."""
+    return REPORTER_LABELS.get(kind or "", kind or "")
+
+
+def unit_label(unit) -> str:
+    """The unit a value is comparable within: '%', 'Elo', ...; 'no unit stated' for none (or a bare 'score')."""
+    return unit if unit not in (None, "", "score") else "no unit stated"
+
+
+def score_table(hits: Iterable) -> pd.DataFrame:
+    """Every reported score as a readable table: benchmark, value with its unit, setting, who reported it
+    (and what kind of reporter), hedged, corroboration, when, and the first source's link. Best first."""
+    rows = []
+    for h in hits:
+        unit = "" if h.unit in (None, "", "score") else h.unit
+        first = h.sources[0] if h.sources else None
+        rows.append({
+            "benchmark": h.benchmark,
+            "value": h.value,
+            "unit": unit,
+            "setting": h.qualifier or "",
+            "reporter": reporter_label(h.reporter_kind),
+            "reported by": h.reported_by or "",
+            "hedged": bool(h.hedged),
+            "outlets": h.corroboration,
+            "sources": len(h.sources),
+            "first reported": _naive(h.first_reported_at),
+            "source": first.url if first else None,
+            "claim": h.claim_id,
+        })
+    frame = pd.DataFrame(rows, columns=["benchmark", "value", "unit", "setting", "reporter", "reported by",
+                                        "hedged", "outlets", "sources", "first reported", "source", "claim"])
+    return frame.sort_values(["benchmark", "value"], ascending=[True, False]).reset_index(drop=True)
+
+
+def best_by_benchmark(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per benchmark (and unit): the best reported value, its setting, and how many reports."""
+    if frame.empty:
+        return pd.DataFrame(columns=["benchmark", "unit", "value", "setting", "reports", "lowest"])
+    data = frame.assign(unit=frame["unit"].map(unit_label))
+    best = data.sort_values("value", ascending=False).groupby(["benchmark", "unit"], as_index=False).agg(
+        value=("value", "first"), setting=("setting", "first"), reports=("value", "size"), lowest=("value", "min"))
+    return best.sort_values(["unit", "value"], ascending=[True, False]).reset_index(drop=True)
+
+
+def scores_bar_chart(best: pd.DataFrame, unit: str) -> alt.LayerChart:
+    """One bar per benchmark, all in one UNIT, from zero on one shared axis: 52 and 86.4 look different.
+
+    Bars of different units are never drawn on one axis (a % and an Elo are not comparable): callers
+    draw one chart per unit.
+    """
+    data = best[best["unit"] == unit]
+    order = data.sort_values("value", ascending=False)["benchmark"].tolist()
+    title = "value" if unit == "no unit stated" else f"value ({unit})"
+    base = alt.Chart(data).encode(
+        y=alt.Y("benchmark:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("value:Q", title=title, scale=alt.Scale(zero=True)),
+        tooltip=["benchmark", "value", "unit", "setting", "reports", "lowest"],
+    )
+    bars = base.mark_bar(color="#4c78a8")
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("value:Q", format=",.4~f"))
+    return alt.layer(bars, labels).properties(height=alt.Step(30), width=520)
 
 
 def history_chart(frame: pd.DataFrame) -> alt.Chart:

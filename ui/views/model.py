@@ -1,7 +1,8 @@
 """A model: its organization, stance history, every reported score (table and chart), the people around it."""
 import streamlit as st
 
-from ui.charts import claims_frame, scores_by_benchmark_chart, timeline_frame
+from ui.charts import best_by_benchmark, claims_frame, score_table, scores_bar_chart, timeline_frame
+from ui.workbench import SCORE_COLUMNS, linked
 from ui.common import (
     INGEST_HINT,
     facets,
@@ -57,10 +58,14 @@ else:
 
 st.subheader("Reported scores", anchor=False)
 if page.scores:
-    scores = claims_frame(page.scores).drop(columns=["model", "org"])
-    st.altair_chart(scores_by_benchmark_chart(scores), width="content")
-    st.dataframe(scores, hide_index=True, width="stretch",
-                 column_config={"first reported": st.column_config.DateColumn(format="YYYY-MM-DD")})
+    claims = claims_frame(page.scores)
+    best = best_by_benchmark(claims)
+    units = list(dict.fromkeys(best["unit"]))
+    st.caption("The best value reported on each benchmark, one bar each. Values are comparable only within a "
+               "unit, so each unit has its own chart" + (f" ({len(units)} here)." if len(units) > 1 else "."))
+    for unit in units:
+        st.altair_chart(scores_bar_chart(best, unit), width="content")
+    st.dataframe(linked(score_table(page.scores)), hide_index=True, width="stretch", column_config=SCORE_COLUMNS)
 else:
     st.caption("No benchmark score reported for this model yet.")
 
