@@ -147,3 +147,58 @@ def test_model_page_shows_a_bar_chart_per_unit_and_a_readable_score_table(wb_url
     assert set(table["source"]) == {"https://openweights.example/fjordline-3",
                                     "https://modelledger.example/evalhouse-gpqa-spring"}
     assert all(r.startswith("/reader?claim=") for r in table["read"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Compare
+# ---------------------------------------------------------------------------------------------
+
+
+def matrix_of(at):
+    return at.dataframe[0].value
+
+
+def test_compare_models_shows_best_values_settings_reporters_and_openness(wb_url, monkeypatch):
+    at = open_page(wb_url, "compare", monkeypatch)
+    assert "Choose models" in shown(at)
+    at.multiselect(key="models").set_value(["Aurora-2 Pro", "Fjordline 3", "Quillfeather 2"]).run()
+    assert not at.exception
+    matrix = matrix_of(at).set_index("model")
+    assert {"CharXiv Reasoning", "GPQA Diamond"} <= set(matrix.columns)
+    assert matrix.loc["Aurora-2 Pro", "CharXiv Reasoning"] == "86.4 (vendor)"  # best of 86.4 and 84.9
+    assert matrix.loc["Aurora-2 Pro", "GPQA Diamond"] == "79.5% (with tools, vendor)"
+    assert matrix.loc["Fjordline 3", "GPQA Diamond"] == "83% (vendor)"
+    assert matrix.loc["Aurora-2 Pro", "openness"] == "closed"
+    assert matrix.loc["Fjordline 3", "openness"] == "open"
+    assert matrix.loc["Quillfeather 2", "openness"] == "unknown"
+    cells = at.dataframe[1].value
+    row = cells[(cells["model"] == "Fjordline 3") & (cells["benchmark"] == "GPQA Diamond")].iloc[0]
+    assert row["source"] == "https://openweights.example/fjordline-3" and row["read"].startswith("/reader?claim=")
+    assert "83.0% on GPQA Diamond" in row["evidence"]
+
+
+def test_compare_independent_only_and_csv(wb_url, monkeypatch):
+    at = open_page(wb_url, "compare", monkeypatch)
+    at.multiselect(key="models").set_value(["Aurora-2 Pro", "Fjordline 3", "Llama 3.1"]).run()
+    at.multiselect(key="benchmarks").set_value(["GPQA Diamond"]).run()
+    at.radio(key="reporter").set_value("independent").run()
+    assert not at.exception
+    matrix = matrix_of(at).set_index("model")
+    assert matrix["GPQA Diamond"].to_dict() == {"Aurora-2 Pro": "77% (independent)",
+                                               "Fjordline 3": "81.2% (independent)",
+                                               "Llama 3.1": "51% (independent)"}
+    assert matrix.loc["Llama 3.1", "openness"] == "open"
+    assert at.get("download_button"), "the CSV download is offered"
+
+
+def test_compare_by_org_and_by_top_n(wb_url, monkeypatch):
+    at = open_page(wb_url, "compare", monkeypatch)
+    at.radio(key="pick").set_value("An organization").run()
+    at.selectbox(key="cmp_org").set_value("Halcyon Research").run()
+    assert not at.exception
+    assert list(matrix_of(at)["model"]) == ["Aurora-2 Pro"]
+    at.radio(key="pick").set_value("Top N on a benchmark").run()
+    at.selectbox(key="top_bench").set_value("CharXiv Reasoning").run()
+    at.number_input(key="top_n").set_value(2).run()
+    assert not at.exception
+    assert list(matrix_of(at)["model"]) == ["Aurora-2 Pro", "Brightline 5"]  # 86.4, then 81.0 (tie, earlier)

@@ -23,6 +23,7 @@ PAGES = {
         _page("search", "Search claims", "search", default=True),
         _page("model", "Models", "smart_toy"),
         _page("benchmark", "Benchmarks", "leaderboard"),
+        _page("compare", "Compare", "table_chart"),
         _page("timeline", "Openness timeline", "timeline"),
     ],
     "Watch": [
