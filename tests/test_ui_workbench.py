@@ -22,6 +22,18 @@ def chart_specs(at) -> list[dict]:
     return [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
 
 
+def chart_data(element) -> list[dict]:
+    """The rows a chart element draws (Streamlit sends them apart from the spec, as Arrow tables)."""
+    import pyarrow as pa
+
+    rows = []
+    for dataset in element.proto.datasets:
+        rows.extend(pa.ipc.open_stream(dataset.data.data).read_all().to_pylist())
+    if not rows and element.proto.data.data:
+        rows = pa.ipc.open_stream(element.proto.data.data).read_all().to_pylist()
+    return rows
+
+
 def layers_of(spec: dict) -> list[dict]:
     return spec.get("layer", [spec])
 
@@ -202,3 +214,52 @@ def test_compare_by_org_and_by_top_n(wb_url, monkeypatch):
     at.number_input(key="top_n").set_value(2).run()
     assert not at.exception
     assert list(matrix_of(at)["model"]) == ["Aurora-2 Pro", "Brightline 5"]  # 86.4, then 81.0 (tie, earlier)
+
+
+# ---------------------------------------------------------------------------------------------
+# Benchmark page: filters, ties, sources, frontier
+# ---------------------------------------------------------------------------------------------
+
+
+def test_benchmark_board_shows_ties_sources_and_filters(wb_url, monkeypatch):
+    at = open_page(wb_url, "benchmark", monkeypatch, bench="CharXiv Reasoning")
+    board = at.dataframe[0].value
+    assert list(zip(board["rank"], board["model"])) == [("1", "Aurora-2 Pro"), ("=2", "Brightline 5"),
+                                                        ("=2", "Fjordline 3")]
+    assert board["source"].iloc[0] == "https://signalwire.example/aurora-2-pro"
+    assert all(r.startswith("/reader?claim=") for r in board["read"])
+    at.radio(key="openness").set_value("open").run()
+    assert list(at.dataframe[0].value["model"]) == ["Fjordline 3"]
+    assert at.get("download_button")
+
+
+def test_which_open_models_beat_the_best_closed_one_by_independent_evaluators(wb_url, monkeypatch):
+    # the walkthrough's question, answered with the page's own filters
+    at = open_page(wb_url, "benchmark", monkeypatch, bench="GPQA Diamond")
+    at.radio(key="board_reporter").set_value("independent").run()
+    at.radio(key="openness").set_value("closed").run()
+    closed = at.dataframe[0].value
+    assert list(zip(closed["model"], closed["value"])) == [("Aurora-2 Pro", 77.0)]
+    at.radio(key="openness").set_value("open").run()
+    opened = at.dataframe[0].value
+    assert list(zip(opened["model"], opened["value"], opened["reporter"])) == [
+        ("Fjordline 3", 81.2, "independent"), ("Llama 3.1", 51.0, "independent")]
+    at.selectbox(key="board_setting").set_value("with tools").run()
+    assert "No model passes these filters" in shown(at)
+
+
+def test_frontier_chart_draws_open_and_closed_lines_with_linked_points(wb_url, monkeypatch):
+    at = open_page(wb_url, "benchmark", monkeypatch, bench="CharXiv Reasoning")
+    spec = next(s for s in chart_specs(at) if "step-after" in json.dumps(s))
+    layers = layers_of(spec)
+    enc = spec.get("encoding") or layers[0]["encoding"]
+    assert enc["color"]["field"] == "openness" and enc["color"]["scale"]["domain"] == ["open", "closed"]
+    points = next(ly for ly in layers if mark_of(ly)["type"] == "point")
+    assert points["encoding"]["href"]["field"] == "href"
+    data = chart_data(at.get("vega_lite_chart")[[json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+                                                .index(spec)])
+    assert {(d["openness"], d["model"], d["value"]) for d in data} >= {("open", "Fjordline 3", 81.0),
+                                                                       ("closed", "Aurora-2 Pro", 86.4)}
+    assert all(d["href"].startswith("/reader?claim=") for d in data)
+    # the disputes sit beside the chart
+    assert any("Aurora-2 Pro: **86.4** vs **84.9**" in unescape(e.label) for e in at.expander)

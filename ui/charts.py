@@ -103,17 +103,6 @@ def scores_bar_chart(best: pd.DataFrame, unit: str) -> alt.LayerChart:
     return alt.layer(bars, labels).properties(height=alt.Step(30), width=520)
 
 
-def history_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Reported values on one benchmark over time, one colour per model."""
-    return alt.Chart(frame).mark_circle(size=80).encode(
-        x=alt.X("first reported:T", title="first reported", axis=alt.Axis(format="%Y-%m-%d", labelOverlap=True)),
-        y=alt.Y("value:Q", scale=alt.Scale(zero=False)),
-        color=alt.Color("model:N", legend=alt.Legend(columns=1, symbolLimit=30)),
-        tooltip=["model", "value", "unit", "setting", "reported by", "hedged", "corroboration",
-                 alt.Tooltip("first reported:T", format="%Y-%m-%d")],
-    ).properties(height=320)
-
-
 UNKNOWN_ORG = "org unknown"
 
 
@@ -189,3 +178,30 @@ def timeline_chart(frame: pd.DataFrame) -> alt.LayerChart:
     ).encode(tooltip=tooltip)
     return (alt.layer(planned, events, shifts).properties(height=alt.Step(44))
             .configure_legend(orient="top", direction="horizontal"))
+
+
+def frontier_frame(points: Iterable) -> pd.DataFrame:
+    """One row per record-raising claim, with the app's reader link to that claim (ids only)."""
+    rows = [{
+        "date": _naive(p.reached_at),
+        "openness": p.openness,
+        "model": p.model,
+        "value": p.value,
+        "unit": p.unit or "",
+        "setting": p.qualifier or "",
+        "href": f"/reader?claim={int(p.claim_id)}",
+    } for p in points]
+    return pd.DataFrame(rows, columns=["date", "openness", "model", "value", "unit", "setting", "href"])
+
+
+def frontier_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """The best value so far over time: open and closed models as two stepped lines, each point a link."""
+    base = alt.Chart(frame).encode(
+        x=alt.X("date:T", title="first reported", axis=alt.Axis(format="%Y-%m-%d", labelOverlap=True)),
+        y=alt.Y("value:Q", title="best value so far", scale=alt.Scale(zero=False)),
+        color=alt.Color("openness:N", scale=STANCE_COLOURS, title="models"),
+    )
+    tooltip = [alt.Tooltip("date:T", format="%Y-%m-%d"), "openness", "model", "value", "unit", "setting"]
+    lines = base.mark_line(interpolate="step-after", strokeWidth=2)
+    points = base.mark_point(filled=True, size=90, cursor="pointer").encode(href="href:N", tooltip=tooltip)
+    return alt.layer(lines, points).properties(height=300)
