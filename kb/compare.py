@@ -276,3 +276,10 @@ def compare_rows(table: CompareTable) -> tuple[list[str], list[list]]:
                          cell.first_reported_at.date().isoformat(), cell.reports, cell.source_url or "",
                          cell.source_title or ""])
     return header, rows
+
+
+def openness_by_name(session: Session, models: Iterable[str]) -> dict[str, Optional[str]]:
+    """Model name -> open | closed | None (see model_openness), for names the store knows."""
+    entities, _ = _resolve_all(session, "model", list(models)[:500])
+    stance = model_openness(session, [e.id for e in entities])
+    return {e.name: stance.get(e.id) for e in entities}

@@ -263,3 +263,79 @@ def test_frontier_chart_draws_open_and_closed_lines_with_linked_points(wb_url, m
     assert all(d["href"].startswith("/reader?claim=") for d in data)
     # the disputes sit beside the chart
     assert any("Aurora-2 Pro: **86.4** vs **84.9**" in unescape(e.label) for e in at.expander)
+
+
+# ---------------------------------------------------------------------------------------------
+# Article reader, organization and person pages
+# ---------------------------------------------------------------------------------------------
+
+
+def claim_id_of(wb_url, model, bench, value) -> int:
+    from sqlmodel import Session
+
+    from kb.compare import compare
+    from kb.db import open_engine
+
+    with Session(open_engine(wb_url)) as session:
+        for row in compare(session, [model], [bench]).rows:
+            for cell in row.cells:
+                if cell and cell.value == value:
+                    return cell.claim_id
+    raise AssertionError("claim not found")
+
+
+def test_reader_highlights_claims_stances_and_people_and_links_them(wb_url, monkeypatch):
+    claim = claim_id_of(wb_url, "Fjordline 3", "GPQA Diamond", 83.0)
+    at = open_page(wb_url, "reader", monkeypatch, claim=str(claim))
+    text = shown(at)
+    assert "Fjord AI publishes Fjordline 3 weights" in text
+    body = next(m.value for m in at.markdown if "background[" in m.value)
+    # the claim sentence (bold: the claim we came from), the open stance and the person, each coloured
+    assert ":orange-background[**Fjord AI says Fjordline 3 reaches 83\\.0% on GPQA Diamond" in body
+    assert ":green-background[Fjord AI released Fjordline 3 with open weights" in body
+    assert ":blue-background[Maren Solberg]" in body
+    assert body.count(":orange-badge[") == 2  # the GPQA and the CharXiv claim share the sentence
+    assert "← this claim" in text
+    targets = {(link.proto.page.rsplit("/", 1)[-1], link.proto.query_string)
+               for link in at.get("page_link")}
+    assert {("org", "name=Fjord+AI"), ("person", "name=Maren+Solberg"), ("benchmark", "bench=GPQA+Diamond"),
+            ("model", "name=Fjordline+3")} <= targets
+
+
+def test_reader_shows_hostile_text_as_text(wb_url, monkeypatch):
+    at = open_page(wb_url, "search", monkeypatch, q="Quillfeather")
+    link = next(el for el in at.get("page_link") if "claim=" in el.proto.query_string)
+    claim = link.proto.query_string.split("claim=")[1]
+    at = open_page(wb_url, "reader", monkeypatch, claim=claim)
+    raw = "\n".join(m.value for m in at.markdown)
+    assert "<b>" not in raw and "](javascript" not in raw.replace("\\]\\(javascript", "")
+    assert "\\<b\\>in a noisy run\\</b\\>" in raw
+    assert "\\[see\\]\\(javascript" in raw
+
+
+def test_reader_without_a_link_offers_articles_and_an_unknown_claim_is_explained(wb_url, monkeypatch):
+    at = open_page(wb_url, "reader", monkeypatch)
+    assert at.selectbox(key="reader_article").options
+    at = open_page(wb_url, "reader", monkeypatch, claim="999999")
+    assert "No such article or claim" in shown(at)
+    at = open_page(wb_url, "reader", monkeypatch, claim="1; drop table")
+    assert not at.exception
+
+
+def test_org_page_shows_models_openness_last_shift_people_and_claims(wb_url, monkeypatch):
+    at = open_page(wb_url, "org", monkeypatch, name="Meta")
+    text = shown(at)
+    assert "Last shift: **open → closed** on 2026-01-15 (Hyperion)" in text
+    models = at.dataframe[0].value
+    assert dict(zip(models["model"], models["openness"]))["Llama 3.1"] == "open"
+    at = open_page(wb_url, "org", monkeypatch, name="Fjord AI")
+    people = [df.value for df in at.dataframe if "person" in df.value.columns][0]
+    assert list(people["person"]) == ["Maren Solberg"] and list(people["role"]) == ["head of research"]
+    assert "**Fjordline 3** · GPQA Diamond" in unescape("\n".join(m.value for m in at.markdown))
+
+
+def test_person_page_shows_roles_over_time(wb_url, monkeypatch):
+    at = open_page(wb_url, "person", monkeypatch, name="Dana Whitfield")
+    assert "Latest: **chief scientist** at **Halcyon Research**" in shown(at)
+    roles = at.dataframe[0].value
+    assert list(roles["org"]) == ["Halcyon Research"] and roles["read"].iloc[0].startswith("/reader?article=")

@@ -297,11 +297,13 @@ def claim_card(hit) -> None:
                                                  benchmark=hit.benchmark, unit=hit.unit) + "”")
         if hit.sources:
             st.markdown(sources_markdown(hit.sources))
-        left, right = st.columns(2)
+        left, right, reader = st.columns(3)
         left.page_link(PAGES_DIR / "model.py", label=f"Model: {md_escape(hit.model)}", icon=":material/smart_toy:",
                        query_params={"name": hit.model})
         right.page_link(PAGES_DIR / "benchmark.py", label=f"Benchmark: {md_escape(hit.benchmark)}",
                         icon=":material/leaderboard:", query_params={"bench": hit.benchmark})
+        reader.page_link(PAGES_DIR / "reader.py", label="Read the article", icon=":material/article:",
+                         query_params={"claim": str(hit.claim_id)})
 
 
 def fresh(url: str, name: str, /, *args: Any, **kwargs: Any) -> Any:
