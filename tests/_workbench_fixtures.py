@@ -7,7 +7,8 @@ What they add:
 - a vendor value for Fjordline 3 on GPQA Diamond and a tie with Brightline 5 on CharXiv Reasoning;
 - a planned release (Brightline 6 "will" open) on the same day as an actual closed stance;
 - a model of no known organization (Kite-VL 7B) with a stance of its own;
-- a person (Maren Solberg) with a role at Fjord AI.
+- a person (Maren Solberg) with a role at Fjord AI;
+- a second report of Brightline 5's 81.0 on CharXiv Reasoning, in a sentence of its own.
 Offsets are real (the sentence's place in the text), as the extractor gives them.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ S_FJORD_GPQA = "Fjord AI says Fjordline 3 reaches 83.0% on GPQA Diamond and 81.0
 S_SOLBERG = "Maren Solberg, head of research at Fjord AI, said the team trained it on a modest cluster."
 S_BRIGHT_PLAN = "Brightline Labs will release the weights of Brightline 6 later this year, the company said."
 S_BRIGHT_NOW = "For now Brightline 5 remains available only through Brightline Labs' paid API."
+S_BRIGHT_SCORE = "Brightline 5 still sits at 81.0 on CharXiv Reasoning, by Halcyon Research's March figures."
 S_KITE = "The weights of Kite-VL 7B appeared on a public model hub under an MIT licence this week."
 
 
@@ -71,11 +73,13 @@ WORKBENCH_ARTICLES = [
          )),
     dict(url="https://signalwire.example/brightline-6-plans", title="Brightline plans to open Brightline 6",
          outlet="Signal Wire", published=_at(2026, 4, 10),
-         text=f"{S_BRIGHT_PLAN} {S_BRIGHT_NOW}",
+         text=f"{S_BRIGHT_PLAN} {S_BRIGHT_NOW} {S_BRIGHT_SCORE}",
          extraction=Extraction(
              models=(ModelMention("Brightline 6", org="Brightline Labs", focal=True),
                      ModelMention("Brightline 5", org="Brightline Labs")),
              orgs=(OrgMention("Brightline Labs", kind="lab"),),
+             scores=(_score("Brightline 5", "CharXiv Reasoning", 81.0, S_BRIGHT_SCORE, reported_by="Halcyon Research",
+                            reporter_kind="vendor"),),
              stances=(StanceEvent(org="Brightline Labs", model="Brightline 6", stance="open", planned=True,
                                   evidence=S_BRIGHT_PLAN),
                       StanceEvent(org="Brightline Labs", model="Brightline 5", stance="closed",

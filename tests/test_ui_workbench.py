@@ -6,6 +6,7 @@ encodings checked on their Vega-Lite specs (what a chart says, not its pixels).
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -339,3 +340,51 @@ def test_person_page_shows_roles_over_time(wb_url, monkeypatch):
     assert "Latest: **chief scientist** at **Halcyon Research**" in shown(at)
     roles = at.dataframe[0].value
     assert list(roles["org"]) == ["Halcyon Research"] and roles["read"].iloc[0].startswith("/reader?article=")
+
+
+# ---------------------------------------------------------------------------------------------
+# Search: prefixes, org names, count, sort, table, CSV, every source's sentence
+# ---------------------------------------------------------------------------------------------
+
+
+def headlines(at):
+    return [unescape(m.value) for m in at.markdown if m.value.startswith("**") and " · " in m.value]
+
+
+def test_search_finds_an_orgs_claims_and_prefixes_and_counts(wb_url, monkeypatch):
+    at = open_page(wb_url, "search", monkeypatch, q="Meta")
+    assert headlines(at) == ["**Llama 3.1** · GPQA Diamond · **51%**"]
+    assert "Claims 1–1 of 1" in shown(at)
+    at = open_page(wb_url, "search", monkeypatch, q="Char")
+    assert "CharXiv Reasoning" in "\n".join(headlines(at))
+    assert re.search(r"Claims 1–\d+ of \d+", shown(at))
+
+
+def test_search_sorts_by_value_and_shows_a_table_and_a_csv(wb_url, monkeypatch):
+    at = open_page(wb_url, "search", monkeypatch, q="GPQA", sort="value")
+    values = [float(h.split(" · ")[2].strip("*%")) for h in headlines(at)]
+    assert values == sorted(values, reverse=True) and len(values) == 6
+    at.radio(key="view").set_value("table").run()
+    table = at.dataframe[0].value
+    assert list(table["value"]) == sorted(table["value"], reverse=True)
+    assert list(table.columns[:3]) == ["model", "org", "benchmark"]
+    at.button(key="search_csv_prepare").click().run()
+    assert not at.exception
+    assert at.get("download_button"), "the CSV is offered once prepared"
+
+
+def test_search_stance_filter_is_the_models_current_stance(wb_url, monkeypatch):
+    at = open_page(wb_url, "search", monkeypatch, stance="open")
+    assert {h.split(" · ")[0] for h in headlines(at)} == {"**Fjordline 3**", "**Llama 3.1**"}
+    at = open_page(wb_url, "search", monkeypatch, stance="closed")
+    assert {h.split(" · ")[0] for h in headlines(at)} == {"**Aurora-2 Pro**", "**Brightline 5**"}
+
+
+def test_each_card_shows_every_source_with_its_own_sentence(wb_url, monkeypatch):
+    at = open_page(wb_url, "search", monkeypatch, q="Brightline", model="Brightline 5")
+    sources = next(m.value for m in at.markdown if "signalwire.example/brightline-6-plans" in m.value)
+    text = unescape(sources)
+    # the original report (2 March) first, with "the sentence quoted above"; the later one with its own
+    assert text.index("signalwire.example/aurora-2-pro") < text.index("signalwire.example/brightline-6-plans")
+    assert "the sentence quoted above" in text
+    assert "still sits at" in text and ":orange-background[**81.0**]" in text

@@ -74,6 +74,18 @@ def score_table(hits: Iterable) -> pd.DataFrame:
     return frame.sort_values(["benchmark", "value"], ascending=[True, False]).reset_index(drop=True)
 
 
+def search_table(hits: Iterable) -> pd.DataFrame:
+    """Search results as a table, in their order: the score table's columns with the model and org first."""
+    hits = list(hits)
+    frame = score_table(hits)
+    order = {h.claim_id: i for i, h in enumerate(hits)}
+    frame = frame.assign(model=frame["claim"].map({h.claim_id: h.model for h in hits}),
+                         org=frame["claim"].map({h.claim_id: h.org or "" for h in hits}),
+                         _order=frame["claim"].map(order))
+    frame = frame.sort_values("_order").drop(columns=["_order"]).reset_index(drop=True)
+    return frame[["model", "org", *[c for c in frame.columns if c not in ("model", "org")]]]
+
+
 def best_by_benchmark(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per benchmark (and unit): the best reported value, its setting, and how many reports."""
     if frame.empty:

@@ -276,14 +276,25 @@ def claim_meta(hit) -> str:
             f"first reported {fmt_date(hit.first_reported_at)}")
 
 
-def sources_markdown(sources) -> str:
-    """Links to every source article, the original outlet's first, as a safe Markdown list."""
+def sources_markdown(sources, hit=None) -> str:
+    """Links to every source article, the original outlet's first, as a safe Markdown list.
+
+    With the claim HIT, each source also shows its own evidence sentence (the claim highlighted in it),
+    or says that it wrote the same sentence as the one quoted above.
+    """
     lines = []
     for src in order_sources(sources):
         where = md_escape(src.outlet) or "unknown outlet"
         if src.original_outlet and (src.outlet or "").lower() != src.original_outlet.lower():
             where += f", originally {md_escape(src.original_outlet)}"
-        lines.append(f"- {md_link(src.title, src.url)} ({where}, {fmt_date(src.published_at)})")
+        line = f"- {md_link(src.title, src.url)} ({where}, {fmt_date(src.published_at)})"
+        if hit is not None and src.evidence:
+            if " ".join(src.evidence.split()) == " ".join((hit.evidence or "").split()):
+                line += "  \n  _the sentence quoted above_"
+            else:
+                line += "  \n  “" + highlight_evidence(src.evidence, value=hit.value, model=hit.model,
+                                                      benchmark=hit.benchmark, unit=hit.unit) + "”"
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -296,7 +307,7 @@ def claim_card(hit) -> None:
             st.markdown("“" + highlight_evidence(hit.evidence, value=hit.value, model=hit.model,
                                                  benchmark=hit.benchmark, unit=hit.unit) + "”")
         if hit.sources:
-            st.markdown(sources_markdown(hit.sources))
+            st.markdown(sources_markdown(hit.sources, hit))
         left, right, reader = st.columns(3)
         left.page_link(PAGES_DIR / "model.py", label=f"Model: {md_escape(hit.model)}", icon=":material/smart_toy:",
                        query_params={"name": hit.model})
