@@ -29,7 +29,7 @@ INGEST_HINT = "run `aikb ingest` (or `aikb demo` for the bundled sample)"
 # Where each read function lives; looked up lazily so a page still renders a clear message when a
 # stage is not installed yet, instead of failing at import.
 _QUERY_MODULES = ("kb.queries", "kb.search", "kb.sources", "kb.alerts", "kb.alerts.rules", "kb.alerts.inbox",
-                  "kb.compare", "kb.boards", "kb.reader", "kb.workbench_search")
+                  "kb.compare", "kb.boards", "kb.reader", "kb.workbench_search", "kb.rule_names")
 
 
 def database_url() -> str:
