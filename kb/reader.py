@@ -62,6 +62,17 @@ class ArticleChoice:
 
 
 def _place(text: str, start: Optional[int], end: Optional[int], evidence: Optional[str]) -> tuple[int, int]:
+    """The span of EVIDENCE in TEXT without surrounding whitespace (a sentence's offsets may take in the
+    paragraph break after it), or (-1, -1)."""
+    s, e = _find(text, start, end, evidence)
+    while s >= 0 and e > s and text[e - 1].isspace():
+        e -= 1
+    while s >= 0 and s < e and text[s].isspace():
+        s += 1
+    return (s, e) if e > s else (-1, -1)
+
+
+def _find(text: str, start: Optional[int], end: Optional[int], evidence: Optional[str]) -> tuple[int, int]:
     """The span of EVIDENCE in TEXT: the stored offsets when they hold it, else its first occurrence."""
     evidence = (evidence or "").strip()
     if start is not None and end is not None and 0 <= start < end <= len(text):

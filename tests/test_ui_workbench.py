@@ -388,3 +388,18 @@ def test_each_card_shows_every_source_with_its_own_sentence(wb_url, monkeypatch)
     assert text.index("signalwire.example/aurora-2-pro") < text.index("signalwire.example/brightline-6-plans")
     assert "the sentence quoted above" in text
     assert "still sits at" in text and ":orange-background[**81.0**]" in text
+
+
+def test_reader_markdown_numbers_every_mark_even_at_a_paragraph_end():
+    from kb.reader import Mark, _place
+    from ui.workbench import reader_markdown
+
+    text = "Kite 2 scored 70.1 on MMMU.\n\nLater, Dana Whitfield said more.\n"
+    start, end = _place(text, 0, 29, "Kite 2 scored 70.1 on MMMU.")  # offsets that take in the break
+    assert text[start:end] == "Kite 2 scored 70.1 on MMMU."
+    marks = [Mark(kind="claim", start=start, end=end, label="c", claim_id=1),
+             Mark(kind="person", start=text.index("Dana"), end=text.index(" said"), label="p")]
+    md = reader_markdown(text, marks, focus_claim=1)
+    assert md.split("\n\n")[0].endswith(":orange-badge[1]")
+    assert ":orange-background[**Kite 2 scored 70\\.1 on MMMU\\.**]" in md
+    assert ":blue-background[Dana Whitfield] :blue-badge[2]" in md
