@@ -169,7 +169,7 @@ def timeline_chart(frame: pd.DataFrame) -> alt.LayerChart:
                "origin", "source"]
     base = alt.Chart(frame).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True, orient="top")),
-        y=alt.Y("row:N", title=None, sort=row_order(frame)),
+        y=alt.Y("row:N", title=None, sort=row_order(frame), axis=alt.Axis(labelLimit=240)),
     )
     planned = base.transform_filter(alt.datum.planned).mark_point(
         shape="circle", size=90, filled=False, strokeWidth=1.5, strokeDash=[3, 2], opacity=1,
@@ -210,7 +210,7 @@ def frontier_chart(frame: pd.DataFrame) -> alt.LayerChart:
     """The best value so far over time: open and closed models as two stepped lines, each point a link."""
     base = alt.Chart(frame).encode(
         x=alt.X("date:T", title="first reported", axis=alt.Axis(format="%Y-%m-%d", labelOverlap=True)),
-        y=alt.Y("value:Q", title="best value so far", scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title="best value so far", scale=alt.Scale(zero=False), axis=alt.Axis(format="~g")),
         color=alt.Color("openness:N", scale=STANCE_COLOURS, title="models"),
     )
     tooltip = [alt.Tooltip("date:T", format="%Y-%m-%d"), "openness", "model", "value", "unit", "setting"]
