@@ -174,3 +174,19 @@ def recent_articles(session: Session, *, limit: int = 200) -> list[ArticleChoice
     rows = core_rows(session, select(Article.id, Article.title, Article.outlet, Article.published_at)
                      .order_by(Article.published_at.desc(), Article.id.desc()).limit(limit))
     return [ArticleChoice(article_id=i, title=t, outlet=o, published_at=p) for i, t, o, p in rows]
+
+
+def entity_articles(session: Session, kind: str, name: str, *, limit: int = 20) -> list[ArticleChoice]:
+    """The newest articles that mention the entity NAME of KIND (its merged names too)."""
+    from kb.linking import resolve
+    from kb.models import ArticleEntity
+
+    entity = resolve(session, kind, name)
+    if entity is None:
+        return []
+    ids = [entity.id, *session.exec(select(Entity.id).where(Entity.merged_into_id == entity.id)).all()]
+    rows = core_rows(session, select(Article.id, Article.title, Article.outlet, Article.published_at)
+                     .join(ArticleEntity, ArticleEntity.article_id == Article.id)
+                     .where(ArticleEntity.entity_id.in_(ids)).distinct()
+                     .order_by(Article.published_at.desc(), Article.id.desc()).limit(limit))
+    return [ArticleChoice(article_id=i, title=t, outlet=o, published_at=p) for i, t, o, p in rows]

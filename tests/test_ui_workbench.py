@@ -403,3 +403,11 @@ def test_reader_markdown_numbers_every_mark_even_at_a_paragraph_end():
     assert md.split("\n\n")[0].endswith(":orange-badge[1]")
     assert ":orange-background[**Kite 2 scored 70\\.1 on MMMU\\.**]" in md
     assert ":blue-background[Dana Whitfield] :blue-badge[2]" in md
+
+
+def test_model_page_lists_its_articles_with_reader_links(wb_url, monkeypatch):
+    at = open_page(wb_url, "model", monkeypatch, name="Aurora-2 Pro")
+    listing = next(m.value for m in at.markdown if "/reader?article=" in m.value)
+    lines = unescape(listing).splitlines()
+    assert any(line.startswith("- EvalHouse re-runs Aurora-2 Pro (Model Ledger, 2026-03-09)") for line in lines)
+    assert all(re.search(r"\[read\]\(/reader\?article=\d+\)$", line) for line in listing.splitlines())

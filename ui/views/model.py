@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ui.charts import best_by_benchmark, claims_frame, score_table, scores_bar_chart, timeline_frame
-from ui.workbench import SCORE_COLUMNS, linked
+from ui.workbench import SCORE_COLUMNS, linked, reader_path
 from ui.common import (
     INGEST_HINT,
     facets,
@@ -83,3 +83,12 @@ if page.people:
         st.markdown(f"- **{md_escape(person)}**{role_md}{org_md}" + (f" ({'; '.join(seen)}{more})" if seen else ""))
 else:
     st.caption("No people named around this model yet.")
+
+st.subheader("Articles", anchor=False)
+articles = query(url, "entity_articles", "model", page.name)
+if articles:  # a list, not a table: the page's tables are its stances and scores
+    st.markdown("\n".join(
+        f"- {md_escape(a.title) or 'untitled'} ({md_escape(a.outlet) or 'unknown outlet'}, "
+        f"{fmt_date(a.published_at)}) · [read]({reader_path(article_id=a.article_id)})" for a in articles))
+else:
+    st.caption("No article about this model stored.")
