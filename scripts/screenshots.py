@@ -120,7 +120,6 @@ def main() -> None:
     bench = args.bench or ("GPQA Diamond" if "GPQA Diamond" in benches else benches[0])
     ACTION_BENCH[0] = bench
     with session_scope(open_engine(db_url)) as session:
-        from kb.compare import top_models
         from kb.queries import org_page, search_claims, timeline
 
         hits = search_claims(session, "", benchmark=bench, limit=200)
@@ -130,7 +129,10 @@ def main() -> None:
         org = shifts[-1].org if shifts else (facets["orgs"] or [""])[0]
         page_of_org = org_page(session, org) if org else None
         person = page_of_org.people[0].person if page_of_org and page_of_org.people else ""
-        model = args.model or (top_models(session, bench, 1) or [model])[0]
+        spread: dict[str, set] = {}  # the model reported on the most benchmarks: its chart has most bars
+        for h in search_claims(session, "", limit=1000):
+            spread.setdefault(h.model, set()).add(h.benchmark)
+        model = args.model or max(spread, key=lambda m: (len(spread[m]), m), default=model)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     port = free_port()

@@ -50,7 +50,7 @@ st.markdown(" · ".join(facts))
 
 st.subheader("Stance history", anchor=False)
 if page.stances:
-    frame = timeline_frame(page.stances).drop(columns=["article_url"])
+    frame = timeline_frame(page.stances).drop(columns=["article_url", "row"])
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD")})
 else:
