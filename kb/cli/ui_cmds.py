@@ -27,8 +27,14 @@ def serve(settings, host: str, port: int) -> int:
         raise ConfigError(f"the UI is not installed: {APP} is missing")
     env = dict(os.environ, AIKB_DATABASE_URL=settings.database_url)
     click.echo(f"aikb UI on http://{host}:{port}  (database {_redacted(settings.database_url)}; Ctrl-C stops)")
+    command = streamlit_command(host, port)
+    if os.name == "posix":
+        # Become Streamlit (exec), so that a signal to this process (a supervisor's or a test's terminate)
+        # stops the server itself instead of leaving it running as an orphan.
+        sys.stdout.flush()
+        os.execve(command[0], command, env)
     try:
-        return subprocess.call(streamlit_command(host, port), env=env)
+        return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 0
 
