@@ -46,7 +46,7 @@ _ATTRIBUTIONS = (
         r"(?:bei|von|in)|pubblicato originariamente (?:da|su)) " + _OUTLET)),
     # short credit lines: the whole line is the credit
     (8, re.compile(
-        r"^(?i:source|sources|fonte|fuente|quelle|via|credit|credits|crédito|reported by|"
+        r"^(?i:source|sources|fonte|fuente|quelle|via|reported by|"
         r"republished from|reprinted from|syndicated from)\s*:?\s+" + _OUTLET + r"\W*$")),
 )
 # "Title | Site", "Title - Site", "Title — Site": the part after the last separator names the site.
@@ -72,6 +72,19 @@ def is_share_widget(line: str) -> bool:
 def is_nav_link(line: str) -> bool:
     """A "view original source" / "read more" style link line."""
     return words(line) <= 10 and bool(_NAV_LINE.match(line.strip()))
+
+
+# An image or photo credit ("Credit: X", "Photo: X / Agency", "Image credit: X"): who made a picture,
+# never who published the article (issue 13: a credit became every claim's "original outlet").
+_MEDIA_CREDIT = re.compile(r"^(?i:(?:image|photo|photograph|picture|illustration|graphic|chart|video|header image|"
+                           r"cover image|top image|lead image)s?(?: credits?| by| courtesy(?: of)?| source)?|"
+                           r"credits?|cr[ée]dito|courtesy(?: of)?)\s*[:|—–-]?\s+\S.{0,120}$")
+
+
+def is_media_credit(line: str) -> bool:
+    """A short image/photo credit line (dropped from the text, never an outlet)."""
+    stripped = line.strip()
+    return words(stripped) <= 16 and bool(_MEDIA_CREDIT.match(stripped))
 
 
 def attribution_outlet(line: str) -> Optional[str]:
@@ -124,12 +137,15 @@ class WrapperInfo:
     author: Optional[str] = None
 
 
-def strip_wrapper_lines(lines: list[str], title: str) -> tuple[list[str], WrapperInfo]:
+def strip_wrapper_lines(lines: list[str], title: str,
+                        not_attributions: frozenset[str] = frozenset()) -> tuple[list[str], WrapperInfo]:
     """Drop wrapper lines anywhere in LINES (widgets, attributions, repeated titles, footers).
 
     Args:
         lines: the body's blocks, one per item; empty strings mark paragraph breaks.
         title: the article's title, so repeats of it and "Title | Site" footers are recognised.
+        not_attributions: norm() of lines that sit in captions, figures or quotes: kept as text,
+            never read as "Source: X" / "via X" attributions.
     Returns:
         The kept lines and what the dropped lines said about provenance.
     """
@@ -147,10 +163,13 @@ def strip_wrapper_lines(lines: list[str], title: str) -> tuple[list[str], Wrappe
         if site:
             info.site = info.site or site
             continue
+        if is_media_credit(stripped):
+            continue
         outlet = attribution_outlet(stripped)
         if outlet:
-            info.original_outlet = info.original_outlet or outlet
-            continue
+            if norm(stripped) not in not_attributions:  # a caption or pull-quote names no outlet
+                info.original_outlet = info.original_outlet or outlet
+                continue
         if is_share_widget(stripped) or is_nav_link(stripped):
             continue
         author = byline_author(stripped) if words(stripped) <= 5 else None

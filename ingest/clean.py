@@ -7,6 +7,7 @@ ingest/boilerplate.py, which drop republishing wrappers and record the original 
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections import Counter
@@ -28,6 +29,7 @@ from ingest.boilerplate import (
     strip_wrapper_lines,
     words,
 )
+from ingest.budget import DocumentLimits, prepare_html
 from ingest.metadata import data_tables, host_of, parse_date, read_meta, same_site
 from ingest.records import CleanDocument
 
@@ -105,9 +107,40 @@ def _split_title(title: Optional[str], site_name: Optional[str], h1: Optional[st
     return title.strip(), None
 
 
+_NOT_ATTRIBUTION_TAGS = ("figure", "figcaption", "blockquote", "q", "caption", "aside")
+_CAPTION_CLASS = re.compile(r"caption|credit|pull-?quote|blockquote", re.I)
+
+
+def _in_caption(tag) -> bool:
+    """True for an element inside a figure, caption, quote or pull-quote (or one itself)."""
+    for node in [tag, *tag.parents]:
+        if getattr(node, "name", None) in _NOT_ATTRIBUTION_TAGS:
+            return True
+        classes = node.get("class") if hasattr(node, "get") else None
+        if classes and _CAPTION_CLASS.search(" ".join(classes) if isinstance(classes, list) else str(classes)):
+            return True
+    return False
+
+
+def caption_lines(soup: BeautifulSoup) -> frozenset[str]:
+    """norm() of the text lines of captions, figures and quotes: never read as attributions."""
+    out = set()
+    for tag in soup.find_all(list(_NOT_ATTRIBUTION_TAGS)):
+        for line in tag.get_text("\n").split("\n"):
+            if line.strip():
+                out.add(norm(re.sub(r"\s+", " ", line).strip()))
+    for tag in soup.find_all(class_=_CAPTION_CLASS):
+        for line in tag.get_text("\n").split("\n"):
+            if line.strip():
+                out.add(norm(re.sub(r"\s+", " ", line).strip()))
+    return frozenset(out)
+
+
 def _soup_attribution(soup: BeautifulSoup) -> Optional[str]:
-    """An "Originally reported by X" line anywhere on the page (trafilatura may drop it)."""
+    """An "Originally reported by X" line anywhere on the page (trafilatura may drop it), outside captions."""
     for tag in soup.find_all(["p", "div", "span", "footer", "small", "em", "aside", "section"]):
+        if _in_caption(tag):
+            continue
         text = tag.get_text(" ", strip=True)
         if text and words(text) <= 30:
             outlet = attribution_outlet(text)
@@ -116,13 +149,23 @@ def _soup_attribution(soup: BeautifulSoup) -> Optional[str]:
     return None
 
 
-def clean_html(html: str, url: str | None = None) -> CleanDocument:
+def clean_html(html: str, url: str | None = None, *, limits: DocumentLimits | None = None) -> CleanDocument:
     """Clean a whole page or an HTML fragment into a CleanDocument.
 
     Args:
         html: the page or fragment, already decoded.
         url: where it came from, so a rel=canonical on another site marks a copy.
+        limits: size caps (ingest.budget; the defaults when None). What they cut is listed in the
+            document's `limits_hit`.
+    Raises:
+        DocumentRefused: the page is nested deeper than limits.max_depth.
     """
+    html, limits_hit = prepare_html(html, limits)
+    doc = _clean_html(html, url)
+    return dataclasses.replace(doc, limits_hit=limits_hit) if limits_hit else doc
+
+
+def _clean_html(html: str, url: str | None) -> CleanDocument:
     big = len(html) > BIG_PAGE_CHARS
     if big:
         # Scripts, styles and comments are most of a huge page's bytes and none of its text; cutting
@@ -132,9 +175,10 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
     soup = BeautifulSoup(html, "lxml")
     tables = data_tables(soup)
     if is_fragment(html):
+        captions = caption_lines(soup)
         lines = html_blocks(soup)
         title = ""
-        lines, info = strip_wrapper_lines(lines, title)
+        lines, info = strip_wrapper_lines(lines, title, captions)
         text = join_blocks(lines)
         return CleanDocument(title=title, text=text, original_outlet=info.original_outlet,
                              author=info.author, language=guess_language(text), tables=tables)
@@ -147,6 +191,7 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
     h1 = h1_tag.get_text(" ", strip=True) if h1_tag else None
     title, title_site = _split_title(meta.title, meta.site_name, h1)
     attribution = _soup_attribution(meta_soup if big else soup)
+    captions = caption_lines(meta_soup if big else soup)
     extracted = None
     if big:
         # trafilatura's cost grows faster than the page (a 5 MB page took over a minute): a page this
@@ -163,7 +208,7 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
         lines = [line.strip() for line in extracted.split("\n")]
     else:  # very short (or very large) pages: take every visible block
         lines = html_blocks(soup if big else BeautifulSoup(html, "lxml"))
-    lines, info = strip_wrapper_lines(lines, title)
+    lines, info = strip_wrapper_lines(lines, title, captions)
     text = join_blocks(lines)
 
     original = info.original_outlet or attribution

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
 
+from ingest.budget import DocumentLimits
 from ingest.clean import clean_html
 from ingest.documents import decode_bytes
-from ingest.fetch import file_path
+from ingest.publisher import Site, publisher_name, same_site, site_key
 from ingest.records import ArticleDraft, CleanDocument, FeedItem, FetchResult
 
 # Content shorter than this many words is a teaser some feeds put in content:encoded: fetch the page.
@@ -45,26 +46,72 @@ def plain_title(title: Optional[str]) -> Optional[str]:
     return clean_html(f"<p>{title}</p>").text.replace("\n", " ").strip() or None
 
 
-def _merge(doc: CleanDocument, item: FeedItem, feed_title: Optional[str]) -> CleanDocument:
-    """Feed metadata fills what the document does not know (pages know their own better)."""
+def _merge(doc: CleanDocument, item: FeedItem) -> CleanDocument:
+    """Feed metadata fills what the document does not know (pages know their own better).
+
+    The outlet is never taken from the feed: see ingest/publisher.py.
+    """
     return dataclasses.replace(
         doc,
         title=doc.title or plain_title(item.title) or "",
         published=doc.published or item.published,
         author=doc.author or item.author,
-        outlet=doc.outlet or feed_title,
     )
 
 
-def item_draft(item: FeedItem, feed_title: Optional[str], page: FetchResult | None = None) -> Optional[ArticleDraft]:
-    """The article an item stands for, from its full content, its fetched page, or its summary.
+def is_web_link(url: Optional[str]) -> bool:
+    return bool(url) and urlsplit(url).scheme.lower() in ("http", "https")
 
-    Returns None when the item has no text at all (nothing to store or extract).
+
+def speaks_for(item: FeedItem, feed_url: Optional[str], trusted: bool = False) -> bool:
+    """True when the feed may supply the text of ITEM's article (issue 17: text comes from its own site).
+
+    A feed speaks for items without a web link (their identity is the feed's own), for links on its
+    own site (same host or subdomain, same port), and, when TRUSTED (a local feed file the user
+    named), for any link. A feed on another site (an aggregator, or one that makes up text for a
+    real article's URL) does not.
     """
-    if has_full_content(item):
-        doc = clean_html(item.content_html or "", url=item.link)
-        doc = dataclasses.replace(_merge(doc, item, feed_title), title=plain_title(item.title) or doc.title or "")
-        raw, kind = (item.content_html or "").encode("utf-8"), "html"
+    if trusted or not is_web_link(item.link):
+        return True
+    return bool(feed_url) and same_site(feed_url, item.link)
+
+
+def _longest_feed_text(item: FeedItem, limits: DocumentLimits | None = None) -> tuple[CleanDocument, str]:
+    """The longest text the item carried (content, then description/summary) and its HTML."""
+    best: tuple[CleanDocument, str] | None = None
+    for html in (item.content_html, item.summary):
+        if not html:
+            continue
+        doc = clean_html(html, url=item.link, limits=limits)
+        if best is None or len(doc.text) > len(best[0].text):
+            best = (doc, html)
+    return best if best is not None else (CleanDocument(), "")
+
+
+def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None = None, *,
+               sites: dict[str, Site] | None = None, trusted: bool = False,
+               feed_site: Optional[str] = None, limits: DocumentLimits | None = None) -> Optional[ArticleDraft]:
+    """The article an item stands for, from its full content, its fetched page, or the feed's text.
+
+    Args:
+        feed_url: where the feed lives (its site decides whose text it may carry, see speaks_for).
+        page: the item's page when it was fetched (summary-only items, or items from another site).
+        sites: the known-sites table (ingest.publisher.load_sites() when None).
+        trusted: the feed is a local file the user named (it speaks for every link).
+        feed_site: the feed's own home page (its channel link): the publisher of items without a link.
+        limits: the per-document limits (ingest.budget); a page breaking them in a way that cannot be
+            cut raises DocumentRefused.
+    Returns:
+        None when the item has no text at all (nothing to store or extract).
+    """
+    own = speaks_for(item, feed_url, trusted)
+    via = None
+    feed_text_only = False
+    if own and has_full_content(item):
+        doc = clean_html(item.content_html or "", url=item.link, limits=limits)
+        doc = dataclasses.replace(_merge(doc, item), title=plain_title(item.title) or doc.title or "")
+        raw, kind, text_from = (item.content_html or "").encode("utf-8"), "html", "feed"
+        site_name = None
     elif page is not None and page.ok and page.body:
         html = decode_bytes(page.body, _charset(page.headers))
         if page.content_type == "text/plain":
@@ -73,43 +120,47 @@ def item_draft(item: FeedItem, feed_title: Optional[str], page: FetchResult | No
             doc = clean_text(html)
             kind = "text"
         else:
-            doc = clean_html(html, url=page.final_url)
+            doc = clean_html(html, url=page.final_url, limits=limits)
             kind = "html"
-        doc = _merge(doc, item, feed_title)
-        raw = page.body
-    else:  # the page could not be fetched: keep the summary rather than lose the item
-        teaser = item.content_html or item.summary or ""
-        doc = _merge(clean_html(teaser, url=item.link), item, feed_title)
-        raw, kind = teaser.encode("utf-8"), "html"
+        doc = _merge(doc, item)
+        raw, text_from = page.body, "page"
+        site_name = doc.outlet  # the page's own og:site_name / JSON-LD publisher / title suffix
+    else:  # no page, or it could not be fetched: the longest text the item carried, rather than lose it
+        doc, teaser = _longest_feed_text(item, limits)
+        doc = _merge(doc, item)
+        raw, kind, text_from = teaser.encode("utf-8"), "html", "feed"
+        site_name = None
+        feed_text_only = page is not None  # a page was tried and failed: retried on a later run
+        if not own:
+            via = site_key(feed_url) or "feed"
     if not doc.text.strip():
         return None
-    return ArticleDraft(url=item.link, guid=item.guid, doc=doc, raw=raw, raw_kind=kind)
-
-
-def local_page_allowed(link: str, feed_url: str) -> bool:
-    """A file: link is read only for a local feed file, and only inside the feed's folder or its parent.
-
-    A remote feed can never make aikb read local files; a sample feed can point at its pages.
-    """
-    if urlsplit(link).scheme != "file" or urlsplit(feed_url).scheme != "file":
-        return False
-    page, feed = file_path(link), file_path(feed_url)
-    if page is None or feed is None:
-        return False
-    root = feed.resolve().parent.parent
-    try:
-        page.resolve().relative_to(root)
-    except ValueError:
-        return False
-    return True
+    if via is not None:  # another site's feed: credited to that site, never to the linked article's
+        outlet = publisher_name(feed_url, None, sites)
+    elif text_from == "page":
+        outlet = publisher_name(page.final_url, site_name, sites) if site_key(page.final_url) else site_name
+    elif site_key(item.link):
+        outlet = publisher_name(item.link, None, sites)
+    else:  # no link of its own: the item is the feed's own text, published by the feed's site
+        # (a remote feed's claim about its home page counts only on its own site: no borrowed names)
+        home = feed_site if is_web_link(feed_site) and (trusted or same_site(feed_site, feed_url)) else None
+        home = home or (feed_url if is_web_link(feed_url) else None)
+        outlet = publisher_name(home, None, sites) if home else None
+    doc = dataclasses.replace(doc, outlet=outlet or doc.outlet)
+    return ArticleDraft(url=item.link, guid=item.guid, doc=doc, raw=raw, raw_kind=kind, text_from=text_from,
+                        feed_text_only=feed_text_only, via=via)
 
 
 def page_url_for(item: FeedItem) -> Optional[str]:
-    """The URL to fetch for a summary-only item, or None when the item stands on its own."""
+    """The URL to fetch for a summary-only item, or None when the item stands on its own.
+
+    An item from another site's feed with full content is not fetched either: its text is kept as
+    that feed's copy (see item_draft) until the article's own page or feed supplies it.
+    """
     if has_full_content(item) or not item.link:
         return None
     scheme = urlsplit(item.link).scheme.lower()
-    return item.link if scheme in ("http", "https", "file") else None
+    return item.link if scheme in ("http", "https") else None  # never a local file
 
 
 def is_local(url: str) -> bool:

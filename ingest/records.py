@@ -23,6 +23,7 @@ class CleanDocument:
     author: Optional[str] = None
     language: Optional[str] = None
     tables: tuple[str, ...] = ()
+    limits_hit: tuple[str, ...] = ()  # what the document limits cut (ingest.budget), recorded by the caller
 
     def to_json(self) -> dict:
         """The shape `aikb clean --format json` prints for one document (without "file")."""
@@ -97,3 +98,12 @@ class ArticleDraft:
     doc: CleanDocument
     raw: bytes  # the payload cleaned (page HTML, item HTML or text), uncompressed
     raw_kind: str  # html | text
+    # where the text came from: "page" (the article's own page), "feed" (a feed on the article's own
+    # site, or a local feed file the user named), "file" (a document named on the command line)
+    text_from: str = "page"
+    # the page could not be read and the text is the longest the feed item carried (retried later)
+    feed_text_only: bool = False
+    # set when the text came from a feed on ANOTHER site (an aggregator): the site of that feed.
+    # Such a copy is never stored as the text of the URL it links to (kb.articles stores it under
+    # its own identity, credited to that site, until the article's own copy arrives)
+    via: Optional[str] = None

@@ -18,10 +18,17 @@ from typing import Optional
 from sqlalchemy import and_, bindparam, literal_column, or_
 from sqlmodel import Session, select
 
-from ingest.dedup import StoryIndex, content_hash, sha256, simhash, url_hash
+from ingest.dedup import StoryIndex, content_hash, normalize_url, sha256, simhash, url_hash
 from ingest.records import ArticleDraft, FetchResult
 from kb.db import utcnow
-from kb.models import Article, FetchLog, Story
+from kb.models import Article, FetchLog, Sighting, Story
+
+# A text shorter than this many words (a teaser, "Comments on ...") is never used to find duplicates
+# or near-duplicates: several different articles share such a teaser (issue 13).
+TEASER_WORDS = 40
+# A later copy of a stored article replaces its text when it is this much longer (or the stored text
+# is only the feed's because the page could not be read): the fullest copy wins, whatever the order.
+FULLER_RATIO = 1.2
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +40,9 @@ class ArticleKeys:
     url_hash: str
     guid_hash: Optional[str]
     content_hash: str
-    simhash: int
+    simhash: Optional[int]  # None for a teaser (never matched as a near-duplicate)
     canonical_hash: Optional[str]
+    short: bool = False  # a teaser: its text is not a duplicate key
 
 
 @dataclass
@@ -67,14 +75,29 @@ def identity_hash(url: Optional[str], guid: Optional[str], text: str) -> str:
     return url_hash(f"content:{content_hash(text)}")
 
 
+def via_identity(via: str, url: Optional[str], guid: Optional[str], text: str) -> str:
+    """The url_hash of another site's feed copy of URL: its own identity, never the URL's (issue 17)."""
+    inner = normalize_url(url) if url else (f"guid:{guid}" if guid else f"content:{content_hash(text)}")
+    return url_hash(f"guid:via|{via}|{inner}")
+
+
+def is_teaser(text: str) -> bool:
+    """A text too short to tell articles apart (a feed's teaser)."""
+    return len(text.split()) < TEASER_WORDS
+
+
 def draft_keys(draft: ArticleDraft) -> ArticleKeys:
     """Every duplicate key of DRAFT."""
+    short = is_teaser(draft.doc.text)
+    canonical = draft.doc.canonical_url if draft.via is None else None  # a copy's claims about itself
     return ArticleKeys(
-        url_hash=identity_hash(draft.url, draft.guid, draft.doc.text),
+        url_hash=(via_identity(draft.via, draft.url, draft.guid, draft.doc.text) if draft.via is not None
+                  else identity_hash(draft.url, draft.guid, draft.doc.text)),
         guid_hash=sha256(draft.guid) if draft.guid else None,
         content_hash=content_hash(draft.doc.text),
-        simhash=simhash(draft.doc.text),
-        canonical_hash=url_hash(draft.doc.canonical_url) if draft.doc.canonical_url else None,
+        simhash=None if short else simhash(draft.doc.text),
+        canonical_hash=url_hash(canonical) if canonical else None,
+        short=short,
     )
 
 
@@ -84,10 +107,6 @@ def draft_keys(draft: ArticleDraft) -> ArticleKeys:
 # the GUID and text terms, so every lookup scanned all of the source's articles and a 10,000-item
 # feed took quadratic time (found by tests/test_hardening.py). The hash indexes are the selective ones.
 _SOURCE = Article.source_id + literal_column("0")
-_KNOWN = select(Article.id).where(or_(
-    Article.url_hash == bindparam("url_hash"),
-    and_(Article.guid_hash == bindparam("guid_hash"), _SOURCE == bindparam("source_id")),
-)).limit(1)
 _DUPLICATE = select(Article.id).where(or_(
     Article.url_hash == bindparam("url_hash"),
     and_(Article.guid_hash == bindparam("guid_hash"), _SOURCE == bindparam("source_id")),
@@ -102,45 +121,6 @@ _STORY_CANDIDATES = select(Article.story_id, Article.url_hash, Article.canonical
 ).limit(20)
 
 
-def is_known(session: Session, *, source_id: Optional[int], url: Optional[str], guid: Optional[str]) -> bool:
-    """True when an item with this URL, or this GUID from this source, is already stored.
-
-    Checked before fetching an item's page, so a second run costs no page requests.
-    """
-    if not url and not guid:
-        return False
-    params = {"url_hash": url_hash(url) if url else "", "guid_hash": sha256(guid) if guid else "",
-              "source_id": source_id if source_id is not None else -1}
-    return session.execute(_KNOWN, params).first() is not None
-
-
-def known_items(session: Session, source_id: Optional[int], items) -> set[int]:
-    """Positions of ITEMS (FeedItems) already stored, by URL or by GUID from this source: one query per 500.
-
-    A feed served again without validators (no ETag or Last-Modified) is skipped item by item here,
-    before any cleaning, so re-reading an unchanged feed costs one parse and a few queries.
-    """
-    items = list(items)
-    known: set[int] = set()
-    for start in range(0, len(items), 500):
-        chunk = items[start:start + 500]
-        urls = {url_hash(i.link): n for n, i in enumerate(chunk, start) if i.link}
-        guids = {sha256(i.guid): n for n, i in enumerate(chunk, start) if i.guid}
-        conditions = []
-        if urls:
-            conditions.append(Article.url_hash.in_(list(urls)))
-        if guids and source_id is not None:
-            conditions.append(and_(Article.guid_hash.in_(list(guids)), _SOURCE == source_id))
-        if not conditions:
-            continue
-        for found_url, found_guid in session.exec(select(Article.url_hash, Article.guid_hash).where(or_(*conditions))):
-            if found_url in urls:
-                known.add(urls[found_url])
-            if found_guid in guids:
-                known.add(guids[found_guid])
-    return known
-
-
 def load_story_index(session: Session) -> StoryIndex:
     """Every stored fingerprint with its story, for near-duplicate lookups during a run."""
     index = StoryIndex()
@@ -153,7 +133,8 @@ def load_story_index(session: Session) -> StoryIndex:
 
 def is_duplicate(session: Session, keys: ArticleKeys, source_id: Optional[int]) -> bool:
     """True when the URL, the GUID (same source) or the text (same source) is already stored."""
-    params = {"url_hash": keys.url_hash, "guid_hash": keys.guid_hash or "", "content_hash": keys.content_hash,
+    params = {"url_hash": keys.url_hash, "guid_hash": keys.guid_hash or "",
+              "content_hash": "" if keys.short else keys.content_hash,
               "source_id": source_id if source_id is not None else -1}
     return session.execute(_DUPLICATE, params).first() is not None
 
@@ -162,10 +143,10 @@ def _existing_story(session: Session, keys: ArticleKeys, index: Optional[StoryIn
     """The story a new article joins: its canonical original's, a copy's that named it, same text, near text."""
     canonical = keys.canonical_hash if keys.canonical_hash and keys.canonical_hash != keys.url_hash else ""
     rows = session.execute(_STORY_CANDIDATES, {"canonical_hash": canonical, "url_hash": keys.url_hash,
-                                               "content_hash": keys.content_hash}).all()
+                                               "content_hash": "" if keys.short else keys.content_hash}).all()
     for test in (lambda r: canonical and r.url_hash == canonical,  # a copy naming its stored original
                  lambda r: r.canonical_hash == keys.url_hash,  # an original arriving after its copy
-                 lambda r: r.content_hash == keys.content_hash):  # the same text from another source
+                 lambda r: not keys.short and r.content_hash == keys.content_hash):  # same text, another source
         for row in rows:
             if test(row):
                 return row.story_id
@@ -209,11 +190,133 @@ def store_article(session: Session, draft: ArticleDraft, *, source_id: Optional[
         content_hash=keys.content_hash, simhash=keys.simhash, title=doc.title or None, author=doc.author,
         outlet=doc.outlet or outlet, original_outlet=doc.original_outlet, published_at=doc.published,
         fetched_at=now, language=doc.language, text=doc.text, raw=zlib.compress(draft.raw, 6),
-        raw_kind=draft.raw_kind,
+        raw_kind=draft.raw_kind, feed_text_only=draft.feed_text_only,
     )
     session.add(article)
     session.flush()  # a concurrent worker storing the same URL fails here (unique url_hash)
     return StoreOutcome(status, article, story_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# One article, many sightings (issue 13): every feed that carried a URL is a sighting of one article
+# ---------------------------------------------------------------------------------------------
+
+
+def find_article(session: Session, url: Optional[str]) -> Optional[Article]:
+    """The article stored under URL itself (its own site's copy), or None."""
+    if not url:
+        return None
+    return session.exec(select(Article).where(Article.url_hash == url_hash(url))).first()
+
+
+def record_sighting(session: Session, *, url: Optional[str], article_id: Optional[int],
+                    source_id: Optional[int], same_site: bool, text_chars: int = 0) -> Optional[Sighting]:
+    """Record that SOURCE_ID carried URL (once per URL and source); points it at ARTICLE_ID."""
+    if not url:
+        return None
+    key = url_hash(url)
+    stmt = select(Sighting).where(Sighting.url_hash == key)
+    stmt = stmt.where(Sighting.source_id == source_id) if source_id is not None else stmt.where(
+        Sighting.source_id.is_(None))
+    row = session.exec(stmt).first()
+    if row is None:
+        row = Sighting(url_hash=key, article_id=article_id, source_id=source_id, url=url[:2048], seen_at=utcnow(),
+                       same_site=same_site, text_chars=text_chars)
+        session.add(row)
+    else:
+        row.article_id = article_id or row.article_id
+        row.text_chars = max(row.text_chars or 0, text_chars)
+        session.add(row)
+    session.flush()
+    return row
+
+
+def known_items(session: Session, source_id: Optional[int], items) -> set[int]:
+    """Positions of ITEMS (FeedItems) this source already carried: by URL sighting, or by GUID.
+
+    An item another source carried is not known here: it becomes a sighting of that article (and its
+    copy may be fuller). A feed served again without validators costs one parse and a few queries.
+    """
+    items = list(items)
+    known: set[int] = set()
+    for start in range(0, len(items), 500):
+        chunk = items[start:start + 500]
+        urls = {url_hash(i.link): n for n, i in enumerate(chunk, start) if i.link}
+        guids = {sha256(i.guid): n for n, i in enumerate(chunk, start) if i.guid}
+        if urls and source_id is not None:
+            for found in session.exec(select(Sighting.url_hash).where(
+                    Sighting.url_hash.in_(list(urls)), Sighting.source_id == source_id)).all():
+                known.add(urls[found])
+        if guids and source_id is not None:
+            for found in session.exec(select(Article.guid_hash).where(
+                    Article.guid_hash.in_(list(guids)), _SOURCE == source_id)).all():
+                known.add(guids[found])
+    return known
+
+
+def is_fuller(draft: ArticleDraft, article: Article) -> bool:
+    """True when DRAFT, a copy from the article's own site, should replace the stored text.
+
+    Another site's copy never does (issue 17); a page replaces feed-only text; otherwise the longer
+    text wins by FULLER_RATIO, so two near-equal copies do not replace each other back and forth.
+    """
+    if draft.via is not None:
+        return False
+    new, old = len(draft.doc.text), len(article.text or "")
+    if article.feed_text_only and not draft.feed_text_only:
+        return new > 0
+    return new > old * FULLER_RATIO
+
+
+def replace_text(session: Session, article: Article, draft: ArticleDraft, keys: ArticleKeys) -> Article:
+    """Give ARTICLE the fuller text of DRAFT (same URL, same site); its claims are re-extracted by the caller."""
+    doc = draft.doc
+    article.text = doc.text
+    article.raw, article.raw_kind = zlib.compress(draft.raw, 6), draft.raw_kind
+    article.title = article.title or doc.title or None
+    article.content_hash, article.simhash = keys.content_hash, keys.simhash
+    if doc.canonical_url and not article.canonical_url:
+        article.canonical_url, article.canonical_hash = doc.canonical_url[:2048], keys.canonical_hash
+    article.published_at = article.published_at or doc.published
+    article.author = article.author or doc.author
+    article.outlet = doc.outlet or article.outlet
+    article.original_outlet = article.original_outlet or doc.original_outlet
+    article.language = article.language or doc.language
+    article.feed_text_only = draft.feed_text_only
+    session.add(article)
+    session.flush()
+    return article
+
+
+def absorb_feed_copies(session: Session, article: Article) -> list[int]:
+    """Other sites' feed copies of ARTICLE's URL become sightings of it; their stand-in rows are deleted.
+
+    Returns the claim ids those copies reported (already refreshed; the caller re-extracts ARTICLE).
+    """
+    from kb.claims import clear_article, refresh_claims  # (kb.claims imports kb.articles lazily too)
+
+    copies: list[Article] = []
+    rows = session.exec(select(Sighting).where(Sighting.url_hash == article.url_hash,
+                                               Sighting.article_id != article.id)).all()
+    claim_ids: set[int] = set()
+    for row in rows:
+        copy = session.get(Article, row.article_id) if row.article_id else None
+        row.article_id = article.id
+        session.add(row)
+        if copy is None or copy.url_hash == article.url_hash:
+            continue
+        claim_ids |= clear_article(session, copy.id)
+        for other in session.exec(select(Sighting).where(Sighting.article_id == copy.id)).all():
+            other.article_id = article.id
+            session.add(other)
+        session.flush()
+        copies.append(copy)
+    if copies:
+        refresh_claims(session, claim_ids)  # before the delete: no claim may still name a copy first
+        for copy in copies:
+            session.delete(copy)
+        session.flush()
+    return sorted(claim_ids)
 
 
 def raw_payload(article: Article) -> bytes:

@@ -110,10 +110,24 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
 
     # 1. entities the article names
     model_org = {name_key(m.name, "model"): m.org for m in extraction.models}
+    lab_org = publisher_org(article.url)
+    model_entities = []
     for m in extraction.models:
-        mention(linked("model", m.name, org=m.org, family=m.family), m.mentions, m.focal)
+        entity = linked("model", m.name, org=m.org, family=m.family)
+        mention(entity, m.mentions, m.focal)
+        model_entities.append((m, entity))
     for o in extraction.orgs:
         mention(linked("org", o.name), o.mentions)
+    for m, entity in model_entities:
+        if entity is not None and entity.org_id is None:
+            # a model the gazetteer and the extractor leave without a maker: "X's model" / "model
+            # from X" in the text, else the lab whose own site announces it (its focal or new model)
+            org_name = org_in_text(session, f"{article.title or ''}\n{article.text or ''}", entity.name, m.name)
+            origin = "news"
+            if org_name is None and lab_org and (m.focal or entity.id in result.new_model_ids):
+                org_name, origin = lab_org, "publisher"
+            if org_name:
+                set_model_org(session, entity, org_name, origin=origin)
 
     # 2. score claims: one ClaimSource per (claim, article)
     seen: set[int] = set()
@@ -155,7 +169,8 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
             event_key=key, org_id=org.id if org else None, model_id=model.id if model else None,
             model_name=st.model, stance=st.stance, license=st.license, planned=bool(st.planned),
             origin="news", article_id=article.id, evidence=st.evidence, start=st.start, end=st.end,
-            occurred_at=reported_at, extractor_version=extractor_version, created_at=utcnow())
+            # the article's publication date, or none: an ingest time is never a stance's date
+            occurred_at=article.published_at, extractor_version=extractor_version, created_at=utcnow())
         session.add(event)
         session.flush()
         result.stance_event_ids.append(event.id)
@@ -207,36 +222,143 @@ def _claim(session: Session, model: Entity, bench: Entity, qualifier: Optional[s
         return session.exec(select(ScoreClaim).where(ScoreClaim.claim_key == key)).one(), False
 
 
-def refresh_claims(session: Session, claim_ids: Iterable[int]) -> list[int]:
-    """Recompute corroboration and first report of CLAIM_IDS; delete those left without sources.
+def same_value(a: float, b: float) -> bool:
+    """Two reported values that are the same within rounding (88.4 and 88.43; 1350 and 1350.4 Elo)."""
+    return abs(a - b) <= max(0.05, 0.0005 * max(abs(a), abs(b))) + 1e-9
 
+
+def refresh_claims(session: Session, claim_ids: Iterable[int]) -> list[int]:
+    """Recompute corroboration, disputes and first report of CLAIM_IDS and of the other values reported
+    for the same model, benchmark and setting; delete claims left without sources.
+
+    - corroboration: distinct original outlets reporting the same value (within rounding) under the
+      same setting; an article that also gives another value for it (an evaluator's re-run next to
+      the vendor's number) does not corroborate: it disputes.
+    - disputed: another value for the same model, benchmark and setting, where the two values do not
+      come from one and the same reporter (the named reporter, else the outlet).
+    - first_reported_at: the earliest publication date of any source; `undated` when no source has
+      one (then it is when aikb first saw it, never shown as a publication date).
     Returns the ids of the deleted claims.
     """
     ids = sorted(set(claim_ids))
     removed: list[int] = []
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        claims = {c.id: c for c in session.exec(select(ScoreClaim).where(ScoreClaim.id.in_(chunk))).all()}
+        groups = {(c.model_id, c.benchmark_id, c.qualifier) for c in claims.values()}
+        # the other values of the same groups: a new value can dispute (or corroborate) old ones
+        pairs = {(m, b) for m, b, _ in groups}
+        for model_id, bench_id in pairs:
+            for sibling in session.exec(select(ScoreClaim).where(ScoreClaim.model_id == model_id,
+                                                                  ScoreClaim.benchmark_id == bench_id)).all():
+                if (sibling.model_id, sibling.benchmark_id, sibling.qualifier) in groups:
+                    claims.setdefault(sibling.id, sibling)
         rows = session.exec(select(ClaimSource.claim_id, ClaimSource.article_id, ClaimSource.outlet,
-                                   ClaimSource.published_at).where(ClaimSource.claim_id.in_(chunk))).all()
+                                   ClaimSource.published_at, ClaimSource.reported_by, Article.published_at)
+                            .join(Article, Article.id == ClaimSource.article_id)
+                            .where(ClaimSource.claim_id.in_(list(claims)))).all()
         by_claim: dict[int, list] = {}
-        for claim_id, article_id, outlet, published in rows:
-            by_claim.setdefault(claim_id, []).append((article_id, outlet, published))
+        for claim_id, article_id, outlet, seen, reported_by, published in rows:
+            by_claim.setdefault(claim_id, []).append((article_id, outlet, seen, reported_by, published))
+        by_group: dict[tuple, list[ScoreClaim]] = {}
+        for claim in claims.values():
+            if by_claim.get(claim.id):
+                by_group.setdefault((claim.model_id, claim.benchmark_id, claim.qualifier), []).append(claim)
         for claim_id in chunk:
-            claim = session.get(ScoreClaim, claim_id)
-            if claim is None:
-                continue
-            sources = by_claim.get(claim_id)
-            if not sources:
+            claim = claims.get(claim_id)
+            if claim is not None and not by_claim.get(claim_id):
                 session.delete(claim)
                 removed.append(claim_id)
-                continue
-            # an unknown outlet counts as its own confirmation (we cannot tell it is a copy)
-            claim.corroboration = len({o.casefold() if o else f"#{a}" for a, o, _ in sources})
-            dated = [(p, a) for a, _, p in sources if p is not None]
-            if dated:
-                claim.first_reported_at, claim.first_article_id = min(dated)
-            session.add(claim)
+        session.flush()
+        for group in by_group.values():
+            for claim in group:
+                _refresh_one(session, claim, group, by_claim)
     session.flush()
     return removed
+
+
+def _refresh_one(session: Session, claim: ScoreClaim, group: list[ScoreClaim], by_claim: dict) -> None:
+    sources = by_claim[claim.id]
+    same = [c for c in group if same_value(c.value, claim.value)]
+    others = [c for c in group if not same_value(c.value, claim.value)]
+    other_articles = {s[0] for c in others for s in by_claim[c.id]}
+    # an unknown outlet counts as its own confirmation (we cannot tell it is a copy)
+    backing = [s for c in same for s in by_claim[c.id] if s[0] not in other_articles]
+    claim.corroboration = max(1, len({o.casefold() if o else f"#{a}" for a, o, *_ in backing}))
+
+    def reporter(src) -> str:
+        article_id, outlet, _seen, reported_by, _published = src
+        return (reported_by or outlet or f"#{article_id}").casefold()
+
+    # disputed: some source of another value and some source of this one are different reporters
+    # (one article's table of two values, from one reporter, is not a dispute)
+    mine = {reporter(s) for c in same for s in by_claim[c.id]}
+    theirs = {reporter(s) for c in others for s in by_claim[c.id]}
+    claim.disputed = bool(theirs) and not (len(mine) == 1 and mine == theirs)
+    dated = [(p, a) for a, _, _, _, p in sources if p is not None]
+    claim.undated = not dated
+    if dated:
+        claim.first_reported_at, claim.first_article_id = min(dated)
+    else:
+        claim.first_reported_at, claim.first_article_id = min((s, a) for a, _, s, _, _ in sources)
+    session.add(claim)
+
+
+_ORG_NAME = r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})"
+
+
+def org_in_text(session: Session, text: str, *names: str) -> Optional[str]:
+    """The organization the text names as a model's maker ("Acme's new model Foo-2", "Foo-2, a model
+    from Acme"), when that name is a known organization; else None."""
+    import re
+
+    for name in dict.fromkeys(n for n in names if n):
+        quoted = re.escape(name)
+        patterns = (
+            _ORG_NAME + r"['\u2019]s (?:[\w-]+ ){0,3}(?:model|LLM|system)s?,? (?:called |named )?" + quoted + r"\b",
+            quoted + r",? (?:is |was )?(?:an? |the )?(?:[\w-]+ ){0,3}(?:model|LLM|system) (?:from|by|made by|built by|developed by) " + _ORG_NAME,
+            quoted + r" (?:from|by) " + _ORG_NAME,
+            # "Cedar Systems previews Cedar Forge 2", "Acme released its new model Foo-2 on Monday"
+            _ORG_NAME + r" (?:\w+ly )?(?:launch|release|preview|unveil|introduce|announce|ship|debut|open-source"
+            r"|open-sourced|publish)(?:e?s|e?d)? (?:(?:its|a|an|the|new|next|latest|first|own|model|models|"
+            r"early access to|access to),? ){0,4}" + quoted + r"\b",
+        )
+        for pattern in patterns:
+            for match in re.finditer(pattern, text[:200_000]):
+                candidate = match.group(1).strip(".,;: ")
+                for cut in range(len(candidate.split()), 0, -1):  # "Acme Labs said" -> "Acme Labs"
+                    guess = " ".join(candidate.split()[:cut])
+                    org = resolve(session, "org", guess)
+                    if org is not None:
+                        return org.name
+    return None
+
+
+def publisher_org(url: Optional[str]) -> Optional[str]:
+    """The organization of a lab's own site (data/sites.toml), when URL is on one."""
+    from ingest.publisher import known_site
+
+    site = known_site(url)
+    return site.org if site is not None and site.kind == "lab" and site.org else None
+
+
+def set_model_org(session: Session, model: Entity, org_name: str, *, origin: str = "manual") -> Entity:
+    """Give MODEL the organization ORG_NAME (linked or created); its stance events without an org get it too.
+
+    A manual choice (`aikb entities set-org`) is never replaced by extraction or by the gazetteer.
+    """
+    org, _ = link(session, "org", org_name, origin="manual" if origin == "manual" else "news")
+    if org is None:
+        raise ValueError(f"not an organization name: {org_name!r}")
+    model.org_id = org.id
+    model.org_origin = origin
+    session.add(model)
+    session.flush()
+    for event in session.exec(select(StanceEvent).where(StanceEvent.model_id == model.id,
+                                                        StanceEvent.org_id.is_(None))).all():
+        event.org_id = org.id
+        session.add(event)
+    session.flush()
+    return org
 
 
 @dataclass
@@ -280,59 +402,127 @@ def _document(article: Article):
                                published=doc.published or article.published_at)
 
 
-def reextract(engine, nlp, *, all: bool = False, batch_size: int = 32,
-              progress=None) -> ReextractSummary:  # noqa: A002 - mirrors the --all flag
+def reextract(engine, nlp, *, all: bool = False, batch_size: int = 32,  # noqa: A002 - mirrors the --all flag
+              progress=None, wait: float = 0.0, on_wait=None) -> ReextractSummary:
     """Re-run the current extractor over stored articles, from their raw payload, without fetching.
 
+    On SQLite it holds the ingest lock (kb.ingest_lock), so it never writes the file while `aikb
+    ingest` does: it waits up to WAIT seconds for a running ingest (ON_WAIT is told once), else
+    raises StoreError at once. On PostgreSQL each batch locks its article rows (FOR UPDATE), so an
+    article is never re-extracted by two processes at once (ingest's repair step included).
+
     Args:
-        engine: the store's engine (or a callable returning a new Session).
+        engine: the store's engine (or a callable returning a new Session: no lock is taken then).
         nlp: the spaCy pipeline (kb.nlp.pipeline.load_nlp()).
         all: also articles already extracted by the current version (default: only older/none).
         progress: called with (done, total) after each batch.
     Returns:
-        A ReextractSummary. Each batch is one transaction; a failing article is counted, not fatal.
+        A ReextractSummary. Each batch is one transaction; a failing article is retried in a second
+        pass, then counted, not fatal.
+    """
+    from contextlib import nullcontext
+
+    from kb.ingest_lock import ingest_lock
+
+    is_engine = hasattr(engine, "dialect")
+    session_factory = (lambda: Session(engine)) if is_engine else engine
+    lock = ingest_lock(engine, wait=wait, holder="reextract", on_wait=on_wait) if is_engine else nullcontext()
+    with lock:
+        return reextract_articles(session_factory, nlp, all=all, batch_size=batch_size, progress=progress)
+
+
+def reextract_articles(session_factory, nlp, *, all: bool = False, batch_size: int = 32,  # noqa: A002
+                       progress=None, only_missing: bool = False, limit: int | None = None,
+                       passes: int = 2) -> ReextractSummary:
+    """reextract's work, for a caller that already holds the ingest lock (ingest's repair step).
+
+    Args:
+        only_missing: only articles never extracted (extractor_version NULL): stored without claims.
+        limit: at most this many articles (oldest first).
+        passes: articles that failed (a deadlock with a concurrent writer, a dropped connection) are
+            tried again, up to this many passes in all.
     """
     from sqlalchemy import func, or_
 
-    from kb.nlp.extract import EXTRACTOR_VERSION, extract_many
+    from kb.nlp.extract import EXTRACTOR_VERSION
 
-    session_factory = engine if callable(engine) and not hasattr(engine, "dialect") else (lambda: Session(engine))
     summary = ReextractSummary(extractor_version=EXTRACTOR_VERSION)
     with session_factory() as session:
         summary.claims_before = session.exec(select(func.count()).select_from(ScoreClaim)).one()
         stmt = select(Article.id).order_by(Article.id)
-        if not all:
+        if only_missing:
+            stmt = stmt.where(Article.extractor_version.is_(None))
+        elif not all:
             stmt = stmt.where(or_(Article.extractor_version.is_(None),
                                   Article.extractor_version != EXTRACTOR_VERSION))
+        if limit is not None:
+            stmt = stmt.limit(limit)
         ids = list(session.exec(stmt).all())
         total = session.exec(select(func.count()).select_from(Article)).one()
     summary.skipped = total - len(ids)
-    for start in range(0, len(ids), batch_size):
-        chunk = ids[start:start + batch_size]
-        with session_factory() as session:
-            rows = [session.get(Article, i) for i in chunk]
-            docs = []
-            for article in rows:
-                try:
-                    docs.append(_document(article))
-                except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the run
-                    summary.failed += 1
-                    summary.errors.append(f"article {article.id}: {exc}")
-                    docs.append(None)
-            pairs = [(a, d) for a, d in zip(rows, docs) if d is not None]
-            for (article, doc), extraction in zip(pairs, extract_many(nlp, [d for _, d in pairs], batch_size)):
-                try:
-                    with session.begin_nested():
-                        if doc.text != article.text:
-                            article.text = doc.text  # offsets point into the text handed to the extractor
-                        store_extraction(session, article, extraction, extractor_version=EXTRACTOR_VERSION)
-                    summary.articles += 1
-                except Exception as exc:  # noqa: BLE001
-                    summary.failed += 1
-                    summary.errors.append(f"article {article.id}: {exc}")
-            session.commit()
-        if progress:
-            progress(min(start + batch_size, len(ids)), len(ids))
+    todo = ids
+    for number in range(1, max(passes, 1) + 1):
+        last = number == max(passes, 1)
+        failed: list[int] = []
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start:start + batch_size]
+            try:
+                failed += _reextract_batch(session_factory, nlp, chunk, summary, all=all, batch_size=batch_size,
+                                           record=last)
+            except Exception as exc:  # noqa: BLE001 - the batch's transaction failed (connection, deadlock)
+                log.warning("re-extraction batch failed: %s", exc)
+                failed += chunk
+                if last:
+                    summary.failed += len(chunk)
+                    summary.errors.append(f"articles {chunk[0]}..{chunk[-1]}: {str(exc).splitlines()[0][:200]}")
+            if progress and number == 1:
+                progress(min(start + batch_size, len(todo)), len(todo))
+        if not failed:
+            break
+        todo = failed
     with session_factory() as session:
         summary.claims_after = session.exec(select(func.count()).select_from(ScoreClaim)).one()
     return summary
+
+
+def _reextract_batch(session_factory, nlp, chunk: list[int], summary: ReextractSummary, *, all: bool,
+                     batch_size: int, record: bool) -> list[int]:
+    """Re-extract the articles CHUNK in one transaction; returns the ids that failed."""
+    from kb.nlp.extract import EXTRACTOR_VERSION, extract_many
+
+    failed: list[int] = []
+    done = 0
+    with session_factory() as session:
+        stmt = select(Article).where(Article.id.in_(chunk)).order_by(Article.id)
+        if session.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update()  # in id order: two re-extractors never deadlock on each other
+        rows = []
+        for article in session.exec(stmt).all():
+            if not all and article.extractor_version == EXTRACTOR_VERSION:
+                summary.skipped += 1  # done by another process while this one waited for the lock
+                continue
+            rows.append(article)
+        docs = []
+        for article in rows:
+            try:
+                docs.append(_document(article))
+            except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the run
+                summary.failed += 1
+                summary.errors.append(f"article {article.id}: {exc}")
+                docs.append(None)
+        pairs = [(a, d) for a, d in zip(rows, docs) if d is not None]
+        for (article, doc), extraction in zip(pairs, extract_many(nlp, [d for _, d in pairs], batch_size)):
+            try:
+                with session.begin_nested():
+                    if doc.text != article.text:
+                        article.text = doc.text  # offsets point into the text handed to the extractor
+                    store_extraction(session, article, extraction, extractor_version=EXTRACTOR_VERSION)
+                done += 1
+            except Exception as exc:  # noqa: BLE001
+                failed.append(article.id)
+                if record:
+                    summary.failed += 1
+                    summary.errors.append(f"article {article.id}: {exc}")
+        session.commit()
+    summary.articles += done  # counted once committed: a batch that fails at commit is tried again
+    return failed

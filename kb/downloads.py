@@ -1,12 +1,7 @@
-"""CSV text for the UI's download buttons: one function, so every download is written the same way.
-
-(Issue 16's safe writer, which neutralises cells a spreadsheet would run as formulas, belongs here:
-every download of the workbench goes through `csv_text`.)
-"""
+"""CSV text for the workbench's download buttons: one function, so every download is written the same way,
+through kb.csv_safe (which neutralises cells a spreadsheet would run as formulas)."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
@@ -20,10 +15,7 @@ def _plain(value: Any) -> Any:
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """HEADER and ROWS as CSV text (dates ISO, None empty)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(list(header))
-    for row in rows:
-        writer.writerow([_plain(v) for v in row])
-    return out.getvalue()
+    """HEADER and ROWS as CSV text (dates ISO, None empty), by kb.csv_safe's writer."""
+    from kb.csv_safe import csv_text as safe_csv_text
+
+    return safe_csv_text(list(header), ([_plain(v) for v in row] for row in rows))

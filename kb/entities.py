@@ -152,3 +152,22 @@ def find_quiet(session: Session, name: str, kind: str) -> bool:
         return True
     except (NotFound, InputError):
         return False
+
+
+def set_org(session: Session, model_name: str, org_name: str) -> tuple[Entity, Entity]:
+    """Make ORG_NAME the organization of the model MODEL_NAME (an analyst's fix; kept across re-extraction).
+
+    The organization is linked by name (created when unknown); the model's stance events that had no
+    organization get it too. Returns (model, org). Raises NotFound for an unknown model.
+    """
+    from kb.claims import set_model_org
+    from kb.linking import resolve
+
+    model = resolve(session, "model", model_name)
+    if model is None:
+        raise NotFound(f"no model named {model_name!r}; see `aikb entities list --kind model`")
+    org_name = " ".join((org_name or "").split())
+    if not name_key(org_name, "org"):
+        raise InputError("give the organization's name, e.g. `aikb entities set-org \"Halo 2\" \"Northwind AI\"`")
+    org = set_model_org(session, model, org_name, origin="manual")
+    return model, org

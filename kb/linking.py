@@ -91,6 +91,7 @@ def link(session: Session, kind: str, name: str, *, org: Optional[str] = None,
             org_entity, _ = link(session, "org", org, origin=origin)
             if org_entity is not None:
                 entity.org_id = org_entity.id
+                entity.org_origin = "gazetteer" if origin == "gazetteer" else "news"
                 session.add(entity)
         if family and not entity.family:
             entity.family = family

@@ -98,6 +98,29 @@ class Article(SQLModel, table=True):
     raw_kind: Optional[str] = Field(default=None, max_length=16)  # html | text
     extractor_version: Optional[str] = Field(default=None, max_length=32)
     extracted_at: Optional[datetime] = None
+    # the page could not be read: the text is the longest the feed item carried; retried later (0007)
+    feed_text_only: bool = Field(default=False, index=True)
+    page_attempts: int = 0
+
+
+class Sighting(SQLModel, table=True):
+    """One feed (or single-page ingest) that carried an article's URL: one article, many sightings (0007).
+
+    `same_site` says whether the feed lives on the article's own site (its text may be the article's);
+    a sighting from another site (an aggregator) is where we found it, never the article's text or
+    outlet. url_hash is the hash of the article's own (normalised) URL.
+    """
+
+    __table_args__ = (UniqueConstraint("url_hash", "source_id", name="uq_sighting_url_source"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    url_hash: str = Field(max_length=64)
+    article_id: Optional[int] = Field(default=None, foreign_key="article.id", index=True)
+    source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
+    url: Optional[str] = Field(default=None, max_length=2048)
+    seen_at: datetime
+    same_site: bool = True
+    text_chars: int = 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,6 +143,7 @@ class Entity(SQLModel, table=True):
     org_id: Optional[int] = Field(default=None, foreign_key="entity.id", index=True)  # a model's maker
     family: Optional[str] = None  # a model's family ("Llama"), for family-level stances
     origin: str = Field(default="news", max_length=16)  # gazetteer | reference | news | manual
+    org_origin: Optional[str] = Field(default=None, max_length=16)  # gazetteer | news | publisher | manual (0007)
     merged_into_id: Optional[int] = Field(default=None, foreign_key="entity.id")
     created_at: datetime
 
@@ -168,7 +192,11 @@ class ScoreClaim(SQLModel, table=True):
     qualifier: Optional[str] = None  # setting: "with tools", "pass@1", "Contemplating mode"
     first_reported_at: datetime  # earliest publication (or fetch) time among its sources
     first_article_id: Optional[int] = Field(default=None, foreign_key="article.id")
-    corroboration: int = 1  # distinct original outlets reporting it
+    corroboration: int = 1  # distinct original outlets reporting this value (not disputing it)
+    # another value for the same model, benchmark and setting from an independent reporter (0007)
+    disputed: bool = False
+    # no source carries a publication date: first_reported_at is when aikb first saw it (0007)
+    undated: bool = False
     created_at: datetime
 
 

@@ -59,8 +59,11 @@ def leaderboard(session: Session, benchmark: str, as_of: Optional[datetime] = No
         outlets = {(s.original_outlet or s.outlet or f"#{s.article_id}").casefold() for s in hit.sources}
         out.append(LeaderRow(rank=rank, model=hit.model, org=hit.org, qualifier=hit.qualifier,
                              value=hit.value, unit=hit.unit, first_reported_at=hit.first_reported_at,
-                             source_count=len(hit.sources), corroboration=len(outlets) or hit.corroboration,
-                             claim_id=hit.claim_id, sources=hit.sources))
+                             source_count=len(hit.sources),
+                             corroboration=hit.corroboration if as_of is None else min(len(outlets) or 1,
+                                                                                       hit.corroboration),
+                             claim_id=hit.claim_id, sources=hit.sources, disputed=hit.disputed,
+                             undated=hit.undated))
     return out
 
 

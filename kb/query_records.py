@@ -45,6 +45,8 @@ class ClaimHit:
     evidence: str
     sources: tuple[SourceRef, ...] = ()
     claim_key: str = ""
+    disputed: bool = False  # an independent reporter gives another value (same model, benchmark, setting)
+    undated: bool = False  # no source has a publication date: first_reported_at is when aikb first saw it
 
     def to_json(self) -> dict:
         return _jsonable(asdict(self))
@@ -79,6 +81,8 @@ class LeaderRow:
     corroboration: int
     claim_id: int
     sources: tuple[SourceRef, ...] = ()
+    disputed: bool = False
+    undated: bool = False
 
     def to_json(self) -> dict:
         return _jsonable(asdict(self))

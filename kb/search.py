@@ -298,7 +298,7 @@ def _models_with_stance(session: Session, stance: str) -> list[int]:
 _MODEL, _BENCH, _ORG = aliased(Entity), aliased(Entity), aliased(Entity)  # built once: aliased() is not free
 _CLAIM_COLUMNS = (ScoreClaim.id, ScoreClaim.value, ScoreClaim.unit, ScoreClaim.qualifier,
                   ScoreClaim.corroboration, ScoreClaim.first_reported_at, ScoreClaim.claim_key,
-                  _MODEL.name, _BENCH.name, _ORG.name)
+                  _MODEL.name, _BENCH.name, _ORG.name, ScoreClaim.disputed, ScoreClaim.undated)
 
 
 def claim_hits(session: Session, claim_ids: list[int], *, as_of: Optional[datetime] = None) -> list[ClaimHit]:
@@ -311,7 +311,8 @@ def claim_hits(session: Session, claim_ids: list[int], *, as_of: Optional[dateti
         .join(_ORG, _ORG.id == _MODEL.org_id, isouter=True).where(ScoreClaim.id.in_(claim_ids)))
     sources = sources_for(session, claim_ids, as_of=as_of)
     by_id = {}
-    for cid, value, unit, qualifier, corroboration, first_at, key, model_name, bench_name, org_name in rows:
+    for (cid, value, unit, qualifier, corroboration, first_at, key, model_name, bench_name, org_name, disputed,
+         undated) in rows:
         refs = sources.get(cid, [])
         first = min(refs, key=lambda r: (r[1].published_at is None, r[1].published_at, r[1].article_id),
                     default=None)
@@ -320,7 +321,8 @@ def claim_hits(session: Session, claim_ids: list[int], *, as_of: Optional[dateti
             claim_id=cid, model=model_name, org=org_name, benchmark=bench_name, value=value, unit=unit,
             qualifier=qualifier, reported_by=ref.reported_by if ref else None, reporter_kind=kind,
             hedged=ref.hedged if ref else False, corroboration=corroboration, first_reported_at=first_at,
-            evidence=ref.evidence if ref else "", sources=tuple(r for _, r in refs), claim_key=key)
+            evidence=ref.evidence if ref else "", sources=tuple(r for _, r in refs), claim_key=key,
+            disputed=bool(disputed), undated=bool(undated))
     return [by_id[i] for i in claim_ids if i in by_id]
 
 

@@ -118,7 +118,9 @@ def test_duplicate_guids_and_syndicated_copies(db_url, feed_server):
     with Session(engine) as session:
         rows = session.exec(select(Article).order_by(Article.id)).all()
         assert len(rows) == 2 and rows[0].story_id == rows[1].story_id
-        assert rows[1].outlet == "Outlet B" and rows[1].original_outlet == "Outlet A"
+        # b.example's text came from a feed on another site (127.0.0.1): credited to that feed's site,
+        # never to b.example nor to the feed's title (issues 13 and 17)
+        assert rows[1].outlet == "127.0.0.1" and rows[1].original_outlet == "Outlet A"
         assert session.exec(select(func.count()).select_from(Story)).one() == 1
 
 
@@ -219,7 +221,8 @@ def test_copy_stored_before_its_canonical_original_shares_its_story(db_url, tmp_
     with Session(engine) as session:
         first, second = session.exec(select(Article).order_by(Article.id)).all()
     assert first.original_outlet == "orig.example" and first.story_id == second.story_id
-    assert second.outlet == "Original Outlet" and second.url == "https://orig.example/gull-2"
+    # the publisher comes from the article's own URL (unknown site: its domain), never the feed's title
+    assert second.outlet == "orig.example" and second.url == "https://orig.example/gull-2"
 
 
 def test_cli_ingest_single_article_url_and_bad_file(sqlite_url, feed_server, tmp_path):

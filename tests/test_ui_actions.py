@@ -145,3 +145,15 @@ def test_rule_fields_offer_known_names_and_the_form_refuses_misspellings(sqlite_
             add_checked_rule(session, on="new-score", benchmark="Charxiv Reasonng")
         view = add_checked_rule(session, on="new-score", benchmark="Aurora Bench 2", allow_new=True)
     assert view.benchmark == "Aurora Bench 2"
+def test_model_page_sets_the_organization(sqlite_url, monkeypatch):
+    from kb.models import Entity
+    from sqlmodel import select
+
+    fill_store(sqlite_url)
+    at = open_page(sqlite_url, "model", monkeypatch, name="Aurora-2 Pro")
+    at.text_input(key="set_org_name").input("Halcyon Holdings")
+    press(at, "Set organization")
+    with session_scope(open_engine(sqlite_url)) as session:
+        model = session.exec(select(Entity).where(Entity.kind == "model", Entity.name == "Aurora-2 Pro")).one()
+        assert session.get(Entity, model.org_id).name == "Halcyon Holdings" and model.org_origin == "manual"
+    assert "Halcyon Holdings" in shown(at)

@@ -222,7 +222,7 @@ def test_timeline_filter_from_a_link(store_url, monkeypatch):
     ("benchmark", {"bench": "CharXiv Reasoning"}, "Aurora-2 Pro: **86.4** vs **84.9**"),
     ("timeline", {"org": "Meta"}, ":red-badge[open → closed] **Meta** (Hyperion)"),
     ("alerts", {}, "No rules yet"),
-    ("sources", {}, "No feeds yet"),
+    ("sources", {}, "1 sources, 6 articles"),  # the stored articles came one by one: the "single pages" source
 ])
 def test_every_page_on_both_databases(db_url, monkeypatch, page, params, expected):
     fill_store(db_url)

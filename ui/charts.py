@@ -28,11 +28,13 @@ def claims_frame(hits: Iterable) -> pd.DataFrame:
         "reporter": h.reporter_kind or "",
         "hedged": bool(h.hedged),
         "corroboration": h.corroboration,
-        "first reported": _naive(h.first_reported_at),
+        "disputed": bool(getattr(h, "disputed", False)),
+        "first reported": None if getattr(h, "undated", False) else _naive(h.first_reported_at),
         "sources": len(h.sources),
     } for h in hits]
     return pd.DataFrame(rows, columns=["model", "org", "benchmark", "value", "unit", "setting", "reported by",
-                                       "reporter", "hedged", "corroboration", "first reported", "sources"])
+                                       "reporter", "hedged", "corroboration", "disputed", "first reported",
+                                       "sources"])
 
 
 REPORTER_LABELS = {"vendor": "vendor", "evaluator": "independent", "outlet": "outlet"}

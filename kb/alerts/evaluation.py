@@ -16,7 +16,7 @@ from typing import Callable, Optional
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from kb.alerts.events import Event, record_events, score_events, search_events
+from kb.alerts.events import Event, dispute_events, record_events, score_events, search_events
 from kb.alerts.org_events import model_events, shift_events, stance_events
 from kb.alerts.rules import rule_filters
 from kb.db import utcnow
@@ -33,6 +33,7 @@ FINDERS: dict[str, Callable] = {
     "stance-event": stance_events,
     "stance-shift": shift_events,
     "new-model": model_events,
+    "dispute": dispute_events,
 }
 
 

@@ -219,6 +219,29 @@ def record_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     return Found(events, _page_end(claims))
 
 
+def dispute_events(session: Session, rule: AlertRule, filters: dict) -> Found:
+    """dispute: a new claim giving another value than an independent reporter for the same model,
+    benchmark and setting (kb.claims.refresh_claims marks both sides disputed)."""
+    claims = _new_claims(session, rule, filters)
+    disputed = [c for c in claims if c.disputed]
+    events = []
+    for f in claim_facts(session, disputed):
+        c = f.claim
+        cond = ScoreClaim.qualifier.is_(None) if c.qualifier is None else ScoreClaim.qualifier == c.qualifier
+        others = session.exec(select(ScoreClaim).where(ScoreClaim.model_id == c.model_id,
+                                                       ScoreClaim.benchmark_id == c.benchmark_id, cond,
+                                                       ScoreClaim.id != c.id)
+                              .order_by(ScoreClaim.value.desc()).limit(10)).all()
+        other_facts = claim_facts(session, others)
+        against = [o for o in other_facts if o.claim.disputed]
+        payload = f.payload() | {"disputes": [o.payload() for o in against]}
+        lines = [f.body()] + [f"Against: {o.describe()}" + (
+            f", reported by {o.sources[0].get('reported_by') or o.sources[0].get('original_outlet') or o.sources[0].get('outlet')}"
+            if o.sources else "") + "." for o in against]
+        events.append(Event("dispute", c.claim_key, f"Disputed: {f.describe()}", "\n".join(lines), payload))
+    return Found(events, _page_end(claims))
+
+
 def _terms(query: str) -> list[str]:
     """Words and "quoted phrases" of a query, case-folded (the fallback matcher's terms)."""
     import shlex

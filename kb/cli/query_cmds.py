@@ -2,10 +2,9 @@
 re-extraction and entity curation. They call kb.queries (the same functions as the UI)."""
 from __future__ import annotations
 
-import csv
 import json
 import sys
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timezone
 
 import click
 
@@ -30,7 +29,7 @@ def _utc(value: datetime | None, *, end_of_day: bool = False) -> datetime | None
     if value is None:
         return None
     if end_of_day and value.time() == time(0, 0):
-        value = value + timedelta(days=1) - timedelta(microseconds=1)
+        value = datetime.combine(value.date(), time.max)  # 9999-12-31 too: no day after it to step into
     return value.replace(tzinfo=timezone.utc)
 
 
@@ -82,10 +81,10 @@ def search_cmd(ctx, query, model, org, benchmark, stance, outlet, since, until, 
     if not hits:
         click.echo("no claims found (run `aikb ingest` to add articles, or loosen the filters)")
         return
-    print_table(["model", "benchmark", "value", "setting", "reported by", "hedged", "outlets", "first reported",
-            "sources"],
+    print_table(["model", "benchmark", "value", "setting", "reported by", "hedged", "outlets", "disputed",
+                 "first reported", "sources"],
            [[h.model, h.benchmark, f"{h.value:g}{h.unit if h.unit == '%' else ''}", h.qualifier, h.reported_by,
-             "yes" if h.hedged else "", h.corroboration, h.first_reported_at,
+             "yes" if h.hedged else "", h.corroboration, "DISPUTED" if h.disputed else "", first_reported(h),
              "; ".join(s.original_outlet or s.outlet or "?" for s in h.sources)] for h in hits])
     click.echo()
     for h in hits[:5]:
@@ -93,6 +92,14 @@ def search_cmd(ctx, query, model, org, benchmark, stance, outlet, since, until, 
         for s in h.sources[:3]:
             click.echo(f"    {plain(s.outlet)}{' (from ' + plain(s.original_outlet) + ')' if s.original_outlet else ''}"
                        f": {plain(s.url)}")
+
+
+def first_reported(hit) -> str:
+    """A claim's first-report date, or "undated, first seen ..." when no source carries a publication date."""
+    when = hit.first_reported_at
+    if getattr(hit, "undated", False):
+        return f"undated, first seen {when:%Y-%m-%d}" if when else "undated"
+    return when.isoformat() if when else ""
 
 
 @click.command("leaderboard")
@@ -119,9 +126,10 @@ def leaderboard_cmd(ctx, benchmark, as_of, limit, fmt):
     if not rows:
         click.echo(f"no scores reported on {benchmark} yet" + (f" by {as_of.date()}" if as_of else ""))
         return
-    print_table(["#", "model", "org", "setting", "value", "first reported", "sources", "outlets", "first source"],
+    print_table(["#", "model", "org", "setting", "value", "disputed", "first reported", "sources", "outlets",
+                 "first source"],
            [[r.rank, r.model, r.org, r.qualifier, f"{r.value:g}{r.unit if r.unit == '%' else ''}",
-             r.first_reported_at, r.source_count, r.corroboration,
+             "DISPUTED" if r.disputed else "", first_reported(r), r.source_count, r.corroboration,
              (r.sources[0].original_outlet or r.sources[0].outlet) if r.sources else ""] for r in rows])
 
 
@@ -182,7 +190,7 @@ def timeline_cmd(ctx, org, fmt):
         click.echo("no stance events yet (run `aikb ingest`)")
         return
     print_table(["date", "org", "model", "stance", "licence", "origin", "shift", "source"],
-           [[e.occurred_at, e.org, e.model, ("plans " if e.planned else "") + e.stance, e.license,
+           [[e.occurred_at or "undated", e.org, e.model, ("plans " if e.planned else "") + e.stance, e.license,
              e.origin, "SHIFT" if e.is_shift else "", e.reference_source or e.article_title] for e in events])
 
 
@@ -209,9 +217,10 @@ def model_cmd(ctx, name, fmt):
     click.echo(f"{page.name}  (org: {page.org or '?'}; aliases: {', '.join(page.aliases) or '-'}; "
                f"{page.article_count} articles)")
     for e in page.stances:
-        click.echo(f"  stance {plain(e.occurred_at)} {e.stance} ({e.origin})")
-    print_table(["benchmark", "value", "setting", "first reported", "outlets"],
-           [[c.benchmark, f"{c.value:g}", c.qualifier, c.first_reported_at, c.corroboration] for c in page.scores])
+        click.echo(f"  stance {plain(e.occurred_at) if e.occurred_at else 'undated'} {e.stance} ({e.origin})")
+    print_table(["benchmark", "value", "setting", "disputed", "first reported", "outlets"],
+           [[c.benchmark, f"{c.value:g}", c.qualifier, "DISPUTED" if c.disputed else "", first_reported(c),
+             c.corroboration] for c in page.scores])
     for r in page.people[:10]:
         click.echo(f"  person: {r.person} — {r.role or '?'} at {r.org or '?'}")
 
@@ -254,9 +263,13 @@ def export_cmd(ctx, what, fmt, output):
         aikb export claims --format csv --output claims.csv
         aikb export stances --format json
     """
+    from kb.csv_safe import write_csv
     from kb.export import export_fields, iter_rows
 
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     count = 0
     try:
         with _session(ctx) as session:
@@ -266,11 +279,8 @@ def export_cmd(ctx, what, fmt, output):
                 for count, row in enumerate(rows, 1):
                     out.write(("," if count > 1 else "") + "\n  " + json.dumps(row, ensure_ascii=False))
                 out.write("\n]\n")
-            else:
-                writer = csv.DictWriter(out, fieldnames=export_fields(what))
-                writer.writeheader()
-                for count, row in enumerate(rows, 1):
-                    writer.writerow(row)
+            else:  # the one CSV writer: formula-leading text cells are neutralised (kb/csv_safe.py)
+                count = write_csv(out, export_fields(what), rows)
     finally:
         if output:
             out.close()
@@ -280,24 +290,36 @@ def export_cmd(ctx, what, fmt, output):
 
 @click.command("reextract")
 @click.option("--all", "all_", is_flag=True, help="Also articles already extracted by the current version.")
+@click.option("--wait", type=click.FloatRange(min=0), default=3600.0, show_default=True, metavar="SECONDS",
+              help="On SQLite, how long to wait for a running `aikb ingest` to finish (0: fail at once).")
 @click.pass_context
-def reextract_cmd(ctx, all_):
+def reextract_cmd(ctx, all_, wait):
     """Re-run the current extractor over stored articles (no fetching), replacing older claims.
+
+    It never runs beside an ingest on the same SQLite file: it waits for it (saying so), then goes.
+    On PostgreSQL both run at once; each article is re-extracted under a row lock.
 
     Example:
 
     \b
         aikb reextract
         aikb reextract --all
+        aikb reextract --wait 0
     """
     from kb.claims import reextract
     from kb.cli import engine_for
     from kb.nlp.pipeline import load_nlp
 
-    summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_)
+    def progress(done: int, total: int) -> None:
+        click.echo(f"[{done}/{total}] re-extracted", err=True)
+
+    summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_, wait=wait, progress=progress,
+                        on_wait=lambda message: click.echo(message + " ...", err=True))
     click.echo(summary.line())
     for error in summary.errors[:10]:
         click.echo(f"  {error}", err=True)
+    if summary.failed:
+        raise SystemExit(1)
 
 
 @click.group("entities")
@@ -380,6 +402,26 @@ def entities_split_cmd(ctx, name, kind):
         session.commit()
         click.echo(f"{entity.kind} {entity.name!r} is now entity {entity.id}; run `aikb reextract --all` "
                    "to re-link its claims")
+
+
+@entities_group.command("set-org")
+@click.argument("model")
+@click.argument("org")
+@click.pass_context
+def entities_set_org_cmd(ctx, model, org):
+    """Make ORG the organization of MODEL (kept across `aikb reextract`).
+
+    Example:
+
+    \b
+        aikb entities set-org "Halo 2" "Northwind AI"
+    """
+    from kb.entities import set_org
+
+    with _session(ctx) as session:
+        entity, org_entity = set_org(session, model, org)
+        session.commit()
+        click.echo(f"model {entity.name!r} now belongs to {org_entity.name!r}")
 
 
 @entities_group.command("seed")

@@ -2,11 +2,11 @@
 import pandas as pd
 import streamlit as st
 
-from kb.downloads import csv_text
 from kb.errors import NotFound
 from ui.charts import frontier_chart, frontier_frame
 from ui.workbench import SCORE_COLUMNS, linked
 from ui.common import (
+    csv_download,
     INGEST_HINT,
     end_of_day,
     facets,
@@ -90,9 +90,7 @@ if rows:
         **SCORE_COLUMNS,
         "disputed": st.column_config.CheckboxColumn(help="Other sources report a different value"),
     })
-    header = [c for c in board.columns if c != "claim"]
-    st.download_button("Download CSV", csv_text(header, board[header].itertuples(index=False)),
-                       file_name="aikb-leaderboard.csv", mime="text/csv", key="board_csv")
+    csv_download("Download CSV", board.drop(columns=["claim"]), "leaderboard.csv", key="leaderboard_csv")
 elif filtered:
     st.info("No model passes these filters: choose all models, all reporters or all settings.")
 else:

@@ -3,8 +3,11 @@ import streamlit as st
 
 from ui.charts import best_by_benchmark, claims_frame, score_table, scores_bar_chart, timeline_frame
 from ui.workbench import SCORE_COLUMNS, linked, reader_path
+from kb.errors import AikbError
 from ui.common import (
     INGEST_HINT,
+    change,
+    csv_download,
     facets,
     fmt_date,
     md_escape,
@@ -48,6 +51,18 @@ if page.aliases:
 facts.append(f"{page.article_count} articles")
 st.markdown(" · ".join(facts))
 
+with st.expander("Set the organization", expanded=not page.org):
+    with st.form("set_org", clear_on_submit=True):
+        org_name = st.text_input("Organization", key="set_org_name", placeholder="e.g. Northwind AI")
+        if st.form_submit_button("Set organization"):
+            try:
+                # an analyst's choice: kept across `aikb reextract`, never replaced by extraction
+                change(url, "set_org", page.name, org_name)
+            except AikbError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+
 st.subheader("Stance history", anchor=False)
 if page.stances:
     frame = timeline_frame(page.stances).drop(columns=["article_url", "row"])
@@ -65,7 +80,9 @@ if page.scores:
                "unit, so each unit has its own chart" + (f" ({len(units)} here)." if len(units) > 1 else "."))
     for unit in units:
         st.altair_chart(scores_bar_chart(best, unit), width="content")
-    st.dataframe(linked(score_table(page.scores)), hide_index=True, width="stretch", column_config=SCORE_COLUMNS)
+    score_rows = linked(score_table(page.scores))
+    st.dataframe(score_rows, hide_index=True, width="stretch", column_config=SCORE_COLUMNS)
+    csv_download("Download CSV", score_rows, "scores.csv", key="scores_csv")
 else:
     st.caption("No benchmark score reported for this model yet.")
 

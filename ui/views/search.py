@@ -56,7 +56,7 @@ filters = dict(**chosen, since=since_dt, until=until_dt)
 try:
     result = query(url, "search_result", q or "", sort=sort or "date", limit=PAGE_SIZE, offset=offset, **filters)
 except AikbError as exc:  # e.g. "since" after "until": say so instead of failing
-    st.warning(f"Cannot search: {exc}")
+    st.warning(f"Cannot search: {md_escape(str(exc))}")  # it may quote the URL
     st.stop()
 hits = list(result.hits)
 has_more = offset + len(hits) < result.total
