@@ -20,7 +20,8 @@ from tests.test_ui_pages import open_page
 VIEWS = Path(__file__).resolve().parent.parent / "ui" / "views"
 PAGES = sorted(p.stem for p in VIEWS.glob("*.py"))
 # Every query parameter a page binds or reads (checked against the page sources below).
-PARAMS = ("q", "model", "org", "benchmark", "stance", "outlet", "since", "until", "page", "name", "bench", "as_of")
+PARAMS = ("q", "model", "org", "benchmark", "stance", "outlet", "since", "until", "page", "name", "bench", "as_of",
+          "sort", "claim", "article")
 EVIL_HOST = "evil.test:8123"
 HOSTILE = [
     f"![x](http://{EVIL_HOST}/px) [Session expired, sign in](http://{EVIL_HOST}/login)",
@@ -86,8 +87,9 @@ def stores(tmp_path_factory):
 
 
 # The parameters each page reads; every page is also opened with all of them at once.
-READS = {"search": ("q", "model", "org", "benchmark", "stance", "outlet", "since", "until", "page"),
-         "model": ("name",), "benchmark": ("bench", "as_of"), "timeline": ("org",)}
+READS = {"search": ("q", "model", "org", "benchmark", "stance", "outlet", "since", "until", "page", "sort"),
+         "model": ("name",), "benchmark": ("bench", "as_of"), "timeline": ("org",), "org": ("name",),
+         "person": ("name",), "reader": ("claim", "article")}
 
 
 @pytest.mark.parametrize("store", ["filled", "empty"])
