@@ -438,7 +438,7 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
                 path = Path(target)
                 try:  # raises InputError for a file the user must fix (a refused document included)
                     with time_budget(run.limits.time_budget, f"cleaning {path.name}"):
-                        doc = read_document(path, run.limits)
+                        doc = read_document(path, limits=run.limits)
                 except BudgetExceeded as exc:
                     raise InputError(f"{path}: {exc}") from None
                 data = path.read_bytes()
