@@ -37,7 +37,7 @@ class Settings:
     allow_private_networks: bool = False  # fetch pages on private/loopback addresses (intranet feeds)
     obey_robots: bool = True
     max_failures_backoff_hours: float = 24.0
-    # provenance: a table of known sites -> publisher names (default data/sites.toml; ingest/publisher.py)
+    # provenance: more known sites -> publisher names, over data/sites.toml (same format; ingest/publisher.py)
     sites_file: str = ""
     # extraction
     batch_size: int = 32

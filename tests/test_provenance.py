@@ -102,7 +102,7 @@ def test_lab_and_aggregator_one_article_many_sightings_publisher_and_fuller_copy
     lab.routes["/blog/plover-2"] = Route(headers=HTML, body=page(
         "Plover-2", POST_TWO, "Halvard Research News",
         extra="<figure><img src='p.png' alt='phone'><figcaption>Credit: Northlight Images</figcaption></figure>"
-              "<blockquote>Via Ferris Wire, the phone is the new laptop.</blockquote>"))
+              "<blockquote>Via Ferris Wire, the phone is the new laptop.</blockquote><p>Via Hacker News</p>"))
     with session_scope(engine) as session:
         add_feed(session, aggregator.url("/links.xml"))
     first = run_once(engine, settings, nlp())
