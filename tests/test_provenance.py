@@ -263,3 +263,23 @@ def test_dispute_corroboration_org_from_text_and_set_org(db_url, tmp_path, sites
         assert session.get(Entity, model.org_id).name == "Halvard Group" and model.org_origin == "manual"
     bad = runner.invoke(cli, ["--db", db_url, "entities", "set-org", "No Such Model 9", "X"])
     assert bad.exit_code != 0
+
+
+def test_copies_on_other_sites_still_cluster_into_one_story_across_feeds(db_url, tmp_path, sites):
+    lab, aggregator, evaluator = sites
+    engine = open_engine(db_url)
+    settings = settings_for(db_url, tmp_path, lab, aggregator, evaluator)
+    lab.routes["/feed.xml"] = Route(body=rss([entry(lab.url("/blog/kestrel-4"), "Kestrel-4", content=f"<p>{POST_ONE}</p>")]))
+    # the evaluator's site republishes the post lightly edited, under its own URL, naming the original
+    edited = POST_ONE.replace("Today we are releasing", "This week Halvard Labs released").replace("our largest", "its largest")
+    evaluator.routes["/feed.xml"] = Route(body=rss([entry(evaluator.url("/copies/kestrel-4"), "Kestrel-4 arrives",
+                                                          content=f"<p>{edited}</p>")]))
+    with session_scope(engine) as session:
+        add_feed(session, evaluator.url("/feed.xml"))
+        add_feed(session, lab.url("/feed.xml"))
+    summary = run_once(engine, settings)
+    assert (summary.new, summary.clustered) == (1, 1)
+    with Session(engine) as session:
+        copy, original = session.exec(select(Article).order_by(Article.id)).all()
+        assert copy.story_id == original.story_id
+        assert (copy.outlet, original.outlet) == ("Bench Audit", "Halvard Labs")

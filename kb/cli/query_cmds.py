@@ -300,10 +300,12 @@ def reextract_cmd(ctx, all_):
         aikb reextract
         aikb reextract --all
     """
+    from ingest.publisher import set_sites_file
     from kb.claims import reextract
     from kb.cli import engine_for
     from kb.nlp.pipeline import load_nlp
 
+    set_sites_file(getattr(ctx.obj, "sites_file", "") or None)  # which sites are labs (model orgs)
     summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_)
     click.echo(summary.line())
     for error in summary.errors[:10]:
