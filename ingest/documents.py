@@ -188,4 +188,10 @@ def read_document(path: str | Path) -> CleanDocument:
         raise InputError(f"{path}: unknown document type {suffix!r} (expected .html, .htm, .txt or .md)")
     if not doc.text.strip():
         raise InputError(f"{path}: no readable text found")
+    if doc.published is None:  # a dateline in the text ("SAN FRANCISCO, Nov. 2, 2026 —"), if any
+        from dataclasses import replace
+
+        from ingest.metadata import dateline_date
+
+        doc = replace(doc, published=dateline_date(doc.text))
     return doc

@@ -195,6 +195,10 @@ def test_feed_text_kept_when_page_fails_then_page_on_next_run_and_undated(db_url
         entry(url, "Plover-2", content="<p>Read more</p>", description=POST_TWO[:260], date=None),
         entry(lab.url("/blog/wren"), "Wren", content="<p>Read more</p>", description="Comments", date=None),
         entry(lab.url("/blog/finch"), "Finch", content="<p>Read more</p>", description="Comments", date=None),
+        # no date in the feed or the item's metadata, but a dateline opening the text
+        entry(lab.url("/blog/heron"), "Heron", date=None, content=(
+            "<p>OSLO, Nov. 3, 2026 \u2014 We opened a research office in Oslo this week, our third in Europe, "
+            "and will hire forty researchers there over the coming year to work on evaluation.</p>")),
     ]))
     lab.routes["/blog/plover-2"] = Route(500, {"Content-Type": "text/plain"}, b"down")
     with session_scope(engine) as session:
@@ -206,7 +210,9 @@ def test_feed_text_kept_when_page_fails_then_page_on_next_run_and_undated(db_url
         assert article.feed_text_only and article.text.startswith("We are also sharing Plover-2")
         assert article.published_at is None and article.fetched_at is not None
         # two identical teasers are two articles, never merged as duplicates
-        assert len(session.exec(select(Article)).all()) == 3
+        assert len(session.exec(select(Article)).all()) == 4
+        heron = session.exec(select(Article).where(Article.url == lab.url("/blog/heron"))).one()
+        assert heron.published_at.date().isoformat() == "2026-11-03"
         claim = session.exec(select(ScoreClaim)).one()
         assert claim.undated
     runner = CliRunner()
