@@ -31,6 +31,7 @@ from ingest.boilerplate import (
 )
 from ingest.budget import DocumentLimits, prepare_html
 from ingest.metadata import data_tables, host_of, parse_date, read_meta, same_site
+from ingest.publisher import is_aggregator_name
 from ingest.records import CleanDocument
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,11 @@ def _soup_attribution(soup: BeautifulSoup) -> Optional[str]:
     return None
 
 
+def _publisher_only(outlet: Optional[str]) -> Optional[str]:
+    """An attribution that names a link aggregator ("via Hacker News") is where it was found, not an outlet."""
+    return None if is_aggregator_name(outlet) else outlet
+
+
 def clean_html(html: str, url: str | None = None, *, limits: DocumentLimits | None = None) -> CleanDocument:
     """Clean a whole page or an HTML fragment into a CleanDocument.
 
@@ -180,7 +186,7 @@ def _clean_html(html: str, url: str | None) -> CleanDocument:
         title = ""
         lines, info = strip_wrapper_lines(lines, title, captions)
         text = join_blocks(lines)
-        return CleanDocument(title=title, text=text, original_outlet=info.original_outlet,
+        return CleanDocument(title=title, text=text, original_outlet=_publisher_only(info.original_outlet),
                              author=info.author, language=guess_language(text), tables=tables)
 
     # A page's own metadata sits in its head and first screen; on a huge page every missing <meta>
@@ -229,7 +235,7 @@ def _clean_html(html: str, url: str | None) -> CleanDocument:
         text=text,
         published=meta.published,
         outlet=outlet,
-        original_outlet=original,
+        original_outlet=_publisher_only(original),
         canonical_url=meta.canonical_url or meta.page_url or url,
         author=meta.author or info.author,
         language=meta.language or guess_language(text),
@@ -294,7 +300,7 @@ def clean_text(raw: str) -> CleanDocument:
         elif title_idx is not None and i < title_idx and words(line) <= 5 and outlet is None:
             outlet = line  # the site's name printed above the headline
     body, found = strip_wrapper_lines(lines[first_para:], title)
-    original = info.original_outlet or found.original_outlet
+    original = _publisher_only(info.original_outlet or found.original_outlet)
     if found.site:
         site = site_short_name(found.site)
         if outlet is None:

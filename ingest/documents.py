@@ -200,4 +200,10 @@ def parse_document(path: str | Path, data: bytes, limits: DocumentLimits | None 
         raise InputError(f"{path}: {exc}") from None
     if not doc.text.strip():
         raise InputError(f"{path}: no readable text found")
+    if doc.published is None:  # a dateline in the text ("SAN FRANCISCO, Nov. 2, 2026 —"), if any
+        from dataclasses import replace
+
+        from ingest.metadata import dateline_date
+
+        doc = replace(doc, published=dateline_date(doc.text))
     return doc

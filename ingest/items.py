@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from ingest.budget import DocumentLimits
 from ingest.clean import clean_html
 from ingest.documents import decode_bytes
+from ingest.metadata import dateline_date
 from ingest.publisher import Site, publisher_name, same_site, site_key
 from ingest.records import ArticleDraft, CleanDocument, FeedItem, FetchResult
 
@@ -135,6 +136,8 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
             via = site_key(feed_url) or "feed"
     if not doc.text.strip():
         return None
+    if doc.published is None:  # neither the feed nor the page metadata: a dateline in the text, if any
+        doc = dataclasses.replace(doc, published=dateline_date(doc.text))
     if via is not None:  # another site's feed: credited to that site, never to the linked article's
         outlet = publisher_name(feed_url, None, sites)
     elif text_from == "page":

@@ -45,6 +45,33 @@ def parse_date(value: str | None) -> Optional[datetime]:
     return parsed.astimezone(timezone.utc)
 
 
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_WRITTEN_DATE = rf"(?:{_MONTH} \d{{1,2}}, \d{{4}}|\d{{1,2}} {_MONTH} \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+# "SAN FRANCISCO, Nov. 2, 2026 —" opening the first paragraph, or a line that is only a date
+# ("Published November 2, 2026", "2 November 2026")
+_DATELINE = re.compile(rf"^[A-Z][A-Za-z .'-]{{1,40}}, (?P<d>{_WRITTEN_DATE})\s*(?:[-—–(/]|\()")
+_DATE_LINE = re.compile(rf"^(?:(?:published|posted|updated|dated)(?: on)?:?\s+)?(?P<d>{_WRITTEN_DATE})\.?$", re.I)
+
+
+def dateline_date(text: str | None) -> Optional[datetime]:
+    """The publication date a text states in its opening lines (a dateline or a date line), else None.
+
+    Only the first three lines are read, and only a whole-line date or a "CITY, Month D, YYYY —"
+    dateline counts: a date inside a sentence is the date of an event, not of the article.
+    """
+    if not text:
+        return None
+    lines = [line.strip() for line in text[:1200].split("\n") if line.strip()][:3]
+    for line in lines:
+        match = _DATE_LINE.match(line) or _DATELINE.match(line)
+        if match:
+            value = match.group("d").replace(".", "").replace("Sept ", "Sep ")
+            parsed = parse_date(value)
+            if parsed is not None:
+                return parsed
+    return None
+
+
 def host_of(url: str | None) -> str:
     """The host of URL without a leading "www.", lower case ("" when there is none)."""
     if not url:

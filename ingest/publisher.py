@@ -82,8 +82,14 @@ def same_site(url_a: Optional[str], url_b: Optional[str]) -> bool:
 
 @functools.lru_cache(maxsize=8)
 def load_sites(path: str | None = None) -> dict[str, Site]:
-    """The table of known sites (host[:port] -> Site) from PATH, else data/sites.toml."""
-    file = Path(path) if path else SITES_FILE
+    """The table of known sites (host[:port] -> Site): data/sites.toml, with PATH's entries added over it."""
+    table = _read_sites(SITES_FILE)
+    if path and Path(path) != SITES_FILE:
+        table.update(_read_sites(Path(path)))
+    return table
+
+
+def _read_sites(file: Path) -> dict[str, Site]:
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
@@ -131,3 +137,14 @@ def publisher_name(url: Optional[str], page_site_name: Optional[str] = None,
         return page_site_name.strip()[:200]
     key = site_key(url)
     return _host(key) or None
+
+
+def is_aggregator_name(name: Optional[str], sites: dict[str, Site] | None = None) -> bool:
+    """True when NAME is a link aggregator's name in the table ("via Hacker News" says where a post
+    was found, never who published it)."""
+    if not name:
+        return False
+    key = name.strip().casefold()
+    table = load_sites(_active_file) if sites is None else sites
+    return any(site.kind == "aggregator" and (site.name.casefold() == key or host == key)
+               for host, site in table.items())

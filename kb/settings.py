@@ -42,7 +42,7 @@ class Settings:
     # well inside the 10-minute worker lease; the rest is taken up by the next run
     max_items_per_source: int = 200
     max_seconds_per_source: float = 300.0
-    # provenance: a table of known sites -> publisher names (default data/sites.toml; ingest/publisher.py)
+    # provenance: more known sites -> publisher names, over data/sites.toml (same format; ingest/publisher.py)
     sites_file: str = ""
     # extraction
     batch_size: int = 32

@@ -102,7 +102,7 @@ def test_lab_and_aggregator_one_article_many_sightings_publisher_and_fuller_copy
     lab.routes["/blog/plover-2"] = Route(headers=HTML, body=page(
         "Plover-2", POST_TWO, "Halvard Research News",
         extra="<figure><img src='p.png' alt='phone'><figcaption>Credit: Northlight Images</figcaption></figure>"
-              "<blockquote>Via Ferris Wire, the phone is the new laptop.</blockquote>"))
+              "<blockquote>Via Ferris Wire, the phone is the new laptop.</blockquote><p>Via Hacker News</p>"))
     with session_scope(engine) as session:
         add_feed(session, aggregator.url("/links.xml"))
     first = run_once(engine, settings, nlp())
@@ -195,6 +195,10 @@ def test_feed_text_kept_when_page_fails_then_page_on_next_run_and_undated(db_url
         entry(url, "Plover-2", content="<p>Read more</p>", description=POST_TWO[:260], date=None),
         entry(lab.url("/blog/wren"), "Wren", content="<p>Read more</p>", description="Comments", date=None),
         entry(lab.url("/blog/finch"), "Finch", content="<p>Read more</p>", description="Comments", date=None),
+        # no date in the feed or the item's metadata, but a dateline opening the text
+        entry(lab.url("/blog/heron"), "Heron", date=None, content=(
+            "<p>OSLO, Nov. 3, 2026 \u2014 We opened a research office in Oslo this week, our third in Europe, "
+            "and will hire forty researchers there over the coming year to work on evaluation.</p>")),
     ]))
     lab.routes["/blog/plover-2"] = Route(500, {"Content-Type": "text/plain"}, b"down")
     with session_scope(engine) as session:
@@ -206,7 +210,9 @@ def test_feed_text_kept_when_page_fails_then_page_on_next_run_and_undated(db_url
         assert article.feed_text_only and article.text.startswith("We are also sharing Plover-2")
         assert article.published_at is None and article.fetched_at is not None
         # two identical teasers are two articles, never merged as duplicates
-        assert len(session.exec(select(Article)).all()) == 3
+        assert len(session.exec(select(Article)).all()) == 4
+        heron = session.exec(select(Article).where(Article.url == lab.url("/blog/heron"))).one()
+        assert heron.published_at.date().isoformat() == "2026-11-03"
         claim = session.exec(select(ScoreClaim)).one()
         assert claim.undated
     runner = CliRunner()
@@ -263,3 +269,23 @@ def test_dispute_corroboration_org_from_text_and_set_org(db_url, tmp_path, sites
         assert session.get(Entity, model.org_id).name == "Halvard Group" and model.org_origin == "manual"
     bad = runner.invoke(cli, ["--db", db_url, "entities", "set-org", "No Such Model 9", "X"])
     assert bad.exit_code != 0
+
+
+def test_copies_on_other_sites_still_cluster_into_one_story_across_feeds(db_url, tmp_path, sites):
+    lab, aggregator, evaluator = sites
+    engine = open_engine(db_url)
+    settings = settings_for(db_url, tmp_path, lab, aggregator, evaluator)
+    lab.routes["/feed.xml"] = Route(body=rss([entry(lab.url("/blog/kestrel-4"), "Kestrel-4", content=f"<p>{POST_ONE}</p>")]))
+    # the evaluator's site republishes the post lightly edited, under its own URL, naming the original
+    edited = POST_ONE.replace("Today we are releasing", "This week we released")
+    evaluator.routes["/feed.xml"] = Route(body=rss([entry(evaluator.url("/copies/kestrel-4"), "Kestrel-4 arrives",
+                                                          content=f"<p>{edited}</p>")]))
+    with session_scope(engine) as session:
+        add_feed(session, evaluator.url("/feed.xml"))
+        add_feed(session, lab.url("/feed.xml"))
+    summary = run_once(engine, settings)
+    assert (summary.new, summary.clustered) == (1, 1)
+    with Session(engine) as session:
+        copy, original = session.exec(select(Article).order_by(Article.id)).all()
+        assert copy.story_id == original.story_id
+        assert (copy.outlet, original.outlet) == ("Bench Audit", "Halvard Labs")

@@ -306,10 +306,12 @@ def reextract_cmd(ctx, all_, wait):
         aikb reextract --all
         aikb reextract --wait 0
     """
+    from ingest.publisher import set_sites_file
     from kb.claims import reextract
     from kb.cli import engine_for
     from kb.nlp.pipeline import load_nlp
 
+    set_sites_file(getattr(ctx.obj, "sites_file", "") or None)  # which sites are labs (model orgs)
     def progress(done: int, total: int) -> None:
         click.echo(f"[{done}/{total}] re-extracted", err=True)
 
