@@ -94,6 +94,7 @@ CASES = [
     ("entities list", ["--limit", "0"]),
     ("entities merge", ["Nope", "Nothing"]),
     ("entities split", ["Nope"]),
+    ("entities set-org", ["NoSuchModel", "Nothing"]),
     ("entities seed", ["extra-argument"]),
 ]
 GLOBAL_CASES = [

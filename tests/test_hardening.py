@@ -670,7 +670,9 @@ def test_evidence_highlighting_cannot_inject_markup(evidence, value, model):
     # every character that could start markup is escaped (a backslash before it)
     unescaped = re.sub(r"\\.", "", inner)
     assert not re.search(r"[`*_\[\]()<>#|$:\\]", unescaped), (evidence, md)
-    assert _plain(inner) == " ".join(evidence.split())  # and the text itself is unchanged
+    # and the text itself is unchanged, but for the invisible word joiners md_escape puts inside
+    # URL- and e-mail-like runs so that Streamlit cannot turn them into links
+    assert _plain(inner).replace("\u2060", "") == " ".join(evidence.split())
 
 
 ADVERSARIAL = st.lists(st.sampled_from([
