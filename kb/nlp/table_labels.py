@@ -30,6 +30,9 @@ SETTING_PHRASE = re.compile(r"""(?ix)
   | \b(?:x?high|medium|low|minimal|max(?:imum)?)\s+(?:reasoning|effort|compute|thinking|budget)(?:\s+effort)?\b
   | \breasoning\s+effort\b | \b[\w-]+\s+mode\b | \btext[-\s]only\b | \bsingle\s+attempt\b
   | \b(?:parallel\s+)?test[-\s]time\s+compute\b | \b\d+k\s+(?:thinking|budget|context)\b | \bbest[-\s]of[-\s]\d+\b""")
+TRAILING_SETTING = re.compile(r"(?i)\s+((?:pass|maj|avg|cons|best|mean)\s*[@^]\s*\d+|\d+\s*-?\s*shots?|(?:zero|one|few)[-\s]shot)$")
+# A parameter count in a model table's "Size" column: "34B", "1.5B", "335M".
+PARAM_SIZE = re.compile(r"^\d+(?:\.\d+)?\s?[BMKT]$")
 SETTING_WORDS = frozenset((
     "thinking non-thinking tools fast instant high low medium xhigh max minimal default pass@1 "
     "cot agent "
@@ -108,6 +111,7 @@ class Axis:
     quals: tuple[str, ...] = ()
     unit: Optional[str] = None
     text: str = ""
+    size: Optional[str] = None  # a parameter count from a "Size" label column ("34B")
 
 
 def is_empty(text: str) -> bool:
@@ -119,8 +123,10 @@ def parse_value(cell_text: str, lines: tuple[str, ...] = ()) -> Optional[tuple[f
     """A numeric cell -> (value, unit from the cell or None, setting in parentheses or None)."""
     text = FOOTNOTE.sub("", cell_text).strip()
     m = VALUE.match(text)
-    if not m and len(lines) > 1 and all(AUX_LINE.match(x) for x in lines[1:]):
+    below = None  # "72.5%" with "5-shot" on the line beneath it: the value and its setting
+    if not m and len(lines) > 1 and all(AUX_LINE.match(x) or is_setting(x) for x in lines[1:]):
         m = VALUE.match(lines[0])
+        below = next((x.strip(" ()[]") for x in lines[1:] if is_setting(x) and not AUX_LINE.match(x)), None)
     pair = re.fullmatch(r"([^/]+?)\s*/\s*([^/]+)", text) if not m else None
     second = VALUE.match(pair.group(2)) if pair else None
     if pair and second and VALUE.match(pair.group(1)):
@@ -131,7 +137,7 @@ def parse_value(cell_text: str, lines: tuple[str, ...] = ()) -> Optional[tuple[f
     unit = m.group("unit") or m.group("unit2") or (second and (second.group("unit") or second.group("unit2")))
     unit = {"%": "%", "elo": "Elo"}.get((unit or "").lower())
     paren = m.group("paren")
-    qual = paren.strip() if paren and is_setting(paren) else None
+    qual = paren.strip() if paren and is_setting(paren) else below
     return float(m.group("num").replace(",", "")), unit, qual
 
 
@@ -162,6 +168,10 @@ def _split_label(text: str) -> tuple[str, list[str]]:
         suffixes.insert(0, rest)
     m = re.search(r"\s+((?:with|without|w/o?|no)\s+tools?)$", base, re.I)
     if m:
+        base = base[:m.start()].strip()
+        suffixes.insert(0, m.group(1))
+    m = TRAILING_SETTING.search(base)
+    if m and m.start() > 0:  # "AIME 2024 pass@1", "MMLU 5-shot": the setting written after the name
         base = base[:m.start()].strip()
         suffixes.insert(0, m.group(1))
     return re.sub(r"\s+", " ", base).strip(" -\u2014:"), suffixes
@@ -212,7 +222,7 @@ def _name_like(text: str, kind: str) -> bool:
     return len(text) <= 60 and len(text.split()) <= 8 and not _words(text) & NON_BENCH
 
 
-def _identify(text: str, kind: str, res: dict) -> Optional[Axis]:
+def identify(text: str, kind: str, res: dict) -> Optional[Axis]:
     """Is this header/label text a model (kind='model') or benchmark, and with which settings?"""
     cache = res.setdefault("identified", {})  # each label is read for both orientations
     if (text, kind) not in cache:
@@ -233,18 +243,18 @@ def _identify_uncached(text: str, kind: str, res: dict) -> Optional[Axis]:
     own_shape, other_shape = shape[kind](base), shape[other](base)
     # A name shape breaks a tie with an over-eager resolver ("Halcyon 3 Pro" is no benchmark).
     if res[kind](base) and not (other_shape and not own_shape):
-        name, strict = res[kind](base), True
+        name, strict = written_name(base, res[kind](base), kind), True
     elif own_shape and not other_shape:
         name, strict = base, True
     elif res[other](base) or other_shape:
         return None
     elif res[kind](text):
-        name, strict, suffixes = res[kind](text), True, []
+        name, strict, suffixes = written_name(text, res[kind](text), kind), True, []
     elif kind == "benchmark":
         # "Long-context reasoning (MRCR v2)": the name is in the parentheses, the base describes it.
         for s in suffixes:
             if not _not_benchmark(s) and (res[kind](s) or shape[kind](s)):
-                name, strict, used = res[kind](s) or s, True, s
+                name, strict, used = written_name(s, res[kind](s) or s, kind), True, s
                 break
     if name is None and _name_like(base, kind):
         name = base
@@ -261,6 +271,26 @@ def _identify_uncached(text: str, kind: str, res: dict) -> Optional[Axis]:
     return Axis(name, strict, tuple(quals), unit, text)
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def written_name(written: str, canonical: str, kind: str) -> str:
+    """The name a table gives, once a resolver has recognised it.
+
+    A benchmark keeps the table's spelling ("BBH", "LiveCodeBench v6", "TerminalBench"): the store links
+    spellings to one entity through the gazetteer's aliases, and a version or variant the gazetteer
+    folds away is part of what was measured. A model keeps the table's spelling when it is more specific
+    than the resolver's name ("Falcon3-1B-Instruct" over "Falcon 3", "org/Model-7B" over "Model-7B"),
+    and takes the resolver's fuller name for a short form ("Opus 4.6" -> "Claude Opus 4.6").
+    """
+    written = re.sub(r"\s+", " ", written).strip()
+    if kind == "benchmark" or not canonical:
+        return written or canonical
+    w, c = _squash(written), _squash(canonical)
+    return written if c in w and len(w) > len(c) else canonical
+
+
 def role_of(text: str) -> str:
     """A label column's header reduced to letters: '# Shots' -> 'shots'."""
     return re.sub(r"[^a-z ]", "", text.lower()).strip()
@@ -273,14 +303,14 @@ def pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> Axis:
         if _words(text) & NOT_A_SCORE or "\u0394" in text:
             return Axis()  # a "Rank" or "Δ vs. previous" sub-column under a model holds no score
         # "Claude Opus 4.6<br>thinking": read the lines apart when one of them is the name on its own.
-        named = [x for x in lines if (a := _identify(x, kind, res)) and a.strict] if len(lines) > 1 else []
+        named = [x for x in lines if (a := identify(x, kind, res)) and a.strict] if len(lines) > 1 else []
         if named:  # the other lines (a maker, a description) may only add a setting
             items.extend((x, role if x == named[0] else "note") for x in lines)
         else:
             items.append((text, role))
     found: list[Axis] = []
     quals: list[str] = []
-    unit = None
+    unit = size = None
     for text, role in items:
         role_l = role_of(role)
         if is_empty(text):
@@ -291,22 +321,25 @@ def pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> Axis:
             elif len(text) <= 48:
                 quals.append(f"{text}-shot" if "shot" in role_l and text.isdigit() else text)
             continue
+        if PARAM_SIZE.match(text):  # a bare "7B" is a size, never a name
+            size = size or text.replace(" ", "")
+            continue
         if role_l in SKIP_ROLES:  # "Metric: acc" is no setting, "Metric: pass@1" is; "Accuracy (%)" a unit
             if is_setting(text):
                 quals.append(text)
             unit = unit or _unit_word(text)
             continue
-        axis = _identify(text, kind, res)
+        axis = identify(text, kind, res)
         if axis:
             found.append(axis)
         elif is_setting(text):
             quals.append(text)
         unit = unit or ("%" if "%" in text else None)
     if not found:
-        return Axis(quals=tuple(quals), unit=unit)
+        return Axis(quals=tuple(quals), unit=unit, size=size)
     # The last strict candidate: the benchmark column right of a category, the model row under a group.
     best = next((a for a in reversed(found) if a.strict), found[-1])
     for other in found:
         if other is not best and is_setting(other.text):
             quals.append(other.text)
-    return Axis(best.name, best.strict, best.quals + tuple(quals), best.unit or unit, best.text)
+    return Axis(best.name, best.strict, best.quals + tuple(quals), best.unit or unit, best.text, size)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Callable, Optional
 
@@ -27,8 +27,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.nlp.records import ScoreClaim
 from kb.nlp.table_labels import (  # noqa: F401 - parse_value and the shapes are public here too
-    FOOTNOTE, NUMBERISH, SETTING_PHRASE, SETTING_ROLES, is_empty, is_setting, looks_like_benchmark,
-    looks_like_model, parse_value, pick, role_of,
+    FOOTNOTE, NUMBERISH, PARAM_SIZE, SETTING_PHRASE, SETTING_ROLES, Axis, identify, is_empty, is_setting,
+    looks_like_benchmark, looks_like_model, parse_value, pick, role_of,
 )
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ Resolver = Callable[[str], Optional[str]]
 # Guards against absurd spans in broken or hostile HTML (a colspan of 10**9 must not allocate).
 MAX_COLSPAN, MAX_ROWSPAN, MAX_ROWS, MAX_COLS = 60, 300, 1500, 80
 LINE_BREAK = "\u2028"
+SUP_FOOTNOTE = re.compile(r"[\[(]?\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4}|[*\u2020\u2021\u00a7\u00b6#^]+)"
+                          r"(?:\s*,\s*(?:\d{1,2}|[a-zA-Z]|[*\u2020\u2021]+))*\s*[\])]?|")
 MAX_HTML_CHARS = 2_000_000  # parsing alone would take seconds; launch-post score tables are a few KB
 
 
@@ -95,11 +97,18 @@ def _memo(fn: Resolver) -> Resolver:
 
 def _cell_lines(cell: Tag) -> tuple[str, ...]:
     if any(isinstance(child, Tag) for child in cell.children):  # most cells are plain text: skip the search
+        for tag in cell.find_all(["sub"]):
+            # "DocVQA<sub>test</sub>": a subscript names the split or setting, read as "(test)".
+            tag.replace_with(f" ({tag.get_text(' ', strip=True)})" if tag.get_text(strip=True) else "")
         for tag in cell.find_all(["sup", "br", "p", "div", "li"]):
+            if tag.decomposed:
+                continue  # inside a footnote removed before it
             if tag.name == "sup":
                 nxt = tag.next_sibling
-                # A superscript glued to a word ("tau<sup>2</sup>-bench") is part of a name; others are footnotes.
-                if isinstance(nxt, NavigableString) and re.match(r"[\w-]", str(nxt)):
+                # A superscript glued to a word ("tau<sup>2</sup>-bench") is part of a name; a short mark
+                # ("1", "*", "[a]") is a footnote; longer text set small ("<sup>Model X</sup>") is text.
+                if (isinstance(nxt, NavigableString) and re.match(r"[\w-]", str(nxt))) or \
+                        not SUP_FOOTNOTE.fullmatch(tag.get_text("").strip()):
                     tag.unwrap()
                 else:
                     tag.decompose()
@@ -144,6 +153,47 @@ def _build_grid(table: Tag) -> list[list[_Cell]]:
     return [[grid.get((r, c), blank) for c in range(width)] for r in range(len(rows))]
 
 
+def _drop_title_rows(grid: list[list[_Cell]]) -> tuple[list[list[_Cell]], str]:
+    """Leading rows holding one text cell ("Pre-trained models |  |  |") title the table: they become
+    context and the next row is the header."""
+    title = []
+    while len(grid) > 2:
+        full = [c for c in grid[0] if not is_empty(c.text)]
+        if len({c.origin for c in full}) != 1 or full[0].parsed is not None:
+            break
+        nxt = {c.origin for c in grid[1] if not is_empty(c.text)}
+        if len(nxt) < 2:
+            break
+        title.append(full[0].text)
+        grid = grid[1:]
+    return grid, " ".join(title)
+
+
+def _unstack_rows(grid: list[list[_Cell]]) -> list[list[_Cell]]:
+    """A row whose cells stack N rows with line breaks ("AIME 2024<br>AIME 2025" beside "74.3<br>79.2")
+    becomes N rows; a one-line cell beside them (a category) covers all N, like a rowspan."""
+    out = []
+    next_origin = max((c.origin for row in grid for c in row), default=0) + 1
+    for row in grid:
+        counts = {len(c.lines) for c in row if len(c.lines) > 1}
+        n = counts.pop() if len(counts) == 1 else 0
+        stacked_values = [c for c in row if len(c.lines) == n and all(parse_value(x) for x in c.lines)]
+        stacked_labels = [c for c in row if len(c.lines) == n and not any(parse_value(x) for x in c.lines)]
+        if not n or not stacked_values or not stacked_labels:
+            out.append(row)
+            continue
+        split = {}
+        for c in row:
+            if len(c.lines) == n and c.origin not in split:
+                split[c.origin] = []
+                for line in c.lines:
+                    split[c.origin].append(_Cell(line, (line,), c.header, c.thead, next_origin, parse_value(line)))
+                    next_origin += 1
+        for i in range(n):
+            out.append([split[c.origin][i] if c.origin in split else c for c in row])
+    return out
+
+
 # ---- 2. table -> claims ------------------------------------------------------------------------
 
 def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int]]:
@@ -172,7 +222,9 @@ def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int
         shots = any(re.search(r"(?i)\bshots?\b", grid[h][c].text) for h in range(head))
         # Cells that start like a number ("1.4x", "72% / 79%") still mark a data column.
         nums = max(nums, sum(bool(NUMBERISH.match(cell.text)) and not is_setting(cell.text) for cell in cells))
-        if (cells and nums * 2 < len(cells)) or (shots and cells):  # "# Shots: 5" is a setting, not a score
+        sizes = sum(bool(PARAM_SIZE.match(cell.text)) for cell in cells)
+        if (cells and nums * 2 < len(cells)) or (shots and cells) or (cells and sizes * 2 > len(cells)):
+            # "# Shots: 5" is a setting and "Size: 7B" part of a model's identity, not a score
             labels.append(c)
         elif nums:
             data.append(c)
@@ -185,6 +237,9 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
     grid = _build_grid(table)
     if len(grid) < 2 or not grid[0]:
         return []
+    grid, title = _drop_title_rows(grid)
+    context = f"{title} {context}".strip()
+    grid = _unstack_rows(grid)
     head, labels, data, sections = _layout(grid)
     if not head or not labels or not data:
         return []
@@ -219,12 +274,24 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
         if n_bench < 1 or not (n_model >= 1 or (n_bench >= 2 and lenient_models >= 1)):
             continue
         if n_bench + n_model > best[0]:
-            best = (n_bench + n_model, _claims(grid, rows, cols, sections, head, row_kind, context))
+            _name_sizes(model)
+            best = (n_bench + n_model, _claims(grid, rows, cols, sections, head, row_kind, context, res))
     return best[1]
 
 
+def _name_sizes(models: dict) -> None:
+    """When a "Size" column tells apart rows of one model ("Coder-Base | 7B", "Coder-Base | 33B"), the
+    size is part of each model's name in that table; a size column beside distinct names is a spec."""
+    names = [(a.name, a.text) for a in models.values() if a.name]
+    if len(names) == len(set(names)):
+        return
+    for key, a in models.items():
+        if a.name and a.size and a.size.lower() not in a.name.lower():
+            models[key] = replace(a, name=f"{a.name} {a.size}")
+
+
 def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: str,
-            context: str) -> list[ScoreClaim]:
+            context: str, res: Optional[dict] = None) -> list[ScoreClaim]:
     # Only a caption-sized context is read: a whole paragraph ("we are thinking about...") would mislead.
     context = context if len(context or "") <= 240 else ""
     ctx_quals = tuple(m.group(0) for m in SETTING_PHRASE.finditer(context))
@@ -245,7 +312,8 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
         row = rows[r]
         if row.name is None:
             continue
-        parts = [(c, cols[c], grid[r][c]) for c in cols if cols[c].name and not is_empty(grid[r][c].text)]
+        parts = [(c, cols[c], grid[r][c]) for c in cols if not is_empty(grid[r][c].text)
+                 and (cols[c].name or (row_kind == "benchmark" and _cell_model(grid[r][c].text, res)))]
         evidence = f"{row.text}: " + "; ".join(f"{col.text} {cell.text}" for _, col, cell in parts)
         for c, col, cell in parts:
             parsed = cell.parsed
@@ -253,6 +321,7 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
                 continue
             value, cell_unit, cell_qual = parsed
             bench, model = (row, col) if row_kind == "benchmark" else (col, row)
+            model = _cell_model(cell.text, res) or model
             quals = bench.quals + section_quals + model.quals + ((cell_qual,) if cell_qual else ())
             quals = quals or ctx_quals
             label_text = f"{row.text} {col.text} {bench.name}"
@@ -262,6 +331,15 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
             out.append(ScoreClaim(model=model.name, benchmark=bench.name, value=value, unit=unit,
                                   qualifier=_join(quals), evidence=evidence))
     return out
+
+
+def _cell_model(text: str, res: Optional[dict]) -> Optional[Axis]:
+    """'61.0% (Wren 2)' in a column of best results: the value belongs to the model the cell names."""
+    m = re.search(r"[(\[]([^()\[\]]{2,48})[)\]]\s*$", text)
+    if not m or res is None or is_setting(m.group(1)):
+        return None
+    axis = identify(m.group(1).strip(), "model", res)
+    return axis if axis and axis.strict else None
 
 
 def _join(parts: tuple[str, ...]) -> Optional[str]:
