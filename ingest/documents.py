@@ -162,7 +162,7 @@ def clean_markdown(raw: str) -> CleanDocument:
     title = ""
     blocks: list[str] = []
     tables: list[str] = []
-    context = ""  # the last heading or short line: what introduces a table
+    context = heading_text = ""  # the last heading (and a short line under it): what introduces a table
     i = 0
     while i < len(lines):
         line = lines[i].rstrip()
@@ -183,7 +183,7 @@ def clean_markdown(raw: str) -> CleanDocument:
         heading = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
         if heading:
             text = _inline_markdown(heading.group(1))
-            context = re.sub(r"<[^>]+>", " ", text).strip()
+            context = heading_text = re.sub(r"<[^>]+>", " ", text).strip()
             if not title:
                 title = text
             else:
@@ -196,7 +196,8 @@ def clean_markdown(raw: str) -> CleanDocument:
             text = _inline_markdown(line.strip().lstrip("> ").strip())
             plain = re.sub(r"<[^>]+>", " ", text).strip()
             if plain and len(plain) <= MAX_TABLE_CONTEXT:
-                context = plain
+                # a short line under a heading ("1) Base models") adds to it; a paragraph between them does not
+                context = f"{heading_text}: {plain}" if context == heading_text and heading_text else plain
             if blocks and blocks[-1] and not blocks[-1].startswith("- "):
                 blocks[-1] += " " + text  # markdown paragraphs wrap across lines
             else:

@@ -202,7 +202,7 @@ def test_read_markdown_with_raw_html_table_and_html_in_pipe_cells(tmp_path):
     assert "GPQA Diamond" not in doc.text  # the table is read by the table reader, not as prose
     assert "<th><nobr>MMMU <br>(val)</nobr></th>" in pipe_table  # inline HTML kept as markup
     assert "<th>macro_avg</th>" in pipe_table and "<td>1 &lt; 2 &amp; 3</td>" in pipe_table  # the rest is text
-    assert 'data-aikb-context="Base models"' in pipe_table
+    assert 'data-aikb-context="Evaluation: Base models"' in pipe_table  # heading + the short line under it
     # Negative: an inline tag in a paragraph is no table.
     (tmp_path / "p.md").write_text("# Title here\n\nA line with <b>bold</b> text and more words.\n")
     assert read_document(tmp_path / "p.md").tables == ()

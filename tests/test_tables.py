@@ -376,3 +376,40 @@ def test_a_cell_naming_another_model_belongs_to_that_model():
     got = {g[:3] for g in _got(html)}
     assert got == {("Wren 3", "GPQA Diamond", 71.0), ("Grok 4", "GPQA Diamond", 68.2),
                    ("Wren 3", "AIME 2025", 80.1), ("GPT-5.4", "AIME 2025", 83.0), ("Wren 3", "MMMU", 60.4)}
+
+
+def test_checkpoint_ids_are_models_and_a_name_broken_over_two_lines_is_one_name():
+    html = ("<table><tr><th>Pre-trained model</th><th>Average</th><th>ARC<br>Challenge</th><th>Wino<br>Grande</th>"
+            "<th>BoolQ</th></tr>"
+            "<tr><td>acme-labs/wren-3b-base</td><td>61.0</td><td>40.2</td><td>66.1</td><td>71.0</td></tr>"
+            "<tr><td>example-org/Kestrel-7B-v2</td><td>64.3</td><td>44.0</td><td>69.9</td><td>75.2</td></tr>"
+            "<tr><td>wren-small-v2</td><td>58.8</td><td>38.1</td><td>63.0</td><td>68.4</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert ("acme-labs/wren-3b-base", "ARC Challenge", 40.2) in got
+    assert ("example-org/Kestrel-7B-v2", "BoolQ", 75.2) in got
+    assert ("wren-small-v2", "ARC Challenge", 38.1) in got  # a lower-case checkpoint id with a version
+    assert not any(b == "Average" for _, b, _ in got)  # an average is not a benchmark
+    assert len(got) == 9
+
+
+def test_lower_case_words_and_dataset_ids_are_not_models():
+    html = ("<table><tr><th>Dataset</th><th>GPQA Diamond</th><th>MMLU</th></tr>"
+            "<tr><td>lmms-lab/ai2d</td><td>1200</td><td>300</td></tr>"
+            "<tr><td>average</td><td>61.0</td><td>70.2</td></tr></table>")
+    assert _got(html) == set()
+
+
+def test_columns_splitting_a_benchmark_named_by_the_heading():
+    html = ("<table><tr><th>Model</th><th>Python</th><th>Rust</th><th>C#</th><th>Go</th><th>Avg</th></tr>"
+            "<tr><td>Wren-Coder 9B</td><td>60.1</td><td>48.2</td><td>51.0</td><td>45.5</td><td>51.2</td></tr>"
+            "<tr><td>Kestrel 2</td><td>58.3</td><td>41.0</td><td>50.2</td><td>47.0</td><td>49.1</td></tr></table>")
+    def bench(text: str) -> str | None:
+        return "HumanEval" if text.strip().lower() == "humaneval" else resolve_benchmark(text)
+
+    got = {(c.model, c.benchmark, c.value) for c in
+           extract_table_scores(html, resolve_model, bench, "Multi-lingual HumanEval: base models")}
+    assert ("Wren-Coder 9B", "HumanEval (Python)", 60.1) in got and ("Kestrel 2", "HumanEval (C#)", 50.2) in got
+    assert len(got) == 8  # the Avg column is no benchmark
+    # Negative: a heading that names no benchmark leaves the columns as they are (no invented parent).
+    other = {b for _, b, _ in {g[:3] for g in _got(html, context="Throughput on one H100 GPU")}}
+    assert not any("(" in b for b in other)

@@ -11,7 +11,8 @@ from typing import Optional
 
 EMPTY = {"", "-", "--", "\u2013", "\u2014", "\u2015", "\u2212", "n/a", "na", "n.a.", "none", "null", "?",
          "\u2026", "...", "tbd", "x", "\u2717", "\u2718", "\u2713", "\u2714", "*", "\u2020"}
-FOOTNOTE = re.compile(r"\s*(?:\[\s*[\w*\u2020\u2021]{1,3}\s*\]|[*\u2020\u2021\u00a7\u00b6#\u2191\u2193\u25b2\u25bc]+"
+FOOTNOTE = re.compile(r"\s*(?:\[\s*[\w*\u2020\u2021]{1,3}\s*\]|[*\u2020\u2021\u00a7\u00b6\u2191\u2193\u25b2\u25bc]+"
+                      r"|(?<![A-Za-z+])#+"
                       r"|[\u00b9\u00b2\u00b3\u2070-\u2079\u1d43-\u1d4b]+)(?=\s|$|[,;:)\]])")
 VALUE = re.compile(
     r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>%|elo\b|pts\b|points\b)?\s*"
@@ -71,6 +72,8 @@ MEASURE_UNIT = re.compile(r"(?i)^\s*(?:[kmgtp]?b|[kmgtp]?w|wh|kwh|ms|s|sec|secon
                           r"years?|tok(?:ens)?(?:/s)?|[kmbt]|gb/s|tb/s|[tp]?flops|[mg]hz|nm|ml|l|g|kg|co2e?|usd|eur|"
                           r"millions?|billions?|users|requests)\s*$")
 HARDWARE = re.compile(r"^(?:[A-Z]{1,3}\d{2,4}[A-Z]?|TPU\s?v\d+\w*)$")  # H100, B200, MI300X, TPU v5p
+REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,38}/([\w.-]{2,96})$")
+REPO_SIZE = re.compile(r"(?<![A-Za-z0-9.])\d+(?:\.\d+)?[bBmM](?![A-Za-z])")
 O_SERIES = re.compile(r"^o\d(?:[\s-][\w.]+){0,2}$")
 GENERIC_MODEL = re.compile(
     r"^[A-Z][a-z][A-Za-z]*(?:[\s-][A-Z][A-Za-z]+)?[\s-]?[vV]?(?P<ver>\d+(?:\.\d+)*)[a-zA-Z]?"
@@ -86,8 +89,10 @@ NON_BENCH = frozenset((
 # ... or as any benchmark, whatever a resolver says.
 HARD_NON_BENCH = frozenset((
     "price pricing cost latency throughput ttft batch parameters params release released license "
-    "licence revenue usd memory vram cutoff "
+    "licence revenue usd memory vram cutoff dim dimension dimensions "
 ).split())
+# An average or total over benchmarks is not a benchmark ("Average", "Avg."); "HallBench (avg)" is one.
+AGGREGATE = frozenset("average avg mean".split())
 # A header or label with one of these words marks numbers that are not scores.
 NOT_A_SCORE = frozenset("rank ranking position delta improvement relative ratio".split())
 # Words that keep a column/row from counting as an unseen model.
@@ -195,6 +200,12 @@ def looks_like_benchmark(text: str) -> bool:
 
 def looks_like_model(text: str) -> bool:
     """Generic shape of a model name: 'GPT-5.4', 'Claude Opus 4.6', 'Zephyr 2.1 Pro', 'o3'."""
+    repo = REPO_ID.match(text or "")
+    if repo:  # "org-name/Model-7B-hf": a checkpoint's repository id names a model when its tail does
+        tail = repo.group(1)
+        if REPO_SIZE.search(tail) and not BENCH_WORDS.search(tail):
+            return True  # "org/mpt-7b", "org/open_llama_3b_v2": lower-case ids with a parameter count
+        text = tail
     if not text or len(text) > 48 or len(text.split()) > 6 or BENCH_WORDS.search(text):
         return False
     if FAMILIES.match(text) or O_SERIES.match(text):
@@ -217,8 +228,10 @@ def _name_like(text: str, kind: str) -> bool:
     if not text or not re.search(r"[A-Za-z]", text) or is_setting(text) or VALUE.match(text) or HARDWARE.match(text):
         return False
     if kind == "model":
+        # Capitalised, or a lower-case checkpoint id with a hyphen and a digit ("e5-base-v2").
         return (len(text) <= 40 and len(text.split()) <= 5 and not _words(text) & NON_MODEL
-                and bool(re.match(r"[A-Z0-9]", text)))
+                and bool(re.match(r"[A-Z0-9]", text) or re.fullmatch(r"[a-z][\w.]*(?:-[\w.]+)+", text)
+                         and re.search(r"\d", text)))
     return len(text) <= 60 and len(text.split()) <= 8 and not _words(text) & NON_BENCH
 
 
@@ -237,7 +250,7 @@ def _identify_uncached(text: str, kind: str, res: dict) -> Optional[Axis]:
     m = re.search(r"\s+(elo|rating|accuracy|score|\(?%\)?)$", base, re.I)
     if kind == "benchmark" and m and m.start() > 0:
         base, suffixes = base[:m.start()], [m.group(1), *suffixes]  # "Codeforces rating": unit, not name
-    if kind == "benchmark" and (_not_benchmark(base) or _not_benchmark(text)):
+    if kind == "benchmark" and (_not_benchmark(base) or _not_benchmark(text) or _words(base) & AGGREGATE):
         return None  # prices, hardware and latency columns, whatever a resolver says
     name, strict, used = None, False, None
     own_shape, other_shape = shape[kind](base), shape[other](base)
@@ -291,6 +304,12 @@ def written_name(written: str, canonical: str, kind: str) -> str:
     return written if c in w and len(w) > len(c) else canonical
 
 
+def _continues(line: str) -> bool:
+    """A line that can be the rest of a name broken by <br>: one capitalised word, no setting."""
+    base = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", "", line).strip()
+    return bool(base) and len(base.split()) == 1 and bool(re.match(r"[A-Z0-9]", base)) and not is_setting(line)
+
+
 def role_of(text: str) -> str:
     """A label column's header reduced to letters: '# Shots' -> 'shots'."""
     return re.sub(r"[^a-z ]", "", text.lower()).strip()
@@ -303,7 +322,12 @@ def pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> Axis:
         if _words(text) & NOT_A_SCORE or "\u0394" in text:
             return Axis()  # a "Rank" or "Δ vs. previous" sub-column under a model holds no score
         # "Claude Opus 4.6<br>thinking": read the lines apart when one of them is the name on its own.
-        named = [x for x in lines if (a := identify(x, kind, res)) and a.strict] if len(lines) > 1 else []
+        # "ARC<br>Challenge" is one name broken over two lines: read whole unless a later line is a setting.
+        # A description beneath a name ("Abstract visual puzzles") is no continuation of it.
+        whole = (len(lines) > 1 and all(_continues(x) and not ((b := identify(x, kind, res)) and b.strict)
+                                        for x in lines[1:])
+                 and (a := identify(text, kind, res)) is not None and a.strict)
+        named = [x for x in lines if (a := identify(x, kind, res)) and a.strict] if len(lines) > 1 and not whole else []
         if named:  # the other lines (a maker, a description) may only add a setting
             items.extend((x, role if x == named[0] else "note") for x in lines)
         else:

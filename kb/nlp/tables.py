@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.nlp.records import ScoreClaim
 from kb.nlp.table_labels import (  # noqa: F401 - parse_value and the shapes are public here too
-    FOOTNOTE, NUMBERISH, PARAM_SIZE, SETTING_PHRASE, SETTING_ROLES, Axis, identify, is_empty, is_setting,
+    BENCH_WORDS, FOOTNOTE, NUMBERISH, PARAM_SIZE, SETTING_PHRASE, SETTING_ROLES, Axis, identify, is_empty, is_setting,
     looks_like_benchmark, looks_like_model, parse_value, pick, role_of,
 )
 
@@ -267,6 +267,7 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
         rows = {r: pick(row_items[r], row_kind, res) for r in body}
         cols = {c: pick(col_items(c), col_kind, res) for c in data}
         bench, model = (rows, cols) if row_kind == "benchmark" else (cols, rows)
+        _name_subsets(bench, context, res)
         n_bench = sum(a.strict for a in bench.values())
         n_model = sum(a.strict for a in model.values())
         lenient_models = sum(a.name is not None for a in model.values())
@@ -277,6 +278,32 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
             _name_sizes(model)
             best = (n_bench + n_model, _claims(grid, rows, cols, sections, head, row_kind, context, res))
     return best[1]
+
+
+def _context_benchmark(context: str, res: dict) -> Optional[str]:
+    """The benchmark a table's heading names ("Multi-lingual HumanEval" -> "HumanEval"), longest first."""
+    words = re.findall(r"[\w+#.'-]+", context or "")[:40]
+    for n in (4, 3, 2, 1):
+        for i in range(len(words) - n + 1):
+            cand = " ".join(words[i:i + n]).strip(".'-")
+            # only a name with a benchmark's own vocabulary: a heading's other acronyms ("NVIDIA") are not
+            if len(cand) > 2 and BENCH_WORDS.search(cand) and res["benchmark"](cand) and looks_like_benchmark(cand):
+                return cand
+    return None
+
+
+def _name_subsets(bench: dict, context: str, res: dict) -> None:
+    """Columns that split one benchmark ("Python | C++ | Java" under a "Multi-lingual HumanEval" heading)
+    are named "<benchmark> (<column>)" when most of them are no benchmark on their own."""
+    named = [a for a in bench.values() if a.name]
+    if len(named) < 2 or sum(not a.strict for a in named) * 2 < len(named):
+        return
+    parent = _context_benchmark(context if len(context or "") <= 240 else "", res)
+    if not parent:
+        return
+    for key, a in bench.items():
+        if a.name and a.name.lower() != parent.lower():
+            bench[key] = replace(a, name=f"{parent} ({a.name})", strict=True)
 
 
 def _name_sizes(models: dict) -> None:
