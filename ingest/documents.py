@@ -166,6 +166,15 @@ def clean_markdown(raw: str) -> CleanDocument:
     i = 0
     while i < len(lines):
         line = lines[i].rstrip()
+        shortcode = re.match(r"\s*\{\{[<%]\s*([\w-]+)", line)
+        if shortcode:
+            # A site generator's shortcode ("{{< barplot ... >}} [data] {{< /barplot >}}") draws a chart
+            # or widget from the data inside it: no prose, and no table a reader sees. Skip it whole.
+            close = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(shortcode.group(1)) + r"\s*[>%]\}\}")
+            end = next((j for j in range(i, min(len(lines), i + 2000)) if close.search(lines[j])), None)
+            i = (end if end is not None else i) + 1
+            blocks.append("")
+            continue
         if re.match(r"\s*(?:<[^>]+>\s*)*<table\b", line, re.I):
             block, i = _html_block(lines, i)
             tables.append(_with_context(block, context[:MAX_TABLE_CONTEXT]))

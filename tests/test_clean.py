@@ -206,3 +206,13 @@ def test_read_markdown_with_raw_html_table_and_html_in_pipe_cells(tmp_path):
     # Negative: an inline tag in a paragraph is no table.
     (tmp_path / "p.md").write_text("# Title here\n\nA line with <b>bold</b> text and more words.\n")
     assert read_document(tmp_path / "p.md").tables == ()
+
+
+def test_markdown_shortcode_chart_data_is_not_text(tmp_path):
+    md = ("# Wren 3 results\n\nWren 3 leads the math group with 71.2 % on AIME 2025.\n\n"
+          "{{< barchart id=\"math\" ylabel=\"Score\" >}}\n[\n  { \"category\": \"AIME25\", \"model\": \"Kestrel 2\", "
+          "\"value\": 0.6410 }\n]\n{{< /barchart >}}\n\n{{< spacer >}}\n\nThe smaller model also did well on code.\n")
+    (tmp_path / "r.md").write_text(md)
+    doc = read_document(tmp_path / "r.md")
+    assert "0.6410" not in doc.text and "barchart" not in doc.text and "spacer" not in doc.text
+    assert "71.2 % on AIME 2025" in doc.text and "The smaller model also did well on code." in doc.text

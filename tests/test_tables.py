@@ -413,3 +413,14 @@ def test_columns_splitting_a_benchmark_named_by_the_heading():
     # Negative: a heading that names no benchmark leaves the columns as they are (no invented parent).
     other = {b for _, b, _ in {g[:3] for g in _got(html, context="Throughput on one H100 GPU")}}
     assert not any("(" in b for b in other)
+
+
+def test_an_all_caps_name_with_a_parameter_count_is_a_model():
+    html = ("<table><tr><th>Benchmark</th><th>WREN-VL-10B (Seq)</th><th>WREN-VL-10B (Par)</th><th>KESTREL-2-A3B</th></tr>"
+            "<tr><td>MMMU</td><td>70.1</td><td>72.4</td><td>66.0</td></tr>"
+            "<tr><td>MathVista</td><td>80.2</td><td>81.9</td><td>75.3</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert {("WREN-VL-10B", "MMMU", 70.1), ("WREN-VL-10B", "MMMU", 72.4), ("KESTREL-2-A3B", "MathVista", 75.3)} <= got
+    assert looks_like_model("WREN-VL-10B") and not looks_like_benchmark("WREN-VL-10B")
+    # Negative: an all-caps benchmark without a parameter count stays a benchmark.
+    assert looks_like_benchmark("MMBENCH-V2") and not looks_like_model("MMBENCH-V2")

@@ -74,6 +74,7 @@ MEASURE_UNIT = re.compile(r"(?i)^\s*(?:[kmgtp]?b|[kmgtp]?w|wh|kwh|ms|s|sec|secon
 HARDWARE = re.compile(r"^(?:[A-Z]{1,3}\d{2,4}[A-Z]?|TPU\s?v\d+\w*)$")  # H100, B200, MI300X, TPU v5p
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,38}/([\w.-]{2,96})$")
 REPO_SIZE = re.compile(r"(?<![A-Za-z0-9.])\d+(?:\.\d+)?[bBmM](?![A-Za-z])")
+NAME_SIZE = re.compile(r"(?:[\s_-])(?:A?\d+(?:\.\d+)?[BM])(?=$|[\s_-])")
 O_SERIES = re.compile(r"^o\d(?:[\s-][\w.]+){0,2}$")
 GENERIC_MODEL = re.compile(
     r"^[A-Z][a-z][A-Za-z]*(?:[\s-][A-Z][A-Za-z]+)?[\s-]?[vV]?(?P<ver>\d+(?:\.\d+)*)[a-zA-Z]?"
@@ -210,6 +211,8 @@ def looks_like_model(text: str) -> bool:
         return False
     if FAMILIES.match(text) or O_SERIES.match(text):
         return True
+    if NAME_SIZE.search(text) and re.match(r"[A-Za-z]", text):
+        return True  # "STEP3-VL-10B", "Orca-2 13B": a parameter count inside a name marks a model
     m = GENERIC_MODEL.match(text)
     # "AIME 2025" has the shape "<Name> <number>" too; a year is not a model version.
     return bool(m) and not re.fullmatch(r"(?:19|20)\d\d", m.group("ver"))
