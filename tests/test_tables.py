@@ -424,3 +424,15 @@ def test_an_all_caps_name_with_a_parameter_count_is_a_model():
     assert looks_like_model("WREN-VL-10B") and not looks_like_benchmark("WREN-VL-10B")
     # Negative: an all-caps benchmark without a parameter count stays a benchmark.
     assert looks_like_benchmark("MMBENCH-V2") and not looks_like_model("MMBENCH-V2")
+
+
+def test_a_results_table_without_a_model_holds_the_documents_own_model():
+    html = ("<table><tr><th>Benchmark</th><th>Score</th></tr><tr><td>GPQA Diamond</td><td>58.0</td></tr>"
+            "<tr><td>AIME 2025</td><td>61.5</td></tr><tr><td>MMMU</td><td>55.2</td></tr></table>")
+    claims = extract_table_scores(html, resolve_model, resolve_benchmark, subject="Wren 3 Mini")
+    assert {(c.model, c.benchmark, c.value) for c in claims} == {
+        ("Wren 3 Mini", "GPQA Diamond", 58.0), ("Wren 3 Mini", "AIME 2025", 61.5), ("Wren 3 Mini", "MMMU", 55.2)}
+    # Negatives: no subject known, or a column that is no score (a price), gives nothing.
+    assert extract_table_scores(html, resolve_model, resolve_benchmark) == []
+    priced = html.replace("<th>Score</th>", "<th>Price per run</th>")
+    assert extract_table_scores(priced, resolve_model, resolve_benchmark, subject="Wren 3 Mini") == []

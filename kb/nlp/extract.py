@@ -156,7 +156,8 @@ def _table_claims(placed: list[PlacedTable], mentions: DocMentions, outlet: Opti
     out = []
     for p in placed:
         try:
-            claims = extract_table_scores(p.html, resolve_model_name, resolve_benchmark_name, p.context)
+            claims = extract_table_scores(p.html, resolve_model_name, resolve_benchmark_name, p.context,
+                                          subject=mentions.focal)
         except Exception as exc:  # a malformed table must not lose the rest of the document
             LOG.warning("table reader failed: %s", exc)
             continue

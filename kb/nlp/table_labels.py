@@ -94,6 +94,8 @@ HARD_NON_BENCH = frozenset((
 ).split())
 # An average or total over benchmarks is not a benchmark ("Average", "Avg."); "HallBench (avg)" is one.
 AGGREGATE = frozenset("average avg mean".split())
+# The header of a results table's one value column that names no model ("Score", "Accuracy (%)").
+SCORE_HEADER = frozenset("score scores result results accuracy acc value performance".split())
 # A header or label with one of these words marks numbers that are not scores.
 NOT_A_SCORE = frozenset("rank ranking position delta improvement relative ratio".split())
 # Words that keep a column/row from counting as an unseen model.

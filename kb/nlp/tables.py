@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.nlp.records import ScoreClaim
 from kb.nlp.table_labels import (  # noqa: F401 - parse_value and the shapes are public here too
-    BENCH_WORDS, FOOTNOTE, NUMBERISH, PARAM_SIZE, SETTING_PHRASE, SETTING_ROLES, Axis, identify, is_empty, is_setting,
+    BENCH_WORDS, FOOTNOTE, SCORE_HEADER, _words, NUMBERISH, PARAM_SIZE, SETTING_PHRASE, SETTING_ROLES, Axis, identify, is_empty, is_setting,
     looks_like_benchmark, looks_like_model, parse_value, pick, role_of,
 )
 
@@ -54,7 +54,7 @@ class _Cell:
 
 
 def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_benchmark: Resolver,
-                         context: str = "") -> list[ScoreClaim]:
+                         context: str = "", subject: Optional[str] = None) -> list[ScoreClaim]:
     """Read score claims from the benchmark table(s) in an HTML fragment; [] for any other table.
 
     Args:
@@ -62,6 +62,8 @@ def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_bench
         resolve_model / resolve_benchmark: text -> canonical display name, or None when not one.
         context: nearby text (caption, heading); its settings ("pass@1", "no tools") and "%" apply
             to claims that carry none of their own.
+        subject: the model the document is about; a "Benchmark | Score" table that names no model
+            holds that model's scores (a model card's results table).
     Returns:
         ScoreClaims with reported_by=None and start=end=0 (the caller maps both).
     """
@@ -75,7 +77,7 @@ def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_bench
         found: list[list[ScoreClaim]] = [[] for _ in tables]
         # Innermost first, each removed once read, so a layout table never swallows a nested score table.
         for i in reversed(range(len(tables))):
-            found[i] = _read_table(tables[i], res, context)
+            found[i] = _read_table(tables[i], res, context, subject)
             tables[i].decompose()
         return list(dict.fromkeys(c for claims in found for c in claims))  # a repeated table counts once
     except Exception:  # noqa: BLE001 - malformed input must never break an extraction run
@@ -231,7 +233,7 @@ def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int
     return head, labels, data, sections
 
 
-def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
+def _read_table(table: Tag, res: dict, context: str, subject: Optional[str] = None) -> list[ScoreClaim]:
     caption = table.find("caption")
     context = f"{caption.get_text(' ', strip=True) if caption else ''} {context}".strip()
     grid = _build_grid(table)
@@ -266,6 +268,12 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
     for row_kind, col_kind in (("benchmark", "model"), ("model", "benchmark")):
         rows = {r: pick(row_items[r], row_kind, res) for r in body}
         cols = {c: pick(col_items(c), col_kind, res) for c in data}
+        if row_kind == "benchmark" and subject and len(data) == 1 and not any(a.name for a in cols.values()):
+            # "Benchmark | Score" in a model card: the one value column is the document's own model.
+            c = data[0]
+            header = " ".join(t for t, _, _ in col_items(c))
+            if _words(header) <= SCORE_HEADER and _words(header):
+                cols[c] = Axis(subject, True, (), "%" if "%" in header else None, header)
         bench, model = (rows, cols) if row_kind == "benchmark" else (cols, rows)
         _name_subsets(bench, context, res)
         n_bench = sum(a.strict for a in bench.values())
