@@ -8,8 +8,8 @@ survey and feature tables yield nothing.
 
 Every claim has `start = end = 0` and `reported_by = None`: this module sees only the table, so the
 caller maps offsets to where the table sits in the clean text and decides who reports the numbers.
-`evidence` is the row as text: "<row label>: <column header> <cell>; ..." (e.g. "GPQA Diamond:
-Wren 3 89.2%; GPT-5.4 88.1%").
+`evidence` is the row as text: "<row label>: <column header> <cell>; ..." (e.g. "XBench Hard:
+Wren 3 89.2%; Kestrel 2 88.1%").
 
 Not read: values split across two cells of one row by a footnote, charts drawn as images or divs,
 "a / b" pairs beyond the first value, and tables whose only model is an unseen name beside a single
@@ -27,8 +27,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.nlp.records import ScoreClaim
 from kb.nlp.table_labels import (  # noqa: F401 - parse_value and the shapes are public here too
-    BENCH_WORDS, FOOTNOTE, SCORE_HEADER, _words, NUMBERISH, PARAM_SIZE, SETTING_PHRASE, SETTING_ROLES, Axis, identify, is_empty, is_setting,
-    looks_like_benchmark, looks_like_model, parse_value, pick, role_of,
+    BENCH_WORDS, FOOTNOTE, NUMBERISH, PARAM_SIZE, SCORE_HEADER, SETTING_PHRASE, SETTING_ROLES, Axis, identify,
+    is_empty, is_setting, looks_like_benchmark, looks_like_model, parse_value, pick, role_of, word_set,
 )
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def _memo(fn: Resolver) -> Resolver:
 def _cell_lines(cell: Tag) -> tuple[str, ...]:
     if any(isinstance(child, Tag) for child in cell.children):  # most cells are plain text: skip the search
         for tag in cell.find_all(["sub"]):
-            # "DocVQA<sub>test</sub>": a subscript names the split or setting, read as "(test)".
+            # "DocQA<sub>test</sub>": a subscript names the split or setting, read as "(test)".
             tag.replace_with(f" ({tag.get_text(' ', strip=True)})" if tag.get_text(strip=True) else "")
         for tag in cell.find_all(["sup", "br", "p", "div", "li"]):
             if tag.decomposed:
@@ -172,7 +172,7 @@ def _drop_title_rows(grid: list[list[_Cell]]) -> tuple[list[list[_Cell]], str]:
 
 
 def _unstack_rows(grid: list[list[_Cell]]) -> list[list[_Cell]]:
-    """A row whose cells stack N rows with line breaks ("AIME 2024<br>AIME 2025" beside "74.3<br>79.2")
+    """A row whose cells stack N rows with line breaks ("XBench 2024<br>XBench 2025" beside "74.3<br>79.2")
     becomes N rows; a one-line cell beside them (a category) covers all N, like a rowspan."""
     out = []
     next_origin = max((c.origin for row in grid for c in row), default=0) + 1
@@ -272,7 +272,7 @@ def _read_table(table: Tag, res: dict, context: str, subject: Optional[str] = No
             # "Benchmark | Score" in a model card: the one value column is the document's own model.
             c = data[0]
             header = " ".join(t for t, _, _ in col_items(c))
-            if _words(header) <= SCORE_HEADER and _words(header):
+            if word_set(header) <= SCORE_HEADER and word_set(header):
                 cols[c] = Axis(subject, True, (), "%" if "%" in header else None, header)
         bench, model = (rows, cols) if row_kind == "benchmark" else (cols, rows)
         _name_subsets(bench, context, res)
@@ -289,7 +289,7 @@ def _read_table(table: Tag, res: dict, context: str, subject: Optional[str] = No
 
 
 def _context_benchmark(context: str, res: dict) -> Optional[str]:
-    """The benchmark a table's heading names ("Multi-lingual HumanEval" -> "HumanEval"), longest first."""
+    """The benchmark a table's heading names ("Multi-lingual CodeEval" -> "CodeEval"), longest first."""
     words = re.findall(r"[\w+#.'-]+", context or "")[:40]
     for n in (4, 3, 2, 1):
         for i in range(len(words) - n + 1):
@@ -301,7 +301,7 @@ def _context_benchmark(context: str, res: dict) -> Optional[str]:
 
 
 def _name_subsets(bench: dict, context: str, res: dict) -> None:
-    """Columns that split one benchmark ("Python | C++ | Java" under a "Multi-lingual HumanEval" heading)
+    """Columns that split one benchmark ("Python | C++ | Java" under a "Multi-lingual CodeEval" heading)
     are named "<benchmark> (<column>)" when most of them are no benchmark on their own."""
     named = [a for a in bench.values() if a.name]
     if len(named) < 2 or sum(not a.strict for a in named) * 2 < len(named):
