@@ -436,3 +436,15 @@ def test_a_results_table_without_a_model_holds_the_documents_own_model():
     assert extract_table_scores(html, resolve_model, resolve_benchmark) == []
     priced = html.replace("<th>Score</th>", "<th>Price per run</th>")
     assert extract_table_scores(priced, resolve_model, resolve_benchmark, subject="Wren 3 Mini") == []
+
+
+def test_a_pair_of_values_under_a_paired_header_is_two_claims():
+    html = ("<table><tr><th>Model</th><th>MMMU <br>(val/test)</th><th>MathVista</th></tr>"
+            "<tr><td>Wren 3</td><td>51.1/44.7</td><td>46.5</td></tr>"
+            "<tr><td>Kestrel 2</td><td>36.6/-</td><td>36.1</td></tr></table>")
+    got = _got(html)
+    assert {("Wren 3", "MMMU", 51.1, "val"), ("Wren 3", "MMMU", 44.7, "test"), ("Kestrel 2", "MMMU", 36.6, "val"),
+            ("Wren 3", "MathVista", 46.5, None), ("Kestrel 2", "MathVista", 36.1, None)} == got
+    # Negative: a pair under a header that names one thing keeps the first value only (as before).
+    one = html.replace("MMMU <br>(val/test)", "MMMU")
+    assert {g[:3] for g in _got(one) if g[1] == "MMMU"} == {("Wren 3", "MMMU", 51.1)}

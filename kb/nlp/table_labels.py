@@ -120,6 +120,7 @@ class Axis:
     unit: Optional[str] = None
     text: str = ""
     size: Optional[str] = None  # a parameter count from a "Size" label column ("34B")
+    label: str = ""  # the whole cell the name came from ("MMMU<br>(val/test)" -> "MMMU (val/test)")
 
 
 def is_empty(text: str) -> bool:
@@ -335,13 +336,14 @@ def pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> Axis:
                  and (a := identify(text, kind, res)) is not None and a.strict)
         named = [x for x in lines if (a := identify(x, kind, res)) and a.strict] if len(lines) > 1 and not whole else []
         if named:  # the other lines (a maker, a description) may only add a setting
-            items.extend((x, role if x == named[0] else "note") for x in lines)
+            items.extend((x, role if x == named[0] else "note", text) for x in lines)
         else:
-            items.append((text, role))
+            items.append((text, role, text))
     found: list[Axis] = []
     quals: list[str] = []
     unit = size = None
-    for text, role in items:
+    labels: dict[int, str] = {}
+    for text, role, cell_text in items:
         role_l = role_of(role)
         if is_empty(text):
             continue
@@ -362,14 +364,17 @@ def pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> Axis:
         axis = identify(text, kind, res)
         if axis:
             found.append(axis)
+            labels[len(found) - 1] = cell_text
         elif is_setting(text):
             quals.append(text)
         unit = unit or ("%" if "%" in text else None)
     if not found:
         return Axis(quals=tuple(quals), unit=unit, size=size)
     # The last strict candidate: the benchmark column right of a category, the model row under a group.
-    best = next((a for a in reversed(found) if a.strict), found[-1])
+    best_i = next((i for i in reversed(range(len(found))) if found[i].strict), len(found) - 1)
+    best = found[best_i]
     for other in found:
         if other is not best and is_setting(other.text):
             quals.append(other.text)
-    return Axis(best.name, best.strict, best.quals + tuple(quals), best.unit or unit, best.text, size)
+    return Axis(best.name, best.strict, best.quals + tuple(quals), best.unit or unit, best.text, size,
+                labels.get(best_i, best.text))

@@ -350,12 +350,9 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
         parts = [(c, cols[c], grid[r][c]) for c in cols if not is_empty(grid[r][c].text)
                  and (cols[c].name or (row_kind == "benchmark" and _cell_model(grid[r][c].text, res)))]
         evidence = f"{row.text}: " + "; ".join(f"{col.text} {cell.text}" for _, col, cell in parts)
-        for c, col, cell in parts:
-            parsed = cell.parsed
-            if parsed is None:
-                continue
+        for c, col, cell, bench, parsed in _split_pairs(parts, row, row_kind, res):
             value, cell_unit, cell_qual = parsed
-            bench, model = (row, col) if row_kind == "benchmark" else (col, row)
+            model = col if row_kind == "benchmark" else row
             model = _cell_model(cell.text, res) or model
             quals = bench.quals + section_quals + model.quals + ((cell_qual,) if cell_qual else ())
             quals = quals or ctx_quals
@@ -366,6 +363,30 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
             out.append(ScoreClaim(model=model.name, benchmark=bench.name, value=value, unit=unit,
                                   qualifier=_join(quals), evidence=evidence))
     return out
+
+
+PAIR_CELL = re.compile(r"\s*([^/]+?)\s*/\s*([^/]+?)\s*")
+PAIR_LABEL = re.compile(r"(?<![\w/])([\w.>@-]+)/([\w.>@-]+)(?![\w/])")
+
+
+def _split_pairs(parts: list, row: Axis, row_kind: str, res: Optional[dict]):
+    """(column, column axis, cell, benchmark axis, parsed value) for each value of a row's cells. A cell
+    "51.1/44.7" under a benchmark written "MMMU (val/test)" holds two claims, "MMMU (val)" and
+    "MMMU (test)"; "36.6/-" holds the first only. Other cells give their one parsed value."""
+    for c, col, cell in parts:
+        bench = row if row_kind == "benchmark" else col
+        pair = PAIR_CELL.fullmatch(cell.text)
+        label = bench.label or bench.text
+        split = PAIR_LABEL.search(label) if pair and res is not None else None
+        if split:
+            for value_text, part in ((pair.group(1), split.group(1)), (pair.group(2), split.group(2))):
+                parsed = parse_value(value_text)
+                axis = identify(label[:split.start()] + part + label[split.end():], "benchmark", res)
+                if parsed is not None and axis is not None and axis.name:
+                    yield c, col, cell, replace(axis, quals=axis.quals or (part,)) if axis.name == bench.name else axis, parsed
+            continue
+        if cell.parsed is not None:
+            yield c, col, cell, bench, cell.parsed
 
 
 def _cell_model(text: str, res: Optional[dict]) -> Optional[Axis]:
