@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.budget import DocumentLimits, DocumentRefused
 from ingest.clean import clean_html, clean_text, guess_language
 from ingest.localfile import read_local_file
+from ingest.metadata import TABLE_CONTEXT_ATTR
 from ingest.records import CleanDocument
 from kb.errors import InputError
 
@@ -17,6 +18,7 @@ _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+MAX_TABLE_CONTEXT = 240  # a caption-sized line; the table reader ignores longer context
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -99,42 +101,100 @@ def _inline_markdown(line: str) -> str:
     return line
 
 
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~^])")
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+
+
 def _pipe_cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+    """The cells of a pipe-table line; an escaped pipe (\\|) stays inside its cell."""
+    line = re.sub(r"(?<!\\)\|$", "", line.strip().removeprefix("|"))
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
 
 
-def _table_html(rows: list[list[str]]) -> str:
+def _cell_html(cell: str) -> str:
+    """A markdown cell as HTML: markdown marks dropped, escapes undone, inline HTML (<br>, <sup>) kept as
+    markup and everything else escaped, so the table reader sees the cell's line breaks and footnotes."""
+    text = _MD_ESCAPE.sub(r"\1", _inline_markdown(cell))
+    out, pos = [], 0
+    for m in _HTML_TAG.finditer(text):
+        out.append(html_lib.escape(text[pos:m.start()], quote=False))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(html_lib.escape(text[pos:], quote=False))
+    return "".join(out)
+
+
+def _table_html(rows: list[list[str]], context: str = "") -> str:
     head, body = rows[0], rows[1:]
-    out = ["<table><thead><tr>"]
-    out += [f"<th>{html_lib.escape(_inline_markdown(c))}</th>" for c in head]
+    attr = f' {TABLE_CONTEXT_ATTR}="{html_lib.escape(context)}"' if context else ""
+    out = [f"<table{attr}><thead><tr>"]
+    out += [f"<th>{_cell_html(c)}</th>" for c in head]
     out.append("</tr></thead><tbody>")
     for row in body:
-        out.append("<tr>" + "".join(f"<td>{html_lib.escape(_inline_markdown(c))}</td>" for c in row) + "</tr>")
+        out.append("<tr>" + "".join(f"<td>{_cell_html(c)}</td>" for c in row) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
+def _html_block(lines: list[str], i: int) -> tuple[str, int]:
+    """The raw HTML table that starts on line I (model cards embed them in markdown): (html, next line)."""
+    depth, j, out = 0, i, []
+    while j < len(lines):
+        line = lines[j]
+        out.append(line)
+        depth += len(re.findall(r"<table\b", line, re.I)) - len(re.findall(r"</table\s*>", line, re.I))
+        j += 1
+        if depth <= 0:
+            break
+    return "\n".join(out), j
+
+
+def _with_context(table_html: str, context: str) -> str:
+    """Mark the HTML table(s) of a markdown block with the heading that introduces them."""
+    if not context:
+        return table_html
+    attr = f' {TABLE_CONTEXT_ATTR}="{html_lib.escape(context)}"'
+    return re.sub(r"<table\b", lambda m: m.group(0) + attr, table_html, count=1, flags=re.I)
+
+
 def clean_markdown(raw: str) -> CleanDocument:
-    """Markdown: the first heading is the title, pipe tables become HTML tables, formatting is dropped."""
+    """Markdown: the first heading is the title, pipe tables and raw HTML tables go to `tables` (with the
+    heading or line that introduces them as context), formatting is dropped."""
     lines = raw.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
     title = ""
     blocks: list[str] = []
     tables: list[str] = []
+    context = heading_text = ""  # the last heading (and a short line under it): what introduces a table
     i = 0
     while i < len(lines):
         line = lines[i].rstrip()
+        shortcode = re.match(r"\s*\{\{[<%]\s*([\w-]+)", line)
+        if shortcode:
+            # A site generator's shortcode ("{{< barplot ... >}} [data] {{< /barplot >}}") draws a chart
+            # or widget from the data inside it: no prose, and no table a reader sees. Skip it whole.
+            close = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(shortcode.group(1)) + r"\s*[>%]\}\}")
+            end = next((j for j in range(i, min(len(lines), i + 2000)) if close.search(lines[j])), None)
+            i = (end if end is not None else i) + 1
+            blocks.append("")
+            continue
+        if re.match(r"\s*(?:<[^>]+>\s*)*<table\b", line, re.I):
+            block, i = _html_block(lines, i)
+            tables.append(_with_context(block, context[:MAX_TABLE_CONTEXT]))
+            blocks.append("")
+            continue
         if line.strip().startswith("|") and i + 1 < len(lines) and re.match(r"^\s*\|?\s*:?-{3,}", lines[i + 1]):
             rows = [_pipe_cells(line)]
             i += 2
             while i < len(lines) and lines[i].strip().startswith("|"):
                 rows.append(_pipe_cells(lines[i]))
                 i += 1
-            tables.append(_table_html(rows))
+            tables.append(_table_html(rows, context[:MAX_TABLE_CONTEXT]))
             blocks.append("")
             continue
         heading = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
         if heading:
             text = _inline_markdown(heading.group(1))
+            context = heading_text = re.sub(r"<[^>]+>", " ", text).strip()
             if not title:
                 title = text
             else:
@@ -145,6 +205,10 @@ def clean_markdown(raw: str) -> CleanDocument:
             blocks.append("")
         else:
             text = _inline_markdown(line.strip().lstrip("> ").strip())
+            plain = re.sub(r"<[^>]+>", " ", text).strip()
+            if plain and len(plain) <= MAX_TABLE_CONTEXT:
+                # a short line under a heading ("1) Base models") adds to it; a paragraph between them does not
+                context = f"{heading_text}: {plain}" if context == heading_text and heading_text else plain
             if blocks and blocks[-1] and not blocks[-1].startswith("- "):
                 blocks[-1] += " " + text  # markdown paragraphs wrap across lines
             else:

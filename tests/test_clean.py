@@ -185,3 +185,34 @@ def test_cli_clean_json(tmp_path):
     assert "error" in docs[2]
     only_bad = runner.invoke(cli, ["clean", str(tmp_path / "bad.txt")])
     assert only_bad.exit_code != 0
+
+
+def test_read_markdown_with_raw_html_table_and_html_in_pipe_cells(tmp_path):
+    md = ("# Wren 3 model card\n\nWren 3 is a small open model from Brightline.\n\n## Evaluation\n\n"
+          "<div align=\"center\">\n<table>\n<tr><th>Benchmark</th><th><sup>Wren 3</sup></th></tr>\n"
+          "<tr><td>GPQA Diamond</td><td><strong>61.2</strong></td></tr>\n<tr><td>MMLU</td><td>80.4</td></tr>\n"
+          "</table>\n</div>\n\nBase models\n\n"
+          "| <nobr>Model</nobr> | <nobr>MMMU <br>(val)</nobr> | macro\\_avg |\n|---|---|---|\n"
+          "| [Wren 3](https://example.org/wren) | **55.0** | 1 < 2 & 3 |\n\nThe end of the card is here.\n")
+    (tmp_path / "card.md").write_text(md)
+    doc = read_document(tmp_path / "card.md")
+    assert len(doc.tables) == 2
+    html_table, pipe_table = doc.tables
+    assert "<sup>Wren 3</sup>" in html_table and 'data-aikb-context="Evaluation"' in html_table
+    assert "GPQA Diamond" not in doc.text  # the table is read by the table reader, not as prose
+    assert "<th><nobr>MMMU <br>(val)</nobr></th>" in pipe_table  # inline HTML kept as markup
+    assert "<th>macro_avg</th>" in pipe_table and "<td>1 &lt; 2 &amp; 3</td>" in pipe_table  # the rest is text
+    assert 'data-aikb-context="Evaluation: Base models"' in pipe_table  # heading + the short line under it
+    # Negative: an inline tag in a paragraph is no table.
+    (tmp_path / "p.md").write_text("# Title here\n\nA line with <b>bold</b> text and more words.\n")
+    assert read_document(tmp_path / "p.md").tables == ()
+
+
+def test_markdown_shortcode_chart_data_is_not_text(tmp_path):
+    md = ("# Wren 3 results\n\nWren 3 leads the math group with 71.2 % on AIME 2025.\n\n"
+          "{{< barchart id=\"math\" ylabel=\"Score\" >}}\n[\n  { \"category\": \"AIME25\", \"model\": \"Kestrel 2\", "
+          "\"value\": 0.6410 }\n]\n{{< /barchart >}}\n\n{{< spacer >}}\n\nThe smaller model also did well on code.\n")
+    (tmp_path / "r.md").write_text(md)
+    doc = read_document(tmp_path / "r.md")
+    assert "0.6410" not in doc.text and "barchart" not in doc.text and "spacer" not in doc.text
+    assert "71.2 % on AIME 2025" in doc.text and "The smaller model also did well on code." in doc.text

@@ -171,3 +171,27 @@ def test_version_range_names_both_ends(nlp):
     names = {m.name for m in extract(nlp, CleanDocument(title="Notes", text="We ran Qwen3-235B-A22B locally."))
              .models}
     assert "Qwen3-235B-A22B" in names
+
+
+FLAT_TABLE_TEXT = (
+    "Brightline released Wren 3 on Tuesday, its new open-weight model for coding and math.\n\n"
+    "How Wren 3 compares\n\nBenchmark\nWren 3\nKestrel 2\nGPQA Diamond\n71.2%\n70.1%\nAIME 2025\n80.0%\n83.4%\n"
+    "LiveCodeBench\n55.0%\n-\n\nThe company said the weights are on Hugging Face under Apache 2.0.\n")
+
+
+def test_a_table_flattened_to_one_cell_per_line_is_read_as_a_table(nlp):
+    ex = extract(nlp, CleanDocument(title="Wren 3 is out", text=FLAT_TABLE_TEXT))
+    got = {(s.model, s.benchmark, s.value) for s in ex.scores}
+    assert {("Wren 3", "GPQA Diamond", 71.2), ("Kestrel 2", "GPQA Diamond", 70.1), ("Kestrel 2", "AIME 2025", 83.4),
+            ("Wren 3", "LiveCodeBench", 55.0)} <= got
+    assert all(s.in_table for s in ex.scores if s.benchmark in {"GPQA Diamond", "AIME 2025", "LiveCodeBench"})
+    assert len(got) == 5  # the "-" cell is no score
+
+
+def test_short_lines_that_are_no_table_stay_text(nlp):
+    from kb.nlp.table_place import flat_tables
+
+    text = "Key facts\n\nRelease\nMarch 2026\nLicence\nApache 2.0\nContext\n128K tokens\n\nMore prose follows here."
+    assert flat_tables(text) == []
+    lists = "Highlights\nFaster decoding\nBetter tool use\nLonger context\nLower price\nNew tokenizer\nSmaller memory"
+    assert flat_tables(lists) == []

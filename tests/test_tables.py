@@ -96,11 +96,12 @@ def test_context_supplies_setting_and_percent_only_when_the_table_has_none():
 
 
 def test_resolver_names_are_used_and_orientation_follows_them():
+    # A model's short form takes the resolver's full name; a benchmark keeps the table's spelling (the
+    # store links "HLE" to its entity through the gazetteer's aliases).
     html = ("<table><tr><th>Model</th><th>HLE</th><th>GPQA Diamond</th></tr>"
             "<tr><td>Opus 4.6</td><td>34.2</td><td>86.0</td></tr></table>")
     claims = extract_table_scores(html, resolve_model, resolve_benchmark)
-    assert {(c.model, c.benchmark) for c in claims} == {
-        ("Claude Opus 4.6", "Humanity's Last Exam"), ("Claude Opus 4.6", "GPQA Diamond")}
+    assert {(c.model, c.benchmark) for c in claims} == {("Claude Opus 4.6", "HLE"), ("Claude Opus 4.6", "GPQA Diamond")}
     # Nothing recognised on one axis: no claims, whatever the numbers.
     none = extract_table_scores(html, resolve_model, lambda t: None)
     assert {c.benchmark for c in none} == {"GPQA Diamond", "HLE"}  # shapes still know these two
@@ -279,3 +280,171 @@ def test_a_newline_in_the_html_source_does_not_split_a_name():
             "</td><td>38.9</td><td>25.4</td></tr>\n<tr><td>GPQA\nDiamond</td><td>88.1</td><td>87.5</td></tr></table>")
     got = {c.benchmark for c in extract_table_scores(html, resolve_model, resolve_benchmark)}
     assert got == {"Humanity's Last Exam", "GPQA Diamond"}
+
+
+# ---- table shapes of model cards (issue 12): each with a negative case ------------------------------
+
+def _got(html: str, context: str = "") -> set:
+    return {(c.model, c.benchmark, c.value, c.qualifier) for c in
+            extract_table_scores(html, resolve_model, resolve_benchmark, context)}
+
+
+def test_header_names_set_in_sup_are_text_and_short_sup_marks_are_footnotes():
+    html = ("<table><thead><tr><th>Benchmark</th><th><sup>Wren 3 Chat</sup></th>"
+            "<th><sup>Grok 4 <br><sup>(no thinking)</sup></sup></th></tr></thead><tbody>"
+            "<tr><td>GPQA Diamond<sup>2</sup></td><td>71.4</td><td>69.0</td></tr>"
+            "<tr><td>AIME 2025<sup>*</sup></td><td>55.1</td><td>50.3</td></tr></tbody></table>")
+    got = _got(html)
+    assert ("Wren 3 Chat", "GPQA Diamond", 71.4, None) in got
+    assert ("Grok 4", "AIME 2025", 50.3, "no thinking") in got
+    assert {b for _, b, _, _ in got} == {"GPQA Diamond", "AIME 2025"}  # the "2" and "*" marks are gone
+
+
+def test_a_subscript_names_the_split_in_parentheses():
+    html = ("<table><tr><th>Benchmark</th><th>Wren 3</th></tr>"
+            "<tr><td>ChartQA<sub>test</sub></td><td>84.0</td></tr><tr><td>MMMU<sub>val</sub></td><td>51.2</td></tr></table>")
+    assert {(b, q) for _, b, _, q in _got(html)} == {("ChartQA", "test"), ("MMMU", "val")}
+    # Negative: no subscript, no setting invented.
+    plain = html.replace("<sub>test</sub>", "").replace("<sub>val</sub>", "")
+    assert {(b, q) for _, b, _, q in _got(plain)} == {("ChartQA", None), ("MMMU", None)}
+
+
+def test_a_title_row_above_the_header_is_context_not_the_header():
+    html = ("<table><thead><tr><th>Instruction-tuned models</th><th></th><th></th><th></th></tr></thead><tbody>"
+            "<tr><td>Benchmark</td><td>Shots</td><td>Wren 3 Mini</td><td>Wren 3</td></tr>"
+            "<tr><td>MMLU-Pro</td><td>5</td><td>48.2</td><td>60.7</td></tr>"
+            "<tr><td>GPQA Diamond</td><td>0</td><td>30.1</td><td>41.9</td></tr></tbody></table>")
+    got = _got(html)
+    assert ("Wren 3 Mini", "MMLU-Pro", 48.2, "5-shot") in got and ("Wren 3", "GPQA Diamond", 41.9, "0-shot") in got
+    assert len(got) == 4
+    # Negative: a first row with two filled cells is a header, not a title.
+    two = html.replace("<th>Instruction-tuned models</th><th></th>", "<th>Benchmark</th><th>Wren 2</th>")
+    assert ("Wren 3", "GPQA Diamond", 41.9, "0-shot") not in _got(two)
+
+
+def test_rows_stacked_in_one_row_with_line_breaks_are_unstacked():
+    html = ("<table><tr><th>Domain</th><th>Benchmark</th><th>Wren 3</th><th>GPT-5.4</th></tr>"
+            "<tr><td>Math</td><td>AIME 2025<br>MATH-500</td><td>81.0<br>95.5</td><td>79.4<br>96.0</td></tr>"
+            "<tr><td>Code</td><td>LiveCodeBench</td><td>61.0</td><td>64.2</td></tr></table>")
+    got = _got(html)
+    assert {("Wren 3", "AIME 2025", 81.0), ("Wren 3", "MATH-500", 95.5), ("GPT-5.4", "MATH-500", 96.0),
+            ("GPT-5.4", "LiveCodeBench", 64.2)} <= {g[:3] for g in got}
+    assert len(got) == 6
+    # Negative: a value with its setting beneath it is one cell, not two rows.
+    one = ("<table><tr><th>Benchmark</th><th>Wren 3</th></tr>"
+           "<tr><td>MMLU</td><td>72.5%<br>5-shot</td></tr><tr><td>GPQA Diamond</td><td>60.1%</td></tr></table>")
+    assert {g[:3] for g in _got(one)} == {("Wren 3", "MMLU", 72.5), ("Wren 3", "GPQA Diamond", 60.1)}
+
+
+def test_a_size_column_names_the_model_only_when_it_tells_rows_apart():
+    html = ("<table><tr><th>Model</th><th>Size</th><th>HumanEval</th><th>MBPP</th></tr>"
+            "<tr><td>Wren-Coder</td><td>1.5B</td><td>41.5</td><td>50.2</td></tr>"
+            "<tr><td>Wren-Coder</td><td>9B</td><td>53.7</td><td>60.8</td></tr>"
+            "<tr><td>Qwen2.5-Coder-7B</td><td>7B</td><td>61.6</td><td>62.9</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert {("Wren-Coder 1.5B", "HumanEval", 41.5), ("Wren-Coder 9B", "MBPP", 60.8),
+            ("Qwen2.5-Coder-7B", "HumanEval", 61.6)} <= got
+    assert not any(m.endswith("B") and m.startswith(("1.5", "9", "7")) for m, _, _ in got)  # a size is no model
+    # Negative: distinct names beside a size column keep their names (the size is a spec).
+    distinct = html.replace("<td>Wren-Coder</td><td>9B", "<td>Kestrel 2</td><td>9B")
+    assert {m for m, _, _ in {g[:3] for g in _got(distinct)}} == {"Wren-Coder", "Kestrel 2", "Qwen2.5-Coder-7B"}
+
+
+def test_a_setting_written_after_the_benchmark_name_is_a_qualifier():
+    html = ("<table><tr><th>Model</th><th>AIME 2025 pass@1</th><th>AIME 2025 cons@64</th><th>GPQA Diamond</th></tr>"
+            "<tr><td>Wren 3</td><td>70.2</td><td>83.3</td><td>65.0</td></tr></table>")
+    got = _got(html)
+    assert got == {("Wren 3", "AIME 2025", 70.2, "pass@1"), ("Wren 3", "AIME 2025", 83.3, "cons@64"),
+                   ("Wren 3", "GPQA Diamond", 65.0, None)}
+
+
+def test_a_model_keeps_the_tables_more_specific_name():
+    # The resolver knows the family member "Qwen-7B"; the table names a checkpoint of it.
+    resolver = {"org-x/qwen-7b": "Qwen-7B", "qwen-7b": "Qwen-7B"}.get
+    html = ("<table><tr><th>Model</th><th>HellaSwag</th><th>BoolQ</th></tr>"
+            "<tr><td>org-x/Qwen-7B</td><td>70.1</td><td>75.0</td></tr>"
+            "<tr><td>Qwen-7B</td><td>69.0</td><td>74.2</td></tr></table>")
+    claims = extract_table_scores(html, lambda t: resolver(t.strip().lower()), resolve_benchmark)
+    assert {c.model for c in claims} == {"org-x/Qwen-7B", "Qwen-7B"}
+
+
+def test_a_cell_naming_another_model_belongs_to_that_model():
+    html = ("<table><tr><th>Benchmark</th><th>Wren 3</th><th>Best other model</th></tr>"
+            "<tr><td>GPQA Diamond</td><td>71.0%</td><td>68.2% (Grok 4)</td></tr>"
+            "<tr><td>AIME 2025</td><td>80.1%</td><td>83.0% (GPT-5.4)</td></tr>"
+            "<tr><td>MMMU</td><td>60.4% (pass@1)</td><td>-</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert got == {("Wren 3", "GPQA Diamond", 71.0), ("Grok 4", "GPQA Diamond", 68.2),
+                   ("Wren 3", "AIME 2025", 80.1), ("GPT-5.4", "AIME 2025", 83.0), ("Wren 3", "MMMU", 60.4)}
+
+
+def test_checkpoint_ids_are_models_and_a_name_broken_over_two_lines_is_one_name():
+    html = ("<table><tr><th>Pre-trained model</th><th>Average</th><th>ARC<br>Challenge</th><th>Wino<br>Grande</th>"
+            "<th>BoolQ</th></tr>"
+            "<tr><td>acme-labs/wren-3b-base</td><td>61.0</td><td>40.2</td><td>66.1</td><td>71.0</td></tr>"
+            "<tr><td>example-org/Kestrel-7B-v2</td><td>64.3</td><td>44.0</td><td>69.9</td><td>75.2</td></tr>"
+            "<tr><td>wren-small-v2</td><td>58.8</td><td>38.1</td><td>63.0</td><td>68.4</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert ("acme-labs/wren-3b-base", "ARC Challenge", 40.2) in got
+    assert ("example-org/Kestrel-7B-v2", "BoolQ", 75.2) in got
+    assert ("wren-small-v2", "ARC Challenge", 38.1) in got  # a lower-case checkpoint id with a version
+    assert not any(b == "Average" for _, b, _ in got)  # an average is not a benchmark
+    assert len(got) == 9
+
+
+def test_lower_case_words_and_dataset_ids_are_not_models():
+    html = ("<table><tr><th>Dataset</th><th>GPQA Diamond</th><th>MMLU</th></tr>"
+            "<tr><td>lmms-lab/ai2d</td><td>1200</td><td>300</td></tr>"
+            "<tr><td>average</td><td>61.0</td><td>70.2</td></tr></table>")
+    assert _got(html) == set()
+
+
+def test_columns_splitting_a_benchmark_named_by_the_heading():
+    html = ("<table><tr><th>Model</th><th>Python</th><th>Rust</th><th>C#</th><th>Go</th><th>Avg</th></tr>"
+            "<tr><td>Wren-Coder 9B</td><td>60.1</td><td>48.2</td><td>51.0</td><td>45.5</td><td>51.2</td></tr>"
+            "<tr><td>Kestrel 2</td><td>58.3</td><td>41.0</td><td>50.2</td><td>47.0</td><td>49.1</td></tr></table>")
+    def bench(text: str) -> str | None:
+        return "HumanEval" if text.strip().lower() == "humaneval" else resolve_benchmark(text)
+
+    got = {(c.model, c.benchmark, c.value) for c in
+           extract_table_scores(html, resolve_model, bench, "Multi-lingual HumanEval: base models")}
+    assert ("Wren-Coder 9B", "HumanEval (Python)", 60.1) in got and ("Kestrel 2", "HumanEval (C#)", 50.2) in got
+    assert len(got) == 8  # the Avg column is no benchmark
+    # Negative: a heading that names no benchmark leaves the columns as they are (no invented parent).
+    other = {b for _, b, _ in {g[:3] for g in _got(html, context="Throughput on one H100 GPU")}}
+    assert not any("(" in b for b in other)
+
+
+def test_an_all_caps_name_with_a_parameter_count_is_a_model():
+    html = ("<table><tr><th>Benchmark</th><th>WREN-VL-10B (Seq)</th><th>WREN-VL-10B (Par)</th><th>KESTREL-2-A3B</th></tr>"
+            "<tr><td>MMMU</td><td>70.1</td><td>72.4</td><td>66.0</td></tr>"
+            "<tr><td>MathVista</td><td>80.2</td><td>81.9</td><td>75.3</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert {("WREN-VL-10B", "MMMU", 70.1), ("WREN-VL-10B", "MMMU", 72.4), ("KESTREL-2-A3B", "MathVista", 75.3)} <= got
+    assert looks_like_model("WREN-VL-10B") and not looks_like_benchmark("WREN-VL-10B")
+    # Negative: an all-caps benchmark without a parameter count stays a benchmark.
+    assert looks_like_benchmark("MMBENCH-V2") and not looks_like_model("MMBENCH-V2")
+
+
+def test_a_results_table_without_a_model_holds_the_documents_own_model():
+    html = ("<table><tr><th>Benchmark</th><th>Score</th></tr><tr><td>GPQA Diamond</td><td>58.0</td></tr>"
+            "<tr><td>AIME 2025</td><td>61.5</td></tr><tr><td>MMMU</td><td>55.2</td></tr></table>")
+    claims = extract_table_scores(html, resolve_model, resolve_benchmark, subject="Wren 3 Mini")
+    assert {(c.model, c.benchmark, c.value) for c in claims} == {
+        ("Wren 3 Mini", "GPQA Diamond", 58.0), ("Wren 3 Mini", "AIME 2025", 61.5), ("Wren 3 Mini", "MMMU", 55.2)}
+    # Negatives: no subject known, or a column that is no score (a price), gives nothing.
+    assert extract_table_scores(html, resolve_model, resolve_benchmark) == []
+    priced = html.replace("<th>Score</th>", "<th>Price per run</th>")
+    assert extract_table_scores(priced, resolve_model, resolve_benchmark, subject="Wren 3 Mini") == []
+
+
+def test_a_pair_of_values_under_a_paired_header_is_two_claims():
+    html = ("<table><tr><th>Model</th><th>MMMU <br>(val/test)</th><th>MathVista</th></tr>"
+            "<tr><td>Wren 3</td><td>51.1/44.7</td><td>46.5</td></tr>"
+            "<tr><td>Kestrel 2</td><td>36.6/-</td><td>36.1</td></tr></table>")
+    got = _got(html)
+    assert {("Wren 3", "MMMU", 51.1, "val"), ("Wren 3", "MMMU", 44.7, "test"), ("Kestrel 2", "MMMU", 36.6, "val"),
+            ("Wren 3", "MathVista", 46.5, None), ("Kestrel 2", "MathVista", 36.1, None)} == got
+    # Negative: a pair under a header that names one thing keeps the first value only (as before).
+    one = html.replace("MMMU <br>(val/test)", "MMMU")
+    assert {g[:3] for g in _got(one) if g[1] == "MMMU"} == {("Wren 3", "MMMU", 51.1)}

@@ -29,7 +29,7 @@ from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
 from kb.nlp.scores import DOC_HEDGES, HEDGES, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances, table_stances
 from kb.nlp.table_place import (
-    MAX_CONTEXT, PlacedTable, caption_reporter, index_lines, place_table, row_location, text_tables,
+    MAX_CONTEXT, PlacedTable, caption_reporter, flat_tables, index_lines, place_table, row_location, text_tables,
 )
 
 EXTRACTOR_VERSION = "2026.11.29-32"
@@ -118,7 +118,7 @@ def _placed_tables(doc_in, text: str) -> list[PlacedTable]:
     lines = index_lines(text)
     placed = [place_table(html, text, lines) for html in (getattr(doc_in, "tables", None) or ())[:MAX_TABLES]]
     taken = [p.span for p in placed if p.span]
-    for start, end, html in text_tables(text):
+    for start, end, html in text_tables(text) + flat_tables(text):
         if any(s < end and start < e for s, e in taken):
             continue  # the HTML copy of this table is already read
         p = place_table(html, text, lines)
@@ -156,7 +156,8 @@ def _table_claims(placed: list[PlacedTable], mentions: DocMentions, outlet: Opti
     out = []
     for p in placed:
         try:
-            claims = extract_table_scores(p.html, resolve_model_name, resolve_benchmark_name, p.context)
+            claims = extract_table_scores(p.html, resolve_model_name, resolve_benchmark_name, p.context,
+                                          subject=mentions.focal)
         except Exception as exc:  # a malformed table must not lose the rest of the document
             LOG.warning("table reader failed: %s", exc)
             continue

@@ -72,6 +72,66 @@ def text_tables(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+CELL_LINE = re.compile(r"^[^.!?;]{1,60}$")  # a short line with no sentence punctuation (decimals aside)
+MAX_FLAT_COLS = 8
+MAX_FLAT_LINES = 400
+
+
+def _is_value(line: str) -> bool:
+    from kb.nlp.table_labels import parse_value
+
+    return parse_value(line) is not None or line.strip() in ("-", "\u2013", "\u2014", "n/a")
+
+
+def _flat_table(cells: list[str]) -> Optional[list[list[str]]]:
+    """Lines that are a table flattened one cell per line (a header of K labels, then rows of one label
+    and K-1 values) -> its rows; None when no width K reads every line that way."""
+    for k in range(MAX_FLAT_COLS, 2, -1):  # widest first: a narrower width may also fit by chance
+        if len(cells) % k or len(cells) // k < 3:
+            continue
+        rows = [cells[i:i + k] for i in range(0, len(cells), k)]
+        if any(_is_value(c) for c in rows[0]):
+            continue
+        if all(not _is_value(r[0]) and all(_is_value(c) for c in r[1:]) for r in rows[1:]):
+            return rows
+    return None
+
+
+def flat_tables(text: str) -> list[tuple[int, int, str]]:
+    """Tables flattened to one cell per line (a text copy of a page whose table lost its layout):
+    (start, end, html) for each run of short lines that reads as a header row and 2+ data rows."""
+    out = []
+    run: list[tuple[int, int, str]] = []
+    pos = 0
+
+    def flush():
+        cells = [c for _, _, c in run]
+        # try the longest tail of the run that reads as a table (a heading line may precede it)
+        for skip in range(0, min(3, len(cells))):
+            rows = _flat_table(cells[skip:])
+            if rows:
+                head = "".join(f"<th>{html_lib.escape(c)}</th>" for c in rows[0])
+                body = "".join("<tr>" + "".join(f"<td>{html_lib.escape(c)}</td>" for c in r) + "</tr>"
+                               for r in rows[1:])
+                out.append((run[skip][0], run[-1][1],
+                            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"))
+                break
+        run.clear()
+
+    for line in text.split("\n"):
+        end = pos + len(line)
+        stripped = line.strip()
+        if stripped and "|" not in stripped and CELL_LINE.match(re.sub(r"(?<=\d)\.(?=\d)", "", stripped)):
+            if len(run) >= MAX_FLAT_LINES:
+                flush()
+            run.append((pos, end, stripped))
+        elif stripped:
+            flush()
+        pos = end + 1
+    flush()
+    return out
+
+
 def _row_cells(soup: BeautifulSoup) -> list[list[str]]:
     rows = []
     for tr in soup.find_all("tr"):

@@ -8,8 +8,8 @@ survey and feature tables yield nothing.
 
 Every claim has `start = end = 0` and `reported_by = None`: this module sees only the table, so the
 caller maps offsets to where the table sits in the clean text and decides who reports the numbers.
-`evidence` is the row as text: "<row label>: <column header> <cell>; ..." (e.g. "GPQA Diamond:
-Wren 3 89.2%; GPT-5.4 88.1%").
+`evidence` is the row as text: "<row label>: <column header> <cell>; ..." (e.g. "XBench Hard:
+Wren 3 89.2%; Kestrel 2 88.1%").
 
 Not read: values split across two cells of one row by a footnote, charts drawn as images or divs,
 "a / b" pairs beyond the first value, and tables whose only model is an unseen name beside a single
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Callable, Optional
 
@@ -27,8 +27,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.nlp.records import ScoreClaim
 from kb.nlp.table_labels import (  # noqa: F401 - parse_value and the shapes are public here too
-    FOOTNOTE, NUMBERISH, SETTING_PHRASE, SETTING_ROLES, is_empty, is_setting, looks_like_benchmark,
-    looks_like_model, parse_value, pick, role_of,
+    BENCH_WORDS, FOOTNOTE, NUMBERISH, PARAM_SIZE, SCORE_HEADER, SETTING_PHRASE, SETTING_ROLES, Axis, identify,
+    is_empty, is_setting, looks_like_benchmark, looks_like_model, parse_value, pick, role_of, word_set,
 )
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ Resolver = Callable[[str], Optional[str]]
 # Guards against absurd spans in broken or hostile HTML (a colspan of 10**9 must not allocate).
 MAX_COLSPAN, MAX_ROWSPAN, MAX_ROWS, MAX_COLS = 60, 300, 1500, 80
 LINE_BREAK = "\u2028"
+SUP_FOOTNOTE = re.compile(r"[\[(]?\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4}|[*\u2020\u2021\u00a7\u00b6#^]+)"
+                          r"(?:\s*,\s*(?:\d{1,2}|[a-zA-Z]|[*\u2020\u2021]+))*\s*[\])]?|")
 MAX_HTML_CHARS = 2_000_000  # parsing alone would take seconds; launch-post score tables are a few KB
 
 
@@ -52,7 +54,7 @@ class _Cell:
 
 
 def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_benchmark: Resolver,
-                         context: str = "") -> list[ScoreClaim]:
+                         context: str = "", subject: Optional[str] = None) -> list[ScoreClaim]:
     """Read score claims from the benchmark table(s) in an HTML fragment; [] for any other table.
 
     Args:
@@ -60,6 +62,8 @@ def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_bench
         resolve_model / resolve_benchmark: text -> canonical display name, or None when not one.
         context: nearby text (caption, heading); its settings ("pass@1", "no tools") and "%" apply
             to claims that carry none of their own.
+        subject: the model the document is about; a "Benchmark | Score" table that names no model
+            holds that model's scores (a model card's results table).
     Returns:
         ScoreClaims with reported_by=None and start=end=0 (the caller maps both).
     """
@@ -73,7 +77,7 @@ def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_bench
         found: list[list[ScoreClaim]] = [[] for _ in tables]
         # Innermost first, each removed once read, so a layout table never swallows a nested score table.
         for i in reversed(range(len(tables))):
-            found[i] = _read_table(tables[i], res, context)
+            found[i] = _read_table(tables[i], res, context, subject)
             tables[i].decompose()
         return list(dict.fromkeys(c for claims in found for c in claims))  # a repeated table counts once
     except Exception:  # noqa: BLE001 - malformed input must never break an extraction run
@@ -95,11 +99,18 @@ def _memo(fn: Resolver) -> Resolver:
 
 def _cell_lines(cell: Tag) -> tuple[str, ...]:
     if any(isinstance(child, Tag) for child in cell.children):  # most cells are plain text: skip the search
+        for tag in cell.find_all(["sub"]):
+            # "DocQA<sub>test</sub>": a subscript names the split or setting, read as "(test)".
+            tag.replace_with(f" ({tag.get_text(' ', strip=True)})" if tag.get_text(strip=True) else "")
         for tag in cell.find_all(["sup", "br", "p", "div", "li"]):
+            if tag.decomposed:
+                continue  # inside a footnote removed before it
             if tag.name == "sup":
                 nxt = tag.next_sibling
-                # A superscript glued to a word ("tau<sup>2</sup>-bench") is part of a name; others are footnotes.
-                if isinstance(nxt, NavigableString) and re.match(r"[\w-]", str(nxt)):
+                # A superscript glued to a word ("tau<sup>2</sup>-bench") is part of a name; a short mark
+                # ("1", "*", "[a]") is a footnote; longer text set small ("<sup>Model X</sup>") is text.
+                if (isinstance(nxt, NavigableString) and re.match(r"[\w-]", str(nxt))) or \
+                        not SUP_FOOTNOTE.fullmatch(tag.get_text("").strip()):
                     tag.unwrap()
                 else:
                     tag.decompose()
@@ -144,6 +155,47 @@ def _build_grid(table: Tag) -> list[list[_Cell]]:
     return [[grid.get((r, c), blank) for c in range(width)] for r in range(len(rows))]
 
 
+def _drop_title_rows(grid: list[list[_Cell]]) -> tuple[list[list[_Cell]], str]:
+    """Leading rows holding one text cell ("Pre-trained models |  |  |") title the table: they become
+    context and the next row is the header."""
+    title = []
+    while len(grid) > 2:
+        full = [c for c in grid[0] if not is_empty(c.text)]
+        if len({c.origin for c in full}) != 1 or full[0].parsed is not None:
+            break
+        nxt = {c.origin for c in grid[1] if not is_empty(c.text)}
+        if len(nxt) < 2:
+            break
+        title.append(full[0].text)
+        grid = grid[1:]
+    return grid, " ".join(title)
+
+
+def _unstack_rows(grid: list[list[_Cell]]) -> list[list[_Cell]]:
+    """A row whose cells stack N rows with line breaks ("XBench 2024<br>XBench 2025" beside "74.3<br>79.2")
+    becomes N rows; a one-line cell beside them (a category) covers all N, like a rowspan."""
+    out = []
+    next_origin = max((c.origin for row in grid for c in row), default=0) + 1
+    for row in grid:
+        counts = {len(c.lines) for c in row if len(c.lines) > 1}
+        n = counts.pop() if len(counts) == 1 else 0
+        stacked_values = [c for c in row if len(c.lines) == n and all(parse_value(x) for x in c.lines)]
+        stacked_labels = [c for c in row if len(c.lines) == n and not any(parse_value(x) for x in c.lines)]
+        if not n or not stacked_values or not stacked_labels:
+            out.append(row)
+            continue
+        split = {}
+        for c in row:
+            if len(c.lines) == n and c.origin not in split:
+                split[c.origin] = []
+                for line in c.lines:
+                    split[c.origin].append(_Cell(line, (line,), c.header, c.thead, next_origin, parse_value(line)))
+                    next_origin += 1
+        for i in range(n):
+            out.append([split[c.origin][i] if c.origin in split else c for c in row])
+    return out
+
+
 # ---- 2. table -> claims ------------------------------------------------------------------------
 
 def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int]]:
@@ -172,19 +224,24 @@ def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int
         shots = any(re.search(r"(?i)\bshots?\b", grid[h][c].text) for h in range(head))
         # Cells that start like a number ("1.4x", "72% / 79%") still mark a data column.
         nums = max(nums, sum(bool(NUMBERISH.match(cell.text)) and not is_setting(cell.text) for cell in cells))
-        if (cells and nums * 2 < len(cells)) or (shots and cells):  # "# Shots: 5" is a setting, not a score
+        sizes = sum(bool(PARAM_SIZE.match(cell.text)) for cell in cells)
+        if (cells and nums * 2 < len(cells)) or (shots and cells) or (cells and sizes * 2 > len(cells)):
+            # "# Shots: 5" is a setting and "Size: 7B" part of a model's identity, not a score
             labels.append(c)
         elif nums:
             data.append(c)
     return head, labels, data, sections
 
 
-def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
+def _read_table(table: Tag, res: dict, context: str, subject: Optional[str] = None) -> list[ScoreClaim]:
     caption = table.find("caption")
     context = f"{caption.get_text(' ', strip=True) if caption else ''} {context}".strip()
     grid = _build_grid(table)
     if len(grid) < 2 or not grid[0]:
         return []
+    grid, title = _drop_title_rows(grid)
+    context = f"{title} {context}".strip()
+    grid = _unstack_rows(grid)
     head, labels, data, sections = _layout(grid)
     if not head or not labels or not data:
         return []
@@ -211,7 +268,14 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
     for row_kind, col_kind in (("benchmark", "model"), ("model", "benchmark")):
         rows = {r: pick(row_items[r], row_kind, res) for r in body}
         cols = {c: pick(col_items(c), col_kind, res) for c in data}
+        if row_kind == "benchmark" and subject and len(data) == 1 and not any(a.name for a in cols.values()):
+            # "Benchmark | Score" in a model card: the one value column is the document's own model.
+            c = data[0]
+            header = " ".join(t for t, _, _ in col_items(c))
+            if word_set(header) <= SCORE_HEADER and word_set(header):
+                cols[c] = Axis(subject, True, (), "%" if "%" in header else None, header)
         bench, model = (rows, cols) if row_kind == "benchmark" else (cols, rows)
+        _name_subsets(bench, context, res)
         n_bench = sum(a.strict for a in bench.values())
         n_model = sum(a.strict for a in model.values())
         lenient_models = sum(a.name is not None for a in model.values())
@@ -219,12 +283,50 @@ def _read_table(table: Tag, res: dict, context: str) -> list[ScoreClaim]:
         if n_bench < 1 or not (n_model >= 1 or (n_bench >= 2 and lenient_models >= 1)):
             continue
         if n_bench + n_model > best[0]:
-            best = (n_bench + n_model, _claims(grid, rows, cols, sections, head, row_kind, context))
+            _name_sizes(model)
+            best = (n_bench + n_model, _claims(grid, rows, cols, sections, head, row_kind, context, res))
     return best[1]
 
 
+def _context_benchmark(context: str, res: dict) -> Optional[str]:
+    """The benchmark a table's heading names ("Multi-lingual CodeEval" -> "CodeEval"), longest first."""
+    words = re.findall(r"[\w+#.'-]+", context or "")[:40]
+    for n in (4, 3, 2, 1):
+        for i in range(len(words) - n + 1):
+            cand = " ".join(words[i:i + n]).strip(".'-")
+            # only a name with a benchmark's own vocabulary: a heading's other acronyms ("NVIDIA") are not
+            if len(cand) > 2 and BENCH_WORDS.search(cand) and res["benchmark"](cand) and looks_like_benchmark(cand):
+                return cand
+    return None
+
+
+def _name_subsets(bench: dict, context: str, res: dict) -> None:
+    """Columns that split one benchmark ("Python | C++ | Java" under a "Multi-lingual CodeEval" heading)
+    are named "<benchmark> (<column>)" when most of them are no benchmark on their own."""
+    named = [a for a in bench.values() if a.name]
+    if len(named) < 2 or sum(not a.strict for a in named) * 2 < len(named):
+        return
+    parent = _context_benchmark(context if len(context or "") <= 240 else "", res)
+    if not parent:
+        return
+    for key, a in bench.items():
+        if a.name and a.name.lower() != parent.lower():
+            bench[key] = replace(a, name=f"{parent} ({a.name})", strict=True)
+
+
+def _name_sizes(models: dict) -> None:
+    """When a "Size" column tells apart rows of one model ("Coder-Base | 7B", "Coder-Base | 33B"), the
+    size is part of each model's name in that table; a size column beside distinct names is a spec."""
+    names = [(a.name, a.text) for a in models.values() if a.name]
+    if len(names) == len(set(names)):
+        return
+    for key, a in models.items():
+        if a.name and a.size and a.size.lower() not in a.name.lower():
+            models[key] = replace(a, name=f"{a.name} {a.size}")
+
+
 def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: str,
-            context: str) -> list[ScoreClaim]:
+            context: str, res: Optional[dict] = None) -> list[ScoreClaim]:
     # Only a caption-sized context is read: a whole paragraph ("we are thinking about...") would mislead.
     context = context if len(context or "") <= 240 else ""
     ctx_quals = tuple(m.group(0) for m in SETTING_PHRASE.finditer(context))
@@ -245,14 +347,13 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
         row = rows[r]
         if row.name is None:
             continue
-        parts = [(c, cols[c], grid[r][c]) for c in cols if cols[c].name and not is_empty(grid[r][c].text)]
+        parts = [(c, cols[c], grid[r][c]) for c in cols if not is_empty(grid[r][c].text)
+                 and (cols[c].name or (row_kind == "benchmark" and _cell_model(grid[r][c].text, res)))]
         evidence = f"{row.text}: " + "; ".join(f"{col.text} {cell.text}" for _, col, cell in parts)
-        for c, col, cell in parts:
-            parsed = cell.parsed
-            if parsed is None:
-                continue
+        for c, col, cell, bench, parsed in _split_pairs(parts, row, row_kind, res):
             value, cell_unit, cell_qual = parsed
-            bench, model = (row, col) if row_kind == "benchmark" else (col, row)
+            model = col if row_kind == "benchmark" else row
+            model = _cell_model(cell.text, res) or model
             quals = bench.quals + section_quals + model.quals + ((cell_qual,) if cell_qual else ())
             quals = quals or ctx_quals
             label_text = f"{row.text} {col.text} {bench.name}"
@@ -262,6 +363,39 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
             out.append(ScoreClaim(model=model.name, benchmark=bench.name, value=value, unit=unit,
                                   qualifier=_join(quals), evidence=evidence))
     return out
+
+
+PAIR_CELL = re.compile(r"\s*([^/]+?)\s*/\s*([^/]+?)\s*")
+PAIR_LABEL = re.compile(r"(?<![\w/])([\w.>@-]+)/([\w.>@-]+)(?![\w/])")
+
+
+def _split_pairs(parts: list, row: Axis, row_kind: str, res: Optional[dict]):
+    """(column, column axis, cell, benchmark axis, parsed value) for each value of a row's cells. A cell
+    "51.1/44.7" under a benchmark written "MMMU (val/test)" holds two claims, "MMMU (val)" and
+    "MMMU (test)"; "36.6/-" holds the first only. Other cells give their one parsed value."""
+    for c, col, cell in parts:
+        bench = row if row_kind == "benchmark" else col
+        pair = PAIR_CELL.fullmatch(cell.text)
+        label = bench.label or bench.text
+        split = PAIR_LABEL.search(label) if pair and res is not None else None
+        if split:
+            for value_text, part in ((pair.group(1), split.group(1)), (pair.group(2), split.group(2))):
+                parsed = parse_value(value_text)
+                axis = identify(label[:split.start()] + part + label[split.end():], "benchmark", res)
+                if parsed is not None and axis is not None and axis.name:
+                    yield c, col, cell, replace(axis, quals=axis.quals or (part,)) if axis.name == bench.name else axis, parsed
+            continue
+        if cell.parsed is not None:
+            yield c, col, cell, bench, cell.parsed
+
+
+def _cell_model(text: str, res: Optional[dict]) -> Optional[Axis]:
+    """'61.0% (Wren 2)' in a column of best results: the value belongs to the model the cell names."""
+    m = re.search(r"[(\[]([^()\[\]]{2,48})[)\]]\s*$", text)
+    if not m or res is None or is_setting(m.group(1)):
+        return None
+    axis = identify(m.group(1).strip(), "model", res)
+    return axis if axis and axis.strict else None
 
 
 def _join(parts: tuple[str, ...]) -> Optional[str]:
