@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
 from kb.nlp.orglists import OrgLister, in_heading
+from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
 from kb.nlp.names import (
     gazetteer, norm_key, org_kind, org_of_model, resolve_benchmark_name, resolve_license_name, resolve_model_name,
     resolve_org_name,
@@ -299,6 +300,32 @@ def _text_of(doc_in) -> tuple[str, bool]:
     return (text[:MAX_CHARS], True) if len(text) > MAX_CHARS else (text, False)
 
 
+def _normalised(doc_in) -> tuple[Normalised, Normalised, bool, object]:
+    """(body, title, truncated, the document as the rules read it): every rule reads normalised text
+    (kb/nlp/normalise.py); `remap_extraction` puts the offsets back into the original text."""
+    text, truncated = _text_of(doc_in)
+    body = normalise(text)
+    title = normalise((getattr(doc_in, "title", "") or "")[:500])
+    tables = tuple(normalise_html(t) for t in (getattr(doc_in, "tables", None) or ()))
+    view = _DocView(doc_in, title.text, tables)
+    return body, title, truncated, view
+
+
+class _DocView:
+    """A document with its title and tables normalised; every other attribute is the original's."""
+
+    def __init__(self, doc_in, title: str, tables: tuple):
+        self._doc, self.title, self.tables = doc_in, title, tables
+
+    def __getattr__(self, name):
+        return getattr(self._doc, name)
+
+
+def _finish(ex: Extraction, body: Normalised, title: Normalised) -> Extraction:
+    ex = remap_extraction(ex, body, title)
+    return replace(ex, title=title.original) if ex.title != title.original else ex
+
+
 def extract(nlp: Language, doc) -> Extraction:
     """Extract models, orgs, people, score claims and stances from one CleanDocument.
 
@@ -306,9 +333,9 @@ def extract(nlp: Language, doc) -> Extraction:
         nlp: the pipeline from `kb.nlp.pipeline.load_nlp()`.
         doc: an `ingest.records.CleanDocument` (title, text, outlet, original_outlet, tables).
     """
-    text, truncated = _text_of(doc)
-    title = (getattr(doc, "title", "") or "")[:500]
-    return _assemble(nlp(text), doc, truncated, nlp(title) if title.strip() else None)
+    body, title, truncated, view = _normalised(doc)
+    ex = _assemble(nlp(body.text), view, truncated, nlp(title.text) if title.text.strip() else None)
+    return _finish(ex, body, title)
 
 
 def extract_many(nlp: Language, docs: Iterable, batch_size: int = 32) -> Iterator[Extraction]:
@@ -319,21 +346,20 @@ def extract_many(nlp: Language, docs: Iterable, batch_size: int = 32) -> Iterato
     """
     def stream():
         for doc_in in docs:
-            text, truncated = _text_of(doc_in)
-            title = (getattr(doc_in, "title", "") or "")[:500]
-            has_title = bool(title.strip())
-            yield text, (doc_in, truncated, has_title, False)
+            body, title, truncated, view = _normalised(doc_in)
+            has_title = bool(title.text.strip())
+            yield body.text, (view, body, title, truncated, has_title, False)
             if has_title:
-                yield title, (doc_in, truncated, True, True)
+                yield title.text, (view, body, title, truncated, True, True)
 
-    body = None
-    for spacy_doc, (doc_in, truncated, has_title, is_title) in nlp.pipe(stream(), as_tuples=True,
-                                                                          batch_size=batch_size):
+    spacy_body = None
+    for spacy_doc, (view, body, title, truncated, has_title, is_title) in nlp.pipe(
+            stream(), as_tuples=True, batch_size=batch_size):
         if not is_title and has_title:
-            body = spacy_doc  # its title comes next
+            spacy_body = spacy_doc  # its title comes next
             continue
         if is_title:
-            yield _assemble(body, doc_in, truncated, spacy_doc)
-            body = None
+            yield _finish(_assemble(spacy_body, view, truncated, spacy_doc), body, title)
+            spacy_body = None
         else:
-            yield _assemble(spacy_doc, doc_in, truncated, None)
+            yield _finish(_assemble(spacy_doc, view, truncated, None), body, title)
