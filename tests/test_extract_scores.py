@@ -64,3 +64,29 @@ def test_licence_named_after_a_university_is_not_the_organisation(nlp):
     assert [(s.model, s.stance, s.license) for s in ex.stances] == [("Tern-4 8B", "open", "MIT")]
     assert all(s.org != "MIT" for s in ex.stances)
     assert "Brightwater Labs" not in {m.name for m in ex.models}
+
+
+# A number is a score only if a named benchmark owns it (issue 12 item 3): counts, numbers inside names,
+# gaps, bounds and comparisons without a model are not claims.
+@pytest.mark.parametrize("text, expected", [
+    ("Marlin 2 was graded on 1,200 tasks and 3 seeds; it scores 64.5% on GPQA Diamond.",
+     {("Marlin 2", "GPQA Diamond", 64.5)}),
+    ("HealthBench enlisted 180 clinicians from 40 countries. Marlin 2 scores 38.2 on HealthBench.",
+     {("Marlin 2", "HealthBench", 38.2)}),
+    ("Marlin 2 reaches 71.5% on MMLU (5-shot) under a 200-turn budget.", {("Marlin 2", "MMLU", 71.5)}),
+    ("Marlin 2 finishes within 0.5% of the leader on GPQA Diamond and nearing 90 on MMLU.", set()),
+    ("On WebDev Arena, Marlin 2 posts an Elo of 1402 versus 1377.", {("Marlin 2", "WebDev Arena", 1402.0)}),
+    ("Marlin 2 reaches Level 4 on SWE-bench Verified.", set()),
+])
+def test_only_numbers_a_benchmark_owns_are_scores(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+def test_a_score_unit_after_the_number_keeps_it_a_score(nlp):
+    got = claims(nlp, "On MMLU-Pro, Marlin 2 achieves 61.0 performance and 80% accuracy on HumanEval.")
+    assert ("Marlin 2", "MMLU-Pro", 61.0) in got and ("Marlin 2", "HumanEval", 80.0) in got
+
+
+def test_a_comparison_value_with_its_own_model_stays(nlp):
+    got = claims(nlp, "On GPQA Diamond, Marlin 2 scores 70.1 against 68.0 for GPT-5.4.")
+    assert got == {("Marlin 2", "GPQA Diamond", 70.1), ("GPT-5.4", "GPQA Diamond", 68.0)}

@@ -51,6 +51,11 @@ class ScoreRules:
         self.context = [re.compile(r["regex"], re.I) for r in rows if r["kind"] == "context"]
         self.qualifiers = [(re.compile(r["regex"]), r.get("template"), r.get("normalise"))
                            for r in read_patterns("qualifiers")]
+        units = read_patterns("score_units")
+        self.units = frozenset(w.lower() for r in units if r["kind"] == "unit" for w in r["words"])
+        self.labels = frozenset(w.lower() for r in units if r["kind"] == "label" for w in r["words"])
+        self.comparison = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "comparison"]
+        self.before += [re.compile(r["regex"], re.I) for r in units if r["kind"] == "before"]
 
     def qualifier(self, text: str) -> Optional[str]:
         """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
@@ -73,6 +78,13 @@ class ScoreRules:
         after = doc_text(doc)[tok.idx + len(tok.text):min(sent.end_char, tok.idx + len(tok.text) + 45)]
         if before.endswith(("-", "\u2013", ".", "/")) or re.match(r"^[-\u2013/.]\d", after):
             return None  # ranges, fractions, versions
+        if re.match(r"^-[A-Za-z]", after) or re.search(r"(?:[A-Za-z]|')$", before):
+            return None  # "5-shot", "300-turn"; "AIME '25", "H200": a number inside a name
+        label = re.search(r"\b([A-Za-z]+)\s$", before)
+        if label and label.group(1).lower() in self.labels:
+            return None  # "Level 4", "Step 3", "Figure 2": a numbered thing, not a score
+        if self.counts(tok):
+            return None
         if any(rx.search(before) for rx in self.before) or any(rx.search(after) for rx in self.after):
             return None
         if re.search(rf"\b{MONTHS}\s*$", before) or re.match(rf"^,?\s*{MONTHS}", after):
@@ -92,6 +104,25 @@ class ScoreRules:
                 r"(?:score|rating|Elo) of\s*$", before):
             return None  # a year
         return value, unit
+
+
+    def counts(self, tok) -> bool:
+        """A number that modifies a noun other than a score unit is a count: "100 private tasks",
+        "262 doctors", "512 H200 GPUs", "8 needles" (the parse says which noun the number belongs to)."""
+        head = tok.head
+        if tok.dep_ != "nummod" or head.i <= tok.i or head.i - tok.i > 4 or head.pos_ not in ("NOUN", "PROPN"):
+            return False
+        if head.ent_type_ in ("BENCHMARK", "MODEL"):
+            return False
+        between = tok.doc[tok.i + 1:head.i + 1]
+        if any(t.like_num or (t.is_punct and (t.whitespace_ or t.doc[t.i - 1].whitespace_)) for t in between[:-1]):
+            return False  # "42.8 - ahead of": the parse joined across punctuation
+        return not any(t.lower_ in self.units for t in between)
+
+    def after_comparison(self, sent: Span, tok) -> bool:
+        """'posts an Elo of 1588 versus 1538': the number after the comparison word."""
+        before = doc_text(sent.doc)[max(sent.start_char, tok.idx - 25):tok.idx]
+        return any(rx.search(before) for rx in self.comparison)
 
 
 def _paren_bounds(sent: Span, i: int) -> Optional[tuple[int, int]]:
@@ -198,7 +229,8 @@ class SentenceScorer:
                 inner = doc[paren[0] + 1:paren[1]].text
                 return b, inner
         j = tok.i + 1
-        while j < sent.end and doc[j].text in ("%", "percent", "Elo", "points", "score"):
+        while j < sent.end and j - tok.i <= 3 and (doc[j].text in ("%", "percent", "Elo", "points", "score")
+                                                   or doc[j].lower_ in self.rules.units):
             j += 1
         k = j
         while k < sent.end and k - j < 3 and doc[k].lower_ in ("on", "in", "at", "for", "the", "across", "of"):
@@ -285,6 +317,8 @@ class SentenceScorer:
                 qualifier = self.rules.qualifier(sent.text)
             if (has_relative and shape == "") or shape == "unnamed":
                 continue
+            if not anchored and self.rules.after_comparison(sent, tok):
+                continue  # "43.6% vs 34.4%": the second number is someone else's, unnamed here
             for name in names:
                 cand = Candidate(name, bench_name, value, unit, qualifier, sent)
                 found.append(cand)
