@@ -105,3 +105,42 @@ def test_maker_possessive_before_a_bare_version(nlp):
     models = _models(nlp, "DeepSeek's 2 million users and Meta's 2025 roadmap were discussed; DeepSeek's 3.5 "
                           "percent share grew.")
     assert not any(n.startswith(norm_key("DeepSeek")) or n.startswith(norm_key("Llama")) for n in models), models
+
+
+@pytest.mark.parametrize("text, not_models", [
+    ("The launch ran on Windows 11 laptops; the model scores 71% on MMLU after Step 3 of the setup.",
+     {"windows 11", "step 3"}),
+    ("A Falcon 9 rocket carried the satellite that will serve the model's API to ships at sea.", {"falcon 9"}),
+])
+def test_products_and_numbered_labels_are_not_models(nlp, text, not_models):
+    assert not (not_models & _models(nlp, text))
+
+
+def test_a_new_versioned_name_in_model_context_is_still_found(nlp):
+    assert norm_key("Kestrel 2") in _models(nlp, "Brightline released Kestrel 2, an open-weights model, on Monday.")
+
+
+def test_an_unseen_variant_word_written_twice_after_a_known_shape_is_part_of_the_name(nlp):
+    text = ("OpenAI released GPT-7.2 Borealis on Tuesday. GPT-7.2 Borealis scores 61.0% on GPQA Diamond, "
+            "and the cheaper GPT-7.2 costs half as much.")
+    models = _models(nlp, text)
+    assert norm_key("GPT-7.2 Borealis") in models, models
+
+
+def test_a_capitalised_word_written_once_after_a_name_is_not_a_variant(nlp):
+    models = _models(nlp, "GPT-7.2 Tuesday was busy. The model GPT-7.2 scores 61.0% on GPQA Diamond.")
+    assert norm_key("GPT-7.2 Tuesday") not in models, models
+
+
+def test_a_licence_named_after_a_model_does_not_extend_its_name(nlp):
+    text = ("Orrery 3 ships under the Orrery 3 Community License. The Orrery 3 Community License allows "
+            "research use; Orrery 3 is an open-weights model.")
+    assert norm_key("Orrery 3 Community") not in _models(nlp, text)
+
+
+@pytest.mark.parametrize("text", [
+    "On AA-LCR 52.00 was the best result; the model is open weights.",
+    "Pause handling gives TOR 0.82 at 448 ms for the model.",
+])
+def test_a_metric_and_its_value_are_not_a_versioned_model(nlp, text):
+    assert not _models(nlp, text)

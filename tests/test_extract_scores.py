@@ -90,3 +90,8 @@ def test_a_score_unit_after_the_number_keeps_it_a_score(nlp):
 def test_a_comparison_value_with_its_own_model_stays(nlp):
     got = claims(nlp, "On GPQA Diamond, Marlin 2 scores 70.1 against 68.0 for GPT-5.4.")
     assert got == {("Marlin 2", "GPQA Diamond", 70.1), ("GPT-5.4", "GPQA Diamond", 68.0)}
+
+
+def test_a_benchmark_name_does_not_swallow_the_score_after_it(nlp):
+    got = claims(nlp, "Published results for Marlin 2: GPQA Diamond 75.44, Terminal-Bench 2.0 31.25.")
+    assert {("Marlin 2", "GPQA Diamond", 75.44), ("Marlin 2", "Terminal-Bench 2.0", 31.25)} <= got

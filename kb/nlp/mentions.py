@@ -10,10 +10,12 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from spacy.tokens import Doc, Span
 
+from kb.nlp.pipeline import read_patterns
 from kb.nlp.names import (
     gazetteer, model_family, norm_key, resolve_benchmark_name, resolve_license_name, resolve_model_name,
     resolve_org_name,
@@ -73,23 +75,38 @@ NOT_NAMES = {"the", "it", "this", "that", "today", "our", "we", "its", "their", 
 PRONOUN_SUBJECTS = {"it", "model", "system"}
 # A capitalised name with a version ("Orca 5", "Vega-3 Mini", "Mosaic-13B", "Lumen-VLA 2") is a model when
 # its sentence talks about models: a benchmark, weights, a release, a licence.
-VERSIONED = re.compile(r"(?<![\w.-])(?P<name>(?:[A-Z][a-zA-Z]+ )?[A-Z][a-zA-Z]+(?:-[A-Z][A-Za-z]*)?[- ]v?\d+(?:\.\d+)?[A-Za-z]?"
+VERSIONED = re.compile(r"(?<![\w.-])(?P<name>(?:[A-Z][a-zA-Z]+ )?[A-Z][a-zA-Z]+(?:-[A-Z][A-Za-z]*)?[- ]v?"
+                       # a size ("70B"), or a version that is small and has one decimal: "AA-LCR 52.00", "TOR 0.82" are a metric's value
+                       r"(?:\d{1,3}(?:\.\d)?[BbMm]|(?:1\d|20|\d)(?:\.\d)?(?!\d|\.\d)[A-Za-z]?)"
                        r"(?:-\d+[BbMm])?(?: (?:Pro|Mini|Ultra|Max|Plus|Flash|Lite|Nano|Instruct|Thinking|Small|Medium|Large|"
                        r"Think|Air|Base|Coder|Chat|Vision|Swift|Turbo|Omni|Preview))?)(?![\w-])")
-NOT_VERSIONED = {"figure", "table", "section", "chapter", "windows", "iphone", "android", "ios", "python",
-                 "version", "step", "phase", "day", "week", "level", "tier", "gen", "series", "part", "rtx",
-                 "gtx", "top", "grade", "class", "type", "covid", "model", "page", "episode", "season",
-                 "macos", "ubuntu", "java", "node", "item", "rule", "article", "appendix", "note", "h", "a",
-                 "b", "m", "q", "pixel", "galaxy", "xbox", "playstation", "ps", "round", "stage", "number",
-                 "no", "vol", "issue", "release", "update", "gpt", "cuda", "under", "over", "top", "about",
-                 "january", "february", "march", "april", "may", "june", "july", "august", "september",
-                 "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-                 "sept", "oct", "nov", "dec", "get", "answer", "invent", "llm", "api", "gpu", "cpu", "tpu",
-                 "graviton", "trainium", "inferentia", "blackwell", "hopper", "rubin", "snapdragon", "ryzen"}
+NOT_VERSIONED = {"figure", "table", "section", "chapter", "version", "step", "phase", "day", "week", "level", "tier",
+                 "gen", "series", "part", "top", "grade", "class", "type", "model", "page", "episode", "season",
+                 "item", "rule", "article", "appendix", "note", "h", "a", "b", "m", "q", "round", "stage", "number",
+                 "no", "vol", "issue", "release", "update", "under", "over", "about", "get", "answer", "invent",
+                 "llm", "api", "gpu", "cpu", "january", "february", "march", "april", "may", "june", "july",
+                 "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+                 "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+# Products, platforms and chips with version numbers ("Windows 11"): names in data, not here.
+NOT_MODEL_NAMES = frozenset(w.lower() for r in read_patterns("not_models") for w in r["words"])
+
+
+def _not_versioned(name: str) -> bool:
+    """A versioned name that is a numbered label or a product ("Step 3", "Windows 11")."""
+    first = name.split()[0].split("-")[0].lower()
+    return first in NOT_VERSIONED or first in NOT_MODEL_NAMES or name.lower() in NOT_MODEL_NAMES
 MODEL_CONTEXT = re.compile(r"\b(?:model|models|weights|LLM|checkpoint|open[- ]sourc\w*|open[- ]weights?|licen[cs]e|"
                            r"benchmark|scores?|scored|API|released|launch\w*|parameters|Hugging ?Face|downloadable|licensed)\b", re.I)
-VERSION_VARIANT = re.compile(r"(?<![\w.-])(\d+(?:\.\d+)?) (Pro|Flash|Flash-Lite|Ultra|Deep Think|Max|Plus|"
-                             r"Opus|Sonnet|Haiku|Luna|Sol|Mini|Nano|Turbo|Air)\b")
+BARE_VARIANTS = ("Pro", "Flash", "Flash-Lite", "Ultra", "Max", "Plus", "Mini", "Nano", "Turbo", "Air")
+
+
+@lru_cache(maxsize=1)
+def version_variant() -> re.Pattern:
+    """"2.5 Pro", "4.6 Opus": a bare version and a variant word (generic ones, and the capitalised
+    variant names of the gazetteer's families), read as a model of the document's family."""
+    own = {v for f in gazetteer().families for v in f.get("variants") or [] if v[:1].isupper() and len(v) > 2}
+    words = sorted(set(BARE_VARIANTS) | own, key=len, reverse=True)
+    return re.compile(r"(?<![\w.-])(\d+(?:\.\d+)?) (" + "|".join(map(re.escape, words)) + r")\b")
 
 
 VERSION_RANGE = re.compile(r"(?P<base>.*?[A-Za-z][\s-]?)(?P<a>\d+\.\d+)[-\u2013](?P<b>\d+\.\d+)")
@@ -165,7 +182,7 @@ def _not_a_model(name: str) -> bool:
     words = [w.lower() for w in re.split(r"[\s]+", name)]
     if COMPANY_TAIL.search(name) and not re.search(r"\d", name):
         return True
-    return bool(set(words) & NON_NAME_WORDS) or words[0].split("-")[0] in NOT_VERSIONED
+    return bool(set(words) & NON_NAME_WORDS) or _not_versioned(name)
 
 
 def _discover(doc: Doc, taken: set[int]) -> set[str]:
@@ -233,13 +250,13 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
             name = m.group("name")
             offset = 0
             first = name.split()[0]
-            if len(name.split()) > 2 and (first.lower() in NOT_NAMES or first.lower() in NOT_VERSIONED
+            if len(name.split()) > 2 and (first.lower() in NOT_NAMES or _not_versioned(first)
                                           or doc.vocab[first.lower()].is_stop or resolve_org_name(first)):
                 offset = len(first) + 1  # "These Heron-2", "NVIDIA Orca 5": the leading word is not the name
                 name = name[offset:]
             if re.search(r"\b(?:19|20)\d\d$", name) or _not_a_model(name):
                 continue  # "re:Invent 2025" is an event, not a model
-            if name.split()[0].split("-")[0].lower() in NOT_VERSIONED or resolve_org_name(name.split()[0]) \
+            if _not_versioned(name) or resolve_org_name(name.split()[0]) \
                     or resolve_license_name(name):
                 continue
             start = sent.start_char + m.start() + offset
@@ -284,6 +301,8 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
                     out.models.append(Mention("MODEL", name, ent.start, ent.end, ent.start_char, ent.end_char, known))
             elif not re.search(r"\d", ent.text) and not resolve_model_name(ent.text):
                 pass  # "Try it in Gemini Canvas": a family word and another family's variant is a product
+            elif _numbered_label(doc, ent):
+                pass  # "Step 3 of the setup", "a Falcon 9 rocket": a numbered thing or a product
             elif not re.search(r"\d", ent.text) and ent.end < len(doc) and doc[ent.end].lower_ in FAMILY_NOUNS:
                 pass  # "Anthropic's Claude Sonnet series": a line of models, not one model
             else:
@@ -378,7 +397,7 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
             canon, known = _canonical_model(f"{dominant} {doc_text(doc)[m.start():end]}", seen)
             out.models.append(Mention("MODEL", canon, span.start, span.end, m.start(), m.end(), known))
             taken.update(range(span.start, span.end))
-        for m in VERSION_VARIANT.finditer(doc_text(doc)):
+        for m in version_variant().finditer(doc_text(doc)):
             span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):
                 continue
@@ -426,6 +445,17 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
     return out
 
 
+def _numbered_label(doc: Doc, ent: Span) -> bool:
+    """A family word that is also an ordinary word, with a bare number, used as a numbered label
+    ("Step 3 of the tutorial") or a product the data names ("Falcon 9")."""
+    if ent.text.lower() in NOT_MODEL_NAMES or ent.text.split()[0].lower() in NOT_MODEL_NAMES:
+        return True
+    if not re.fullmatch(r"[A-Z][a-z]+ \d{1,2}", ent.text):
+        return False
+    nxt = doc[ent.end:ent.end + 2]
+    return len(nxt) == 2 and nxt[0].lower_ == "of" and nxt[1].pos_ in ("DET", "PRON", "NUM")
+
+
 def _footnote_mark(doc: Doc, ent: Span) -> bool:
     """"Gemini 3 Pro 1 stands as ...": a footnote mark the scraper kept after a known name, not a version.
     The mention keeps the mark (so no rule reads it as a number); the name drops it."""
@@ -458,6 +488,8 @@ def _name_extension(doc: Doc, ent: Span) -> int:
             and not (len(nxt) >= 2 and re.fullmatch(r"subscri\w*|plans?|tiers?|users?|members?|accounts?", nxt[1].lower_)):
         if resolve_model_name(f"{ent.text} {nxt[0].text}") in (None, f"{ent.text} {nxt[0].text}"):
             return end + 1
+    if re.search(r"\d", ent.text) and len(nxt) and _repeated_variant(doc, ent, nxt[0]):
+        return end + 1  # "Orrery 3.5 Tempest" written the same way again: an unseen variant word
     if re.search(r"\d", ent.text):
         words = 0
         for t in nxt:
@@ -468,6 +500,22 @@ def _name_extension(doc: Doc, ent: Span) -> int:
                 break
             words += 1
     return end
+
+
+def _repeated_variant(doc: Doc, ent: Span, t) -> bool:
+    """A capitalised word right after a versioned model name, which the document writes after that name
+    at least twice: a variant the gazetteer does not know yet, part of the name."""
+    if not re.fullmatch(r"[A-Z][a-z]{2,}", t.text) or t.is_stop or t.ent_type_ in (
+            "ORG", "BENCHMARK", "MODEL", "GPE", "DATE", "NORP") or t.lower_ in NON_NAME_WORDS:
+        return False
+    if t.ent_type_ == "PERSON" and t.i + 1 < len(doc) and doc[t.i + 1].ent_iob_ == "I":
+        return False  # a one-word "person" right after a model is the NER guessing; a full name is a person
+    after = doc[t.i + 1] if t.i + 1 < len(doc) else None
+    if resolve_org_name(t.text) or resolve_benchmark_name(t.text) or (after is not None and (
+            after.text == "'s" or re.fullmatch(r"licen[cs]es?|agreement|edition|program(?:me)?|team|app|api",
+                                               after.lower_))):
+        return False  # "Llama 3 Community License": a licence or product named after the model
+    return len(re.findall(rf"(?<![\w-]){re.escape(ent.text)} {t.text}(?![\w-])", doc_text(doc))) >= 2
 
 
 MAKER_VERSION = re.compile(r"(?P<org>[A-Z][\w.-]*(?: [A-Z][\w.-]*)?)['\u2019]s\s+(?:(?:new|latest|upcoming|open)\s+)?"

@@ -19,10 +19,9 @@ GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
 GENERIC_VARIANTS = (
     "Pro", "Flash", "Flash-Lite", "Lite", "Max", "Plus", "Mini", "Nano", "Micro", "Turbo", "Ultra",
     "Instruct", "Thinking", "Reasoning", "Preview", "Base", "Chat", "Coder", "Omni", "VL", "Vision",
-    "Air", "Large", "Medium", "Small", "Maverick", "Scout", "Behemoth", "Opus", "Sonnet", "Haiku",
-    "Deep Think", "Heavy", "Fast", "Codex", "Sol", "Luna", "Speech", "Image", "Exp", "Distill", "Premier",
-    "Super", "High", "Think", "Spark", "Glimmer", "Reason", "Transfer", "Predict", "Core", "Edge",
-)
+    "Air", "Large", "Medium", "Small", "Heavy", "Fast", "Speech", "Image", "Exp", "Distill", "Super", "High",
+    "Think", "Reason", "Core", "Edge",
+)  # a family's own variant names are facts in data/gazetteer/families.jsonl ("variants")
 FOOTNOTE = re.compile(r"[\*\u2020\u2021\u00a7\u00b9\u00b2\u00b3\u2070-\u2079]+$")
 SIZE = r"\d+(?:\.\d+)?[BMTbmt](?:-A\d+(?:\.\d+)?[Bb])?"
 VERSION = r"(?:[vVkKmMrR]?\d+(?:\.\d+)*[a-zA-Z]?|[A-Z]\d+(?:\.\d+)*)"
