@@ -95,3 +95,10 @@ def test_a_comparison_value_with_its_own_model_stays(nlp):
 def test_a_benchmark_name_does_not_swallow_the_score_after_it(nlp):
     got = claims(nlp, "Published results for Marlin 2: GPQA Diamond 75.44, Terminal-Bench 2.0 31.25.")
     assert {("Marlin 2", "GPQA Diamond", 75.44), ("Marlin 2", "Terminal-Bench 2.0", 31.25)} <= got
+
+
+def test_a_base_or_example_model_is_not_the_owner_of_a_bare_number(nlp):
+    text = "A new 30B model based on Qwen3-32B, achieving 74.1% on GPQA Diamond, arrived on Monday."
+    assert not any(m == "Qwen3-32B" for m, _, _ in claims(nlp, text))
+    # the same model as the sentence's own subject still owns its number
+    assert ("Qwen3-32B", "GPQA Diamond", 74.1) in claims(nlp, "Qwen3-32B reaches 74.1% on GPQA Diamond.")

@@ -27,7 +27,7 @@ from kb.nlp.names import (
 )
 from kb.nlp.people import extract_people, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
-from kb.nlp.scores import DOC_HEDGES, HEDGES, ScoreRules, SentenceScorer
+from kb.nlp.scores import DOC_HEDGES, ReportRules, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances, table_stances
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, index_lines, place_table, row_location, text_tables,
@@ -95,23 +95,16 @@ def _rules() -> tuple[ScoreRules, StanceRules]:
 
 def _reporter(sent_text: str, model: str, mentions: DocMentions, outlet: Optional[str],
               doc_hedged: bool) -> tuple[Optional[str], Optional[str], bool]:
-    """(reported_by, reporter_kind, hedged) for a claim in this sentence."""
-    maker = mentions.model_orgs.get(model)
-    hedged = bool(HEDGES.search(sent_text))
-    evaluators = [o.name for o in mentions.orgs if org_kind(o.name) == "evaluator"
-                  and re.search(rf"\b{re.escape(o.name)}\b", sent_text)]
-    if evaluators:
-        return evaluators[0], "evaluator", hedged
-    outlet_org = resolve_org_name(outlet) if outlet else None
-    if maker and (outlet_org == maker or (outlet and maker.lower() in outlet.lower())):
-        return maker, "vendor", hedged or doc_hedged
-    if maker and re.search(rf"\b{re.escape(maker)}\b (?:says|said|claims|reports|reported)", sent_text):
-        return maker, "vendor", True
-    if outlet:
-        return outlet, "outlet", hedged or doc_hedged
-    # No outlet known (a saved launch post): the post's own lab reports, also its rivals' numbers.
-    vendor = mentions.model_orgs.get(mentions.focal) or maker
-    return vendor, "vendor" if vendor else None, hedged or doc_hedged
+    """(reported_by, reporter_kind, hedged) for a claim in this sentence (kb/nlp/scores.py ReportRules);
+    hedged only when the sentence hedges, whatever the rest of the document says."""
+    orgs = tuple(dict.fromkeys(o.name for o in mentions.orgs if o.name in sent_text))
+    return _report_rules().reporter(sent_text, mentions.model_orgs.get(model),
+                                    mentions.model_orgs.get(mentions.focal), outlet, orgs)
+
+
+@lru_cache(maxsize=1)
+def _report_rules() -> ReportRules:
+    return ReportRules()
 
 
 def _placed_tables(doc_in, text: str) -> list[PlacedTable]:
@@ -184,6 +177,10 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
     title = getattr(doc_in, "title", "") or ""
     outlet = getattr(doc_in, "original_outlet", None) or getattr(doc_in, "outlet", None)
     mentions = collect_mentions(spacy_doc, title)
+    publisher = resolve_org_name(outlet) if outlet else None
+    if publisher and org_kind(publisher) in ("lab", "company") and mentions.focal \
+            and mentions.model_orgs.get(mentions.focal) is None:
+        mentions.model_orgs[mentions.focal] = publisher  # a lab writing about its own new model
     score_rules, stance_rules = _rules()
     text = doc_text(spacy_doc)
     placed = _placed_tables(doc_in, text)

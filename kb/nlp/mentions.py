@@ -570,7 +570,20 @@ def _maker_from_context(doc: Doc, m: Mention, ents: Optional[_Ents] = None) -> O
         if (len(between) <= 1 and between.text in ("'s", "\u2019s")) or (
                 len(between) <= 6 and any(t.lower_ in LAUNCH_WORDS for t in between)):
             return resolve_org_name(ent.text) or ent.text
+    # "Mosaic-13B, Tessellate's new open model" / "Mosaic-13B is Tessellate's first model"
+    after = doc_text(doc)[m.end_char:min(sent.end_char, m.end_char + 80)]
+    owner = OWNER_AFTER.match(after)
+    if owner:
+        name = owner.group("org")
+        span = doc.char_span(m.end_char + owner.start("org"), m.end_char + owner.end("org"), alignment_mode="expand")
+        if resolve_org_name(name) or re.search(r"\s(?:AI|Labs?|Inc\.?)$", " " + name) or COMPANY_TAIL.search(name) \
+                or (span is not None and any(e.label_ == "ORG" for e in (ents or _Ents(doc)).within(span))):
+            return resolve_org_name(name) or name
     return None
+
+
+OWNER_AFTER = re.compile(r"\s*(?:,|\bis|\bwas)\s+(?:the\s+)?(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2})['\u2019]s?\s+"
+                         r"(?:[\w-]+\s+){0,3}?(?:model|LLM|flagship|release|system)\b")
 
 
 def org_for_model(name: str) -> Optional[str]:

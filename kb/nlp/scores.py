@@ -15,6 +15,7 @@ from typing import Optional
 from spacy.tokens import Span
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
+from kb.nlp.names import gazetteer, norm_key, org_kind, resolve_org_name
 from kb.nlp.pipeline import read_patterns
 
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -54,6 +55,7 @@ class ScoreRules:
         units = read_patterns("score_units")
         self.units = frozenset(w.lower() for r in units if r["kind"] == "unit" for w in r["words"])
         self.labels = frozenset(w.lower() for r in units if r["kind"] == "label" for w in r["words"])
+        self.not_subject_res = [re.compile(r["regex"]) for r in units if r["kind"] == "not_subject"]
         self.comparison = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "comparison"]
         self.before += [re.compile(r["regex"], re.I) for r in units if r["kind"] == "before"]
 
@@ -118,6 +120,11 @@ class ScoreRules:
         if any(t.like_num or (t.is_punct and (t.whitespace_ or t.doc[t.i - 1].whitespace_)) for t in between[:-1]):
             return False  # "42.8 - ahead of": the parse joined across punctuation
         return not any(t.lower_ in self.units for t in between)
+
+    def not_subject(self, sent: Span, m: Mention) -> bool:
+        """A model named as a base, an example or a comparison ("based on X", "models like X")."""
+        before = doc_text(sent.doc)[max(sent.start_char, m.start_char - 40):m.start_char]
+        return any(rx.search(before) for rx in self.not_subject_res)
 
     def after_comparison(self, sent: Span, tok) -> bool:
         """'posts an Elo of 1588 versus 1538': the number after the comparison word."""
@@ -300,7 +307,7 @@ class SentenceScorer:
                     t.dep_ in ("nsubj", "nsubjpass") for t in sent.doc[x.start:x.end])]
                 if local and (subj is None or local[-1].start > subj.start):
                     subject_name = local[-1].name
-                first = next((x for x in models if x.end <= tok.i), None)
+                first = next((x for x in models if x.end <= tok.i and not self.rules.not_subject(sent, x)), None)
                 name = subject_name or (first.name if first else None) or (
                     self.current if not models else None)
                 if name is None:
@@ -375,3 +382,79 @@ class SentenceScorer:
         if len(after) >= 3 and after[0].text == "(" and after[2].text == ")":
             q = after[1].text
         return [Candidate(target.name, base.benchmark, base.value, base.unit, q, sent)]
+
+
+class ReportRules:
+    """Who reported a prose claim, from data/patterns/reporting.jsonl (rules as data, names from the gazetteer).
+
+    - a lab writing about its own model: the vendor;
+    - an independent evaluator (an organisation of kind "evaluator" in the gazetteer) when the sentence
+      says it measured or reports the number ("according to X", "X's leaderboard", "testers at X");
+    - the maker when the sentence says the maker states it (hedged: a vendor's word in someone else's article);
+    - else the outlet; a figure credit or caption line never names a reporter;
+    - hedged only when the sentence hedges (or is the vendor's word relayed).
+    """
+
+    def __init__(self):
+        rows = read_patterns("reporting")
+        self.templates = {k: [r["regex"] for r in rows if r["kind"] == k] for k in ("evaluator", "vendor")}
+        self.hedge = re.compile("|".join(r["regex"] for r in rows if r["kind"] == "hedge"), re.I)
+        self.credit = re.compile("|".join(r["regex"] for r in rows if r["kind"] == "credit"), re.I)
+        g = gazetteer()
+        self.evaluators = {o["name"]: [o["name"], *o.get("aliases", [])] for o in g.orgs if o.get("kind") == "evaluator"}
+        self._compiled: dict = {}
+
+    @staticmethod
+    def aliases(org: str) -> list[str]:
+        rec = gazetteer().org_index.get(norm_key(org))
+        return [org, *(([rec["name"], *rec.get("aliases", [])]) if rec else [])]
+
+    def says(self, kind: str, org: str, sentence: str, names: Optional[list[str]] = None) -> bool:
+        """Whether SENTENCE attributes its number to ORG in one of KIND's shapes."""
+        key = (kind, org)
+        rx = self._compiled.get(key)
+        if rx is None:
+            alt = "|".join(re.escape(a) for a in sorted(set(names or self.aliases(org)), key=len, reverse=True) if a)
+            rx = self._compiled[key] = re.compile(
+                "|".join(f"(?:{t.replace('{org}', f'(?:{alt})')})" for t in self.templates[kind]), re.I)
+        return bool(rx.search(sentence))
+
+    def evaluator_of(self, sentence: str) -> Optional[str]:
+        """The evaluator the sentence names as the source of its numbers, if any."""
+        for org, names in self.evaluators.items():
+            if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", sentence) for n in names if n) \
+                    and self.says("evaluator", org, sentence, names):
+                return org
+        return None
+
+    def reporter(self, sentence: str, maker: Optional[str], focal_maker: Optional[str],
+                 outlet: Optional[str], orgs: tuple = ()) -> tuple[Optional[str], Optional[str], bool]:
+        """(reported_by, reporter_kind, hedged) for a claim about a model made by MAKER in SENTENCE."""
+        hedged = bool(self.hedge.search(sentence))
+        credit = bool(self.credit.search(sentence))
+        if not credit:
+            evaluator = self.evaluator_of(sentence)
+            if evaluator:
+                return evaluator, "evaluator", hedged
+        outlet_org = resolve_org_name(outlet) if outlet else None
+        own = maker and (outlet_org == maker or (outlet and maker.lower() in outlet.lower()))
+        if own:
+            return maker, "vendor", hedged  # a lab writing about its own model
+        if maker and not credit and self.says("vendor", maker, sentence):
+            return maker, "vendor", True  # the maker's word, relayed
+        if maker is None and not credit:
+            # "Orbit AI says its new Comet 3 ...": an organisation the sentence quotes about its own model
+            for org in orgs:
+                if org_kind(org) not in ("evaluator", "outlet") and self.says("vendor", org, sentence) \
+                        and re.search(rf"{re.escape(org)}\W+(?:\w+\W+){{0,3}}?(?:its|their|our)\b", sentence):
+                    return org, "vendor", True
+        kind = org_kind(outlet_org) if outlet_org else None
+        if kind == "evaluator":
+            return outlet_org, "evaluator", hedged
+        if kind in ("lab", "company"):
+            return outlet_org, "vendor", hedged  # a lab's post also reports its rivals' numbers
+        if outlet:
+            return outlet, "outlet", hedged
+        # No outlet known (a saved launch post): the post's own lab reports, also its rivals' numbers.
+        vendor = focal_maker or maker
+        return vendor, "vendor" if vendor else None, hedged
