@@ -55,7 +55,7 @@ class ScoreRules:
         units = read_patterns("score_units")
         self.units = frozenset(w.lower() for r in units if r["kind"] == "unit" for w in r["words"])
         self.labels = frozenset(w.lower() for r in units if r["kind"] == "label" for w in r["words"])
-        self.not_subject_res = [re.compile(r["regex"]) for r in units if r["kind"] == "not_subject"]
+        self.not_subject_res = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "not_subject"]
         self.comparison = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "comparison"]
         self.before += [re.compile(r["regex"], re.I) for r in units if r["kind"] == "before"]
 
