@@ -144,3 +144,16 @@ def test_a_licence_named_after_a_model_does_not_extend_its_name(nlp):
 ])
 def test_a_metric_and_its_value_are_not_a_versioned_model(nlp, text):
     assert not _models(nlp, text)
+
+
+def test_a_distinctive_variant_word_alone_is_a_short_name_of_the_model(nlp):
+    text = ("OpenAI released GPT-7.2 Borealis on Tuesday. GPT-7.2 Borealis is priced like its sibling. "
+            "Borealis leads on GPQA Diamond with 71.0%.")
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    assert ("GPT-7.2 Borealis", 71.0) in {(s.model, s.value) for s in ex.scores}
+    assert "Borealis" not in {m.name for m in ex.models}
+
+
+def test_a_generic_variant_word_alone_is_not_a_short_name(nlp):
+    text = "Orrery 3 Pro is out. Orrery 3 Pro is fast. Pro users get it first, and it scores 71.0% on GPQA Diamond."
+    assert "Pro" not in {m.name for m in extract(nlp, CleanDocument(title="Notes", text=text)).models}

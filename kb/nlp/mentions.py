@@ -418,6 +418,7 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
         longer = {n for n in full_names if n.endswith(" " + m.name)}
         if len(longer) == 1:
             m.name = longer.pop()
+    _short_variant_names(doc, out, taken)
     # "Kimi 2.5" beside "Kimi K3" and "Kimi K2.6": the family writes its versions with a letter.
     lettered: dict = {}
     for m in out.models:
@@ -443,6 +444,38 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
                 out.model_orgs[name] = kin.pop()
     out.focal = pick_focal(out.models, title, doc)
     return out
+
+
+def _short_variant_names(doc: Doc, out: DocMentions, taken: set[int]) -> None:
+    """A versioned model whose name ends in a distinctive variant word is later called by that word alone
+    ("<Family> 7.2 Borealis" ... "Borealis leads on ..."): the bare word is a mention of the full name, when
+    exactly one model of the document ends with it and the word is no generic variant ("Pro", "Mini")."""
+    from kb.nlp.names import GENERIC_VARIANTS
+
+    generic = {v.lower() for v in GENERIC_VARIANTS}
+    enders: dict = {}
+    for m in out.models:
+        words = m.name.split()
+        if len(words) >= 2 and re.search(r"\d", " ".join(words[:-1])) and re.fullmatch(r"[A-Z][a-z]{2,}", words[-1]) \
+                and words[-1].lower() not in generic:
+            enders.setdefault(words[-1], set()).add(m.name)
+    text = doc_text(doc)
+    added = False
+    for word, names in enders.items():
+        if len(names) != 1 or doc.vocab[word.lower()].is_stop or resolve_org_name(word) \
+                or resolve_benchmark_name(word):
+            continue
+        full = next(iter(names))
+        for hit in re.finditer(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", text):
+            span = doc.char_span(hit.start(), hit.end(), alignment_mode="contract")
+            if span is None or any(t.i in taken for t in span) or span[0].ent_type_ in ("PERSON", "GPE", "ORG") \
+                    and span[0].ent_iob_ == "B" and span.end < len(doc) and doc[span.end].ent_iob_ == "I":
+                continue
+            out.models.append(Mention("MODEL", full, span.start, span.end, hit.start(), hit.end()))
+            taken.update(range(span.start, span.end))
+            added = True
+    if added:
+        out.models.sort(key=lambda m: m.start)
 
 
 def _numbered_label(doc: Doc, ent: Span) -> bool:
