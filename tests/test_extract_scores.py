@@ -102,3 +102,24 @@ def test_a_base_or_example_model_is_not_the_owner_of_a_bare_number(nlp):
     assert not any(m.startswith("Qwen3") for m, _, _ in claims(nlp, text))
     # the same model as the sentence's own subject still owns its number
     assert {m for m, _, _ in claims(nlp, "Qwen3-32B reaches 74.1% on GPQA Diamond.")} == {"Qwen3 32B"}
+
+
+def test_a_hyphen_glued_word_stays_in_the_benchmark_name(nlp):
+    got = claims(nlp, "Marlin 2 scores 61.0% on Full-Stack-Bench 1.0 this week.")
+    assert {b for _, b, _ in got} == {"Full-Stack-Bench 1.0"}
+
+
+def test_a_versioned_name_that_opens_a_sentence_after_on_is_a_benchmark(nlp):
+    got = claims(nlp, "Marlin 2 arrived. On Quillcode 2.1, which grades repairs, Marlin 2 scores 43.6% against 34.4% "
+                      "for GPT-5.4.")
+    assert got == {("Marlin 2", "Quillcode 2.1", 43.6), ("GPT-5.4", "Quillcode 2.1", 34.4)}
+
+
+def test_a_throughput_is_not_a_score_and_its_subject_is_not_a_model(nlp):
+    text = "Marlin 2 scores 61.0% on GPQA Diamond. Prefill reaches 137,200 tokens/s on one GPU."
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    assert "Prefill" not in {m.name for m in ex.models}
+
+
+def test_a_date_that_opens_a_sentence_is_not_a_benchmark(nlp):
+    assert not claims(nlp, "On March 3, Marlin 2 scored 43.6% in a private test.")

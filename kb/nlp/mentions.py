@@ -34,7 +34,8 @@ DISCOVERY = [
                r"leads|led|managed|hits|hit|gets|got)\s+(?:an? |the )?(?:\w+ )?\d"
                # "Khanmigo reached 1.4 million students": a count of people, not a score
                r"(?![\d.,]*\s*(?:million|billion|thousand|users|students|customers|people|downloads|subscribers|"
-               r"developers|companies|countries)\b)"),
+               r"developers|companies|countries|tokens?|tok/s|ms|seconds?|minutes?|hours?|GB|TB|MB|times|GPUs?|tasks|"
+               r"languages|parameters|params|stars)\b|\d{0,2},\d{3})"),
     # A versioned capitalised name used as a model: "Luminous 3 model", "weights of Falcon 4",
     # "Sable 3 release notes", "Command A2 remains closed".
     re.compile(r"(?P<name>[A-Z][A-Za-z]+[- ]v?\d+(?:\.\d+)?(?: [A-Z][a-z]+)?)(?:['\u2019]s)? (?:model|LLM|weights|"
@@ -256,6 +257,8 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
                 name = name[offset:]
             if re.search(r"\b(?:19|20)\d\d$", name) or _not_a_model(name):
                 continue  # "re:Invent 2025" is an event, not a model
+            if re.fullmatch(r"\s*On\s+", text[:m.start() + offset]):
+                continue  # "On Quill-Bench 2.1, X scores ...": the sentence opens with its benchmark
             if _not_versioned(name) or resolve_org_name(name.split()[0]) \
                     or resolve_license_name(name):
                 continue

@@ -171,6 +171,9 @@ def _coordinated_before(doc, models: list[Mention], i: int) -> list[Mention]:
     return out
 
 
+OPENING_BENCH = re.compile(r"\s*On (?:the )?(?P<b>[A-Z][\w.'+-]*(?: (?:[A-Z][\w.'+-]*|v?\d+(?:\.\d+)?)){0,4}),")
+
+
 class SentenceScorer:
     """Applies the rules sentence by sentence, keeping the subject and benchmark context."""
 
@@ -272,7 +275,7 @@ class SentenceScorer:
         from kb.nlp.mentions import sentence_subject
 
         models = self.m.in_span(self.m.models, sent.start, sent.end)
-        benches = self.m.in_span(self.m.benchmarks, sent.start, sent.end)
+        benches = self.m.in_span(self.m.benchmarks, sent.start, sent.end) or self._opening_benchmark(sent, models)
         subj, pronoun = sentence_subject(sent, models)
         subject_name = subj.name if subj else (self.current if pronoun else None)
         taken = {i for x in models + benches for i in range(x.start, x.end)}
@@ -345,6 +348,19 @@ class SentenceScorer:
             self.prev_claim = found[-1]
             self.prev_bench = found[-1].benchmark
         return found
+
+    def _opening_benchmark(self, sent: Span, models: list[Mention]) -> list[Mention]:
+        """'On Quillcode 2.1, which grades repairs, X scores 43.6%': a proper name the sentence opens with
+        after 'On' and closes with a comma is its benchmark, when nothing else names one."""
+        m = OPENING_BENCH.match(sent.text)
+        if not m:
+            return []
+        span = sent.doc.char_span(sent.start_char + m.start("b"), sent.start_char + m.end("b"), alignment_mode="contract")
+        if span is None or any(x.start < span.end and span.start < x.end for x in models) or any(
+                t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in span) or re.match(
+                rf"{MONTHS}\b|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\d", span.text):
+            return []  # "On March 3," is a date
+        return [Mention("BENCHMARK", span.text, span.start, span.end, span.start_char, span.end_char)]
 
     def _paren_series(self, sent: Span, tok, benches: list[Mention]) -> Optional[str]:
         """'scores 84.7% on A and 80.2% on B, ahead of M (80.5% and 69.8%)': the i-th value in M's
