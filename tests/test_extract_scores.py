@@ -123,3 +123,9 @@ def test_a_throughput_is_not_a_score_and_its_subject_is_not_a_model(nlp):
 
 def test_a_date_that_opens_a_sentence_is_not_a_benchmark(nlp):
     assert not claims(nlp, "On March 3, Marlin 2 scored 43.6% in a private test.")
+
+
+def test_a_new_benchmark_named_after_on_owns_the_number_even_if_ner_calls_it_an_org(nlp):
+    got = claims(nlp, "Marlin 2 hits 85.3% on AIME 2024 and 92.5% on Arena-Hard.")
+    assert ("Marlin 2", "Arena-Hard", 92.5) in got and ("Marlin 2", "AIME 2024", 92.5) not in got
+    assert not any(v == 61.0 for _, _, v in claims(nlp, "Marlin 2 scores 61.0% on Google's internal suite."))

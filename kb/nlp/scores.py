@@ -260,9 +260,13 @@ class SentenceScorer:
                 end = k
                 while end < sent.end and end - k < 4 and (doc[end].text[:1].isupper() or doc[end].like_num
                                                           or doc[end].text == "-") and doc[end].ent_type_ not in (
-                        "MODEL", "ORG", "PERSON", "GPE", "DATE"):
+                        "MODEL", "PERSON", "GPE", "DATE"):
                     end += 1
-                if end > k:
+                while end > k and doc[end - 1].text == "-":
+                    end -= 1
+                # the statistical NER calls many unknown benchmark names organisations ("on Arena-Hard");
+                # a known organisation is not a benchmark
+                if end > k and not resolve_org_name(doc[k:end].text) and not resolve_org_name(doc[k].text):
                     return Mention("BENCHMARK", doc[k:end].text, k, end, doc[k].idx, doc[end - 1].idx
                                    + len(doc[end - 1].text)), None
         left = [b for b in benches if b.end <= tok.i]
