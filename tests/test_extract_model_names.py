@@ -157,3 +157,19 @@ def test_a_distinctive_variant_word_alone_is_a_short_name_of_the_model(nlp):
 def test_a_generic_variant_word_alone_is_not_a_short_name(nlp):
     text = "Orrery 3 Pro is out. Orrery 3 Pro is fast. Pro users get it first, and it scores 71.0% on GPQA Diamond."
     assert "Pro" not in {m.name for m in extract(nlp, CleanDocument(title="Notes", text=text)).models}
+
+
+def test_a_list_item_led_by_a_model_name_makes_it_the_subject_of_its_score(nlp):
+    text = ("This week in open models:\n\n"
+            "- Brightline's Kestrel-Coder - a small agentic model, scoring 48.5% on SWE-bench Verified (blog)\n"
+            "- Harbor-2: New Planner Hits 61% on GPQA Diamond\n")
+    ex = extract(nlp, CleanDocument(title="Roundup", text=text))
+    got = {(s.model, s.benchmark, s.value) for s in ex.scores}
+    assert ("Kestrel-Coder", "SWE-bench Verified", 48.5) in got
+    assert ("Harbor-2", "GPQA Diamond", 61.0) in got
+    assert "Brightline's Kestrel-Coder" not in {m.name for m in ex.models}
+
+
+def test_a_heading_without_a_model_shaped_name_is_no_model(nlp):
+    text = "Key Takeaways: the new release scores 40% on SWE-bench Pro."
+    assert "Key Takeaways" not in _models(nlp, text) and norm_key("Key Takeaways") not in _models(nlp, text)

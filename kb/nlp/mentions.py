@@ -50,6 +50,9 @@ DISCOVERY = [
     # Copula: "Isaac GR00T N1.6 is an open reasoning vision language action (VLA) model"
     re.compile(rf"(?P<name>{NAME}) is (?:a|an|the|our) (?:[\w'\u2019-]+,?\s+|\([A-Z]+\)\s+){{0,9}}(?:model|LLM)\b"),
 ]
+LEAD_NAME = re.compile(r"(?m)^(?:[-*\u2022]\s+|#{1,6}\s+|\*\*)?(?:[A-Z][\w.&-]*['\u2019]s\s+)?"
+                       r"(?P<name>[A-Z][\w.]*(?:[- ](?:[A-Z0-9][\w.]*|v?\d[\w.]*)){0,3})\**\s*(?::|\s-\s)"
+                       r"(?=[^\n]*?\b\d+(?:\.\d+)?\s?%?\s+(?:on|in)\s+[A-Z])")
 PERSON_APPOSITION = re.compile(r"\b(?:at|with|from|of)\s+[A-Z]|\b(?:engineer|researcher|scientist|manager|founder|"
                                r"co-founder|CEO|CTO|spokes(?:person|man|woman)|director|head|professor|executive|"
                                r"president|officer|analyst|lead|partner)s?\b")
@@ -222,6 +225,22 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
                     and rx is not HEADING_NAME:  # a heading "Inkling: Our open-weights model" says it is a model
                 continue
             found.add(name)
+    # A heading or list item led by a model-shaped name and stating a score: "- Acme's Vela-2 - scores 61% on X",
+    # "Vela-2: New Agent Hits 59% on SWE-bench". A leading maker ("Acme's", a known organisation) is not the name.
+    for m in LEAD_NAME.finditer(doc_text(doc)):
+        name = m.group("name").strip()
+        words = name.split()
+        if len(words) > 1 and resolve_org_name(words[0]):
+            name = " ".join(words[1:])
+        start = m.end("name") - len(name)
+        if not re.search(r"\d|-[A-Za-z]|[a-z][A-Z]", name) or _not_a_model(name) or name.lower() in NOT_NAMES \
+                or resolve_org_name(name) or norm_key(name) in g.bench_index or resolve_license_name(name):
+            continue
+        span = doc.char_span(start, start + len(name), alignment_mode="contract")
+        if span is None or any(t.i in taken for t in span) or any(
+                e.label_ in ("PERSON", "GPE", "DATE", "MONEY", "PERCENT") for e in ents.within(span)):
+            continue
+        found.add(name)
     # Names listed as models: "These models include LTX-2 from Lightricks, FLUX.1 and FLUX.2, and Z-Image".
     for m in MODEL_LIST.finditer(doc_text(doc)):
         pos = m.start("list")
