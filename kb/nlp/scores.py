@@ -81,7 +81,7 @@ class ScoreRules:
         if before.endswith(("-", "\u2013", ".", "/")) or re.match(r"^[-\u2013/.]\d", after):
             return None  # ranges, fractions, versions
         if re.match(r"^-[A-Za-z]", after) or re.search(r"(?:[A-Za-z]|')$", before):
-            return None  # "5-shot", "300-turn"; "AIME '25", "H200": a number inside a name
+            return None  # "5-shot", "300-turn"; "MathComp '25", "H200": a number inside a name
         label = re.search(r"\b([A-Za-z]+)\s$", before)
         if label and label.group(1).lower() in self.labels:
             return None  # "Level 4", "Step 3", "Figure 2": a numbered thing, not a score
@@ -157,7 +157,7 @@ def _ending_at(mentions: list[Mention], end: int) -> Optional[Mention]:
 
 
 def _coordinated_before(doc, models: list[Mention], i: int) -> list[Mention]:
-    """Models listed right before token i: "GPT-5.4 and Gemini 3.1 Pro, both at 57"."""
+    """Models listed right before token i: "Vega-5.4 and Orrery 3.1 Pro, both at 57"."""
     out = []
     j = i
     while j > 0:
@@ -199,12 +199,12 @@ class SentenceScorer:
                 if doc[m.end].lower_ in ("'s", "\u2019s", "'", "\u2019", ":", "at", "with"):
                     return [m.name], "possessive"
         text = doc_text(doc)
-        # "GPT-5.4 mini, which managed 82.5"
+        # "Vega-5.4 mini, which managed 82.5"
         for m in reversed(models):
             if m.end <= tok.i and re.fullmatch(r"\s*,?\s*(?:which|that|who)\s+\w+(?:\s+\w+)?\s*",
                                                text[m.end_char:tok.idx]):
                 return [m.name], "relative"
-        # "61.3 for Gemini 3.1 Pro"
+        # "61.3 for Orrery 3.1 Pro"
         j = tok.i + 1
         while j < sent.end and doc[j].text in ("%", "percent", "Elo", "points"):
             j += 1
@@ -252,7 +252,7 @@ class SentenceScorer:
                 if len(after) and after[0].text == "(":
                     close = next((t.i for t in after if t.text == ")"), None)
                     if close and not any(t.like_num for t in doc[b.end:close]) and not (
-                            close == b.end + 2 and doc[b.end + 1].text.isupper()):  # "(HLE)" is a name
+                            close == b.end + 2 and doc[b.end + 1].text.isupper()):  # "(FPE)" is a name
                         return b, doc[b.end + 1:close].text
                 return b, None
             # "reaches 71.3% on LIBERO": a proper name right after "on" is the benchmark, by position.
@@ -264,7 +264,7 @@ class SentenceScorer:
                     end += 1
                 while end > k and doc[end - 1].text == "-":
                     end -= 1
-                # the statistical NER calls many unknown benchmark names organisations ("on Arena-Hard");
+                # the statistical NER calls many unknown benchmark names organisations ("on Duel-Hard");
                 # a known organisation is not a benchmark
                 if end > k and not resolve_org_name(doc[k:end].text) and not resolve_org_name(doc[k].text):
                     return Mention("BENCHMARK", doc[k:end].text, k, end, doc[k].idx, doc[end - 1].idx
