@@ -129,3 +129,28 @@ def test_a_new_benchmark_named_after_on_owns_the_number_even_if_ner_calls_it_an_
     got = claims(nlp, "Marlin 2 hits 85.3% on AIME 2024 and 92.5% on Arena-Hard.")
     assert ("Marlin 2", "Arena-Hard", 92.5) in got and ("Marlin 2", "AIME 2024", 92.5) not in got
     assert not any(v == 61.0 for _, _, v in claims(nlp, "Marlin 2 scores 61.0% on Google's internal suite."))
+
+
+# The prose shapes issue 12 names, each with a case that must not pair.
+@pytest.mark.parametrize("text, expected", [
+    ("Marlin 2 and GPT-5.4 scored 77.2% and 68.9% on GPQA Diamond, respectively.",
+     {("Marlin 2", "GPQA Diamond", 77.2), ("GPT-5.4", "GPQA Diamond", 68.9)}),
+    ("Marlin 2 scores 71.0 on GPQA Diamond and 55.2 on MMLU-Pro.",
+     {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 55.2)}),
+    ("On GPQA Diamond, Marlin 2 posts 71.0 versus GPT-5.4's 68.3.",
+     {("Marlin 2", "GPQA Diamond", 71.0), ("GPT-5.4", "GPQA Diamond", 68.3)}),
+    ("On GPQA Diamond, Marlin 2 leads with 71.0, ahead of GPT-5.4 (68.3), Claude Opus 4.6 (66.1).",
+     {("Marlin 2", "GPQA Diamond", 71.0), ("GPT-5.4", "GPQA Diamond", 68.3),
+      ("Claude Opus 4.6", "GPQA Diamond", 66.1)}),
+    ("GPT-5.4 arrived on Monday. Marlin 2 is the lab's new flagship model. It scores 71.0 on GPQA Diamond.",
+     {("Marlin 2", "GPQA Diamond", 71.0)}),
+    ("Marlin 2 scores 71.0 on GPQA Diamond, while GPT-5.4 manages 60.1.",
+     {("Marlin 2", "GPQA Diamond", 71.0), ("GPT-5.4", "GPQA Diamond", 60.1)}),
+])
+def test_prose_shapes_pair_values_with_their_models(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+def test_respectively_with_a_count_mismatch_pairs_nothing_wrongly(nlp):
+    got = claims(nlp, "Marlin 2, GPT-5.4 and Claude Opus 4.6 scored 77.2% and 68.9% on GPQA Diamond, respectively.")
+    assert ("Claude Opus 4.6", "GPQA Diamond", 68.9) not in got and ("GPT-5.4", "GPQA Diamond", 77.2) not in got
