@@ -173,3 +173,13 @@ def test_a_list_item_led_by_a_model_name_makes_it_the_subject_of_its_score(nlp):
 def test_a_heading_without_a_model_shaped_name_is_no_model(nlp):
     text = "Key Takeaways: the new release scores 40% on SWE-bench Pro."
     assert "Key Takeaways" not in _models(nlp, text) and norm_key("Key Takeaways") not in _models(nlp, text)
+
+
+def test_a_variant_word_glued_by_a_hyphen_after_the_version_is_part_of_the_name(nlp):
+    models = _models(nlp, "Heronlabs shipped DeepSeek V5.1-Sprinter, and DeepSeek V5.1-Sprinter scores 88% on AIME 2025.")
+    assert norm_key("DeepSeek V5.1-Sprinter") in models, models
+
+
+def test_a_hyphen_with_spaces_after_a_name_glues_nothing(nlp):
+    models = _models(nlp, "DeepSeek V5.1 - Sprinter edition notes: the model scores 88% on AIME 2025.")
+    assert norm_key("DeepSeek V5.1-Sprinter") not in models and norm_key("DeepSeek V5.1 - Sprinter") not in models

@@ -542,6 +542,11 @@ def _name_extension(doc: Doc, ent: Span) -> int:
             and not (len(nxt) >= 2 and re.fullmatch(r"subscri\w*|plans?|tiers?|users?|members?|accounts?", nxt[1].lower_)):
         if resolve_model_name(f"{ent.text} {nxt[0].text}") in (None, f"{ent.text} {nxt[0].text}"):
             return end + 1
+    if re.search(r"\d", ent.text) and len(nxt) >= 2 and nxt[0].text == "-" and not doc[end - 1].whitespace_ \
+            and not nxt[0].whitespace_ and re.fullmatch(r"[A-Z][a-z]{2,}", nxt[1].text) \
+            and nxt[1].lower_ not in NON_NAME_WORDS and not resolve_org_name(nxt[1].text) \
+            and not resolve_benchmark_name(nxt[1].text):
+        return end + 2  # "<Family> V3.2-Speciale": a variant word glued by a hyphen belongs to the name
     if re.search(r"\d", ent.text) and len(nxt) and _repeated_variant(doc, ent, nxt[0]):
         return end + 1  # "Orrery 3.5 Tempest" written the same way again: an unseen variant word
     if re.search(r"\d", ent.text):
