@@ -44,7 +44,7 @@ _ATTRIBUTIONS = (
         r"^(?i:publicado originalmente (?:por|em|en)|originalmente publicado (?:por|em|en)|"
         r"publié (?:initialement|à l'origine) (?:par|sur|dans)|ursprünglich (?:veröffentlicht|erschienen) "
         r"(?:bei|von|in)|pubblicato originariamente (?:da|su)) " + _OUTLET)),
-    # short credit lines: the whole line is the credit
+    # short source lines: the whole line names the source ("Credit: X" under a figure is a photo credit, not an outlet)
     (8, re.compile(
         r"^(?i:source|sources|fonte|fuente|quelle|via|reported by|"
         r"republished from|reprinted from|syndicated from)\s*:?\s+" + _OUTLET + r"\W*$")),

@@ -105,3 +105,81 @@ def test_maker_possessive_before_a_bare_version(nlp):
     models = _models(nlp, "DeepSeek's 2 million users and Meta's 2025 roadmap were discussed; DeepSeek's 3.5 "
                           "percent share grew.")
     assert not any(n.startswith(norm_key("DeepSeek")) or n.startswith(norm_key("Llama")) for n in models), models
+
+
+@pytest.mark.parametrize("text, not_models", [
+    ("The launch ran on Windows 11 laptops; the model scores 71% on MMLU after Step 3 of the setup.",
+     {"windows 11", "step 3"}),
+    ("A Falcon 9 rocket carried the satellite that will serve the model's API to ships at sea.", {"falcon 9"}),
+])
+def test_products_and_numbered_labels_are_not_models(nlp, text, not_models):
+    assert not (not_models & _models(nlp, text))
+
+
+def test_a_new_versioned_name_in_model_context_is_still_found(nlp):
+    assert norm_key("Kestrel 2") in _models(nlp, "Brightline released Kestrel 2, an open-weights model, on Monday.")
+
+
+def test_an_unseen_variant_word_written_twice_after_a_known_shape_is_part_of_the_name(nlp):
+    text = ("OpenAI released GPT-7.2 Borealis on Tuesday. GPT-7.2 Borealis scores 61.0% on GPQA Diamond, "
+            "and the cheaper GPT-7.2 costs half as much.")
+    models = _models(nlp, text)
+    assert norm_key("GPT-7.2 Borealis") in models, models
+
+
+def test_a_capitalised_word_written_once_after_a_name_is_not_a_variant(nlp):
+    models = _models(nlp, "GPT-7.2 Tuesday was busy. The model GPT-7.2 scores 61.0% on GPQA Diamond.")
+    assert norm_key("GPT-7.2 Tuesday") not in models, models
+
+
+def test_a_licence_named_after_a_model_does_not_extend_its_name(nlp):
+    text = ("Orrery 3 ships under the Orrery 3 Community License. The Orrery 3 Community License allows "
+            "research use; Orrery 3 is an open-weights model.")
+    assert norm_key("Orrery 3 Community") not in _models(nlp, text)
+
+
+@pytest.mark.parametrize("text", [
+    "On AA-LCR 52.00 was the best result; the model is open weights.",
+    "Pause handling gives TOR 0.82 at 448 ms for the model.",
+])
+def test_a_metric_and_its_value_are_not_a_versioned_model(nlp, text):
+    assert not _models(nlp, text)
+
+
+def test_a_distinctive_variant_word_alone_is_a_short_name_of_the_model(nlp):
+    text = ("OpenAI released GPT-7.2 Borealis on Tuesday. GPT-7.2 Borealis is priced like its sibling. "
+            "Borealis leads on GPQA Diamond with 71.0%.")
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    assert ("GPT-7.2 Borealis", 71.0) in {(s.model, s.value) for s in ex.scores}
+    assert "Borealis" not in {m.name for m in ex.models}
+
+
+def test_a_generic_variant_word_alone_is_not_a_short_name(nlp):
+    text = "Orrery 3 Pro is out. Orrery 3 Pro is fast. Pro users get it first, and it scores 71.0% on GPQA Diamond."
+    assert "Pro" not in {m.name for m in extract(nlp, CleanDocument(title="Notes", text=text)).models}
+
+
+def test_a_list_item_led_by_a_model_name_makes_it_the_subject_of_its_score(nlp):
+    text = ("This week in open models:\n\n"
+            "- Brightline's Kestrel-Coder - a small agentic model, scoring 48.5% on SWE-bench Verified (blog)\n"
+            "- Harbor-2: New Planner Hits 61% on GPQA Diamond\n")
+    ex = extract(nlp, CleanDocument(title="Roundup", text=text))
+    got = {(s.model, s.benchmark, s.value) for s in ex.scores}
+    assert ("Kestrel-Coder", "SWE-bench Verified", 48.5) in got
+    assert ("Harbor-2", "GPQA Diamond", 61.0) in got
+    assert "Brightline's Kestrel-Coder" not in {m.name for m in ex.models}
+
+
+def test_a_heading_without_a_model_shaped_name_is_no_model(nlp):
+    text = "Key Takeaways: the new release scores 40% on SWE-bench Pro."
+    assert "Key Takeaways" not in _models(nlp, text) and norm_key("Key Takeaways") not in _models(nlp, text)
+
+
+def test_a_variant_word_glued_by_a_hyphen_after_the_version_is_part_of_the_name(nlp):
+    models = _models(nlp, "Heronlabs shipped DeepSeek V5.1-Sprinter, and DeepSeek V5.1-Sprinter scores 88% on AIME 2025.")
+    assert norm_key("DeepSeek V5.1-Sprinter") in models, models
+
+
+def test_a_hyphen_with_spaces_after_a_name_glues_nothing(nlp):
+    models = _models(nlp, "DeepSeek V5.1 - Sprinter edition notes: the model scores 88% on AIME 2025.")
+    assert norm_key("DeepSeek V5.1-Sprinter") not in models and norm_key("DeepSeek V5.1 - Sprinter") not in models

@@ -64,3 +64,93 @@ def test_licence_named_after_a_university_is_not_the_organisation(nlp):
     assert [(s.model, s.stance, s.license) for s in ex.stances] == [("Tern-4 8B", "open", "MIT")]
     assert all(s.org != "MIT" for s in ex.stances)
     assert "Brightwater Labs" not in {m.name for m in ex.models}
+
+
+# A number is a score only if a named benchmark owns it (issue 12 item 3): counts, numbers inside names,
+# gaps, bounds and comparisons without a model are not claims.
+@pytest.mark.parametrize("text, expected", [
+    ("Marlin 2 was graded on 1,200 tasks and 3 seeds; it scores 64.5% on GPQA Diamond.",
+     {("Marlin 2", "GPQA Diamond", 64.5)}),
+    ("HealthBench enlisted 180 clinicians from 40 countries. Marlin 2 scores 38.2 on HealthBench.",
+     {("Marlin 2", "HealthBench", 38.2)}),
+    ("Marlin 2 reaches 71.5% on MMLU (5-shot) under a 200-turn budget.", {("Marlin 2", "MMLU", 71.5)}),
+    ("Marlin 2 finishes within 0.5% of the leader on GPQA Diamond and nearing 90 on MMLU.", set()),
+    ("On WebDev Arena, Marlin 2 posts an Elo of 1402 versus 1377.", {("Marlin 2", "WebDev Arena", 1402.0)}),
+    ("Marlin 2 reaches Level 4 on SWE-bench Verified.", set()),
+])
+def test_only_numbers_a_benchmark_owns_are_scores(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+def test_a_score_unit_after_the_number_keeps_it_a_score(nlp):
+    got = claims(nlp, "On MMLU-Pro, Marlin 2 achieves 61.0 performance and 80% accuracy on HumanEval.")
+    assert ("Marlin 2", "MMLU-Pro", 61.0) in got and ("Marlin 2", "HumanEval", 80.0) in got
+
+
+def test_a_comparison_value_with_its_own_model_stays(nlp):
+    got = claims(nlp, "On GPQA Diamond, Marlin 2 scores 70.1 against 68.0 for GPT-5.4.")
+    assert got == {("Marlin 2", "GPQA Diamond", 70.1), ("GPT-5.4", "GPQA Diamond", 68.0)}
+
+
+def test_a_benchmark_name_does_not_swallow_the_score_after_it(nlp):
+    got = claims(nlp, "Published results for Marlin 2: GPQA Diamond 75.44, Terminal-Bench 2.0 31.25.")
+    assert {("Marlin 2", "GPQA Diamond", 75.44), ("Marlin 2", "Terminal-Bench 2.0", 31.25)} <= got
+
+
+def test_a_base_or_example_model_is_not_the_owner_of_a_bare_number(nlp):
+    text = "Derived from Qwen3-32B, with a longer context, and achieving 74.1% on GPQA Diamond: that is the pitch."
+    assert not any(m.startswith("Qwen3") for m, _, _ in claims(nlp, text))
+    # the same model as the sentence's own subject still owns its number
+    assert {m for m, _, _ in claims(nlp, "Qwen3-32B reaches 74.1% on GPQA Diamond.")} == {"Qwen3 32B"}
+
+
+def test_a_hyphen_glued_word_stays_in_the_benchmark_name(nlp):
+    got = claims(nlp, "Marlin 2 scores 61.0% on Full-Stack-Bench 1.0 this week.")
+    assert {b for _, b, _ in got} == {"Full-Stack-Bench 1.0"}
+
+
+def test_a_versioned_name_that_opens_a_sentence_after_on_is_a_benchmark(nlp):
+    got = claims(nlp, "Marlin 2 arrived. On Quillcode 2.1, which grades repairs, Marlin 2 scores 43.6% against 34.4% "
+                      "for GPT-5.4.")
+    assert got == {("Marlin 2", "Quillcode 2.1", 43.6), ("GPT-5.4", "Quillcode 2.1", 34.4)}
+
+
+def test_a_throughput_is_not_a_score_and_its_subject_is_not_a_model(nlp):
+    text = "Marlin 2 scores 61.0% on GPQA Diamond. Prefill reaches 137,200 tokens/s on one GPU."
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    assert "Prefill" not in {m.name for m in ex.models}
+
+
+def test_a_date_that_opens_a_sentence_is_not_a_benchmark(nlp):
+    assert not claims(nlp, "On March 3, Marlin 2 scored 43.6% in a private test.")
+
+
+def test_a_new_benchmark_named_after_on_owns_the_number_even_if_ner_calls_it_an_org(nlp):
+    got = claims(nlp, "Marlin 2 hits 85.3% on AIME 2024 and 92.5% on Arena-Hard.")
+    assert ("Marlin 2", "Arena-Hard", 92.5) in got and ("Marlin 2", "AIME 2024", 92.5) not in got
+    assert not any(v == 61.0 for _, _, v in claims(nlp, "Marlin 2 scores 61.0% on Google's internal suite."))
+
+
+# The prose shapes issue 12 names, each with a case that must not pair.
+@pytest.mark.parametrize("text, expected", [
+    ("Marlin 2 and GPT-5.4 scored 77.2% and 68.9% on GPQA Diamond, respectively.",
+     {("Marlin 2", "GPQA Diamond", 77.2), ("GPT-5.4", "GPQA Diamond", 68.9)}),
+    ("Marlin 2 scores 71.0 on GPQA Diamond and 55.2 on MMLU-Pro.",
+     {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 55.2)}),
+    ("On GPQA Diamond, Marlin 2 posts 71.0 versus GPT-5.4's 68.3.",
+     {("Marlin 2", "GPQA Diamond", 71.0), ("GPT-5.4", "GPQA Diamond", 68.3)}),
+    ("On GPQA Diamond, Marlin 2 leads with 71.0, ahead of GPT-5.4 (68.3), Claude Opus 4.6 (66.1).",
+     {("Marlin 2", "GPQA Diamond", 71.0), ("GPT-5.4", "GPQA Diamond", 68.3),
+      ("Claude Opus 4.6", "GPQA Diamond", 66.1)}),
+    ("GPT-5.4 arrived on Monday. Marlin 2 is the lab's new flagship model. It scores 71.0 on GPQA Diamond.",
+     {("Marlin 2", "GPQA Diamond", 71.0)}),
+    ("Marlin 2 scores 71.0 on GPQA Diamond, while GPT-5.4 manages 60.1.",
+     {("Marlin 2", "GPQA Diamond", 71.0), ("GPT-5.4", "GPQA Diamond", 60.1)}),
+])
+def test_prose_shapes_pair_values_with_their_models(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+def test_respectively_with_a_count_mismatch_pairs_nothing_wrongly(nlp):
+    got = claims(nlp, "Marlin 2, GPT-5.4 and Claude Opus 4.6 scored 77.2% and 68.9% on GPQA Diamond, respectively.")
+    assert ("Claude Opus 4.6", "GPQA Diamond", 68.9) not in got and ("GPT-5.4", "GPQA Diamond", 77.2) not in got

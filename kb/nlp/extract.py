@@ -20,13 +20,14 @@ from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
 from kb.nlp.orglists import OrgLister, in_heading
+from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
 from kb.nlp.names import (
     gazetteer, norm_key, org_kind, org_of_model, resolve_benchmark_name, resolve_license_name, resolve_model_name,
     resolve_org_name,
 )
 from kb.nlp.people import extract_people, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
-from kb.nlp.scores import DOC_HEDGES, HEDGES, ScoreRules, SentenceScorer
+from kb.nlp.scores import DOC_HEDGES, ReportRules, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances, table_stances
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, flat_tables, index_lines, place_table, row_location, text_tables,
@@ -94,23 +95,16 @@ def _rules() -> tuple[ScoreRules, StanceRules]:
 
 def _reporter(sent_text: str, model: str, mentions: DocMentions, outlet: Optional[str],
               doc_hedged: bool) -> tuple[Optional[str], Optional[str], bool]:
-    """(reported_by, reporter_kind, hedged) for a claim in this sentence."""
-    maker = mentions.model_orgs.get(model)
-    hedged = bool(HEDGES.search(sent_text))
-    evaluators = [o.name for o in mentions.orgs if org_kind(o.name) == "evaluator"
-                  and re.search(rf"\b{re.escape(o.name)}\b", sent_text)]
-    if evaluators:
-        return evaluators[0], "evaluator", hedged
-    outlet_org = resolve_org_name(outlet) if outlet else None
-    if maker and (outlet_org == maker or (outlet and maker.lower() in outlet.lower())):
-        return maker, "vendor", hedged or doc_hedged
-    if maker and re.search(rf"\b{re.escape(maker)}\b (?:says|said|claims|reports|reported)", sent_text):
-        return maker, "vendor", True
-    if outlet:
-        return outlet, "outlet", hedged or doc_hedged
-    # No outlet known (a saved launch post): the post's own lab reports, also its rivals' numbers.
-    vendor = mentions.model_orgs.get(mentions.focal) or maker
-    return vendor, "vendor" if vendor else None, hedged or doc_hedged
+    """(reported_by, reporter_kind, hedged) for a claim in this sentence (kb/nlp/scores.py ReportRules);
+    hedged only when the sentence hedges, whatever the rest of the document says."""
+    orgs = tuple(dict.fromkeys(o.name for o in mentions.orgs if o.name in sent_text))
+    return _report_rules().reporter(sent_text, mentions.model_orgs.get(model),
+                                    mentions.model_orgs.get(mentions.focal), outlet, orgs)
+
+
+@lru_cache(maxsize=1)
+def _report_rules() -> ReportRules:
+    return ReportRules()
 
 
 def _placed_tables(doc_in, text: str) -> list[PlacedTable]:
@@ -184,6 +178,10 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
     title = getattr(doc_in, "title", "") or ""
     outlet = getattr(doc_in, "original_outlet", None) or getattr(doc_in, "outlet", None)
     mentions = collect_mentions(spacy_doc, title)
+    publisher = resolve_org_name(outlet) if outlet else None
+    if publisher and org_kind(publisher) in ("lab", "company") and mentions.focal \
+            and mentions.model_orgs.get(mentions.focal) is None:
+        mentions.model_orgs[mentions.focal] = publisher  # a lab writing about its own new model
     score_rules, stance_rules = _rules()
     text = doc_text(spacy_doc)
     placed = _placed_tables(doc_in, text)
@@ -300,6 +298,32 @@ def _text_of(doc_in) -> tuple[str, bool]:
     return (text[:MAX_CHARS], True) if len(text) > MAX_CHARS else (text, False)
 
 
+def _normalised(doc_in) -> tuple[Normalised, Normalised, bool, object]:
+    """(body, title, truncated, the document as the rules read it): every rule reads normalised text
+    (kb/nlp/normalise.py); `remap_extraction` puts the offsets back into the original text."""
+    text, truncated = _text_of(doc_in)
+    body = normalise(text)
+    title = normalise((getattr(doc_in, "title", "") or "")[:500])
+    tables = tuple(normalise_html(t) for t in (getattr(doc_in, "tables", None) or ()))
+    view = _DocView(doc_in, title.text, tables)
+    return body, title, truncated, view
+
+
+class _DocView:
+    """A document with its title and tables normalised; every other attribute is the original's."""
+
+    def __init__(self, doc_in, title: str, tables: tuple):
+        self._doc, self.title, self.tables = doc_in, title, tables
+
+    def __getattr__(self, name):
+        return getattr(self._doc, name)
+
+
+def _finish(ex: Extraction, body: Normalised, title: Normalised) -> Extraction:
+    ex = remap_extraction(ex, body, title)
+    return replace(ex, title=title.original) if ex.title != title.original else ex
+
+
 def extract(nlp: Language, doc) -> Extraction:
     """Extract models, orgs, people, score claims and stances from one CleanDocument.
 
@@ -307,9 +331,9 @@ def extract(nlp: Language, doc) -> Extraction:
         nlp: the pipeline from `kb.nlp.pipeline.load_nlp()`.
         doc: an `ingest.records.CleanDocument` (title, text, outlet, original_outlet, tables).
     """
-    text, truncated = _text_of(doc)
-    title = (getattr(doc, "title", "") or "")[:500]
-    return _assemble(nlp(text), doc, truncated, nlp(title) if title.strip() else None)
+    body, title, truncated, view = _normalised(doc)
+    ex = _assemble(nlp(body.text), view, truncated, nlp(title.text) if title.text.strip() else None)
+    return _finish(ex, body, title)
 
 
 def extract_many(nlp: Language, docs: Iterable, batch_size: int = 32) -> Iterator[Extraction]:
@@ -320,21 +344,20 @@ def extract_many(nlp: Language, docs: Iterable, batch_size: int = 32) -> Iterato
     """
     def stream():
         for doc_in in docs:
-            text, truncated = _text_of(doc_in)
-            title = (getattr(doc_in, "title", "") or "")[:500]
-            has_title = bool(title.strip())
-            yield text, (doc_in, truncated, has_title, False)
+            body, title, truncated, view = _normalised(doc_in)
+            has_title = bool(title.text.strip())
+            yield body.text, (view, body, title, truncated, has_title, False)
             if has_title:
-                yield title, (doc_in, truncated, True, True)
+                yield title.text, (view, body, title, truncated, True, True)
 
-    body = None
-    for spacy_doc, (doc_in, truncated, has_title, is_title) in nlp.pipe(stream(), as_tuples=True,
-                                                                          batch_size=batch_size):
+    spacy_body = None
+    for spacy_doc, (view, body, title, truncated, has_title, is_title) in nlp.pipe(
+            stream(), as_tuples=True, batch_size=batch_size):
         if not is_title and has_title:
-            body = spacy_doc  # its title comes next
+            spacy_body = spacy_doc  # its title comes next
             continue
         if is_title:
-            yield _assemble(body, doc_in, truncated, spacy_doc)
-            body = None
+            yield _finish(_assemble(spacy_body, view, truncated, spacy_doc), body, title)
+            spacy_body = None
         else:
-            yield _assemble(spacy_doc, doc_in, truncated, None)
+            yield _finish(_assemble(spacy_doc, view, truncated, None), body, title)

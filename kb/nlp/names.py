@@ -1,7 +1,7 @@
 """Name resolution: surface text -> canonical display names of models, benchmarks, orgs, licences.
 
 Backed by the gazetteer in data/gazetteer/ (see its SOURCE.md) plus generic shapes for model names
-never seen before ("<Family> <version> <variant>": GPT-5.4, Claude Opus 4.6, Qwen3-235B-A22B).
+never seen before ("<Family> <version> <variant>": Vega-5.4, Vela Opal 4.6, Zephyr3-235B-A22B).
 The gazetteer is read once per process (the only cached global besides the spaCy pipeline).
 """
 from __future__ import annotations
@@ -19,10 +19,9 @@ GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
 GENERIC_VARIANTS = (
     "Pro", "Flash", "Flash-Lite", "Lite", "Max", "Plus", "Mini", "Nano", "Micro", "Turbo", "Ultra",
     "Instruct", "Thinking", "Reasoning", "Preview", "Base", "Chat", "Coder", "Omni", "VL", "Vision",
-    "Air", "Large", "Medium", "Small", "Maverick", "Scout", "Behemoth", "Opus", "Sonnet", "Haiku",
-    "Deep Think", "Heavy", "Fast", "Codex", "Sol", "Luna", "Speech", "Image", "Exp", "Distill", "Premier",
-    "Super", "High", "Think", "Spark", "Glimmer", "Reason", "Transfer", "Predict", "Core", "Edge",
-)
+    "Air", "Large", "Medium", "Small", "Heavy", "Fast", "Speech", "Image", "Exp", "Distill", "Super", "High",
+    "Think", "Reason", "Core", "Edge",
+)  # a family's own variant names are facts in data/gazetteer/families.jsonl ("variants")
 FOOTNOTE = re.compile(r"[\*\u2020\u2021\u00a7\u00b9\u00b2\u00b3\u2070-\u2079]+$")
 SIZE = r"\d+(?:\.\d+)?[BMTbmt](?:-A\d+(?:\.\d+)?[Bb])?"
 VERSION = r"(?:[vVkKmMrR]?\d+(?:\.\d+)*[a-zA-Z]?|[A-Z]\d+(?:\.\d+)*)"
@@ -63,7 +62,7 @@ class Gazetteer:
         """Read the gazetteer files and build the lookup tables."""
         g = cls(*(_read_jsonl(directory / f"{n}.jsonl") for n in
                   ("models", "orgs", "benchmarks", "licenses", "families", "people")))
-        for m in g.models:  # a record's own name wins over another record's alias ("Nano Banana")
+        for m in g.models:  # a record's own name wins over another record's alias ("Pico Pear")
             g.model_index.setdefault(norm_key(m["name"]), m)
         for m in g.models:
             for alias in m.get("aliases", []):
@@ -93,7 +92,7 @@ class Gazetteer:
         fam = "|".join(re.escape(f) for f in fams)
         part = rf"(?:{var}|{SIZE}|A\d+B|{VERSION}|\d{{4}})"
         # An unknown capitalised word right after the family counts only when a version follows:
-        # "Claude Fable 5". Then version/variant parts joined by space or hyphen: "Qwen3", "GPT-5.4".
+        # "Vela Fable 5". Then version/variant parts joined by space or hyphen: "Zephyr3", "Vega-5.4".
         return re.compile(rf"(?<![\w.-])(?P<fam>{fam})(?P<rest>(?: [A-Z][a-z]+(?= v?\d))?"
                           rf"(?:(?:[ -]|(?<=[A-Za-z])(?=\d)){part}(?![\w]))*)")
 
@@ -112,12 +111,12 @@ def clean_label(text: str) -> str:
 
 
 def _strip_setting(text: str) -> str:
-    """Drop a trailing parenthesised setting: "GPT-5.4 (high)" -> "GPT-5.4"."""
+    """Drop a trailing parenthesised setting: "Vega-5.4 (high)" -> "Vega-5.4"."""
     return re.sub(r"\s*[\(\[][^)\]]*[\)\]]\s*$", "", text).strip()
 
 
 def model_family(name: str) -> Optional[dict]:
-    """The family record a model name starts with ("Llama 4 Maverick" -> Llama), or None."""
+    """The family record a model name starts with ("Heron 4 Condor" -> Heron), or None."""
     g = gazetteer()
     m = g.shape.match(name) if g.shape else None
     if not m:
@@ -134,11 +133,11 @@ def shape_name(text: str) -> Optional[str]:
     fam = g.family_index.get(norm_key(m.group("fam")))
     rest = m.group("rest")
     if not rest.strip(" -"):
-        return None  # a bare family ("Llama") is not a model
+        return None  # a bare family ("Heron") is not a model
     has_version = re.search(r"\d", rest)
-    if not has_version and fam and fam.get("variants") and not rest.startswith("-"):  # "Nemotron-Flash" is a name
-        # "Gemini Pro" is a model: without a version every word must be one of the family's own variants
-        # ("Gemini Canvas" borrows Nova's 'Canvas' and is a product surface).
+    if not has_version and fam and fam.get("variants") and not rest.startswith("-"):  # "Heron-Flash" is a name
+        # "Orrery Pro" is a model: without a version every word must be one of the family's own variants
+        # ("Orrery Canvas" borrows Lumen's 'Canvas' and is a product surface).
         own = {v.lower() for v in fam["variants"]}
         if not all(w.lower() in own for w in rest.strip(" -").split()):
             return None
@@ -156,7 +155,7 @@ def resolve_model_name(text: str) -> Optional[str]:
     """
     label = clean_label(text)
     if "/" in label and " " not in label:
-        label = label.rsplit("/", 1)[1]  # a Hugging Face repo id: "deepseek-ai/DeepSeek-V4-Pro"
+        label = label.rsplit("/", 1)[1]  # a model hub repo id: "heron-ai/Heron-V4-Pro"
     if not label or len(label) > 80:
         return None
     g = gazetteer()
@@ -187,7 +186,7 @@ def resolve_benchmark_name(text: str) -> Optional[str]:
         return None
     g = gazetteer()
     stripped = _strip_setting(label)
-    unversioned = re.sub(r"\s+v\d+(?:\.\d+)*$", "", stripped)  # "Intelligence Index v4.1"
+    unversioned = re.sub(r"\s+v\d+(?:\.\d+)*$", "", stripped)  # "Smarts Index v4.1"
     for candidate in (label, stripped, unversioned):
         name = g.bench_index.get(norm_key(candidate))
         if name:
@@ -203,7 +202,7 @@ def resolve_benchmark_name(text: str) -> Optional[str]:
 
 
 def resolve_org_name(text: str) -> Optional[str]:
-    """Canonical organisation name for an alias ("Meta AI" -> "Meta"), or None if unknown."""
+    """Canonical organisation name for an alias ("Acme AI" -> "Acme"), or None if unknown."""
     rec = gazetteer().org_index.get(norm_key(clean_label(text)))
     return rec["name"] if rec else None
 

@@ -98,7 +98,10 @@ class ShapeMatcher:
                 span = doc.char_span(m.start(), m.end(), label="BENCHMARK", alignment_mode="contract")
                 start = span.start if span is not None else 0
                 # "On HealthBench Hard" -> "HealthBench Hard": a capitalised function word is not a name.
-                while span is not None and start < span.end - 1 and (doc[start].is_stop or doc[start].is_punct):
+                # ... but a word glued to the name by a hyphen is part of it ("Full-Duplex-Bench").
+                while span is not None and start < span.end - 1 and (doc[start].is_stop or doc[start].is_punct) \
+                        and (doc[start].whitespace_ or doc[start].is_punct and start > span.start
+                             and doc[start - 1].whitespace_):
                     start += 1
                 if span is not None and start < span.end:
                     spans.append(Span(doc, start, span.end, label="BENCHMARK"))

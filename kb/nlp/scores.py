@@ -15,6 +15,7 @@ from typing import Optional
 from spacy.tokens import Span
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
+from kb.nlp.names import gazetteer, norm_key, org_kind, resolve_org_name
 from kb.nlp.pipeline import read_patterns
 
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -51,6 +52,12 @@ class ScoreRules:
         self.context = [re.compile(r["regex"], re.I) for r in rows if r["kind"] == "context"]
         self.qualifiers = [(re.compile(r["regex"]), r.get("template"), r.get("normalise"))
                            for r in read_patterns("qualifiers")]
+        units = read_patterns("score_units")
+        self.units = frozenset(w.lower() for r in units if r["kind"] == "unit" for w in r["words"])
+        self.labels = frozenset(w.lower() for r in units if r["kind"] == "label" for w in r["words"])
+        self.not_subject_res = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "not_subject"]
+        self.comparison = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "comparison"]
+        self.before += [re.compile(r["regex"], re.I) for r in units if r["kind"] == "before"]
 
     def qualifier(self, text: str) -> Optional[str]:
         """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
@@ -73,6 +80,13 @@ class ScoreRules:
         after = doc_text(doc)[tok.idx + len(tok.text):min(sent.end_char, tok.idx + len(tok.text) + 45)]
         if before.endswith(("-", "\u2013", ".", "/")) or re.match(r"^[-\u2013/.]\d", after):
             return None  # ranges, fractions, versions
+        if re.match(r"^-[A-Za-z]", after) or re.search(r"(?:[A-Za-z]|')$", before):
+            return None  # "5-shot", "300-turn"; "MathComp '25", "H200": a number inside a name
+        label = re.search(r"\b([A-Za-z]+)\s$", before)
+        if label and label.group(1).lower() in self.labels:
+            return None  # "Level 4", "Step 3", "Figure 2": a numbered thing, not a score
+        if self.counts(tok):
+            return None
         if any(rx.search(before) for rx in self.before) or any(rx.search(after) for rx in self.after):
             return None
         if re.search(rf"\b{MONTHS}\s*$", before) or re.match(rf"^,?\s*{MONTHS}", after):
@@ -92,6 +106,30 @@ class ScoreRules:
                 r"(?:score|rating|Elo) of\s*$", before):
             return None  # a year
         return value, unit
+
+
+    def counts(self, tok) -> bool:
+        """A number that modifies a noun other than a score unit is a count: "100 private tasks",
+        "262 doctors", "512 H200 GPUs", "8 needles" (the parse says which noun the number belongs to)."""
+        head = tok.head
+        if tok.dep_ != "nummod" or head.i <= tok.i or head.i - tok.i > 4 or head.pos_ not in ("NOUN", "PROPN"):
+            return False
+        if head.ent_type_ in ("BENCHMARK", "MODEL"):
+            return False
+        between = tok.doc[tok.i + 1:head.i + 1]
+        if any(t.like_num or (t.is_punct and (t.whitespace_ or t.doc[t.i - 1].whitespace_)) for t in between[:-1]):
+            return False  # "42.8 - ahead of": the parse joined across punctuation
+        return not any(t.lower_ in self.units for t in between)
+
+    def not_subject(self, sent: Span, m: Mention) -> bool:
+        """A model named as a base, an example or a comparison ("based on X", "models like X")."""
+        before = doc_text(sent.doc)[max(sent.start_char, m.start_char - 40):m.start_char]
+        return any(rx.search(before) for rx in self.not_subject_res)
+
+    def after_comparison(self, sent: Span, tok) -> bool:
+        """'posts an Elo of 1588 versus 1538': the number after the comparison word."""
+        before = doc_text(sent.doc)[max(sent.start_char, tok.idx - 25):tok.idx]
+        return any(rx.search(before) for rx in self.comparison)
 
 
 def _paren_bounds(sent: Span, i: int) -> Optional[tuple[int, int]]:
@@ -119,7 +157,7 @@ def _ending_at(mentions: list[Mention], end: int) -> Optional[Mention]:
 
 
 def _coordinated_before(doc, models: list[Mention], i: int) -> list[Mention]:
-    """Models listed right before token i: "GPT-5.4 and Gemini 3.1 Pro, both at 57"."""
+    """Models listed right before token i: "Vega-5.4 and Orrery 3.1 Pro, both at 57"."""
     out = []
     j = i
     while j > 0:
@@ -131,6 +169,9 @@ def _coordinated_before(doc, models: list[Mention], i: int) -> list[Mention]:
         out.insert(0, m)
         j = m.start
     return out
+
+
+OPENING_BENCH = re.compile(r"\s*On (?:the )?(?P<b>[A-Z][\w.'+-]*(?: (?:[A-Z][\w.'+-]*|v?\d+(?:\.\d+)?)){0,4}),")
 
 
 class SentenceScorer:
@@ -158,12 +199,12 @@ class SentenceScorer:
                 if doc[m.end].lower_ in ("'s", "\u2019s", "'", "\u2019", ":", "at", "with"):
                     return [m.name], "possessive"
         text = doc_text(doc)
-        # "GPT-5.4 mini, which managed 82.5"
+        # "Vega-5.4 mini, which managed 82.5"
         for m in reversed(models):
             if m.end <= tok.i and re.fullmatch(r"\s*,?\s*(?:which|that|who)\s+\w+(?:\s+\w+)?\s*",
                                                text[m.end_char:tok.idx]):
                 return [m.name], "relative"
-        # "61.3 for Gemini 3.1 Pro"
+        # "61.3 for Orrery 3.1 Pro"
         j = tok.i + 1
         while j < sent.end and doc[j].text in ("%", "percent", "Elo", "points"):
             j += 1
@@ -198,7 +239,8 @@ class SentenceScorer:
                 inner = doc[paren[0] + 1:paren[1]].text
                 return b, inner
         j = tok.i + 1
-        while j < sent.end and doc[j].text in ("%", "percent", "Elo", "points", "score"):
+        while j < sent.end and j - tok.i <= 3 and (doc[j].text in ("%", "percent", "Elo", "points", "score")
+                                                   or doc[j].lower_ in self.rules.units):
             j += 1
         k = j
         while k < sent.end and k - j < 3 and doc[k].lower_ in ("on", "in", "at", "for", "the", "across", "of"):
@@ -210,7 +252,7 @@ class SentenceScorer:
                 if len(after) and after[0].text == "(":
                     close = next((t.i for t in after if t.text == ")"), None)
                     if close and not any(t.like_num for t in doc[b.end:close]) and not (
-                            close == b.end + 2 and doc[b.end + 1].text.isupper()):  # "(HLE)" is a name
+                            close == b.end + 2 and doc[b.end + 1].text.isupper()):  # "(FPE)" is a name
                         return b, doc[b.end + 1:close].text
                 return b, None
             # "reaches 71.3% on LIBERO": a proper name right after "on" is the benchmark, by position.
@@ -218,9 +260,13 @@ class SentenceScorer:
                 end = k
                 while end < sent.end and end - k < 4 and (doc[end].text[:1].isupper() or doc[end].like_num
                                                           or doc[end].text == "-") and doc[end].ent_type_ not in (
-                        "MODEL", "ORG", "PERSON", "GPE", "DATE"):
+                        "MODEL", "PERSON", "GPE", "DATE"):
                     end += 1
-                if end > k:
+                while end > k and doc[end - 1].text == "-":
+                    end -= 1
+                # the statistical NER calls many unknown benchmark names organisations ("on Duel-Hard");
+                # a known organisation is not a benchmark
+                if end > k and not resolve_org_name(doc[k:end].text) and not resolve_org_name(doc[k].text):
                     return Mention("BENCHMARK", doc[k:end].text, k, end, doc[k].idx, doc[end - 1].idx
                                    + len(doc[end - 1].text)), None
         left = [b for b in benches if b.end <= tok.i]
@@ -233,7 +279,7 @@ class SentenceScorer:
         from kb.nlp.mentions import sentence_subject
 
         models = self.m.in_span(self.m.models, sent.start, sent.end)
-        benches = self.m.in_span(self.m.benchmarks, sent.start, sent.end)
+        benches = self.m.in_span(self.m.benchmarks, sent.start, sent.end) or self._opening_benchmark(sent, models)
         subj, pronoun = sentence_subject(sent, models)
         subject_name = subj.name if subj else (self.current if pronoun else None)
         taken = {i for x in models + benches for i in range(x.start, x.end)}
@@ -268,7 +314,7 @@ class SentenceScorer:
                     t.dep_ in ("nsubj", "nsubjpass") for t in sent.doc[x.start:x.end])]
                 if local and (subj is None or local[-1].start > subj.start):
                     subject_name = local[-1].name
-                first = next((x for x in models if x.end <= tok.i), None)
+                first = next((x for x in models if x.end <= tok.i and not self.rules.not_subject(sent, x)), None)
                 name = subject_name or (first.name if first else None) or (
                     self.current if not models else None)
                 if name is None:
@@ -285,6 +331,8 @@ class SentenceScorer:
                 qualifier = self.rules.qualifier(sent.text)
             if (has_relative and shape == "") or shape == "unnamed":
                 continue
+            if not anchored and self.rules.after_comparison(sent, tok):
+                continue  # "43.6% vs 34.4%": the second number is someone else's, unnamed here
             for name in names:
                 cand = Candidate(name, bench_name, value, unit, qualifier, sent)
                 found.append(cand)
@@ -304,6 +352,19 @@ class SentenceScorer:
             self.prev_claim = found[-1]
             self.prev_bench = found[-1].benchmark
         return found
+
+    def _opening_benchmark(self, sent: Span, models: list[Mention]) -> list[Mention]:
+        """'On Quillcode 2.1, which grades repairs, X scores 43.6%': a proper name the sentence opens with
+        after 'On' and closes with a comma is its benchmark, when nothing else names one."""
+        m = OPENING_BENCH.match(sent.text)
+        if not m:
+            return []
+        span = sent.doc.char_span(sent.start_char + m.start("b"), sent.start_char + m.end("b"), alignment_mode="contract")
+        if span is None or any(x.start < span.end and span.start < x.end for x in models) or any(
+                t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in span) or re.match(
+                rf"{MONTHS}\b|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\d", span.text):
+            return []  # "On March 3," is a date
+        return [Mention("BENCHMARK", span.text, span.start, span.end, span.start_char, span.end_char)]
 
     def _paren_series(self, sent: Span, tok, benches: list[Mention]) -> Optional[str]:
         """'scores 84.7% on A and 80.2% on B, ahead of M (80.5% and 69.8%)': the i-th value in M's
@@ -341,3 +402,79 @@ class SentenceScorer:
         if len(after) >= 3 and after[0].text == "(" and after[2].text == ")":
             q = after[1].text
         return [Candidate(target.name, base.benchmark, base.value, base.unit, q, sent)]
+
+
+class ReportRules:
+    """Who reported a prose claim, from data/patterns/reporting.jsonl (rules as data, names from the gazetteer).
+
+    - a lab writing about its own model: the vendor;
+    - an independent evaluator (an organisation of kind "evaluator" in the gazetteer) when the sentence
+      says it measured or reports the number ("according to X", "X's leaderboard", "testers at X");
+    - the maker when the sentence says the maker states it (hedged: a vendor's word in someone else's article);
+    - else the outlet; a figure credit or caption line never names a reporter;
+    - hedged only when the sentence hedges (or is the vendor's word relayed).
+    """
+
+    def __init__(self):
+        rows = read_patterns("reporting")
+        self.templates = {k: [r["regex"] for r in rows if r["kind"] == k] for k in ("evaluator", "vendor")}
+        self.hedge = re.compile("|".join(r["regex"] for r in rows if r["kind"] == "hedge"), re.I)
+        self.credit = re.compile("|".join(r["regex"] for r in rows if r["kind"] == "credit"), re.I)
+        g = gazetteer()
+        self.evaluators = {o["name"]: [o["name"], *o.get("aliases", [])] for o in g.orgs if o.get("kind") == "evaluator"}
+        self._compiled: dict = {}
+
+    @staticmethod
+    def aliases(org: str) -> list[str]:
+        rec = gazetteer().org_index.get(norm_key(org))
+        return [org, *(([rec["name"], *rec.get("aliases", [])]) if rec else [])]
+
+    def says(self, kind: str, org: str, sentence: str, names: Optional[list[str]] = None) -> bool:
+        """Whether SENTENCE attributes its number to ORG in one of KIND's shapes."""
+        key = (kind, org)
+        rx = self._compiled.get(key)
+        if rx is None:
+            alt = "|".join(re.escape(a) for a in sorted(set(names or self.aliases(org)), key=len, reverse=True) if a)
+            rx = self._compiled[key] = re.compile(
+                "|".join(f"(?:{t.replace('{org}', f'(?:{alt})')})" for t in self.templates[kind]), re.I)
+        return bool(rx.search(sentence))
+
+    def evaluator_of(self, sentence: str) -> Optional[str]:
+        """The evaluator the sentence names as the source of its numbers, if any."""
+        for org, names in self.evaluators.items():
+            if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", sentence) for n in names if n) \
+                    and self.says("evaluator", org, sentence, names):
+                return org
+        return None
+
+    def reporter(self, sentence: str, maker: Optional[str], focal_maker: Optional[str],
+                 outlet: Optional[str], orgs: tuple = ()) -> tuple[Optional[str], Optional[str], bool]:
+        """(reported_by, reporter_kind, hedged) for a claim about a model made by MAKER in SENTENCE."""
+        hedged = bool(self.hedge.search(sentence))
+        credit = bool(self.credit.search(sentence))
+        if not credit:
+            evaluator = self.evaluator_of(sentence)
+            if evaluator:
+                return evaluator, "evaluator", hedged
+        outlet_org = resolve_org_name(outlet) if outlet else None
+        own = maker and (outlet_org == maker or (outlet and maker.lower() in outlet.lower()))
+        if own:
+            return maker, "vendor", hedged  # a lab writing about its own model
+        if maker and not credit and self.says("vendor", maker, sentence):
+            return maker, "vendor", True  # the maker's word, relayed
+        if maker is None and not credit:
+            # "Orbit AI says its new Comet 3 ...": an organisation the sentence quotes about its own model
+            for org in orgs:
+                if org_kind(org) not in ("evaluator", "outlet") and self.says("vendor", org, sentence) \
+                        and re.search(rf"{re.escape(org)}\W+(?:\w+\W+){{0,3}}?(?:its|their|our)\b", sentence):
+                    return org, "vendor", True
+        kind = org_kind(outlet_org) if outlet_org else None
+        if kind == "evaluator":
+            return outlet_org, "evaluator", hedged
+        if kind in ("lab", "company"):
+            return outlet_org, "vendor", hedged  # a lab's post also reports its rivals' numbers
+        if outlet:
+            return outlet, "outlet", hedged
+        # No outlet known (a saved launch post): the post's own lab reports, also its rivals' numbers.
+        vendor = focal_maker or maker
+        return vendor, "vendor" if vendor else None, hedged
