@@ -210,3 +210,8 @@ def test_more_role_and_org_shapes(nlp, text, name, org, role):
 def test_title_before_the_next_name_is_not_this_ones(nlp):
     people = _people(nlp, "Speakers include Ravi Anand from Meta, our CEO Tessa Lowe, CTO Omar Vance and others.")
     assert people.get("Tessa Lowe", (None, None))[1] == "CEO" and people.get("Omar Vance", (None, None))[1] == "CTO", people
+
+
+def test_link_source_after_a_name_is_not_its_organisation(nlp):
+    text = "This week's links:\n- Video editing with Marlow Studio and Pierce Hallam (Arxiv)\n- Agents everywhere (X)\n"
+    assert "Pierce Hallam" not in _people(nlp, text)

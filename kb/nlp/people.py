@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, doc_text
 from kb.nlp.names import gazetteer, norm_key, resolve_org_name
+from kb.nlp.orglists import in_heading
 from kb.nlp.records import PersonRole
 
 ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|principal|distinguished|"
@@ -58,8 +59,8 @@ AFTER = [
     re.compile(rf"^,\s+(?:a|an|the)\s+(?P<org>{ORGTEXT})\s+(?P<role>(?:senior\s+|principal\s+|staff\s+|lead\s+)?"
                rf"(?:spokes(?:person|man|woman)|researcher|engineer|scientist|executive|analyst|representative|"
                rf"product manager|economist))\b"),
-    # "X (Tidewater AI) said": a bracketed organisation
-    re.compile(rf"^\s*\((?!(?:{ROLE})\))(?P<org>{ORGTEXT})\)(?P<role>)"),
+    # "X (Tidewater AI) said": a bracketed organisation; not a link's source closing a line ("X (Arxiv)")
+    re.compile(rf"^\s*\((?!(?:{ROLE})\))(?P<org>{ORGTEXT})\)(?!\s*(?:$|\n|[.;:]))(?P<role>)"),
     # "X will lead our model research team": 'our' is the publishing organisation
     re.compile(r"^,?\s+(?:who\s+)?(?:(?:will|has|had|is|now)\s+)?(?P<role>(?:lead|leads|led|leading|run|runs|head|heads|"
                r"oversee|oversees|join|joins|joined|joining)\s+(?P<org>our)\s+(?:[\w-]+\s+){0,5}?(?:team|group|"
@@ -178,6 +179,9 @@ def _valid_person(ent, mentions: DocMentions) -> bool:
     spans = mentions.models + mentions.benchmarks + mentions.families
     if any(m.start < ent.end and ent.start < m.end for m in spans):
         return False
+    if len(toks[0].text) > 3 and resolve_org_name(toks[0].text):
+        return False  # "Cloudflare Workers", "Google Colab": a company's product
+
     return not resolve_org_name(ent.text)
 
 
@@ -313,12 +317,15 @@ def _context(doc: Doc, ent, sent) -> tuple[str, str, bool]:
     return before, after, bool(dash)
 
 
-def _role_and_org(doc: Doc, ent, sent, mentions: DocMentions, credit: bool = False) -> tuple[Optional[str], Optional[str]]:
+def _role_and_org(doc: Doc, ent, sent, mentions: DocMentions, credit: bool = False,
+                  heading: bool = False) -> tuple[Optional[str], Optional[str]]:
     """The role and organisation the sentence gives the person ENT names. In a CREDIT sentence ("thanks to",
     "contributed to this report") only a role word counts: "CNBC's Ana Silva contributed" names her outlet."""
     before, after, dashed = _context(doc, ent, sent)
     for rx in AFTER:
         m = rx.search(after)
+        if m and heading and not m.group("role"):
+            continue  # a heading's "Name (Source)" or "Name joins X" without a title
         if m and m.groupdict().get("org") and COMPANY_WORDS.match(m.group("org").strip()) and not _org(m.group("org"), mentions):
             # "X, the company's head of research": the organisation named last before X in the sentence
             named = [o.name for o in mentions.orgs if sent.start_char <= o.start_char and o.end_char <= ent.start_char]
@@ -387,8 +394,11 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
             continue  # "authored by Priya Nair \u00b7 Jun 28, 2026": a byline or a card's metadata
         name = re.sub(r"^(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+", "", re.sub(r"['\u2019]s?$", "", ent.text.strip()).strip())
         sent = ent.sent
+        # a credit line or a title-cased heading: the organisation must come with the person's role or apposition
         credited = ent.start in listed or bool(CREDIT.search(sent.text))
-        role, org = (None, None) if ent.start in listed else _role_and_org(doc, ent, sent, mentions, credited)
+        heading = in_heading(doc, ent.start_char)
+        role, org = (None, None) if ent.start in listed else _role_and_org(doc, ent, sent, mentions,
+                                                                           credited or heading, heading)
         if role and org is None and re.search(r"\b(?:the|our) (?:company|firm|startup|lab)\b", sent.text, re.I):
             org = mentions.model_orgs.get(mentions.focal)  # "CEO X said the company ..."
         rec = people.setdefault(name, {"role": None, "org": None, "evidence": sent.text,
@@ -400,9 +410,10 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
             if not rec["role"]:
                 rec.update(evidence=sent.text, start=sent.start_char, end=sent.end_char)
         if not credited and norm_key(name) in gazetteer().person_index:
-            # a well-known person's organisation counts when the sentence names it
+            # a well-known person's organisation counts when the words around the name give it
             known_org = gazetteer().person_index[norm_key(name)]["org"]
-            if known_org and (_names_org(sent.text, known_org) or re.search(
+            near = doc_text(doc)[max(sent.start_char, ent.start_char - 60):min(sent.end_char, ent.end_char + 60)]
+            if known_org and (_names_org(near, known_org) or re.search(
                     r"\b(?:the|his|her|its) (?:company|firm|startup|lab)\b", sent.text)):
                 rec["orgs_near"] = True
     # Names the NER missed, in an unmistakable role shape: "Ana Silva, Wavecrest's head of research".
