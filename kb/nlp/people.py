@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from kb.nlp.mentions import DocMentions, doc_text
 from kb.nlp.names import gazetteer, norm_key, resolve_org_name
 from kb.nlp.orglists import in_heading
+from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import PersonRole
 
 ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|principal|distinguished|"
@@ -147,15 +148,15 @@ CITATION = re.compile(r"\bet al\.|[\u201c\"][^\u201d\"]{8,}[\u201d\"][,.]?\s*(?:
                       # an author list before a quoted title: "Ann B. Lee, Tom Ford, and Li Wei, \u201cTitle\u201d"
                       r"|(?:^|[\s(])(?:[A-Z][\w'-]*\.?\s+){1,3}[A-Z][\w'-]+(?:,\s+(?:and\s+)?(?:[A-Z][\w'-]*\.?\s+){1,3}"
                       r"[A-Z][\w'-]+|\s+and\s+(?:[A-Z][\w'-]*\.?\s+){1,3}[A-Z][\w'-]+)+,?\s+[\u201c\"]")
-NOT_NAME_WORDS = {"studio", "lab", "labs", "mode", "sim", "gym", "data", "ai", "intelligence", "logic",
-                  "comparison", "pro", "walkthrough", "elementary", "tx", "computing", "spark", "fixer",
-                  "generative", "artificial", "kangaroo", "nemo", "omniverse", "cloud",
-                  "api", "app", "model", "agent", "search", "code", "max", "macbook", "numerical", "causal"}
+def _person_words(kind: str) -> frozenset:
+    """Lower-cased words of one kind from data/patterns/person_words.jsonl."""
+    return frozenset(w.lower() for row in read_patterns("person_words") if row["kind"] == kind for w in row["words"])
 
 
-# First names that are also product brands ("Isaac Sim", "Clara Reason"): a person only when the document
-# does not use the word as a brand prefix (followed by two or more different names).
-BRAND_FIRST_NAMES = {"isaac", "clara", "alexa", "ada", "jarvis"}
+NOT_NAME_WORDS = _person_words("not_name")
+# First names that are also product brands: a person only when the document does not use the word as a brand
+# prefix (followed by two or more different names).
+BRAND_FIRST_NAMES = _person_words("brand_first_name")
 
 
 def _brand_word(word: str, doc: Doc) -> bool:

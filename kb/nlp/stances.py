@@ -17,7 +17,7 @@ from kb.nlp.names import gazetteer, resolve_org_name
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import StanceEvent
 
-LICENSE_EXTRA = re.compile(r"\b(?:custom|modified MIT|non-commercial|research-only|community|open model|"
+LICENSE_EXTRA = re.compile(r"\b(?:custom|modified [A-Z][\w.-]*|non-commercial|research-only|community|open model|"
                            r"[A-Z][\w.]+ (?:Community|Open Model|Research))[\w -]{0,30}?licen[cs]e\b|"
                            r"\bnon-commercial use\b", re.I)
 CLAUSE_BREAK = re.compile(r",\s*but\b|;|\s[\u2014\u2013-]\s|\bbut given\b|\.\s")
