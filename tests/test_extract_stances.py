@@ -178,3 +178,25 @@ def test_tables_without_a_licence_column_state_no_stance(nlp):
 @pytest.mark.parametrize("text,expected", CASES + LICENCE_AND_MENTION_CASES + CLASS_LIST_CASES)
 def test_stance_shapes(nlp, text, expected):
     assert stances(nlp, text) == expected
+
+
+# Issue 12 item 5: "open-source" said of a tool, stack, dataset or agent, and a base model a derivative was
+# built from, are not a model's stance.
+NOT_A_MODEL_STANCE = [
+    ("Penrose also open-sourced the Quill 4 tools it used for evaluation, so others can rerun the suite.",
+     ("Quill 4", "open", False)),
+    ("Thanks to the maintainers for integrating Quill 4 into our open source stack last month.",
+     ("Quill 4", "open", False)),
+    ("Sorrel-Coder 7B is released under Apache 2.0 and was fine-tuned from Quill 4.",
+     ("Quill 4", "open", False)),
+]
+
+
+@pytest.mark.parametrize("text,event", NOT_A_MODEL_STANCE)
+def test_open_source_of_a_thing_or_a_base_model_is_not_its_stance(nlp, text, event):
+    assert event not in stances(nlp, text), stances(nlp, text)
+
+
+def test_derivative_keeps_its_own_open_stance(nlp):
+    got = stances(nlp, "Sorrel-Coder 7B is released under Apache 2.0 and was fine-tuned from Quill 4.")
+    assert ("Sorrel-Coder 7B", "open", False) in got, got

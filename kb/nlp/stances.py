@@ -52,6 +52,27 @@ NON_WEIGHTS = re.compile(r"\b(?:code|codebase|source code|harness|library|librar
                          re.I)
 
 
+# "open-source" said of something that is not a model: "our open source stack", "open-source tools", "an open
+# source community". The words are read from data/patterns/stance_non_models.jsonl.
+def _word_alternation(kind: str) -> str:
+    return "|".join(w for row in read_patterns("stance_non_models") if row["kind"] == kind for w in row["words"])
+
+
+NON_MODEL_AFTER_CUE = re.compile(rf"^[\s-]+(?:(?!models?\b|weights\b|checkpoints?\b|LLMs?\b)[\w.-]+\s+){{0,3}}?"
+                                rf"(?:{_word_alternation('thing')})\b", re.I)
+# A name used for something else: "Kestrel tools", "the Quill-2 dataset" (a "Heron licence" still says Heron is open)
+NON_MODEL_AFTER_NAME = re.compile(rf"^[\s-]*(?:{_word_alternation('thing')})\b", re.I)
+# A base model a derivative was made from: "distilled from X", "fine-tuned from X", "based on X"
+BASE_OF = re.compile(r"\b(?:based on|derived from|fine-?tuned (?:from|on)|distilled from|built (?:up)?on|"
+                     r"initiali[sz]ed from|trained from)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+
+
+def _model_use(m: Mention, text: str) -> bool:
+    """Whether mention M names a model the sentence speaks about, not a licence, tool, dataset or base model."""
+    return not (NON_MODEL_AFTER_NAME.match(text[m.end_char:m.end_char + 40])
+                or BASE_OF.search(text[max(0, m.start_char - 40):m.start_char]))
+
+
 def _licence_of_non_weights(text: str, start: int, end: int) -> bool:
     """A licence cue whose clause is about code, tools or data rather than the model or its weights:
     "The inference code for X is available under the MIT license"; not "X and its code are MIT-licensed"."""
@@ -100,6 +121,8 @@ class StanceRules:
                 if re.search(r"[\"\u201c'\u2018]\s*$", text[:m.start()]) and TERM_MENTION.search(
                         text[:m.start()].rstrip().rstrip("\"\u201c'\u2018")):
                     continue
+                if stance == "open" and NON_MODEL_AFTER_CUE.match(text[m.end():m.end() + 40]):
+                    continue  # "our open source stack", "open-source tools": not a model's stance
                 hits.append((m.start(), m.end(), stance))
         for start, end, stance in self.licence_cues(text):
             hits.append((start, end, stance))
@@ -191,6 +214,7 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
         return []  # a question states no stance: "Will Heron 3 be open-sourced?"
     names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
                    + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
+    names = [m for m in names if _model_use(m, doc_text(sent.doc))]
     orgs = mentions.in_span(mentions.orgs, sent.start, sent.end)
     out = []
     planned_any = [m for rx in rules.plans for m in rx.finditer(text)
