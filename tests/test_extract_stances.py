@@ -200,3 +200,14 @@ def test_open_source_of_a_thing_or_a_base_model_is_not_its_stance(nlp, text, eve
 def test_derivative_keeps_its_own_open_stance(nlp):
     got = stances(nlp, "Sorrel-Coder 7B is released under Apache 2.0 and was fine-tuned from Quill 4.")
     assert ("Sorrel-Coder 7B", "open", False) in got, got
+
+
+def test_models_compared_with_are_not_given_the_subjects_stance(nlp):
+    got = stances(nlp, "Sorrel 3 is an open-weight model that rivals Quill 4 and Kite 5 on coding tasks.")
+    assert ("Sorrel 3", "open", False) in got, got
+    assert not {("Quill 4", "open", False), ("Kite 5", "open", False)} & got, got
+
+
+def test_class_intro_still_names_its_members(nlp):
+    got = stances(nlp, "Sorrel 3 beats other open models such as Quill 4 and Kite 5 on coding tasks.")
+    assert {("Quill 4", "open", False), ("Kite 5", "open", False)} <= got, got

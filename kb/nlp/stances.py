@@ -67,6 +67,19 @@ BASE_OF = re.compile(r"\b(?:based on|derived from|fine-?tuned (?:from|on)|distil
                      r"initiali[sz]ed from|trained from)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 
 
+# A model named as the yardstick of a comparison: "rivals X and Y", "ranks ahead of X", "beats X": an open cue in
+# the sentence speaks of the subject, not of the models it is compared with (a class intro, "open models such
+# as X", is read separately).
+COMPARED = re.compile(r"\b(?:rival\w*|ahead of|beat(?:s|ing)?|outperform\w*|than|versus|vs\.?|compared (?:to|with)|"
+                      r"match(?:es|ing)?|behind|surpass\w*|trail\w*|exceed\w*)\s(?:(?!\b(?:open|closed|proprietary|"
+                      r"release[sd]?|licen[cs]\w*)\b)[^;.:!?\n])*$", re.I)
+
+
+def _compared(m: Mention, text: str, sent_start: int) -> bool:
+    """Whether mention M is the object of a comparison in its sentence."""
+    return bool(COMPARED.search(text[max(sent_start, m.start_char - 80):m.start_char]))
+
+
 def _model_use(m: Mention, text: str) -> bool:
     """Whether mention M names a model the sentence speaks about, not a licence, tool, dataset or base model."""
     return not (NON_MODEL_AFTER_NAME.match(text[m.end_char:m.end_char + 40])
@@ -265,7 +278,8 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
         clause_start = max([0] + [m.end() for m in CLAUSE_BREAK.finditer(text[:start])])
         if re.search(r"\b(?:if|whether|unless)\b", text[clause_start:start], re.I):
             continue  # a condition, not a statement: "if it's open weight I'll run it locally"
-        targets = _targets(sent, abs_start, abs_end, names)
+        targets = _targets(sent, abs_start, abs_end,
+                           [m for m in names if not _compared(m, doc_text(sent.doc), sent.start_char)])
         if targets and re.search(r"\bunder (?:an? |the )?(?:[\w.-]+ ){0,2}$", text[max(0, start - 40):start], re.I):
             # "X is a new model under the Apache 2.0 license (unlike Y's)": the licence is X's
             before = [m for m in names if m.end_char <= abs_start and abs_start - m.end_char < 160
