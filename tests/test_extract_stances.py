@@ -211,3 +211,9 @@ def test_models_compared_with_are_not_given_the_subjects_stance(nlp):
 def test_class_intro_still_names_its_members(nlp):
     got = stances(nlp, "Sorrel 3 beats other open models such as Quill 4 and Kite 5 on coding tasks.")
     assert {("Quill 4", "open", False), ("Kite 5", "open", False)} <= got, got
+
+
+def test_a_rumoured_open_release_is_no_stance(nlp):
+    assert stances(nlp, "Next week Quill 5 is rumored to drop as an open-weight model.") == set()
+    # the vendor's own promise stays a plan
+    assert ("Quill 5 Mini", "open", True) in stances(nlp, "Penrose plans to open-source Quill 5 Mini next year.")

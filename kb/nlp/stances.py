@@ -80,6 +80,10 @@ def _compared(m: Mention, text: str, sent_start: int) -> bool:
     return bool(COMPARED.search(text[max(sent_start, m.start_char - 80):m.start_char]))
 
 
+# Rumours and guesses about a release: data/patterns/stance_non_models.jsonl, kind "speculation".
+SPECULATION = re.compile(rf"\b(?:{_word_alternation('speculation')})\b", re.I)
+
+
 def _model_use(m: Mention, text: str) -> bool:
     """Whether mention M names a model the sentence speaks about, not a licence, tool, dataset or base model."""
     return not (NON_MODEL_AFTER_NAME.match(text[m.end_char:m.end_char + 40])
@@ -278,6 +282,9 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
         clause_start = max([0] + [m.end() for m in CLAUSE_BREAK.finditer(text[:start])])
         if re.search(r"\b(?:if|whether|unless)\b", text[clause_start:start], re.I):
             continue  # a condition, not a statement: "if it's open weight I'll run it locally"
+        clause_end = min([len(text)] + [m.start() for m in CLAUSE_BREAK.finditer(text, end)])
+        if SPECULATION.search(text[clause_start:clause_end]):
+            continue  # a rumour or a guess is neither a stance nor the vendor's plan
         targets = _targets(sent, abs_start, abs_end,
                            [m for m in names if not _compared(m, doc_text(sent.doc), sent.start_char)])
         if targets and re.search(r"\bunder (?:an? |the )?(?:[\w.-]+ ){0,2}$", text[max(0, start - 40):start], re.I):
