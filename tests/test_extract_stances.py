@@ -217,3 +217,9 @@ def test_a_rumoured_open_release_is_no_stance(nlp):
     assert stances(nlp, "Next week Quill 5 is rumored to drop as an open-weight model.") == set()
     # the vendor's own promise stays a plan
     assert ("Quill 5 Mini", "open", True) in stances(nlp, "Penrose plans to open-source Quill 5 Mini next year.")
+
+
+def test_a_licence_named_after_a_base_model_gives_the_subject_its_stance(nlp):
+    got = stances(nlp, "Sorrel-Coder 7B is derived from Quill 4 Base and is licensed under the Quill 4 license.")
+    assert ("Sorrel-Coder 7B", "open", False) in got, got
+    assert not {m for m, _, _ in got} & {"Quill 4", "Quill 4 Base"}, got

@@ -75,6 +75,9 @@ COMPARED = re.compile(r"\b(?:rival\w*|ahead of|beat(?:s|ing)?|outperform\w*|than
                       r"release[sd]?|licen[cs]\w*)\b)[^;.:!?\n])*$", re.I)
 
 
+LICENCE_NAME_AFTER = re.compile(r"[\s-]*(?:[\w.-]+\s+){0,2}licen[cs]e", re.I)
+
+
 def _compared(m: Mention, text: str, sent_start: int) -> bool:
     """Whether mention M is the object of a comparison in its sentence."""
     return bool(COMPARED.search(text[max(sent_start, m.start_char - 80):m.start_char]))
@@ -285,8 +288,14 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
         clause_end = min([len(text)] + [m.start() for m in CLAUSE_BREAK.finditer(text, end)])
         if SPECULATION.search(text[clause_start:clause_end]):
             continue  # a rumour or a guess is neither a stance nor the vendor's plan
-        targets = _targets(sent, abs_start, abs_end,
-                           [m for m in names if not _compared(m, doc_text(sent.doc), sent.start_char)])
+        pool = [m for m in names if not _compared(m, doc_text(sent.doc), sent.start_char)]
+        targets = _targets(sent, abs_start, abs_end, pool)
+        in_licence = [m for m in pool if LICENCE_NAME_AFTER.match(doc_text(sent.doc)[m.end_char:m.end_char + 30])]
+        if targets and all(t in in_licence for t in targets):
+            # "X is derived from Y and licensed under the Heron 3 license": the subject X, not the licence's name
+            subjects = [m for m in pool if m not in in_licence and m.end_char <= abs_start]
+            if subjects:
+                targets = [subjects[0]]
         if targets and re.search(r"\bunder (?:an? |the )?(?:[\w.-]+ ){0,2}$", text[max(0, start - 40):start], re.I):
             # "X is a new model under the Apache 2.0 license (unlike Y's)": the licence is X's
             before = [m for m in names if m.end_char <= abs_start and abs_start - m.end_char < 160
