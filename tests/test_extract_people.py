@@ -215,3 +215,10 @@ def test_title_before_the_next_name_is_not_this_ones(nlp):
 def test_link_source_after_a_name_is_not_its_organisation(nlp):
     text = "This week's links:\n- Video editing with Marlow Studio and Pierce Hallam (Arxiv)\n- Agents everywhere (X)\n"
     assert "Pierce Hallam" not in _people(nlp, text)
+
+
+def test_from_an_untagged_company_gives_the_org_but_a_place_does_not(nlp):
+    people = _people(nlp, "This week we hosted Tomasz Wierzbicki from Quillpad, and Maria Delgado from London joined "
+                          "the call as well.")
+    assert people.get("Tomasz Wierzbicki") == ("Quillpad", None), people
+    assert "Maria Delgado" not in people, people

@@ -259,6 +259,11 @@ def _names_org(text: str, org: str) -> bool:
     return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text) for n in names if n)
 
 
+FROM_NEW_ORG = re.compile(r"^\s+from\s+(?P<org>[A-Z][\w.&-]*[a-z][\w.&-]*(?:\s[A-Z][\w.&-]*)?)"
+                          r"(?=\s*[,.;(]|\s+(?:and|to|who|joined|joins|on|about|explain\w*)\b)")
+ORG_NOT_LABELS = ("PERSON", "GPE", "LOC", "NORP", "DATE", "TIME", "EVENT", "WORK_OF_ART", "LANGUAGE", "FAC", "PRODUCT")
+
+
 def _known_org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
     """TEXT (or its first words) as an organisation the gazetteer or the document's NER knows, else None."""
     if not text:
@@ -352,6 +357,16 @@ def _role_and_org(doc: Doc, ent, sent, mentions: DocMentions, credit: bool = Fal
         m = rx.search(after)
         if m and _known_org(m.group("sorg"), mentions):
             return m.group("role") or None, _known_org(m.group("sorg"), mentions)
+    m = FROM_NEW_ORG.match(after)
+    if m and not heading:  # "Ana Silva from Quillpad joined the show": an organisation the NER left untagged
+        span = doc.char_span(ent.end_char + m.start("org"), ent.end_char + m.end("org"), alignment_mode="expand")
+        # a one-word 'person' after "from" is a company the NER misread ("from Quillpad"); two words are a person
+        if span is not None and not any(e.label_ in ORG_NOT_LABELS and not (e.label_ == "PERSON" and len(e) == 1)
+                                        for e in span.ents) and not any(
+                x.start_char < span.end_char and span.start_char < x.end_char
+                for x in mentions.models + mentions.families + mentions.benchmarks) \
+                and not any(t.is_stop for t in span):
+            return None, m.group("org")
     for rx in KNOWN_ORG_BEFORE:
         m = rx.search(before)
         if m and _known_org(m.group("sorg"), mentions):  # "Harrow AI's Dylan Okafor"
