@@ -223,3 +223,8 @@ def test_a_licence_named_after_a_base_model_gives_the_subject_its_stance(nlp):
     got = stances(nlp, "Sorrel-Coder 7B is derived from Quill 4 Base and is licensed under the Quill 4 license.")
     assert ("Sorrel-Coder 7B", "open", False) in got, got
     assert not {m for m, _, _ in got} & {"Quill 4", "Quill 4 Base"}, got
+
+
+def test_behind_closed_doors_is_an_idiom_not_a_stance(nlp):
+    text = "Penrose released Quill 5 on Monday. \u201cYou cannot make it safe by keeping it behind closed doors,\u201d she said."
+    assert ("Quill 5", "closed", False) not in stances(nlp, text)
