@@ -49,9 +49,10 @@ ORG_CASES = [
     # 'our' in a company's own post is that company
     ("Brightline AI released Kite 5 today. As part of the change, Anil Mehra will lead our applied research team "
      "from January. Anil has been with us since 2019.", "Anil Mehra", "Brightline AI"),
-    # well-known people take the gazetteer's organisation when the text gives none
-    ("The keynote by Lisa Su drew the largest crowd of the week, and Jensen Huang spoke the next morning.",
-     "Lisa Su", "AMD"),
+    # a well-known person with a role takes the gazetteer's organisation when the text gives none
+    ("The keynote by chief executive Lisa Su drew the largest crowd of the week.", "Lisa Su", "AMD"),
+    # ... and so does one named beside that organisation
+    ("At the AMD event, Lisa Su showed the new accelerator to a full hall.", "Lisa Su", "AMD"),
 ]
 
 
@@ -91,10 +92,10 @@ def test_headline_role_fills_the_body(nlp):
 
 def test_author_list_before_a_quoted_title_is_a_citation(nlp):
     text = ("We build on prior work on sensemaking.\nAnn B. Lee, Tom Ford, and Li Wei Chen, \u201cForaging for "
-            "answers in long documents\u201d.\nThanks to Isaac Romero and Dana Whitfield for comments on a draft.")
+            "answers in long documents\u201d.\nIsaac Romero, an engineer at Corvid Robotics, reviewed the draft.")
     people = _people(nlp, text)
     assert not {"Ann B. Lee", "Tom Ford", "Li Wei Chen"} & set(people), people
-    assert {"Isaac Romero", "Dana Whitfield"} <= set(people), people  # 'Isaac' is a first name here
+    assert "Isaac Romero" in people, people  # 'Isaac' is a first name here
 
 
 def test_brand_first_name_used_as_a_product_prefix(nlp):
@@ -104,7 +105,8 @@ def test_brand_first_name_used_as_a_product_prefix(nlp):
 
 def test_byline_with_a_date_is_not_an_industry_person(nlp):
     text = ("The dashboard shows each shared report as a card.\nWeekly churn summary, authored by Lena Okafor "
-            "\u00b7 Mar 3, 2026\nA recent essay by Tariq Benali argues that evals belong in the product.")
+            "\u00b7 Mar 3, 2026\nA recent essay by Tariq Benali, head of evaluation at Marlin AI, argues that evals "
+            "belong in the product.")
     people = _people(nlp, text)
     assert "Lena Okafor" not in people and "Tariq Benali" in people, people
 
@@ -148,3 +150,75 @@ def test_person_apposition_is_not_a_discovered_model(nlp):
                                                         "was trained in three weeks."))
     assert not [m.name for m in ex.models if "Zielinski" in m.name]
     assert {p.name: p.org for p in ex.people}.get("Marek Zielinski") == "Harrow AI"
+
+
+# Issue 12 item 6: names without a stated role or organisation, and names in credit lists, are no people records.
+
+def test_contributor_list_is_not_people(nlp):
+    text = ("Kestrel 3 was built by the Harrow AI model team.\n\nContributors\n\nAmara Osei; Bruno Castell; "
+            "Chiara Lentini; Dev Malhotra; Elif Sahin; Farah Qureshi; Gustav Lindgren\n\nThe weights ship next week.")
+    assert _people(nlp, text) == {}
+
+
+def test_thanks_list_with_a_known_person_takes_no_organisation(nlp):
+    text = ("I want to thank Amara Osei, Bruno Castell, Sam Altman, Chiara Lentini and Dev Malhotra for the "
+            "2019 paper that started all of this.")
+    assert _people(nlp, text) == {}
+
+
+def test_reporting_credit_is_not_a_person_of_that_outlet(nlp):
+    text = ("Harrow AI raised $40 million on Monday, the company said.\n\nThe Verge's Nadia Kowalski contributed "
+            "to this report.")
+    assert "Nadia Kowalski" not in _people(nlp, text)
+
+
+def test_a_name_with_no_role_or_organisation_is_dropped(nlp):
+    text = "The demo reminded Tobias Reinholt of early chess engines, and the room laughed along."
+    assert _people(nlp, text) == {}
+
+
+def test_known_person_named_without_org_or_role_is_dropped(nlp):
+    assert "Jensen Huang" not in _people(nlp, "Jensen Huang joined her on stage to talk about faster chips.")
+
+
+NEW_SHAPES = [
+    # 'from' a known organisation, in a newsletter's guest list
+    ("On the show this week we had Priya Raman from Hugging Face explaining the new tokenizer.",
+     "Priya Raman", "Hugging Face", None),
+    # scraped text with a space before the comma, and an organisation before the role
+    ("The bill drew support from Marta Quell , the White House chief of staff, on Friday.",
+     "Marta Quell", "White House", "chief of staff"),
+    # a capitalised organisation and title before the name
+    ("Ohio Attorney General Dale Prentiss filed the complaint against the chatbot maker.",
+     "Dale Prentiss", "Ohio", "Attorney General"),
+    # a guest line: name, dash, role and company
+    ("Guests this week:\n- Daniel Foster - Co-founder, Nvidia (@dfoster)\n", "Daniel Foster", "NVIDIA", "Co-founder"),
+    # an em-dash apposition
+    ("Months after returning to Anthropic, Kofi Mensah \u2014 the company\u2019s head of research \u2014 has left.",
+     "Kofi Mensah", "Anthropic", "head of research"),
+    # a possessive organisation the gazetteer knows
+    ("Anthropic's Maya Goldberg said the eval suite would be published in March.", "Maya Goldberg",
+     "Anthropic", None),
+]
+
+
+@pytest.mark.parametrize("text,name,org,role", NEW_SHAPES)
+def test_more_role_and_org_shapes(nlp, text, name, org, role):
+    assert _people(nlp, text).get(name) == (org, role), _people(nlp, text)
+
+
+def test_title_before_the_next_name_is_not_this_ones(nlp):
+    people = _people(nlp, "Speakers include Ravi Anand from Meta, our CEO Tessa Lowe, CTO Omar Vance and others.")
+    assert people.get("Tessa Lowe", (None, None))[1] == "CEO" and people.get("Omar Vance", (None, None))[1] == "CTO", people
+
+
+def test_link_source_after_a_name_is_not_its_organisation(nlp):
+    text = "This week's links:\n- Video editing with Marlow Studio and Pierce Hallam (Arxiv)\n- Agents everywhere (X)\n"
+    assert "Pierce Hallam" not in _people(nlp, text)
+
+
+def test_from_an_untagged_company_gives_the_org_but_a_place_does_not(nlp):
+    people = _people(nlp, "This week we hosted Tomasz Wierzbicki from Quillpad, and Maria Delgado from London joined "
+                          "the call as well.")
+    assert people.get("Tomasz Wierzbicki") == ("Quillpad", None), people
+    assert "Maria Delgado" not in people, people

@@ -178,3 +178,53 @@ def test_tables_without_a_licence_column_state_no_stance(nlp):
 @pytest.mark.parametrize("text,expected", CASES + LICENCE_AND_MENTION_CASES + CLASS_LIST_CASES)
 def test_stance_shapes(nlp, text, expected):
     assert stances(nlp, text) == expected
+
+
+# Issue 12 item 5: "open-source" said of a tool, stack, dataset or agent, and a base model a derivative was
+# built from, are not a model's stance.
+NOT_A_MODEL_STANCE = [
+    ("Penrose also open-sourced the Quill 4 tools it used for evaluation, so others can rerun the suite.",
+     ("Quill 4", "open", False)),
+    ("Thanks to the maintainers for integrating Quill 4 into our open source stack last month.",
+     ("Quill 4", "open", False)),
+    ("Sorrel-Coder 7B is released under Apache 2.0 and was fine-tuned from Quill 4.",
+     ("Quill 4", "open", False)),
+]
+
+
+@pytest.mark.parametrize("text,event", NOT_A_MODEL_STANCE)
+def test_open_source_of_a_thing_or_a_base_model_is_not_its_stance(nlp, text, event):
+    assert event not in stances(nlp, text), stances(nlp, text)
+
+
+def test_derivative_keeps_its_own_open_stance(nlp):
+    got = stances(nlp, "Sorrel-Coder 7B is released under Apache 2.0 and was fine-tuned from Quill 4.")
+    assert ("Sorrel-Coder 7B", "open", False) in got, got
+
+
+def test_models_compared_with_are_not_given_the_subjects_stance(nlp):
+    got = stances(nlp, "Sorrel 3 is an open-weight model that rivals Quill 4 and Kite 5 on coding tasks.")
+    assert ("Sorrel 3", "open", False) in got, got
+    assert not {("Quill 4", "open", False), ("Kite 5", "open", False)} & got, got
+
+
+def test_class_intro_still_names_its_members(nlp):
+    got = stances(nlp, "Sorrel 3 beats other open models such as Quill 4 and Kite 5 on coding tasks.")
+    assert {("Quill 4", "open", False), ("Kite 5", "open", False)} <= got, got
+
+
+def test_a_rumoured_open_release_is_no_stance(nlp):
+    assert stances(nlp, "Next week Quill 5 is rumored to drop as an open-weight model.") == set()
+    # the vendor's own promise stays a plan
+    assert ("Quill 5 Mini", "open", True) in stances(nlp, "Penrose plans to open-source Quill 5 Mini next year.")
+
+
+def test_a_licence_named_after_a_base_model_gives_the_subject_its_stance(nlp):
+    got = stances(nlp, "Sorrel-Coder 7B is derived from Quill 4 Base and is licensed under the Quill 4 license.")
+    assert ("Sorrel-Coder 7B", "open", False) in got, got
+    assert not {m for m, _, _ in got} & {"Quill 4", "Quill 4 Base"}, got
+
+
+def test_behind_closed_doors_is_an_idiom_not_a_stance(nlp):
+    text = "Penrose released Quill 5 on Monday. \u201cYou cannot make it safe by keeping it behind closed doors,\u201d she said."
+    assert ("Quill 5", "closed", False) not in stances(nlp, text)

@@ -25,7 +25,7 @@ from kb.nlp.names import (
     gazetteer, norm_key, org_kind, org_of_model, resolve_benchmark_name, resolve_license_name, resolve_model_name,
     resolve_org_name,
 )
-from kb.nlp.people import extract_people, title_people
+from kb.nlp.people import extract_people, people_records, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
 from kb.nlp.scores import DOC_HEDGES, ReportRules, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances, table_stances
@@ -235,7 +235,8 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
         if (ev.model, ev.stance, ev.planned) not in stated_stances:  # a table's licence column or row
             stated_stances.add((ev.model, ev.stance, ev.planned))
             stances.append(ev)
-    people = title_people(title_doc, spacy_doc, mentions, extract_people(spacy_doc, mentions))
+    named = title_people(title_doc, spacy_doc, mentions, extract_people(spacy_doc, mentions))
+    people = people_records(named)  # a name with no role or organisation is no people record (credits, authors)
     counts = Counter(m.name for m in mentions.models)
     known = {m.name for m in mentions.models if m.known}
     models = [ModelMention(name=n, org=mentions.model_orgs.get(n), family=None, known=n in known,
@@ -248,7 +249,7 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
         mentions.model_orgs.setdefault(name, org)
     models.extend(_bare_families(spacy_doc, mentions, counts))
     models = tuple(models)
-    person_tokens = {w for p in people for w in p.name.split()}
+    person_tokens = {w for p in named for w in p.name.split()}
     org_counts: Counter = Counter()
     # Licence names the document uses as licences ("the MIT license"), unless it also names the
     # institution ("researchers at MIT").

@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, doc_text
 from kb.nlp.names import gazetteer, norm_key, resolve_org_name
+from kb.nlp.orglists import in_heading
+from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import PersonRole
 
 ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|principal|distinguished|"
@@ -22,8 +25,13 @@ ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|
         r"(?:senior |executive )?vice president(?: (?:of|for) [\w ]{1,40}?)?|head of [\w ]{1,30}?|"
         r"director(?: of [\w ]{1,30}?)?|chair(?:man|woman|person)?|research scientist|researcher|scientist|"
         r"professor|engineer|partner|creator of [\w.]+|lead(?:er)? (?:of|for) [\w ]{1,30}?|"
-        r"(?:general|product|program|engineering|research) manager|spokes(?:person|man|woman)|analyst)")
+        r"(?:general|product|program|engineering|research) manager|spokes(?:person|man|woman)|analyst|"
+        r"advis[eo]r|attorney general|chief of staff|secretary|governor|senator|minister|"
+        r"member of (?:the )?technical staff|(?:phd|doctoral|graduate) student|(?:technical|tech|team|project) lead(?:er)?)")
 ORGTEXT = r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}"
+# The role's shortest reading, so that a known organisation after 'of' is the organisation ("the vice president
+# of Harrow AI for Science"); only taken when what follows is an organisation the gazetteer or the NER knows.
+ROLE_SHORT = ROLE.replace("[\\w ]{1,40}?)?|", "[\\w ]{1,40}?)??|")
 POSS = r"(?:['\u2019]s|(?<=s)['\u2019])"  # "Meta's", "Halden Labs'"
 AFTER = [
     re.compile(rf"^,\s+(?:the\s+)?(?P<org>{ORGTEXT}){POSS}\s+(?P<role>{ROLE})\b", re.I),
@@ -34,9 +42,13 @@ AFTER = [
                re.I),
     # "X (chief scientist at Y)"
     re.compile(rf"^\s*\((?:the\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})\)", re.I),
-    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at|for)\s+(?P<org>{ORGTEXT})", re.I),
+    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE_SHORT})\s+(?:of|at|for|to)\s+(?P<sorg>(?-i:{ORGTEXT}))", re.I),
+    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at|for|to)\s+(?P<org>(?-i:{ORGTEXT}))", re.I),
+    # "X, the White House chief of staff": a capitalised organisation before a role word
+    re.compile(rf"^,\s+(?:the\s+)?(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))\b"),
     re.compile(rf"^,\s+(?:the\s+)?(?P<role>{ROLE}),\s+(?P<org>{ORGTEXT})", re.I),
-    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\b", re.I),
+    # "X, a co-founder, said"; not "X, CTO Ana Silva and ...", where the title is the next name's
+    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\b(?!\s+(?-i:(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+))", re.I),
     re.compile(rf"^(?:,\s+\d+,)?\s+(?:is|was|has been)\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})", re.I),
     re.compile(rf"^\s+(?:joined|joins|co-founded|founded|runs|leads|left)\s+(?P<org>{ORGTEXT})(?P<role>)"),
     # "X, who has decided to leave Z", "X, who is joining Z next month", "X, who co-founded Z in 2021"
@@ -48,21 +60,43 @@ AFTER = [
     re.compile(rf"^,\s+(?:a|an|the)\s+(?P<org>{ORGTEXT})\s+(?P<role>(?:senior\s+|principal\s+|staff\s+|lead\s+)?"
                rf"(?:spokes(?:person|man|woman)|researcher|engineer|scientist|executive|analyst|representative|"
                rf"product manager|economist))\b"),
-    # "X (Tidewater AI) said": a bracketed organisation
-    re.compile(rf"^\s*\((?!(?:{ROLE})\))(?P<org>{ORGTEXT})\)(?P<role>)"),
+    # "X (Tidewater AI) said": a bracketed organisation; not a link's source closing a line ("X (Arxiv)")
+    re.compile(rf"^\s*\((?!(?:{ROLE})\))(?P<org>{ORGTEXT})\)(?!\s*(?:$|\n|[.;:]))(?P<role>)"),
     # "X will lead our model research team": 'our' is the publishing organisation
     re.compile(r"^,?\s+(?:who\s+)?(?:(?:will|has|had|is|now)\s+)?(?P<role>(?:lead|leads|led|leading|run|runs|head|heads|"
                r"oversee|oversees|join|joins|joined|joining)\s+(?P<org>our)\s+(?:[\w-]+\s+){0,5}?(?:team|group|"
                r"organi[sz]ation|lab|division|unit|business))\b"),
+    # "X to lead Veltra's new robotics unit", "asked X to lead a new organization that ..."
+    re.compile(rf"^,?\s+(?:who\s+)?(?:(?:will|is|now|to)\s+)(?P<role>(?:lead|run|head|oversee)\s+(?:(?P<org>{ORGTEXT}){POSS}\s+|"
+               rf"an?\s+|the\s+)(?:new\s+)?(?:[\w-]+\s+){{0,4}}?(?:team|group|organi[sz]ation|lab|division|unit|business))\b"),
+    # "X, who led Quillfeather's speech team", "X, who runs Harrow AI's cloud unit"
+    re.compile(rf"^,?\s+(?:who\s+)?(?:(?:has|had)\s+)?(?P<role>(?:led|leads|runs|ran|heads|headed|oversees|oversaw|"
+               rf"manages|managed)\s+(?P<org>{ORGTEXT}){POSS}\s+(?:[\w-]+\s+){{0,5}}?[\w-]+)(?=\s*[,.;)]|\s+(?:and|at|in|for)\b)"),
     # "X led the creation of the assistant at Z", "X, who runs the inference team at Z"
     re.compile(rf"^,?\s+(?:who\s+)?(?:(?:has|had)\s+)?(?P<role>(?:led|leads|runs|ran|heads|headed|oversees|oversaw|"
                rf"manages|managed)\s+(?:the\s+|a\s+|an\s+|its\s+)?(?:[\w-]+\s+){{0,6}}?[\w-]+\s+at\s+(?P<org>{ORGTEXT}))"),
 ]
+# Shapes whose organisation group is SORG name it without a role word, so the name must be an organisation the
+# gazetteer or the NER knows: "Dylan Okafor from Harrow AI", "Ines Duarte's Quillfeather", "Harrow AI's Dylan Okafor".
+KNOWN_ORG_AFTER = [
+    # "X - Co-founder, Harrow AI" / "X - CTO Harrow AI (@handle)": a guest or caption line after a dash
+    re.compile(rf"^,\s+(?P<role>{ROLE})\s+(?:(?:of|at)\s+)?(?P<sorg>{ORGTEXT})\s*(?:[(,|]|$)", re.I),
+    re.compile(rf"^\s+from\s+(?:the\s+)?(?P<sorg>[\w][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}})(?P<role>)"),
+    re.compile(rf"^{POSS}\s+(?P<sorg>{ORGTEXT})(?P<role>)"),
+    # "X (who builds Quillpad)": what a person builds or runs names their organisation
+    re.compile(rf"^\s*\(\s*who\s+(?:builds|built|created|creates|runs|leads|founded|co-founded)\s+"
+               rf"(?P<sorg>{ORGTEXT})\)(?P<role>)"),
+]
+KNOWN_ORG_BEFORE = [re.compile(rf"(?<![\w.&-])(?P<sorg>{ORGTEXT}){POSS}\s+$")]
 BEFORE = [
-    re.compile(rf"(?P<org>{ORGTEXT}){POSS}\s+(?P<role>{ROLE}),?\s+$", re.I),
-    re.compile(rf"(?P<org>{ORGTEXT})\s+(?P<role>{ROLE})\s+(?:Dr\.?\s+)?$"),
-    re.compile(rf"(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT}),?\s+$", re.I),
+    # "Harrow AI's own chief scientist", "Quillfeather's amazing product manager": up to two adjectives between
+    re.compile(rf"(?P<org>{ORGTEXT}|\d{{2,4}}){POSS}\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<role>{ROLE}),?\s+$", re.I),
+    # "Harrow AI CTO X", "Florida Attorney General X": a capitalised title after the organisation
+    re.compile(rf"(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))\s+(?:Dr\.?\s+)?$"),
+    re.compile(rf"(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>(?-i:{ORGTEXT})),?\s+$", re.I),
     re.compile(rf"(?:^|[\s,(])(?P<role>CEO|CTO|CFO|COO|President|Professor|Chief [\w ]{{1,30}}?Officer)\s+(?:Dr\.?\s+)?$"),
+    # a title before the name without an organisation: "technical leader X writes", "fellow researcher X"
+    re.compile(rf"(?:^|(?<=[\s,(]))(?:(?:fellow|veteran|longtime)\s+)?(?P<role>{ROLE})\s+$", re.I),
 ]
 
 
@@ -80,14 +114,22 @@ def _org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
         text = text.rstrip(".")  # "at Quillfeather." ends a sentence
     text = re.sub(r"['\u2019]s?$", "", text)  # "Tidewater AI's cloud unit"
     words = text.split()
+    while words and words[0].lower() in STOP_WORDS:  # "As technical leader X": a sentence's first word
+        words = words[1:]
+    if not words:
+        return None
+    text = " ".join(words)
     for n in range(len(words), 0, -1):  # "Google DeepMind and Koray" -> "Google DeepMind"
         resolved = resolve_org_name(" ".join(words[:n]))
         if resolved:
             return resolved
     text = text.strip()
-    inside = [o.name for o in mentions.orgs if o.name in text or text in o.name]
+    inside = [o.name for o in mentions.orgs if o.name in text]
     if inside:
         return re.sub(r"['\u2019]s?$", "", max(inside, key=len))
+    if any(text in o.name for o in mentions.orgs):
+        return text  # the NER ran the name into the next words ("Sakana positioned Fugu"): the role's own text
+
     makers = {o for o in mentions.model_orgs.values() if o}
     if len(words) <= 4 and ORG_LIKE_END.search(text) and re.fullmatch(r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)*", text):
         return text  # "Halcyon Labs' chief research officer": the name says company
@@ -106,15 +148,15 @@ CITATION = re.compile(r"\bet al\.|[\u201c\"][^\u201d\"]{8,}[\u201d\"][,.]?\s*(?:
                       # an author list before a quoted title: "Ann B. Lee, Tom Ford, and Li Wei, \u201cTitle\u201d"
                       r"|(?:^|[\s(])(?:[A-Z][\w'-]*\.?\s+){1,3}[A-Z][\w'-]+(?:,\s+(?:and\s+)?(?:[A-Z][\w'-]*\.?\s+){1,3}"
                       r"[A-Z][\w'-]+|\s+and\s+(?:[A-Z][\w'-]*\.?\s+){1,3}[A-Z][\w'-]+)+,?\s+[\u201c\"]")
-NOT_NAME_WORDS = {"studio", "lab", "labs", "mode", "sim", "gym", "data", "ai", "intelligence", "logic",
-                  "comparison", "pro", "walkthrough", "elementary", "tx", "computing", "spark", "fixer",
-                  "generative", "artificial", "kangaroo", "nemo", "omniverse", "cloud",
-                  "api", "app", "model", "agent", "search", "code", "max", "macbook", "numerical", "causal"}
+def _person_words(kind: str) -> frozenset:
+    """Lower-cased words of one kind from data/patterns/person_words.jsonl."""
+    return frozenset(w.lower() for row in read_patterns("person_words") if row["kind"] == kind for w in row["words"])
 
 
-# First names that are also product brands ("Isaac Sim", "Clara Reason"): a person only when the document
-# does not use the word as a brand prefix (followed by two or more different names).
-BRAND_FIRST_NAMES = {"isaac", "clara", "alexa", "ada", "jarvis"}
+NOT_NAME_WORDS = _person_words("not_name")
+# First names that are also product brands: a person only when the document does not use the word as a brand
+# prefix (followed by two or more different names).
+BRAND_FIRST_NAMES = _person_words("brand_first_name")
 
 
 def _brand_word(word: str, doc: Doc) -> bool:
@@ -138,6 +180,9 @@ def _valid_person(ent, mentions: DocMentions) -> bool:
     spans = mentions.models + mentions.benchmarks + mentions.families
     if any(m.start < ent.end and ent.start < m.end for m in spans):
         return False
+    if len(toks[0].text) > 3 and resolve_org_name(toks[0].text):
+        return False  # "Cloudflare Workers", "Google Colab": a company's product
+
     return not resolve_org_name(ent.text)
 
 
@@ -149,6 +194,11 @@ BYLINE_BEFORE = re.compile(r"\b(?:[Bb]y|[Aa]uthored by|[Ww]ritten by|[Pp]osted b
 BYLINE_AFTER = re.compile(r"\s*[\u00b7\u2022|]\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]{2,8},? \d{4}|"
                           r"\d{4}-\d\d-\d\d|\d+ min)")
 PERSON_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+
+
+ROLE_APPOSED = re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?:(?-i:[A-Z][\w.&-]*)\s+){{0,3}}{ROLE}(?:\s+(?:of|at|for)\s+(?-i:[A-Z])|\s*,)",
+                          re.I)
+LEADING_TITLE = re.compile(r"(?:CEO|CTO|CFO|COO|CSO|CPO|CIO|SVP|EVP|VP|President|Founder|Co-founder)\s+")
 
 
 def _org_tagged_person(ent, doc: Doc) -> bool:
@@ -165,6 +215,8 @@ def _org_tagged_person(ent, doc: Doc) -> bool:
     nxt = doc[ent.end:ent.end + 2]
     if len(nxt) == 2 and nxt[0].text == "," and nxt[1].lower_ == "who":
         return True
+    if ROLE_APPOSED.match(_context(doc, ent, ent.sent)[1]):
+        return True  # "Ana Silva, Head of Research at Quillfeather": a role in apposition
     words = {ent[0].text, ent[1].text}
     for t in doc:
         if t.text in words and not (ent.start <= t.i < ent.end) and t.dep_ == "nsubj" and t.pos_ in ("PROPN", "NOUN") \
@@ -200,14 +252,152 @@ def _candidates(doc: Doc, mentions: DocMentions) -> list:
     return sorted(ents, key=lambda e: e.start)
 
 
+def _names_org(text: str, org: str) -> bool:
+    """Whether TEXT names ORG by its name or one of its gazetteer aliases."""
+    rec = gazetteer().org_index.get(norm_key(org)) or {}
+    names = [org, *rec.get("aliases", [])]
+    return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text) for n in names if n)
+
+
+FROM_NEW_ORG = re.compile(r"^\s+from\s+(?P<org>[A-Z][\w.&-]*[a-z][\w.&-]*(?:\s[A-Z][\w.&-]*)?)"
+                          r"(?=\s*[,.;(]|\s+(?:and|to|who|joined|joins|on|about|explain\w*)\b)")
+ORG_NOT_LABELS = ("PERSON", "GPE", "LOC", "NORP", "DATE", "TIME", "EVENT", "WORK_OF_ART", "LANGUAGE", "FAC", "PRODUCT")
+
+
+def _known_org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
+    """TEXT (or its first words) as an organisation the gazetteer or the document's NER knows, else None."""
+    if not text:
+        return None
+    words = re.sub(r"['\u2019]s?$", "", text.strip().rstrip(".,")).split()
+    ner = {o.name for o in mentions.orgs}
+    for n in range(len(words), 0, -1):
+        head = " ".join(words[:n])
+        if resolve_org_name(head):
+            return resolve_org_name(head)
+        if head in ner and head[:1].isupper():
+            return head
+    return None
+
+
+# A name list: four or more people joined only by commas, semicolons, 'and' or line breaks (credits,
+# contributors, paper authors, acknowledgements, show-notes hosts).
+LIST_GAP = re.compile(r"[\s,;&|/\u00b7\u2022*-]*(?:and\s+)?")
+# A sentence that credits, thanks or bylines people rather than saying what they do.
+CREDIT = re.compile(r"\bcontributed (?:to )?(?:this |the )?(?:report|reporting|story|article)|\b(?:additional )?"
+                    r"reporting (?:by|from)\b|\b(?:edited|written|compiled|produced|illustrated|photographed) by\b|"
+                    r"\b(?:photo|image|illustration|video)s? (?:by|credit)\b|\bthanks? (?:you )?to\b|"
+                    r"\bwant to thank\b|\bthank(?:ing)? (?!you\b)[A-Z]|\backnowledg(?:e)?ments?\b|\bcredit(?:s)?(?: for [^:]*)?:|"
+                    r"\bcontributors?\b|\bco-?authors?\b", re.I)
+
+
+def _listed(ents: list, doc: Doc) -> set:
+    """Token starts of people named in a run of four or more names ("Ana Silva, Tom Ford and Li Wei" may be
+    the three people a story is about; credit and author lists are longer)."""
+    people = [e for e in ents if e.label_ in ("PERSON", "KNOWN_PERSON")]
+    text = doc_text(doc)
+    out: set = set()
+    run = people[:1]
+    for prev, cur in zip(people, people[1:]):
+        gap = text[prev.end_char:cur.start_char]
+        if len(gap) <= 12 and LIST_GAP.fullmatch(gap):
+            run.append(cur)
+            continue
+        if len(run) >= 4:
+            out.update(e.start for e in run)
+        run = [cur]
+    if len(run) >= 4:
+        out.update(e.start for e in run)
+    return out
+
+
+def _context(doc: Doc, ent, sent) -> tuple[str, str, bool]:
+    """(text before the name in its sentence, text after it, whether a dash introduces what follows).
+    Scraped text puts spaces before commas ("Kevin Weil , the ..."); a dash works as an apposition comma."""
+    text = doc_text(doc)
+    before = re.sub(r"(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+$", "", text[sent.start_char:ent.start_char][-80:])
+    after = text[ent.end_char:sent.end_char][:120]
+    after = re.sub(r"^\s+,", ",", after)
+    dash = re.match(r"^\s*[\u2014\u2013]\s*|^\s+-\s+", after)
+    if dash:
+        after = ", " + after[dash.end():]
+    return before, after, bool(dash)
+
+
+def _role_and_org(doc: Doc, ent, sent, mentions: DocMentions, credit: bool = False,
+                  heading: bool = False) -> tuple[Optional[str], Optional[str]]:
+    """The role and organisation the sentence gives the person ENT names. In a CREDIT sentence ("thanks to",
+    "contributed to this report") only a role word counts: "CNBC's Ana Silva contributed" names her outlet."""
+    before, after, dashed = _context(doc, ent, sent)
+    for rx in AFTER:
+        m = rx.search(after)
+        if m and heading and not m.group("role"):
+            continue  # a heading's "Name (Source)" or "Name joins X" without a title
+        if m and m.groupdict().get("org") and COMPANY_WORDS.match(m.group("org").strip()) and not _org(m.group("org"), mentions):
+            # "X, the company's head of research": the organisation named last before X in the sentence
+            named = [o.name for o in mentions.orgs if sent.start_char <= o.start_char and o.end_char <= ent.start_char]
+            return m.group("role"), (resolve_org_name(named[-1]) or named[-1]) if named else None
+        if m and "sorg" in rx.groupindex:
+            if _known_org(m.group("sorg"), mentions):
+                return m.group("role"), _known_org(m.group("sorg"), mentions)
+        elif m:
+            return m.group("role"), _org(m.groupdict().get("org"), mentions)
+    for rx in BEFORE:
+        m = rx.search(before)
+        if m:
+            return m.group("role"), _org(m.groupdict().get("org"), mentions)
+    m, h = HIRED_BY.search(before), HIRED_AS.match(after)
+    if m and h:  # "Tidewater AI hired X as its chief technology officer"
+        return h.group("role"), _org(m.group("org"), mentions)
+    m = MAKER_OF_PROJECT.search(before)
+    if m:  # "llama.cpp creator Georgi Gerganov": a project, not an organisation
+        return f"{m.group('role').lower()} of {m.group('project')}", None
+    if credit:
+        return None, None
+    for rx in KNOWN_ORG_AFTER[0 if dashed else 1:]:
+        m = rx.search(after)
+        if m and _known_org(m.group("sorg"), mentions):
+            return m.group("role") or None, _known_org(m.group("sorg"), mentions)
+    m = FROM_NEW_ORG.match(after)
+    if m and not heading:  # "Ana Silva from Quillpad joined the show": an organisation the NER left untagged
+        span = doc.char_span(ent.end_char + m.start("org"), ent.end_char + m.end("org"), alignment_mode="expand")
+        # a one-word 'person' after "from" is a company the NER misread ("from Quillpad"); two words are a person
+        if span is not None and not any(e.label_ in ORG_NOT_LABELS and not (e.label_ == "PERSON" and len(e) == 1)
+                                        for e in span.ents) and not any(
+                x.start_char < span.end_char and span.start_char < x.end_char
+                for x in mentions.models + mentions.families + mentions.benchmarks) \
+                and not any(t.is_stop for t in span):
+            return None, m.group("org")
+    for rx in KNOWN_ORG_BEFORE:
+        m = rx.search(before)
+        if m and _known_org(m.group("sorg"), mentions):  # "Harrow AI's Dylan Okafor"
+            return None, _known_org(m.group("sorg"), mentions)
+    return None, None
+
+
 def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
-    """People named with an industry role, one record per person (first role and org found)."""
+    """People named in the document, one record per person with the first role and org found. Names in
+    credit, contributor, author and thanks lists are kept without role or org (`people_records` drops them)."""
     people: dict[str, dict] = {}
-    for ent in _candidates(doc, mentions):
+    ents = _candidates(doc, mentions)
+    listed = _listed(ents, doc)
+    for ent in ents:
         # "Google DeepMind CEO Demis Hassabis": NER sometimes calls a titled person an ORG.
         titled = ent.label_ == "ORG" and ent.start > 0 and re.fullmatch(
             r"CEO|CTO|CFO|COO|President|Chairman|Founder|Co-founder|Dr\.?|Professor", doc[ent.start - 1].text) \
             and not resolve_org_name(ent.text) and len(ent) in (2, 3)
+        if " - " in ent.text:  # "Ana Silva - Head": NER ran a caption's name into its role
+            cut = doc.char_span(ent.start_char, ent.start_char + ent.text.index(" - "), label=ent.label_,
+                                alignment_mode="contract")
+            if cut is None or not len(cut):
+                continue
+            ent = cut
+        lead = LEADING_TITLE.match(ent.text)
+        if lead and (ent.label_ == "PERSON" or ent.label_ == "ORG" and re.fullmatch(
+                r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}", ent.text[lead.end():])):  # "CTO Ana Silva": the title is context, not part of the name
+            cut = doc.char_span(ent.start_char + lead.end(), ent.end_char, label="PERSON", alignment_mode="contract")
+            if cut is None or not len(cut):
+                continue
+            ent = cut
         if (ent.label_ not in ("PERSON", "KNOWN_PERSON") and not titled and not _org_tagged_person(ent, doc)) \
                 or not _valid_person(ent, mentions):
             continue
@@ -220,37 +410,28 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
             continue  # "authored by Priya Nair \u00b7 Jun 28, 2026": a byline or a card's metadata
         name = re.sub(r"^(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+", "", re.sub(r"['\u2019]s?$", "", ent.text.strip()).strip())
         sent = ent.sent
-        # "Amazon's chief technology officer, Dr. Werner Vogels": an honorific sits between role and name
-        before = re.sub(r"(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+$", "", doc_text(doc)[sent.start_char:ent.start_char][-80:])
-        after = doc_text(doc)[ent.end_char:sent.end_char][:120]
-        role = org = None
-        for rx in AFTER:
-            m = rx.search(after)
-            if m:
-                role, org = m.group("role"), _org(m.groupdict().get("org"), mentions)
-                break
-        if role is None:
-            for rx in BEFORE:
-                m = rx.search(before)
-                if m:
-                    role, org = m.group("role"), _org(m.groupdict().get("org"), mentions)
-                    break
-        if role is None:
-            m, h = HIRED_BY.search(before), HIRED_AS.match(after)
-            if m and h:  # "Tidewater AI hired X as its chief technology officer"
-                role, org = h.group("role"), _org(m.group("org"), mentions)
-        if role is None:
-            m = MAKER_OF_PROJECT.search(before)
-            if m:  # "llama.cpp creator Georgi Gerganov": a project, not an organisation
-                role = f"{m.group('role').lower()} of {m.group('project')}"
+        # a credit line or a title-cased heading: the organisation must come with the person's role or apposition
+        credited = ent.start in listed or bool(CREDIT.search(sent.text))
+        heading = in_heading(doc, ent.start_char)
+        role, org = (None, None) if ent.start in listed else _role_and_org(doc, ent, sent, mentions,
+                                                                           credited or heading, heading)
         if role and org is None and re.search(r"\b(?:the|our) (?:company|firm|startup|lab)\b", sent.text, re.I):
             org = mentions.model_orgs.get(mentions.focal)  # "CEO X said the company ..."
         rec = people.setdefault(name, {"role": None, "org": None, "evidence": sent.text,
-                                       "start": sent.start_char, "end": sent.end_char})
+                                       "start": sent.start_char, "end": sent.end_char, "orgs_near": False})
         if role and not rec["role"]:
             rec.update(role=re.sub(r"(?<=[a-z])\.$", "", role.strip(" ,")), evidence=sent.text, start=sent.start_char, end=sent.end_char)
         if org and not rec["org"]:
             rec["org"] = org
+            if not rec["role"]:
+                rec.update(evidence=sent.text, start=sent.start_char, end=sent.end_char)
+        if not credited and norm_key(name) in gazetteer().person_index:
+            # a well-known person's organisation counts when the words around the name give it
+            known_org = gazetteer().person_index[norm_key(name)]["org"]
+            near = doc_text(doc)[max(sent.start_char, ent.start_char - 60):min(sent.end_char, ent.end_char + 60)]
+            if known_org and (_names_org(near, known_org) or re.search(
+                    r"\b(?:the|his|her|its) (?:company|firm|startup|lab)\b", sent.text)):
+                rec["orgs_near"] = True
     # Names the NER missed, in an unmistakable role shape: "Ana Silva, Wavecrest's head of research".
     text = doc_text(doc)
     for m in [*ROLE_APPOSITION.finditer(text), *ROLE_BEFORE_NAME.finditer(text)]:
@@ -263,18 +444,24 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
             continue
         span = doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
         sent = span.sent if span is not None else None
-        people[name] = {"role": m.group("role").strip(" ,"), "org": _org(m.group("org"), mentions),
+        people[name] = {"role": m.group("role").strip(" ,"), "org": _org(m.group("org"), mentions), "orgs_near": False,
                         "evidence": sent.text if sent else name,
                         "start": sent.start_char if sent else m.start("name"),
                         "end": sent.end_char if sent else m.end("name")}
     known = gazetteer().person_index
     out = []
     for name, rec in people.items():
-        if rec["org"] is None and norm_key(name) in known:
-            rec["org"] = known[norm_key(name)]["org"]
+        if rec["org"] is None and norm_key(name) in known and (rec["role"] or rec.get("orgs_near")):
+            rec["org"] = known[norm_key(name)]["org"]  # "CEO Lisa Su said", "Sam Altman ... at OpenAI"
         out.append(PersonRole(name=name, org=rec["org"], role=rec["role"], evidence=rec["evidence"],
                               start=rec["start"], end=rec["end"]))
     return out
+
+
+def people_records(people: list[PersonRole]) -> list[PersonRole]:
+    """The people records: those the text gives a role or an organisation. A bare name (a byline, a credit or
+    author list, a passing mention) says nothing an analyst can file."""
+    return [p for p in people if p.org or p.role]
 
 
 def title_people(title_doc: Optional[Doc], body: Doc, mentions: DocMentions,

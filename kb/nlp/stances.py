@@ -17,7 +17,7 @@ from kb.nlp.names import gazetteer, resolve_org_name
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import StanceEvent
 
-LICENSE_EXTRA = re.compile(r"\b(?:custom|modified MIT|non-commercial|research-only|community|open model|"
+LICENSE_EXTRA = re.compile(r"\b(?:custom|modified [A-Z][\w.-]*|non-commercial|research-only|community|open model|"
                            r"[A-Z][\w.]+ (?:Community|Open Model|Research))[\w -]{0,30}?licen[cs]e\b|"
                            r"\bnon-commercial use\b", re.I)
 CLAUSE_BREAK = re.compile(r",\s*but\b|;|\s[\u2014\u2013-]\s|\bbut given\b|\.\s")
@@ -50,6 +50,47 @@ CLASS_PLURAL = re.compile(r"^[\s\w-]{0,30}?\b(?:models|LLMs|systems|alternatives
 NON_WEIGHTS = re.compile(r"\b(?:code|codebase|source code|harness|library|libraries|SDK|framework|toolkit|tools|"
                          r"tooling|dataset|datasets|data|app|plugin|repo|repository|scripts?|recipes?|benchmark)\b",
                          re.I)
+
+
+# "open-source" said of something that is not a model: "our open source stack", "open-source tools", "an open
+# source community". The words are read from data/patterns/stance_non_models.jsonl.
+def _word_alternation(kind: str) -> str:
+    return "|".join(w for row in read_patterns("stance_non_models") if row["kind"] == kind for w in row["words"])
+
+
+NON_MODEL_AFTER_CUE = re.compile(rf"^[\s-]+(?:(?!models?\b|weights\b|checkpoints?\b|LLMs?\b)[\w.-]+\s+){{0,3}}?"
+                                rf"(?:{_word_alternation('thing')})\b", re.I)
+# A name used for something else: "Kestrel tools", "the Quill-2 dataset" (a "Heron licence" still says Heron is open)
+NON_MODEL_AFTER_NAME = re.compile(rf"^[\s-]*(?:{_word_alternation('thing')})\b", re.I)
+# A base model a derivative was made from: "distilled from X", "fine-tuned from X", "based on X"
+BASE_OF = re.compile(r"\b(?:based on|derived from|fine-?tuned (?:from|on)|distilled from|built (?:up)?on|"
+                     r"initiali[sz]ed from|trained from)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+
+
+# A model named as the yardstick of a comparison: "rivals X and Y", "ranks ahead of X", "beats X": an open cue in
+# the sentence speaks of the subject, not of the models it is compared with (a class intro, "open models such
+# as X", is read separately).
+COMPARED = re.compile(r"\b(?:rival\w*|ahead of|beat(?:s|ing)?|outperform\w*|than|versus|vs\.?|compared (?:to|with)|"
+                      r"match(?:es|ing)?|behind|surpass\w*|trail\w*|exceed\w*)\s(?:(?!\b(?:open|closed|proprietary|"
+                      r"release[sd]?|licen[cs]\w*)\b)[^;.:!?\n])*$", re.I)
+
+
+LICENCE_NAME_AFTER = re.compile(r"[\s-]*(?:[\w.-]+\s+){0,2}licen[cs]e", re.I)
+
+
+def _compared(m: Mention, text: str, sent_start: int) -> bool:
+    """Whether mention M is the object of a comparison in its sentence."""
+    return bool(COMPARED.search(text[max(sent_start, m.start_char - 80):m.start_char]))
+
+
+# Rumours and guesses about a release: data/patterns/stance_non_models.jsonl, kind "speculation".
+SPECULATION = re.compile(rf"\b(?:{_word_alternation('speculation')})\b", re.I)
+
+
+def _model_use(m: Mention, text: str) -> bool:
+    """Whether mention M names a model the sentence speaks about, not a licence, tool, dataset or base model."""
+    return not (NON_MODEL_AFTER_NAME.match(text[m.end_char:m.end_char + 40])
+                or BASE_OF.search(text[max(0, m.start_char - 40):m.start_char]))
 
 
 def _licence_of_non_weights(text: str, start: int, end: int) -> bool:
@@ -100,6 +141,8 @@ class StanceRules:
                 if re.search(r"[\"\u201c'\u2018]\s*$", text[:m.start()]) and TERM_MENTION.search(
                         text[:m.start()].rstrip().rstrip("\"\u201c'\u2018")):
                     continue
+                if stance == "open" and NON_MODEL_AFTER_CUE.match(text[m.end():m.end() + 40]):
+                    continue  # "our open source stack", "open-source tools": not a model's stance
                 hits.append((m.start(), m.end(), stance))
         for start, end, stance in self.licence_cues(text):
             hits.append((start, end, stance))
@@ -191,6 +234,7 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
         return []  # a question states no stance: "Will Heron 3 be open-sourced?"
     names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
                    + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
+    names = [m for m in names if _model_use(m, doc_text(sent.doc))]
     orgs = mentions.in_span(mentions.orgs, sent.start, sent.end)
     out = []
     planned_any = [m for rx in rules.plans for m in rx.finditer(text)
@@ -241,7 +285,17 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
         clause_start = max([0] + [m.end() for m in CLAUSE_BREAK.finditer(text[:start])])
         if re.search(r"\b(?:if|whether|unless)\b", text[clause_start:start], re.I):
             continue  # a condition, not a statement: "if it's open weight I'll run it locally"
-        targets = _targets(sent, abs_start, abs_end, names)
+        clause_end = min([len(text)] + [m.start() for m in CLAUSE_BREAK.finditer(text, end)])
+        if SPECULATION.search(text[clause_start:clause_end]):
+            continue  # a rumour or a guess is neither a stance nor the vendor's plan
+        pool = [m for m in names if not _compared(m, doc_text(sent.doc), sent.start_char)]
+        targets = _targets(sent, abs_start, abs_end, pool)
+        in_licence = [m for m in pool if LICENCE_NAME_AFTER.match(doc_text(sent.doc)[m.end_char:m.end_char + 30])]
+        if targets and all(t in in_licence for t in targets):
+            # "X is derived from Y and licensed under the Heron 3 license": the subject X, not the licence's name
+            subjects = [m for m in pool if m not in in_licence and m.end_char <= abs_start]
+            if subjects:
+                targets = [subjects[0]]
         if targets and re.search(r"\bunder (?:an? |the )?(?:[\w.-]+ ){0,2}$", text[max(0, start - 40):start], re.I):
             # "X is a new model under the Apache 2.0 license (unlike Y's)": the licence is X's
             before = [m for m in names if m.end_char <= abs_start and abs_start - m.end_char < 160
