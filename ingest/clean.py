@@ -7,6 +7,7 @@ ingest/boilerplate.py, which drop republishing wrappers and record the original 
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections import Counter
@@ -28,6 +29,7 @@ from ingest.boilerplate import (
     strip_wrapper_lines,
     words,
 )
+from ingest.budget import DocumentLimits, prepare_html
 from ingest.metadata import data_tables, host_of, parse_date, read_meta, same_site
 from ingest.publisher import is_aggregator_name
 from ingest.records import CleanDocument
@@ -153,13 +155,23 @@ def _publisher_only(outlet: Optional[str]) -> Optional[str]:
     return None if is_aggregator_name(outlet) else outlet
 
 
-def clean_html(html: str, url: str | None = None) -> CleanDocument:
+def clean_html(html: str, url: str | None = None, *, limits: DocumentLimits | None = None) -> CleanDocument:
     """Clean a whole page or an HTML fragment into a CleanDocument.
 
     Args:
         html: the page or fragment, already decoded.
         url: where it came from, so a rel=canonical on another site marks a copy.
+        limits: size caps (ingest.budget; the defaults when None). What they cut is listed in the
+            document's `limits_hit`.
+    Raises:
+        DocumentRefused: the page is nested deeper than limits.max_depth.
     """
+    html, limits_hit = prepare_html(html, limits)
+    doc = _clean_html(html, url)
+    return dataclasses.replace(doc, limits_hit=limits_hit) if limits_hit else doc
+
+
+def _clean_html(html: str, url: str | None) -> CleanDocument:
     big = len(html) > BIG_PAGE_CHARS
     if big:
         # Scripts, styles and comments are most of a huge page's bytes and none of its text; cutting

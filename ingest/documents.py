@@ -6,7 +6,9 @@ import html as html_lib
 import re
 from pathlib import Path
 
+from ingest.budget import DocumentLimits, DocumentRefused
 from ingest.clean import clean_html, clean_text, guess_language
+from ingest.localfile import read_local_file
 from ingest.records import CleanDocument
 from kb.errors import InputError
 
@@ -157,19 +159,26 @@ def clean_markdown(raw: str) -> CleanDocument:
                             "language": guess_language(doc.text)})
 
 
-def read_document(path: str | Path) -> CleanDocument:
+def read_document(path: str | Path, limits: DocumentLimits | None = None,
+                  max_bytes: int | None = None) -> CleanDocument:
     """Read and clean a saved page (.html/.htm), a text copy of a page (.txt) or Markdown (.md).
 
+    Only a regular file of at most MAX_BYTES (default: the HTTP body cap) is read.
+
     Raises:
-        InputError: the file is missing, unreadable, binary or empty, or of an unknown kind.
+        InputError: the file is missing, unreadable, not a regular file, too large, binary or empty,
+            of an unknown kind, or refused by the document LIMITS (ingest.budget; the defaults when None).
+    """
+    return parse_document(path, read_local_file(path, max_bytes), limits)
+
+
+def parse_document(path: str | Path, data: bytes, limits: DocumentLimits | None = None) -> CleanDocument:
+    """Clean DATA, the bytes of the saved document PATH (its suffix says which kind it is).
+
+    Raises:
+        InputError: binary or empty, of an unknown kind, or refused by the document LIMITS.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a document") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
     if looks_binary(data):
@@ -178,14 +187,17 @@ def read_document(path: str | Path) -> CleanDocument:
     if not text.strip():
         raise InputError(f"{path}: the file is empty")
     suffix = path.suffix.lower()
-    if suffix in _HTML_SUFFIXES:
-        doc = clean_html(text)  # a saved copy: its own links (canonical, og:url) say where it lives
-    elif suffix in (".md", ".markdown"):
-        doc = clean_markdown(text)
-    elif suffix in (".txt", ".text", ""):
-        doc = clean_html(text) if re.match(r"\s*<(!doctype|html)", text, re.I) else clean_text(text)
-    else:
-        raise InputError(f"{path}: unknown document type {suffix!r} (expected .html, .htm, .txt or .md)")
+    try:
+        if suffix in _HTML_SUFFIXES:
+            doc = clean_html(text, limits=limits)  # a saved copy: its own links (canonical, og:url) say where it lives
+        elif suffix in (".md", ".markdown"):
+            doc = clean_markdown(text)
+        elif suffix in (".txt", ".text", ""):
+            doc = clean_html(text, limits=limits) if re.match(r"\s*<(!doctype|html)", text, re.I) else clean_text(text)
+        else:
+            raise InputError(f"{path}: unknown document type {suffix!r} (expected .html, .htm, .txt or .md)")
+    except DocumentRefused as exc:
+        raise InputError(f"{path}: {exc}") from None
     if not doc.text.strip():
         raise InputError(f"{path}: no readable text found")
     if doc.published is None:  # a dateline in the text ("SAN FRANCISCO, Nov. 2, 2026 —"), if any

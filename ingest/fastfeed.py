@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 from typing import Optional
-from urllib.parse import urljoin
 
 from lxml import etree
 
 from ingest.metadata import parse_date
 from ingest.records import FeedItem, ParsedFeed
+from ingest.ssrf import web_link
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -66,7 +66,7 @@ def _rss(channel, url: str) -> ParsedFeed:
             link = guid  # RSS: a permalink GUID is the item's link
         items.append(FeedItem(
             guid=guid,
-            link=urljoin(url, link) if link else None,
+            link=web_link(url, link),  # http(s) only: a feed never names local files
             title=_text(node.find("title")),
             author=_text(node.find(f"{{{DC}}}creator")) or _text(node.find("author")),
             published=parse_date(_text(node.find("pubDate")) or _text(node.find(f"{{{DC}}}date"))),
@@ -85,8 +85,8 @@ def _rss(channel, url: str) -> ParsedFeed:
 def _atom_link(node, url: str) -> Optional[str]:
     links = node.findall(f"{{{ATOM}}}link")
     for link in links:
-        if link.get("rel", "alternate") == "alternate" and link.get("href"):
-            return urljoin(url, link.get("href").strip())
+        if link.get("rel", "alternate") == "alternate" and web_link(url, link.get("href")):
+            return web_link(url, link.get("href"))
     return None
 
 

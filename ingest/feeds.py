@@ -10,7 +10,6 @@ import calendar
 import re
 from datetime import datetime, timezone
 from typing import Optional
-from urllib.parse import urljoin
 
 import feedparser
 
@@ -18,6 +17,7 @@ from ingest.documents import utf8_mislabelled
 from ingest.fastfeed import parse_fast
 from ingest.jsonfeed import looks_like_json, parse_json_feed
 from ingest.records import FeedItem, ParsedFeed
+from ingest.ssrf import web_link
 
 # An internal DTD subset (<!DOCTYPE x [ ... ]>) is where entities are declared; feeds never need one.
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>", re.I | re.S)
@@ -56,7 +56,7 @@ def _entry_to_item(entry, base_url: str) -> FeedItem:
     summary = _text(entry.get("summary"))
     return FeedItem(
         guid=_text(entry.get("id")),
-        link=urljoin(base_url, link) if link else None,
+        link=web_link(base_url, link),  # http(s) only: a feed never names local files
         title=_text(entry.get("title")),
         author=_text(entry.get("author")),
         published=_when(entry, "published_parsed", "updated_parsed", "created_parsed"),

@@ -17,10 +17,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
+from ingest.localfile import read_local_file
 from ingest.records import FetchResult
 from ingest.robots import RobotsCache
 from ingest.ssrf import blocked_reason, origin
 from ingest.transport import guarded_transport, request_policy
+from kb.errors import InputError
 from kb.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -82,16 +84,26 @@ def fetch_file(url: str, settings: Settings, last_modified: str | None = None) -
         if last_modified and stamp == last_modified:
             return FetchResult(url=url, final_url=url, status=304, headers={"last-modified": stamp},
                                duration_ms=_ms(started))
-        with open(path, "rb") as handle:  # type: ignore[arg-type]
-            body = handle.read(settings.max_bytes + 1)
+        # a regular file under the body cap: a feed file later swapped for a pipe or device cannot hang a run
+        body = read_local_file(path, settings.max_bytes)  # type: ignore[arg-type]
     except OSError as exc:
         return FetchResult(url=url, final_url=url, error=f"cannot read {path}: {exc.strerror or exc}",
                            duration_ms=_ms(started))
-    if len(body) > settings.max_bytes:
-        return FetchResult(url=url, final_url=url, status=200, error=f"body over {settings.max_bytes} bytes",
-                           duration_ms=_ms(started))
+    except InputError as exc:
+        return FetchResult(url=url, final_url=url, error=str(exc), duration_ms=_ms(started))
     return FetchResult(url=url, final_url=url, status=200, body=body, headers={"last-modified": stamp},
                        duration_ms=_ms(started))
+
+
+# Every timeout-class error fetch() records starts with one of these: a read that waited longer than
+# `timeout`, or a request (headers or body trickled) that ran past its total deadline. Which of the two
+# trips first on a slow server depends on the machine's load; callers and tests ask is_timeout().
+TIMEOUT_PREFIXES = ("timeout after", "deadline of")
+
+
+def is_timeout(error: str | None) -> bool:
+    """True when ERROR (a FetchResult.error) says the server was too slow, whichever limit tripped."""
+    return bool(error) and error.startswith(TIMEOUT_PREFIXES)
 
 
 def _ms(started: float) -> int:
@@ -174,7 +186,7 @@ def _fetch(url, settings, client, etag, last_modified, kind, trusted_origin, pac
                     seen.add(target)
                     current = target
                     continue
-                return _read_body(url, current, response, settings, deadline, started)
+                return _read_body(url, current, response, settings, deadline, started, kind)
         except httpx.TimeoutException as exc:
             if time.monotonic() >= deadline:
                 message = f"deadline of {_deadline(settings):g}s exceeded (the server sent too slowly)"
@@ -188,11 +200,21 @@ def _fetch(url, settings, client, etag, last_modified, kind, trusted_origin, pac
                        duration_ms=_ms(started))
 
 
-def _read_body(url, final_url, response: httpx.Response, settings, deadline, started) -> FetchResult:
+ROBOTS_MAX_BYTES = 512 * 1024  # what crawlers read of a robots.txt; the rest is ignored, as Google does
+
+
+def _read_body(url, final_url, response: httpx.Response, settings, deadline, started, kind="page") -> FetchResult:
     status = response.status_code
     headers = {k.lower(): v for k, v in response.headers.items()}
     if status == 304:
         return FetchResult(url=url, final_url=final_url, status=304, headers=headers, duration_ms=_ms(started))
+    if not 200 <= status < 300:
+        # an error page is not needed: its body is never read (an endless 404 costs nothing)
+        return FetchResult(url=url, final_url=final_url, status=status, headers=headers,
+                           error=f"HTTP {status} {response.reason_phrase}".strip(), duration_ms=_ms(started))
+    if kind == "robots":
+        return _read_prefix(url, final_url, response, min(settings.max_bytes, ROBOTS_MAX_BYTES), deadline, started,
+                            headers)
     declared = headers.get("content-length", "")
     if declared.isdigit() and "content-encoding" not in headers and int(declared) > settings.max_bytes:
         return FetchResult(url=url, final_url=final_url, status=status, headers=headers,
@@ -218,3 +240,20 @@ def _read_body(url, final_url, response: httpx.Response, settings, deadline, sta
     error = None if 200 <= status < 300 else f"HTTP {status} {response.reason_phrase}".strip()
     return FetchResult(url=url, final_url=final_url, status=status, headers=headers, body=b"".join(chunks),
                        error=error, duration_ms=_ms(started))
+
+
+def _read_prefix(url, final_url, response: httpx.Response, limit: int, deadline, started, headers) -> FetchResult:
+    """The first LIMIT bytes of the body (decompressed); the rest is never read."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= limit or time.monotonic() > deadline:
+                break
+    except httpx.DecodingError as exc:
+        return FetchResult(url=url, final_url=final_url, status=response.status_code, headers=headers,
+                           error=f"cannot decode the body: {exc}", duration_ms=_ms(started))
+    return FetchResult(url=url, final_url=final_url, status=response.status_code, headers=headers,
+                       body=b"".join(chunks)[:limit], duration_ms=_ms(started))

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
 
+from ingest.budget import DocumentLimits
 from ingest.clean import clean_html
 from ingest.documents import decode_bytes
-from ingest.fetch import file_path
 from ingest.metadata import dateline_date
 from ingest.publisher import Site, publisher_name, same_site, site_key
 from ingest.records import ArticleDraft, CleanDocument, FeedItem, FetchResult
@@ -77,13 +77,13 @@ def speaks_for(item: FeedItem, feed_url: Optional[str], trusted: bool = False) -
     return bool(feed_url) and same_site(feed_url, item.link)
 
 
-def _longest_feed_text(item: FeedItem) -> tuple[CleanDocument, str]:
+def _longest_feed_text(item: FeedItem, limits: DocumentLimits | None = None) -> tuple[CleanDocument, str]:
     """The longest text the item carried (content, then description/summary) and its HTML."""
     best: tuple[CleanDocument, str] | None = None
     for html in (item.content_html, item.summary):
         if not html:
             continue
-        doc = clean_html(html, url=item.link)
+        doc = clean_html(html, url=item.link, limits=limits)
         if best is None or len(doc.text) > len(best[0].text):
             best = (doc, html)
     return best if best is not None else (CleanDocument(), "")
@@ -91,7 +91,7 @@ def _longest_feed_text(item: FeedItem) -> tuple[CleanDocument, str]:
 
 def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None = None, *,
                sites: dict[str, Site] | None = None, trusted: bool = False,
-               feed_site: Optional[str] = None) -> Optional[ArticleDraft]:
+               feed_site: Optional[str] = None, limits: DocumentLimits | None = None) -> Optional[ArticleDraft]:
     """The article an item stands for, from its full content, its fetched page, or the feed's text.
 
     Args:
@@ -100,6 +100,8 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
         sites: the known-sites table (ingest.publisher.load_sites() when None).
         trusted: the feed is a local file the user named (it speaks for every link).
         feed_site: the feed's own home page (its channel link): the publisher of items without a link.
+        limits: the per-document limits (ingest.budget); a page breaking them in a way that cannot be
+            cut raises DocumentRefused.
     Returns:
         None when the item has no text at all (nothing to store or extract).
     """
@@ -107,7 +109,7 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
     via = None
     feed_text_only = False
     if own and has_full_content(item):
-        doc = clean_html(item.content_html or "", url=item.link)
+        doc = clean_html(item.content_html or "", url=item.link, limits=limits)
         doc = dataclasses.replace(_merge(doc, item), title=plain_title(item.title) or doc.title or "")
         raw, kind, text_from = (item.content_html or "").encode("utf-8"), "html", "feed"
         site_name = None
@@ -119,13 +121,13 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
             doc = clean_text(html)
             kind = "text"
         else:
-            doc = clean_html(html, url=page.final_url)
+            doc = clean_html(html, url=page.final_url, limits=limits)
             kind = "html"
         doc = _merge(doc, item)
         raw, text_from = page.body, "page"
         site_name = doc.outlet  # the page's own og:site_name / JSON-LD publisher / title suffix
     else:  # no page, or it could not be fetched: the longest text the item carried, rather than lose it
-        doc, teaser = _longest_feed_text(item)
+        doc, teaser = _longest_feed_text(item, limits)
         doc = _merge(doc, item)
         raw, kind, text_from = teaser.encode("utf-8"), "html", "feed"
         site_name = None
@@ -152,24 +154,6 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
                         feed_text_only=feed_text_only, via=via)
 
 
-def local_page_allowed(link: str, feed_url: str) -> bool:
-    """A file: link is read only for a local feed file, and only inside the feed's folder or its parent.
-
-    A remote feed can never make aikb read local files; a sample feed can point at its pages.
-    """
-    if urlsplit(link).scheme != "file" or urlsplit(feed_url).scheme != "file":
-        return False
-    page, feed = file_path(link), file_path(feed_url)
-    if page is None or feed is None:
-        return False
-    root = feed.resolve().parent.parent
-    try:
-        page.resolve().relative_to(root)
-    except ValueError:
-        return False
-    return True
-
-
 def page_url_for(item: FeedItem) -> Optional[str]:
     """The URL to fetch for a summary-only item, or None when the item stands on its own.
 
@@ -179,7 +163,7 @@ def page_url_for(item: FeedItem) -> Optional[str]:
     if has_full_content(item) or not item.link:
         return None
     scheme = urlsplit(item.link).scheme.lower()
-    return item.link if scheme in ("http", "https", "file") else None
+    return item.link if scheme in ("http", "https") else None  # never a local file
 
 
 def is_local(url: str) -> bool:

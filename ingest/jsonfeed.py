@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urljoin
 
 from ingest.metadata import parse_date
 from ingest.records import FeedItem, ParsedFeed
+from ingest.ssrf import web_link
 
 
 def looks_like_json(body: bytes) -> bool:
@@ -40,7 +40,7 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         link = _str(entry.get("url")) or _str(entry.get("external_url"))
         items.append(FeedItem(
             guid=_str(str(entry["id"])) if entry.get("id") is not None else None,
-            link=urljoin(url, link) if link else None,
+            link=web_link(url, link),  # http(s) only: a feed never names local files
             title=_str(entry.get("title")),
             author=_author(entry) or _author(data),
             published=parse_date(_str(entry.get("date_published")) or _str(entry.get("date_modified"))),

@@ -23,6 +23,7 @@ class CleanDocument:
     author: Optional[str] = None
     language: Optional[str] = None
     tables: tuple[str, ...] = ()
+    limits_hit: tuple[str, ...] = ()  # what the document limits cut (ingest.budget), recorded by the caller
 
     def to_json(self) -> dict:
         """The shape `aikb clean --format json` prints for one document (without "file")."""

@@ -6,31 +6,36 @@ one transaction, so a crash leaves no half-written article.
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, select
 
+from ingest.budget import BudgetExceeded, DocumentRefused, time_budget
 from ingest.feeds import is_feed_content_type, parse_feed
 from ingest.fetch import HostPacer, fetch, fetch_file, make_client
-from ingest.items import item_draft, local_page_allowed, page_url_for, speaks_for
+from ingest.items import item_draft, page_url_for, speaks_for
 from ingest.publisher import load_sites, set_sites_file
-from ingest.records import ArticleDraft, FeedItem
+from ingest.records import ArticleDraft, FeedItem, FetchResult
 from ingest.robots import RobotsCache
-from ingest.ssrf import origin
+from ingest.ssrf import origin, web_link
 from kb import articles
 from kb import sources as source_store
 from kb.db import session_scope, utcnow
+from kb.errors import InputError
 from kb.ingest_lock import ingest_lock
 from kb.models import Article, Source
-from kb.settings import DATA_DIR, Settings
+from kb.settings import DATA_DIR, Settings, document_limits
 
 log = logging.getLogger(__name__)
 SAMPLE_DIR = DATA_DIR / "sample"
@@ -50,13 +55,16 @@ class RunSummary:
     clustered: int = 0
     claims_stored: int = 0
     page_errors: int = 0
+    store_failed: int = 0  # articles not stored because the database failed (retried by the next run)
+    repaired: int = 0  # stored articles without claims that this run extracted
+    capped: int = 0  # sources that hit the per-source item or time cap (the rest comes next run)
     replaced: int = 0  # stored articles given a fuller copy's text (same site), re-extracted
     feed_text_only: int = 0  # articles stored from the feed's text because their page failed
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: "RunSummary") -> None:
         for name in ("fetched", "not_modified", "failed", "new", "duplicate", "clustered", "claims_stored",
-                     "page_errors", "replaced", "feed_text_only"):
+                     "page_errors", "store_failed", "repaired", "capped", "replaced", "feed_text_only"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors += other.errors
 
@@ -65,10 +73,17 @@ class RunSummary:
                 f"articles: {self.new} new, {self.duplicate} duplicate, {self.clustered} clustered")
         if self.replaced:
             line += f", {self.replaced} replaced by a fuller copy"
+        if self.repaired:
+            line += f", {self.repaired} extracted late"
+        if self.capped:
+            line += f"; {self.capped} sources capped, the rest next run"
         line += f"; pages: {self.page_errors} failed"
         if self.feed_text_only:
             line += f" ({self.feed_text_only} articles kept with feed text only, retried next run)"
-        return line + f"; claims stored: {self.claims_stored}"
+        line += f"; claims stored: {self.claims_stored}"
+        if self.store_failed:
+            line += f"; {self.store_failed} NOT STORED (database errors; the next run retries them)"
+        return line
 
 
 class _Run:
@@ -76,6 +91,7 @@ class _Run:
 
     def __init__(self, engine: Engine, settings: Settings, nlp) -> None:
         self.engine, self.settings, self.nlp = engine, settings, nlp
+        self.limits = document_limits(settings)
         self.client = make_client(settings)
         self.pacer = HostPacer(settings.host_delay)
         self.robots = RobotsCache()
@@ -83,6 +99,7 @@ class _Run:
             self.index = articles.load_story_index(session)
         self.extract, self.store_extraction, self.version = _extractor(nlp)
         self.summary = RunSummary()
+        self.page_mirror: dict[str, Path] = {}  # page URL -> local copy, given only by the sample run
         set_sites_file(settings.sites_file or None)
         self.sites = load_sites(settings.sites_file or None)
         self.started = utcnow()
@@ -104,7 +121,7 @@ def _extractor(nlp):
 
 def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str] | None = None,
              progress: Progress | None = None, *, due_only: bool = False, owner: str | None = None,
-             limit: int = 100_000) -> RunSummary:
+             limit: int = 100_000, page_mirror: dict[str, Path] | None = None) -> RunSummary:
     """Fetch every enabled source (or only the due ones, or only SOURCES_), store new articles.
 
     Args:
@@ -113,10 +130,13 @@ def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str
         progress: called after each source with (done, total, message).
         due_only: only sources whose next_fetch_at has come (worker mode).
         owner: the lease owner name (a worker's id).
+        page_mirror: page URL -> local file to read instead of fetching it (the bundled sample's
+            pages; the caller names these files, a feed never can).
     """
     owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     with ingest_lock(engine):
         run = _Run(engine, settings, nlp)
+        run.page_mirror = dict(page_mirror or {})
         try:
             # 1. due sources, leased a few at a time so that parallel workers never fetch one twice
             #    and no lease runs out while a long run works through the ones before it
@@ -137,10 +157,14 @@ def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str
                     message = _process_source_safely(run, source_id)
                     if progress:
                         progress(done, max(total, done), message)
-            # 7c. pages that failed on an earlier run are tried again (the article kept the feed's text)
+            # 7c. articles stored without claims (a claims-writer failure, a `--no-extract` run, an older
+            #     crash) are extracted now, a bounded number per run
+            _repair_unextracted(run)
+            # 7d. pages that failed on an earlier run are tried again (the article kept the feed's text)
             _retry_pages(run, urls)
             # 8. alerts over what this run stored
-            if run.extract is not None and (run.summary.new or run.summary.clustered or run.summary.replaced):
+            if run.extract is not None and (run.summary.new or run.summary.clustered or run.summary.repaired
+                                            or run.summary.replaced):
                 _evaluate_alerts(engine, settings)
         finally:
             run.client.close()
@@ -152,7 +176,14 @@ def _process_source_safely(run: _Run, source_id: int) -> str:
     try:
         return _process_source(run, source_id)
     except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the others
-        log.exception("ingest of source %s failed", source_id)
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            # the database failed us (a dropped connection): one line, and the run must not end "ok";
+            # the source keeps its old validators, so the next run fetches it in full again
+            log.warning("ingest of source %s failed: database error: %s", source_id, _first_line(exc))
+            run.summary.store_failed += 1
+            exc = f"database error: {_first_line(exc)}"
+        else:
+            log.exception("ingest of source %s failed", source_id)
         with session_scope(run.engine) as session:
             source = session.get(Source, source_id)
             if source is not None:
@@ -163,7 +194,14 @@ def _process_source_safely(run: _Run, source_id: int) -> str:
         return f"source {source_id}: internal error"
 
 
+def _first_line(exc: Exception) -> str:
+    """A database error's own message, one line (without the SQL statement SQLAlchemy appends)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return (text.splitlines() or [type(exc).__name__])[0][:200]
+
+
 def _process_source(run: _Run, source_id: int) -> str:
+    clock = time.monotonic()
     with Session(run.engine) as session:
         source = session.get(Source, source_id)
         url, etag, last_modified, kind = source.url, source.etag, source.last_modified, source.kind
@@ -196,7 +234,6 @@ def _process_source(run: _Run, source_id: int) -> str:
                                   last_modified=last_modified, feed=feed,
                                   max_backoff_hours=run.settings.max_failures_backoff_hours)
         session.commit()
-        feed_title = source.title
     if error:
         run.summary.failed += 1
         run.summary.errors.append(f"{url}: {error}")
@@ -210,14 +247,43 @@ def _process_source(run: _Run, source_id: int) -> str:
         with Session(run.engine) as session:
             known = articles.known_items(session, source_id, items)
         run.summary.duplicate += len(known)
-    for position, item in enumerate(items):
-        if position not in known:
-            stored += _process_item(run, source_id, url, kind, item, feed.site_url)
-    if not error:  # a failed or malformed fetch keeps the old validators: the next run refetches it
+    # 4-7 for each new item, within the per-source caps: a feed of 100,000 items or of slow pages
+    # cannot hold a run (or a worker's lease) for hours; what is left is taken up by the next run
+    failed_before = run.summary.store_failed
+    pending = [position for position in range(len(items)) if position not in known]
+    capped = None
+    for done, position in enumerate(pending):
+        if done >= run.settings.max_items_per_source:
+            capped = f"item cap: {done} of {len(pending)} new items this run (max_items_per_source)"
+            break
+        if done and time.monotonic() - clock > run.settings.max_seconds_per_source:
+            capped = (f"time cap: {done} of {len(pending)} new items in {run.settings.max_seconds_per_source:g} s "
+                      "(max_seconds_per_source)")
+            break
+        stored += _process_item(run, source_id, url, kind, items[position], feed.site_url)
+    if run.summary.store_failed > failed_before:
+        # an item the database did not take must come back next run: keep the old validators
+        return f"{url}: {run.summary.store_failed - failed_before} items not stored (database error)"
+    if capped:
+        _record_cap(run, source_id, url, capped)
+    elif not error:  # a failed, malformed or capped fetch keeps the old validators: the next run refetches it
         with session_scope(run.engine) as session:
             source = session.get(Source, source_id)
             source.etag, source.last_modified = result.headers.get("etag"), result.headers.get("last-modified")
-    return f"{url}: {error or 'ok'}" + (f" ({stored} new)" if stored else "")
+    return f"{url}: {error or 'ok'}" + (f" ({stored} new)" if stored else "") + (f"; {capped}" if capped else "")
+
+
+def _record_cap(run: _Run, source_id: int, url: str, message: str) -> None:
+    """A capped source: a FetchLog row says so, and it is due again at once (its old validators stay,
+    so the next run fetches the whole feed and carries on with the items not stored yet)."""
+    from kb.models import FetchLog
+
+    with session_scope(run.engine) as session:
+        session.add(FetchLog(source_id=source_id, url=url[:2048], kind="feed", started_at=utcnow(),
+                             outcome="capped", error=message))
+        source = session.get(Source, source_id)
+        source.next_fetch_at = utcnow()
+    run.summary.capped += 1
 
 
 def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, item: FeedItem,
@@ -230,16 +296,17 @@ def _process_item(run: _Run, source_id: int, feed_url: str, source_kind: str, it
     with Session(run.engine) as session:
         existing = articles.find_article(session, item.link)
         existing_state = (existing.id, existing.feed_text_only) if existing is not None else None
+    where = page_url or item.link or item.guid or feed_url
     if existing_state is not None:
         page = None
         if existing_state[1] and page_url:
             page = _fetch_page(run, source_id, feed_url, source_kind, page_url)
-        draft = item_draft(item, feed_url, page, sites=run.sites, trusted=trusted, feed_site=feed_site)
+        draft = _draft(run, source_id, item, page, where, feed_url=feed_url, trusted=trusted, feed_site=feed_site)
         return _sighting(run, existing_state[0], draft, source_id, item.link, own)
     # 4b. pages: a summary-only item is completed from its page (robots.txt, SSRF rules apply)
     page = _fetch_page(run, source_id, feed_url, source_kind, page_url) if page_url else None
-    # 5. clean
-    draft = item_draft(item, feed_url, page, sites=run.sites, trusted=trusted, feed_site=feed_site)
+    # 5. clean, within the document limits (a hostile page is cut or refused, and recorded)
+    draft = _draft(run, source_id, item, page, where, feed_url=feed_url, trusted=trusted, feed_site=feed_site)
     if draft is None:
         return 0
     return _store(run, draft, source_id, None, link=item.link, own=own)
@@ -298,7 +365,11 @@ def _retry_pages(run: _Run, urls: Optional[list[str]], limit: int = 50) -> None:
                 article.page_attempts += 1
         if not page.ok:
             continue
-        draft = item_draft(FeedItem(link=link), link, page, sites=run.sites)
+        try:
+            draft = item_draft(FeedItem(link=link), link, page, sites=run.sites, limits=run.limits)
+        except DocumentRefused as exc:
+            _record_document(run, source_id, link, str(exc), refused=True)
+            continue
         if draft is None:
             continue
         with Session(run.engine) as session:
@@ -313,17 +384,45 @@ def _retry_pages(run: _Run, urls: Optional[list[str]], limit: int = 50) -> None:
 MAX_PAGE_ATTEMPTS = 5
 
 
+def _draft(run: _Run, source_id: int, item: FeedItem, page, where: str, *, feed_url: Optional[str],
+           trusted: bool = False, feed_site: Optional[str] = None) -> Optional[ArticleDraft]:
+    """item_draft under the run's document limits and time budget; refusals and cuts are recorded."""
+    kw = dict(sites=run.sites, trusted=trusted, feed_site=feed_site, limits=run.limits)
+    try:
+        with time_budget(run.limits.time_budget, "cleaning the page"):
+            draft = item_draft(item, feed_url, page, **kw)
+    except DocumentRefused as exc:
+        _record_document(run, source_id, where, str(exc), refused=True)
+        if page is None or not page.ok:
+            return None
+        try:  # the page was the problem: keep the feed's summary, as when a page cannot be fetched
+            with time_budget(run.limits.time_budget, "cleaning the summary"):
+                draft = item_draft(item, feed_url, None, **kw)
+        except DocumentRefused as again:
+            _record_document(run, source_id, item.link or where, str(again), refused=True)
+            return None
+    if draft is not None and draft.doc.limits_hit:
+        _record_document(run, source_id, draft.url or where, "capped: " + "; ".join(draft.doc.limits_hit),
+                         refused=False)
+    return draft
+
+
+def _record_document(run: _Run, source_id: Optional[int], where: str, message: str, *, refused: bool) -> None:
+    """A FetchLog row (kind "clean") for a document the limits refused ("error") or cut ("skipped")."""
+    with session_scope(run.engine) as session:
+        articles.record_fetch(session, FetchResult(url=where, final_url=where), source_id=source_id, kind="clean",
+                              outcome="error" if refused else "skipped", error=message)
+    if refused:
+        run.summary.page_errors += 1
+    run.summary.errors.append(f"{where}: {message}")
+
+
 def _fetch_page(run: _Run, source_id: int, feed_url: str, source_kind: str, page_url: str):
     started = utcnow()
-    if page_url.startswith("file:"):
-        if source_kind == "file" and local_page_allowed(page_url, feed_url):
-            page = fetch_file(page_url, run.settings)
-        else:
-            from ingest.records import FetchResult
-
-            page = FetchResult(url=page_url, final_url=page_url,
-                               error="refused: a file: link outside the local feed's folder")
-    else:
+    mirrored = run.page_mirror.get(page_url)
+    if mirrored is not None:  # a page the command itself supplied (the bundled sample), never a feed
+        page = dataclasses.replace(fetch_file(str(mirrored), run.settings), url=page_url, final_url=page_url)
+    else:  # page_url_for only hands over http(s) links: a feed never makes aikb read a local file
         trusted = origin(feed_url) if source_kind != "file" else None
         page = fetch(page_url, run.settings, client=run.client, kind="page", trusted_origin=trusted,
                      pacer=run.pacer, robots=run.robots)
@@ -355,25 +454,43 @@ def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Opt
                                          text_chars=len(draft.doc.text))
         run.summary.duplicate += 1
         return 0
-    # 7a. extract outside the transaction (pure, the slow part); a failing extractor loses no article
+    # 7a. extract outside the transaction (pure, the slow part), within the time budget; a failing
+    # extractor loses no article, but a document over its budget is refused like an over-deep page
     extraction = None
     if run.extract is not None:
         try:
-            extraction = run.extract(run.nlp, draft.doc)
+            with time_budget(run.limits.time_budget, "extraction"):
+                extraction = run.extract(run.nlp, draft.doc)
+        except BudgetExceeded as exc:
+            _record_document(run, source_id, draft.url or draft.guid or "document", str(exc), refused=True)
+            return 0
         except Exception as exc:  # noqa: BLE001 - one bad text must not stop the run
             log.warning("extraction failed for %s: %s", draft.url, exc)
-    # 6 + 7b. the article and its claims in one transaction
-    try:
-        outcome = _store_transaction(run, draft, keys, source_id, outlet, extraction, link, own)
-    except IntegrityError:  # another worker stored the same URL a moment ago
-        run.summary.duplicate += 1
-        return 0
-    except Exception as exc:  # noqa: BLE001 - a claims-writer failure must not lose the article
-        if extraction is None:
-            raise
-        log.warning("storing claims failed for %s (%s); storing the article alone", draft.url, exc)
-        run.summary.errors.append(f"{draft.url}: claims not stored: {exc}")
-        outcome = _store_transaction(run, draft, keys, source_id, outlet, None, link, own)
+            run.summary.errors.append(f"{draft.url}: extraction failed: {exc}")
+    # 6 + 7b. the article and its claims in one transaction; a dropped connection (a terminated
+    # backend, a restarted server) is retried once on a fresh one, and otherwise stores nothing:
+    # the item stays unknown, so the next run stores it with its claims
+    broken = 0
+    while True:
+        try:
+            outcome = _store_transaction(run, draft, keys, source_id, outlet, extraction, link, own)
+            break
+        except IntegrityError:  # another worker stored the same URL a moment ago
+            run.summary.duplicate += 1
+            return 0
+        except (OperationalError, InterfaceError) as exc:
+            broken += 1
+            log.warning("storing %s failed (attempt %d): %s", draft.url, broken, _first_line(exc))
+            if broken >= 2:
+                run.summary.store_failed += 1
+                run.summary.errors.append(f"{draft.url}: not stored, database error: {_first_line(exc)}")
+                return 0
+        except Exception as exc:  # noqa: BLE001 - a claims-writer bug must not lose the article
+            if extraction is None:
+                raise
+            log.warning("storing claims failed for %s (%s); storing the article alone", draft.url, exc)
+            run.summary.errors.append(f"{draft.url}: claims not stored: {exc}")
+            extraction = None  # stored without claims: a later run's repair step extracts it again
     if outcome.status == "duplicate":
         run.summary.duplicate += 1
         return 0
@@ -405,6 +522,25 @@ def _store_transaction(run: _Run, draft: ArticleDraft, keys, source_id, outlet, 
     return outcome
 
 
+REPAIR_LIMIT = 100  # articles without claims extracted per run
+
+
+def _repair_unextracted(run: _Run) -> None:
+    """Extract stored articles that have no claims from any extractor yet (extractor_version NULL)."""
+    if run.extract is None:
+        return
+    from kb.claims import reextract_articles
+
+    try:
+        result = reextract_articles(lambda: Session(run.engine), run.nlp, only_missing=True, limit=REPAIR_LIMIT)
+    except (OperationalError, InterfaceError) as exc:
+        run.summary.store_failed += 1
+        run.summary.errors.append(f"extracting articles stored without claims: database error: {_first_line(exc)}")
+        return
+    run.summary.repaired += result.articles
+    run.summary.errors += result.errors
+
+
 def _evaluate_alerts(engine: Engine, settings: Settings) -> None:
     """Evaluate alert rules over what was stored, then send what is due (inbox, webhook, e-mail).
 
@@ -418,12 +554,15 @@ def _evaluate_alerts(engine: Engine, settings: Settings) -> None:
 
 def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) -> RunSummary:
     """Store one page or text file (a path or a URL) through the same cleaning and dedup as feeds."""
-    from ingest.documents import decode_bytes, read_document
+    from ingest.documents import decode_bytes, parse_document
+    from ingest.localfile import read_local_file
 
     with ingest_lock(engine):
         run = _Run(engine, settings, nlp)
         try:
             if target.startswith(("http://", "https://")):
+                if web_link(target, target) is None:
+                    raise InputError(f"not a valid URL: {target}")
                 started = utcnow()
                 page = fetch(target, settings, client=run.client, kind="page", trusted_origin=origin(target))
                 with session_scope(engine) as session:
@@ -432,12 +571,26 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
                     run.summary.failed += 1
                     run.summary.errors.append(f"{target}: {page.error}")
                     return run.summary
-                draft = item_draft(FeedItem(link=page.final_url), page.final_url, page, sites=run.sites)
                 run.summary.fetched += 1
+                try:
+                    with time_budget(run.limits.time_budget, "cleaning the page"):
+                        draft = item_draft(FeedItem(link=page.final_url), page.final_url, page, sites=run.sites,
+                                           limits=run.limits)
+                except DocumentRefused as exc:
+                    _record_document(run, None, target, str(exc), refused=True)
+                    return run.summary
+                if draft is not None and draft.doc.limits_hit:
+                    _record_document(run, None, target, "capped: " + "; ".join(draft.doc.limits_hit), refused=False)
             else:
                 path = Path(target)
-                doc = read_document(path)  # raises InputError for a file the user must fix
-                data = path.read_bytes()
+                # a regular file under the body cap, read once; InputError for a file the user must fix
+                # (a refused document included)
+                data = read_local_file(path, settings.max_bytes)
+                try:
+                    with time_budget(run.limits.time_budget, f"cleaning {path.name}"):
+                        doc = parse_document(path, data, run.limits)
+                except BudgetExceeded as exc:
+                    raise InputError(f"{path}: {exc}") from None
                 kind = "html" if path.suffix.lower() in (".html", ".htm") else "text"
                 draft = ArticleDraft(url=path.resolve().as_uri(), guid=None, doc=doc,
                                      raw=decode_bytes(data).encode("utf-8"), raw_kind=kind)
@@ -455,7 +608,10 @@ def ingest_sample(engine: Engine, settings: Settings, nlp=None, progress: Progre
     feed_files = sorted(p for p in (SAMPLE_DIR / "feeds").iterdir() if p.is_file())
     with session_scope(engine) as session:
         urls = [source_store.add_feed(session, str(p)).url for p in feed_files]
-    summary = run_once(engine, settings, nlp, urls, progress)
+    # the summary-only items' pages, read from data/sample/pages instead of the (invented) web
+    mirror = json.loads((SAMPLE_DIR / "pages" / "mirror.json").read_text(encoding="utf-8"))
+    pages = {url: SAMPLE_DIR / "pages" / name for url, name in mirror.items()}
+    summary = run_once(engine, settings, nlp, urls, progress, page_mirror=pages)
     for path in sorted((SAMPLE_DIR / "articles").glob("*")):
         if path.suffix.lower() in (".html", ".htm", ".txt", ".md"):
             summary.add(ingest_article(engine, settings, str(path), nlp))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,10 +38,21 @@ class Settings:
     allow_private_networks: bool = False  # fetch pages on private/loopback addresses (intranet feeds)
     obey_robots: bool = True
     max_failures_backoff_hours: float = 24.0
+    # one feed per run: at most this many new items and (after the first item) this many seconds,
+    # well inside the 10-minute worker lease; the rest is taken up by the next run
+    max_items_per_source: int = 200
+    max_seconds_per_source: float = 300.0
     # provenance: more known sites -> publisher names, over data/sites.toml (same format; ingest/publisher.py)
     sites_file: str = ""
     # extraction
     batch_size: int = 32
+    # a budget per document (ingest.budget.DocumentLimits): a hostile page is cut or refused, and
+    # recorded against its source, instead of stalling the run
+    doc_max_chars: int = 5_000_000  # characters of a page's HTML read; the rest is cut
+    doc_max_depth: int = 512  # element nesting; a deeper page is refused
+    doc_max_tables: int = 50  # tables kept per page (the rest dropped)
+    doc_max_cells: int = 2_000  # table cells kept per page, all tables together
+    doc_time_budget: float = 30.0  # seconds to clean and to extract one document (0: no limit)
     # e-mail alerts
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -48,11 +60,21 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)
     smtp_from: str = "aikb@localhost"
-    webhook_timeout: float = 10.0
+    webhook_timeout: float = 10.0  # seconds: each wait of a webhook or SMTP exchange (connect, a read)
+    delivery_deadline: float = 30.0  # seconds: everything one delivery may take in a run (all tries)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def document_limits(settings: Settings):
+    """The per-document limits of SETTINGS as the ingest.budget.DocumentLimits the cleaner takes."""
+    from ingest.budget import DocumentLimits
+
+    return DocumentLimits(max_chars=settings.doc_max_chars, max_depth=settings.doc_max_depth,
+                          max_tables=settings.doc_max_tables, max_cells=settings.doc_max_cells,
+                          time_budget=settings.doc_time_budget)
 
 
 _ENV = {
@@ -82,6 +104,21 @@ def _coerce(name: str, raw, target_type):
         raise ConfigError(f"setting {name}: cannot read {raw!r} as {target_type.__name__}") from exc
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read_config(path: Path) -> str:
+    """The settings file's text: a regular file of at most MAX_CONFIG_BYTES (never a pipe or device)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"cannot read settings file {path}: not a regular file")
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"cannot read settings file {path}: larger than {MAX_CONFIG_BYTES} bytes")
+    return data.decode("utf-8")
+
+
 def load_settings(path: str | os.PathLike | None = None, **overrides) -> Settings:
     """Build Settings from defaults, the TOML file, the environment, then keyword overrides."""
     values: dict = {}
@@ -92,8 +129,8 @@ def load_settings(path: str | os.PathLike | None = None, **overrides) -> Setting
         cfg = candidate if candidate.exists() else None
     if cfg is not None:
         try:
-            data = tomllib.loads(Path(cfg).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+            data = tomllib.loads(_read_config(Path(cfg)))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"cannot read settings file {cfg}: {exc}") from exc
         for key, raw in data.items():
             if key not in types:

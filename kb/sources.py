@@ -54,29 +54,49 @@ class SourceHealth:
         return out
 
 
-def normalize_source_url(url: str) -> tuple[str, str]:
+def normalize_source_url(url: str, *, remote_only: bool = False, check: bool = True) -> tuple[str, str]:
     """(url, kind): http(s) URLs as given, local files as absolute file: URLs.
 
+    REMOTE_ONLY (the web UI, OPML entries): http(s) URLs only, whatever exists on this machine, so
+    that neither a browser nor a shared OPML file can make aikb read a local file or learn which exist.
+    CHECK=False only spells a local path the way it is stored (to look a source up), without
+    requiring the file to be there and regular now (fetching it then records the problem).
+
     Raises:
-        InputError: neither an http(s) URL nor an existing file.
+        InputError: neither an http(s) URL nor an existing regular file.
     """
     url = url.strip()
-    scheme = urlsplit(url).scheme.lower()
+    if not url:
+        raise InputError("no feed address given: use an http(s) URL or a local file")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        raise InputError(f"not a valid feed URL ({exc}): {url}") from None
+    scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
-        if not urlsplit(url).hostname:
+        if not host:
             raise InputError(f"not a feed URL (no host): {url}")
         return url, "feed"
-    path = Path(urlsplit(url).path) if scheme == "file" else Path(url).expanduser()
-    if scheme in ("", "file") and path.is_file():
+    if remote_only:
+        raise InputError(f"not an http(s) feed URL: {url} (add local files with `aikb feeds add PATH`)")
+    if scheme not in ("", "file"):
+        raise InputError(f"unsupported feed address {url!r}: use an http(s) URL or a local file")
+    from ingest.localfile import check_local_file
+
+    path = Path(parts.path) if scheme == "file" else Path(url).expanduser()
+    if not check:
         return path.resolve().as_uri(), "file"
-    if scheme in ("", "file"):
-        raise InputError(f"no such feed file: {path}")
-    raise InputError(f"unsupported feed address {url!r}: use an http(s) URL or a local file")
+    return check_local_file(path).as_uri(), "file"
 
 
-def add_feed(session: Session, url: str, title: str | None = None, *, site_url: str | None = None) -> Source:
-    """Add a feed (URL or local file) unless it is already there; returns its Source row (flushed)."""
-    url, kind = normalize_source_url(url)
+def add_feed(session: Session, url: str, title: str | None = None, *, site_url: str | None = None,
+             remote_only: bool = False) -> Source:
+    """Add a feed (URL or local file) unless it is already there; returns its Source row (flushed).
+
+    REMOTE_ONLY refuses anything but an http(s) URL (what the web UI passes)."""
+    url, kind = normalize_source_url(url, remote_only=remote_only)
     existing = session.exec(select(Source).where(Source.url == url)).first()
     if existing is not None:
         if title and not existing.title:
@@ -89,13 +109,16 @@ def add_feed(session: Session, url: str, title: str | None = None, *, site_url: 
 
 
 def import_opml(session: Session, text: str | bytes) -> int:
-    """Add every feed an OPML document lists; returns how many were new."""
+    """Add every http(s) feed an OPML document lists; returns how many were new.
+
+    Entries naming local paths or file: URLs are skipped whether or not they exist: a feed list is
+    shared text, and only the user names local files (`aikb feeds add PATH`)."""
     added = 0
     for feed in parse_opml(text):
         try:
-            url, _kind = normalize_source_url(feed.url)
+            url, _kind = normalize_source_url(feed.url, remote_only=True)
         except InputError:
-            continue  # an OPML entry we cannot fetch (a missing file, an odd scheme) is skipped
+            continue  # an OPML entry we will not fetch (a local path, an odd scheme) is skipped
         if session.exec(select(Source.id).where(Source.url == url)).first() is None:
             add_feed(session, url, feed.title, site_url=feed.site_url)
             added += 1
@@ -172,7 +195,7 @@ def claim_due_sources(session: Session, owner: str, *, urls: Iterable[str] | Non
         orphaned = _orphaned_leases(session, now)
         query = query.where(or_(Source.lease_until.is_(None), Source.lease_until < now, Source.id.in_(orphaned)))
     if urls is not None:
-        wanted = [normalize_source_url(u)[0] for u in urls]
+        wanted = [normalize_source_url(u, check=False)[0] for u in urls]
         query = query.where(Source.url.in_(wanted))
     elif due_only:
         query = query.where(or_(Source.next_fetch_at.is_(None), Source.next_fetch_at <= now))
@@ -194,7 +217,7 @@ def count_enabled(session: Session, urls: Iterable[str] | None = None) -> int:
     """How many enabled sources a run over URLS (or over all) would fetch at most."""
     query = select(func.count(Source.id)).where(Source.enabled == True)  # noqa: E712 - SQL boolean
     if urls is not None:
-        query = query.where(Source.url.in_([normalize_source_url(u)[0] for u in urls]))
+        query = query.where(Source.url.in_([normalize_source_url(u, check=False)[0] for u in urls]))
     return int(session.exec(query).one())
 
 

@@ -10,6 +10,7 @@ import json
 import pytest
 from sqlmodel import Session, func, select
 
+from ingest.fetch import is_timeout
 from kb.db import open_engine, session_scope
 from kb.models import Article, FetchLog, Source
 from kb.pipeline import run_once
@@ -105,8 +106,9 @@ def serve_everything(server) -> dict[str, str]:
     ]}
 
 
-FAILING = {"http500": "HTTP 500", "slow": "timeout", "oversize": "body over", "loop": "redirect loop",
-           "html": "not a feed", "bomb": "after decompression", "trickle": "deadline", "malformed": "malformed",
+TIMEOUT = "<timeout class>"  # a read timeout or the total deadline, whichever trips first under load
+FAILING = {"http500": "HTTP 500", "slow": TIMEOUT, "oversize": "body over", "loop": "redirect loop",
+           "html": "not a feed", "bomb": "after decompression", "trickle": TIMEOUT, "malformed": "malformed",
            "lol": "entities", "xxe": "entities"}
 
 
@@ -130,7 +132,10 @@ def test_every_failure_recorded_every_good_article_stored(db_url, feed_server):
     for name, fragment in FAILING.items():
         rows = feed_errors(engine, feed_server.url(cases[name]))
         assert len(rows) == 1, name
-        assert fragment in rows[0].error, (name, rows[0].error)
+        if fragment is TIMEOUT:
+            assert is_timeout(rows[0].error), (name, rows[0].error)
+        else:
+            assert fragment in rows[0].error, (name, rows[0].error)
         assert rows[0].duration_ms is not None
     with Session(engine) as session:
         stored = {a.title: a for a in session.exec(select(Article)).all()}
@@ -214,7 +219,9 @@ def test_ten_thousand_item_feed_is_stored_whole(sqlite_url, feed_server):
     feed_server.routes["/big10k.xml"] = conditional(rss(items), etag='"big"', last_modified="Mon, 02 Nov 2026 10:00:00 GMT")
     with session_scope(engine) as session:
         add_feed(session, feed_server.url("/big10k.xml"))
-    settings = ingest_settings(sqlite_url, max_bytes=50_000_000)
+    # the per-source caps (tests/test_feed_caps.py) lifted: this measures one whole run
+    settings = ingest_settings(sqlite_url, max_bytes=50_000_000, max_items_per_source=20_000,
+                               max_seconds_per_source=3600.0)
     summary = run_once(engine, settings)
     assert summary.fetched == 1 and summary.new + summary.clustered == 10_000 and summary.duplicate == 0
     with Session(engine) as session:

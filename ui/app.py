@@ -12,6 +12,9 @@ import streamlit as st
 HERE = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="aikb", page_icon=":material/hub:", layout="wide")
+# The dataframes' built-in CSV export writes cells raw (formula injection); the pages offer
+# downloads written by kb/csv_safe.py instead (ui.common.csv_download).
+st.set_option("client.disableDataExport", True)
 
 
 def _page(name: str, title: str, icon: str, **kw) -> st.Page:

@@ -111,7 +111,7 @@ def page_setup(title: str) -> str:
         url = database_url()
         engine_for(url)
     except AikbError as exc:
-        st.error(f"Cannot open the database: {exc}")
+        st.error(f"Cannot open the database: {md_escape(str(exc))}")
         st.stop()
     return url
 
@@ -130,7 +130,15 @@ def md_escape(text: Optional[str]) -> str:
     return _escape(" ".join(str(text or "").split()))  # newlines would start blocks (headings, lists)
 
 
+# GitHub-flavoured Markdown turns bare "http://...", "www...." and "name@host.tld" in *text* into links,
+# whatever escaping came before (Streamlit's renderer links them after parsing). An invisible word
+# joiner inside each such pattern keeps untrusted text from becoming a clickable link.
+_WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?:(https?|ftp|mailto|xmpp)(?=:)|(www)(?=\.)|([-.\w+])(?=@))")
+
+
 def _escape(text: str) -> str:
+    text = _AUTOLINK.sub(lambda m: m.group(0) + _WORD_JOINER, text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -325,3 +333,17 @@ def options_with_current(options: list[str], key: str) -> list[str]:
     if isinstance(current, str) and current and current not in options:
         return [current, *options]
     return list(options)
+
+
+def csv_download(label: str, records: Any, file_name: str, *, key: str) -> None:
+    """A download button for RECORDS (a list of dicts or a DataFrame) written by kb's one CSV writer.
+
+    The dataframes' own CSV export is switched off (client.disableDataExport, set in app.py): it
+    writes cells as they are, so a title starting with "=" would run as a formula in a spreadsheet.
+    """
+    from kb.csv_safe import csv_text
+
+    rows = records.to_dict("records") if hasattr(records, "to_dict") else list(records)
+    fields = list(records.columns) if hasattr(records, "columns") else list(rows[0].keys() if rows else [])
+    st.download_button(label, csv_text(fields, rows), file_name=file_name, mime="text/csv", key=key,
+                       icon=":material/download:")

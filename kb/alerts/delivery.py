@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Optional
+from urllib.parse import urlsplit
 
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, select
@@ -84,15 +85,27 @@ def _message(session: Session, d: Delivery) -> Optional[messages.Message]:
     return messages.digest(rule, alerts, rule.digest, end, key)
 
 
-def _send_once(settings, d: Delivery, msg: messages.Message) -> None:
+def _send_once(settings, d: Delivery, msg: messages.Message, deadline: float) -> None:
     if d.channel == "webhook":
         post_webhook(d.target, msg.payload, timeout=settings.webhook_timeout,
-                     user_agent=settings.user_agent, idempotency_key=msg.key)
+                     user_agent=settings.user_agent, idempotency_key=msg.key, deadline=deadline)
     elif d.channel == "email":
         send_email(settings, d.target, msg.subject, msg.text,
-                   message_id=messages.message_id(msg.key, settings.smtp_from))
+                   message_id=messages.message_id(msg.key, settings.smtp_from), deadline=deadline)
     else:
         raise SendFailed(f"unknown channel {d.channel!r}")
+
+
+def _receiver(settings, d: Delivery) -> tuple[str, str]:
+    """Who answers for D: the webhook's origin, or the one SMTP server every e-mail goes through."""
+    if d.channel == "email":
+        return "email", f"{settings.smtp_host}:{settings.smtp_port}"
+    parts = urlsplit(d.target or "")
+    return d.channel, f"{parts.scheme}://{parts.netloc}"
+
+
+def _deadline_seconds(settings) -> float:
+    return max(float(getattr(settings, "delivery_deadline", 30.0) or 30.0), 0.1)
 
 
 def _retry_at(now: datetime, attempts: int, tries: int) -> datetime:
@@ -117,33 +130,48 @@ def deliver(session: Session, settings, now: Optional[datetime] = None, *, force
     now = now or utcnow()
     planned = plan(session, now)
     session.commit()
-    lease_for = timedelta(seconds=tries * (settings.webhook_timeout + backoff * 2 ** tries) + 60)
+    # Every attempt of one delivery in this run shares one deadline (connect, TLS, each command, the
+    # whole message, the pauses between tries), so a trickling receiver holds a run at most that long.
+    # The lease outlives the deadline: a process that dies mid-send leaves a `sending` row that a
+    # later run takes over once the lease has expired (a stale lease is due again, see _due).
+    budget = _deadline_seconds(settings)
+    lease_for = timedelta(seconds=budget + 60)
     ids = session.exec(select(Delivery.id).where(_due(now, force))
                        .order_by(Delivery.created_at, Delivery.id)).all()
     sent = failed = gave_up = busy = 0
     errors: list[str] = []
+    down: dict[tuple[str, str], str] = {}  # receivers unreachable this run: the rest wait for the next
     for delivery_id in ids:
+        pending = session.get(Delivery, delivery_id)
+        if pending is not None and _receiver(settings, pending) in down:
+            failed += 1  # not tried again this run: one unreachable receiver costs one deadline
+            continue
         if not _lease(session, delivery_id, now, now + lease_for, force):
             busy += 1
             continue
         d = session.get(Delivery, delivery_id)
         msg = _message(session, d)
-        error, n = None, 0
+        error, n, unreachable = None, 0, False
         if msg is None:
             error, n = "nothing to send: the rule or its alerts were removed", tries
             d.attempts = MAX_ATTEMPTS - n  # give up at once: retrying cannot help
         else:
+            deadline = time.monotonic() + budget
             for n in range(1, tries + 1):
                 try:
-                    _send_once(settings, d, msg)
+                    _send_once(settings, d, msg, deadline)
                     error = None
                     break
                 except SendFailed as exc:
-                    error = str(exc)
+                    error, unreachable = str(exc), exc.unreachable
                     log.warning("delivery %s (%s to %s) attempt %d failed: %s",
                                 d.id, d.channel, d.target, d.attempts + n, error)
-                    if n < tries:
-                        sleep(backoff * 2 ** (n - 1))
+                    pause = backoff * 2 ** (n - 1)
+                    if n >= tries or time.monotonic() + pause >= deadline:
+                        break  # the deadline is spent: the next run retries
+                    sleep(pause)
+            if error is not None and unreachable:
+                down[_receiver(settings, d)] = error
         d.attempts += n
         if error is None:
             d.status, d.sent_at, d.last_error, d.next_attempt_at = "sent", now, None, None

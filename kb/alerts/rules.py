@@ -7,6 +7,7 @@ the news has.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -95,8 +96,13 @@ def _check_webhook(url: Optional[str]) -> Optional[str]:
     url = _clean(url)
     if url is None:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        raise InputError(f"webhook is not a valid URL: {url!r}") from None
+    if parts.scheme not in ("http", "https") or not host:
         raise InputError(f"webhook must be an http(s) URL, got {url!r}")
     return url
 
@@ -132,6 +138,8 @@ def add_rule(session: Session, *, on: str, name: Optional[str] = None, benchmark
             filters["min_value"] = float(min_value)
         except (TypeError, ValueError) as exc:
             raise InputError(f"--min-value must be a number, got {min_value!r}") from exc
+        if not math.isfinite(filters["min_value"]):
+            raise InputError(f"--min-value must be a finite number, got {min_value!r}")
     filters = {k: v for k, v in filters.items() if v is not None}
     if on == "search" and not filters:
         raise InputError("a search rule needs --query or at least one of --benchmark/--model/--org")

@@ -21,7 +21,14 @@ class AikbGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AikbError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(one_line(str(exc))) from exc
+
+
+def one_line(message: str) -> str:
+    """MESSAGE on one line (database drivers add hints and "Background on this error" links)."""
+    lines = [line.strip() for line in message.splitlines()
+             if line.strip() and not line.strip().startswith("(Background on this error")]
+    return " ".join(lines)
 
 
 @click.group(cls=AikbGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,9 +49,15 @@ def cli(ctx: click.Context, verbose: int, config_path: str | None, database_url:
 
 def engine_for(settings):
     """The migrated engine for the settings' database (commands call this, not kb.db directly)."""
-    from kb.db import open_engine
+    from sqlalchemy.exc import ArgumentError
 
-    return open_engine(settings.database_url)
+    from kb.db import open_engine
+    from kb.errors import ConfigError
+
+    try:
+        return open_engine(settings.database_url)
+    except ArgumentError as exc:  # an unknown dialect or a URL SQLAlchemy cannot parse
+        raise ConfigError(f"cannot use the database URL {settings.database_url!r}: {exc}") from None
 
 
 from kb.cli import alert_cmds, extract_cmds, ingest_cmds, query_cmds, ui_cmds  # noqa: E402

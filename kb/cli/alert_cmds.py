@@ -14,6 +14,7 @@ from kb.errors import InputError
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.I)
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_INTERVAL = 366 * 86400
 
 
 def parse_duration(text: str) -> float:
@@ -24,6 +25,8 @@ def parse_duration(text: str) -> float:
     seconds = float(m.group(1)) * _UNIT_SECONDS[m.group(2).lower()]
     if seconds <= 0:
         raise InputError("the interval must be more than zero")
+    if seconds > MAX_INTERVAL:  # time.sleep() overflows on absurd values
+        raise InputError(f"the interval {text!r} is longer than {MAX_INTERVAL // 86400} days")
     return seconds
 
 
@@ -137,7 +140,7 @@ def alerts_remove(ctx, rule: str) -> None:
 
 @alerts_group.command("inbox")
 @click.option("--unread", is_flag=True, help="Only alerts not yet read.")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def alerts_inbox(ctx, unread: bool, limit: int, fmt: str) -> None:
@@ -184,13 +187,22 @@ def alerts_read(ctx, ids: tuple[int, ...], all_: bool) -> None:
     if not ids and not all_:
         raise click.UsageError("give alert ids or --all")
     with _session(ctx) as session:
+        if ids and not all_:
+            from sqlmodel import select
+
+            from kb.models import Alert
+
+            known = set(session.exec(select(Alert.id).where(Alert.id.in_(ids))).all())
+            missing = sorted(set(ids) - known)
+            if missing:
+                raise InputError(f"no alert with id {', '.join(map(str, missing))} (see `aikb alerts inbox`)")
         n = mark_read(session, None if all_ else ids)
     click.echo(f"marked {n} alert{'s' if n != 1 else ''} read")
 
 
 @alerts_group.command("feed")
 @click.argument("rule")
-@click.option("--limit", type=int, default=200, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
 @click.pass_context
 def alerts_feed(ctx, rule: str, limit: int) -> None:
     """Print an Atom feed of a rule's alerts (RULE is an id or a name), for a feed reader.

@@ -25,8 +25,10 @@ def document_json(path: str, extraction) -> dict:
     return out
 
 
-def run_extract(paths: list[str]) -> list[dict]:
-    """Read, clean and extract each path; a bad file becomes an entry with "error", never a crash."""
+def run_extract(paths: list[str], max_bytes: int | None = None) -> list[dict]:
+    """Read, clean and extract each path; a bad file becomes an entry with "error", never a crash.
+
+    Only regular files of at most MAX_BYTES (default: the HTTP body cap) are read."""
     from ingest.documents import read_document
     from kb.errors import InputError
     from kb.nlp.extract import extract_many
@@ -36,7 +38,7 @@ def run_extract(paths: list[str]) -> list[dict]:
     good, idx = [], []
     for i, path in enumerate(paths):
         try:
-            doc = read_document(path)
+            doc = read_document(path, max_bytes=max_bytes)
         except InputError as exc:
             results[i] = {"file": path, **EMPTY, "error": str(exc)}
             continue
@@ -84,7 +86,8 @@ def register(cli: click.Group) -> None:
         """Extract models, orgs, people, benchmark scores and licensing stances from files.
 
         PATHS are .txt (title, blank line, body), .html/.htm (page or fragment, tables included)
-        or .md files. A file that cannot be read gets an "error" entry; the others still run.
+        or .md files. A file that cannot be read gets an "error" entry; the others still run,
+        and the exit code is non-zero only when every file failed.
 
         Example:
 
@@ -92,8 +95,16 @@ def register(cli: click.Group) -> None:
             aikb extract post.html notes.txt --format json > out.json
             aikb extract post.html
         """
-        docs = run_extract(list(paths))
+        from kb.settings import Settings
+
+        settings = click.get_current_context().find_object(Settings)
+        docs = run_extract(list(paths), settings.max_bytes if settings else None)
         if fmt == "json":
             click.echo(json.dumps({"documents": docs}, ensure_ascii=False, indent=1))
         else:
             print_table(docs)
+        failed = [d for d in docs if d.get("error")]
+        if failed and len(failed) == len(docs):
+            for d in failed:
+                click.echo(f"error: {d['error']}", err=True)
+            raise SystemExit(1)

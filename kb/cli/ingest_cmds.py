@@ -7,6 +7,7 @@ import sys
 import click
 
 from kb.errors import AikbError
+from kb.settings import Settings
 
 
 def _dump(data) -> str:
@@ -30,11 +31,13 @@ def clean_cmd(paths: tuple[str, ...], fmt: str) -> None:
     """
     from ingest.documents import read_document
 
+    settings = click.get_current_context().find_object(Settings)
+    max_bytes = settings.max_bytes if settings else None
     documents = []
     failures = 0
     for path in paths:
         try:
-            doc = read_document(path)
+            doc = read_document(path, max_bytes=max_bytes)
         except AikbError as exc:
             failures += 1
             documents.append({"file": path, "error": str(exc)})
@@ -51,6 +54,8 @@ def clean_cmd(paths: tuple[str, ...], fmt: str) -> None:
                        f"\noriginal outlet: {entry['original_outlet']}\npublished: {entry['published']}\n")
             click.echo(entry["text"] + "\n")
     if failures == len(paths):
+        for entry in documents:
+            click.echo(f"error: {entry['error']}", err=True)
         raise SystemExit(1)
 
 
@@ -100,9 +105,11 @@ class _Progress:
 @click.option("--sample", is_flag=True, help="Ingest the bundled offline sample corpus (data/sample).")
 @click.option("--worker", is_flag=True, help="Keep polling due sources, sharing them with other workers "
               "(PostgreSQL: FOR UPDATE SKIP LOCKED leases).")
-@click.option("--poll", type=float, default=60.0, show_default=True, help="Worker: seconds between polls.")
+@click.option("--poll", type=click.FloatRange(0, 366 * 86400), default=60.0, show_default=True,
+              help="Worker: seconds between polls.")
 @click.option("--exit-when-idle", is_flag=True, help="Worker: stop once no source is due.")
-@click.option("--batch", type=int, default=5, show_default=True, help="Worker: sources claimed at a time.")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=5, show_default=True,
+              help="Worker: sources claimed at a time.")
 @click.option("--no-extract", is_flag=True, help="Store articles without running the extractor.")
 @click.pass_context
 def ingest_cmd(ctx, articles_, sources_, sample, worker, poll, exit_when_idle, batch, no_extract) -> None:
@@ -120,18 +127,49 @@ def ingest_cmd(ctx, articles_, sources_, sample, worker, poll, exit_when_idle, b
         aikb ingest --article saved/page.html
         AIKB_DATABASE_URL=postgresql+psycopg://... aikb ingest --worker
     """
-    from kb import pipeline
-    from kb.db import session_scope
-    from kb.sources import add_feed
+    from sqlalchemy.exc import InterfaceError, OperationalError
 
     settings = ctx.obj
     engine = _engine(ctx)
     nlp = _load_nlp(no_extract)
     progress = _Progress()
+    refused = 0
+    try:
+        summary, refused = _ingest(ctx, engine, settings, nlp, progress, articles_, sources_, sample, worker, poll,
+                                   batch, exit_when_idle)
+    except (OperationalError, InterfaceError) as exc:
+        # the database went away mid-run (a restart, a terminated backend): whatever was stored is
+        # whole (one transaction per article with its claims); the next run picks up the rest
+        reason = str(exc.orig or exc).strip().splitlines()[0][:300]
+        raise click.ClickException(f"database error, the run stopped: {reason}; "
+                                   "run `aikb ingest` again to continue (nothing half-stored is kept)") from None
+    for error in summary.errors[:20]:
+        click.echo(f"error: {error}", err=True)
+    click.echo(summary.line())
+    if summary.store_failed or refused:
+        what = [f"{summary.store_failed} articles not stored (database errors)"] if summary.store_failed else []
+        what += [f"{refused} of {len(articles_)} --article inputs refused"] if refused else []
+        click.echo(f"error: {'; '.join(what)}; run `aikb ingest` again to store them", err=True)
+        raise SystemExit(1)
+
+
+def _ingest(ctx, engine, settings, nlp, progress, articles_, sources_, sample, worker, poll, batch, exit_when_idle):
+    from kb import pipeline
+    from kb.db import session_scope
+    from kb.errors import InputError
+    from kb.sources import add_feed
+
+    refused = 0
     if articles_:
         summary = pipeline.RunSummary()
         for target in articles_:
-            summary.add(pipeline.ingest_article(engine, settings, target, nlp))
+            try:
+                summary.add(pipeline.ingest_article(engine, settings, target, nlp))
+            except InputError as exc:
+                if len(articles_) == 1:
+                    raise  # one input: its one-line error is the whole story
+                refused += 1
+                summary.errors.append(str(exc))  # several: the others still go in
     elif sample:
         summary = pipeline.ingest_sample(engine, settings, nlp, progress)
     elif worker:
@@ -146,9 +184,7 @@ def ingest_cmd(ctx, articles_, sources_, sample, worker, poll, exit_when_idle, b
         if not urls and summary.fetched + summary.not_modified + summary.failed == 0:
             click.echo("no feeds yet: add some with `aikb feeds add URL`, `aikb feeds import "
                        "data/feeds/default.opml`, or try `aikb ingest --sample`", err=True)
-    for error in summary.errors[:20]:
-        click.echo(f"error: {error}", err=True)
-    click.echo(summary.line())
+    return summary, refused
 
 
 @click.group("feeds")
@@ -184,7 +220,7 @@ def feeds_add(ctx, url: str, title: str | None) -> None:
 
 
 @feeds_group.command("import")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("path")
 @click.pass_context
 def feeds_import(ctx, path: str) -> None:
     """Add every feed an OPML file lists (already known feeds are skipped).
@@ -199,10 +235,9 @@ def feeds_import(ctx, path: str) -> None:
     from kb.db import session_scope
     from kb.sources import import_opml
 
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise AikbError(f"cannot read {path}: {exc.strerror or exc}") from None
+    from ingest.localfile import read_local_file
+
+    data = read_local_file(path, ctx.obj.max_bytes)  # a regular file under the body cap, else one line
     with session_scope(_engine(ctx.parent)) as session:
         added = import_opml(session, data)
     click.echo(f"imported {added} new feeds from {path}")

@@ -2,10 +2,9 @@
 re-extraction and entity curation. They call kb.queries (the same functions as the UI)."""
 from __future__ import annotations
 
-import csv
 import json
 import sys
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timezone
 
 import click
 
@@ -30,7 +29,7 @@ def _utc(value: datetime | None, *, end_of_day: bool = False) -> datetime | None
     if value is None:
         return None
     if end_of_day and value.time() == time(0, 0):
-        value = value + timedelta(days=1) - timedelta(microseconds=1)
+        value = datetime.combine(value.date(), time.max)  # 9999-12-31 too: no day after it to step into
     return value.replace(tzinfo=timezone.utc)
 
 
@@ -264,9 +263,13 @@ def export_cmd(ctx, what, fmt, output):
         aikb export claims --format csv --output claims.csv
         aikb export stances --format json
     """
+    from kb.csv_safe import write_csv
     from kb.export import export_fields, iter_rows
 
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     count = 0
     try:
         with _session(ctx) as session:
@@ -276,11 +279,8 @@ def export_cmd(ctx, what, fmt, output):
                 for count, row in enumerate(rows, 1):
                     out.write(("," if count > 1 else "") + "\n  " + json.dumps(row, ensure_ascii=False))
                 out.write("\n]\n")
-            else:
-                writer = csv.DictWriter(out, fieldnames=export_fields(what))
-                writer.writeheader()
-                for count, row in enumerate(rows, 1):
-                    writer.writerow(row)
+            else:  # the one CSV writer: formula-leading text cells are neutralised (kb/csv_safe.py)
+                count = write_csv(out, export_fields(what), rows)
     finally:
         if output:
             out.close()
@@ -290,15 +290,21 @@ def export_cmd(ctx, what, fmt, output):
 
 @click.command("reextract")
 @click.option("--all", "all_", is_flag=True, help="Also articles already extracted by the current version.")
+@click.option("--wait", type=click.FloatRange(min=0), default=3600.0, show_default=True, metavar="SECONDS",
+              help="On SQLite, how long to wait for a running `aikb ingest` to finish (0: fail at once).")
 @click.pass_context
-def reextract_cmd(ctx, all_):
+def reextract_cmd(ctx, all_, wait):
     """Re-run the current extractor over stored articles (no fetching), replacing older claims.
+
+    It never runs beside an ingest on the same SQLite file: it waits for it (saying so), then goes.
+    On PostgreSQL both run at once; each article is re-extracted under a row lock.
 
     Example:
 
     \b
         aikb reextract
         aikb reextract --all
+        aikb reextract --wait 0
     """
     from ingest.publisher import set_sites_file
     from kb.claims import reextract
@@ -306,10 +312,16 @@ def reextract_cmd(ctx, all_):
     from kb.nlp.pipeline import load_nlp
 
     set_sites_file(getattr(ctx.obj, "sites_file", "") or None)  # which sites are labs (model orgs)
-    summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_)
+    def progress(done: int, total: int) -> None:
+        click.echo(f"[{done}/{total}] re-extracted", err=True)
+
+    summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_, wait=wait, progress=progress,
+                        on_wait=lambda message: click.echo(message + " ...", err=True))
     click.echo(summary.line())
     for error in summary.errors[:10]:
         click.echo(f"  {error}", err=True)
+    if summary.failed:
+        raise SystemExit(1)
 
 
 @click.group("entities")

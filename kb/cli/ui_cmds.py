@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -18,19 +20,62 @@ def streamlit_command(host: str, port: int) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.headless", "true", "--server.address", host, "--server.port", str(port),
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            "--client.toolbarMode", "viewer"]
+            "--client.toolbarMode", "viewer", "--client.disableDataExport", "true"]
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+STOP_GRACE = 15.0  # seconds the server gets to stop after a forwarded signal before it is killed
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the server gets SIGTERM if `aikb ui` itself dies, even by SIGKILL (no orphaned port)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - best effort: the signal forwarding below still applies
+        pass
 
 
 def serve(settings, host: str, port: int) -> int:
-    """Run the Streamlit app on the settings' database until interrupted; returns its exit code."""
+    """Run the Streamlit app on the settings' database until stopped; returns its exit code.
+
+    The server is a child process. SIGTERM, SIGINT and SIGHUP sent to `aikb ui` are forwarded to
+    it and waited for (killed after STOP_GRACE seconds), so stopping `aikb ui` (systemd, docker
+    stop, kill) stops the server and frees the port; on Linux the child also dies with its parent.
+    """
     if not APP.exists():
         raise ConfigError(f"the UI is not installed: {APP} is missing")
     env = dict(os.environ, AIKB_DATABASE_URL=settings.database_url)
     click.echo(f"aikb UI on http://{host}:{port}  (database {_redacted(settings.database_url)}; Ctrl-C stops)")
+    preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    child = subprocess.Popen(streamlit_command(host, port), env=env, preexec_fn=preexec)  # noqa: PLW1509
+    stopping: list[float] = []
+
+    def forward(signum, _frame) -> None:
+        if child.poll() is None:
+            child.send_signal(signum)
+        if not stopping:
+            stopping.append(time.monotonic())
+
+    previous = {sig: signal.signal(sig, forward) for sig in STOP_SIGNALS}
     try:
-        return subprocess.call(streamlit_command(host, port), env=env)
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                code = child.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if stopping and time.monotonic() - stopping[0] > STOP_GRACE:
+                    child.kill()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if child.poll() is None:  # an unexpected error in this loop: never leave the server behind
+            child.kill()
+            child.wait()
+    if stopping:
+        return 0  # stopped on request
+    return code if code >= 0 else 128 - code
 
 
 def _redacted(url: str) -> str:

@@ -77,7 +77,7 @@ with rules_tab:
                               model=model or None, org=org or None, min_value=min_value, query=text or None,
                               webhook=webhook or None, email=email or None, digest=digest)
             except AikbError as exc:
-                st.error(str(exc))
+                st.error(md_escape(str(exc)))  # messages quote what was typed
             else:
                 st.session_state["rules_flash"] = f"Added rule {view.id}: {md_escape(view.label)}"
                 st.rerun()

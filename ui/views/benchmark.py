@@ -4,6 +4,7 @@ import streamlit as st
 from kb.errors import NotFound
 from ui.charts import claims_frame, history_chart
 from ui.common import (
+    csv_download,
     INGEST_HINT,
     end_of_day,
     facets,
@@ -52,8 +53,7 @@ disputed = {(d.model, d.qualifier or "") for d in disputes}
 
 st.subheader(f"Leaderboard as reported{' on ' + as_of.isoformat() if as_of else ''}", anchor=False)
 if rows:
-    st.dataframe(
-        [{
+    board = [{
             "rank": r.rank,
             "model": r.model,
             "org": r.org or "",
@@ -66,7 +66,9 @@ if rows:
             "sources": r.source_count,
             "corroboration": r.corroboration,
             "disputed": r.disputed or (r.model, r.qualifier or "") in disputed,
-        } for r in rows],
+        } for r in rows]
+    st.dataframe(
+        board,
         hide_index=True, width="stretch",
         column_config={
             "first reported": st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -74,6 +76,7 @@ if rows:
             "disputed": st.column_config.CheckboxColumn(help="An independent source reports a different value"),
         },
     )
+    csv_download("Download CSV", board, "leaderboard.csv", key="leaderboard_csv")
 else:
     st.info("Nothing reported on this benchmark by that date.")
 

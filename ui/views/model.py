@@ -6,6 +6,7 @@ from kb.errors import AikbError
 from ui.common import (
     INGEST_HINT,
     change,
+    csv_download,
     facets,
     fmt_date,
     md_escape,
@@ -75,6 +76,7 @@ if page.scores:
     st.altair_chart(scores_by_benchmark_chart(scores), width="content")
     st.dataframe(scores, hide_index=True, width="stretch",
                  column_config={"first reported": st.column_config.DateColumn(format="YYYY-MM-DD")})
+    csv_download("Download CSV", scores, "scores.csv", key="scores_csv")
 else:
     st.caption("No benchmark score reported for this model yet.")
 

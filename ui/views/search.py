@@ -48,7 +48,7 @@ try:
     hits = query(url, "search_claims", q or "", **chosen, since=since_dt, until=until_dt,
                  limit=PAGE_SIZE + 1, offset=offset)
 except AikbError as exc:  # e.g. "since" after "until": say so instead of failing
-    st.warning(f"Cannot search: {exc}")
+    st.warning(f"Cannot search: {md_escape(str(exc))}")  # it may quote the URL
     st.stop()
 has_more = len(hits) > PAGE_SIZE
 hits = hits[:PAGE_SIZE]

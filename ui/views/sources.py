@@ -49,9 +49,9 @@ with add_col, st.form("add_feed", clear_on_submit=True):
             # The web form takes web feeds only: a local path here would let a browser read server files.
             if safe_url(feed_url) is None:
                 raise InputError("enter an http(s) feed URL (add local files with `aikb feeds add PATH`)")
-            change(url, "add_feed", feed_url.strip())
+            change(url, "add_feed", feed_url.strip(), remote_only=True)  # kb refuses paths too
         except AikbError as exc:
-            st.error(str(exc))
+            st.error(md_escape(str(exc)))  # messages quote what was typed
         else:
             st.session_state["sources_flash"] = f"Added {md_escape(feed_url)}: `aikb ingest` will fetch it."
             st.rerun()
@@ -66,7 +66,7 @@ with opml_col, st.form("import_opml", clear_on_submit=True):
             try:
                 added = change(url, "import_opml", upload.getvalue())
             except AikbError as exc:
-                st.error(str(exc))
+                st.error(md_escape(str(exc)))  # messages quote what was typed
             else:
                 st.session_state["sources_flash"] = f"Imported {added} new feeds from {md_escape(upload.name)}."
                 st.rerun()

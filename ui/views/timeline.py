@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ui.charts import timeline_chart, timeline_frame
-from ui.common import INGEST_HINT, fmt_date, md_escape, page_setup, query, safe_url, unavailable
+from ui.common import INGEST_HINT, csv_download, fmt_date, md_escape, page_setup, query, safe_url, unavailable
 
 TOP_ORGS = 20
 MAX_SHIFTS = 25
@@ -54,3 +54,4 @@ table = frame.sort_values("date", ascending=False).assign(article=frame["article
 st.dataframe(table.drop(columns=["article_url"]), hide_index=True, width="stretch",
              column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD"),
                             "article": st.column_config.LinkColumn()})
+csv_download("Download CSV", table, "openness_events.csv", key="events_csv")
