@@ -52,13 +52,15 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 # elements whose end tag may be left out (the parser closes them): not counted as nesting
 _OPTIONAL_END = frozenset("p li dt dd option optgroup tr td th thead tbody tfoot rt rp rb rtc colgroup "
                           "caption html head body".split())
-_TAGS = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>",
+# Every pattern stops at the next "<" ([^<>]; an unclosed script or comment runs to the end): one
+# linear pass whatever the input ("<a" repeated, "<script>" never closed)
+_TAGS = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*?(/?)>",
                    re.S | re.I)
 # the cleaner's own rule (ingest.clean): JSON-LD scripts carry metadata and are kept
-_BULK_MARKUP = re.compile(r"(?is)<script\b(?![^>]*application/ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>"
-                          r"|<!--.*?-->")
-_TABLE_PART = re.compile(r"<(/?)(table|tr|td|th)\b[^>]*>", re.I)
-_TABLE_ONLY = re.compile(r"<(/?)(table)\b[^>]*>", re.I)
+_BULK_MARKUP = re.compile(r"(?is)<script\b(?![^<>]*application/ld\+json)[^<>]*>.*?(?:</script\s*>|\Z)"
+                          r"|<style\b[^<>]*>.*?(?:</style\s*>|\Z)|<!--.*?(?:-->|\Z)")
+_TABLE_PART = re.compile(r"<(/?)(table|tr|td|th)\b[^<>]*>", re.I)
+_TABLE_ONLY = re.compile(r"<(/?)(table)\b[^<>]*>", re.I)
 
 
 def nesting_depth(html: str, stop_at: int | None = None) -> int:

@@ -45,8 +45,8 @@ _BLOCK_TAGS = ("p", "div", "section", "article", "main", "header", "footer", "as
                "figcaption", "address", "table", "hr")
 BIG_PAGE_CHARS = 1_500_000  # above this (after dropping scripts and styles) trafilatura is skipped
 META_CHARS = 300_000  # on such pages, metadata is read from this much of the start
-_BULK_MARKUP = re.compile(r"(?is)<script\b(?![^>]*application/ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>"
-                          r"|<!--.*?-->")
+_BULK_MARKUP = re.compile(r"(?is)<script\b(?![^<>]*application/ld\+json)[^<>]*>.*?(?:</script\s*>|\Z)"
+                          r"|<style\b[^<>]*>.*?(?:</style\s*>|\Z)|<!--.*?(?:-->|\Z)")
 _ENGLISH = frozenset("the of and to in a is that for on with as by it was at from its this are has "
                      "have be an said which will their more than".split())
 

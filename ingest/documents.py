@@ -159,8 +159,8 @@ def clean_markdown(raw: str) -> CleanDocument:
                             "language": guess_language(doc.text)})
 
 
-def read_document(path: str | Path, limits: DocumentLimits | None = None,
-                  max_bytes: int | None = None) -> CleanDocument:
+def read_document(path: str | Path, max_bytes: int | None = None, *,
+                  limits: DocumentLimits | None = None) -> CleanDocument:
     """Read and clean a saved page (.html/.htm), a text copy of a page (.txt) or Markdown (.md).
 
     Only a regular file of at most MAX_BYTES (default: the HTTP body cap) is read.

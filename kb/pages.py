@@ -1,7 +1,7 @@
 """Entity pages and the openness timeline (read-only; re-exported by kb.queries)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Optional
 
 from sqlalchemy import func, union
@@ -13,17 +13,11 @@ from kb.linking import name_key, resolve
 from kb.models import Alias, Article, ArticleEntity, Entity, PersonRole, ScoreClaim, StanceEvent
 from kb.query_records import EntityRow, ModelPage, OrgPage, PersonPage, RoleRow, TimelineEvent
 from kb.search import claim_hits, core_rows
+from kb.shifts import StanceStep, family_key, shift_flags
 
 _ORG, _MODEL, _PERSON = aliased(Entity), aliased(Entity), aliased(Entity)
 
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
-SHIFT_WINDOW = timedelta(days=365)
-
-
-def _long_since(last: Optional[datetime], now: Optional[datetime]) -> bool:
-    return last is None or now is None or now - last > SHIFT_WINDOW
-
-
 def _with_merged(session: Session, entity: Entity) -> list[int]:
     return [entity.id, *session.exec(select(Entity.id).where(Entity.merged_into_id == entity.id)).all()]
 
@@ -31,9 +25,8 @@ def _with_merged(session: Session, entity: Entity) -> list[int]:
 def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) -> list[TimelineEvent]:
     """Stance events in time order (one org, or all), each marked when it shifts the org's stance.
 
-    A shift is a current (not planned) stance that differs from the org's previous one and that the
-    org had not taken within SHIFT_WINDOW before: an org that releases open and closed models side by
-    side (open small models, closed flagships) is not "shifting" with every release.
+    What counts as a shift is kb.shifts' rule: the org's stance for the same model family changes, or
+    its latest news stance breaks with the stance it mostly took before; planned events never count.
     Events of one org at the same instant (one article) are ordered so that restated history comes
     before the change: "Llama stays open, Muse Spark is closed" reads as one shift, not two.
     Raises NotFound for an unknown org.
@@ -41,7 +34,7 @@ def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) 
     stmt = (select(StanceEvent.id, _ORG.name, func.coalesce(_MODEL.name, StanceEvent.model_name),
                    StanceEvent.stance, StanceEvent.license, StanceEvent.planned, StanceEvent.origin,
                    StanceEvent.reference_source, StanceEvent.occurred_at, StanceEvent.evidence,
-                   StanceEvent.article_id, Article.title, Article.url)
+                   StanceEvent.article_id, Article.title, Article.url, _MODEL.family)
             .join(_ORG, _ORG.id == StanceEvent.org_id, isouter=True)
             .join(_MODEL, _MODEL.id == StanceEvent.model_id, isouter=True)
             .join(Article, Article.id == StanceEvent.article_id, isouter=True))
@@ -53,32 +46,30 @@ def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) 
     # the LATEST events when there are more than LIMIT (an all-org timeline on a large store)
     rows = core_rows(session, stmt.order_by(StanceEvent.occurred_at.desc(), StanceEvent.id.desc()).limit(limit))
     by_org: dict = {}
-    for row in rows:
-        by_org.setdefault(row[1], []).append(row)
+    for row in rows:  # events of no known org are each model line's own, not one "(unknown)" org's
+        by_org.setdefault(row[1] if row[1] is not None else (None, family_key(row[2], row[13])), []).append(row)
     out: list[TimelineEvent] = []
     for events in by_org.values():
         events.sort(key=lambda r: (r[8] or _NEVER, r[0]))
-        current: Optional[str] = None
-        last_seen: dict[str, datetime] = {}  # stance -> when the org last took it
-        i = 0
+        ordered, current, i = [], None, 0
         while i < len(events):
             j = i
             while j < len(events) and events[j][8] == events[i][8]:
                 j += 1
             group = sorted(events[i:j], key=lambda r: (r[5], r[3] != current, r[0]))
-            for (eid, oname, mname, stance, licence, planned, origin, ref, occurred, evidence, article_id,
-                 title, url) in group:
-                shift = (not planned and current is not None and stance != current
-                         and _long_since(last_seen.get(stance), occurred))
-                if not planned:
-                    current = stance
-                    if occurred is not None:
-                        last_seen[stance] = occurred
-                out.append(TimelineEvent(
-                    event_id=eid, org=oname, model=mname, stance=stance, license=licence, planned=bool(planned),
-                    origin=origin, reference_source=ref, occurred_at=occurred, evidence=evidence,
-                    article_id=article_id, article_title=title, article_url=url, is_shift=shift))
+            for row in group:
+                if not row[5]:
+                    current = row[3]
+            ordered.extend(group)
             i = j
+        flags = shift_flags([StanceStep(stance=r[3], planned=bool(r[5]), origin=r[6],
+                                        family=family_key(r[2], r[13]), when=r[8]) for r in ordered])
+        for (eid, oname, mname, stance, licence, planned, origin, ref, occurred, evidence, article_id,
+             title, url, family), shift in zip(ordered, flags):
+            out.append(TimelineEvent(
+                event_id=eid, org=oname, model=mname, stance=stance, license=licence, planned=bool(planned),
+                origin=origin, reference_source=ref, occurred_at=occurred, evidence=evidence,
+                article_id=article_id, article_title=title, article_url=url, is_shift=shift))
     out.sort(key=lambda e: (e.occurred_at or _NEVER, e.org or ""))
     return out
 

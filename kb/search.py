@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from kb.errors import InputError
 from kb.facets import date_terms, entity_terms, outlet_term
 from kb.linking import resolve
-from kb.models import Article, ClaimSource, Entity, ScoreClaim, StanceEvent
+from kb.models import Article, ClaimSource, Entity, ScoreClaim
 from kb.query_records import ArticleHit, ClaimHit, SourceRef
 
 MAX_TERMS = 16  # a 10 KB paste is cut to its first words instead of building a huge query
@@ -100,16 +100,39 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
                   limit: int = 50, offset: int = 0) -> list[ClaimHit]:
     """Claims whose evidence matches QUERY (all words) and every facet given, newest first.
 
-    Facets: model/org/benchmark by any of their names; stance keeps claims on models of
-    organizations whose latest stance is that one (open|closed); outlet (a name as facet_options
-    lists it) matches a report's original outlet or the outlet it was read in; since/until bound
-    the claim's first-reported time. With words or an outlet, claims come newest report first;
-    otherwise newest first report first.
+    Words of three letters or more match as prefixes ("Char" finds CharXiv); a word (or the whole
+    query) that names an organization also matches its models' claims ("Meta"). Facets:
+    model/org/benchmark by any of their names; stance keeps claims on models whose current stance is
+    that one (open|closed; kb.compare.model_openness); outlet (a name as facet_options lists it)
+    matches a report's original outlet or the outlet it was read in; since/until bound the claim's
+    first-reported time. With words or an outlet, claims come newest report first; otherwise newest
+    first report first.
     """
-    _check_range(since, until)
     limit = max(0, min(int(limit), MAX_LIMIT))
+    return claim_hits(session, search_claim_ids(session, query, model=model, org=org, benchmark=benchmark,
+                                                stance=stance, outlet=outlet, since=since, until=until,
+                                                limit=limit, offset=offset))
+
+
+SORTS = ("date", "value", "corroboration")
+
+
+def search_claim_ids(session: Session, query: str = "", *, model: Optional[str] = None,
+                     org: Optional[str] = None, benchmark: Optional[str] = None,
+                     stance: Optional[str] = None, outlet: Optional[str] = None,
+                     since: Optional[datetime] = None, until: Optional[datetime] = None,
+                     limit: int = 50, offset: int = 0, sort: str = "date") -> list[int]:
+    """The ids search_claims would return (LIMIT unclamped). Without words or an outlet SORT orders them in
+    the database (date: newest first report; value, corroboration: highest first); with words the
+    matches come newest report first and callers sort what they fetched."""
+    _check_range(since, until)
+    if sort not in SORTS:
+        raise InputError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    limit = max(0, int(limit))
     offset = max(0, int(offset))
     terms = query_terms(query)
+    org_terms = _org_terms(session, terms) if terms else []
+    terms = [t for t in terms if not any(t in unit for unit, _ in org_terms)]
     facets: dict[str, list[int]] = {}  # facet term prefix -> entity ids, any of which may match
     for prefix, kind, name in (("m", "model", model), ("b", "benchmark", benchmark), ("o", "org", org)):
         ids = _entity_ids(session, kind, name)
@@ -119,13 +142,13 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
             facets[prefix] = ids
     conds = []  # conditions on the claim that no index term expresses
     if stance:
-        conds.append(ScoreClaim.model_id.in_(_models_with_stance(stance)))
+        conds.append(ScoreClaim.model_id.in_(_models_with_stance(session, stance)))
     if since:
         conds.append(ScoreClaim.first_reported_at >= since)
     if until:
         conds.append(ScoreClaim.first_reported_at <= until)
     outlet = _printable(outlet)
-    if not terms and not outlet:
+    if not terms and not outlet and not org_terms:
         claim_conds = list(conds)
         if "m" in facets:
             claim_conds.append(ScoreClaim.model_id.in_(facets["m"]))
@@ -133,10 +156,13 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
             claim_conds.append(ScoreClaim.benchmark_id.in_(facets["b"]))
         if "o" in facets:
             claim_conds.append(ScoreClaim.model_id.in_(select(Entity.id).where(Entity.org_id.in_(facets["o"]))))
+        order = {"date": (ScoreClaim.first_reported_at.desc(),),
+                 "value": (ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc()),
+                 "corroboration": (ScoreClaim.corroboration.desc(), ScoreClaim.first_reported_at.desc())}[sort]
         stmt = (select(ScoreClaim.id).where(*claim_conds)
-                .order_by(ScoreClaim.first_reported_at.desc(), ScoreClaim.id.desc())
+                .order_by(*order, ScoreClaim.id.desc())
                 .offset(offset).limit(limit))
-        return claim_hits(session, list(session.exec(stmt).all()))
+        return list(session.exec(stmt).all())
     # Words or an outlet: the full-text index finds the REPORTS that hold the words AND the facets'
     # terms (kb/facets.py), intersecting posting lists, and delivers them newest first; each claim is
     # kept once, at its newest matching report. The exact outlet and claim conditions then filter
@@ -149,13 +175,15 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     if _is_sqlite(session):
         stmt = (select(ClaimSource.claim_id).select_from(_FTS_EVIDENCE)
                 .join(ClaimSource, ClaimSource.id == _FTS_EVIDENCE.c.rowid)
-                .where(literal_column("claimsource_fts").op("MATCH")(fts5_match(terms, groups, phrase)))
+                .where(literal_column("claimsource_fts").op("MATCH")(fts5_match(terms, groups, phrase, org_terms)))
                 .order_by(_FTS_EVIDENCE.c.rowid.desc()))
     else:
         stmt = select(ClaimSource.claim_id).order_by(ClaimSource.id.desc())
         if terms:
-            src_conds.append(literal_column(PG_EVIDENCE_DOC).op("@@")(
-                func.plainto_tsquery("english", pg_query_text(terms))))
+            src_conds.append(literal_column(PG_EVIDENCE_DOC).op("@@")(pg_words_query(terms)))
+        for unit, org_ids in org_terms:  # the words in the evidence, or a claim on the org's models
+            src_conds.append(or_(literal_column(PG_EVIDENCE_DOC).op("@@")(pg_words_query(unit)),
+                                 literal_column(PG_FACET_DOC).op("@@")(pg_facet_query([entity_terms("o", org_ids)]))))
         if groups or phrase:
             src_conds.append(literal_column(PG_FACET_DOC).op("@@")(pg_facet_query(groups, phrase)))
     if conds:
@@ -170,8 +198,7 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
         if len(ids) >= want or len(rows) < fetch or fetch >= 50_000:
             break
         fetch *= 4
-    ids = ids[offset:offset + limit]
-    return claim_hits(session, ids)
+    return ids[offset:offset + limit]
 
 
 def _facet_groups(facets: dict[str, list[int]]) -> list[list[str]]:
@@ -194,9 +221,53 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc) if moment.tzinfo else moment
 
 
-def fts5_match(terms: list[str], groups: list[list[str]], outlet: str = "") -> str:
-    """The FTS5 MATCH expression over claimsource_fts: the words in the evidence, the facets in the facets."""
-    parts = ["{evidence} : (" + fts5_expression(terms) + ")"] if terms else []
+def prefix_word(term: str) -> bool:
+    """Whether TERM matches as a prefix: one word of three or more letters ("Char", "health")."""
+    return len(term) >= 3 and term.isalpha()
+
+
+def fts5_words(terms: list[str]) -> str:
+    """Every term a quoted phrase, prefix words with FTS5's prefix marker ("char"*), all required."""
+    return " ".join('"' + t.replace('"', "") + '"' + ("*" if prefix_word(t) else "") for t in terms)
+
+
+def pg_words_query(terms: list[str]):
+    """A tsquery for TERMS: plainto_tsquery for words as typed, to_tsquery prefixes (word:*) for prefix words.
+
+    Prefix words are letters only (prefix_word), so nothing of the user's text is tsquery syntax.
+    """
+    exact = [t for t in terms if not prefix_word(t)]
+    prefixes = [t for t in terms if prefix_word(t)]
+    query = func.plainto_tsquery("english", pg_query_text(exact)) if exact else None
+    if prefixes:
+        pre = func.to_tsquery("english", " & ".join(f"{t.lower()}:*" for t in prefixes))
+        query = pre if query is None else query.op("&&")(pre)
+    return query
+
+
+def _org_terms(session: Session, terms: list[str]) -> list[tuple[list[str], list[int]]]:
+    """Words of the query that name an organization: (the words, the org's ids). The whole query first."""
+    whole = _entity_ids(session, "org", " ".join(terms)) if len(terms) > 1 else None
+    if whole:
+        return [(list(terms), whole)]
+    out = []
+    for term in terms:
+        ids = _entity_ids(session, "org", term)
+        if ids:
+            out.append(([term], ids))
+    return out
+
+
+def fts5_match(terms: list[str], groups: list[list[str]], outlet: str = "",
+               org_terms: Optional[list[tuple[list[str], list[int]]]] = None) -> str:
+    """The FTS5 MATCH expression over claimsource_fts: the words in the evidence, the facets in the facets.
+
+    A word naming an organization matches in the evidence or as the org's facet term (its models' claims).
+    """
+    parts = ["{evidence} : (" + fts5_words(terms) + ")"] if terms else []
+    for unit, ids in org_terms or []:
+        parts.append("({evidence} : (" + fts5_words(unit) + ") OR {facets} : ("
+                     + " OR ".join(entity_terms("o", ids)) + "))")
     parts += ["{facets} : (" + " OR ".join(group) + ")" for group in groups]
     if outlet:
         parts.append('{facets} : "' + outlet.replace('"', '""') + '"')
@@ -214,23 +285,14 @@ def pg_facet_query(groups: list[list[str]], outlet: str = ""):
     return query
 
 
-def _models_with_stance(stance: str):
-    """Model ids whose org's latest (non-planned, dated) stance event is STANCE, or with such an event of their own.
-
-    The org's latest event is one backward step of ix_stance_org_time per organization, not a
-    grouping of every event.
-    """
+def _models_with_stance(session: Session, stance: str) -> list[int]:
+    """Ids of the models whose current stance is STANCE (kb.compare.model_openness: the model's own latest
+    stance, else its org's for the same model line), merged names included."""
     if stance not in ("open", "closed"):
         raise InputError(f"stance must be open or closed, not {stance!r}")
-    org = aliased(Entity)
-    latest = (select(StanceEvent.stance)
-              .where(StanceEvent.org_id == org.id, StanceEvent.planned == False,  # noqa: E712
-                     StanceEvent.occurred_at.is_not(None))
-              .order_by(StanceEvent.occurred_at.desc(), StanceEvent.id.desc()).limit(1)
-              .correlate(org).scalar_subquery())
-    orgs = select(org.id).where(org.kind == "org", latest == stance)
-    direct = select(StanceEvent.model_id).where(StanceEvent.stance == stance, StanceEvent.model_id.is_not(None))
-    return select(Entity.id).where(or_(Entity.org_id.in_(orgs), Entity.id.in_(direct)))
+    from kb.compare import stance_model_ids  # kb.compare reads through this module
+
+    return stance_model_ids(session, stance)
 
 
 _MODEL, _BENCH, _ORG = aliased(Entity), aliased(Entity), aliased(Entity)  # built once: aliased() is not free
@@ -310,13 +372,12 @@ def search_articles(session: Session, query: str, *, since: Optional[datetime] =
                Article.published_at, func.substr(Article.text, 1, 300))
     if terms and _is_sqlite(session):
         stmt = (select(*columns).select_from(_FTS_ARTICLE).join(Article, Article.id == _FTS_ARTICLE.c.rowid)
-                .where(literal_column("article_fts").op("MATCH")(fts5_expression(terms)))
+                .where(literal_column("article_fts").op("MATCH")(fts5_words(terms)))
                 .order_by(_FTS_ARTICLE.c.rowid.desc()))
     else:
         stmt = select(*columns).order_by(Article.id.desc())
         if terms:
-            stmt = stmt.where(literal_column(PG_ARTICLE_DOC).op("@@")(
-                func.plainto_tsquery("english", pg_query_text(terms))))
+            stmt = stmt.where(literal_column(PG_ARTICLE_DOC).op("@@")(pg_words_query(terms)))
     stmt = stmt.where(*conds).limit(limit)
     return [ArticleHit(article_id=r[0], title=r[1], url=r[2], outlet=r[3], original_outlet=r[4],
                        published_at=r[5], snippet=" ".join((r[6] or "").split()))

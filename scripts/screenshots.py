@@ -24,15 +24,41 @@ sys.path.insert(0, str(ROOT))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
-# (file name, path and query, text to wait for before the shot)
+# (file name, path and query, text to wait for before the shot, what a user does first or None)
 SHOTS = [
-    ("search", "/?q={bench}", "Claims 1–"),  # the default page lives at the root
-    ("model", "/model?name={model}", "Reported scores"),
-    ("benchmark", "/benchmark?bench={bench}", "Leaderboard as reported"),
-    ("timeline", "/timeline", "Shifts"),
-    ("alerts", "/alerts", "Alerts"),
-    ("sources", "/sources", "Sources"),
+    ("search", "/?q={bench}", "Claims 1–", None),  # the default page lives at the root
+    ("model", "/model?name={model}", "Reported scores", None),
+    ("benchmark", "/benchmark?bench={bench}", "Leaderboard as reported", None),
+    ("compare", "/compare", "Choose models by", "compare_top"),
+    ("org", "/org?name={org}", "Stance timeline", None),
+    ("person", "/person?name={person}", "Latest:", None),
+    ("reader", "/reader?claim={claim}", "What aikb extracted", None),
+    ("timeline", "/timeline", "Shifts", None),
+    ("alerts", "/alerts", "Alerts", None),
+    ("sources", "/sources", "Sources", None),
+    # the closing note's walkthroughs
+    ("walkthrough-1-independent-open-vs-closed", "/benchmark?bench={bench}", "Leaderboard as reported",
+     "independent"),
+    ("walkthrough-2-every-source", "/?q={walk_model}&benchmark={bench}", "Claims 1–", None),
+    ("walkthrough-3-last-shift", "/org?name={org}", "Last shift", None),
 ]
+
+
+def act(page, action) -> None:
+    """What the user does on a page before its shot."""
+    if action == "compare_top":
+        page.get_by_text("Top N on a benchmark", exact=True).click()
+        box = page.get_by_label("Benchmark", exact=True)
+        box.click()
+        box.fill(ACTION_BENCH[0])
+        page.get_by_role("option", name=ACTION_BENCH[0], exact=True).first.click()
+        page.get_by_text("cells reported").first.wait_for(timeout=60_000)
+    elif action == "independent":
+        page.get_by_text("independent", exact=True).first.click()
+        settle(page)
+
+
+ACTION_BENCH = [""]
 
 
 def free_port() -> int:
@@ -90,7 +116,23 @@ def main() -> None:
     with session_scope(open_engine(db_url)) as session:
         facets = facet_options(session)
     model = args.model or (facets["models"] or [""])[0]
-    bench = args.bench or (facets["benchmarks"] or [""])[0]  # most reported first
+    benches = facets["benchmarks"] or [""]
+    bench = args.bench or ("GPQA Diamond" if "GPQA Diamond" in benches else benches[0])
+    ACTION_BENCH[0] = bench
+    with session_scope(open_engine(db_url)) as session:
+        from kb.queries import org_page, search_claims, timeline
+
+        hits = search_claims(session, "", benchmark=bench, limit=200)
+        most = max(hits, key=lambda h: (len(h.sources), h.value), default=None)  # a claim many sources report
+        claim, walk_model = (most.claim_id, most.model) if most else (0, model)
+        shifts = [e for e in timeline(session) if e.is_shift and e.origin == "news" and e.org]
+        org = shifts[-1].org if shifts else (facets["orgs"] or [""])[0]
+        page_of_org = org_page(session, org) if org else None
+        person = page_of_org.people[0].person if page_of_org and page_of_org.people else ""
+        spread: dict[str, set] = {}  # the model reported on the most benchmarks: its chart has most bars
+        for h in search_claims(session, "", limit=1000):
+            spread.setdefault(h.model, set()).add(h.benchmark)
+        model = args.model or max(spread, key=lambda m: (len(spread[m]), m), default=model)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -100,11 +142,16 @@ def main() -> None:
 
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 1100})
-            for name, path, marker in SHOTS:
-                page.goto(f"http://127.0.0.1:{port}{path.format(model=quote(model), bench=quote(bench))}")
+            page = browser.new_page(viewport={"width": 1440, "height": 1900})
+            for name, path, marker, action in SHOTS:
+                page.goto(f"http://127.0.0.1:{port}" + path.format(
+                    model=quote(model), bench=quote(bench), org=quote(org), person=quote(person), claim=claim,
+                    walk_model=quote(walk_model)))
                 page.get_by_text(marker).first.wait_for(timeout=60_000)
                 settle(page)
+                if action:
+                    act(page, action)
+                    settle(page)
                 target = out / f"{name}.png"
                 page.screenshot(path=str(target), full_page=True)
                 print(target)

@@ -166,3 +166,18 @@ def test_watch_stops_cleanly_on_ctrl_c(sqlite_url):
     assert proc.returncode == 0, err
     assert "stopped" in err and "Traceback" not in err
     assert "alerts: 0 new" in out
+
+
+def test_unknown_names_are_refused_with_did_you_mean_unless_allowed(sqlite_url):
+    r = run(sqlite_url, "alerts", "add", "--on", "new-score", "--benchmark", "Charxiv Reasonng")
+    assert r.exit_code != 0 and "did you mean 'CharXiv Reasoning'" in r.output and "--allow-new" in r.output
+    r = run(sqlite_url, "alerts", "add", "--on", "stance-shift", "--org", "Metaa")
+    assert r.exit_code != 0 and "'Meta'" in r.output
+    assert json.loads(run(sqlite_url, "alerts", "list", "--format", "json").output) == []
+    # known names pass before any ingest (the gazetteer), aliases too; a new name only when allowed
+    assert run(sqlite_url, "alerts", "add", "--on", "new-score", "--benchmark", "aime 25").exit_code == 0
+    assert run(sqlite_url, "alerts", "add", "--on", "new-model", "--model", "Halo Prime 9").exit_code != 0
+    assert run(sqlite_url, "alerts", "add", "--on", "new-model", "--model", "Halo Prime 9",
+               "--allow-new").exit_code == 0
+    rules = json.loads(run(sqlite_url, "alerts", "list", "--format", "json").output)
+    assert [(x["benchmark"], x["model"]) for x in rules] == [("aime 25", None), (None, "Halo Prime 9")]

@@ -178,3 +178,18 @@ def test_ingest_article_refuses_a_hostile_file_with_one_line_and_keeps_the_other
     assert both.exit_code != 0 and "1 of 2 --article inputs refused" in both.output
     with Session(open_engine(sqlite_url)) as session:
         assert [a.title for a in session.exec(select(Article)).all()] == ["Kestrel 4 results"]
+
+
+@pytest.mark.parametrize("hostile", [
+    "<a" * 500_000,  # tags that never close their bracket
+    "<script>x" * 200_000,  # scripts never closed
+    "<!--" * 500_000,  # comments never closed
+    "<table>" + "<td " * 500_000,  # cells without brackets
+    "<style>" * 100_000,
+], ids=["open-brackets", "unclosed-scripts", "unclosed-comments", "bracketless-cells", "unclosed-styles"])
+def test_malformed_markup_is_read_in_one_pass(hostile):
+    """Each pattern of the limits stops at the next "<": these once took minutes (quadratic scans)."""
+    html = HEAD + f"<p>{PROSE}</p>" + hostile
+    assert nesting_depth(html) >= 0
+    doc = clean_html(html, "https://hostile.example/malformed")
+    assert doc is not None  # cleaned (the prose before the junk is kept where the parser keeps it)

@@ -59,7 +59,7 @@ def test_rules_are_added_checked_and_removed_from_the_page(sqlite_url, monkeypat
     at = open_page(sqlite_url, "alerts", monkeypatch)
     assert "No rules yet" in shown(at)
     at.selectbox(key="rule_on").set_value("new-record")
-    at.text_input(key="rule_benchmark").input("GPQA Diamond")
+    at.selectbox(key="rule_benchmark").set_value("GPQA Diamond")  # in the gazetteer: known before any ingest
     at.text_input(key="rule_email").input("not-an-address")
     press(at, "Add rule")
     assert "not an e-mail address" in shown(at)
@@ -131,6 +131,20 @@ def test_a_broken_opml_file_is_refused_with_a_message(sqlite_url, monkeypatch):
     assert feeds(sqlite_url) == []
 
 
+def test_rule_fields_offer_known_names_and_the_form_refuses_misspellings(sqlite_url, monkeypatch):
+    at = open_page(sqlite_url, "alerts", monkeypatch)
+    # an empty store still offers the gazetteer's names, so a rule can be set up before the first ingest
+    assert "CharXiv Reasoning" in at.selectbox(key="rule_benchmark").options
+    assert "Meta" in at.selectbox(key="rule_org").options
+    # (AppTest cannot type a new option into a select box; the form calls add_checked_rule, checked here)
+    from kb.errors import InputError
+    from kb.rule_names import add_checked_rule
+
+    with session_scope(open_engine(sqlite_url)) as session:
+        with pytest.raises(InputError, match="did you mean 'CharXiv Reasoning'"):
+            add_checked_rule(session, on="new-score", benchmark="Charxiv Reasonng")
+        view = add_checked_rule(session, on="new-score", benchmark="Aurora Bench 2", allow_new=True)
+    assert view.benchmark == "Aurora Bench 2"
 def test_model_page_sets_the_organization(sqlite_url, monkeypatch):
     from kb.models import Entity
     from sqlmodel import select

@@ -131,8 +131,8 @@ def test_typing_a_query_finds_the_charxiv_claim(served, browser):
     card = page.locator("[data-testid='stVerticalBlock']", has=claim).last  # the innermost: the claim's card
     text = card.inner_text()
     assert "scored 86.4 on CharXiv Reasoning" in text  # the evidence sentence
-    # the article carries no date: the card says when aikb first saw it, never "first reported" (issue 13)
-    assert "corroborated by 1 outlet" in text and "undated, first seen" in text and "first reported" not in text
+    assert "corroborated by 1 outlet" in text
+    assert "undated, first seen" in text  # a saved text file states no date (issue 13: shown as undated)
     assert "Kestrel Labs ships Kestrel 3 Pro with a chart-reading lead" in text  # its source article
     # the search is in the address bar, so the link can be shared
     page.wait_for_function("() => location.search.includes('q=CharXiv')", timeout=10_000)
@@ -152,4 +152,45 @@ def test_a_shared_link_opens_the_same_search_and_hostile_text_stays_text(served,
     assert "<b>in a noisy run</b>" in main.inner_text()
     assert main.locator("script, b, a[href^='javascript']").count() == 0
     assert not dialogs
+    page.close()
+
+
+def pick(page, label: str, text: str) -> None:
+    """Choose TEXT in the select box labelled LABEL, as a user types it."""
+    box = page.get_by_label(label, exact=True)
+    box.wait_for(timeout=30_000)
+    box.click()
+    box.fill(text)
+    page.get_by_role("option", name=text, exact=True).first.click()
+
+
+def test_compare_top_models_on_a_benchmark_and_download_the_csv(served, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{served}/compare")
+    page.get_by_text("Top N on a benchmark", exact=True).click()
+    pick(page, "Benchmark", "GPQA Diamond")
+    settled(page, re.compile(r"^\d+ models × \d+ benchmarks, \d+ cells reported"))
+    expect(page.get_by_text("Cells and their evidence")).to_be_visible()
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name="Download CSV").click()
+    csv_text = Path(info.value.path()).read_text(encoding="utf-8")
+    header, *rows = csv_text.splitlines()
+    assert header.startswith("model,org,openness,benchmark,value")
+    assert any(",GPQA Diamond," in r for r in rows) and any(",open," in r for r in rows)
+    page.close()
+
+
+def test_the_frontier_chart_draws_beside_the_disputes(served, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{served}/benchmark?bench=GPQA+Diamond")
+    heading = settled(page, "Frontier over time")
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.wait_for(timeout=30_000)
+    expect(chart.locator("canvas, svg").first).to_be_visible(timeout=30_000)
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 150
+    disputes = settled(page, "Disagreements")
+    # side by side: the disputes column starts right of the chart's, on the same band of the page
+    assert disputes.bounding_box()["x"] > heading.bounding_box()["x"] + 300
+    assert abs(disputes.bounding_box()["y"] - heading.bounding_box()["y"]) < 60
     page.close()

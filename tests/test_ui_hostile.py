@@ -20,7 +20,8 @@ from tests.test_ui_pages import open_page
 VIEWS = Path(__file__).resolve().parent.parent / "ui" / "views"
 PAGES = sorted(p.stem for p in VIEWS.glob("*.py"))
 # Every query parameter a page binds or reads (checked against the page sources below).
-PARAMS = ("q", "model", "org", "benchmark", "stance", "outlet", "since", "until", "page", "name", "bench", "as_of")
+PARAMS = ("q", "model", "org", "benchmark", "stance", "outlet", "since", "until", "page", "name", "bench", "as_of",
+          "sort", "claim", "article")
 EVIL_HOST = "evil.test:8123"
 HOSTILE = [
     f"![x](http://{EVIL_HOST}/px) [Session expired, sign in](http://{EVIL_HOST}/login)",
@@ -86,8 +87,9 @@ def stores(tmp_path_factory):
 
 
 # The parameters each page reads; every page is also opened with all of them at once.
-READS = {"search": ("q", "model", "org", "benchmark", "stance", "outlet", "since", "until", "page"),
-         "model": ("name",), "benchmark": ("bench", "as_of"), "timeline": ("org",)}
+READS = {"search": ("q", "model", "org", "benchmark", "stance", "outlet", "since", "until", "page", "sort"),
+         "model": ("name",), "benchmark": ("bench", "as_of"), "timeline": ("org",), "org": ("name",),
+         "person": ("name",), "reader": ("claim", "article")}
 
 
 @pytest.mark.parametrize("store", ["filled", "empty"])
@@ -178,3 +180,18 @@ def test_a_hostile_alert_rule_form_shows_its_error_as_text(tmp_path, monkeypatch
     press(at, "Add rule")
     assert_text_only(at, "rule form")
     assert at.error
+
+
+@pytest.mark.parametrize("text", [
+    "sign in at http://evil.test/login now", "HTTPS://evil.test/x", "see www.evil.test/offer",
+    "mail desk@evil.test today", "ftp://evil.test/a mailto:desk@evil.test xmpp:desk@evil.test",
+    "(http://evil.test/paren)", "*www.evil.test*",
+])
+def test_bare_urls_and_addresses_in_text_do_not_become_autolinks(text):
+    """GFM links bare URLs, www. names and e-mail addresses found in text, after escapes are read;
+    a word joiner inside each keeps them text, and the visible text is unchanged."""
+    from ui.common import md_escape
+
+    out = re.sub(r"\\(.)", r"\1", md_escape(text))
+    assert not re.search(r"(?i)(https?|ftp|mailto|xmpp):|www\.|[-.\w+]@", out), out
+    assert out.replace("\u2060", "") == text

@@ -26,6 +26,10 @@ PAGES = {
         _page("search", "Search claims", "search", default=True),
         _page("model", "Models", "smart_toy"),
         _page("benchmark", "Benchmarks", "leaderboard"),
+        _page("compare", "Compare", "table_chart"),
+        _page("org", "Organizations", "apartment"),
+        _page("person", "People", "person"),
+        _page("reader", "Article reader", "article"),
         _page("timeline", "Openness timeline", "timeline"),
     ],
     "Watch": [

@@ -29,7 +29,7 @@ INGEST_HINT = "run `aikb ingest` (or `aikb demo` for the bundled sample)"
 # Where each read function lives; looked up lazily so a page still renders a clear message when a
 # stage is not installed yet, instead of failing at import.
 _QUERY_MODULES = ("kb.queries", "kb.search", "kb.sources", "kb.alerts", "kb.alerts.rules", "kb.alerts.inbox",
-                  "kb.entities")
+                  "kb.entities", "kb.compare", "kb.boards", "kb.reader", "kb.workbench_search", "kb.rule_names")
 
 
 def database_url() -> str:
@@ -286,14 +286,25 @@ def claim_meta(hit) -> str:
     return f"Reported by {reporter} · {hedge} · corroborated by {hit.corroboration} {outlets}{disputed} · {when}"
 
 
-def sources_markdown(sources) -> str:
-    """Links to every source article, the original outlet's first, as a safe Markdown list."""
+def sources_markdown(sources, hit=None) -> str:
+    """Links to every source article, the original outlet's first, as a safe Markdown list.
+
+    With the claim HIT, each source also shows its own evidence sentence (the claim highlighted in it),
+    or says that it wrote the same sentence as the one quoted above.
+    """
     lines = []
     for src in order_sources(sources):
         where = md_escape(src.outlet) or "unknown outlet"
         if src.original_outlet and (src.outlet or "").lower() != src.original_outlet.lower():
             where += f", originally {md_escape(src.original_outlet)}"
-        lines.append(f"- {md_link(src.title, src.url)} ({where}, {fmt_date(src.published_at)})")
+        line = f"- {md_link(src.title, src.url)} ({where}, {fmt_date(src.published_at)})"
+        if hit is not None and src.evidence:
+            if " ".join(src.evidence.split()) == " ".join((hit.evidence or "").split()):
+                line += "  \n  _the sentence quoted above_"
+            else:
+                line += "  \n  “" + highlight_evidence(src.evidence, value=hit.value, model=hit.model,
+                                                      benchmark=hit.benchmark, unit=hit.unit) + "”"
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -306,12 +317,14 @@ def claim_card(hit) -> None:
             st.markdown("“" + highlight_evidence(hit.evidence, value=hit.value, model=hit.model,
                                                  benchmark=hit.benchmark, unit=hit.unit) + "”")
         if hit.sources:
-            st.markdown(sources_markdown(hit.sources))
-        left, right = st.columns(2)
+            st.markdown(sources_markdown(hit.sources, hit))
+        left, right, reader = st.columns(3)
         left.page_link(PAGES_DIR / "model.py", label=f"Model: {md_escape(hit.model)}", icon=":material/smart_toy:",
                        query_params={"name": hit.model})
         right.page_link(PAGES_DIR / "benchmark.py", label=f"Benchmark: {md_escape(hit.benchmark)}",
                         icon=":material/leaderboard:", query_params={"bench": hit.benchmark})
+        reader.page_link(PAGES_DIR / "reader.py", label="Read the article", icon=":material/article:",
+                         query_params={"claim": str(hit.claim_id)})
 
 
 def fresh(url: str, name: str, /, *args: Any, **kwargs: Any) -> Any:

@@ -49,10 +49,10 @@ def post_webhook(url: str, payload: dict, *, timeout: float, user_agent: str, id
     deadline = deadline if deadline is not None else time.monotonic() + max(timeout, 0.1)
     try:
         # the hook is the user's own (it may live on the intranet): allow private addresses, keep the
-        # transport's hard deadline on every read and write
+        # transport's hard deadline on every read and write (a proxy from the environment is still
+        # honoured, as before; through one, each wait is bounded by TIMEOUT only)
         with request_policy(deadline, True), \
-                httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
-                             transport=guarded_transport()) as client, \
+                httpx.Client(timeout=timeout, follow_redirects=False, transport=guarded_transport()) as client, \
                 client.stream("POST", url, json=payload, headers=headers) as reply:
             status = reply.status_code
             if 200 <= status < 300:

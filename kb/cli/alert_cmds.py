@@ -69,8 +69,10 @@ def alerts_group() -> None:
 @click.option("--digest", type=click.Choice(["instant", "hourly", "daily"]), default="instant",
               show_default=True, help="One message per alert, or one summary per hour/day.")
 @click.option("--name", default=None, help="A name to refer to the rule by (feed, remove).")
+@click.option("--allow-new", is_flag=True,
+              help="Accept a benchmark, model or org the store and gazetteer do not know yet.")
 @click.pass_context
-def alerts_add(ctx, on, benchmark, model, org, min_value, query, webhook, email, digest, name) -> None:
+def alerts_add(ctx, on, benchmark, model, org, min_value, query, webhook, email, digest, name, allow_new) -> None:
     """Add a rule; it alerts on events that arrive from now on (not on history).
 
     Example:
@@ -82,10 +84,16 @@ def alerts_add(ctx, on, benchmark, model, org, min_value, query, webhook, email,
         aikb alerts add --on new-model --org Meta --name meta-models
         aikb alerts add --on search --query "open weights" --org Mistral
         aikb alerts add --on dispute --benchmark "GPQA Diamond"
+        aikb alerts add --on new-model --model "Aurora 3" --allow-new
+
+    A misspelt name is refused with the closest known names ("did you mean ..."), since a rule on it
+    could never fire; --allow-new accepts a name not seen yet.
     """
     from kb.alerts import add_rule
+    from kb.rule_names import check_rule_names
 
     with _session(ctx) as session:
+        check_rule_names(session, benchmark=benchmark, model=model, org=org, allow_new=allow_new)
         rule = add_rule(session, on=on, benchmark=benchmark, model=model, org=org, min_value=min_value,
                         query=query, webhook=webhook, email=email, digest=digest, name=name)
     click.echo(f"added rule {rule.id}: {rule.label}")

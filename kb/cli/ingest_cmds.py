@@ -130,6 +130,11 @@ def ingest_cmd(ctx, articles_, sources_, sample, worker, poll, exit_when_idle, b
     from sqlalchemy.exc import InterfaceError, OperationalError
 
     settings = ctx.obj
+    from ingest.localfile import check_local_file
+
+    for target in articles_:  # a bad file is reported at once, not after loading the model
+        if not target.startswith(("http://", "https://")):
+            check_local_file(target, settings.max_bytes)
     engine = _engine(ctx)
     nlp = _load_nlp(no_extract)
     progress = _Progress()

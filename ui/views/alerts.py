@@ -2,7 +2,7 @@
 import streamlit as st
 
 from kb.errors import AikbError
-from ui.common import change, fmt_date, fresh, md_escape, page_setup, unavailable
+from ui.common import change, fmt_date, fresh, md_escape, page_setup, query, unavailable
 
 url = page_setup("Alerts")
 if unavailable("The alert inbox", "list_alerts") or unavailable("Alert rules", "list_rules"):
@@ -62,18 +62,25 @@ with rules_tab:
         on = c1.selectbox("When", EVENTS, key="rule_on")
         name = c2.text_input("Name (optional)", key="rule_name")
         digest = c3.selectbox("Deliver", DIGESTS, key="rule_digest")
+        known = query(url, "rule_name_options")
         c4, c5, c6, c7 = st.columns(4)
-        benchmark = c4.text_input("Benchmark", key="rule_benchmark")
-        model = c5.text_input("Model", key="rule_model")
-        org = c6.text_input("Organization", key="rule_org")
+        benchmark = c4.selectbox("Benchmark", known.get("benchmarks", []), index=None, key="rule_benchmark",
+                                 accept_new_options=True, placeholder="any (type to search)")
+        model = c5.selectbox("Model", known.get("models", []), index=None, key="rule_model",
+                             accept_new_options=True, placeholder="any (type to search)")
+        org = c6.selectbox("Organization", known.get("orgs", []), index=None, key="rule_org",
+                           accept_new_options=True, placeholder="any (type to search)")
         min_value = c7.number_input("Minimum value", value=None, key="rule_min")
+        allow_new = st.checkbox("Allow a name not seen yet (e.g. a model not announced yet)", key="rule_allow_new",
+                                help="Otherwise a name the store and the gazetteer do not know is refused: "
+                                     "a rule on a misspelt name could never fire.")
         text = st.text_input("Words in the evidence (search rules)", key="rule_query")
         c8, c9 = st.columns(2)
         webhook = c8.text_input("Webhook URL (optional)", key="rule_webhook")
         email = c9.text_input("E-mail (optional)", key="rule_email")
         if st.form_submit_button("Add rule", icon=":material/add_alert:"):
             try:
-                view = change(url, "add_rule", on=on, name=name or None, benchmark=benchmark or None,
+                view = change(url, "add_checked_rule", allow_new=allow_new, on=on, name=name or None, benchmark=benchmark or None,
                               model=model or None, org=org or None, min_value=min_value, query=text or None,
                               webhook=webhook or None, email=email or None, digest=digest)
             except AikbError as exc:

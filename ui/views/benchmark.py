@@ -1,8 +1,10 @@
-"""A benchmark: the leaderboard as reported (as of a date), values over time, and disagreements."""
+"""A benchmark: the leaderboard as reported (as of a date, filtered), the frontier over time, disagreements."""
+import pandas as pd
 import streamlit as st
 
 from kb.errors import NotFound
-from ui.charts import claims_frame, history_chart
+from ui.charts import frontier_chart, frontier_frame
+from ui.workbench import SCORE_COLUMNS, linked
 from ui.common import (
     csv_download,
     INGEST_HINT,
@@ -27,8 +29,7 @@ if unavailable("The benchmark page", "leaderboard"):
 
 hint = widget_hint("bench")
 if hint:  # a deep link: run the page's four reads side by side rather than one after another
-    prefetch(url, ("facets",), ("leaderboard", (hint,), {"as_of": end_of_day(widget_hint("as_of"))}),
-             ("benchmark_history", (hint,), {}), ("disagreements", (), {"benchmark": hint}))
+    prefetch(url, ("facets",), ("benchmark_settings", (hint,), {}), ("disagreements", (), {"benchmark": hint}))
 benchmarks = facets(url).get("benchmarks", [])
 if not benchmarks:
     st.info(f"No benchmarks yet: {INGEST_HINT}.")
@@ -43,66 +44,85 @@ if not bench:
     st.caption(f"{len(benchmarks)} benchmarks known. Choose one to see its leaderboard.")
     st.stop()
 
+f1, f2, f3 = st.columns([1, 1, 2])
+openness = f1.radio("Models", ["all", "open", "closed"], horizontal=True, key="openness",
+                    help="Open weights or closed: the model's own latest stance, else its org's for the same line")
+reporter = f2.radio("Reported by", ["all", "vendor", "independent"], horizontal=True, key="board_reporter",
+                    help="vendor: the model's maker; independent: an evaluator that ran it")
 try:
-    rows = query(url, "leaderboard", bench, as_of=end_of_day(as_of))
+    settings = query(url, "benchmark_settings", bench)
 except NotFound:
     st.warning(f"No benchmark called {md_escape(bench)}: pick one from the list.")
     st.stop()
+ALL = "all settings"
+setting_choice = f3.selectbox("Setting", [ALL, *settings], key="board_setting",
+                              format_func=lambda s: s if s else "(none stated)",
+                              help="Values are ranked within one setting; ties share a rank")
+setting = None if setting_choice == ALL else setting_choice
+filtered = openness != "all" or reporter != "all" or setting is not None
+
+rows = query(url, "board", bench, as_of=end_of_day(as_of), openness=openness, reporter=reporter, setting=setting)
 disputes = query(url, "disagreements", benchmark=bench)
 disputed = {(d.model, d.qualifier or "") for d in disputes}
 
 st.subheader(f"Leaderboard as reported{' on ' + as_of.isoformat() if as_of else ''}", anchor=False)
 if rows:
-    board = [{
-            "rank": r.rank,
-            "model": r.model,
-            "org": r.org or "",
-            "setting": r.qualifier or "",
-            "value": r.value,
-            "unit": r.unit or "",
-            # an undated claim has no publication date to show: when aikb first saw it is its own column
-            "first reported": None if r.undated else r.first_reported_at.replace(tzinfo=None),
-            "first seen (undated)": r.first_reported_at.replace(tzinfo=None) if r.undated else None,
-            "sources": r.source_count,
-            "corroboration": r.corroboration,
-            "disputed": r.disputed or (r.model, r.qualifier or "") in disputed,
-        } for r in rows]
-    st.dataframe(
-        board,
-        hide_index=True, width="stretch",
-        column_config={
-            "first reported": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "first seen (undated)": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "disputed": st.column_config.CheckboxColumn(help="An independent source reports a different value"),
-        },
-    )
-    csv_download("Download CSV", board, "leaderboard.csv", key="leaderboard_csv")
+    st.caption("Each row is the best value reported for a model in one setting; ranks count within a setting "
+               "and equal values share a rank (=). Disputed: another source reported a different value.")
+    board = pd.DataFrame([{
+        "rank": f"={r.rank}" if r.tied else str(r.rank),
+        "model": r.model,
+        "openness": r.openness or "unknown",
+        "org": r.org or "",
+        "setting": r.qualifier or "",
+        "value": r.value,
+        "unit": r.unit or "",
+        "reporter": r.reporter or "",
+        "reported by": r.reported_by or "",
+        "first reported": r.first_reported_at.replace(tzinfo=None),
+        "sources": r.source_count,
+        "corroboration": r.corroboration,
+        "disputed": (r.model, r.qualifier or "") in disputed,
+        "source": r.source_url,
+        "claim": r.claim_id,
+    } for r in rows])
+    st.dataframe(linked(board), hide_index=True, width="stretch", column_config={
+        **SCORE_COLUMNS,
+        "disputed": st.column_config.CheckboxColumn(help="Other sources report a different value"),
+    })
+    csv_download("Download CSV", board.drop(columns=["claim"]), "leaderboard.csv", key="leaderboard_csv")
+elif filtered:
+    st.info("No model passes these filters: choose all models, all reporters or all settings.")
 else:
     st.info("Nothing reported on this benchmark by that date.")
 
-st.subheader("Reported values over time", anchor=False)
-history = query(url, "benchmark_history", bench)
-if history:
-    st.altair_chart(history_chart(claims_frame(history)), width="stretch")
-else:
-    st.caption("No values reported yet.")
-
-st.subheader("Disagreements", anchor=False)
-if not disputes:
-    st.caption("Every source agrees: no model and setting was reported with two different values.")
-else:
-    st.dataframe([{
-        "model": d.model,
-        "setting": d.qualifier or "",
-        "values": " vs ".join(format_value(v) for v in d.values),
-        "reports": sum(len(c.sources) for c in d.claims),
-        "reporters": ", ".join(sorted({c.reported_by for c in d.claims if c.reported_by})),
-    } for d in disputes], hide_index=True, width="stretch")
-for d in disputes[:MAX_DETAILS]:
-    setting = f" ({md_escape(d.qualifier)})" if d.qualifier else ""
-    values = " vs ".join(f"**{format_value(v)}**" for v in d.values)
-    with st.expander(f":red-badge[disputed] {md_escape(d.model)}{setting}: {values}"):
-        # one Markdown block per disagreement: hundreds of small elements would slow the page down
-        st.markdown("\n\n".join(
-            f"**{format_value(c.value)}** reported by {md_escape(c.reported_by) or 'unknown'}\n\n"
-            + sources_markdown(c.sources) for c in d.claims))
+chart_col, dispute_col = st.columns([3, 2])
+with chart_col:
+    st.subheader("Frontier over time", anchor=False)
+    points = query(url, "frontier", bench, as_of=end_of_day(as_of), reporter=reporter, setting=setting)
+    if points:
+        st.caption("The best value reported so far, for open and for closed models (models of unknown openness "
+                   "are left out). Each point is the claim that raised the record; click it to read it.")
+        st.altair_chart(frontier_chart(frontier_frame(points)), width="stretch")
+    else:
+        st.caption("No value reported yet for a model known to be open or closed.")
+with dispute_col:
+    st.subheader("Disagreements", anchor=False)
+    if not disputes:
+        st.caption("Every source agrees: no model and setting was reported with two different values.")
+    else:
+        st.dataframe([{
+            "model": d.model,
+            "setting": d.qualifier or "",
+            "values": " vs ".join(format_value(v) for v in d.values),
+            "reports": sum(len(c.sources) for c in d.claims),
+            "reporters": ", ".join(sorted({c.reported_by for c in d.claims if c.reported_by})),
+        } for d in disputes], hide_index=True, width="stretch")
+    for d in disputes[:MAX_DETAILS]:
+        setting = f" ({md_escape(d.qualifier)})" if d.qualifier else ""
+        values = " vs ".join(f"**{format_value(v)}**" for v in d.values)
+        with st.expander(f":red-badge[disputed] {md_escape(d.model)}{setting}: {values}"):
+            # one Markdown block per disagreement: hundreds of small elements would slow the page down
+            st.markdown("\n\n".join(
+                f"**{format_value(c.value)}** reported by {md_escape(c.reported_by) or 'unknown'}\n\n"
+                + sources_markdown(c.sources) for c in d.claims))

@@ -1,7 +1,8 @@
 """A model: its organization, stance history, every reported score (table and chart), the people around it."""
 import streamlit as st
 
-from ui.charts import claims_frame, scores_by_benchmark_chart, timeline_frame
+from ui.charts import best_by_benchmark, claims_frame, score_table, scores_bar_chart, timeline_frame
+from ui.workbench import SCORE_COLUMNS, linked, reader_path
 from kb.errors import AikbError
 from ui.common import (
     INGEST_HINT,
@@ -64,7 +65,7 @@ with st.expander("Set the organization", expanded=not page.org):
 
 st.subheader("Stance history", anchor=False)
 if page.stances:
-    frame = timeline_frame(page.stances).drop(columns=["article_url"])
+    frame = timeline_frame(page.stances).drop(columns=["article_url", "row"])
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD")})
 else:
@@ -72,11 +73,16 @@ else:
 
 st.subheader("Reported scores", anchor=False)
 if page.scores:
-    scores = claims_frame(page.scores).drop(columns=["model", "org"])
-    st.altair_chart(scores_by_benchmark_chart(scores), width="content")
-    st.dataframe(scores, hide_index=True, width="stretch",
-                 column_config={"first reported": st.column_config.DateColumn(format="YYYY-MM-DD")})
-    csv_download("Download CSV", scores, "scores.csv", key="scores_csv")
+    claims = claims_frame(page.scores)
+    best = best_by_benchmark(claims)
+    units = list(dict.fromkeys(best["unit"]))
+    st.caption("The best value reported on each benchmark, one bar each. Values are comparable only within a "
+               "unit, so each unit has its own chart" + (f" ({len(units)} here)." if len(units) > 1 else "."))
+    for unit in units:
+        st.altair_chart(scores_bar_chart(best, unit), width="content")
+    score_rows = linked(score_table(page.scores))
+    st.dataframe(score_rows, hide_index=True, width="stretch", column_config=SCORE_COLUMNS)
+    csv_download("Download CSV", score_rows, "scores.csv", key="scores_csv")
 else:
     st.caption("No benchmark score reported for this model yet.")
 
@@ -94,3 +100,12 @@ if page.people:
         st.markdown(f"- **{md_escape(person)}**{role_md}{org_md}" + (f" ({'; '.join(seen)}{more})" if seen else ""))
 else:
     st.caption("No people named around this model yet.")
+
+st.subheader("Articles", anchor=False)
+articles = query(url, "entity_articles", "model", page.name)
+if articles:  # a list, not a table: the page's tables are its stances and scores
+    st.markdown("\n".join(
+        f"- {md_escape(a.title) or 'untitled'} ({md_escape(a.outlet) or 'unknown outlet'}, "
+        f"{fmt_date(a.published_at)}) · [read]({reader_path(article_id=a.article_id)})" for a in articles))
+else:
+    st.caption("No article about this model stored.")

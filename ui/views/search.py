@@ -3,13 +3,19 @@ from datetime import datetime, time, timezone
 
 import streamlit as st
 
+from kb.downloads import csv_text
 from kb.errors import AikbError
+from kb.search import SORTS
+from kb.workbench_search import CAP as CSV_CAP
+from ui.charts import search_table as score_table_rows
+from ui.workbench import SCORE_COLUMNS, linked
 from ui.common import (
     INGEST_HINT,
     PAGE_SIZE,
     claim_card,
     facets,
     fmt_date,
+    fresh,
     md_escape,
     md_link,
     options_with_current,
@@ -35,23 +41,25 @@ for col, (name, label) in zip(cols, [("model", "Model"), ("org", "Organization")
     chosen[name] = col.selectbox(label, options_with_current(options.get(f"{name}s", []), name), index=None,
                                  key=name, bind="query-params", placeholder="any",
                                  accept_new_options=name in ("model", "org", "benchmark"))
-left, right, page_col = st.columns([2, 2, 1])
+left, right, sort_col, view_col, page_col = st.columns([2, 2, 2, 2, 1])
 since = left.date_input("Reported since", value=None, key="since", bind="query-params")
 until = right.date_input("Reported until", value=None, key="until", bind="query-params")
+sort = sort_col.selectbox("Sort by", SORTS, key="sort", bind="query-params",
+                          help="date: newest first; value: highest first; corroboration: most outlets first")
+view = view_col.radio("View", ["cards", "table"], horizontal=True, key="view")
 page_no = page_col.number_input("Page", min_value=1, value=1, step=1, key="page", bind="query-params")
 
 since_dt = datetime.combine(since, time.min, tzinfo=timezone.utc) if since else None
 until_dt = datetime.combine(until, time.max, tzinfo=timezone.utc) if until else None
 offset = (int(page_no) - 1) * PAGE_SIZE
-# One row more than a page tells whether a next page exists without counting a million rows.
+filters = dict(**chosen, since=since_dt, until=until_dt)
 try:
-    hits = query(url, "search_claims", q or "", **chosen, since=since_dt, until=until_dt,
-                 limit=PAGE_SIZE + 1, offset=offset)
+    result = query(url, "search_result", q or "", sort=sort or "date", limit=PAGE_SIZE, offset=offset, **filters)
 except AikbError as exc:  # e.g. "since" after "until": say so instead of failing
     st.warning(f"Cannot search: {md_escape(str(exc))}")  # it may quote the URL
     st.stop()
-has_more = len(hits) > PAGE_SIZE
-hits = hits[:PAGE_SIZE]
+hits = list(result.hits)
+has_more = offset + len(hits) < result.total
 
 claims_tab, articles_tab = st.tabs(["Claims", "Articles"])
 with claims_tab:
@@ -63,9 +71,20 @@ with claims_tab:
         else:
             st.info("No claims match this search: remove a filter or try other words.")
     else:
-        st.caption(f"Claims {offset + 1}–{offset + len(hits)}" + (" (more on the next page)" if has_more else ""))
-        for hit in hits:
-            claim_card(hit)
+        total = f"{result.total}+" if result.capped else str(result.total)
+        st.caption(f"Claims {offset + 1}–{offset + len(hits)} of {total}"
+                   + (" (more on the next page)" if has_more or result.capped else ""))
+        if view == "table":
+            st.dataframe(linked(score_table_rows(hits)), hide_index=True, width="stretch",
+                         column_config=SCORE_COLUMNS)
+        else:
+            for hit in hits:
+                claim_card(hit)
+        if st.button("Prepare a CSV of all these claims", key="search_csv_prepare",
+                     help=f"Every matching claim, up to {CSV_CAP}, in this order"):
+            header, rows = fresh(url, "search_csv", q or "", sort=sort or "date", **filters)
+            st.download_button(f"Download CSV ({len(rows)} claims)", csv_text(header, rows),
+                               file_name="aikb-search.csv", mime="text/csv", key="search_csv")
 
 with articles_tab:
     if not q:

@@ -1,0 +1,195 @@
+"""A benchmark's leaderboard with the analyst's filters, and its frontier over time (read-only).
+
+`board`: the best value reported for each model and setting, keeping only open or closed models
+(kb.compare.model_openness), only values a vendor or an independent evaluator reported, one setting
+or all. Ranks count within a setting (a "with tools" score does not outrank a plain one); equal values
+share a rank (1, 2, 2, 4) and are marked tied.
+
+`frontier`: the best value reported so far on the benchmark, over time, separately for open and for
+closed models: one point each time the record was raised, with the claim that raised it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional
+
+from sqlmodel import Session, select
+
+from kb.compare import REPORTER_NAMES, model_openness, reporter_kind
+from kb.errors import InputError, NotFound
+from kb.linking import resolve
+from kb.models import ClaimSource, Entity, ScoreClaim
+from kb.search import claim_hits, core_rows
+
+OPENNESS = ("all", "open", "closed")
+PAGE = 2000
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int  # within its setting; equal values share it
+    tied: bool
+    model: str
+    org: Optional[str]
+    openness: Optional[str]  # open | closed | None (unknown)
+    qualifier: Optional[str]
+    value: float
+    unit: Optional[str]
+    reporter: Optional[str]  # vendor | independent | outlet, of the cited report
+    reported_by: Optional[str]
+    first_reported_at: datetime
+    source_count: int
+    corroboration: int
+    claim_id: int
+    article_id: Optional[int]
+    source_title: Optional[str]
+    source_url: Optional[str]
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    openness: str  # open | closed
+    model: str
+    value: float
+    unit: Optional[str]
+    qualifier: Optional[str]
+    reached_at: datetime  # when the claim was first reported
+    claim_id: int
+    source_url: Optional[str]
+
+
+def _bench(session: Session, name: str) -> list[int]:
+    entity = resolve(session, "benchmark", name)
+    if entity is None:
+        raise NotFound(f"no benchmark named {name!r}; see `aikb entities list --kind benchmark`")
+    merged = session.exec(select(Entity.id).where(Entity.merged_into_id == entity.id)).all()
+    return [entity.id, *merged]
+
+
+def _conditions(bench_ids: list[int], *, as_of, setting, kind) -> list:
+    conds = [ScoreClaim.benchmark_id.in_(bench_ids)]
+    if as_of is not None:
+        conds.append(ScoreClaim.first_reported_at <= as_of)
+    if setting is not None:
+        conds.append(ScoreClaim.qualifier.is_(None) if setting == "" else ScoreClaim.qualifier == setting)
+    if kind is not None:
+        src = [ClaimSource.claim_id == ScoreClaim.id, ClaimSource.reporter_kind == kind]
+        if as_of is not None:
+            src.append(ClaimSource.published_at <= as_of)
+        conds.append(select(ClaimSource.id).where(*src).exists())
+    return conds
+
+
+def _check(openness: str) -> None:
+    if openness not in OPENNESS:
+        raise InputError(f"openness must be one of {', '.join(OPENNESS)}, not {openness!r}")
+
+
+def board(session: Session, benchmark: str, *, as_of: Optional[datetime] = None, openness: str = "all",
+          reporter: Optional[str] = None, setting: Optional[str] = None, limit: int = 50) -> list[BoardRow]:
+    """The leaderboard of BENCHMARK with filters; SETTING '' means "no setting stated", None all settings.
+
+    Rows come by setting (the best first), then rank. Raises NotFound for an unknown benchmark.
+    """
+    _check(openness)
+    kind = reporter_kind(reporter)
+    conds = _conditions(_bench(session, benchmark), as_of=as_of, setting=setting, kind=kind)
+    stmt = (select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.qualifier, ScoreClaim.value).where(*conds)
+            .order_by(ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc(), ScoreClaim.id.desc()))
+    chosen: dict[tuple, int] = {}  # (model id, setting) -> claim id of its best value
+    stance: dict[int, Optional[str]] = {}
+    offset = 0
+    while len(chosen) < limit:
+        rows = core_rows(session, stmt.offset(offset).limit(PAGE))
+        offset += len(rows)
+        new = list({r[1] for r in rows} - set(stance))
+        stance.update(model_openness(session, new))
+        for claim_id, model_id, qualifier, value in rows:
+            if openness != "all" and stance.get(model_id) != openness:
+                continue
+            key = (model_id, qualifier)
+            if key not in chosen and len(chosen) >= limit:
+                break
+            if key not in chosen or chosen[key][0] == value:  # a tie keeps the earliest report (seen last)
+                chosen[key] = (value, claim_id)
+        if len(rows) < PAGE:
+            break
+    hits = claim_hits(session, [c for _, c in chosen.values()], as_of=as_of)
+    model_of = {claim_id: key[0] for key, (_, claim_id) in chosen.items()}
+    kinds = _kinds(session, [h.claim_id for h in hits])
+    by_setting: dict[str, list] = {}
+    for hit in hits:
+        by_setting.setdefault(hit.qualifier or "", []).append(hit)
+    groups = sorted(by_setting.values(), key=lambda g: -max(h.value for h in g))
+    out = []
+    for group in groups:
+        group.sort(key=lambda h: (-h.value, h.first_reported_at, h.model))
+        values = [h.value for h in group]
+        for hit in group:
+            rank = 1 + sum(1 for v in values if v > hit.value)
+            cited = next((s for s in hit.sources if kind is None or kinds.get((hit.claim_id, s.article_id)) == kind),
+                         hit.sources[0] if hit.sources else None)
+            stored = kinds.get((hit.claim_id, cited.article_id)) if cited else hit.reporter_kind
+            outlets = {(s.original_outlet or s.outlet or f"#{s.article_id}").casefold() for s in hit.sources}
+            out.append(BoardRow(
+                rank=rank, tied=values.count(hit.value) > 1, model=hit.model, org=hit.org,
+                openness=stance.get(model_of[hit.claim_id]), qualifier=hit.qualifier, value=hit.value, unit=hit.unit,
+                reporter=REPORTER_NAMES.get(stored or "", stored), reported_by=cited.reported_by if cited else None,
+                first_reported_at=hit.first_reported_at, source_count=len(hit.sources),
+                corroboration=len(outlets) or hit.corroboration, claim_id=hit.claim_id,
+                article_id=cited.article_id if cited else None, source_title=cited.title if cited else None,
+                source_url=cited.url if cited else None))
+    return out
+
+
+def _kinds(session: Session, claim_ids: list[int]) -> dict[tuple[int, int], Optional[str]]:
+    if not claim_ids:
+        return {}
+    rows = core_rows(session, select(ClaimSource.claim_id, ClaimSource.article_id, ClaimSource.reporter_kind)
+                     .where(ClaimSource.claim_id.in_(claim_ids)))
+    return {(c, a): k for c, a, k in rows}
+
+
+def benchmark_settings(session: Session, benchmark: str) -> list[str]:
+    """The settings values were reported in on BENCHMARK ('' for none stated), most used first."""
+    from sqlalchemy import func
+
+    count = func.count(ScoreClaim.id)
+    rows = core_rows(session, select(ScoreClaim.qualifier, count)
+                     .where(ScoreClaim.benchmark_id.in_(_bench(session, benchmark)))
+                     .group_by(ScoreClaim.qualifier).order_by(count.desc()).limit(100))
+    return [q or "" for q, _ in rows]
+
+
+def frontier(session: Session, benchmark: str, *, as_of: Optional[datetime] = None, reporter: Optional[str] = None,
+             setting: Optional[str] = None) -> list[FrontierPoint]:
+    """The best value reported so far, for open and for closed models, each time it was raised.
+
+    Models of unknown openness are left out (they belong to neither line). Oldest first.
+    """
+    kind = reporter_kind(reporter)
+    conds = _conditions(_bench(session, benchmark), as_of=as_of, setting=setting, kind=kind)
+    rows = core_rows(session, select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.value,
+                                     ScoreClaim.first_reported_at).where(*conds)
+                     .order_by(ScoreClaim.first_reported_at, ScoreClaim.id))
+    stance = model_openness(session, list({r[1] for r in rows}))
+    best: dict[str, float] = {}
+    raised: list[tuple[str, int]] = []
+    for claim_id, model_id, value, _ in rows:
+        line = stance.get(model_id)
+        if line is None:
+            continue
+        if line not in best or value > best[line]:
+            best[line] = value
+            raised.append((line, claim_id))
+    hits = {h.claim_id: h for h in claim_hits(session, [c for _, c in raised], as_of=as_of)}
+    out = []
+    for line, claim_id in raised:
+        hit = hits.get(claim_id)
+        if hit is None:
+            continue
+        out.append(FrontierPoint(openness=line, model=hit.model, value=hit.value, unit=hit.unit,
+                                 qualifier=hit.qualifier, reached_at=hit.first_reported_at, claim_id=claim_id,
+                                 source_url=hit.sources[0].url if hit.sources else None))
+    return out
