@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from kb.models import (Article, ClaimSource, Entity, FetchLog, PersonRole, ScoreClaim, Source, StanceEvent,
-                       Story)
+from kb.models import (Article, ClaimSource, Entity, FetchLog, PersonRole, ScoreClaim, Sighting, Source,
+                       StanceEvent, Story)
 
 
 def _count(session: Session, column, *where) -> int:
@@ -24,6 +24,10 @@ def collect_stats(session: Session) -> dict:
         "fetch_errors": _count(session, FetchLog.id, FetchLog.outcome == "error"),
         "fetches": _count(session, FetchLog.id),
         "failing_sources": _count(session, Source.id, Source.failure_count > 0),
+        # provenance (issue 13): feed sightings of articles, articles whose page is still to be read
+        "sightings": _count(session, Sighting.id),
+        "articles_feed_text_only": _count(session, Article.id, Article.feed_text_only),
+        "single_page_articles": _count(session, Article.id, Article.source_id.is_(None)),
         **_knowledge_stats(session),
     }
 
@@ -34,6 +38,8 @@ def _knowledge_stats(session: Session) -> dict:
                                 .where(Entity.merged_into_id.is_(None)).group_by(Entity.kind)).all())
     return {
         "claims": _count(session, ScoreClaim.id),
+        "claims_disputed": _count(session, ScoreClaim.id, ScoreClaim.disputed),
+        "claims_undated": _count(session, ScoreClaim.id, ScoreClaim.undated),
         "claim_sources": _count(session, ClaimSource.id),
         "stance_events": _count(session, StanceEvent.id),
         "stance_events_news": _count(session, StanceEvent.id, StanceEvent.origin == "news"),

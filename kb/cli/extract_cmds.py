@@ -38,7 +38,7 @@ def run_extract(paths: list[str], max_bytes: int | None = None) -> list[dict]:
     good, idx = [], []
     for i, path in enumerate(paths):
         try:
-            doc = read_document(path, max_bytes)
+            doc = read_document(path, max_bytes=max_bytes)
         except InputError as exc:
             results[i] = {"file": path, **EMPTY, "error": str(exc)}
             continue

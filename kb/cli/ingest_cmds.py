@@ -37,7 +37,7 @@ def clean_cmd(paths: tuple[str, ...], fmt: str) -> None:
     failures = 0
     for path in paths:
         try:
-            doc = read_document(path, max_bytes)
+            doc = read_document(path, max_bytes=max_bytes)
         except AikbError as exc:
             failures += 1
             documents.append({"file": path, "error": str(exc)})
