@@ -7,8 +7,10 @@ import resource
 import statistics
 import subprocess
 import sys
+import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -51,6 +53,45 @@ def run_child(args: list[str], timeout: float | None = None, env: dict | None = 
     except json.JSONDecodeError:
         lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
         return json.loads(lines[-1])  # log lines, then the result on the last line
+
+
+@dataclass
+class CappedRun:
+    """What run_capped saw of a child: killed at the cap, or its exit code and last output line."""
+
+    killed: bool
+    returncode: int | None
+    last_line: str | None
+    seconds: float
+    peak_mb: int  # the child's VmHWM as last polled (-1 if never read)
+
+
+def child_peak_mb(pid: int) -> int:
+    """Another process's peak resident set size (VmHWM) in MB, or -1 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return -1
+
+
+def run_capped(cmd: list[str], cap: float, *, cwd, env: dict, preexec_fn=None, poll: float = 0.2) -> CappedRun:
+    """Run CMD, polling its peak memory, and kill it after CAP seconds (hostile-input benches)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=cwd, env=env, preexec_fn=preexec_fn)
+    started, peak = time.monotonic(), -1
+    while proc.poll() is None and time.monotonic() - started < cap:
+        peak = max(peak, child_peak_mb(proc.pid))
+        time.sleep(poll)
+    if proc.poll() is None:
+        peak = max(peak, child_peak_mb(proc.pid))
+        proc.kill()
+        proc.wait()
+        return CappedRun(True, None, None, time.monotonic() - started, peak)
+    out = (proc.stdout.read() or "").strip().splitlines()
+    return CappedRun(False, proc.returncode, out[-1] if out else None, time.monotonic() - started, peak)
 
 
 @contextmanager

@@ -15,12 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT))  # for bench._common; a measured checkout on PYTHONPATH still comes first
+from bench._common import peak_rss_mb, run_capped  # noqa: E402
 
 CASES = {
     "nested-10k": "a page with 10,000 nested <div>s around a paragraph",
@@ -64,8 +65,6 @@ def build(case: str) -> str:
 
 def child(case: str, extract: bool) -> None:
     """Run one case in this interpreter and print a JSON line of figures."""
-    import resource
-
     sys.path.insert(0, str(ROOT))
     from ingest import clean
 
@@ -93,19 +92,8 @@ def child(case: str, extract: bool) -> None:
         outcome, notes = "refused", [f"{type(exc).__name__}: {str(exc)[:120]}"]
     total = time.monotonic() - started
     print(json.dumps({"case": case, "outcome": outcome, "clean_s": round(cleaned, 2), "total_s": round(total, 2),
-                      "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                      "peak_mb": round(peak_rss_mb()),
                       "chars": len(html), "notes": notes}))
-
-
-def _peak_of(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) // 1024
-    except OSError:
-        pass
-    return -1
 
 
 def main() -> None:
@@ -121,25 +109,16 @@ def main() -> None:
     print(f"{'case':<14} {'outcome':<8} {'clean s':>8} {'total s':>8} {'peak MB':>8}  notes")
     for case in cases:
         cmd = [sys.executable, __file__, "--child", case] + (["--no-extract"] if args.no_extract else [])
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        started, peak = time.monotonic(), -1
-        while proc.poll() is None and time.monotonic() - started < args.cap:
-            peak = max(peak, _peak_of(proc.pid))
-            time.sleep(0.2)
-        if proc.poll() is None:
-            peak = max(peak, _peak_of(proc.pid))
-            proc.kill()
-            proc.wait()
-            print(f"{case:<14} {'killed':<8} {'-':>8} {time.monotonic() - started:>8.1f} {peak:>8}  still running")
+        run = run_capped(cmd, args.cap, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if run.killed:
+            print(f"{case:<14} {'killed':<8} {'-':>8} {run.seconds:>8.1f} {run.peak_mb:>8}  still running")
             continue
-        out = proc.stdout.read().strip().splitlines()
-        if proc.returncode or not out:
-            print(f"{case:<14} {'crashed':<8} {'-':>8} {time.monotonic() - started:>8.1f} {peak:>8}  exit {proc.returncode}")
+        if run.returncode or not run.last_line:
+            print(f"{case:<14} {'crashed':<8} {'-':>8} {run.seconds:>8.1f} {run.peak_mb:>8}  exit {run.returncode}")
             continue
-        r = json.loads(out[-1])
+        r = json.loads(run.last_line)
         print(f"{case:<14} {r['outcome']:<8} {r['clean_s']:>8} {r['total_s']:>8} {r['peak_mb']:>8}  "
               + "; ".join(r["notes"]))
-
 
 if __name__ == "__main__":
     main()

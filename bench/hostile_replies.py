@@ -15,13 +15,14 @@ import argparse
 import json
 import os
 import socket
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT))  # for bench._common; a measured checkout on PYTHONPATH still comes first
+from bench._common import peak_rss_mb, run_capped  # noqa: E402
 CASES = {
     "webhook-endless-200": "a webhook that answers 200 with an endless body",
     "webhook-huge-200": "a webhook that answers 200 with a 1 GB body",
@@ -71,8 +72,6 @@ def _serve(case: str) -> int:
 
 
 def child(case: str, folder: str) -> None:
-    import resource
-
     # bench/ingest.py would shadow the ingest package: the measured checkout comes first instead
     here = Path(__file__).resolve().parent
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
@@ -109,18 +108,7 @@ def child(case: str, folder: str) -> None:
             outcome, note = "crashed", f"{type(exc).__name__}: {exc}"[:90]
         elapsed = time.monotonic() - started
     print(json.dumps({"case": case, "outcome": outcome, "seconds": round(elapsed, 2),
-                      "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "note": note}))
-
-
-def _peak_of(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) // 1024
-    except OSError:
-        pass
-    return -1
+                      "peak_mb": round(peak_rss_mb()), "note": note}))
 
 
 def main() -> None:
@@ -143,27 +131,18 @@ def main() -> None:
             old.unlink()
         env = {**os.environ, "PYTHONPATH": f"{args.code}{os.pathsep}{ROOT}", "AIKB_CONFIG": os.devnull}
         limit = args.mem_limit_mb * 2**20
-        proc = subprocess.Popen(
-            [sys.executable, __file__, "--child", case, "--folder", str(folder)], stdout=subprocess.PIPE, text=True,
-            cwd=args.code, env=env,
-            preexec_fn=lambda: __import__("resource").setrlimit(__import__("resource").RLIMIT_AS, (limit, limit)))
-        started, peak = time.monotonic(), -1
-        while proc.poll() is None and time.monotonic() - started < args.cap:
-            peak = max(peak, _peak_of(proc.pid))
-            time.sleep(0.1)
-        if proc.poll() is None:
-            peak = max(peak, _peak_of(proc.pid))
-            proc.kill()
-            proc.wait()
-            print(f"{case:<22} {'killed':<22} {time.monotonic() - started:>8.1f} {peak:>8}  still running at the cap")
+        run = run_capped(
+            [sys.executable, __file__, "--child", case, "--folder", str(folder)], args.cap, cwd=args.code, env=env,
+            preexec_fn=lambda: __import__("resource").setrlimit(__import__("resource").RLIMIT_AS, (limit, limit)),
+            poll=0.1)
+        if run.killed:
+            print(f"{case:<22} {'killed':<22} {run.seconds:>8.1f} {run.peak_mb:>8}  still running at the cap")
             continue
-        out = (proc.stdout.read() or "").strip().splitlines()
-        if not out:
-            print(f"{case:<22} {'crashed':<22} {time.monotonic() - started:>8.1f} {peak:>8}  exit {proc.returncode}")
+        if not run.last_line:
+            print(f"{case:<22} {'crashed':<22} {run.seconds:>8.1f} {run.peak_mb:>8}  exit {run.returncode}")
             continue
-        r = json.loads(out[-1])
-        print(f"{case:<22} {r['outcome']:<22} {r['seconds']:>8} {max(r['peak_mb'], peak):>8}  {r['note']}")
-
+        r = json.loads(run.last_line)
+        print(f"{case:<22} {r['outcome']:<22} {r['seconds']:>8} {max(r['peak_mb'], run.peak_mb):>8}  {r['note']}")
 
 if __name__ == "__main__":
     main()
