@@ -4,6 +4,9 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timezone
 
+from sqlalchemy import text
+from sqlmodel import Session
+
 from kb.db import utcnow
 from kb.models import Article
 from kb.nlp.records import Extraction, ModelMention, ScoreClaim, StanceEvent
@@ -34,3 +37,16 @@ def score(model: str, benchmark: str, value: float, evidence: str, **kw) -> Scor
 def extraction(*scores: ScoreClaim, models: tuple[ModelMention, ...] = (),
                stances: tuple[StanceEvent, ...] = (), people=(), orgs=()) -> Extraction:
     return Extraction(models=models, scores=scores, stances=stances, people=people, orgs=orgs)
+
+
+def claims_by_url(engine) -> dict[str, list[tuple]]:
+    """url -> the claims its article reports (model, benchmark, value), by names (ids differ per run)."""
+    with Session(engine) as session:
+        rows = session.connection().execute(text(
+            "SELECT a.url, m.name, b.name, sc.value FROM claimsource cs JOIN article a ON a.id = cs.article_id "
+            "JOIN scoreclaim sc ON sc.id = cs.claim_id JOIN entity m ON m.id = sc.model_id "
+            "JOIN entity b ON b.id = sc.benchmark_id")).all()
+    out: dict[str, list[tuple]] = {}
+    for url, *claim in rows:
+        out.setdefault(url, []).append(tuple(claim))
+    return {url: sorted(claims) for url, claims in out.items()}

@@ -25,6 +25,7 @@ from kb.pipeline import run_once
 from kb.sources import add_feed
 from _hardening_fixtures import write_corpus
 from _ingest_fixtures import ingest_settings
+from kb_helpers import claims_by_url
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_NAME = "aikb-victim"
@@ -35,18 +36,6 @@ SEED = 7301
 @pytest.fixture(scope="module")
 def nlp():
     return pytest.importorskip("kb.nlp.pipeline").load_nlp()
-
-
-def _claims(engine) -> dict[str, list[tuple]]:
-    with Session(engine) as session:
-        rows = session.connection().execute(text(
-            "SELECT a.url, m.name, b.name, sc.value FROM claimsource cs JOIN article a ON a.id = cs.article_id "
-            "JOIN scoreclaim sc ON sc.id = cs.claim_id JOIN entity m ON m.id = sc.model_id "
-            "JOIN entity b ON b.id = sc.benchmark_id")).all()
-    out: dict[str, list[tuple]] = {}
-    for url, *claim in rows:
-        out.setdefault(url, []).append(tuple(claim))
-    return {url: sorted(claims) for url, claims in out.items()}
 
 
 def _unextracted(engine) -> list[str]:
@@ -93,7 +82,7 @@ def test_terminated_backends_leave_no_article_without_claims_and_the_next_run_co
         for path in write_corpus(tmp_path / "ref", COUNT, SEED):
             add_feed(session, str(path))
     run_once(reference, ingest_settings(str(reference.url)), nlp)
-    expected = _claims(reference)
+    expected = claims_by_url(reference)
 
     engine = open_engine(pg_url)
     with session_scope(engine) as session:
@@ -126,7 +115,7 @@ def test_terminated_backends_leave_no_article_without_claims_and_the_next_run_co
         assert session.exec(select(func.count(func.distinct(Article.url_hash)))).one() == COUNT
         assert _count(engine) == COUNT >= stored_first
         assert set(session.exec(select(Article.extractor_version)).all()) == {EXTRACTOR_VERSION}
-    assert _claims(engine) == expected  # nothing lost, nothing doubled
+    assert claims_by_url(engine) == expected  # nothing lost, nothing doubled
 
 
 def test_an_article_stored_without_claims_is_extracted_by_the_next_run(db_url, tmp_path, nlp):
@@ -139,4 +128,4 @@ def test_an_article_stored_without_claims_is_extracted_by_the_next_run(db_url, t
     assert len(_unextracted(engine)) == 12
     summary = run_once(engine, ingest_settings(db_url), nlp)  # nothing new to fetch; the repair runs
     assert summary.new == 0 and summary.repaired == 12
-    assert _unextracted(engine) == [] and _claims(engine)
+    assert _unextracted(engine) == [] and claims_by_url(engine)

@@ -29,6 +29,7 @@ from kb.pipeline import run_once
 from kb.sources import add_feed
 from _hardening_fixtures import write_corpus
 from _ingest_fixtures import ingest_settings
+from kb_helpers import claims_by_url
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD = "2020.01.01-old"
@@ -58,19 +59,6 @@ def _old_store(engine, db_url: str, tmp_path: Path, nlp, count: int) -> None:
         session.commit()
 
 
-def _claims_by_url(engine) -> dict[str, list[tuple]]:
-    """url -> the claims its article reports (model, benchmark, value), by names (ids differ per run)."""
-    with Session(engine) as session:
-        rows = session.connection().execute(text(
-            "SELECT a.url, m.name, b.name, sc.value FROM claimsource cs JOIN article a ON a.id = cs.article_id "
-            "JOIN scoreclaim sc ON sc.id = cs.claim_id JOIN entity m ON m.id = sc.model_id "
-            "JOIN entity b ON b.id = sc.benchmark_id")).all()
-    out: dict[str, list[tuple]] = {}
-    for url, *claim in rows:
-        out.setdefault(url, []).append(tuple(claim))
-    return {url: sorted(claims) for url, claims in out.items()}
-
-
 def _check_everything_current(engine, expected_articles: int, before: dict[str, list[tuple]]) -> None:
     with Session(engine) as session:
         articles = session.exec(select(Article)).all()
@@ -80,7 +68,7 @@ def _check_everything_current(engine, expected_articles: int, before: dict[str, 
         assert {a.extractor_version for a in articles} == {EXTRACTOR_VERSION}
         versions = set(session.exec(select(ClaimSource.extractor_version)).all())
         assert versions == {EXTRACTOR_VERSION}  # no claim of the old extractor survives
-    after = _claims_by_url(engine)
+    after = claims_by_url(engine)
     # the re-extracted articles report exactly what they did before (same text, same extractor code)
     assert {url: after.get(url) for url in before} == before
 
@@ -101,7 +89,7 @@ def test_reextract_and_ingest_at_once_end_with_every_article_current(db_url, tmp
     engine = open_engine(db_url)
     old, new = 40, 80
     _old_store(engine, db_url, tmp_path, nlp, old)
-    before = _claims_by_url(engine)
+    before = claims_by_url(engine)
     with session_scope(engine) as session:
         for path in write_corpus(tmp_path / "new", new, 7102, prefix="new"):
             add_feed(session, str(path))
@@ -119,13 +107,13 @@ def test_reextract_and_ingest_at_once_end_with_every_article_current(db_url, tmp
     assert "Traceback" not in ingest_err + reex_err and "locked" not in reex_err
     assert f"extractor {EXTRACTOR_VERSION}" in reex_out
     _check_everything_current(engine, old + new, before)
-    assert sum(1 for url in _claims_by_url(engine) if "/new/" in url) > new // 2  # the new ones have claims too
+    assert sum(1 for url in claims_by_url(engine) if "/new/" in url) > new // 2  # the new ones have claims too
 
 
 def test_reextract_waits_for_the_ingest_lock_with_a_message(sqlite_url, tmp_path, nlp):
     engine = open_engine(sqlite_url)
     _old_store(engine, sqlite_url, tmp_path, nlp, 6)
-    before = _claims_by_url(engine)
+    before = claims_by_url(engine)
     messages: list[str] = []
     result = {}
     with ingest_lock(engine):  # an ingest is running
