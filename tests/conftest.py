@@ -66,3 +66,21 @@ def db_url(request) -> str:
 @pytest.fixture
 def engine(db_url):
     return open_engine(db_url)
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's chromium, installed by scripts/setup.sh --test (never `playwright install`)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright, one per browser-test module."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/setup.sh --test` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright  # imported here: only browser tests need it
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

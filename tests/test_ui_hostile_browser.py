@@ -20,7 +20,7 @@ import pytest
 from kb.db import open_engine, session_scope
 from kb.sources import sources_health
 from tests._ui_fixtures import fill_store
-from tests.test_ui_browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
+from tests.test_ui_browser import free_port, wait_healthy
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -110,18 +110,6 @@ def servers(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/setup.sh --test` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def rendered(page, title: str) -> None:
