@@ -259,6 +259,21 @@ def unavailable(feature: str, function: str) -> bool:
 # Shared pieces of pages
 # ---------------------------------------------------------------------------------------------
 
+def entity_page(url: str, function: str, name: str, noun: str, *, alias_caption: bool = True) -> Any:
+    """The page record FUNCTION(NAME) with its name as the header, or a warning and a stop when there is none.
+
+    With ALIAS_CAPTION the other spellings go in a caption under the header (the org and person pages).
+    """
+    page = query(url, function, name)
+    if page is None:
+        st.warning(f"No {noun} called {md_escape(name)}.")
+        st.stop()
+    st.header(md_escape(page.name), anchor=False)
+    if alias_caption and page.aliases:
+        st.caption("also written " + ", ".join(md_escape(a) for a in page.aliases))
+    return page
+
+
 PAGE_SIZE = 25
 PAGES_DIR = Path(__file__).resolve().parent / "views"
 

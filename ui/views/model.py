@@ -8,6 +8,7 @@ from ui.common import (
     INGEST_HINT,
     change,
     csv_download,
+    entity_page,
     facets,
     fmt_date,
     md_escape,
@@ -37,12 +38,7 @@ if not name:
     st.caption(f"{len(models)} models known. Choose one to see its scores, stances and people.")
     st.stop()
 
-page = query(url, "model_page", name)
-if page is None:
-    st.warning(f"No model called {md_escape(name)}.")
-    st.stop()
-
-st.header(md_escape(page.name), anchor=False)
+page = entity_page(url, "model_page", name, "model", alias_caption=False)
 facts = [f"Organization: **{md_escape(page.org) or 'unknown'}**"]
 if page.family:
     facts.append(f"family: {md_escape(page.family)}")

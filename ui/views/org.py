@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ui.charts import timeline_chart, timeline_frame
-from ui.common import (INGEST_HINT, claim_card, facets, fmt_date, md_escape, options_with_current, page_setup, query,
+from ui.common import (INGEST_HINT, claim_card, entity_page, facets, fmt_date, md_escape, options_with_current, page_setup, query,
                        unavailable)
 from ui.workbench import DATE, reader_path
 
@@ -18,14 +18,7 @@ name = st.selectbox("Organization", options_with_current(orgs, "name"), index=No
 if not name:
     st.caption(f"{len(orgs)} organizations known.")
     st.stop()
-page = query(url, "org_page", name)
-if page is None:
-    st.warning(f"No organization called {md_escape(name)}.")
-    st.stop()
-
-st.header(md_escape(page.name), anchor=False)
-if page.aliases:
-    st.caption("also written " + ", ".join(md_escape(a) for a in page.aliases))
+page = entity_page(url, "org_page", name, "organization")
 
 st.subheader("Models", anchor=False)
 if page.models:

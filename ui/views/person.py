@@ -1,7 +1,7 @@
 """A person: their roles at organizations over time, each with the article that states it."""
 import streamlit as st
 
-from ui.common import fmt_date, md_escape, page_setup, query, unavailable
+from ui.common import entity_page, fmt_date, md_escape, page_setup, unavailable
 from ui.workbench import DATE, reader_path
 
 url = page_setup("People")
@@ -11,13 +11,7 @@ name = st.text_input("Person", key="name", bind="query-params", placeholder="a n
 if not name:
     st.caption("Type a person's name, or open one from an article or an organization.")
     st.stop()
-page = query(url, "person_page", name)
-if page is None:
-    st.warning(f"No person called {md_escape(name)}.")
-    st.stop()
-st.header(md_escape(page.name), anchor=False)
-if page.aliases:
-    st.caption("also written " + ", ".join(md_escape(a) for a in page.aliases))
+page = entity_page(url, "person_page", name, "person")
 if not page.roles:
     st.caption("No role stated for this person yet.")
     st.stop()
