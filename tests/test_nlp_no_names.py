@@ -20,14 +20,9 @@ GAZ = ROOT / "data" / "gazetteer"
 # variant "Pro"): using the word in a rule says nothing about that entity. Words only, never files.
 COMMON_WORDS = set()
 
-# Names other helpers are removing from their own files in parallel (issue 12: tables*.py by the tables helper;
-# scores.py, mentions.py, names.py by the prose helper), as found at this test's branch point. The lead shrinks
-# this list after merging; stances.py, people.py and orglists.py have none and must keep it that way.
-KNOWN_EXCEPTIONS: set[tuple[str, str]] = {
-    ("mentions.py", "Hugging Face"), ("mentions.py", "HuggingFace"),  # prose helper's file
-    ("mentions.py", "Haiku"), ("mentions.py", "Opus"), ("mentions.py", "Sonnet"),  # prose helper's file
-    ("names.py", "Haiku"), ("names.py", "Opus"), ("names.py", "Sonnet"),  # prose helper's file
-}
+# (file, name) pairs allowed in code while a file is being cleaned; empty now that every kb/nlp file is,
+# and stances.py, people.py and orglists.py must never appear here.
+KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def _jsonl(name: str) -> list[dict]:
