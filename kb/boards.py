@@ -16,7 +16,7 @@ from typing import Optional
 
 from sqlmodel import Session, select
 
-from kb.compare import REPORTER_NAMES, model_openness, reporter_kind
+from kb.compare import REPORTER_NAMES, claim_filters, model_openness, reporter_kind
 from kb.errors import InputError, NotFound
 from kb.linking import resolve
 from kb.models import ClaimSource, Entity, ScoreClaim
@@ -68,17 +68,7 @@ def _bench(session: Session, name: str) -> list[int]:
 
 
 def _conditions(bench_ids: list[int], *, as_of, setting, kind) -> list:
-    conds = [ScoreClaim.benchmark_id.in_(bench_ids)]
-    if as_of is not None:
-        conds.append(ScoreClaim.first_reported_at <= as_of)
-    if setting is not None:
-        conds.append(ScoreClaim.qualifier.is_(None) if setting == "" else ScoreClaim.qualifier == setting)
-    if kind is not None:
-        src = [ClaimSource.claim_id == ScoreClaim.id, ClaimSource.reporter_kind == kind]
-        if as_of is not None:
-            src.append(ClaimSource.published_at <= as_of)
-        conds.append(select(ClaimSource.id).where(*src).exists())
-    return conds
+    return [ScoreClaim.benchmark_id.in_(bench_ids), *claim_filters(as_of=as_of, setting=setting, kind=kind)]
 
 
 def _check(openness: str) -> None:

@@ -68,6 +68,25 @@ class CompareTable:
         return _jsonable(asdict(self))
 
 
+
+def claim_filters(*, as_of: Optional[datetime], setting: Optional[str], kind: Optional[str]) -> list:
+    """Conditions on ScoreClaim shared by the leaderboards and the compare matrix.
+
+    AS_OF: first reported by then; SETTING: that qualifier ("" for none); KIND: at least one source of that
+    reporter kind (published by AS_OF when given).
+    """
+    conds = []
+    if as_of is not None:
+        conds.append(ScoreClaim.first_reported_at <= as_of)
+    if setting is not None:
+        conds.append(ScoreClaim.qualifier.is_(None) if setting == "" else ScoreClaim.qualifier == setting)
+    if kind is not None:
+        src = [ClaimSource.claim_id == ScoreClaim.id, ClaimSource.reporter_kind == kind]
+        if as_of is not None:
+            src.append(ClaimSource.published_at <= as_of)
+        conds.append(select(ClaimSource.id).where(*src).exists())
+    return conds
+
 def reporter_kind(reporter: Optional[str]) -> Optional[str]:
     """'independent' -> 'evaluator' (the stored kind); None for all; InputError for anything else."""
     if not reporter or reporter == "all":
@@ -107,16 +126,8 @@ def best_claims(session: Session, model_ids: dict[int, int], bench_ids: dict[int
 
     One query: a window over the cells' claims, ranked by value within each (model, benchmark).
     """
-    conds = [ScoreClaim.model_id.in_(list(model_ids)), ScoreClaim.benchmark_id.in_(list(bench_ids))]
-    if as_of is not None:
-        conds.append(ScoreClaim.first_reported_at <= as_of)
-    if qualifier is not None:
-        conds.append(ScoreClaim.qualifier.is_(None) if qualifier == "" else ScoreClaim.qualifier == qualifier)
-    if kind is not None:
-        src = [ClaimSource.claim_id == ScoreClaim.id, ClaimSource.reporter_kind == kind]
-        if as_of is not None:
-            src.append(ClaimSource.published_at <= as_of)
-        conds.append(select(ClaimSource.id).where(*src).exists())
+    conds = [ScoreClaim.model_id.in_(list(model_ids)), ScoreClaim.benchmark_id.in_(list(bench_ids)),
+             *claim_filters(as_of=as_of, setting=qualifier, kind=kind)]
     stmt = select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.benchmark_id, ScoreClaim.value,
                   ScoreClaim.first_reported_at).where(*conds)
     best: dict[tuple[int, int], tuple] = {}
