@@ -132,7 +132,7 @@ def register(cli: click.Group) -> None:
         engine = engine_for(settings)
         click.echo(f"Ingesting the bundled sample corpus (offline) into {_redacted(settings.database_url)}…")
         summary = ingest_sample(engine, settings, load_nlp())
-        click.echo(summary.line() + f"; claims stored: {summary.claims_stored}")
+        click.echo(summary.line())  # the line already ends with the claims stored
         for error in summary.errors:  # the sample holds a deliberately broken feed: errors are data
             click.echo(f"  recorded: {error}")
         with session_scope(engine) as session:
