@@ -133,7 +133,7 @@ def main() -> None:
         limit = args.mem_limit_mb * 2**20
         run = run_capped(
             [sys.executable, __file__, "--child", case, "--folder", str(folder)], args.cap, cwd=args.code, env=env,
-            preexec_fn=lambda: __import__("resource").setrlimit(__import__("resource").RLIMIT_AS, (limit, limit)),
+            preexec_fn=lambda limit=limit: __import__("resource").setrlimit(__import__("resource").RLIMIT_AS, (limit, limit)),
             poll=0.1)
         if run.killed:
             print(f"{case:<22} {'killed':<22} {run.seconds:>8.1f} {run.peak_mb:>8}  still running at the cap")

@@ -166,7 +166,7 @@ def _fetch(url, settings, client, etag, last_modified, kind, trusted_origin, pac
     deadline = started + _deadline(settings)
     current = url
     seen = {url}
-    for hop in range(settings.max_redirects + 1):
+    for _hop in range(settings.max_redirects + 1):
         problem = _check_target(current, settings, trusted_origin)
         if problem:
             return FetchResult(url=url, final_url=current, error=problem, duration_ms=_ms(started))

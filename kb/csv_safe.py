@@ -53,8 +53,9 @@ def write_csv(out: IO[str], fields: Sequence[str], rows: Iterable[Mapping[str, A
     writer = SafeCsvWriter(out, fields)
     writer.header()
     count = 0
-    for count, row in enumerate(rows, 1):
+    for row in rows:
         writer.row(row)
+        count += 1
     return count
 
 

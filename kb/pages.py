@@ -65,7 +65,7 @@ def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) 
         flags = shift_flags([StanceStep(stance=r[3], planned=bool(r[5]), origin=r[6],
                                         family=family_key(r[2], r[13]), when=r[8]) for r in ordered])
         for (eid, oname, mname, stance, licence, planned, origin, ref, occurred, evidence, article_id,
-             title, url, family), shift in zip(ordered, flags):
+             title, url, _family), shift in zip(ordered, flags):
             out.append(TimelineEvent(
                 event_id=eid, org=oname, model=mname, stance=stance, license=licence, planned=bool(planned),
                 origin=origin, reference_source=ref, occurred_at=occurred, evidence=evidence,

@@ -14,12 +14,22 @@ from sqlmodel import Session, select
 from kb.errors import NotFound
 from kb.linking import resolve
 from kb.models import Article, ClaimSource, Entity, ScoreClaim
-from kb.query_records import (  # noqa: F401  (re-exported: callers import records from kb.queries)
+from kb.query_records import (
     ArticleHit, ClaimHit, Disagreement, EntityRow, LeaderRow, ModelPage, OrgPage, PersonPage, RoleRow,
     SourceRef, TimelineEvent,
 )
-from kb.search import claim_hits, core_rows, search_articles, search_claims, sources_for  # noqa: F401
-from kb.pages import list_entities, model_page, org_page, person_page, timeline  # noqa: F401,E402
+from kb.search import claim_hits, core_rows, search_articles, search_claims, sources_for
+from kb.pages import list_entities, model_page, org_page, person_page, timeline
+
+# The public surface: this module's own queries plus the records, search and pages it re-exports
+# (callers import them from here).
+__all__ = [
+    "ArticleHit", "ClaimHit", "Disagreement", "EntityRow", "LeaderRow", "ModelPage", "OrgPage", "PersonPage",
+    "RoleRow", "SourceRef", "TimelineEvent",
+    "claim_hits", "core_rows", "search_articles", "search_claims", "sources_for",
+    "list_entities", "model_page", "org_page", "person_page", "timeline",
+    "benchmark_history", "claim_sources_count", "disagreements", "facet_options", "leaderboard",
+]
 
 
 def _benchmark(session: Session, name: str) -> Entity:

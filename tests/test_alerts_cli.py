@@ -2,6 +2,7 @@
 and `aikb watch` (one cycle; Ctrl-C in a real process)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -71,7 +72,7 @@ def test_rule_names_are_unique_and_functions_return_plain_records(sqlite_url):
         s.commit()
         rules = list_rules(s)
         assert rules == [view] and rules[0].org == "Meta"
-        with pytest.raises(Exception):
+        with pytest.raises(dataclasses.FrozenInstanceError):
             rules[0].name = "changed"  # frozen
         with pytest.raises(NotFound):
             remove_rule(s, 99)

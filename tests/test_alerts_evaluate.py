@@ -180,7 +180,7 @@ def test_new_model_from_an_org_fires_once(db_url):
 
         link(s, "model", "Corvid 1", org="Northwind Labs", origin="gazetteer")
         s.commit()
-        rule = add_rule(s, on="new-model", org="Northwind Labs")
+        add_rule(s, on="new-model", org="Northwind Labs")
         s.commit()
         store_article(s, "https://w.example/m1", models=[("Corvid 1", "Northwind Labs"),
                                                          ("Corvid 2", "Northwind Labs"),

@@ -195,7 +195,6 @@ def test_private_links_blocked_unless_allowed(db_url, feed_server):
 
 
 def test_private_network_setting_allows_intranet_pages(db_url, feed_server):
-    engine = open_engine(db_url)
     other_server_page = feed_server.url("/pages/coo.html")
     feed_server.routes["/pages/coo.html"] = Route(headers={"Content-Type": "text/html"}, body=PAGE)
     from kb.settings import Settings

@@ -202,7 +202,7 @@ def test_read_local_file_reads_regular_files_up_to_the_cap(tmp_path, odd_files):
 def test_ingest_article_refuses_odd_files_and_stores_nothing(db_url, odd_files, tmp_path):
     engine = open_engine(db_url)
     settings = ingest_settings(db_url)  # a 400 kB cap
-    for name, path in odd_files.items():
+    for path in odd_files.values():
         with pytest.raises(InputError):
             bounded(ingest_article, engine, settings, path)
     good = tmp_path / "aurora.txt"

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.nlp.records import ScoreClaim
-from kb.nlp.tables import extract_table_scores, looks_like_benchmark, looks_like_model, parse_value
+from kb.nlp.table_labels import looks_like_benchmark, looks_like_model, parse_value
+from kb.nlp.tables import extract_table_scores
 
 DATA = Path(__file__).parent / "data" / "tables"
 FIXTURES = sorted(DATA.glob("*.html"))

@@ -235,8 +235,6 @@ def feeds_import(ctx, path: str) -> None:
     \b
         aikb feeds import data/feeds/default.opml
     """
-    from pathlib import Path
-
     from kb.db import session_scope
     from kb.sources import import_opml
 

@@ -81,7 +81,7 @@ AFTER = [
 KNOWN_ORG_AFTER = [
     # "X - Co-founder, Harrow AI" / "X - CTO Harrow AI (@handle)": a guest or caption line after a dash
     re.compile(rf"^,\s+(?P<role>{ROLE})\s+(?:(?:of|at)\s+)?(?P<sorg>{ORGTEXT})\s*(?:[(,|]|$)", re.I),
-    re.compile(rf"^\s+from\s+(?:the\s+)?(?P<sorg>[\w][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}})(?P<role>)"),
+    re.compile(r"^\s+from\s+(?:the\s+)?(?P<sorg>[\w][\w.&-]*(?: [A-Z][\w.&-]*){0,3})(?P<role>)"),
     re.compile(rf"^{POSS}\s+(?P<sorg>{ORGTEXT})(?P<role>)"),
     # "X (who builds Quillpad)": what a person builds or runs names their organisation
     re.compile(rf"^\s*\(\s*who\s+(?:builds|built|created|creates|runs|leads|founded|co-founded)\s+"
@@ -94,7 +94,7 @@ BEFORE = [
     # "Harrow AI CTO X", "Florida Attorney General X": a capitalised title after the organisation
     re.compile(rf"(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))\s+(?:Dr\.?\s+)?$"),
     re.compile(rf"(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>(?-i:{ORGTEXT})),?\s+$", re.I),
-    re.compile(rf"(?:^|[\s,(])(?P<role>CEO|CTO|CFO|COO|President|Professor|Chief [\w ]{{1,30}}?Officer)\s+(?:Dr\.?\s+)?$"),
+    re.compile(r"(?:^|[\s,(])(?P<role>CEO|CTO|CFO|COO|President|Professor|Chief [\w ]{1,30}?Officer)\s+(?:Dr\.?\s+)?$"),
     # a title before the name without an organisation: "technical leader X writes", "fellow researcher X"
     re.compile(rf"(?:^|(?<=[\s,(]))(?:(?:fellow|veteran|longtime)\s+)?(?P<role>{ROLE})\s+$", re.I),
 ]

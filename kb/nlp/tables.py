@@ -26,9 +26,9 @@ from typing import Callable, Optional
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.nlp.records import ScoreClaim
-from kb.nlp.table_labels import (  # noqa: F401 - parse_value and the shapes are public here too
+from kb.nlp.table_labels import (
     BENCH_WORDS, FOOTNOTE, NUMBERISH, PARAM_SIZE, SCORE_HEADER, SETTING_PHRASE, SETTING_ROLES, Axis, identify,
-    is_empty, is_setting, looks_like_benchmark, looks_like_model, parse_value, pick, role_of, word_set,
+    is_empty, is_setting, looks_like_benchmark, parse_value, pick, role_of, word_set,
 )
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,7 @@ database computes them) with GIN indexes. Plus the indexes the leaderboard and t
 Revision ID: 0003
 Revises: 0002
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
-import sqlmodel  # noqa: F401
+from alembic import op
 
 revision = "0003"
 down_revision = "0002"
