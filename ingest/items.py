@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
 
@@ -164,7 +163,3 @@ def page_url_for(item: FeedItem) -> Optional[str]:
         return None
     scheme = urlsplit(item.link).scheme.lower()
     return item.link if scheme in ("http", "https") else None  # never a local file
-
-
-def is_local(url: str) -> bool:
-    return urlsplit(url).scheme == "file" or (urlsplit(url).scheme == "" and Path(url).exists())

@@ -115,24 +115,6 @@ def _insert(session: Session, kind: str, name: str, origin: str) -> tuple[Entity
         return found, False
 
 
-def add_alias(session: Session, entity: Entity, alias: str) -> bool:
-    """Make ALIAS another name of ENTITY; False when it already names something."""
-    key = name_key(alias, entity.kind)
-    if not key or key == entity.key:
-        return False
-    if session.exec(select(Alias).where(Alias.kind == entity.kind, Alias.key == key)).first():
-        return False
-    if session.exec(select(Entity).where(Entity.kind == entity.kind, Entity.key == key)).first():
-        return False  # a separate entity owns this name; merging is an analyst's decision
-    try:
-        with session.begin_nested():
-            session.add(Alias(entity_id=entity.id, kind=entity.kind, alias=alias, key=key))
-            session.flush()
-        return True
-    except IntegrityError:
-        return False
-
-
 GAZETTEER_DIR = DATA_DIR / "gazetteer"
 GAZETTEER_FILES = ("orgs.jsonl", "benchmarks.jsonl", "people.jsonl", "models.jsonl")  # orgs before models
 

@@ -44,8 +44,6 @@ class Settings:
     max_seconds_per_source: float = 300.0
     # provenance: more known sites -> publisher names, over data/sites.toml (same format; ingest/publisher.py)
     sites_file: str = ""
-    # extraction
-    batch_size: int = 32
     # a budget per document (ingest.budget.DocumentLimits): a hostile page is cut or refused, and
     # recorded against its source, instead of stalling the run
     doc_max_chars: int = 5_000_000  # characters of a page's HTML read; the rest is cut
@@ -62,10 +60,6 @@ class Settings:
     smtp_from: str = "aikb@localhost"
     webhook_timeout: float = 10.0  # seconds: each wait of a webhook or SMTP exchange (connect, a read)
     delivery_deadline: float = 30.0  # seconds: everything one delivery may take in a run (all tries)
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
 
 
 def document_limits(settings: Settings):

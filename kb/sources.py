@@ -25,7 +25,7 @@ from ingest.records import ParsedFeed
 from ingest.schedule import next_fetch_time
 from kb.db import utcnow
 from kb.errors import InputError
-from kb.models import Article, FetchLog, Source
+from kb.models import Article, Source
 
 LEASE = timedelta(minutes=10)  # a worker on another host that dies frees its sources after this
 
@@ -253,14 +253,3 @@ def mark_fetched(session: Session, source: Source, *, status: Optional[int], err
     session.add(source)
 
 
-def release(session: Session, source_id: int) -> None:
-    """Drop a lease without fetching (the run stopped early)."""
-    source = session.get(Source, source_id)
-    if source is not None:
-        source.lease_owner = None
-        source.lease_until = None
-
-
-def fetch_errors(session: Session) -> int:
-    """How many fetch attempts ended in an error."""
-    return session.exec(select(func.count(FetchLog.id)).where(FetchLog.outcome == "error")).one()

@@ -23,7 +23,6 @@ from kb.models import Alert, AlertRule, Delivery, DigestItem
 
 EVENTS = ("new-score", "new-record", "stance-shift", "stance-event", "new-model", "search", "dispute")
 DIGESTS = ("instant", "hourly", "daily")
-FILTER_KEYS = ("benchmark", "model", "org", "min_value", "query")
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.?[^@\s<>,;\"]*$")
 
 

@@ -102,7 +102,6 @@ class OrgLister:
         self.doc, self.mentions, self.product_like = doc, mentions, product_like
         self.text = doc_text(doc)
         self.ents = list(doc.ents)
-        self.family_names = {norm_key(f.name) for f in mentions.families}
         self.model_spans = [(m.start_char, m.end_char) for m in mentions.models + mentions.families
                             + mentions.benchmarks]
 

@@ -9,7 +9,7 @@ sentence's one for model-anchored numbers such as "It trails X and Y, both at 57
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from spacy.tokens import Span
@@ -25,8 +25,6 @@ POSSESSIVE_LINKS = {"'s", "\u2019s", "'", "\u2019", "score", "scores", "of", "at
 BOTH_AT = re.compile(r"\b(?:both|all|each|all three|all four|tied|both scoring|each scoring)\s*(?:at|with|on)?\s*$", re.I)
 SAME_AS = re.compile(r"\b(?:the )?same (?:score|result|number|value|mark) as\b|\b(?:matching|matches|ties|tying|tied with)\b",
                      re.I)
-HEDGES = re.compile(r"\b(?:says?|said|claims?|claimed|according to|reportedly|self-reported|purportedly|"
-                    r"alleged|touts?|boasts?)\b", re.I)
 DOC_HEDGES = re.compile(r"\bif (?:the|these|those) (?:numbers|results|figures|claims|benchmarks) hold\b|"
                         r"\bindependent(?:ly)? verif|\bunverified\b|\bself-reported\b", re.I)
 
@@ -39,7 +37,6 @@ class Candidate:
     unit: str
     qualifier: Optional[str]
     sent: Span
-    extra_models: list = field(default_factory=list)
 
 
 class ScoreRules:
