@@ -25,7 +25,8 @@ import signal
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from types import FrameType
+from typing import Iterator, NoReturn
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,9 @@ def _trim_tables(html: str, limits: DocumentLimits) -> tuple[str, list[str]]:
     pos = i = 0
     tables = cells = dropped = cut_tables = 0
     depth = 0
-    start = row_start = cut = None
+    start = 0  # where the outermost open table began (read only while depth > 0)
+    row_start: int | None = None
+    cut: int | None = None
     while True:
         # while a table is being cut, only its end matters: skip its rows and cells without looking
         pattern = _TABLE_ONLY if cut is not None else _TABLE_PART
@@ -139,7 +142,7 @@ def _trim_tables(html: str, limits: DocumentLimits) -> tuple[str, list[str]]:
                     cut_tables += 1
                 else:
                     dropped += 1
-                pos, start, cut = match.end(), None, None
+                pos, start, cut = match.end(), 0, None
             continue
         if depth == 0 or closing:
             continue
@@ -206,7 +209,7 @@ def time_budget(seconds: float | None, what: str = "document") -> Iterator[None]
         yield
         return
 
-    def expired(signum, frame):  # noqa: ARG001 - the signal handler's signature
+    def expired(signum: int, frame: FrameType | None) -> NoReturn:  # noqa: ARG001 - the signal handler's signature
         raise BudgetExceeded(f"refused: {what} took over its time budget of {seconds:g}s (limit time_budget)")
 
     previous = signal.signal(signal.SIGALRM, expired)

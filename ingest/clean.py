@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Optional
 
 import trafilatura
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, NavigableString, PageElement
 
 from ingest.boilerplate import (
     WrapperInfo,
@@ -72,9 +72,9 @@ def html_blocks(soup: BeautifulSoup) -> list[str]:
     """
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
-    for tag in soup.find_all(attrs={"hidden": True}):
+    for tag in soup.find_all(None, {"hidden": True}):  # (name None: any element)
         tag.decompose()
-    for tag in soup.find_all(attrs={"aria-hidden": "true"}):
+    for tag in soup.find_all(None, {"aria-hidden": "true"}):
         tag.decompose()
     for tag in soup.find_all("table"):
         tag.decompose()
@@ -112,7 +112,7 @@ _NOT_ATTRIBUTION_TAGS = ("figure", "figcaption", "blockquote", "q", "caption", "
 _CAPTION_CLASS = re.compile(r"caption|credit|pull-?quote|blockquote", re.I)
 
 
-def _in_caption(tag) -> bool:
+def _in_caption(tag: PageElement) -> bool:
     """True for an element inside a figure, caption, quote or pull-quote (or one itself)."""
     for node in [tag, *tag.parents]:
         if getattr(node, "name", None) in _NOT_ATTRIBUTION_TAGS:

@@ -46,11 +46,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     candidates = [declared, declared_charset(data), "utf-8"]
     if utf8_mislabelled(data, candidates[0] or candidates[1]):
         return data.decode("utf-8")
-    for encoding in candidates:
-        if not encoding:
+    for candidate in candidates:
+        if not candidate:
             continue
         try:
-            return data.decode(encoding)
+            return data.decode(candidate)
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("cp1252", errors="replace")

@@ -8,7 +8,7 @@ stays the reference for malformed and exotic feeds.
 from __future__ import annotations
 
 import html
-from typing import Optional
+from typing import Any, Iterator, Optional
 
 from lxml import etree
 
@@ -19,6 +19,8 @@ from ingest.ssrf import web_link
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
+# lxml ships no type information: its elements are typed as this alias.
+Element = Any
 _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                        recover=False, remove_comments=True)
 
@@ -26,7 +28,7 @@ _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, 
 _NO_TEXT = ("script", "style", "noscript", "iframe", "template")
 
 
-def _text(element) -> Optional[str]:
+def _text(element: Element | None) -> Optional[str]:
     if element is None:
         return None
     # a child element in a text field (<title>x<script>..</script></title>) is markup: its code never counts
@@ -34,7 +36,7 @@ def _text(element) -> Optional[str]:
     return value or None
 
 
-def _texts(element):
+def _texts(element: Element) -> Iterator[str]:
     yield element.text or ""
     for child in element:
         if not (isinstance(child.tag, str) and etree.QName(child).localname.lower() in _NO_TEXT):
@@ -42,7 +44,7 @@ def _texts(element):
         yield child.tail or ""
 
 
-def _atom_text(element) -> Optional[str]:
+def _atom_text(element: Element | None) -> Optional[str]:
     """An Atom text construct as HTML (xhtml content serialised, text kept as is)."""
     if element is None:
         return None
@@ -57,7 +59,7 @@ def _atom_text(element) -> Optional[str]:
     return value or None
 
 
-def _rss(channel, url: str) -> ParsedFeed:
+def _rss(channel: Element, url: str) -> ParsedFeed:
     items = []
     for node in channel.iterfind("item"):
         guid = _text(node.find("guid"))
@@ -82,7 +84,7 @@ def _rss(channel, url: str) -> ParsedFeed:
                       ttl_minutes=int(ttl) if ttl and ttl.isdigit() else None, skip_hours=skip)
 
 
-def _atom_link(node, url: str) -> Optional[str]:
+def _atom_link(node: Element, url: str) -> Optional[str]:
     links = node.findall(f"{{{ATOM}}}link")
     for link in links:
         if link.get("rel", "alternate") == "alternate" and web_link(url, link.get("href")):
@@ -90,7 +92,7 @@ def _atom_link(node, url: str) -> Optional[str]:
     return None
 
 
-def _atom(feed, url: str) -> ParsedFeed:
+def _atom(feed: Element, url: str) -> ParsedFeed:
     items = []
     for node in feed.iterfind(f"{{{ATOM}}}entry"):
         author = node.find(f"{{{ATOM}}}author/{{{ATOM}}}name")

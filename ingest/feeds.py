@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Any, Optional
 
 import feedparser
 
@@ -29,7 +29,8 @@ _FEED_TYPES = ("xml", "rss", "atom", "rdf", "json")
 _BENIGN = ("CharacterEncodingOverride", "NonXMLContentType")
 
 
-def _when(entry, *keys) -> Optional[datetime]:
+# feedparser ships no type information: its entries (FeedParserDict) are Any here.
+def _when(entry: Any, *keys: str) -> Optional[datetime]:
     for key in keys:
         value = entry.get(key)
         if value:
@@ -40,14 +41,14 @@ def _when(entry, *keys) -> Optional[datetime]:
     return None
 
 
-def _text(value) -> Optional[str]:
+def _text(value: object) -> Optional[str]:
     if value is None:
         return None
     value = str(value).strip()
     return value or None
 
 
-def _entry_to_item(entry, base_url: str) -> FeedItem:
+def _entry_to_item(entry: Any, base_url: str) -> FeedItem:
     link = _text(entry.get("link"))
     content_html = None
     for content in entry.get("content") or ():

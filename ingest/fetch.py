@@ -20,7 +20,7 @@ import httpx
 from ingest.localfile import read_local_file
 from ingest.records import FetchResult
 from ingest.robots import RobotsCache
-from ingest.ssrf import blocked_reason, origin
+from ingest.ssrf import Origin, blocked_reason, origin
 from ingest.transport import guarded_transport, request_policy
 from kb.errors import InputError
 from kb.settings import Settings
@@ -103,7 +103,7 @@ TIMEOUT_PREFIXES = ("timeout after", "deadline of")
 
 def is_timeout(error: str | None) -> bool:
     """True when ERROR (a FetchResult.error) says the server was too slow, whichever limit tripped."""
-    return bool(error) and error.startswith(TIMEOUT_PREFIXES)
+    return error is not None and error.startswith(TIMEOUT_PREFIXES)
 
 
 def _ms(started: float) -> int:
@@ -123,7 +123,7 @@ def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     kind: str = "page",
-    trusted_origin: tuple[str, str, int] | None = None,
+    trusted_origin: Origin | None = None,
     pacer: HostPacer | None = None,
     robots: RobotsCache | None = None,
 ) -> FetchResult:
@@ -148,7 +148,7 @@ def fetch(
             client.close()
 
 
-def _check_target(url: str, settings: Settings, trusted_origin) -> Optional[str]:
+def _check_target(url: str, settings: Settings, trusted_origin: Origin | None) -> Optional[str]:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         return f"refused: scheme {scheme or 'none'!r} (only http and https are fetched)"
@@ -157,7 +157,9 @@ def _check_target(url: str, settings: Settings, trusted_origin) -> Optional[str]
     return blocked_reason(url)
 
 
-def _fetch(url, settings, client, etag, last_modified, kind, trusted_origin, pacer, robots, started) -> FetchResult:
+def _fetch(url: str, settings: Settings, client: httpx.Client, etag: str | None, last_modified: str | None,
+           kind: str, trusted_origin: Origin | None, pacer: HostPacer | None, robots: RobotsCache | None,
+           started: float) -> FetchResult:
     headers = {"Accept": FEED_ACCEPT if kind == "feed" else PAGE_ACCEPT}
     if etag:
         headers["If-None-Match"] = etag
@@ -203,7 +205,8 @@ def _fetch(url, settings, client, etag, last_modified, kind, trusted_origin, pac
 ROBOTS_MAX_BYTES = 512 * 1024  # what crawlers read of a robots.txt; the rest is ignored, as Google does
 
 
-def _read_body(url, final_url, response: httpx.Response, settings, deadline, started, kind="page") -> FetchResult:
+def _read_body(url: str, final_url: str, response: httpx.Response, settings: Settings, deadline: float,
+               started: float, kind: str = "page") -> FetchResult:
     status = response.status_code
     headers = {k.lower(): v for k, v in response.headers.items()}
     if status == 304:
@@ -242,7 +245,8 @@ def _read_body(url, final_url, response: httpx.Response, settings, deadline, sta
                        error=error, duration_ms=_ms(started))
 
 
-def _read_prefix(url, final_url, response: httpx.Response, limit: int, deadline, started, headers) -> FetchResult:
+def _read_prefix(url: str, final_url: str, response: httpx.Response, limit: int, deadline: float, started: float,
+                 headers: dict[str, str]) -> FetchResult:
     """The first LIMIT bytes of the body (decompressed); the rest is never read."""
     chunks: list[bytes] = []
     size = 0

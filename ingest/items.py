@@ -24,7 +24,7 @@ def has_full_content(item: FeedItem) -> bool:
     return len(item.content_html.split()) >= FULL_CONTENT_WORDS or not item.link
 
 
-def _charset(headers: dict) -> Optional[str]:
+def _charset(headers: dict[str, str]) -> Optional[str]:
     content_type = headers.get("content-type", "")
     for part in content_type.split(";")[1:]:
         key, _, value = part.partition("=")
@@ -139,7 +139,7 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
         doc = dataclasses.replace(doc, published=dateline_date(doc.text))
     if via is not None:  # another site's feed: credited to that site, never to the linked article's
         outlet = publisher_name(feed_url, None, sites)
-    elif text_from == "page":
+    elif text_from == "page" and page is not None:
         outlet = publisher_name(page.final_url, site_name, sites) if site_key(page.final_url) else site_name
     elif site_key(item.link):
         outlet = publisher_name(item.link, None, sites)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ingest.metadata import parse_date
 from ingest.records import FeedItem, ParsedFeed
@@ -13,13 +14,13 @@ def looks_like_json(body: bytes) -> bool:
     return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
 
 
-def _author(obj: dict) -> str | None:
+def _author(obj: dict[str, Any]) -> str | None:
     authors = obj.get("authors") or ([obj["author"]] if isinstance(obj.get("author"), dict) else [])
-    names = [a.get("name") for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
+    names = [a["name"] for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
     return ", ".join(names) or None
 
 
-def _str(value) -> str | None:
+def _str(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 

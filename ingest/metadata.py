@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -101,19 +101,25 @@ class PageMeta:
     language: Optional[str] = None
 
 
+def _attr(tag: Tag, name: str) -> str:
+    """An attribute's text ("" when absent); multi-valued attributes (rel, class) joined by spaces."""
+    value = tag.get(name)
+    return " ".join(value) if isinstance(value, list) else (value or "")
+
+
 def _meta(soup: BeautifulSoup, *names: str) -> Optional[str]:
     for name in names:
         tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name}) \
             or soup.find("meta", attrs={"itemprop": name})
         if isinstance(tag, Tag):
-            content = (tag.get("content") or "").strip()
+            content = _attr(tag, "content").strip()
             if content:
                 return content
     return None
 
 
-def _json_ld(soup: BeautifulSoup) -> list[dict]:
-    found: list[dict] = []
+def _json_ld(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
     for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
         try:
             data = json.loads(script.string or "")
@@ -131,7 +137,7 @@ def _json_ld(soup: BeautifulSoup) -> list[dict]:
     return found
 
 
-def _ld_name(value) -> Optional[str]:
+def _ld_name(value: object) -> Optional[str]:
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, dict):
@@ -162,8 +168,8 @@ def read_meta(soup: BeautifulSoup, url: str | None = None) -> PageMeta:
             if meta.site_name:
                 break
     link = soup.find("link", rel=lambda v: v and "canonical" in (v if isinstance(v, list) else [v]))
-    if isinstance(link, Tag) and link.get("href"):
-        meta.canonical_url = urljoin(url or "", link["href"].strip())
+    if isinstance(link, Tag) and _attr(link, "href"):
+        meta.canonical_url = urljoin(url or "", _attr(link, "href").strip())
     meta.page_url = _meta(soup, "og:url")
     meta.author = _meta(soup, "author", "article:author", "dc.creator", "DC.creator", "parsely-author")
     if not meta.author:
@@ -182,10 +188,10 @@ def read_meta(soup: BeautifulSoup, url: str | None = None) -> PageMeta:
                 break
     if not published:
         time_tag = soup.find("time", attrs={"datetime": True})
-        published = time_tag["datetime"] if isinstance(time_tag, Tag) else None
+        published = _attr(time_tag, "datetime") if isinstance(time_tag, Tag) else None
     meta.published = parse_date(published)
     html_tag = soup.find("html")
-    lang = html_tag.get("lang") if isinstance(html_tag, Tag) else None
+    lang = _attr(html_tag, "lang") if isinstance(html_tag, Tag) else None
     lang = lang or _meta(soup, "og:locale", "content-language", "language")
     if lang:
         meta.language = re.split(r"[-_]", lang.strip())[0].lower()[:8] or None

@@ -25,7 +25,7 @@ class CleanDocument:
     tables: tuple[str, ...] = ()
     limits_hit: tuple[str, ...] = ()  # what the document limits cut (ingest.budget), recorded by the caller
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str | None]:
         """The shape `aikb clean --format json` prints for one document (without "file")."""
         return {
             "title": self.title or None,
@@ -44,7 +44,7 @@ class FetchResult:
     url: str
     final_url: str
     status: Optional[int] = None  # None when no response came
-    headers: dict = field(default_factory=dict)  # lower-case names
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
     body: bytes = b""
     error: Optional[str] = None
     duration_ms: int = 0

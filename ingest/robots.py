@@ -5,6 +5,10 @@ import threading
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpx
+
+from ingest.records import FetchResult
+from ingest.ssrf import Origin
 from kb.settings import Settings
 
 
@@ -14,9 +18,10 @@ class RobotsCache:
     def __init__(self) -> None:
         self._parsers: dict[str, RobotFileParser | None] = {}
         self._lock = threading.Lock()
-        self.fetched: list = []  # FetchResults of robots.txt requests, for the fetch log
+        self.fetched: list[FetchResult] = []  # FetchResults of robots.txt requests, for the fetch log
 
-    def allowed(self, url: str, settings: Settings, client, trusted_origin=None) -> bool:
+    def allowed(self, url: str, settings: Settings, client: httpx.Client | None,
+                trusted_origin: Origin | None = None) -> bool:
         """True unless URL's robots.txt disallows aikb's user agent (missing robots.txt allows all)."""
         if not settings.obey_robots:
             return True
@@ -34,14 +39,15 @@ class RobotsCache:
         agent = settings.user_agent.split("/", 1)[0]
         return parser.can_fetch(agent, url)
 
-    def _load(self, key: str, settings: Settings, client, trusted_origin) -> RobotFileParser | None:
+    def _load(self, key: str, settings: Settings, client: httpx.Client | None,
+              trusted_origin: Origin | None) -> RobotFileParser | None:
         from ingest.fetch import fetch  # late: fetch imports this module
 
         result = fetch(f"{key}/robots.txt", settings, client=client, kind="robots", trusted_origin=trusted_origin)
         self.fetched.append(result)
         parser = RobotFileParser()
         if result.status in (401, 403):  # the convention: an access-controlled robots.txt disallows all
-            parser.disallow_all = True
+            parser.parse(["User-agent: *", "Disallow: /"])
             return parser
         if result.error or not result.body:
             return None  # no robots.txt (or unreachable): nothing is disallowed

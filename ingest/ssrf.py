@@ -34,7 +34,10 @@ def web_link(base: str, link: Optional[str]) -> Optional[str]:
     return url
 
 
-def origin(url: str) -> tuple[str, str, int]:
+Origin = tuple[str, str, int]  # (scheme, host, port)
+
+
+def origin(url: str) -> Origin:
     """(scheme, host, port) of URL, with the default port filled in."""
     parts = urlsplit(url)
     scheme = (parts.scheme or "").lower()
@@ -131,7 +134,7 @@ def resolve(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError):
         return []
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def blocked_reason(url: str) -> Optional[str]:

@@ -9,10 +9,11 @@ The per-request policy travels in a thread-local, set by fetch() around each req
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterable, Iterator
 
 import httpcore
 import httpx
@@ -61,10 +62,11 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
         return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout)))
 
-    def get_extra_info(self, info: str):
+    def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
 
 
@@ -74,7 +76,8 @@ class _GuardedBackend(httpcore.NetworkBackend):
     def __init__(self) -> None:
         self._inner = httpcore.SyncBackend()
 
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
         _deadline, allow_private = _current()
         target = host
         if not allow_private:
@@ -82,7 +85,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
                 infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
             except (socket.gaierror, UnicodeError) as exc:
                 raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
-            addresses = [info[4][0] for info in infos]
+            addresses = [str(info[4][0]) for info in infos]
             private = [a for a in addresses if not is_public_address(a)]
             if private or not addresses:
                 raise httpcore.ConnectError(f"blocked: {host} resolves to a non-public address ({private[0]})")
@@ -90,7 +93,8 @@ class _GuardedBackend(httpcore.NetworkBackend):
         stream = self._inner.connect_tcp(target, port, _remaining(timeout), local_address, socket_options)
         return _DeadlineStream(stream)
 
-    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
         raise httpcore.ConnectError("unix sockets are not fetched")
 
     def sleep(self, seconds: float) -> None:
