@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -27,7 +27,7 @@ from kb.nlp.names import (
 )
 from kb.nlp.people import extract_people, people_records, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
-from kb.nlp.scores import DOC_HEDGES, ReportRules, ScoreRules, SentenceScorer
+from kb.nlp.scores import DOC_HEDGES, Candidate, ReportRules, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances, table_stances
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, flat_tables, index_lines, place_table, row_location, text_tables,
@@ -65,7 +65,7 @@ FAMILY_AS_MODEL = re.compile(r"\s*(?:['\u2019]s\s+)?(?:(?:open[- ]weights?|open|
                              r"(?:models?|family|licen[cs]es?|weights|checkpoints|ecosystem)\b", re.I)
 
 
-def _bare_families(spacy_doc: Doc, mentions: DocMentions, counts: Counter) -> list[ModelMention]:
+def _bare_families(spacy_doc: Doc, mentions: DocMentions, counts: Counter[str]) -> list[ModelMention]:
     """A model family named as a whole ("the Llama ecosystem", "new frontier Nova models", "NVIDIA Nemotron")
     in a document that names no member of it: the family is the model the story talks about. When members
     are named ("Nova 2 Lite"), the bare word is shorthand for them and adds nothing."""
@@ -99,7 +99,7 @@ def _reporter(sent_text: str, model: str, mentions: DocMentions, outlet: Optiona
     hedged only when the sentence hedges, whatever the rest of the document says."""
     orgs = tuple(dict.fromkeys(o.name for o in mentions.orgs if o.name in sent_text))
     return _report_rules().reporter(sent_text, mentions.model_orgs.get(model),
-                                    mentions.model_orgs.get(mentions.focal), outlet, orgs)
+                                    mentions.focal_org(), outlet, orgs)
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +107,7 @@ def _report_rules() -> ReportRules:
     return ReportRules()
 
 
-def _placed_tables(doc_in, text: str) -> list[PlacedTable]:
+def _placed_tables(doc_in: object, text: str) -> list[PlacedTable]:
     """The document's tables (HTML ones, and 'cell | cell' runs in a text copy), placed in its text."""
     lines = index_lines(text)
     placed = [place_table(html, text, lines) for html in (getattr(doc_in, "tables", None) or ())[:MAX_TABLES]]
@@ -133,10 +133,10 @@ def _table_reporter(p: PlacedTable, mentions: DocMentions, outlet: Optional[str]
         kind = org_kind(org)
         if kind == "evaluator":
             return org, "evaluator"
-        if org == mentions.model_orgs.get(mentions.focal) or org in set(mentions.model_orgs.values()):
+        if org == mentions.focal_org() or org in set(mentions.model_orgs.values()):
             return org, "vendor"  # a lab's own numbers
         return org, "outlet" if kind == "outlet" else "evaluator"
-    maker = mentions.model_orgs.get(mentions.focal)
+    maker = mentions.focal_org()
     if maker:
         return maker, "vendor"
     return (outlet, "outlet") if outlet else (None, None)
@@ -147,7 +147,7 @@ def _table_claims(placed: list[PlacedTable], mentions: DocMentions, outlet: Opti
     """Scores from the document's tables (kb/nlp/tables.py), with reporter, context and offsets."""
     from kb.nlp.tables import extract_table_scores
 
-    out = []
+    out: list[ScoreClaim] = []
     for p in placed:
         try:
             claims = extract_table_scores(p.html, resolve_model_name, resolve_benchmark_name, p.context,
@@ -158,14 +158,15 @@ def _table_claims(placed: list[PlacedTable], mentions: DocMentions, outlet: Opti
         by, kind = _table_reporter(p, mentions, outlet)
         for c in claims:
             where = row_location(p, c.evidence)
-            extra = {"reported_by": by, "reporter_kind": kind, "in_table": True}
+            extra: dict[str, Any] = {"reported_by": by, "reporter_kind": kind, "in_table": True}
             if where:
                 extra.update(evidence=text[where[0]:where[1]], start=where[0], end=where[1])
             out.append(replace(c, **extra))
     return out
 
 
-def _title_candidates(title_doc: Optional[Doc], title: str, score_rules: ScoreRules) -> tuple[list, Optional[SentenceScorer]]:
+def _title_candidates(title_doc: Optional[Doc], title: str,
+                      score_rules: ScoreRules) -> tuple[list[Candidate], Optional[SentenceScorer]]:
     """Claims a headline states ("Qwen 3.8 27B scores 52 on the AA Index"); cleaners often drop the
     body's copy of the headline, so the title is read too. Returns (candidates, the title's scorer)."""
     if title_doc is None or not title.strip():
@@ -174,13 +175,13 @@ def _title_candidates(title_doc: Optional[Doc], title: str, score_rules: ScoreRu
     return [c for sent in title_doc.sents for c in scorer.sentence(sent)], scorer
 
 
-def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] = None) -> Extraction:
+def _assemble(spacy_doc: Doc, doc_in: object, truncated: bool, title_doc: Optional[Doc] = None) -> Extraction:
     title = getattr(doc_in, "title", "") or ""
     outlet = getattr(doc_in, "original_outlet", None) or getattr(doc_in, "outlet", None)
     mentions = collect_mentions(spacy_doc, title)
     publisher = resolve_org_name(outlet) if outlet else None
     if publisher and org_kind(publisher) in ("lab", "company") and mentions.focal \
-            and mentions.model_orgs.get(mentions.focal) is None:
+            and mentions.focal_org() is None:
         mentions.model_orgs[mentions.focal] = publisher  # a lab writing about its own new model
     score_rules, stance_rules = _rules()
     text = doc_text(spacy_doc)
@@ -194,7 +195,8 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
     if title_scorer is not None and title_scorer.prev_claim is not None:
         # "That's the same score as X" in the first body sentence points back to the headline.
         scorer.prev_claim, scorer.prev_bench = title_scorer.prev_claim, title_scorer.prev_bench
-    scores, seen = [], set()
+    scores: list[ScoreClaim] = []
+    seen = set()
     for sent in sents:
         for c in scorer.sentence(sent):
             key = (c.model, c.benchmark, c.value, c.qualifier)
@@ -214,11 +216,11 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
         scores.append(ScoreClaim(model=c.model, benchmark=c.benchmark, value=c.value, unit=c.unit,
                                  qualifier=c.qualifier, reported_by=by, reporter_kind=kind, hedged=hedged,
                                  evidence=title, start=0, end=0, in_title=True))
-    for c in _table_claims(placed, mentions, outlet, text):
+    for claim in _table_claims(placed, mentions, outlet, text):
         # A table repeating a number the prose states is one claim (the prose keeps its sentence).
-        if (c.model, c.benchmark, c.value) not in stated:
-            stated.add((c.model, c.benchmark, c.value))
-            scores.append(c)
+        if (claim.model, claim.benchmark, claim.value) not in stated:
+            stated.add((claim.model, claim.benchmark, claim.value))
+            scores.append(claim)
     stances = extract_stances(sents, mentions, stance_rules)
     stated_stances = {(s.model, s.stance, s.planned) for s in stances}
     doc_models = {norm_key(m.name): m.name for m in mentions.models}
@@ -248,9 +250,8 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
         counts[name] = 0
         mentions.model_orgs.setdefault(name, org)
     models.extend(_bare_families(spacy_doc, mentions, counts))
-    models = tuple(models)
     person_tokens = {w for p in named for w in p.name.split()}
-    org_counts: Counter = Counter()
+    org_counts: Counter[str] = Counter()
     # Licence names the document uses as licences ("the MIT license"), unless it also names the
     # institution ("researchers at MIT").
     licence_words = {m.group(1) for m in re.finditer(r"\b([A-Z][\w.-]*)[\s-]+(?:licen[cs]es?|licensed)\b", text)
@@ -281,25 +282,25 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
         if name not in person_tokens:
             org_counts[name] += 1
     model_spans = [(m.start_char, m.end_char) for m in mentions.models]
-    for maker in {mentions.model_orgs.get(n) for n in counts} - set(org_counts) - {None}:
+    for maker in {made_by for n in counts if (made_by := mentions.model_orgs.get(n))} - set(org_counts):
         # named in the text (the NER missed it), not only inside a model's name ("DeepSeek V4 Pro")
         if any(not any(a <= m.start() < b for a, b in model_spans)
                for m in re.finditer(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text)):
             org_counts[maker] += 1
     orgs = tuple(OrgMention(name=n, kind=org_kind(n), mentions=k) for n, k in org_counts.items())
-    extra = {"extractor_version": EXTRACTOR_VERSION, "focal_model": mentions.focal}
+    extra: dict[str, Any] = {"extractor_version": EXTRACTOR_VERSION, "focal_model": mentions.focal}
     if truncated:
         extra["truncated_at"] = MAX_CHARS
-    return Extraction(title=title, models=models, orgs=orgs, people=tuple(people), scores=tuple(scores),
+    return Extraction(title=title, models=tuple(models), orgs=orgs, people=tuple(people), scores=tuple(scores),
                       stances=tuple(stances), extra=extra)
 
 
-def _text_of(doc_in) -> tuple[str, bool]:
+def _text_of(doc_in: object) -> tuple[str, bool]:
     text = getattr(doc_in, "text", "") or ""
     return (text[:MAX_CHARS], True) if len(text) > MAX_CHARS else (text, False)
 
 
-def _normalised(doc_in) -> tuple[Normalised, Normalised, bool, object]:
+def _normalised(doc_in: object) -> tuple[Normalised, Normalised, bool, _DocView]:
     """(body, title, truncated, the document as the rules read it): every rule reads normalised text
     (kb/nlp/normalise.py); `remap_extraction` puts the offsets back into the original text."""
     text, truncated = _text_of(doc_in)
@@ -313,10 +314,10 @@ def _normalised(doc_in) -> tuple[Normalised, Normalised, bool, object]:
 class _DocView:
     """A document with its title and tables normalised; every other attribute is the original's."""
 
-    def __init__(self, doc_in, title: str, tables: tuple):
+    def __init__(self, doc_in: object, title: str, tables: tuple[str, ...]) -> None:
         self._doc, self.title, self.tables = doc_in, title, tables
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._doc, name)
 
 
@@ -325,7 +326,7 @@ def _finish(ex: Extraction, body: Normalised, title: Normalised) -> Extraction:
     return replace(ex, title=title.original) if ex.title != title.original else ex
 
 
-def extract(nlp: Language, doc) -> Extraction:
+def extract(nlp: Language, doc: object) -> Extraction:
     """Extract models, orgs, people, score claims and stances from one CleanDocument.
 
     Args:
@@ -337,13 +338,13 @@ def extract(nlp: Language, doc) -> Extraction:
     return _finish(ex, body, title)
 
 
-def extract_many(nlp: Language, docs: Iterable, batch_size: int = 32) -> Iterator[Extraction]:
+def extract_many(nlp: Language, docs: Iterable[object], batch_size: int = 32) -> Iterator[Extraction]:
     """Extract from many CleanDocuments with `nlp.pipe` in batches; yields one Extraction per doc, in order.
 
     Titles go through the same batched pipe, each right after its text (a separate `nlp(title)` per
     document cost a quarter of the spaCy pass on a corpus of short articles).
     """
-    def stream():
+    def stream() -> Iterator[tuple[str, tuple[_DocView, Normalised, Normalised, bool, bool, bool]]]:
         for doc_in in docs:
             body, title, truncated, view = _normalised(doc_in)
             has_title = bool(title.text.strip())
@@ -351,13 +352,14 @@ def extract_many(nlp: Language, docs: Iterable, batch_size: int = 32) -> Iterato
             if has_title:
                 yield title.text, (view, body, title, truncated, True, True)
 
-    spacy_body = None
+    spacy_body: Optional[Doc] = None
     for spacy_doc, (view, body, title, truncated, has_title, is_title) in nlp.pipe(
             stream(), as_tuples=True, batch_size=batch_size):
         if not is_title and has_title:
             spacy_body = spacy_doc  # its title comes next
             continue
         if is_title:
+            assert spacy_body is not None  # a title is always streamed right after its body
             yield _finish(_assemble(spacy_body, view, truncated, spacy_doc), body, title)
             spacy_body = None
         else:

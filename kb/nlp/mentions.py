@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.names import (
-    gazetteer, model_family, norm_key, resolve_benchmark_name, resolve_license_name, resolve_model_name,
+    Record, gazetteer, model_family, norm_key, resolve_benchmark_name, resolve_license_name, resolve_model_name,
     resolve_org_name,
 )
 
@@ -104,7 +104,7 @@ BARE_VARIANTS = ("Pro", "Flash", "Flash-Lite", "Ultra", "Max", "Plus", "Mini", "
 
 
 @lru_cache(maxsize=1)
-def version_variant() -> re.Pattern:
+def version_variant() -> re.Pattern[str]:
     """"2.5 Pro", "4.6 Opal": a bare version and a variant word (generic ones, and the capitalised
     variant names of the gazetteer's families), read as a model of the document's family."""
     own = {v for f in gazetteer().families for v in f.get("variants") or [] if v[:1].isupper() and len(v) > 2}
@@ -133,14 +133,18 @@ class DocMentions:
     orgs: list[Mention] = field(default_factory=list)
     families: list[Mention] = field(default_factory=list)
     focal: Optional[str] = None
-    model_orgs: dict = field(default_factory=dict)
+    model_orgs: dict[str, Optional[str]] = field(default_factory=dict)
+
+    def focal_org(self) -> Optional[str]:
+        """The maker of the focal model, when both are known."""
+        return self.model_orgs.get(self.focal) if self.focal else None
 
     def in_span(self, kind_list: list[Mention], start: int, end: int) -> list[Mention]:
         """Mentions of one kind whose tokens lie inside [start, end)."""
         return [m for m in kind_list if m.start >= start and m.end <= end]
 
 
-def _canonical_model(text: str, seen: dict) -> tuple[str, bool]:
+def _canonical_model(text: str, seen: dict[str, str]) -> tuple[str, bool]:
     """Gazetteer name for a model surface form, else the first spelling seen in this doc."""
     resolved = resolve_model_name(text)
     known = bool(resolved and gazetteer().model_index.get(norm_key(resolved)))
@@ -214,7 +218,7 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
             if resolve_license_name(name):
                 continue
             # Launch verbs and "X scores" also fit people ("introduced Jane Doe"); other shapes do not.
-            blocked = ("PERSON", "GPE", "TIME", "MONEY", "NORP", "LOC") if n_rx < 2 else ("GPE", "TIME", "MONEY")
+            blocked: tuple[str, ...] = ("PERSON", "GPE", "TIME", "MONEY", "NORP", "LOC") if n_rx < 2 else ("GPE", "TIME", "MONEY")
             if PERSON_APPOSITION.search(doc_text(doc)[m.end("name"):m.end()]):
                 blocked += ("PERSON",)  # "Ana Ruiz, an engineer at Tidewater AI, said the model ...": a person
             if any(e.label_ in blocked
@@ -307,10 +311,10 @@ def _discover(doc: Doc, taken: set[int]) -> set[str]:
 def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
     """All model/benchmark/org/family mentions of a doc, canonicalised, plus its focal model."""
     out = DocMentions()
-    seen: dict = {}
+    seen: dict[str, str] = {}
     g = gazetteer()
     taken: set[int] = set()
-    abbrev: dict = {}
+    abbrev: dict[str, str] = {}
     for ent in doc.ents:
         if ent.label_ == "MODEL":
             rng = VERSION_RANGE.fullmatch(ent.text)
@@ -388,9 +392,9 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
         out.models.append(Mention("MODEL", canon, span.start, span.end, span.start_char, span.end_char, known))
         taken.update(range(span.start, span.end))
     # Bare family words ("Heron", "Orrery") for family-level stances and for partial-name linking.
-    fam_counts: Counter = Counter()
-    for m in out.models:
-        fam = model_family(m.name)
+    fam_counts: Counter[str] = Counter()
+    for mention in out.models:
+        fam = model_family(mention.name)
         if fam:
             fam_counts[fam.get("parent") or fam["family"]] += 1
     for fam in g.families:
@@ -433,30 +437,30 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
     # "Glimmer is a vision model" after "Tinsel Glimmer": an unknown one-word name that ends one other
     # model's name in the document is a short name of it.
     full_names = {m.name for m in out.models}
-    for m in out.models:
-        if m.known or " " in m.name or re.search(r"\d", m.name):
+    for mention in out.models:
+        if mention.known or " " in mention.name or re.search(r"\d", mention.name):
             continue
-        longer = {n for n in full_names if n.endswith(" " + m.name)}
+        longer = {n for n in full_names if n.endswith(" " + mention.name)}
         if len(longer) == 1:
-            m.name = longer.pop()
+            mention.name = longer.pop()
     _short_variant_names(doc, out, taken)
     # "Zephyr 2.5" beside "Zephyr K3" and "Zephyr K2.6": the family writes its versions with a letter.
-    lettered: dict = {}
-    for m in out.models:
-        lm = re.fullmatch(r"(?P<fam>.+?) (?P<letter>[A-Z])\d+(?:\.\d+)?", m.name)
+    lettered: dict[str, set[str]] = {}
+    for mention in out.models:
+        lm = re.fullmatch(r"(?P<fam>.+?) (?P<letter>[A-Z])\d+(?:\.\d+)?", mention.name)
         if lm:
             lettered.setdefault(lm.group("fam"), set()).add(lm.group("letter"))
-    for m in out.models:
-        bare = re.fullmatch(r"(?P<fam>.+?) (?P<ver>\d+(?:\.\d+)?)", m.name)
-        if bare and not m.known and len(lettered.get(bare.group("fam"), ())) == 1:
-            m.name = f"{bare.group('fam')} {next(iter(lettered[bare.group('fam')]))}{bare.group('ver')}"
+    for mention in out.models:
+        bare = re.fullmatch(r"(?P<fam>.+?) (?P<ver>\d+(?:\.\d+)?)", mention.name)
+        if bare and not mention.known and len(lettered.get(bare.group("fam"), ())) == 1:
+            mention.name = f"{bare.group('fam')} {next(iter(lettered[bare.group('fam')]))}{bare.group('ver')}"
     out.families.sort(key=lambda m: m.start)
-    for m in out.models:
-        out.model_orgs.setdefault(m.name, org_for_model(m.name))
+    for mention in out.models:
+        out.model_orgs.setdefault(mention.name, org_for_model(mention.name))
     ents = _Ents(doc)
-    for m in out.models:  # unseen models: "Cirrus AI is releasing Nimbus 2 Pro", "Tessellate's Mosaic-13B"
-        if out.model_orgs.get(m.name) is None:
-            out.model_orgs[m.name] = _maker_from_context(doc, m, ents)
+    for mention in out.models:  # unseen models: "Cirrus AI is releasing Nimbus 2 Pro", "Tessellate's Mosaic-13B"
+        if out.model_orgs.get(mention.name) is None:
+            out.model_orgs[mention.name] = _maker_from_context(doc, mention, ents)
     for name, org in list(out.model_orgs.items()):
         if org is None:  # "Raven 2 Swift" beside "Raven 2 Ultra": one family, one maker
             stem = re.split(r"[\s-]", name)[0]
@@ -474,7 +478,7 @@ def _short_variant_names(doc: Doc, out: DocMentions, taken: set[int]) -> None:
     from kb.nlp.names import GENERIC_VARIANTS
 
     generic = {v.lower() for v in GENERIC_VARIANTS}
-    enders: dict = {}
+    enders: dict[str, set[str]] = {}
     for m in out.models:
         words = m.name.split()
         if len(words) >= 2 and re.search(r"\d", " ".join(words[:-1])) and re.fullmatch(r"[A-Z][a-z]{2,}", words[-1]) \
@@ -561,7 +565,7 @@ def _name_extension(doc: Doc, ent: Span) -> int:
     return end
 
 
-def _repeated_variant(doc: Doc, ent: Span, t) -> bool:
+def _repeated_variant(doc: Doc, ent: Span, t: Token) -> bool:
     """A capitalised word right after a versioned model name, which the document writes after that name
     at least twice: a variant the gazetteer does not know yet, part of the name."""
     if not re.fullmatch(r"[A-Z][a-z]{2,}", t.text) or t.is_stop or t.ent_type_ in (
@@ -582,7 +586,7 @@ MAKER_VERSION = re.compile(r"(?P<org>[A-Z][\w.-]*(?: [A-Z][\w.-]*)?)['\u2019]s\s
                            r"(?:\s+(?P<var>[A-Z][a-z]+))?(?![\w-]|\.\w)")
 
 
-def _maker_family(org: str, ver: str) -> Optional[dict]:
+def _maker_family(org: str, ver: str) -> Optional[Record]:
     """The maker's one family a bare version belongs to ("V4" at Heronlabs is Heronlabs V4)."""
     fams = [f for f in gazetteer().families if f.get("org") == org and not f.get("parent") and f.get("bare", True)]
     if len(fams) == 1:
@@ -598,7 +602,7 @@ def _variant_family(variant: str, dominant: str, org: Optional[str]) -> Optional
     the one family that has it ("and 5.6 Luna" in a Zephyr review is not a Zephyr model)."""
     fams = [f for f in gazetteer().families if not f.get("parent")]
 
-    def has(f: dict) -> bool:
+    def has(f: Record) -> bool:
         return variant.lower() in {v.lower() for v in f.get("variants") or []}
 
     if org:
@@ -656,7 +660,7 @@ def pick_focal(models: list[Mention], title: str, doc: Doc) -> Optional[str]:
     """The article's main model: the most mentioned, boosted when named in the title or opening."""
     if not models:
         return None
-    score: Counter = Counter()
+    score: Counter[str] = Counter()
     first_para_end = doc_text(doc).find("\n\n")
     first_para_end = first_para_end if first_para_end > 0 else 600
     for m in models:

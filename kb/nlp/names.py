@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
 
@@ -33,7 +33,10 @@ def norm_key(text: str) -> str:
     return re.sub(r"[\s\-_]+", " ", text.strip().lower())
 
 
-def _read_jsonl(path: Path) -> list[dict]:
+Record = dict[str, Any]  # one row of a data/gazetteer/*.jsonl file
+
+
+def _read_jsonl(path: Path) -> list[Record]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -43,25 +46,28 @@ def _read_jsonl(path: Path) -> list[dict]:
 class Gazetteer:
     """In-memory lookups over data/gazetteer/*.jsonl."""
 
-    models: list[dict] = field(default_factory=list)
-    orgs: list[dict] = field(default_factory=list)
-    benchmarks: list[dict] = field(default_factory=list)
-    licenses: list[dict] = field(default_factory=list)
-    families: list[dict] = field(default_factory=list)
-    people: list[dict] = field(default_factory=list)
-    model_index: dict = field(default_factory=dict)  # norm_key(alias) -> model record
-    org_index: dict = field(default_factory=dict)  # norm_key(alias) -> org record
-    bench_index: dict = field(default_factory=dict)  # norm_key(alias) -> canonical benchmark
-    license_index: dict = field(default_factory=dict)
-    family_index: dict = field(default_factory=dict)  # norm_key(family) -> family record
-    person_index: dict = field(default_factory=dict)
-    shape: Optional[re.Pattern] = None
+    models: list[Record] = field(default_factory=list)
+    orgs: list[Record] = field(default_factory=list)
+    benchmarks: list[Record] = field(default_factory=list)
+    licenses: list[Record] = field(default_factory=list)
+    families: list[Record] = field(default_factory=list)
+    people: list[Record] = field(default_factory=list)
+    model_index: dict[str, Record] = field(default_factory=dict)  # norm_key(alias) -> model record
+    org_index: dict[str, Record] = field(default_factory=dict)  # norm_key(alias) -> org record
+    bench_index: dict[str, str] = field(default_factory=dict)  # norm_key(alias) -> canonical benchmark
+    license_index: dict[str, Record] = field(default_factory=dict)
+    family_index: dict[str, Record] = field(default_factory=dict)  # norm_key(family) -> family record
+    person_index: dict[str, Record] = field(default_factory=dict)
+    shape: re.Pattern[str] = re.compile(r"(?!)")  # matches nothing until load() builds the name shape
 
     @classmethod
     def load(cls, directory: Path = GAZETTEER_DIR) -> "Gazetteer":
         """Read the gazetteer files and build the lookup tables."""
-        g = cls(*(_read_jsonl(directory / f"{n}.jsonl") for n in
-                  ("models", "orgs", "benchmarks", "licenses", "families", "people")))
+        def read(name: str) -> list[Record]:
+            return _read_jsonl(directory / f"{name}.jsonl")
+
+        g = cls(models=read("models"), orgs=read("orgs"), benchmarks=read("benchmarks"), licenses=read("licenses"),
+                families=read("families"), people=read("people"))
         for m in g.models:  # a record's own name wins over another record's alias ("Pico Pear")
             g.model_index.setdefault(norm_key(m["name"]), m)
         for m in g.models:
@@ -83,7 +89,7 @@ class Gazetteer:
         g.shape = g._build_shape()
         return g
 
-    def _build_shape(self) -> re.Pattern:
+    def _build_shape(self) -> re.Pattern[str]:
         fams = sorted({f["family"] for f in self.families}, key=len, reverse=True)
         variants = set(GENERIC_VARIANTS)
         for f in self.families:
@@ -115,10 +121,10 @@ def _strip_setting(text: str) -> str:
     return re.sub(r"\s*[\(\[][^)\]]*[\)\]]\s*$", "", text).strip()
 
 
-def model_family(name: str) -> Optional[dict]:
+def model_family(name: str) -> Optional[Record]:
     """The family record a model name starts with ("Heron 4 Condor" -> Heron), or None."""
     g = gazetteer()
-    m = g.shape.match(name) if g.shape else None
+    m = g.shape.match(name)
     if not m:
         return None
     return g.family_index.get(norm_key(m.group("fam")))
@@ -127,7 +133,7 @@ def model_family(name: str) -> Optional[dict]:
 def shape_name(text: str) -> Optional[str]:
     """Canonical spelling of a generic "<Family> <version> <variant>" name, or None if not that shape."""
     g = gazetteer()
-    m = g.shape.fullmatch(text) if g.shape else None
+    m = g.shape.fullmatch(text)
     if not m:
         return None
     fam = g.family_index.get(norm_key(m.group("fam")))
@@ -162,7 +168,7 @@ def resolve_model_name(text: str) -> Optional[str]:
     for candidate in (label, _strip_setting(label)):
         rec = g.model_index.get(norm_key(candidate))
         if rec:
-            return rec["name"]
+            return str(rec["name"])
         shaped = shape_name(candidate)
         if shaped:
             rec = g.model_index.get(norm_key(shaped))
@@ -218,7 +224,7 @@ def org_of_model(name: str) -> Optional[str]:
     g = gazetteer()
     rec = g.model_index.get(norm_key(name or ""))
     if rec and rec.get("org"):
-        return rec["org"]
+        return str(rec["org"])
     fam = model_family(name or "")
     return fam["org"] if fam else None
 

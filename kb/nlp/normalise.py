@@ -15,7 +15,9 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Optional, TypeVar
+
+from kb.nlp.records import Extraction, PersonRole, ScoreClaim, StanceEvent
 
 # One character for one character.
 _CHAR_MAP = {
@@ -43,7 +45,7 @@ class Normalised:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original (start, end) of the normalised span [START, END)."""
-        if self.starts is None:
+        if self.starts is None or self.ends is None:
             return start, end
         n = len(self.text)
         a = self.starts[start] if start < n else len(self.original)
@@ -105,7 +107,10 @@ def normalise_html(fragment: str) -> str:
     return normalise(fragment, entities=False).text
 
 
-def _remap(rec, norm: Normalised, title: Optional[tuple[str, str]] = None):
+_Located = TypeVar("_Located", ScoreClaim, StanceEvent, PersonRole)  # records with evidence and offsets
+
+
+def _remap(rec: _Located, norm: Normalised, title: Optional[tuple[str, str]] = None) -> _Located:
     """One record with offsets and evidence moved back into the original text."""
     start, end = getattr(rec, "start", 0), getattr(rec, "end", 0)
     if getattr(rec, "in_title", False) and title and rec.evidence == title[0]:
@@ -118,7 +123,7 @@ def _remap(rec, norm: Normalised, title: Optional[tuple[str, str]] = None):
     return replace(rec, start=a, end=b)
 
 
-def remap_extraction(ex, norm: Normalised, title: Optional[Normalised] = None):
+def remap_extraction(ex: Extraction, norm: Normalised, title: Optional[Normalised] = None) -> Extraction:
     """An Extraction read from NORM.text with every offset and evidence pointing into NORM.original."""
     pair = (title.text, title.original) if title is not None else None
     if norm.text == norm.original and (pair is None or pair[0] == pair[1]):

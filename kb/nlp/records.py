@@ -6,7 +6,7 @@ clean text); `evidence` is the sentence (or table row rendered as text) the item
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,9 @@ class Extraction:
     people: tuple[PersonRole, ...] = ()
     scores: tuple[ScoreClaim, ...] = ()
     stances: tuple[StanceEvent, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The shape `aikb extract --format json` prints for one document (without "file")."""
         return {
             "title": self.title,

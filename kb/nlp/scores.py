@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span, Token
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import gazetteer, norm_key, org_kind, resolve_org_name
@@ -42,7 +42,7 @@ class Candidate:
 class ScoreRules:
     """Number filters and qualifier patterns from data/patterns (rules as data)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         rows = read_patterns("score_filters")
         self.before = [re.compile(r["regex"], re.I) for r in rows if r["kind"] == "before"]
         self.after = [re.compile(r["regex"]) for r in rows if r["kind"] == "after"]
@@ -62,13 +62,13 @@ class ScoreRules:
             m = rx.search(text)
             if m:
                 if template:
-                    return template.format(*([m.group(0)] + list(m.groups())))
+                    return str(template.format(*([m.group(0)] + list(m.groups()))))
                 if normalise == "tools":
                     return "without tools" if "without" in m.group(0).lower() else "with tools"
                 return m.group(0)
         return None
 
-    def is_score_number(self, sent: Span, tok) -> Optional[tuple[float, str]]:
+    def is_score_number(self, sent: Span, tok: Token) -> Optional[tuple[float, str]]:
         """(value, unit) when a number token can be a benchmark score, else None."""
         doc = sent.doc
         if not NUMBER.fullmatch(tok.text):
@@ -105,7 +105,7 @@ class ScoreRules:
         return value, unit
 
 
-    def counts(self, tok) -> bool:
+    def counts(self, tok: Token) -> bool:
         """A number that modifies a noun other than a score unit is a count: "100 private tasks",
         "262 doctors", "512 H200 GPUs", "8 needles" (the parse says which noun the number belongs to)."""
         head = tok.head
@@ -123,7 +123,7 @@ class ScoreRules:
         before = doc_text(sent.doc)[max(sent.start_char, m.start_char - 40):m.start_char]
         return any(rx.search(before) for rx in self.not_subject_res)
 
-    def after_comparison(self, sent: Span, tok) -> bool:
+    def after_comparison(self, sent: Span, tok: Token) -> bool:
         """'posts an Elo of 1588 versus 1538': the number after the comparison word."""
         before = doc_text(sent.doc)[max(sent.start_char, tok.idx - 25):tok.idx]
         return any(rx.search(before) for rx in self.comparison)
@@ -153,9 +153,9 @@ def _ending_at(mentions: list[Mention], end: int) -> Optional[Mention]:
     return next((m for m in mentions if m.end == end), None)
 
 
-def _coordinated_before(doc, models: list[Mention], i: int) -> list[Mention]:
+def _coordinated_before(doc: Doc, models: list[Mention], i: int) -> list[Mention]:
     """Models listed right before token i: "Vega-5.4 and Orrery 3.1 Pro, both at 57"."""
-    out = []
+    out: list[Mention] = []
     j = i
     while j > 0:
         while j > 0 and doc[j - 1].text in (",", "and", "or", "&"):
@@ -181,7 +181,7 @@ class SentenceScorer:
         self.prev_bench: Optional[str] = None
         self.prev_claim: Optional[Candidate] = None
 
-    def model_anchor(self, sent: Span, tok, models: list[Mention]) -> tuple[list[str], str]:
+    def model_anchor(self, sent: Span, tok: Token, models: list[Mention]) -> tuple[list[str], str]:
         """Models a number belongs to by its local shape, with the shape name ('' when none)."""
         doc = sent.doc
         paren = _paren_bounds(sent, tok.i)
@@ -226,7 +226,7 @@ class SentenceScorer:
                 return [g.name for g in group], "both"
         return [], ""
 
-    def bench_anchor(self, sent: Span, tok, benches: list[Mention]) -> tuple[Optional[Mention], Optional[str]]:
+    def bench_anchor(self, sent: Span, tok: Token, benches: list[Mention]) -> tuple[Optional[Mention], Optional[str]]:
         """(benchmark mention, qualifier in parentheses) for a number token."""
         doc = sent.doc
         paren = _paren_bounds(sent, tok.i)
@@ -363,7 +363,7 @@ class SentenceScorer:
             return []  # "On March 3," is a date
         return [Mention("BENCHMARK", span.text, span.start, span.end, span.start_char, span.end_char)]
 
-    def _paren_series(self, sent: Span, tok, benches: list[Mention]) -> Optional[str]:
+    def _paren_series(self, sent: Span, tok: Token, benches: list[Mention]) -> Optional[str]:
         """'scores 84.7% on A and 80.2% on B, ahead of M (80.5% and 69.8%)': the i-th value in M's
         parentheses is on the i-th benchmark named before them."""
         bounds = _paren_bounds(sent, tok.i)
@@ -376,7 +376,7 @@ class SentenceScorer:
         named = list(dict.fromkeys(b.name for b in benches if b.end <= bounds[0]))
         return named[-len(nums):][nums.index(tok.i)] if len(named) >= len(nums) else None
 
-    def _respectively(self, sent: Span, models: list[Mention]) -> dict:
+    def _respectively(self, sent: Span, models: list[Mention]) -> dict[int, str]:
         """'A and B scored 77.2% and 68.9%, respectively': token index of each value -> its model."""
         if "respectively" not in sent.text.lower():
             return {}
@@ -412,14 +412,14 @@ class ReportRules:
     - hedged only when the sentence hedges (or is the vendor's word relayed).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         rows = read_patterns("reporting")
         self.templates = {k: [r["regex"] for r in rows if r["kind"] == k] for k in ("evaluator", "vendor")}
         self.hedge = re.compile("|".join(r["regex"] for r in rows if r["kind"] == "hedge"), re.I)
         self.credit = re.compile("|".join(r["regex"] for r in rows if r["kind"] == "credit"), re.I)
         g = gazetteer()
-        self.evaluators = {o["name"]: [o["name"], *o.get("aliases", [])] for o in g.orgs if o.get("kind") == "evaluator"}
-        self._compiled: dict = {}
+        self.evaluators: dict[str, list[str]] = {o["name"]: [o["name"], *o.get("aliases", [])] for o in g.orgs if o.get("kind") == "evaluator"}
+        self._compiled: dict[tuple[str, str], re.Pattern[str]] = {}
 
     @staticmethod
     def aliases(org: str) -> list[str]:
@@ -445,7 +445,7 @@ class ReportRules:
         return None
 
     def reporter(self, sentence: str, maker: Optional[str], focal_maker: Optional[str],
-                 outlet: Optional[str], orgs: tuple = ()) -> tuple[Optional[str], Optional[str], bool]:
+                 outlet: Optional[str], orgs: tuple[str, ...] = ()) -> tuple[Optional[str], Optional[str], bool]:
         """(reported_by, reporter_kind, hedged) for a claim about a model made by MAKER in SENTENCE."""
         hedged = bool(self.hedge.search(sentence))
         credit = bool(self.credit.search(sentence))

@@ -8,7 +8,7 @@ when the sentence speaks of "it", "the model" or "weights".
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Callable, Optional
 
 from spacy.tokens import Span
 
@@ -104,11 +104,11 @@ def _licence_of_non_weights(text: str, start: int, end: int) -> bool:
     before = text[clause_start:start]
     thing = NON_WEIGHTS.search(before)
     model = re.search(r"\b(?:weights|checkpoints?|models?)\b|[A-Z][\w.-]*[ -]?\d", before)
-    return bool(thing) and (model is None or thing.start() < model.start())
+    return thing is not None and (model is None or thing.start() < model.start())
 
 
 class StanceRules:
-    def __init__(self):
+    def __init__(self) -> None:
         self.cues = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stances")]
         self.plans = [re.compile(r["regex"], re.I) for r in read_patterns("stance_plans")]
         lic_aliases = sorted({a for lic in gazetteer().licenses if lic["name"] != "proprietary"
@@ -117,7 +117,7 @@ class StanceRules:
         self.license_names = {a: lic["name"] for lic in gazetteer().licenses
                               for a in [lic["name"], *lic.get("aliases", [])]}
         self.open_licences = {lic["name"]: bool(lic.get("open_weights")) for lic in gazetteer().licenses}
-        self._cues: dict[str, tuple] = {}  # sentence text -> its cues (each sentence is asked twice or more)
+        self._cues: dict[str, tuple[tuple[int, int, str], ...]] = {}  # sentence text -> its cues (each sentence is asked twice or more)
 
     def cues_in(self, text: str) -> tuple[tuple[int, int, str], ...]:
         """Non-overlapping (start, end, stance) cue matches; closed cues take precedence."""
@@ -178,7 +178,7 @@ class StanceRules:
     def license_in(self, text: str) -> Optional[str]:
         m = self.license_re.search(text)
         if m:
-            return self.license_names.get(m.group(0), m.group(0))
+            return str(self.license_names.get(m.group(0), m.group(0)))
         m = LICENSE_EXTRA.search(text)
         return m.group(0) if m else None
 
@@ -311,6 +311,7 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
             0 <= m.start() - end < 25 and not re.match(r"plan|with plans|intend|promis", m.group(0), re.I)))
             for m in planned_any) and not re.search(
             r"\bno (?:immediate |current )?plans?\b", text[max(0, start - 30):end], re.I)
+        models: list[Optional[str]]
         if targets:
             models = [t.name for t in targets]
         elif group and GROUP_SUBJECT.match(text):
@@ -320,7 +321,7 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
                 for v in VAGUE_REFERENCE.finditer(text)):
             models = [current]
         elif planned:
-            models = [None]
+            models = [None]  # a planned stance of no model in particular
         else:
             continue
         for name in models:
@@ -333,7 +334,7 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
                 # "under the MIT licence": a licence's name is not the organisation taking the stance
                 known = [o.name for o in orgs if o.known and not re.match(
                     r"\W{0,3}licen[cs]e", text[o.end_char - sent.start_char:o.end_char - sent.start_char + 12], re.I)]
-                org = known[0] if known else mentions.model_orgs.get(mentions.focal)
+                org = known[0] if known else mentions.focal_org()
             out.append(StanceEvent(org=org, model=name, stance=stance,
                                    license=license_name if stance == "open" else None,
                                    planned=planned, evidence=text, start=sent.start_char, end=sent.end_char))
@@ -398,13 +399,13 @@ def _family_members(sents: list[Span], mentions: DocMentions, events: list[Stanc
         for sent in sents[idx:idx + 4]:
             if sent.start_char != ev.start and any(rx.search(sent.text) for rx in rules.plans):
                 continue  # "They also promise Heron Max 2, once it is ready": a member still to come
-            for m in mentions.in_span(mentions.models, sent.start, sent.end):
-                if m.name in stated or not re.match(rf"{re.escape(family)}[\s-]\S", m.name):
+            for member in mentions.in_span(mentions.models, sent.start, sent.end):
+                if member.name in stated or not re.match(rf"{re.escape(family)}[\s-]\S", member.name):
                     continue
-                if any(n and n.startswith(m.name + " ") for n in stated):
+                if any(n and n.startswith(member.name + " ") for n in stated):
                     continue  # "Cosmos Reason" after "Cosmos Reason 2": a short name of a member already given
-                stated.add(m.name)
-                out.append(StanceEvent(org=ev.org or mentions.model_orgs.get(m.name), model=m.name,
+                stated.add(member.name)
+                out.append(StanceEvent(org=ev.org or mentions.model_orgs.get(member.name), model=member.name,
                                        stance=ev.stance, license=ev.license, evidence=ev.evidence,
                                        start=ev.start, end=ev.end))
     return out
@@ -447,7 +448,8 @@ def _cell_stance(cell: str, rules: StanceRules, header_says_weights: bool) -> tu
     return None, None
 
 
-def table_stances(tables: list, resolve_model, rules: StanceRules, model_orgs: dict) -> list[StanceEvent]:
+def table_stances(tables: list[tuple[str, Optional[tuple[int, int]]]], resolve_model: Callable[[str], Optional[str]],
+                  rules: StanceRules, model_orgs: dict[str, Optional[str]]) -> list[StanceEvent]:
     """Stances a table states: a "License" (or "Open weights") column or row beside the model names.
 
     TABLES are (html, (start, end) or None) pairs. "| Lumen 4 | Apache 2.0 |" is open under Apache 2.0;

@@ -9,7 +9,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 EMPTY = {"", "-", "--", "\u2013", "\u2014", "\u2015", "\u2212", "n/a", "na", "n.a.", "none", "null", "?",
          "\u2026", "...", "tbd", "x", "\u2717", "\u2718", "\u2713", "\u2714", "*", "\u2020"}
@@ -128,7 +128,12 @@ def is_empty(text: str) -> bool:
     return text.strip().lower() in EMPTY
 
 
-def parse_value(cell_text: str, lines: tuple[str, ...] = ()) -> Optional[tuple[float, Optional[str], Optional[str]]]:
+Parsed = tuple[float, Optional[str], Optional[str]]  # (value, unit, setting) of a numeric cell
+# The table reader's resolvers by kind ("model", "benchmark"), plus its "identified" label cache.
+Resolvers = dict[str, Any]
+
+
+def parse_value(cell_text: str, lines: tuple[str, ...] = ()) -> Optional[Parsed]:
     """A numeric cell -> (value, unit from the cell or None, setting in parentheses or None)."""
     text = FOOTNOTE.sub("", cell_text).strip()
     m = VALUE.match(text)
@@ -219,7 +224,7 @@ def looks_like_model(text: str) -> bool:
         return True  # "WREN3-VL-10B", "Kestrel-2 13B": a parameter count inside a name marks a model
     m = GENERIC_MODEL.match(text)
     # "XBench 2025" has the shape "<Name> <number>" too; a year is not a model version.
-    return bool(m) and not re.fullmatch(r"(?:19|20)\d\d", m.group("ver"))
+    return m is not None and not re.fullmatch(r"(?:19|20)\d\d", m.group("ver"))
 
 
 def _not_benchmark(text: str) -> bool:
@@ -242,15 +247,15 @@ def _name_like(text: str, kind: str) -> bool:
     return len(text) <= 60 and len(text.split()) <= 8 and not word_set(text) & NON_BENCH
 
 
-def identify(text: str, kind: str, res: dict) -> Optional[Axis]:
+def identify(text: str, kind: str, res: Resolvers) -> Optional[Axis]:
     """Is this header/label text a model (kind='model') or benchmark, and with which settings?"""
-    cache = res.setdefault("identified", {})  # each label is read for both orientations
+    cache: dict[tuple[str, str], Optional[Axis]] = res.setdefault("identified", {})  # read for both orientations
     if (text, kind) not in cache:
         cache[(text, kind)] = _identify_uncached(text, kind, res)
     return cache[(text, kind)]
 
 
-def _identify_uncached(text: str, kind: str, res: dict) -> Optional[Axis]:
+def _identify_uncached(text: str, kind: str, res: Resolvers) -> Optional[Axis]:
     other = "benchmark" if kind == "model" else "model"
     shape = {"model": looks_like_model, "benchmark": looks_like_benchmark}
     base, suffixes = _split_label(text)
@@ -322,9 +327,9 @@ def role_of(text: str) -> str:
     return re.sub(r"[^a-z ]", "", text.lower()).strip()
 
 
-def pick(cells: list[tuple[str, str, tuple]], kind: str, res: dict) -> Axis:
+def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolvers) -> Axis:
     """Choose the model/benchmark among a label's cells (text, role, lines); the rest add settings/units."""
-    items = []
+    items: list[tuple[str, str, str]] = []  # (text, role, the whole cell)
     for text, role, lines in cells:
         if word_set(text) & NOT_A_SCORE or "\u0394" in text:
             return Axis()  # a "Rank" or "Δ vs. previous" sub-column under a model holds no score

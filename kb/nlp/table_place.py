@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 CONTEXT_ATTR = "data-aikb-context"  # set by ingest.metadata.data_tables: the heading before the table
 MAX_CONTEXT = 240
@@ -34,7 +34,7 @@ class PlacedTable:
     context: str = ""
     caption: str = ""
     span: Optional[tuple[int, int]] = None  # the rows' extent in doc.text
-    rows: dict = field(default_factory=dict)  # normalised cell text -> (start, end) of its row's line
+    rows: LineIndex = field(default_factory=dict)  # normalised cell text -> (start, end) of its row's line
 
 
 def _key(text: str) -> str:
@@ -44,10 +44,10 @@ def _key(text: str) -> str:
 def text_tables(text: str) -> list[tuple[int, int, str]]:
     """Tables written as runs of 'cell | cell' lines (a text copy of a page): (start, end, html)."""
     out = []
-    lines = []  # (start, end, cells) of the current run
+    lines: list[tuple[int, int, list[str]]] = []  # (start, end, cells) of the current run
     pos = 0
 
-    def flush():
+    def flush() -> None:
         widths = {len(c) for _, _, c in lines}
         if len(lines) >= 2 and len(widths) == 1 and widths.pop() >= 2:
             rows = [c for _, _, c in lines]
@@ -104,7 +104,7 @@ def flat_tables(text: str) -> list[tuple[int, int, str]]:
     run: list[tuple[int, int, str]] = []
     pos = 0
 
-    def flush():
+    def flush() -> None:
         cells = [c for _, _, c in run]
         # try the longest tail of the run that reads as a table (a heading line may precede it)
         for skip in range(0, min(3, len(cells))):
@@ -132,7 +132,7 @@ def flat_tables(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _row_cells(soup: BeautifulSoup) -> list[list[str]]:
+def _row_cells(soup: Tag) -> list[list[str]]:
     rows = []
     for tr in soup.find_all("tr"):
         cells = [re.sub(r"\s+", " ", td.get_text(" ", strip=True)) for td in tr.find_all(["td", "th"])]
@@ -142,7 +142,7 @@ def _row_cells(soup: BeautifulSoup) -> list[list[str]]:
     return rows
 
 
-def place_table(table_html: str, text: str, line_index: Optional[list] = None) -> PlacedTable:
+def place_table(table_html: str, text: str, line_index: Optional[LineIndex] = None) -> PlacedTable:
     """Caption, context and the location of a table's rows in TEXT (the clean text)."""
     soup = BeautifulSoup(table_html, "lxml")
     table = soup.find("table")
@@ -171,9 +171,12 @@ def place_table(table_html: str, text: str, line_index: Optional[list] = None) -
     return placed
 
 
-def index_lines(text: str) -> dict:
+LineIndex = dict[str, tuple[int, int]]  # normalised line text -> (start, end)
+
+
+def index_lines(text: str) -> LineIndex:
     """Normalised line text -> (start, end) for every line of TEXT (first occurrence)."""
-    out: dict = {}
+    out: LineIndex = {}
     pos = 0
     for line in text.split("\n"):
         key = _key(line)

@@ -21,14 +21,14 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from itertools import islice
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.nlp.records import ScoreClaim
 from kb.nlp.table_labels import (
     BENCH_WORDS, FOOTNOTE, NUMBERISH, PARAM_SIZE, SCORE_HEADER, SETTING_PHRASE, SETTING_ROLES, Axis, identify,
-    is_empty, is_setting, looks_like_benchmark, parse_value, pick, role_of, word_set,
+    Parsed, Resolvers, is_empty, is_setting, looks_like_benchmark, parse_value, pick, role_of, word_set,
 )
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class _Cell:
     header: bool  # a <th> or a cell inside <thead>
     thead: bool
     origin: int  # shared by the copies a rowspan/colspan makes
-    parsed: Optional[tuple] = None  # parse_value() of the cell, computed once
+    parsed: Optional[Parsed] = None  # parse_value() of the cell, computed once
 
 
 def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_benchmark: Resolver,
@@ -184,7 +184,7 @@ def _unstack_rows(grid: list[list[_Cell]]) -> list[list[_Cell]]:
         if not n or not stacked_values or not stacked_labels:
             out.append(row)
             continue
-        split = {}
+        split: dict[int, list[_Cell]] = {}
         for c in row:
             if len(c.lines) == n and c.origin not in split:
                 split[c.origin] = []
@@ -233,7 +233,7 @@ def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int
     return head, labels, data, sections
 
 
-def _read_table(table: Tag, res: dict, context: str, subject: Optional[str] = None) -> list[ScoreClaim]:
+def _read_table(table: Tag, res: Resolvers, context: str, subject: Optional[str] = None) -> list[ScoreClaim]:
     caption = table.find("caption")
     context = f"{caption.get_text(' ', strip=True) if caption else ''} {context}".strip()
     grid = _build_grid(table)
@@ -250,7 +250,7 @@ def _read_table(table: Tag, res: dict, context: str, subject: Optional[str] = No
         # The top header cell names a label column; a lower one ("Setting") may name a header row.
         return next((grid[h][c].text for h in range(head) if grid[h][c].text), "")
 
-    def col_items(c: int) -> list[tuple[str, str, tuple]]:
+    def col_items(c: int) -> list[tuple[str, str, tuple[str, ...]]]:
         out, seen = [], set()
         for h in range(head):
             cell = grid[h][c]
@@ -288,7 +288,7 @@ def _read_table(table: Tag, res: dict, context: str, subject: Optional[str] = No
     return best[1]
 
 
-def _context_benchmark(context: str, res: dict) -> Optional[str]:
+def _context_benchmark(context: str, res: Resolvers) -> Optional[str]:
     """The benchmark a table's heading names ("Multi-lingual CodeEval" -> "CodeEval"), longest first."""
     words = re.findall(r"[\w+#.'-]+", context or "")[:40]
     for n in (4, 3, 2, 1):
@@ -300,7 +300,7 @@ def _context_benchmark(context: str, res: dict) -> Optional[str]:
     return None
 
 
-def _name_subsets(bench: dict, context: str, res: dict) -> None:
+def _name_subsets(bench: dict[int, Axis], context: str, res: Resolvers) -> None:
     """Columns that split one benchmark ("Python | C++ | Java" under a "Multi-lingual CodeEval" heading)
     are named "<benchmark> (<column>)" when most of them are no benchmark on their own."""
     named = [a for a in bench.values() if a.name]
@@ -314,7 +314,7 @@ def _name_subsets(bench: dict, context: str, res: dict) -> None:
             bench[key] = replace(a, name=f"{parent} ({a.name})", strict=True)
 
 
-def _name_sizes(models: dict) -> None:
+def _name_sizes(models: dict[int, Axis]) -> None:
     """When a "Size" column tells apart rows of one model ("Coder-Base | 7B", "Coder-Base | 33B"), the
     size is part of each model's name in that table; a size column beside distinct names is a spec."""
     names = [(a.name, a.text) for a in models.values() if a.name]
@@ -325,8 +325,9 @@ def _name_sizes(models: dict) -> None:
             models[key] = replace(a, name=f"{a.name} {a.size}")
 
 
-def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: str,
-            context: str, res: Optional[dict] = None) -> list[ScoreClaim]:
+def _claims(grid: list[list[_Cell]], rows: dict[int, Axis], cols: dict[int, Axis], sections: set[int], head: int,
+            row_kind: str,
+            context: str, res: Optional[Resolvers] = None) -> list[ScoreClaim]:
     # Only a caption-sized context is read: a whole paragraph ("we are thinking about...") would mislead.
     context = context if len(context or "") <= 240 else ""
     ctx_quals = tuple(m.group(0) for m in SETTING_PHRASE.finditer(context))
@@ -338,7 +339,8 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
             parsed = grid[r][c].parsed
             if parsed and parsed[1]:
                 bench_units.setdefault(r if row_kind == "benchmark" else c, parsed[1])
-    out, section_quals = [], ()
+    out: list[ScoreClaim] = []
+    section_quals: tuple[str, ...] = ()
     for r in range(head, len(grid)):
         if r in sections:
             text = next(c.text for c in grid[r] if not is_empty(c.text))
@@ -354,6 +356,8 @@ def _claims(grid, rows: dict, cols: dict, sections: set, head: int, row_kind: st
             value, cell_unit, cell_qual = parsed
             model = col if row_kind == "benchmark" else row
             model = _cell_model(cell.text, res) or model
+            if model.name is None or bench.name is None:
+                continue  # (never: the cells read here have both a model and a benchmark)
             quals = bench.quals + section_quals + model.quals + ((cell_qual,) if cell_qual else ())
             quals = quals or ctx_quals
             label_text = f"{row.text} {col.text} {bench.name}"
@@ -369,7 +373,8 @@ PAIR_CELL = re.compile(r"\s*([^/]+?)\s*/\s*([^/]+?)\s*")
 PAIR_LABEL = re.compile(r"(?<![\w/])([\w.>@-]+)/([\w.>@-]+)(?![\w/])")
 
 
-def _split_pairs(parts: list, row: Axis, row_kind: str, res: Optional[dict]):
+def _split_pairs(parts: list[tuple[int, Axis, _Cell]], row: Axis, row_kind: str,
+                 res: Optional[Resolvers]) -> Iterator[tuple[int, Axis, _Cell, Axis, Parsed]]:
     """(column, column axis, cell, benchmark axis, parsed value) for each value of a row's cells. A cell
     "51.1/44.7" under a benchmark written "MMMU (val/test)" holds two claims, "MMMU (val)" and
     "MMMU (test)"; "36.6/-" holds the first only. Other cells give their one parsed value."""
@@ -378,7 +383,7 @@ def _split_pairs(parts: list, row: Axis, row_kind: str, res: Optional[dict]):
         pair = PAIR_CELL.fullmatch(cell.text)
         label = bench.label or bench.text
         split = PAIR_LABEL.search(label) if pair and res is not None else None
-        if split:
+        if split and pair and res is not None:
             for value_text, part in ((pair.group(1), split.group(1)), (pair.group(2), split.group(2))):
                 parsed = parse_value(value_text)
                 axis = identify(label[:split.start()] + part + label[split.end():], "benchmark", res)
@@ -389,7 +394,7 @@ def _split_pairs(parts: list, row: Axis, row_kind: str, res: Optional[dict]):
             yield c, col, cell, bench, cell.parsed
 
 
-def _cell_model(text: str, res: Optional[dict]) -> Optional[Axis]:
+def _cell_model(text: str, res: Optional[Resolvers]) -> Optional[Axis]:
     """'61.0% (Wren 2)' in a column of best results: the value belongs to the model the cell names."""
     m = re.search(r"[(\[]([^()\[\]]{2,48})[)\]]\s*$", text)
     if not m or res is None or is_setting(m.group(1)):
