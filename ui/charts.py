@@ -98,7 +98,7 @@ def best_by_benchmark(frame: pd.DataFrame) -> pd.DataFrame:
     return best.sort_values(["unit", "value"], ascending=[True, False]).reset_index(drop=True)
 
 
-def scores_bar_chart(best: pd.DataFrame, unit: str) -> alt.LayerChart:
+def scores_bar_chart(best: pd.DataFrame, unit: str) -> alt.LayerChart | alt.FacetChart:
     """One bar per benchmark, all in one UNIT, from zero on one shared axis: 52 and 86.4 look different.
 
     Bars of different units are never drawn on one axis (a % and an Elo are not comparable): callers
@@ -161,7 +161,7 @@ def row_order(frame: pd.DataFrame) -> list[str]:
 PLANNED_OFFSET = 14  # pixels below the row's line: a planned mark never sits on an actual one
 
 
-def timeline_chart(frame: pd.DataFrame) -> alt.LayerChart:
+def timeline_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """Organizations over time: marks coloured open/closed, reference data hollow diamonds, shifts ringed.
 
     Planned events ("will open the weights") are hollow, dashed, smaller and drawn below their row's
@@ -208,7 +208,7 @@ def frontier_frame(points: Iterable) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "openness", "model", "value", "unit", "setting", "href"])
 
 
-def frontier_chart(frame: pd.DataFrame) -> alt.LayerChart:
+def frontier_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """The best value so far over time: open and closed models as two stepped lines, each point a link."""
     base = alt.Chart(frame).encode(
         x=alt.X("date:T", title="first reported", axis=alt.Axis(format="%Y-%m-%d", labelOverlap=True)),

@@ -179,7 +179,7 @@ def _value_patterns(value: float, unit: Optional[str] = None) -> list[str]:
 
 def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Merged (start, end) spans where any of TERMS occurs in TEXT (case-insensitive, whole tokens)."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     for term in terms:
         term = (term or "").strip()
         if not term:

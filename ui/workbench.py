@@ -92,7 +92,8 @@ def reader_markdown(text: str, marks, focus_claim: Optional[int] = None) -> str:
     ends: dict[int, list] = {}
     for i, m in placed:
         ends.setdefault(m.end, []).append((i, m))
-    paragraphs, current = [], []
+    paragraphs: list[str] = []
+    current: list[str] = []
     breaks = {match.start(): match.end() for match in _PARAGRAPH.finditer(text)}
     pos_iter = iter(zip(edges, edges[1:]))
     for lo, hi in pos_iter:

@@ -47,7 +47,8 @@ with rules_tab:
         left, right = st.columns([3, 1])
         doomed = left.selectbox("Rule to remove", rules, index=None, format_func=lambda r: f"{r.id}: {r.label}",
                                 key="doomed", placeholder="choose a rule")
-        if right.button("Remove rule", key="remove_rule", disabled=doomed is None, icon=":material/delete:"):
+        if right.button("Remove rule", key="remove_rule", disabled=doomed is None,
+                        icon=":material/delete:") and doomed is not None:
             change(url, "remove_rule", doomed.id)
             st.session_state["rules_flash"] = f"Removed rule {doomed.id}."
             st.rerun()

@@ -30,7 +30,7 @@ if claim_id is None and article_id is None:
         st.stop()
     labels = {c.article_id: f"{c.title or 'untitled'} ({c.outlet or 'unknown outlet'}, {fmt_date(c.published_at)})"
               for c in choices}
-    article_id = st.selectbox("Article", list(labels), format_func=labels.get, index=None, key="reader_article",
+    article_id = st.selectbox("Article", list(labels), format_func=lambda i: labels[i], index=None, key="reader_article",
                               placeholder="choose an article, or open one from any claim")
     if article_id is None:
         st.caption("Every claim on the Search, Models, Benchmarks and Compare pages links here.")
