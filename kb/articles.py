@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import and_, bindparam, literal_column, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ingest.dedup import StoryIndex, content_hash, normalize_url, sha256, simhash, url_hash
 from ingest.records import ArticleDraft, FetchResult
@@ -106,7 +106,7 @@ def draft_keys(draft: ArticleDraft) -> ArticleKeys:
 # "source_id + 0" keeps the planner off the source_id index: without statistics SQLite chose it for
 # the GUID and text terms, so every lookup scanned all of the source's articles and a 10,000-item
 # feed took quadratic time (found by tests/test_hardening.py). The hash indexes are the selective ones.
-_SOURCE = Article.source_id + literal_column("0")
+_SOURCE = col(Article.source_id) + literal_column("0")
 _DUPLICATE = select(Article.id).where(or_(
     Article.url_hash == bindparam("url_hash"),
     and_(Article.guid_hash == bindparam("guid_hash"), _SOURCE == bindparam("source_id")),
@@ -180,9 +180,10 @@ def store_article(session: Session, draft: ArticleDraft, *, source_id: Optional[
         session.flush()
         story_id = story.id
     elif doc.published:
-        story = session.get(Story, story_id)
-        if story is not None and (story.first_published_at is None or doc.published < story.first_published_at):
-            story.first_published_at = doc.published
+        known_story = session.get(Story, story_id)
+        if known_story is not None and (known_story.first_published_at is None
+                                        or doc.published < known_story.first_published_at):
+            known_story.first_published_at = doc.published
     article = Article(
         source_id=source_id, story_id=story_id, url=(draft.url or None) and draft.url[:2048],
         url_hash=keys.url_hash, guid_hash=keys.guid_hash,
@@ -248,9 +249,10 @@ def known_items(session: Session, source_id: Optional[int], items) -> set[int]:
                     Sighting.url_hash.in_(list(urls)), Sighting.source_id == source_id)).all():
                 known.add(urls[found])
         if guids and source_id is not None:
-            for found in session.exec(select(Article.guid_hash).where(
+            for guid_found in session.exec(select(Article.guid_hash).where(
                     Article.guid_hash.in_(list(guids)), _SOURCE == source_id)).all():
-                known.add(guids[found])
+                if guid_found is not None:  # (never NULL: the IN filter)
+                    known.add(guids[guid_found])
     return known
 
 

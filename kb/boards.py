@@ -87,7 +87,7 @@ def board(session: Session, benchmark: str, *, as_of: Optional[datetime] = None,
     conds = _conditions(_bench(session, benchmark), as_of=as_of, setting=setting, kind=kind)
     stmt = (select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.qualifier, ScoreClaim.value).where(*conds)
             .order_by(ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc(), ScoreClaim.id.desc()))
-    chosen: dict[tuple, int] = {}  # (model id, setting) -> claim id of its best value
+    chosen: dict[tuple[int, Optional[str]], tuple[float, int]] = {}  # (model id, setting) -> (best value, claim id)
     stance: dict[int, Optional[str]] = {}
     offset = 0
     while len(chosen) < limit:

@@ -264,9 +264,9 @@ def refresh_claims(session: Session, claim_ids: Iterable[int]) -> list[int]:
             if by_claim.get(claim.id):
                 by_group.setdefault((claim.model_id, claim.benchmark_id, claim.qualifier), []).append(claim)
         for claim_id in chunk:
-            claim = claims.get(claim_id)
-            if claim is not None and not by_claim.get(claim_id):
-                session.delete(claim)
+            orphan = claims.get(claim_id)
+            if orphan is not None and not by_claim.get(claim_id):
+                session.delete(orphan)
                 removed.append(claim_id)
         session.flush()
         for group in by_group.values():

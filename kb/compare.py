@@ -203,7 +203,7 @@ def compare(session: Session, models: Iterable[str], benchmarks: Iterable[str], 
     chosen = best_claims(session, mids, bids, kind=kind, as_of=as_of)
     hits = {h.claim_id: h for h in claim_hits(session, list(chosen.values()), as_of=as_of)}
     openness = model_openness(session, list(mids))
-    orgs = dict(core_rows(session, select(Entity.id, Entity.name).where(
+    orgs: dict[int, str] = dict(core_rows(session, select(Entity.id, Entity.name).where(
         Entity.id.in_([m.org_id for m in model_entities if m.org_id]))))
     rows = []
     for model in model_entities:
@@ -219,7 +219,7 @@ def compare(session: Session, models: Iterable[str], benchmarks: Iterable[str], 
 
 def _cell(session: Session, hit, kind: Optional[str]) -> CompareCell:
     """A claim as a cell: the report of the wanted kind (else the first, original outlet first) is cited."""
-    kinds = dict(core_rows(session, select(ClaimSource.article_id, ClaimSource.reporter_kind)
+    kinds: dict[int, Optional[str]] = dict(core_rows(session, select(ClaimSource.article_id, ClaimSource.reporter_kind)
                            .where(ClaimSource.claim_id == hit.claim_id)))
     cited = next((s for s in hit.sources if kind is None or kinds.get(s.article_id) == kind), None)
     if cited is None and hit.sources:

@@ -71,7 +71,8 @@ _REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)
 @functools.lru_cache(maxsize=1)
 def head_revisions() -> frozenset[str]:
     """The newest migration(s), read from the revision files' text (no Alembic import: it costs ~0.3 s)."""
-    revisions, parents = set(), set()
+    revisions: set[str] = set()
+    parents: set[str] = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
         for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
             parsed = ast.literal_eval(value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.claims import claim_key, refresh_claims
 from kb.db import utcnow
@@ -36,10 +36,10 @@ def merge_entities(session: Session, source: str, target: str, kind: str | None 
         raise InputError(f"{source!r} and {target!r} already name the same {a.kind} ({a.name})")
     moved = session.exec(select(ScoreClaim.id).where(
         (ScoreClaim.model_id == a.id) | (ScoreClaim.benchmark_id == a.id))).all()
-    for column in (ScoreClaim.model_id, ScoreClaim.benchmark_id):
+    for column in (col(ScoreClaim.model_id), col(ScoreClaim.benchmark_id)):
         session.exec(update(ScoreClaim).where(column == a.id).values({column.key: b.id}))
-    for column in (StanceEvent.org_id, StanceEvent.model_id):
-        session.exec(update(StanceEvent).where(column == a.id).values({column.key: b.id}))
+    for stance_column in (col(StanceEvent.org_id), col(StanceEvent.model_id)):
+        session.exec(update(StanceEvent).where(stance_column == a.id).values({stance_column.key: b.id}))
     _merge_roles(session, a.id, b.id)
     session.exec(update(Entity).where(Entity.org_id == a.id).values(org_id=b.id))
     session.exec(update(Alias).where(Alias.entity_id == a.id).values(entity_id=b.id))

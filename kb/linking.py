@@ -149,10 +149,10 @@ def seed_gazetteer(session: Session, directory: Optional[Path] = None) -> int:
 def _seed(session: Session, directory: Path) -> int:
     """Batched Core inserts: building thousands of ORM objects would cost more than the inserts."""
     keys: dict[tuple[str, str], Optional[int]] = {}  # (kind, key) -> entity id (None until inserted)
-    for kind, key, eid in session.exec(select(Entity.kind, Entity.key, Entity.id)).all():
-        keys[(kind, key)] = eid
-    for kind, key, eid in session.exec(select(Alias.kind, Alias.key, Alias.entity_id)).all():
-        keys.setdefault((kind, key), eid)
+    for k, key, entity_id in session.exec(select(Entity.kind, Entity.key, Entity.id)).all():
+        keys[(k, key)] = entity_id
+    for k, key, entity_id in session.exec(select(Alias.kind, Alias.key, Alias.entity_id)).all():
+        keys.setdefault((k, key), entity_id)
     new = 0
     now = utcnow()
     for filename in GAZETTEER_FILES:
@@ -160,6 +160,8 @@ def _seed(session: Session, directory: Path) -> int:
         if not path.exists():
             continue
         kind = _kind_from_filename(path.stem)
+        if kind is None:
+            continue  # (every name in GAZETTEER_FILES starts with a kind)
         rows, fresh = [], []
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             try:
@@ -182,10 +184,10 @@ def _seed(session: Session, directory: Path) -> int:
         if fresh:
             session.exec(insert(Entity), params=fresh)
             new += len(fresh)
-            for k, key, eid in session.exec(select(Entity.kind, Entity.key, Entity.id)
-                                            .where(Entity.origin == "gazetteer")).all():
+            for k, key, entity_id in session.exec(select(Entity.kind, Entity.key, Entity.id)
+                                                  .where(Entity.origin == "gazetteer")).all():
                 if keys.get((k, key)) is None:
-                    keys[(k, key)] = eid
+                    keys[(k, key)] = entity_id
         aliases, makers = [], []
         for row in rows:
             eid = keys.get((kind, name_key(row["name"], kind)))

@@ -4,6 +4,9 @@ Only kb/ writes these; ingest/ emits plain records (ingest/records.py) and kb/nl
 Extraction records (kb/nlp/records.py). Schema changes go through kb/migrations.
 
 Time columns hold aware UTC datetimes (SQLModel's UTCDateTime refuses naive ones; kb.db.utcnow()).
+
+Primary keys are typed `id: int` with a None default: the database assigns them at flush, and every id
+the code reads is a stored row's (typing them Optional made mypy ask for a None check at each use).
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from sqlmodel import Field, SQLModel
 class Source(SQLModel, table=True):
     """A feed (or a single-article source) and its polling state."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     url: str = Field(sa_column_kwargs={"unique": True}, max_length=2048)
     title: Optional[str] = None
     kind: str = Field(default="feed", max_length=16)  # feed | article | file
@@ -49,7 +52,7 @@ class Source(SQLModel, table=True):
 class FetchLog(SQLModel, table=True):
     """One row per fetch attempt of a feed or a page. Errors are data."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
     url: str = Field(max_length=2048)
     kind: str = Field(default="feed", max_length=16)  # feed | page | robots
@@ -64,7 +67,7 @@ class FetchLog(SQLModel, table=True):
 class Story(SQLModel, table=True):
     """A cluster of articles telling one story: syndicated copies and near-duplicates."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     title: Optional[str] = None
     first_seen_at: datetime
     first_published_at: Optional[datetime] = None
@@ -75,7 +78,7 @@ class Article(SQLModel, table=True):
 
     __table_args__ = (Index("ix_article_published", "published_at"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
     story_id: Optional[int] = Field(default=None, foreign_key="story.id", index=True)
     url: Optional[str] = Field(default=None, max_length=2048)
@@ -113,7 +116,7 @@ class Sighting(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("url_hash", "source_id", name="uq_sighting_url_source"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     url_hash: str = Field(max_length=64)
     article_id: Optional[int] = Field(default=None, foreign_key="article.id", index=True)
     source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
@@ -136,7 +139,7 @@ class Entity(SQLModel, table=True):
         Index("ix_entity_merged_into", "merged_into_id"),  # the entities merged into one
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16, index=True)  # model | org | person | benchmark
     name: str  # canonical display name
     key: str = Field(max_length=255)  # normalised name (kb.linking.name_key)
@@ -153,7 +156,7 @@ class Alias(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("kind", "key", name="uq_alias_kind_key"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     entity_id: int = Field(foreign_key="entity.id", index=True)
     kind: str = Field(max_length=16)
     alias: str
@@ -183,7 +186,7 @@ class ScoreClaim(SQLModel, table=True):
         Index("ix_scoreclaim_model_first", "model_id", "first_reported_at"),  # a model's claims, newest first
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     claim_key: str = Field(sa_column_kwargs={"unique": True}, max_length=64)  # stable across re-extraction
     model_id: int = Field(foreign_key="entity.id")
     benchmark_id: int = Field(foreign_key="entity.id")
@@ -205,7 +208,7 @@ class ClaimSource(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("claim_id", "article_id", name="uq_claimsource_claim_article"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="scoreclaim.id", index=True)
     article_id: int = Field(foreign_key="article.id", index=True)
     story_id: Optional[int] = Field(default=None, foreign_key="story.id")
@@ -226,7 +229,7 @@ class StanceEvent(SQLModel, table=True):
     __table_args__ = (Index("ix_stance_org_time", "org_id", "occurred_at"),
                       Index("ix_stance_stance_model", "stance", "model_id"))  # the search's stance facet
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_key: str = Field(sa_column_kwargs={"unique": True}, max_length=64)
     org_id: Optional[int] = Field(default=None, foreign_key="entity.id")
     model_id: Optional[int] = Field(default=None, foreign_key="entity.id", index=True)
@@ -253,7 +256,7 @@ class PersonRole(SQLModel, table=True):
         Index("ix_personrole_org_seen", "org_id", "seen_at", "id"),  # an org's people, first seen first
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="entity.id", index=True)
     org_id: Optional[int] = Field(default=None, foreign_key="entity.id")
     role: Optional[str] = None
@@ -271,7 +274,7 @@ class PersonRole(SQLModel, table=True):
 class AlertRule(SQLModel, table=True):
     """What an analyst watches, and where to be told."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: Optional[str] = None
     on: str = Field(max_length=32)  # new-score | new-record | stance-shift | stance-event | new-model | search
     filters: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON: benchmark, model, org, min_value, query, facets
@@ -292,7 +295,7 @@ class Alert(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("rule_id", "dedupe_key", name="uq_alert_rule_key"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     rule_id: int = Field(foreign_key="alertrule.id", index=True)
     dedupe_key: str = Field(max_length=64)  # e.g. the claim_key: stable across re-ingest and re-extraction
     kind: str = Field(max_length=32)
@@ -313,7 +316,7 @@ class Delivery(SQLModel, table=True):
         Index("ix_delivery_due", "status", "next_attempt_at"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     rule_id: int = Field(foreign_key="alertrule.id", index=True)
     alert_id: Optional[int] = Field(default=None, foreign_key="alert.id", index=True)  # None for a digest
     channel: str = Field(max_length=16)  # webhook | email

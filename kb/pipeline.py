@@ -181,13 +181,14 @@ def _process_source_safely(run: _Run, source_id: int) -> str:
             # the source keeps its old validators, so the next run fetches it in full again
             log.warning("ingest of source %s failed: database error: %s", source_id, _first_line(exc))
             run.summary.store_failed += 1
-            exc = f"database error: {_first_line(exc)}"
+            problem = f"database error: {_first_line(exc)}"
         else:
             log.exception("ingest of source %s failed", source_id)
+            problem = str(exc)
         with session_scope(run.engine) as session:
             source = session.get(Source, source_id)
             if source is not None:
-                source_store.mark_fetched(session, source, status=source.last_status, error=f"internal error: {exc}",
+                source_store.mark_fetched(session, source, status=source.last_status, error=f"internal error: {problem}",
                                      max_backoff_hours=run.settings.max_failures_backoff_hours)
         run.summary.failed += 1
         run.summary.errors.append(f"source {source_id}: internal error: {exc}")

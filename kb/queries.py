@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import bindparam, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.errors import NotFound
 from kb.linking import resolve
@@ -179,8 +179,8 @@ def facet_options(session: Session, *, limit: int = 2000) -> dict[str, list[str]
     out["orgs"] = [r[0] for r in core_rows(session, select(Entity.name).where(
         Entity.kind == "org", Entity.merged_into_id.is_(None)).order_by(Entity.name).limit(limit))]
     outlets: set[str] = set()
-    for column in (Article.outlet, Article.original_outlet):
-        outlets.update(_distinct_values(session, column, limit))
+    for outlet_column in (col(Article.outlet), col(Article.original_outlet)):
+        outlets.update(_distinct_values(session, outlet_column, limit))
     out["outlets"] = sorted(outlets, key=str.casefold)
     out["stances"] = ["open", "closed"]
     return out

@@ -53,7 +53,7 @@ def load_reference(session: Session, path: Optional[Path] = None) -> int:
         return 0
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     have = set(session.exec(select(StanceEvent.event_key).where(StanceEvent.origin == "reference")).all())
-    orgs: dict[str, int] = {}
+    orgs: dict[str, Optional[int]] = {}
     # one read of every model name instead of two queries per row
     models = {k: i for k, i in session.exec(select(Entity.key, func.coalesce(Entity.merged_into_id, Entity.id))
                                              .where(Entity.kind == "model")).all()}

@@ -55,9 +55,9 @@ def suggestions(session: Session, kind: str, name: str, n: int = 3) -> list[str]
     # names of the store that share the first letter: a misspelling rarely changes it, and it keeps
     # the candidates few on a store with many entities
     first = key[:1]
-    rows = session.exec(select(Entity.key, Entity.name).where(Entity.kind == kind, Entity.merged_into_id.is_(None),
+    rows = list(session.exec(select(Entity.key, Entity.name).where(Entity.kind == kind, Entity.merged_into_id.is_(None),
                                                               Entity.key.startswith(first))
-                        .limit(MAX_CANDIDATES)).all()
+                        .limit(MAX_CANDIDATES)).all())
     rows += session.exec(select(Alias.key, Entity.name).join(Entity, Entity.id == Alias.entity_id)
                          .where(Alias.kind == kind, Alias.key.startswith(first)).limit(MAX_CANDIDATES)).all()
     for k, display in rows:

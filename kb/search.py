@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Any, Optional, Sequence
 
-from sqlalchemy import column, func, literal_column, or_, table
+from sqlalchemy import ColumnElement, Executable, column, func, literal_column, or_, table
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -53,7 +53,7 @@ def query_terms(query: Optional[str]) -> list[str]:
     return terms
 
 
-def core_rows(session: Session, stmt) -> list:
+def core_rows(session: Session, stmt: Executable) -> Sequence[Any]:
     """Plain rows of a column SELECT, through Core (the ORM layer costs more than the query here)."""
     return session.connection().execute(stmt).all()
 
@@ -238,7 +238,7 @@ def pg_words_query(terms: list[str]):
     """
     exact = [t for t in terms if not prefix_word(t)]
     prefixes = [t for t in terms if prefix_word(t)]
-    query = func.plainto_tsquery("english", pg_query_text(exact)) if exact else None
+    query: Optional[ColumnElement[Any]] = func.plainto_tsquery("english", pg_query_text(exact)) if exact else None
     if prefixes:
         pre = func.to_tsquery("english", " & ".join(f"{t.lower()}:*" for t in prefixes))
         query = pre if query is None else query.op("&&")(pre)
@@ -276,7 +276,7 @@ def fts5_match(terms: list[str], groups: list[list[str]], outlet: str = "",
 
 def pg_facet_query(groups: list[list[str]], outlet: str = ""):
     """The tsquery over claimsource.facet_tsv: our own terms through to_tsquery, the outlet as a phrase."""
-    query = None
+    query: Optional[ColumnElement[Any]] = None
     if groups:
         query = func.to_tsquery("simple", " & ".join("(" + " | ".join(g) + ")" for g in groups))
     if outlet:

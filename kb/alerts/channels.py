@@ -139,7 +139,8 @@ def send_email(settings, to: str, subject: str, body: str, *, message_id: str, d
     implicit_tls = int(settings.smtp_port) == 465
     smtp = smtplib.SMTP_SSL(context=ssl.create_default_context()) if implicit_tls else smtplib.SMTP()
     smtp.timeout = timeout
-    smtp._host = settings.smtp_host  # what the constructor would set: TLS checks the certificate against it
+    # what the constructor would set (a private attribute): TLS checks the certificate against it
+    smtp._host = settings.smtp_host  # type: ignore[attr-defined]
     watchdog = _Watchdog(smtp, deadline)
     try:
         with watchdog:

@@ -22,7 +22,7 @@ from typing import Callable, Optional
 from urllib.parse import urlsplit
 
 from sqlalchemy import and_, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.alerts import messages
 from kb.alerts.channels import SendFailed, post_webhook, send_email
@@ -52,7 +52,7 @@ class DeliverySummary:
 
 
 def _due(now: datetime, force: bool):
-    pending_due = Delivery.status == "pending"
+    pending_due = col(Delivery.status) == "pending"
     if not force:
         pending_due = and_(pending_due, or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
     stale_lease = and_(Delivery.status == "sending", Delivery.next_attempt_at <= now)
@@ -80,7 +80,7 @@ def _message(session: Session, d: Delivery) -> Optional[messages.Message]:
                           .where(DigestItem.delivery_id == d.id).order_by(Alert.created_at, Alert.id)).all()
     if not alerts:
         return None
-    end = datetime.fromisoformat(d.dedupe_key.split(":", 1)[1]) if (d.dedupe_key or "").startswith("digest:") \
+    end = datetime.fromisoformat((d.dedupe_key or "").split(":", 1)[1]) if (d.dedupe_key or "").startswith("digest:") \
         else d.created_at
     return messages.digest(rule, alerts, rule.digest, end, key)
 
@@ -150,6 +150,8 @@ def deliver(session: Session, settings, now: Optional[datetime] = None, *, force
             busy += 1
             continue
         d = session.get(Delivery, delivery_id)
+        if d is None:
+            continue  # (never: the lease just updated this row)
         msg = _message(session, d)
         error, n, unreachable = None, 0, False
         if msg is None:

@@ -57,7 +57,7 @@ def insert_ignore(session: Session, table, values: dict, unique: list[str]) -> b
         if dialect == "sqlite":
             from sqlalchemy.dialects.sqlite import insert
         else:
-            from sqlalchemy.dialects.postgresql import insert
+            from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]  # same API as SQLite's
         # RETURNING rather than rowcount: with psycopg an INSERT .. RETURNING reports no rowcount
         stmt = (insert(table).values(**values).on_conflict_do_nothing(index_elements=unique)
                 .returning(*table.primary_key.columns))

@@ -208,12 +208,12 @@ def record_events(session: Session, rule: AlertRule, filters: dict) -> Found:
         session, session.exec(select(ScoreClaim).where(ScoreClaim.id.in_(prev_ids or {-1}))).all())}
     events = []
     for f, (c, p) in zip(claim_facts(session, [c for c, _ in records]), records):
-        before = prev[p]
-        payload = f.payload() | {"previous_best": {"model": before.model, "value": before.claim.value,
-                                                   "unit": before.claim.unit,
-                                                   "qualifier": before.claim.qualifier,
-                                                   "claim_key": before.claim.claim_key}}
-        body = f.body() + f"\nPrevious best: {before.describe()}."
+        beaten = prev[p]
+        payload = f.payload() | {"previous_best": {"model": beaten.model, "value": beaten.claim.value,
+                                                   "unit": beaten.claim.unit,
+                                                   "qualifier": beaten.claim.qualifier,
+                                                   "claim_key": beaten.claim.claim_key}}
+        body = f.body() + f"\nPrevious best: {beaten.describe()}."
         events.append(Event("new-record", c.claim_key, f"New record on {f.benchmark}: {f.describe()}",
                             body, payload))
     return Found(events, _page_end(claims))

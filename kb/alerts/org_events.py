@@ -7,7 +7,7 @@ re-extraction, which re-creates the rows) reporting "Meta keeps Muse Spark close
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import Any, Optional
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
@@ -88,7 +88,7 @@ def _said_key(e: StanceEvent) -> tuple:
 
 def stance_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     """stance-event: each new thing said about an organization's licensing."""
-    found = {}
+    found: dict[str, StanceEvent] = {}
     for e in _new_stance_events(session, rule, filters):
         found.setdefault(_key("stance", *_said_key(e)), e)
     done = _alerted(session, rule, set(found))
@@ -116,7 +116,7 @@ def shift_events(session: Session, rule: AlertRule, filters: dict) -> Found:
 
     History includes reference rows (origin=reference), so the first news event can be a shift.
     """
-    found = {}
+    found: dict[str, tuple[StanceEvent, StanceEvent]] = {}
     for e in _new_stance_events(session, rule, filters):
         if e.org_id is None:
             continue
@@ -173,7 +173,7 @@ def model_events(session: Session, rule: AlertRule, filters: dict) -> Found:
             select(Article).join(ArticleEntity, ArticleEntity.article_id == Article.id)
             .where(ArticleEntity.entity_id == m.id).order_by(Article.fetched_at, Article.id).limit(1)
         ).first()
-        payload = {"model": m.name, "org": org.name if org else None, "family": m.family,
+        payload: dict[str, Any] = {"model": m.name, "org": org.name if org else None, "family": m.family,
                    "first_seen_at": _iso(seen or m.created_at),
                    "article": ({"id": article.id, "title": article.title, "url": article.url,
                                 "outlet": article.original_outlet or article.outlet} if article else None)}

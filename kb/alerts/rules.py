@@ -130,14 +130,15 @@ def add_rule(session: Session, *, on: str, name: Optional[str] = None, benchmark
     digest = (digest or "instant").strip().lower()
     if digest not in DIGESTS:
         raise InputError(f"unknown digest {digest!r}; use one of {', '.join(DIGESTS)}")
-    filters = {"benchmark": _clean(benchmark), "model": _clean(model), "org": _clean(org),
-               "query": _clean(query)}
+    filters: dict[str, str | float | None] = {"benchmark": _clean(benchmark), "model": _clean(model),
+                                               "org": _clean(org), "query": _clean(query)}
     if min_value is not None:
         try:
-            filters["min_value"] = float(min_value)
+            threshold = float(min_value)
         except (TypeError, ValueError) as exc:
             raise InputError(f"--min-value must be a number, got {min_value!r}") from exc
-        if not math.isfinite(filters["min_value"]):
+        filters["min_value"] = threshold
+        if not math.isfinite(threshold):
             raise InputError(f"--min-value must be a finite number, got {min_value!r}")
     filters = {k: v for k, v in filters.items() if v is not None}
     if on == "search" and not filters:

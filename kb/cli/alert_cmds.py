@@ -196,11 +196,11 @@ def alerts_read(ctx, ids: tuple[int, ...], all_: bool) -> None:
         raise click.UsageError("give alert ids or --all")
     with _session(ctx) as session:
         if ids and not all_:
-            from sqlmodel import select
+            from sqlmodel import col, select
 
             from kb.models import Alert
 
-            known = set(session.exec(select(Alert.id).where(Alert.id.in_(ids))).all())
+            known = set(session.exec(select(Alert.id).where(col(Alert.id).in_(ids))).all())
             missing = sorted(set(ids) - known)
             if missing:
                 raise InputError(f"no alert with id {', '.join(map(str, missing))} (see `aikb alerts inbox`)")

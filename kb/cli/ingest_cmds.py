@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING, Optional
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns (not exported)
 
 from kb.errors import AikbError
 from kb.settings import Settings
@@ -33,7 +37,7 @@ def clean_cmd(paths: tuple[str, ...], fmt: str) -> None:
 
     settings = click.get_current_context().find_object(Settings)
     max_bytes = settings.max_bytes if settings else None
-    documents = []
+    documents: list[dict[str, object]] = []
     failures = 0
     for path in paths:
         try:
@@ -52,7 +56,7 @@ def clean_cmd(paths: tuple[str, ...], fmt: str) -> None:
                 continue
             click.echo(f"== {entry['file']}\ntitle: {entry['title']}\noutlet: {entry['outlet']}"
                        f"\noriginal outlet: {entry['original_outlet']}\npublished: {entry['published']}\n")
-            click.echo(entry["text"] + "\n")
+            click.echo(f"{entry['text']}\n")
     if failures == len(paths):
         for entry in documents:
             click.echo(f"error: {entry['error']}", err=True)
@@ -82,7 +86,7 @@ class _Progress:
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
-        self.bar = None
+        self.bar: Optional[ProgressBar[int]] = None
 
     def __call__(self, done: int, total: int, message: str) -> None:
         if not self.tty:

@@ -7,9 +7,9 @@ the Sources page).
 Revision ID: 0002
 Revises: 0001
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
-import sqlmodel  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
 
 revision = "0002"
 down_revision = "0001"

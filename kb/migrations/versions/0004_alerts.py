@@ -8,9 +8,9 @@ columns; DigestItem links a digest delivery to the alerts it lists; AlertRule ge
 Revision ID: 0004
 Revises: 0003
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
-import sqlmodel  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
 
 revision = "0004"
 down_revision = "0003"
