@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import PG_ADMIN_URL, PYTHON, ROOT, SCRATCH, pg_available, pg_database, run_child  # noqa: E402
+from bench._common import PG_ADMIN_URL, PYTHON, ROOT, SCRATCH, pg_available, pg_database, run_child
 
 SECTIONS = ("extract", "ingest", "memory", "reingest", "feeds", "queries", "workers")
 QUICK = {"extract_runs": 3, "extract_repeat": 1, "ingest_articles": 300, "ingest_runs": 3, "memory_articles": 0,

@@ -40,7 +40,7 @@ class FeedFileServer:
             def log_message(self, *args) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:  # http.server's naming
                 started = time.monotonic()
                 status = server._answer(self)
                 with server._lock:

@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlmodel import Session  # noqa: E402
+from sqlmodel import Session
 
-from kb.alerts import add_rule, deliver, evaluate  # noqa: E402
-from kb.db import open_engine, utcnow  # noqa: E402
-from kb.models import Article, ClaimSource, Entity, ScoreClaim, StanceEvent  # noqa: E402
-from kb.settings import Settings  # noqa: E402
+from kb.alerts import add_rule, deliver, evaluate
+from kb.db import open_engine, utcnow
+from kb.models import Article, ClaimSource, Entity, ScoreClaim, StanceEvent
+from kb.settings import Settings
 
 
 def _fill(session: Session, n: int, start, tag: str) -> None:

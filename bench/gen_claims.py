@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kb.db import open_engine  # noqa: E402
-from kb.facets import backfill_sql  # noqa: E402
-from kb.linking import name_key  # noqa: E402
+from kb.db import open_engine
+from kb.facets import backfill_sql
+from kb.linking import name_key
 
 FAMILIES = ["Aurora", "Nimbus", "Kestrel", "Osprey", "Heron", "Lumen", "Quill", "Tessera", "Vireo", "Cobalt",
             "Marlin", "Sable", "Juniper", "Halcyon", "Zephyr", "Basalt", "Cirrus", "Onyx", "Pylon", "Wren"]

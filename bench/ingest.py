@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import (feed_files, feeds_dir, fresh_sqlite, median, peak_rss_mb, pg_database,  # noqa: E402
+from bench._common import (feed_files, feeds_dir, fresh_sqlite, median, peak_rss_mb, pg_database,
                            remove_sqlite, rss_mb, run_child)
 
 GOAL_OVERHEAD = 0.50  # store + cleaning under 50% of the extraction time

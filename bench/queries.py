@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlmodel import Session, func, select  # noqa: E402
+from sqlmodel import Session, func, select
 
-from kb import queries  # noqa: E402
-from kb.db import open_engine  # noqa: E402
-from kb.models import Entity, ScoreClaim  # noqa: E402
+from kb import queries
+from kb.db import open_engine
+from kb.models import Entity, ScoreClaim
 
 
 def percentile(values: list[float], p: float) -> float:

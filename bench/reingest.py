@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import feed_files, feeds_dir, fresh_sqlite, median, remove_sqlite  # noqa: E402
-from bench._server import FeedFileServer  # noqa: E402
+from bench._common import feed_files, feeds_dir, fresh_sqlite, median, remove_sqlite
+from bench._server import FeedFileServer
 
 GOAL_RATIO = 20.0
 

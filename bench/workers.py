@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import PYTHON, ROOT, feed_files, feeds_dir, median, pg_available, pg_database  # noqa: E402
-from bench._server import FeedFileServer  # noqa: E402
+from bench._common import PYTHON, ROOT, feed_files, feeds_dir, median, pg_available, pg_database
+from bench._server import FeedFileServer
 
 GOAL_SPEEDUP = 1.6
 

@@ -209,7 +209,7 @@ def time_budget(seconds: float | None, what: str = "document") -> Iterator[None]
         yield
         return
 
-    def expired(signum: int, frame: FrameType | None) -> NoReturn:  # noqa: ARG001 - the signal handler's signature
+    def expired(signum: int, frame: FrameType | None) -> NoReturn:  # the signal handler's signature
         raise BudgetExceeded(f"refused: {what} took over its time budget of {seconds:g}s (limit time_budget)")
 
     previous = signal.signal(signal.SIGALRM, expired)

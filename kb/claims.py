@@ -402,7 +402,7 @@ def _document(article: Article):
                                published=doc.published or article.published_at)
 
 
-def reextract(engine, nlp, *, all: bool = False, batch_size: int = 32,  # noqa: A002 - mirrors the --all flag
+def reextract(engine, nlp, *, all: bool = False, batch_size: int = 32,  # mirrors the --all flag
               progress=None, wait: float = 0.0, on_wait=None) -> ReextractSummary:
     """Re-run the current extractor over stored articles, from their raw payload, without fetching.
 
@@ -431,7 +431,7 @@ def reextract(engine, nlp, *, all: bool = False, batch_size: int = 32,  # noqa: 
         return reextract_articles(session_factory, nlp, all=all, batch_size=batch_size, progress=progress)
 
 
-def reextract_articles(session_factory, nlp, *, all: bool = False, batch_size: int = 32,  # noqa: A002
+def reextract_articles(session_factory, nlp, *, all: bool = False, batch_size: int = 32,
                        progress=None, only_missing: bool = False, limit: int | None = None,
                        passes: int = 2) -> ReextractSummary:
     """reextract's work, for a caller that already holds the ingest lock (ingest's repair step).

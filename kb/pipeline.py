@@ -175,7 +175,7 @@ def _process_source_safely(run: _Run, source_id: int) -> str:
     """_process_source, with an unexpected failure recorded against the source instead of ending the run."""
     try:
         return _process_source(run, source_id)
-    except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the others
+    except Exception as exc:  # one source's bug must not stop the others
         if isinstance(exc, (OperationalError, InterfaceError)):
             # the database failed us (a dropped connection): one line, and the run must not end "ok";
             # the source keeps its old validators, so the next run fetches it in full again
@@ -486,7 +486,7 @@ def _store(run: _Run, draft: ArticleDraft, source_id: Optional[int], outlet: Opt
                 run.summary.store_failed += 1
                 run.summary.errors.append(f"{draft.url}: not stored, database error: {_first_line(exc)}")
                 return 0
-        except Exception as exc:  # noqa: BLE001 - a claims-writer bug must not lose the article
+        except Exception as exc:  # a claims-writer bug must not lose the article
             if extraction is None:
                 raise
             log.warning("storing claims failed for %s (%s); storing the article alone", draft.url, exc)

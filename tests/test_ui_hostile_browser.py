@@ -45,7 +45,7 @@ class Canary:
             def log_message(self, *args) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 canary.requests.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", "image/gif")
@@ -53,7 +53,7 @@ class Canary:
                 self.end_headers()
                 self.wfile.write(Canary.GIF)
 
-            do_POST = do_GET  # noqa: N815
+            do_POST = do_GET
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.host = f"127.0.0.1:{self.httpd.server_address[1]}"

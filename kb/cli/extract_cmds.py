@@ -42,7 +42,7 @@ def run_extract(paths: list[str], max_bytes: int | None = None) -> list[dict]:
         except InputError as exc:
             results[i] = {"file": path, **EMPTY, "error": str(exc)}
             continue
-        except Exception as exc:  # an unexpected parser failure on one file must not stop the run
+        except Exception as exc:  # noqa: BLE001 - an unexpected parser failure on one file must not stop the run
             results[i] = {"file": path, **EMPTY, "error": f"{path}: cannot read: {exc}"}
             continue
         if doc.language and doc.language != "en":

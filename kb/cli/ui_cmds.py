@@ -49,7 +49,7 @@ def serve(settings, host: str, port: int) -> int:
     env = dict(os.environ, AIKB_DATABASE_URL=settings.database_url)
     click.echo(f"aikb UI on http://{host}:{port}  (database {_redacted(settings.database_url)}; Ctrl-C stops)")
     preexec = _die_with_parent if sys.platform.startswith("linux") else None
-    child = subprocess.Popen(streamlit_command(host, port), env=env, preexec_fn=preexec)  # noqa: PLW1509
+    child = subprocess.Popen(streamlit_command(host, port), env=env, preexec_fn=preexec)
     stopping: list[float] = []
 
     def forward(signum, _frame) -> None:

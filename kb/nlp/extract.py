@@ -152,7 +152,7 @@ def _table_claims(placed: list[PlacedTable], mentions: DocMentions, outlet: Opti
         try:
             claims = extract_table_scores(p.html, resolve_model_name, resolve_benchmark_name, p.context,
                                           subject=mentions.focal)
-        except Exception as exc:  # a malformed table must not lose the rest of the document
+        except Exception as exc:  # noqa: BLE001 - a malformed table must not lose the rest of the document
             LOG.warning("table reader failed: %s", exc)
             continue
         by, kind = _table_reporter(p, mentions, outlet)

@@ -459,7 +459,7 @@ def table_stances(tables: list[tuple[str, Optional[tuple[int, int]]]], resolve_m
     for html, span in tables:
         try:
             rows = _table_rows(html)
-        except Exception:  # a malformed table must not lose the document
+        except Exception:  # noqa: BLE001 - a malformed table must not lose the document
             continue
         if len(rows) < 2:
             continue

@@ -80,7 +80,7 @@ def extract_table_scores(table_html: str, resolve_model: Resolver, resolve_bench
             found[i] = _read_table(tables[i], res, context, subject)
             tables[i].decompose()
         return list(dict.fromkeys(c for claims in found for c in claims))  # a repeated table counts once
-    except Exception:  # noqa: BLE001 - malformed input must never break an extraction run
+    except Exception:  # malformed input must never break an extraction run
         log.debug("table could not be read", exc_info=True)
         return []
 
