@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-# The gate takes seconds: a finding stops the run before the long suite (rules in pyproject.toml).
+# The gate is quick (mypy caches in .mypy_cache/): a finding stops the run before the long suite.
+# Rules and their reasons: [tool.ruff] and [tool.mypy] in pyproject.toml.
 .venv/bin/ruff check
 .venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"
