@@ -145,8 +145,7 @@ def _canonical_model(text: str, seen: dict) -> tuple[str, bool]:
     resolved = resolve_model_name(text)
     known = bool(resolved and gazetteer().model_index.get(norm_key(resolved)))
     name = resolved or text.strip()
-    key = re.sub(r"[\s\-_]", "", name.lower())
-    return seen.setdefault(key, name), known
+    return seen.setdefault(norm_key(name), name), known
 
 
 class _Ents:

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from kb.text.keys import name_key
+
 GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
 
 # Words that can follow a family + version inside one model name (case-insensitive).
@@ -27,10 +29,9 @@ SIZE = r"\d+(?:\.\d+)?[BMTbmt](?:-A\d+(?:\.\d+)?[Bb])?"
 VERSION = r"(?:[vVkKmMrR]?\d+(?:\.\d+)*[a-zA-Z]?|[A-Z]\d+(?:\.\d+)*)"
 
 
-def norm_key(text: str) -> str:
-    """Lower-case key with quotes unified and hyphens/spaces/underscores collapsed."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2011", "-").replace("\u2010", "-")
-    return re.sub(r"[\s\-_]+", " ", text.strip().lower())
+# The extractor's name for the one name key (kb/text/keys.py), which the linker and the gazetteer
+# builder use too; organisations are keyed with kind "org" (a legal form such as "Inc." is dropped).
+norm_key = name_key
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -49,8 +50,8 @@ class Gazetteer:
     licenses: list[dict] = field(default_factory=list)
     families: list[dict] = field(default_factory=list)
     people: list[dict] = field(default_factory=list)
-    model_index: dict = field(default_factory=dict)  # norm_key(alias) -> model record
-    org_index: dict = field(default_factory=dict)  # norm_key(alias) -> org record
+    model_index: dict = field(default_factory=dict)  # name_key(alias) -> model record
+    org_index: dict = field(default_factory=dict)  # name_key(alias, "org") and name_key(alias) -> org record
     bench_index: dict = field(default_factory=dict)  # norm_key(alias) -> canonical benchmark
     license_index: dict = field(default_factory=dict)
     family_index: dict = field(default_factory=dict)  # norm_key(family) -> family record
@@ -67,9 +68,12 @@ class Gazetteer:
         for m in g.models:
             for alias in m.get("aliases", []):
                 g.model_index.setdefault(norm_key(alias), m)
-        for o in g.orgs:
+        for o in g.orgs:  # keyed as the linker keys organisations ("Megvii Inc" -> "megvii") ...
             for alias in [o["name"], *o.get("aliases", [])]:
-                g.org_index.setdefault(norm_key(alias), o)
+                g.org_index.setdefault(name_key(alias, "org"), o)
+        for o in g.orgs:  # ... and by the plain key, for callers that look an org up with norm_key(name)
+            for alias in [o["name"], *o.get("aliases", [])]:
+                g.org_index.setdefault(name_key(alias), o)
         for b in g.benchmarks:
             for alias in [b["name"], *b.get("aliases", [])]:
                 g.bench_index.setdefault(norm_key(alias), b["name"])
@@ -203,13 +207,13 @@ def resolve_benchmark_name(text: str) -> Optional[str]:
 
 def resolve_org_name(text: str) -> Optional[str]:
     """Canonical organisation name for an alias ("Acme AI" -> "Acme"), or None if unknown."""
-    rec = gazetteer().org_index.get(norm_key(clean_label(text)))
+    rec = gazetteer().org_index.get(name_key(clean_label(text), "org"))
     return rec["name"] if rec else None
 
 
 def org_kind(name: str) -> Optional[str]:
     """lab | company | evaluator | outlet | university for a known organisation, else None."""
-    rec = gazetteer().org_index.get(norm_key(name or ""))
+    rec = gazetteer().org_index.get(name_key(name or "", "org"))
     return rec.get("kind") if rec else None
 
 
