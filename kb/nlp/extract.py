@@ -29,6 +29,7 @@ from kb.nlp.people import extract_people, people_records, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
 from kb.nlp.scores import DOC_HEDGES, ReportRules, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances, table_stances
+from kb.text.lexicon import ORG_END
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, flat_tables, index_lines, place_table, row_location, text_tables,
 )
@@ -37,9 +38,7 @@ EXTRACTOR_VERSION = "2026.12.03-1"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
-ORG_SUFFIX = re.compile(r"\b(?:AI|Labs?|Inc\.?|Corp\.?|Research|University|Institute|Technologies|Foundation|"
-                        r"Group|Ltd|LLC|Company|Robotics|Systems|Capital|Ventures|Organi[sz]ation|Academy|Association|"
-                        r"Agency|Bureau|Council|Commission|Ministry|Department)$")
+ORG_SUFFIX = re.compile(rf"\b(?:{ORG_END})\.?$")  # a company word ends the name (data/patterns/lexicon.jsonl)
 NOT_ORGS = {"API", "AI", "X", "LLM", "GPU", "CEO", "CTO", "AGI", "UI", "SVG", "HTML", "CSS",
             # defined terms of licence and contract texts
             "Software", "Licensee", "Licensor", "Licence", "License", "Agreement", "Company", "Services"}

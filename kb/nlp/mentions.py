@@ -20,6 +20,7 @@ from kb.nlp.names import (
     gazetteer, model_family, norm_key, resolve_benchmark_name, resolve_license_name, resolve_model_name,
     resolve_org_name,
 )
+from kb.text.lexicon import ORG_END, alternation, lower_words, words
 
 NAME = r"[A-Z][\w.]*(?:[- ](?:[A-Z0-9][\w.]*|v?\d[\w.]*)){0,3}"
 # A heading that names and describes a model: "Quillon: Our open-weights model", "Vela 2: a faster LLM"
@@ -74,23 +75,19 @@ def doc_text(doc: Doc) -> str:
 NOT_NAMES = {"the", "it", "this", "that", "today", "our", "we", "its", "their", "a", "an", "ai", "api",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "new", "in",
              "on", "and", "with", "for", "of", "also", "now", "here", "there", "they", "he", "she",
-             "january", "february", "march", "april", "may", "june", "july", "august", "september",
-             "october", "november", "december", "gpu", "gpus", "cpu", "version", "support", "access"}
+             "gpu", "gpus", "cpu", "version", "support", "access"} | lower_words("month", "month_abbr")
 PRONOUN_SUBJECTS = {"it", "model", "system"}
 # A capitalised name with a version ("Orca 5", "Vega-3 Mini", "Mosaic-13B", "Lumen-VLA 2") is a model when
 # its sentence talks about models: a benchmark, weights, a release, a licence.
 VERSIONED = re.compile(r"(?<![\w.-])(?P<name>(?:[A-Z][a-zA-Z]+ )?[A-Z][a-zA-Z]+(?:-[A-Z][A-Za-z]*)?[- ]v?"
                        # a size ("70B"), or a version that is small and has one decimal: "AA-LCR 52.00", "TOR 0.82" are a metric's value
                        r"(?:\d{1,3}(?:\.\d)?[BbMm]|(?:1\d|20|\d)(?:\.\d)?(?!\d|\.\d)[A-Za-z]?)"
-                       r"(?:-\d+[BbMm])?(?: (?:Pro|Mini|Ultra|Max|Plus|Flash|Lite|Nano|Instruct|Thinking|Small|Medium|Large|"
-                       r"Think|Air|Base|Coder|Chat|Vision|Swift|Turbo|Omni|Preview))?)(?![\w-])")
+                       rf"(?:-\d+[BbMm])?(?: (?:{alternation('tier_variant', 'variant')}))?)(?![\w-])")
 NOT_VERSIONED = {"figure", "table", "section", "chapter", "version", "step", "phase", "day", "week", "level", "tier",
                  "gen", "series", "part", "top", "grade", "class", "type", "model", "page", "episode", "season",
                  "item", "rule", "article", "appendix", "note", "h", "a", "b", "m", "q", "round", "stage", "number",
                  "no", "vol", "issue", "release", "update", "under", "over", "about", "get", "answer", "invent",
-                 "llm", "api", "gpu", "cpu", "january", "february", "march", "april", "may", "june", "july",
-                 "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
-                 "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+                 "llm", "api", "gpu", "cpu"} | lower_words("month", "month_abbr")
 # Products, platforms and chips with version numbers (an operating system with its version): names in data, not here.
 NOT_MODEL_NAMES = frozenset(w.lower() for r in read_patterns("not_models") for w in r["words"])
 
@@ -100,7 +97,7 @@ def _not_versioned(name: str) -> bool:
     first = name.split()[0].split("-")[0].lower()
     return first in NOT_VERSIONED or first in NOT_MODEL_NAMES or name.lower() in NOT_MODEL_NAMES
 MODEL_CONTEXT = re.compile("|".join(r["regex"] for r in read_patterns("model_context")), re.I)
-BARE_VARIANTS = ("Pro", "Flash", "Flash-Lite", "Ultra", "Max", "Plus", "Mini", "Nano", "Turbo", "Air")
+BARE_VARIANTS = words("tier_variant")  # data/patterns/lexicon.jsonl
 
 
 @lru_cache(maxsize=1)
@@ -175,9 +172,7 @@ NON_NAME_WORDS = frozenset((
 
 
 # A name without a version that ends in a company word is a company ("Kite Robotics", "Orion Compute").
-COMPANY_TAIL = re.compile(
-    r"\s(?:Robotics|Labs?|Technologies|Systems|Research|Compute|Computing|Inc\.?|Corp\.?|Ltd\.?|GmbH|"
-    r"Group|Ventures|Capital|Foundation|Institute|University|Holdings|Networks|Semiconductor)$")
+COMPANY_TAIL = re.compile(rf"\s(?:{ORG_END})\.?$")  # data/patterns/lexicon.jsonl
 
 
 def _not_a_model(name: str) -> bool:
@@ -526,7 +521,7 @@ def _known(name: str) -> bool:
     return bool(resolved and gazetteer().model_index.get(norm_key(resolved)))
 
 
-EXTENSION_VARIANTS = {"Pro", "Ultra", "Max", "Mini", "Lite", "Flash", "Turbo"}
+EXTENSION_VARIANTS = frozenset(words("tier_variant"))
 
 
 def _name_extension(doc: Doc, ent: Span) -> int:
@@ -623,7 +618,7 @@ def _maker_from_context(doc: Doc, m: Mention, ents: Optional[_Ents] = None) -> O
         if ent.start < sent.start or ent.end > m.start or ent.label_ not in ("ORG", "PERSON"):
             continue
         between = doc[ent.end:m.start]
-        if ent.label_ == "PERSON" and not re.search(r"\b(?:AI|Labs?|Inc|Research|Technologies)$", ent.text):
+        if ent.label_ == "PERSON" and not re.search(rf"\b(?:{ORG_END})\.?$", ent.text):
             continue
         if (len(between) <= 1 and between.text in ("'s", "\u2019s")) or (
                 len(between) <= 6 and any(t.lower_ in LAUNCH_WORDS for t in between)):
@@ -634,7 +629,7 @@ def _maker_from_context(doc: Doc, m: Mention, ents: Optional[_Ents] = None) -> O
     if owner:
         name = owner.group("org")
         span = doc.char_span(m.end_char + owner.start("org"), m.end_char + owner.end("org"), alignment_mode="expand")
-        if resolve_org_name(name) or re.search(r"\s(?:AI|Labs?|Inc\.?)$", " " + name) or COMPANY_TAIL.search(name) \
+        if resolve_org_name(name) or COMPANY_TAIL.search(" " + name) \
                 or (span is not None and any(e.label_ == "ORG" for e in (ents or _Ents(doc)).within(span))):
             return resolve_org_name(name) or name
     return None

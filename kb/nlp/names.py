@@ -14,16 +14,14 @@ from pathlib import Path
 from typing import Optional
 
 from kb.text.keys import name_key
+from kb.text.lexicon import alternation, words
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
 
-# Words that can follow a family + version inside one model name (case-insensitive).
-GENERIC_VARIANTS = (
-    "Pro", "Flash", "Flash-Lite", "Lite", "Max", "Plus", "Mini", "Nano", "Micro", "Turbo", "Ultra",
-    "Instruct", "Thinking", "Reasoning", "Preview", "Base", "Chat", "Coder", "Omni", "VL", "Vision",
-    "Air", "Large", "Medium", "Small", "Heavy", "Fast", "Speech", "Image", "Exp", "Distill", "Super", "High",
-    "Think", "Reason", "Core", "Edge",
-)  # a family's own variant names are facts in data/gazetteer/families.jsonl ("variants")
+# Words that can follow a family + version inside one model name (case-insensitive), from
+# data/patterns/lexicon.jsonl; a family's own variant names are facts in data/gazetteer/families.jsonl.
+GENERIC_VARIANTS = words("tier_variant", "variant")
+TIER_VARIANTS = alternation("tier_variant")  # "Pro", "Mini": alone after a version they still name a model
 FOOTNOTE = re.compile(r"[\*\u2020\u2021\u00a7\u00b9\u00b2\u00b3\u2070-\u2079]+$")
 SIZE = r"\d+(?:\.\d+)?[BMTbmt](?:-A\d+(?:\.\d+)?[Bb])?"
 VERSION = r"(?:[vVkKmMrR]?\d+(?:\.\d+)*[a-zA-Z]?|[A-Z]\d+(?:\.\d+)*)"
@@ -198,7 +196,7 @@ def resolve_benchmark_name(text: str) -> Optional[str]:
     base = _strip_setting(label)
     if NOT_BENCH.search(base) or resolve_model_name(base) or model_family(base):
         return None
-    if re.search(r"\b\d+(?:\.\d+)?\s+(?:Pro|Flash|Max|Mini|Ultra|Plus|Lite|Nano|Turbo)$", base):
+    if re.search(rf"\b\d+(?:\.\d+)?\s+(?:{TIER_VARIANTS})$", base):
         return None  # "Nimbus 2 Pro" is shaped like a model, not a benchmark
     if BENCH_SHAPE.match(base) and base.lower() not in {"pro", "hard", "index"}:
         return base

@@ -42,3 +42,10 @@ def lower_words(*kinds: str) -> frozenset[str]:
 def alternation(*kinds: str) -> str:
     """A regex alternation of the words of the given kinds, escaped, longest first."""
     return "|".join(re.escape(w) for w in sorted(words(*kinds), key=lambda w: (-len(w), w)))
+
+
+# Shapes built from the lists, shared by the rules that read them.
+MONTH = rf"(?:{alternation('month_abbr')})[a-z]*\.?"  # "Jan", "Sept.", "September"
+# words that end an organisation's name, and those of them that find one without other evidence
+ORG_END = alternation("company_word", "company_hint", "legal_form", "legal_form_word")
+ORG_FINDING_END = alternation("company_word", "legal_form")
