@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -110,3 +111,26 @@ def test_every_alias_leads_extractor_and_linker_to_the_same_record(engine):
             if ours != theirs:
                 disagree.append((kind, spelling, ours, theirs))
     assert disagree == []
+
+
+def test_spelling_tells_a_name_as_written_from_another_writing_of_it():
+    from kb.text.keys import spelling
+
+    assert spelling("Vela Opal-4.6") == spelling("vela opal 4.6") == spelling("VELA_OPAL\u20114.6")
+    assert spelling("Vela Opal4.6") != spelling("Vela Opal 4.6")
+    assert name_key("Vela Opal4.6") == name_key("Vela Opal 4.6")  # one name, two writings
+
+
+def test_the_extractor_reports_a_known_model_as_the_text_writes_it():
+    """A gazetteer model written with a separator left out is the same entity for the linker, but the
+    extractor keeps the text's writing (names are reported as written); a mere case or hyphen change
+    gives the gazetteer's spelling."""
+    rows = _rows("model")
+    taken = {name_key(s) for r in rows for s in [r["name"], *(r.get("aliases") or [])]
+             if " " not in s and "-" not in s}
+    rec = next(r for r in rows if re.fullmatch(r"[A-Z][a-z]+ \d+(?:\.\d+)?", r["name"])
+               and name_key(r["name"]) not in taken and names.resolve_model_name(r["name"]) == r["name"])
+    glued = rec["name"].replace(" ", "")
+    assert names.resolve_model_name(rec["name"].upper().replace(" ", "-")) == rec["name"]
+    assert names.resolve_model_name(glued) in (None, glued)
+    assert names.org_of_model(glued) == rec["org"]  # still the same model for its maker

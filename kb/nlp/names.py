@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from kb.text.keys import name_key
+from kb.text.keys import name_key, spelling
 from kb.text.lexicon import alternation, words
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
@@ -160,16 +160,26 @@ def resolve_model_name(text: str) -> Optional[str]:
         label = label.rsplit("/", 1)[1]  # a model hub repo id: "heron-ai/Heron-V4-Pro"
     if not label or len(label) > 80:
         return None
-    g = gazetteer()
     for candidate in (label, _strip_setting(label)):
-        rec = g.model_index.get(norm_key(candidate))
+        rec = _model_spelled(candidate)
         if rec:
             return rec["name"]
         shaped = shape_name(candidate)
         if shaped:
-            rec = g.model_index.get(norm_key(shaped))
+            rec = _model_spelled(shaped)
             return rec["name"] if rec else shaped
     return None
+
+
+def _model_spelled(text: str) -> Optional[dict]:
+    """The gazetteer's model named TEXT when the text spells one of its names (kb/text/keys.py `spelling`):
+    "Llama2 7B" is the same model as a record called "Llama 2-7B" for the linker, but a name as written is
+    kept rather than replaced by another spelling."""
+    rec = gazetteer().model_index.get(name_key(text))
+    if rec is None:
+        return None
+    written = spelling(text)
+    return rec if any(spelling(s) == written for s in [rec["name"], *rec.get("aliases", [])]) else None
 
 
 BENCH_SHAPE = re.compile(

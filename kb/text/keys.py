@@ -30,6 +30,19 @@ def _legal_suffix() -> re.Pattern:
     return re.compile(rf"(,?\s+(?:{alternation('legal_form', 'legal_form_word')})\.?)+$", re.I)
 
 
+def spelling(text: Optional[str]) -> str:
+    """How a name is written, up to case and the choice of separator: "Llama 2-7B" and "llama 2 7b" are
+    spelled alike, "Llama2 7B" is not (it is the same name, by `name_key`, written differently).
+
+    The extractor reports names as the text writes them (the annotation convention of the development
+    sets); it puts a gazetteer's spelling in their place only when the two are spelled alike.
+    """
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    for ch in _APOSTROPHES[1:]:
+        text = text.replace(ch, "'")
+    return re.sub(r"[\s\-\u2010-\u2015_]+", " ", text).strip()
+
+
 def name_key(text: Optional[str], kind: Optional[str] = None) -> str:
     """The comparison key of a name: case, separators and apostrophes do not matter; digits, dots and
     letters do ("gemini3pro" != "gemini3.1pro", "GPT-5" != "GPT-5.4").
