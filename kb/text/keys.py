@@ -25,7 +25,7 @@ _EDGE_PUNCTUATION = ".,;:!?\"()[]{}"
 
 
 @lru_cache(maxsize=1)
-def _legal_suffix() -> re.Pattern:
+def _legal_suffix() -> re.Pattern[str]:
     """One or more legal forms ending an organisation's name: "Inc.", ", Ltd", "Co., Ltd."."""
     return re.compile(rf"(,?\s+(?:{alternation('legal_form', 'legal_form_word')})\.?)+$", re.I)
 

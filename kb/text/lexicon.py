@@ -14,12 +14,13 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 LEXICON = Path(__file__).resolve().parents[2] / "data" / "patterns" / "lexicon.jsonl"
 
 
 @lru_cache(maxsize=1)
-def _rows() -> tuple[dict, ...]:
+def _rows() -> tuple[dict[str, Any], ...]:
     lines = LEXICON.read_text(encoding="utf-8").splitlines()
     return tuple(json.loads(line) for line in lines if line.strip())
 
