@@ -13,8 +13,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, BigInteger
+from sqlalchemy import Column, Index, LargeBinary, Table, Text, UniqueConstraint, BigInteger
 from sqlmodel import Field, SQLModel
+
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """MODEL's Core table, for Core INSERT/UPDATE statements (SQLModel sets `__table__` on each table
+    class but does not declare it to type checkers)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from kb.alerts import messages
 from kb.alerts.channels import SendFailed, post_webhook, send_email
 from kb.alerts.digest import plan
 from kb.db import utcnow
-from kb.models import Alert, AlertRule, Delivery, DigestItem
+from kb.models import Alert, AlertRule, Delivery, DigestItem, table_of
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +54,14 @@ class DeliverySummary:
 def _due(now: datetime, force: bool):
     pending_due = col(Delivery.status) == "pending"
     if not force:
-        pending_due = and_(pending_due, or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
-    stale_lease = and_(Delivery.status == "sending", Delivery.next_attempt_at <= now)
+        pending_due = and_(pending_due, or_(col(Delivery.next_attempt_at).is_(None), col(Delivery.next_attempt_at) <= now))
+    stale_lease = and_(col(Delivery.status) == "sending", col(Delivery.next_attempt_at) <= now)
     return or_(pending_due, stale_lease)
 
 
 def _lease(session: Session, delivery_id: int, now: datetime, until: datetime, force: bool) -> bool:
     """Take the delivery for this run; False when another deliverer has it (or it was sent)."""
-    stmt = (update(Delivery.__table__).where(Delivery.id == delivery_id, _due(now, force))
+    stmt = (update(table_of(Delivery)).where(col(Delivery.id) == delivery_id, _due(now, force))
             .values(status="sending", next_attempt_at=until))
     won = session.connection().execute(stmt).rowcount == 1
     session.commit()
@@ -76,8 +76,8 @@ def _message(session: Session, d: Delivery) -> Optional[messages.Message]:
     if d.alert_id is not None:
         alert = session.get(Alert, d.alert_id)
         return messages.single(rule, alert, key) if alert else None
-    alerts = session.exec(select(Alert).join(DigestItem, DigestItem.alert_id == Alert.id)
-                          .where(DigestItem.delivery_id == d.id).order_by(Alert.created_at, Alert.id)).all()
+    alerts = session.exec(select(Alert).join(DigestItem, col(DigestItem.alert_id) == col(Alert.id))
+                          .where(col(DigestItem.delivery_id) == d.id).order_by(col(Alert.created_at), col(Alert.id))).all()
     if not alerts:
         return None
     end = datetime.fromisoformat((d.dedupe_key or "").split(":", 1)[1]) if (d.dedupe_key or "").startswith("digest:") \
@@ -136,8 +136,8 @@ def deliver(session: Session, settings, now: Optional[datetime] = None, *, force
     # later run takes over once the lease has expired (a stale lease is due again, see _due).
     budget = _deadline_seconds(settings)
     lease_for = timedelta(seconds=budget + 60)
-    ids = session.exec(select(Delivery.id).where(_due(now, force))
-                       .order_by(Delivery.created_at, Delivery.id)).all()
+    ids = session.exec(select(col(Delivery.id)).where(_due(now, force))
+                       .order_by(col(Delivery.created_at), col(Delivery.id))).all()
     sent = failed = gave_up = busy = 0
     errors: list[str] = []
     down: dict[tuple[str, str], str] = {}  # receivers unreachable this run: the rest wait for the next
@@ -194,7 +194,7 @@ def deliver(session: Session, settings, now: Optional[datetime] = None, *, force
 
 def retry_failed(session: Session) -> int:
     """Put deliveries that gave up back in the queue (attempts reset); returns how many."""
-    stmt = (update(Delivery.__table__).where(Delivery.status == "failed")
+    stmt = (update(table_of(Delivery)).where(col(Delivery.status) == "failed")
             .values(status="pending", attempts=0, next_attempt_at=None))
     n = session.connection().execute(stmt).rowcount
     session.commit()

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Iterator
 
 from sqlalchemy import exists
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.alerts.evaluation import insert_ignore
-from kb.models import Alert, AlertRule, Delivery, DigestItem
+from kb.models import Alert, AlertRule, Delivery, DigestItem, table_of
 
 PERIODS = ("hourly", "daily")
 
@@ -44,10 +44,10 @@ def plan_instant(session: Session, rule: AlertRule, now: datetime) -> int:
     """A pending delivery per channel for each of the rule's alerts that has none; returns how many."""
     made = 0
     for channel, target in channels(rule):
-        has = exists().where(Delivery.alert_id == Alert.id, Delivery.channel == channel)
-        ids = session.exec(select(Alert.id).where(Alert.rule_id == rule.id, ~has).order_by(Alert.id)).all()
+        has = exists().where(col(Delivery.alert_id) == col(Alert.id), col(Delivery.channel) == channel)
+        ids = session.exec(select(col(Alert.id)).where(col(Alert.rule_id) == rule.id, ~has).order_by(col(Alert.id))).all()
         for alert_id in ids:
-            made += insert_ignore(session, Delivery.__table__,
+            made += insert_ignore(session, table_of(Delivery),
                                   _pending(channel, target, rule.id, now, f"alert:{alert_id}", alert_id),
                                   ["rule_id", "channel", "dedupe_key"])
     return made
@@ -58,19 +58,19 @@ def plan_digest(session: Session, rule: AlertRule, now: datetime) -> int:
     end = period_end(now, rule.digest)
     made = 0
     for channel, target in channels(rule):
-        listed = exists().where(DigestItem.alert_id == Alert.id, DigestItem.channel == channel)
-        ids = session.exec(select(Alert.id).where(Alert.rule_id == rule.id, Alert.created_at < end, ~listed)
-                           .order_by(Alert.created_at, Alert.id)).all()
+        listed = exists().where(col(DigestItem.alert_id) == col(Alert.id), col(DigestItem.channel) == channel)
+        ids = session.exec(select(col(Alert.id)).where(col(Alert.rule_id) == rule.id, col(Alert.created_at) < end, ~listed)
+                           .order_by(col(Alert.created_at), col(Alert.id))).all()
         if not ids:
             continue
         key = f"digest:{end.isoformat()}"
-        if not insert_ignore(session, Delivery.__table__, _pending(channel, target, rule.id, now, key),
+        if not insert_ignore(session, table_of(Delivery), _pending(channel, target, rule.id, now, key),
                              ["rule_id", "channel", "dedupe_key"]):
             continue  # this period's digest exists (another deliverer, or a late alert: next period)
         delivery_id = session.exec(select(Delivery.id).where(
             Delivery.rule_id == rule.id, Delivery.channel == channel, Delivery.dedupe_key == key)).one()
         for alert_id in ids:
-            insert_ignore(session, DigestItem.__table__,
+            insert_ignore(session, table_of(DigestItem),
                           dict(delivery_id=delivery_id, alert_id=alert_id, channel=channel),
                           ["alert_id", "channel"])
         made += 1
@@ -82,8 +82,8 @@ def plan_digest(session: Session, rule: AlertRule, now: datetime) -> int:
 
 def plan(session: Session, now: datetime) -> int:
     """Plan the messages of every enabled rule with a channel; returns how many were created."""
-    rules = session.exec(select(AlertRule).where(AlertRule.enabled == True)  # noqa: E712
-                         .order_by(AlertRule.id)).all()
+    rules = session.exec(select(AlertRule).where(col(AlertRule.enabled) == True)  # noqa: E712
+                         .order_by(col(AlertRule.id))).all()
     made = 0
     for rule in rules:
         if rule.digest in PERIODS:

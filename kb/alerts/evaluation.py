@@ -11,16 +11,17 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
+from sqlalchemy import Table
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.alerts.events import Event, dispute_events, record_events, score_events, search_events
 from kb.alerts.org_events import model_events, shift_events, stance_events
 from kb.alerts.rules import rule_filters
 from kb.db import utcnow
-from kb.models import Alert, AlertRule
+from kb.models import Alert, AlertRule, table_of
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class EvalSummary:
     per_rule: tuple[tuple[int, int], ...] = ()
 
 
-def insert_ignore(session: Session, table, values: dict, unique: list[str]) -> bool:
+def insert_ignore(session: Session, table: Table, values: dict[str, Any], unique: list[str]) -> bool:
     """INSERT a row unless one with the same UNIQUE columns exists; True when this call inserted it.
 
     ON CONFLICT DO NOTHING on SQLite and PostgreSQL (race-safe: a concurrent insert of the same key
@@ -76,7 +77,7 @@ def insert_alert(session: Session, rule: AlertRule, event: Event, now: datetime)
                   title=event.title[:1000], body=event.body,
                   payload=json.dumps(event.payload, ensure_ascii=False, default=str),
                   created_at=now, read=False)
-    return insert_ignore(session, Alert.__table__, values, ["rule_id", "dedupe_key"])
+    return insert_ignore(session, table_of(Alert), values, ["rule_id", "dedupe_key"])
 
 
 def evaluate(session: Session, settings=None, now: Optional[datetime] = None) -> EvalSummary:
@@ -91,8 +92,8 @@ def evaluate(session: Session, settings=None, now: Optional[datetime] = None) ->
         EvalSummary(rules, created, per_rule).
     """
     now = now or utcnow()
-    rules = session.exec(select(AlertRule).where(AlertRule.enabled == True)  # noqa: E712
-                         .order_by(AlertRule.id)).all()
+    rules = session.exec(select(AlertRule).where(col(AlertRule.enabled) == True)  # noqa: E712
+                         .order_by(col(AlertRule.id))).all()
     per_rule = []
     for rule in rules:
         finder = FINDERS.get(rule.on)

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Iterable, Optional
 
 from sqlalchemy import and_, exists, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.linking import resolve
 from kb.models import Alert, AlertRule, Article, ClaimSource, Entity, ScoreClaim
@@ -66,7 +66,7 @@ def entity_ids(session: Session, kind: str, name: Optional[str]) -> Optional[set
 
 
 def _not_alerted(rule: AlertRule, key_column):
-    return ~exists().where(Alert.rule_id == rule.id, Alert.dedupe_key == key_column)
+    return ~exists().where(col(Alert.rule_id) == rule.id, col(Alert.dedupe_key) == key_column)
 
 
 def window(rule: AlertRule, at_column, id_column):
@@ -90,23 +90,23 @@ def _page_end(rows: list[ScoreClaim]) -> Optional[tuple[datetime, int]]:
 def _new_claims(session: Session, rule: AlertRule, filters: dict) -> list[ScoreClaim]:
     """Claims that arrived after the rule, match its facets and have not alerted it."""
     fetched_before = (
-        select(ClaimSource.id).join(Article, Article.id == ClaimSource.article_id)
-        .where(ClaimSource.claim_id == ScoreClaim.id, Article.fetched_at <= rule.created_at)
+        select(col(ClaimSource.id)).join(Article, col(Article.id) == col(ClaimSource.article_id))
+        .where(col(ClaimSource.claim_id) == col(ScoreClaim.id), col(Article.fetched_at) <= rule.created_at)
         .exists()
     )
     stmt = select(ScoreClaim).where(window(rule, ScoreClaim.created_at, ScoreClaim.id), ~fetched_before,
                                     _not_alerted(rule, ScoreClaim.claim_key))
-    for kind, column in (("benchmark", ScoreClaim.benchmark_id), ("model", ScoreClaim.model_id)):
+    for kind, column in (("benchmark", col(ScoreClaim.benchmark_id)), ("model", col(ScoreClaim.model_id))):
         ids = entity_ids(session, kind, filters.get(kind))
         if ids is not None:
             stmt = stmt.where(column.in_(ids or {-1}))
     org_ids = entity_ids(session, "org", filters.get("org"))
     if org_ids is not None:
-        makers = select(Entity.id).where(Entity.kind == "model", Entity.org_id.in_(org_ids or {-1}))
-        stmt = stmt.where(ScoreClaim.model_id.in_(makers))
+        makers = select(col(Entity.id)).where(col(Entity.kind) == "model", col(Entity.org_id).in_(org_ids or {-1}))
+        stmt = stmt.where(col(ScoreClaim.model_id).in_(makers))
     if filters.get("min_value") is not None:
         stmt = stmt.where(ScoreClaim.value >= float(filters["min_value"]))
-    stmt = stmt.order_by(ScoreClaim.created_at, ScoreClaim.id).limit(PAGE)
+    stmt = stmt.order_by(col(ScoreClaim.created_at), col(ScoreClaim.id)).limit(PAGE)
     return list(session.exec(stmt).all())
 
 
@@ -152,13 +152,13 @@ def claim_facts(session: Session, claims: Iterable[ScoreClaim]) -> list[ClaimFac
     if not claims:
         return []
     ids = {c.model_id for c in claims} | {c.benchmark_id for c in claims}
-    names = {e.id: e for e in session.exec(select(Entity).where(Entity.id.in_(ids))).all()}
+    names = {e.id: e for e in session.exec(select(Entity).where(col(Entity.id).in_(ids))).all()}
     org_ids = {e.org_id for e in names.values() if e.org_id}
-    orgs = {e.id: e.name for e in session.exec(select(Entity).where(Entity.id.in_(org_ids or {-1}))).all()}
+    orgs = {e.id: e.name for e in session.exec(select(Entity).where(col(Entity.id).in_(org_ids or {-1}))).all()}
     rows = session.exec(
-        select(ClaimSource, Article).join(Article, Article.id == ClaimSource.article_id)
-        .where(ClaimSource.claim_id.in_([c.id for c in claims]))
-        .order_by(ClaimSource.published_at, ClaimSource.id)
+        select(ClaimSource, Article).join(Article, col(Article.id) == col(ClaimSource.article_id))
+        .where(col(ClaimSource.claim_id).in_([c.id for c in claims]))
+        .order_by(col(ClaimSource.published_at), col(ClaimSource.id))
     ).all()
     sources: dict[int, list[dict]] = {}
     for src, art in rows:
@@ -205,7 +205,7 @@ def record_events(session: Session, rule: AlertRule, filters: dict) -> Found:
                 records.append((c, -max(before)[1]))
     prev_ids = {p for _, p in records}
     prev = {f.claim.id: f for f in claim_facts(
-        session, session.exec(select(ScoreClaim).where(ScoreClaim.id.in_(prev_ids or {-1}))).all())}
+        session, session.exec(select(ScoreClaim).where(col(ScoreClaim.id).in_(prev_ids or {-1}))).all())}
     events = []
     for f, (c, p) in zip(claim_facts(session, [c for c, _ in records]), records):
         beaten = prev[p]
@@ -227,11 +227,11 @@ def dispute_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     events = []
     for f in claim_facts(session, disputed):
         c = f.claim
-        cond = ScoreClaim.qualifier.is_(None) if c.qualifier is None else ScoreClaim.qualifier == c.qualifier
-        others = session.exec(select(ScoreClaim).where(ScoreClaim.model_id == c.model_id,
-                                                       ScoreClaim.benchmark_id == c.benchmark_id, cond,
-                                                       ScoreClaim.id != c.id)
-                              .order_by(ScoreClaim.value.desc()).limit(10)).all()
+        cond = col(ScoreClaim.qualifier).is_(None) if c.qualifier is None else col(ScoreClaim.qualifier) == c.qualifier
+        others = session.exec(select(ScoreClaim).where(col(ScoreClaim.model_id) == c.model_id,
+                                                       col(ScoreClaim.benchmark_id) == c.benchmark_id, cond,
+                                                       col(ScoreClaim.id) != c.id)
+                              .order_by(col(ScoreClaim.value).desc()).limit(10)).all()
         other_facts = claim_facts(session, others)
         against = [o for o in other_facts if o.claim.disputed]
         payload = f.payload() | {"disputes": [o.payload() for o in against]}

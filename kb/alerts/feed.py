@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.alerts.messages import rule_label
 from kb.alerts.rules import find_rule
@@ -52,8 +52,8 @@ def _link(payload_text: str):
 def render_feed(session: Session, rule_ref, limit: int = 200) -> str:
     """The Atom XML of a rule's newest alerts (RULE_REF is an id or a name); NotFound if no rule."""
     rule = find_rule(session, rule_ref)
-    alerts = session.exec(select(Alert).where(Alert.rule_id == rule.id)
-                          .order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit)).all()
+    alerts = session.exec(select(Alert).where(col(Alert.rule_id) == rule.id)
+                          .order_by(col(Alert.created_at).desc(), col(Alert.id).desc()).limit(limit)).all()
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "id", f"urn:aikb:rule:{rule.id}:{_time(rule.created_at)}")

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Iterable, Optional
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.alerts.messages import rule_label
-from kb.models import Alert, AlertRule, Delivery
+from kb.models import Alert, AlertRule, Delivery, table_of
 
 
 @dataclass(frozen=True)
@@ -46,17 +46,17 @@ def _payload(text: str) -> dict:
 def list_alerts(session: Session, unread_only: bool = False, limit: int = 100,
                 rule_id: Optional[int] = None) -> list[AlertView]:
     """The newest alerts first (optionally only unread ones, or one rule's)."""
-    stmt = select(Alert, AlertRule).join(AlertRule, AlertRule.id == Alert.rule_id)
+    stmt = select(Alert, AlertRule).join(AlertRule, col(AlertRule.id) == col(Alert.rule_id))
     if unread_only:
         stmt = stmt.where(Alert.read == False)  # noqa: E712
     if rule_id is not None:
         stmt = stmt.where(Alert.rule_id == rule_id)
-    rows = session.exec(stmt.order_by(Alert.created_at.desc(), Alert.id.desc()).limit(max(int(limit), 0))).all()
+    rows = session.exec(stmt.order_by(col(Alert.created_at).desc(), col(Alert.id).desc()).limit(max(int(limit), 0))).all()
     ids = [a.id for a, _ in rows]
-    status: dict[int, list] = {}
+    status: dict[Optional[int], list[tuple[str, str]]] = {}  # (alert_id is a nullable column)
     if ids:
         for alert_id, channel, state in session.exec(
-                select(Delivery.alert_id, Delivery.channel, Delivery.status).where(Delivery.alert_id.in_(ids))):
+                select(Delivery.alert_id, Delivery.channel, Delivery.status).where(col(Delivery.alert_id).in_(ids))):
             status.setdefault(alert_id, []).append((channel, state))
     return [AlertView(id=a.id, rule_id=a.rule_id, rule=rule_label(r), kind=a.kind, title=a.title,
                       body=a.body, payload=_payload(a.payload), created_at=a.created_at, read=a.read,
@@ -66,12 +66,12 @@ def list_alerts(session: Session, unread_only: bool = False, limit: int = 100,
 
 def mark_read(session: Session, ids: Optional[Iterable[int]] = None, read: bool = True) -> int:
     """Mark these alerts (all alerts when IDS is None) read; returns how many changed."""
-    stmt = update(Alert.__table__).where(Alert.read != read).values(read=read)
+    stmt = update(table_of(Alert)).where(col(Alert.read) != read).values(read=read)
     if ids is not None:
         ids = [int(i) for i in ids]
         if not ids:
             return 0
-        stmt = stmt.where(Alert.id.in_(ids))
+        stmt = stmt.where(col(Alert.id).in_(ids))
     n = session.connection().execute(stmt).rowcount
     session.flush()
     return n

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Optional
 
 from sqlalchemy import and_, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.alerts.events import Event, Found, _iso, _key, entity_ids, window
 from kb.linking import name_key
@@ -34,20 +34,20 @@ def _new_stance_events(session: Session, rule: AlertRule, filters: dict) -> list
                                      StanceEvent.origin != REFERENCE, ~fetched_before)
     org_ids = entity_ids(session, "org", filters.get("org"))
     if org_ids is not None:
-        stmt = stmt.where(StanceEvent.org_id.in_(org_ids or {-1}))
+        stmt = stmt.where(col(StanceEvent.org_id).in_(org_ids or {-1}))
     model_ids = entity_ids(session, "model", filters.get("model"))
     if model_ids is not None:
-        stmt = stmt.where(StanceEvent.model_id.in_(model_ids or {-1}))
+        stmt = stmt.where(col(StanceEvent.model_id).in_(model_ids or {-1}))
     # no LIMIT: dedupe keys are computed here, so a limit could starve later events (they are rare)
-    stmt = stmt.order_by(StanceEvent.occurred_at, StanceEvent.id)
+    stmt = stmt.order_by(col(StanceEvent.occurred_at), col(StanceEvent.id))
     return list(session.exec(stmt).all())
 
 
 def _alerted(session: Session, rule: AlertRule, keys: set[str]) -> set[str]:
     if not keys:
         return set()
-    return set(session.exec(select(Alert.dedupe_key).where(Alert.rule_id == rule.id,
-                                                           Alert.dedupe_key.in_(keys))).all())
+    return set(session.exec(select(col(Alert.dedupe_key)).where(col(Alert.rule_id) == rule.id,
+                                                           col(Alert.dedupe_key).in_(keys))).all())
 
 
 def _when(e: StanceEvent) -> datetime:
@@ -150,18 +150,18 @@ def model_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     gazetteer or reference load is not news).
     """
     first_seen = (
-        select(func.min(Article.fetched_at)).join(ArticleEntity, ArticleEntity.article_id == Article.id)
-        .where(ArticleEntity.entity_id == Entity.id).scalar_subquery()
+        select(func.min(col(Article.fetched_at))).join(ArticleEntity, col(ArticleEntity.article_id) == col(Article.id))
+        .where(col(ArticleEntity.entity_id) == col(Entity.id)).scalar_subquery()
     )
-    stmt = select(Entity, first_seen).where(Entity.kind == "model", Entity.merged_into_id.is_(None))
+    stmt = select(Entity, first_seen).where(col(Entity.kind) == "model", col(Entity.merged_into_id).is_(None))
     org_ids = entity_ids(session, "org", filters.get("org"))
     if org_ids is not None:
-        stmt = stmt.where(Entity.org_id.in_(org_ids or {-1}))
+        stmt = stmt.where(col(Entity.org_id).in_(org_ids or {-1}))
     after = max(rule.created_at, rule.scan_after) if rule.scan_after else rule.created_at
     stmt = stmt.where(or_(and_(first_seen > rule.created_at, first_seen > after),
-                          (first_seen.is_(None)) & (Entity.created_at > after)
-                          & Entity.origin.in_(("news", "manual"))))
-    rows = session.exec(stmt.order_by(Entity.id)).all()  # no LIMIT, as for stances
+                          (first_seen.is_(None)) & (col(Entity.created_at) > after)
+                          & col(Entity.origin).in_(("news", "manual"))))
+    rows = session.exec(stmt.order_by(col(Entity.id))).all()  # no LIMIT, as for stances
     found = {_key("model", m.key): (m, seen) for m, seen in rows}
     done = _alerted(session, rule, set(found))
     events = []
@@ -170,8 +170,8 @@ def model_events(session: Session, rule: AlertRule, filters: dict) -> Found:
             continue
         org = session.get(Entity, m.org_id) if m.org_id else None
         article = session.exec(
-            select(Article).join(ArticleEntity, ArticleEntity.article_id == Article.id)
-            .where(ArticleEntity.entity_id == m.id).order_by(Article.fetched_at, Article.id).limit(1)
+            select(Article).join(ArticleEntity, col(ArticleEntity.article_id) == col(Article.id))
+            .where(col(ArticleEntity.entity_id) == m.id).order_by(col(Article.fetched_at), col(Article.id)).limit(1)
         ).first()
         payload: dict[str, Any] = {"model": m.name, "org": org.name if org else None, "family": m.family,
                    "first_seen_at": _iso(seen or m.created_at),

@@ -15,7 +15,7 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 from sqlalchemy import case, delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.db import utcnow
 from kb.errors import InputError, NotFound
@@ -173,12 +173,12 @@ def list_rules(session: Session) -> list[RuleView]:
     counts = {
         rule_id: (total, unread or 0)
         for rule_id, total, unread in session.exec(
-            select(Alert.rule_id, func.count(Alert.id),
-                   func.sum(case((Alert.read == False, 1), else_=0)))  # noqa: E712
-            .group_by(Alert.rule_id)
+            select(col(Alert.rule_id), func.count(col(Alert.id)),
+                   func.sum(case((col(Alert.read) == False, 1), else_=0)))  # noqa: E712
+            .group_by(col(Alert.rule_id))
         ).all()
     }
-    rules = session.exec(select(AlertRule).order_by(AlertRule.id)).all()
+    rules = session.exec(select(AlertRule).order_by(col(AlertRule.id))).all()
     return [to_view(r, *counts.get(r.id, (0, 0))) for r in rules]
 
 
@@ -187,9 +187,9 @@ def remove_rule(session: Session, rule_id) -> RuleView:
     rule = find_rule(session, rule_id)
     view = to_view(rule)
     delivery_ids = select(Delivery.id).where(Delivery.rule_id == rule.id)
-    session.exec(delete(DigestItem).where(DigestItem.delivery_id.in_(delivery_ids)))
-    session.exec(delete(Delivery).where(Delivery.rule_id == rule.id))
-    session.exec(delete(Alert).where(Alert.rule_id == rule.id))
+    session.exec(delete(DigestItem).where(col(DigestItem.delivery_id).in_(delivery_ids)))
+    session.exec(delete(Delivery).where(col(Delivery.rule_id) == rule.id))
+    session.exec(delete(Alert).where(col(Alert.rule_id) == rule.id))
     session.delete(rule)
     session.flush()
     return view
