@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.compare import REPORTER_NAMES, claim_filters, model_openness, reporter_kind
 from kb.errors import InputError, NotFound
@@ -68,7 +68,7 @@ def _bench(session: Session, name: str) -> list[int]:
 
 
 def _conditions(bench_ids: list[int], *, as_of, setting, kind) -> list:
-    return [ScoreClaim.benchmark_id.in_(bench_ids), *claim_filters(as_of=as_of, setting=setting, kind=kind)]
+    return [col(ScoreClaim.benchmark_id).in_(bench_ids), *claim_filters(as_of=as_of, setting=setting, kind=kind)]
 
 
 def _check(openness: str) -> None:
@@ -85,8 +85,8 @@ def board(session: Session, benchmark: str, *, as_of: Optional[datetime] = None,
     _check(openness)
     kind = reporter_kind(reporter)
     conds = _conditions(_bench(session, benchmark), as_of=as_of, setting=setting, kind=kind)
-    stmt = (select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.qualifier, ScoreClaim.value).where(*conds)
-            .order_by(ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc(), ScoreClaim.id.desc()))
+    stmt = (select(col(ScoreClaim.id), col(ScoreClaim.model_id), col(ScoreClaim.qualifier), col(ScoreClaim.value)).where(*conds)
+            .order_by(col(ScoreClaim.value).desc(), col(ScoreClaim.first_reported_at).desc(), col(ScoreClaim.id).desc()))
     chosen: dict[tuple[int, Optional[str]], tuple[float, int]] = {}  # (model id, setting) -> (best value, claim id)
     stance: dict[int, Optional[str]] = {}
     offset = 0
@@ -136,8 +136,8 @@ def board(session: Session, benchmark: str, *, as_of: Optional[datetime] = None,
 def _kinds(session: Session, claim_ids: list[int]) -> dict[tuple[int, int], Optional[str]]:
     if not claim_ids:
         return {}
-    rows = core_rows(session, select(ClaimSource.claim_id, ClaimSource.article_id, ClaimSource.reporter_kind)
-                     .where(ClaimSource.claim_id.in_(claim_ids)))
+    rows = core_rows(session, select(col(ClaimSource.claim_id), col(ClaimSource.article_id), col(ClaimSource.reporter_kind))
+                     .where(col(ClaimSource.claim_id).in_(claim_ids)))
     return {(c, a): k for c, a, k in rows}
 
 
@@ -145,10 +145,10 @@ def benchmark_settings(session: Session, benchmark: str) -> list[str]:
     """The settings values were reported in on BENCHMARK ('' for none stated), most used first."""
     from sqlalchemy import func
 
-    count = func.count(ScoreClaim.id)
-    rows = core_rows(session, select(ScoreClaim.qualifier, count)
-                     .where(ScoreClaim.benchmark_id.in_(_bench(session, benchmark)))
-                     .group_by(ScoreClaim.qualifier).order_by(count.desc()).limit(100))
+    count = func.count(col(ScoreClaim.id))
+    rows = core_rows(session, select(col(ScoreClaim.qualifier), count)
+                     .where(col(ScoreClaim.benchmark_id).in_(_bench(session, benchmark)))
+                     .group_by(col(ScoreClaim.qualifier)).order_by(count.desc()).limit(100))
     return [q or "" for q, _ in rows]
 
 
@@ -160,9 +160,9 @@ def frontier(session: Session, benchmark: str, *, as_of: Optional[datetime] = No
     """
     kind = reporter_kind(reporter)
     conds = _conditions(_bench(session, benchmark), as_of=as_of, setting=setting, kind=kind)
-    rows = core_rows(session, select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.value,
-                                     ScoreClaim.first_reported_at).where(*conds)
-                     .order_by(ScoreClaim.first_reported_at, ScoreClaim.id))
+    rows = core_rows(session, select(col(ScoreClaim.id), col(ScoreClaim.model_id), col(ScoreClaim.value),
+                                     col(ScoreClaim.first_reported_at)).where(*conds)
+                     .order_by(col(ScoreClaim.first_reported_at), col(ScoreClaim.id)))
     stance = model_openness(session, list({r[1] for r in rows}))
     best: dict[str, float] = {}
     raised: list[tuple[str, int]] = []

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Iterable, Optional
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, func
+from sqlmodel import Session, col, select
 
 from kb.errors import InputError
 from kb.linking import resolve
@@ -75,16 +75,16 @@ def claim_filters(*, as_of: Optional[datetime], setting: Optional[str], kind: Op
     AS_OF: first reported by then; SETTING: that qualifier ("" for none); KIND: at least one source of that
     reporter kind (published by AS_OF when given).
     """
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     if as_of is not None:
-        conds.append(ScoreClaim.first_reported_at <= as_of)
+        conds.append(col(ScoreClaim.first_reported_at) <= as_of)
     if setting is not None:
-        conds.append(ScoreClaim.qualifier.is_(None) if setting == "" else ScoreClaim.qualifier == setting)
+        conds.append(col(ScoreClaim.qualifier).is_(None) if setting == "" else col(ScoreClaim.qualifier) == setting)
     if kind is not None:
-        src = [ClaimSource.claim_id == ScoreClaim.id, ClaimSource.reporter_kind == kind]
+        src = [col(ClaimSource.claim_id) == col(ScoreClaim.id), col(ClaimSource.reporter_kind) == kind]
         if as_of is not None:
-            src.append(ClaimSource.published_at <= as_of)
-        conds.append(select(ClaimSource.id).where(*src).exists())
+            src.append(col(ClaimSource.published_at) <= as_of)
+        conds.append(select(col(ClaimSource.id)).where(*src).exists())
     return conds
 
 def reporter_kind(reporter: Optional[str]) -> Optional[str]:
@@ -114,7 +114,7 @@ def _merged(session: Session, ids: list[int]) -> dict[int, int]:
     out = {i: i for i in ids}
     if ids:
         for eid, target in core_rows(session, select(Entity.id, Entity.merged_into_id)
-                                     .where(Entity.merged_into_id.in_(ids))):
+                                     .where(col(Entity.merged_into_id).in_(ids))):
             out[eid] = target
     return out
 
@@ -126,10 +126,10 @@ def best_claims(session: Session, model_ids: dict[int, int], bench_ids: dict[int
 
     One query: a window over the cells' claims, ranked by value within each (model, benchmark).
     """
-    conds = [ScoreClaim.model_id.in_(list(model_ids)), ScoreClaim.benchmark_id.in_(list(bench_ids)),
+    conds = [col(ScoreClaim.model_id).in_(list(model_ids)), col(ScoreClaim.benchmark_id).in_(list(bench_ids)),
              *claim_filters(as_of=as_of, setting=qualifier, kind=kind)]
-    stmt = select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.benchmark_id, ScoreClaim.value,
-                  ScoreClaim.first_reported_at).where(*conds)
+    stmt = select(col(ScoreClaim.id), col(ScoreClaim.model_id), col(ScoreClaim.benchmark_id), col(ScoreClaim.value),
+                  col(ScoreClaim.first_reported_at)).where(*conds)
     best: dict[tuple[int, int], tuple] = {}
     for cid, mid, bid, value, first in core_rows(session, stmt):
         key = (model_ids[mid], bench_ids[bid])
@@ -144,15 +144,15 @@ def model_openness(session: Session, model_ids: list[int]) -> dict[int, Optional
     out: dict[int, Optional[str]] = {i: None for i in model_ids}
     if not model_ids:
         return out
-    done = _latest(core_rows(session, select(StanceEvent.model_id, StanceEvent.stance, StanceEvent.occurred_at,
-                                             StanceEvent.id)
-                             .where(StanceEvent.model_id.in_(model_ids), StanceEvent.planned == False,  # noqa: E712
-                                    StanceEvent.occurred_at.is_not(None))))
+    done = _latest(core_rows(session, select(col(StanceEvent.model_id), col(StanceEvent.stance), col(StanceEvent.occurred_at),
+                                             col(StanceEvent.id))
+                             .where(col(StanceEvent.model_id).in_(model_ids), col(StanceEvent.planned) == False,  # noqa: E712
+                                    col(StanceEvent.occurred_at).is_not(None))))
     out.update(done)
     rest = [i for i in model_ids if i not in done]
     if not rest:
         return out
-    models = core_rows(session, select(Entity.id, Entity.name, Entity.org_id).where(Entity.id.in_(rest)))
+    models = core_rows(session, select(col(Entity.id), col(Entity.name), col(Entity.org_id)).where(col(Entity.id).in_(rest)))
     by_org: dict[int, list[tuple[int, str]]] = {}
     for mid, name, org_id in models:
         if org_id is not None:
@@ -160,11 +160,11 @@ def model_openness(session: Session, model_ids: list[int]) -> dict[int, Optional
     if not by_org:
         return out
     model_name = func.coalesce(Entity.name, StanceEvent.model_name)
-    events = core_rows(session, select(StanceEvent.org_id, model_name, StanceEvent.stance, StanceEvent.occurred_at,
-                                       StanceEvent.id)
-                       .join(Entity, Entity.id == StanceEvent.model_id, isouter=True)
-                       .where(StanceEvent.org_id.in_(list(by_org)), StanceEvent.planned == False,  # noqa: E712
-                              StanceEvent.occurred_at.is_not(None)))
+    events = core_rows(session, select(col(StanceEvent.org_id), model_name, col(StanceEvent.stance), col(StanceEvent.occurred_at),
+                                       col(StanceEvent.id))
+                       .join(Entity, col(Entity.id) == col(StanceEvent.model_id), isouter=True)
+                       .where(col(StanceEvent.org_id).in_(list(by_org)), col(StanceEvent.planned) == False,  # noqa: E712
+                              col(StanceEvent.occurred_at).is_not(None)))
     latest: dict[tuple[int, str], tuple] = {}
     for org_id, name, stance, when, eid in events:
         key = (org_id, family_key(name))
@@ -203,8 +203,8 @@ def compare(session: Session, models: Iterable[str], benchmarks: Iterable[str], 
     chosen = best_claims(session, mids, bids, kind=kind, as_of=as_of)
     hits = {h.claim_id: h for h in claim_hits(session, list(chosen.values()), as_of=as_of)}
     openness = model_openness(session, list(mids))
-    orgs: dict[int, str] = dict(core_rows(session, select(Entity.id, Entity.name).where(
-        Entity.id.in_([m.org_id for m in model_entities if m.org_id]))))
+    orgs: dict[int, str] = dict(core_rows(session, select(col(Entity.id), col(Entity.name)).where(
+        col(Entity.id).in_([m.org_id for m in model_entities if m.org_id]))))
     rows = []
     for model in model_entities:
         cells = []
@@ -213,7 +213,8 @@ def compare(session: Session, models: Iterable[str], benchmarks: Iterable[str], 
             cells.append(_cell(session, hit, kind) if hit else None)
         stance = openness.get(model.id) or next((openness[i] for i, t in mids.items()
                                                  if t == model.id and openness.get(i)), None)
-        rows.append(CompareRow(model=model.name, org=orgs.get(model.org_id), openness=stance, cells=tuple(cells)))
+        org_name = orgs.get(model.org_id) if model.org_id is not None else None
+        rows.append(CompareRow(model=model.name, org=org_name, openness=stance, cells=tuple(cells)))
     return CompareTable(benchmarks=tuple(b.name for b in bench_entities), rows=tuple(rows), unknown=unknown)
 
 
@@ -240,10 +241,10 @@ def org_models(session: Session, org: str, *, limit: int = 40) -> list[str]:
     if entity is None:
         return []
     org_ids = list(_merged(session, [entity.id]))
-    count = func.count(ScoreClaim.id)
-    rows = core_rows(session, select(Entity.name, count).join(ScoreClaim, ScoreClaim.model_id == Entity.id)
-                     .where(Entity.org_id.in_(org_ids), Entity.kind == "model", Entity.merged_into_id.is_(None))
-                     .group_by(Entity.id, Entity.name).order_by(count.desc(), Entity.name).limit(limit))
+    count = func.count(col(ScoreClaim.id))
+    rows = core_rows(session, select(col(Entity.name), count).join(ScoreClaim, col(ScoreClaim.model_id) == col(Entity.id))
+                     .where(col(Entity.org_id).in_(org_ids), col(Entity.kind) == "model", col(Entity.merged_into_id).is_(None))
+                     .group_by(col(Entity.id), col(Entity.name)).order_by(count.desc(), col(Entity.name)).limit(limit))
     return [r[0] for r in rows]
 
 
@@ -266,10 +267,10 @@ def benchmarks_for(session: Session, models: Iterable[str], *, limit: int = 8) -
     if not entities:
         return []
     ids = list(_merged(session, [e.id for e in entities]))
-    count = func.count(ScoreClaim.id)
-    rows = core_rows(session, select(Entity.name, count).join(ScoreClaim, ScoreClaim.benchmark_id == Entity.id)
-                     .where(ScoreClaim.model_id.in_(ids)).group_by(Entity.id, Entity.name)
-                     .order_by(count.desc(), Entity.name).limit(limit))
+    count = func.count(col(ScoreClaim.id))
+    rows = core_rows(session, select(col(Entity.name), count).join(ScoreClaim, col(ScoreClaim.benchmark_id) == col(Entity.id))
+                     .where(col(ScoreClaim.model_id).in_(ids)).group_by(col(Entity.id), col(Entity.name))
+                     .order_by(count.desc(), col(Entity.name)).limit(limit))
     return [r[0] for r in rows]
 
 
@@ -299,10 +300,10 @@ def openness_by_name(session: Session, models: Iterable[str]) -> dict[str, Optio
 def stance_model_ids(session: Session, stance: str) -> list[int]:
     """Every model whose current stance (model_openness) is STANCE, in one pass over the stance events."""
     model_name = func.coalesce(Entity.name, StanceEvent.model_name)
-    events = core_rows(session, select(StanceEvent.model_id, StanceEvent.org_id, model_name, StanceEvent.stance,
-                                       StanceEvent.occurred_at, StanceEvent.id)
-                       .join(Entity, Entity.id == StanceEvent.model_id, isouter=True)
-                       .where(StanceEvent.planned == False, StanceEvent.occurred_at.is_not(None)))  # noqa: E712
+    events = core_rows(session, select(col(StanceEvent.model_id), col(StanceEvent.org_id), model_name, col(StanceEvent.stance),
+                                       col(StanceEvent.occurred_at), col(StanceEvent.id))
+                       .join(Entity, col(Entity.id) == col(StanceEvent.model_id), isouter=True)
+                       .where(col(StanceEvent.planned) == False, col(StanceEvent.occurred_at).is_not(None)))  # noqa: E712
     own: dict[int, tuple] = {}
     line: dict[tuple[int, str], tuple] = {}
     for model_id, org_id, name, value, when, eid in events:
@@ -316,7 +317,7 @@ def stance_model_ids(session: Session, stance: str) -> list[int]:
     orgs = list({org for org, _ in line})
     for start in range(0, len(orgs), 500):
         for mid, name, org_id in core_rows(session, select(Entity.id, Entity.name, Entity.org_id).where(
-                Entity.kind == "model", Entity.org_id.in_(orgs[start:start + 500]))):
+                Entity.kind == "model", col(Entity.org_id).in_(orgs[start:start + 500]))):
             if mid not in own:
                 found = line.get((org_id, family_key(name)))
                 if found and found[2] == stance:

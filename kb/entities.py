@@ -37,13 +37,13 @@ def merge_entities(session: Session, source: str, target: str, kind: str | None 
     moved = session.exec(select(ScoreClaim.id).where(
         (ScoreClaim.model_id == a.id) | (ScoreClaim.benchmark_id == a.id))).all()
     for column in (col(ScoreClaim.model_id), col(ScoreClaim.benchmark_id)):
-        session.exec(update(ScoreClaim).where(column == a.id).values({column.key: b.id}))
+        session.exec(update(ScoreClaim).where(column == a.id).values({column: b.id}))
     for stance_column in (col(StanceEvent.org_id), col(StanceEvent.model_id)):
-        session.exec(update(StanceEvent).where(stance_column == a.id).values({stance_column.key: b.id}))
+        session.exec(update(StanceEvent).where(stance_column == a.id).values({stance_column: b.id}))
     _merge_roles(session, a.id, b.id)
-    session.exec(update(Entity).where(Entity.org_id == a.id).values(org_id=b.id))
-    session.exec(update(Alias).where(Alias.entity_id == a.id).values(entity_id=b.id))
-    session.exec(update(Entity).where(Entity.merged_into_id == a.id).values(merged_into_id=b.id))
+    session.exec(update(Entity).where(col(Entity.org_id) == a.id).values(org_id=b.id))
+    session.exec(update(Alias).where(col(Alias.entity_id) == a.id).values(entity_id=b.id))
+    session.exec(update(Entity).where(col(Entity.merged_into_id) == a.id).values(merged_into_id=b.id))
     _merge_mentions(session, a.id, b.id)
     if b.kind == "model" and b.org_id is None and a.org_id is not None:
         b.org_id = a.org_id
@@ -98,6 +98,8 @@ def _rekey(session: Session, claim_ids: list[int]) -> int:
     collapsed, touched = 0, set()
     for claim_id in claim_ids:
         claim = session.get(ScoreClaim, claim_id)
+        if claim is None:
+            continue  # (never: the ids come from the claims just re-pointed)
         key = claim_key(claim.model_id, claim.benchmark_id, claim.qualifier, claim.value)
         holder = session.exec(select(ScoreClaim).where(ScoreClaim.claim_key == key)).first()
         if holder is None or holder.id == claim.id:
@@ -126,8 +128,8 @@ def split_name(session: Session, name: str, kind: str | None = None) -> Entity:
     kinds = [kind] if kind else ["model", "org", "person", "benchmark"]
     key = name_key(name, kind)
     for k in kinds:
-        merged = session.exec(select(Entity).where(Entity.kind == k, Entity.key == name_key(name, k),
-                                                   Entity.merged_into_id.is_not(None))).first()
+        merged = session.exec(select(Entity).where(col(Entity.kind) == k, col(Entity.key) == name_key(name, k),
+                                                   col(Entity.merged_into_id).is_not(None))).first()
         if merged is not None:
             merged.merged_into_id = None
             session.add(merged)

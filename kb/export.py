@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Iterator
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.errors import InputError
 from kb.models import Article, ClaimSource, Entity, ScoreClaim, StanceEvent
@@ -26,26 +26,26 @@ def iter_rows(session: Session, what: str) -> Iterator[dict]:
     """Rows of WHAT ("claims" or "stances") as plain dicts (dates as ISO strings), in id order."""
     if what == "claims":
         model, bench, org = aliased(Entity), aliased(Entity), aliased(Entity)
-        stmt = (select(ScoreClaim.id, ScoreClaim.claim_key, model.name, org.name, bench.name, ScoreClaim.value,
-                       ScoreClaim.unit, ScoreClaim.qualifier, ScoreClaim.corroboration,
-                       ScoreClaim.first_reported_at, ClaimSource.article_id, Article.outlet,
-                       Article.original_outlet, Article.url, Article.title, ClaimSource.published_at,
-                       ClaimSource.reported_by, ClaimSource.reporter_kind, ClaimSource.hedged,
-                       ClaimSource.evidence, ClaimSource.extractor_version, ClaimSource.id)
-                .join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id)
-                .join(model, model.id == ScoreClaim.model_id).join(bench, bench.id == ScoreClaim.benchmark_id)
+        stmt = (select(col(ScoreClaim.id), col(ScoreClaim.claim_key), model.name, org.name, bench.name, col(ScoreClaim.value),
+                       col(ScoreClaim.unit), col(ScoreClaim.qualifier), col(ScoreClaim.corroboration),
+                       col(ScoreClaim.first_reported_at), col(ClaimSource.article_id), col(Article.outlet),
+                       col(Article.original_outlet), col(Article.url), col(Article.title), col(ClaimSource.published_at),
+                       col(ClaimSource.reported_by), col(ClaimSource.reporter_kind), col(ClaimSource.hedged),
+                       col(ClaimSource.evidence), col(ClaimSource.extractor_version), col(ClaimSource.id))
+                .join(ScoreClaim, col(ScoreClaim.id) == col(ClaimSource.claim_id))
+                .join(model, model.id == col(ScoreClaim.model_id)).join(bench, bench.id == col(ScoreClaim.benchmark_id))
                 .join(org, org.id == model.org_id, isouter=True)
-                .join(Article, Article.id == ClaimSource.article_id))
+                .join(Article, col(Article.id) == col(ClaimSource.article_id)))
         key, fields = ClaimSource.id, CLAIM_FIELDS
     elif what == "stances":
         model, org = aliased(Entity), aliased(Entity)
-        stmt = (select(StanceEvent.id, org.name, model.name, StanceEvent.stance, StanceEvent.license,
-                       StanceEvent.planned, StanceEvent.origin, StanceEvent.reference_source,
-                       StanceEvent.occurred_at, StanceEvent.article_id, Article.url, Article.title,
-                       StanceEvent.evidence, StanceEvent.extractor_version, StanceEvent.model_name, StanceEvent.id)
-                .join(org, org.id == StanceEvent.org_id, isouter=True)
-                .join(model, model.id == StanceEvent.model_id, isouter=True)
-                .join(Article, Article.id == StanceEvent.article_id, isouter=True))
+        stmt = (select(col(StanceEvent.id), org.name, model.name, col(StanceEvent.stance), col(StanceEvent.license),
+                       col(StanceEvent.planned), col(StanceEvent.origin), col(StanceEvent.reference_source),
+                       col(StanceEvent.occurred_at), col(StanceEvent.article_id), col(Article.url), col(Article.title),
+                       col(StanceEvent.evidence), col(StanceEvent.extractor_version), col(StanceEvent.model_name), col(StanceEvent.id))
+                .join(org, org.id == col(StanceEvent.org_id), isouter=True)
+                .join(model, model.id == col(StanceEvent.model_id), isouter=True)
+                .join(Article, col(Article.id) == col(StanceEvent.article_id), isouter=True))
         key, fields = StanceEvent.id, STANCE_FIELDS
     else:
         raise InputError(f"cannot export {what!r}; use claims or stances")

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Optional
 
-from sqlalchemy import func, union
+from sqlalchemy import ColumnElement, func, union
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.errors import NotFound
 from kb.linking import name_key, resolve
@@ -31,20 +31,20 @@ def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) 
     before the change: "Llama stays open, Muse Spark is closed" reads as one shift, not two.
     Raises NotFound for an unknown org.
     """
-    stmt = (select(StanceEvent.id, _ORG.name, func.coalesce(_MODEL.name, StanceEvent.model_name),
-                   StanceEvent.stance, StanceEvent.license, StanceEvent.planned, StanceEvent.origin,
-                   StanceEvent.reference_source, StanceEvent.occurred_at, StanceEvent.evidence,
-                   StanceEvent.article_id, Article.title, Article.url, _MODEL.family)
-            .join(_ORG, _ORG.id == StanceEvent.org_id, isouter=True)
-            .join(_MODEL, _MODEL.id == StanceEvent.model_id, isouter=True)
-            .join(Article, Article.id == StanceEvent.article_id, isouter=True))
+    stmt = (select(col(StanceEvent.id), _ORG.name, func.coalesce(_MODEL.name, col(StanceEvent.model_name)),
+                   col(StanceEvent.stance), col(StanceEvent.license), col(StanceEvent.planned), col(StanceEvent.origin),
+                   col(StanceEvent.reference_source), col(StanceEvent.occurred_at), col(StanceEvent.evidence),
+                   col(StanceEvent.article_id), col(Article.title), col(Article.url), _MODEL.family)
+            .join(_ORG, _ORG.id == col(StanceEvent.org_id), isouter=True)
+            .join(_MODEL, _MODEL.id == col(StanceEvent.model_id), isouter=True)
+            .join(Article, col(Article.id) == col(StanceEvent.article_id), isouter=True))
     if org:
         entity = resolve(session, "org", org)
         if entity is None:
             raise NotFound(f"no organization named {org!r}; see `aikb entities list --kind org`")
-        stmt = stmt.where(StanceEvent.org_id.in_(_with_merged(session, entity)))
+        stmt = stmt.where(col(StanceEvent.org_id).in_(_with_merged(session, entity)))
     # the LATEST events when there are more than LIMIT (an all-org timeline on a large store)
-    rows = core_rows(session, stmt.order_by(StanceEvent.occurred_at.desc(), StanceEvent.id.desc()).limit(limit))
+    rows = core_rows(session, stmt.order_by(col(StanceEvent.occurred_at).desc(), col(StanceEvent.id).desc()).limit(limit))
     by_org: dict = {}
     for row in rows:  # events of no known org are each model line's own, not one "(unknown)" org's
         by_org.setdefault(row[1] if row[1] is not None else (None, family_key(row[2], row[13])), []).append(row)
@@ -75,8 +75,8 @@ def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) 
 
 
 def _aliases(session: Session, entity_ids: list[int]) -> tuple[str, ...]:
-    names = session.exec(select(Alias.alias).where(Alias.entity_id.in_(entity_ids))).all()
-    merged = session.exec(select(Entity.name).where(Entity.merged_into_id.in_(entity_ids))).all()
+    names = session.exec(select(col(Alias.alias)).where(col(Alias.entity_id).in_(entity_ids))).all()
+    merged = session.exec(select(col(Entity.name)).where(col(Entity.merged_into_id).in_(entity_ids))).all()
     return tuple(sorted({*names, *merged}, key=str.casefold))
 
 
@@ -87,7 +87,7 @@ def _roles(session: Session, conditions: list, limit: int = 200) -> tuple[RoleRo
     org); only the LIMIT rows chosen from their union are joined to people, orgs and articles.
     (Joining every matching role before sorting read all articles on PostgreSQL for a busy org.)
     """
-    arms = [select(PersonRole.id, PersonRole.seen_at).where(c).order_by(PersonRole.seen_at, PersonRole.id)
+    arms = [select(col(PersonRole.id), col(PersonRole.seen_at)).where(c).order_by(col(PersonRole.seen_at), col(PersonRole.id))
             .limit(limit).subquery() for c in conditions]
     if len(arms) > 1:
         both = union(*(select(a.c.id, a.c.seen_at) for a in arms)).subquery()
@@ -95,11 +95,11 @@ def _roles(session: Session, conditions: list, limit: int = 200) -> tuple[RoleRo
     else:
         chosen = select(arms[0].c.id)
     rows = core_rows(session, select(
-        _PERSON.name, _ORG.name, PersonRole.role, PersonRole.seen_at, PersonRole.article_id, Article.title,
-        Article.url, PersonRole.evidence)
-        .join(_PERSON, _PERSON.id == PersonRole.person_id).join(_ORG, _ORG.id == PersonRole.org_id, isouter=True)
-        .join(Article, Article.id == PersonRole.article_id, isouter=True)
-        .where(PersonRole.id.in_(chosen)).order_by(PersonRole.seen_at, PersonRole.id))
+        _PERSON.name, _ORG.name, col(PersonRole.role), col(PersonRole.seen_at), col(PersonRole.article_id), col(Article.title),
+        col(Article.url), col(PersonRole.evidence))
+        .join(_PERSON, _PERSON.id == col(PersonRole.person_id)).join(_ORG, _ORG.id == col(PersonRole.org_id), isouter=True)
+        .join(Article, col(Article.id) == col(PersonRole.article_id), isouter=True)
+        .where(col(PersonRole.id).in_(chosen)).order_by(col(PersonRole.seen_at), col(PersonRole.id)))
     return tuple(RoleRow(person=pname, org=oname, role=role, seen_at=seen_at, article_id=article_id,
                          article_title=title, article_url=url, evidence=evidence)
                  for pname, oname, role, seen_at, article_id, title, url, evidence in rows)
@@ -112,8 +112,8 @@ def model_page(session: Session, name: str, *, max_scores: int = 200) -> Optiona
         return None
     ids = _with_merged(session, model)
     org = session.get(Entity, model.org_id) if model.org_id else None
-    claim_ids = session.exec(select(ScoreClaim.id).where(ScoreClaim.model_id.in_(ids))
-                             .order_by(ScoreClaim.first_reported_at.desc()).limit(max_scores)).all()
+    claim_ids = session.exec(select(col(ScoreClaim.id)).where(col(ScoreClaim.model_id).in_(ids))
+                             .order_by(col(ScoreClaim.first_reported_at).desc()).limit(max_scores)).all()
     family_keys = {k for k in (name_key(model.family or ""), model.key) if k}
     stances = []
     if org is not None:
@@ -125,12 +125,12 @@ def model_page(session: Session, name: str, *, max_scores: int = 200) -> Optiona
                     key = keys[e.model] = name_key(e.model)
                 if key in family_keys or key == model.key:
                     stances.append(e)
-    article_ids = select(ArticleEntity.article_id).where(ArticleEntity.entity_id.in_(ids)).limit(2000)
-    people_conds = [PersonRole.article_id.in_(article_ids)]
+    article_ids = select(col(ArticleEntity.article_id)).where(col(ArticleEntity.entity_id).in_(ids)).limit(2000)
+    people_conds: list[ColumnElement[bool]] = [col(PersonRole.article_id).in_(article_ids)]
     if org is not None:
-        people_conds.append(PersonRole.org_id == org.id)
+        people_conds.append(col(PersonRole.org_id) == org.id)
     n_articles = session.exec(select(func.count()).select_from(ArticleEntity)
-                              .where(ArticleEntity.entity_id.in_(ids))).one()
+                              .where(col(ArticleEntity.entity_id).in_(ids))).one()
     return ModelPage(model_id=model.id, name=model.name, org=org.name if org else None, family=model.family,
                      aliases=_aliases(session, ids), stances=tuple(stances),
                      scores=tuple(claim_hits(session, list(claim_ids))),
@@ -144,7 +144,7 @@ def person_page(session: Session, name: str) -> Optional[PersonPage]:
         return None
     ids = _with_merged(session, person)
     return PersonPage(person_id=person.id, name=person.name, aliases=_aliases(session, ids),
-                      roles=_roles(session, [PersonRole.person_id.in_(ids)]))
+                      roles=_roles(session, [col(PersonRole.person_id).in_(ids)]))
 
 
 def org_page(session: Session, name: str) -> Optional[OrgPage]:
@@ -153,12 +153,12 @@ def org_page(session: Session, name: str) -> Optional[OrgPage]:
     if org is None:
         return None
     ids = _with_merged(session, org)
-    models = session.exec(select(Entity.name).where(Entity.org_id.in_(ids), Entity.kind == "model",
-                                                    Entity.merged_into_id.is_(None))
-                          .order_by(Entity.name)).all()
+    models = session.exec(select(col(Entity.name)).where(col(Entity.org_id).in_(ids), col(Entity.kind) == "model",
+                                                    col(Entity.merged_into_id).is_(None))
+                          .order_by(col(Entity.name))).all()
     return OrgPage(org_id=org.id, name=org.name, aliases=_aliases(session, ids), models=tuple(models),
                    timeline=tuple(timeline(session, org.name)),
-                   people=_roles(session, [PersonRole.org_id.in_(ids)]))
+                   people=_roles(session, [col(PersonRole.org_id).in_(ids)]))
 
 
 def list_entities(session: Session, kind: Optional[str] = None, *, query: Optional[str] = None,
@@ -166,19 +166,19 @@ def list_entities(session: Session, kind: Optional[str] = None, *, query: Option
     """Entities (of one kind), by name, with their org and aliases."""
     org = aliased(Entity)
     target = aliased(Entity)
-    stmt = (select(Entity, org.name, target.name).join(org, org.id == Entity.org_id, isouter=True)
-            .join(target, target.id == Entity.merged_into_id, isouter=True))
+    stmt = (select(Entity, org.name, target.name).join(org, col(org.id) == col(Entity.org_id), isouter=True)
+            .join(target, col(target.id) == col(Entity.merged_into_id), isouter=True))
     if kind:
         stmt = stmt.where(Entity.kind == kind)
     if not include_merged:
-        stmt = stmt.where(Entity.merged_into_id.is_(None))
+        stmt = stmt.where(col(Entity.merged_into_id).is_(None))
     if query:
-        stmt = stmt.where(Entity.key.contains(name_key(query), autoescape=True))
+        stmt = stmt.where(col(Entity.key).contains(name_key(query), autoescape=True))
     rows = session.exec(stmt.order_by(Entity.kind, Entity.name).limit(limit)).all()
     aliases: dict[int, list[str]] = {}
     if rows:
         for eid, alias in session.exec(select(Alias.entity_id, Alias.alias)
-                                       .where(Alias.entity_id.in_([r[0].id for r in rows]))).all():
+                                       .where(col(Alias.entity_id).in_([r[0].id for r in rows]))).all():
             aliases.setdefault(eid, []).append(alias)
     return [EntityRow(entity_id=e.id, kind=e.kind, name=e.name, org=oname, origin=e.origin,
                       aliases=tuple(sorted(aliases.get(e.id, []))), merged_into=tname)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.errors import InputError
 from kb.linking import name_key, resolve
@@ -55,11 +55,11 @@ def suggestions(session: Session, kind: str, name: str, n: int = 3) -> list[str]
     # names of the store that share the first letter: a misspelling rarely changes it, and it keeps
     # the candidates few on a store with many entities
     first = key[:1]
-    rows = list(session.exec(select(Entity.key, Entity.name).where(Entity.kind == kind, Entity.merged_into_id.is_(None),
-                                                              Entity.key.startswith(first))
+    rows = list(session.exec(select(col(Entity.key), col(Entity.name)).where(col(Entity.kind) == kind, col(Entity.merged_into_id).is_(None),
+                                                              col(Entity.key).startswith(first))
                         .limit(MAX_CANDIDATES)).all())
-    rows += session.exec(select(Alias.key, Entity.name).join(Entity, Entity.id == Alias.entity_id)
-                         .where(Alias.kind == kind, Alias.key.startswith(first)).limit(MAX_CANDIDATES)).all()
+    rows += session.exec(select(col(Alias.key), col(Entity.name)).join(Entity, col(Entity.id) == col(Alias.entity_id))
+                         .where(col(Alias.kind) == kind, col(Alias.key).startswith(first)).limit(MAX_CANDIDATES)).all()
     for k, display in rows:
         candidates.setdefault(k, display)
     close = difflib.get_close_matches(key, list(candidates), n=n * 3, cutoff=0.6)
@@ -100,7 +100,7 @@ def rule_name_options(session: Session, *, limit: int = 5000) -> dict[str, list[
     out = {}
     for kind, key in (("benchmark", "benchmarks"), ("model", "models"), ("org", "orgs")):
         names = set(gazetteer_names(kind).values())
-        names.update(session.exec(select(Entity.name).where(Entity.kind == kind, Entity.merged_into_id.is_(None))
-                                  .order_by(Entity.id.desc()).limit(limit)).all())
+        names.update(session.exec(select(col(Entity.name)).where(col(Entity.kind) == kind, col(Entity.merged_into_id).is_(None))
+                                  .order_by(col(Entity.id).desc()).limit(limit)).all())
         out[key] = sorted(names, key=str.casefold)
     return out

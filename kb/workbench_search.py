@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.models import ScoreClaim
 from kb.query_records import ClaimHit
@@ -28,9 +28,9 @@ def _ordered(session: Session, query: str, sort: str, filters: dict) -> tuple[li
     ids = ids[:CAP]
     has_words = bool(query and query.strip()) or bool(filters.get("outlet"))
     if sort != "date" and has_words and ids:  # matches came newest first: order them in the database
-        order = {"value": (ScoreClaim.value.desc(),), "corroboration": (ScoreClaim.corroboration.desc(),)}[sort]
-        rows = core_rows(session, select(ScoreClaim.id).where(ScoreClaim.id.in_(ids))
-                         .order_by(*order, ScoreClaim.first_reported_at.desc(), ScoreClaim.id.desc()))
+        order = (col(ScoreClaim.value) if sort == "value" else col(ScoreClaim.corroboration)).desc()
+        rows = core_rows(session, select(col(ScoreClaim.id)).where(col(ScoreClaim.id).in_(ids))
+                         .order_by(order, col(ScoreClaim.first_reported_at).desc(), col(ScoreClaim.id).desc()))
         ids = [r[0] for r in rows]
     return ids, capped
 
