@@ -228,3 +228,33 @@ def test_a_licence_named_after_a_base_model_gives_the_subject_its_stance(nlp):
 def test_behind_closed_doors_is_an_idiom_not_a_stance(nlp):
     text = "Penrose released Quill 5 on Monday. \u201cYou cannot make it safe by keeping it behind closed doors,\u201d she said."
     assert ("Quill 5", "closed", False) not in stances(nlp, text)
+
+
+# A roundup's list under a short "open" heading: the first model of each item is open (issue 12 item 5).
+def test_models_listed_under_an_open_source_heading_are_open(nlp):
+    text = ("Weekly notes from the lab: Heron 2, Sable 3 and Lumen 4 Mini were released this week.\n\n"
+            "- Open-weights releases\n- Orrin - Heron 2 456B - a 456B reasoning model (Paper, HF)\n"
+            "- Tessaly ships the Lumen 4 Mini model, which beats the Kite 5 model on coding (X, HF)\n"
+            "- Sable 3 - the training recipe of the Sable 3 model (Paper, Github)\n- Closed labs and APIs\n"
+            "- Penrose puts the Quill 9 model in its app (Blog)\n\n"
+            "The Heron 2 model was the week's surprise, ahead of Quill 9 and Sable 3.")
+    got = stances(nlp, text)
+    assert {("Heron 2", "open", False), ("Lumen 4 Mini", "open", False)} <= got, got
+    # negatives: a compared model, an item of code only, an item under another heading, a size in the name
+    assert not {m for m, _, _ in got} & {"Kite 5", "Quill 9", "Sable 3", "Heron 2 456B"}, got
+    text = ("Heron 2 and Lumen 4 Mini were released this week.\n\n- Big labs this week\n"
+            "- Orrin launches the Heron 2 model in its app (X, HF)\n- Tessaly ships the Lumen 4 Mini model (HF)")
+    assert stances(nlp, text) == set()
+
+
+# "it" points to the model the last sentences were about; "the weights" to the article's own model.
+def test_it_means_the_model_of_the_last_sentences(nlp):
+    text = ("Penrose put Quill 9 into its chat app this week. Separately, Tessaly released Lumen 4 for robot arms, "
+            "trained on simulated grasps. It is open-weight and small enough for a laptop.")
+    got = stances(nlp, text)
+    assert ("Lumen 4", "open", False) in got and ("Quill 9", "open", False) not in got, got
+    # negative: "the weights" of the article's own model, although another model was named just before
+    text = ("Quill 9: our new model\n\nQuill 9 is our best model yet. It handles code better than Kite 5 does. "
+            "The weights are now available on Hugging Face.")
+    got = stances(nlp, text)
+    assert ("Quill 9", "open", False) in got and ("Kite 5", "open", False) not in got, got
