@@ -258,3 +258,12 @@ def test_it_means_the_model_of_the_last_sentences(nlp):
             "The weights are now available on Hugging Face.")
     got = stances(nlp, text)
     assert ("Quill 9", "open", False) in got and ("Kite 5", "open", False) not in got, got
+
+
+def test_a_family_named_after_its_company_is_the_company_unless_a_model_noun_follows(nlp):
+    # a family that shares its maker's name ("Mistral"): the company releasing something is no model's stance
+    got = stances(nlp, "After a quiet spring, Mistral is back, and this time everything ships under Apache 2.0.")
+    assert not {m for m, _, _ in got} & {"Mistral", "Mistral AI"}, got
+    # negative: the family word followed by "models" names the models
+    got = stances(nlp, "All Mistral models from the spring batch are open-weight.")
+    assert ("Mistral", "open", False) in got, got

@@ -8,6 +8,7 @@ when the sentence speaks of "it", "the model" or "weights".
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Optional
 
 from spacy.tokens import Span
@@ -87,8 +88,17 @@ def _compared(m: Mention, text: str, sent_start: int) -> bool:
 SPECULATION = re.compile(rf"\b(?:{_word_alternation('speculation')})\b", re.I)
 
 
+# "the Corvid models", "Corvid's open family": a family word after a name that is also a company's
+FAMILY_NOUN_AFTER = re.compile(r"(?:['\u2019]s)?\s+(?:[\w-]+\s+){0,2}?(?:models?|family|series|LLMs?|weights|"
+                               r"checkpoints)\b", re.I)
+
+
 def _model_use(m: Mention, text: str) -> bool:
-    """Whether mention M names a model the sentence speaks about, not a licence, tool, dataset or base model."""
+    """Whether mention M names a model the sentence speaks about, not a licence, tool, dataset or base model,
+    nor the company a family is named after ("Corvid is back with open weights" speaks of the company)."""
+    if m.kind == "FAMILY" and resolve_org_name(m.name) and not FAMILY_NOUN_AFTER.match(
+            text[m.end_char:m.end_char + 40]):
+        return False
     return not (NON_MODEL_AFTER_NAME.match(text[m.end_char:m.end_char + 40])
                 or BASE_OF.search(text[max(0, m.start_char - 40):m.start_char]))
 
@@ -390,10 +400,18 @@ def _subject(sent: Span, names: list[Mention]) -> Optional[str]:
     return next((m.name for m in names if not _compared(m, doc_text(sent.doc), sent.start_char)), None)
 
 
-def _antecedent(recent: list[Optional[str]], focal: Optional[str]) -> Optional[str]:
-    """What "it" or "the model" means: the subject of one of the last few sentences, else the article's
-    main model ("Kite 5 ships today. It is open-weight." / a roundup: the model of the paragraph)."""
-    return next((name for name in reversed(recent[-ANTECEDENT_REACH:]) if name), focal)
+def _antecedent(recent: list[Optional[str]], mentions: DocMentions) -> Optional[str]:
+    """What "it" or "the model" means: the subject of one of the last few sentences ("Kite 5 ships today. It
+    is open-weight."), else the article's main model when the article is about one model; in a roundup of
+    many models a far "it" is too doubtful to resolve."""
+    near = next((name for name in reversed(recent[-ANTECEDENT_REACH:]) if name), None)
+    return near or (mentions.focal if _about_one_model(mentions) else None)
+
+
+def _about_one_model(mentions: DocMentions) -> bool:
+    """Whether the focal model has at least half of the document's model mentions."""
+    counts = Counter(m.name for m in mentions.models)
+    return bool(mentions.focal) and counts.get(mentions.focal, 0) * 2 >= sum(counts.values())
 
 
 def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
@@ -403,7 +421,7 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
     group: tuple[str, ...] = ()
     recent: list[Optional[str]] = []  # the subject of each sentence so far
     for sent in sents:
-        events = sentence_stances(sent, mentions, rules, _antecedent(recent, mentions.focal), group)
+        events = sentence_stances(sent, mentions, rules, _antecedent(recent, mentions), group)
         names = [m for m in mentions.in_span(mentions.models, sent.start, sent.end)
                  if _model_use(m, doc_text(sent.doc))]
         recent.append(_subject(sent, names))
