@@ -267,3 +267,17 @@ def test_a_family_named_after_its_company_is_the_company_unless_a_model_noun_fol
     # negative: the family word followed by "models" names the models
     got = stances(nlp, "All Mistral models from the spring batch are open-weight.")
     assert ("Mistral", "open", False) in got, got
+
+
+def test_a_weights_cue_without_a_name_in_a_story_about_one_model(nlp):
+    text = ("Penrose launches Quill 9 for enterprise coding\n\nPenrose released Quill 9 on Tuesday, a model that "
+            "beats Kite 5 on the lab's coding suite. Quill 9 costs less than Kite 5 per task.\n\nCan I run it "
+            "myself?\n\nNo. API and enterprise plans only; there are no open weights.")
+    assert ("Quill 9", "closed", False) in stances(nlp, text)
+    # negatives: a roundup of many models, and a bare "open source" remark, leave the model without a stance
+    roundup = ("This week in models\n\n" + " ".join(f"Lab {i} shipped the Vega {i} model." for i in range(2, 12))
+               + "\n\nThere are no open weights.")
+    assert stances(nlp, roundup) == set()
+    text = ("Penrose launches Quill 9\n\nPenrose released Quill 9 on Tuesday, which beats Kite 5. Quill 9 is fast."
+            "\n\nThe open source community was quick to react.")
+    assert stances(nlp, text) == set()

@@ -333,6 +333,10 @@ def _vague_target(text: str, start: int, end: int, current: Optional[str], focal
     return focal if near else None
 
 
+# A cue about the weights or the access themselves, which in an article about one model is about that model
+WEIGHTS_CUE = re.compile(r"\bweights?\b|\bAPI\b|\bproprietary\b", re.I)
+
+
 def _cue_models(s: _Sentence, cue: tuple[int, int, str], current, group) -> Optional[tuple[list, bool]]:
     """(model names, planned) one cue speaks of, or None when it states nothing."""
     start, end, _ = cue
@@ -352,7 +356,11 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current, group) -> Opti
     vague = None if planned else _vague_target(s.text, start, end, current, s.mentions.focal)
     if vague:
         return [vague], planned
-    return ([None], True) if planned else None
+    if planned:
+        return [None], True
+    if not s.names and _leads(s.mentions) and WEIGHTS_CUE.search(s.text[start:end]):
+        return [s.mentions.focal], False  # "API and enterprise only. There are no open weights." in its story
+    return None
 
 
 def _event_org(s: _Sentence, name: Optional[str]) -> Optional[str]:
@@ -406,6 +414,13 @@ def _antecedent(recent: list[Optional[str]], mentions: DocMentions) -> Optional[
     many models a far "it" is too doubtful to resolve."""
     near = next((name for name in reversed(recent[-ANTECEDENT_REACH:]) if name), None)
     return near or (mentions.focal if _about_one_model(mentions) else None)
+
+
+def _leads(mentions: DocMentions) -> bool:
+    """Whether the focal model is named at least as often as any other in a story of a few models (a roundup
+    of many models has no model every sentence is about)."""
+    counts = Counter(m.name for m in mentions.models)
+    return bool(mentions.focal) and len(counts) <= 8 and counts.get(mentions.focal, 0) == max(counts.values())
 
 
 def _about_one_model(mentions: DocMentions) -> bool:
