@@ -358,7 +358,8 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current, group) -> Opti
         return [vague], planned
     if planned:
         return [None], True
-    if not s.names and _leads(s.mentions) and WEIGHTS_CUE.search(s.text[start:end]):
+    if (not s.names and _leads(s.mentions) and WEIGHTS_CUE.search(s.text[start:end])
+            and not CLASS_PLURAL.match(s.text[end:]) and len(s.text.split()) >= 5):
         return [s.mentions.focal], False  # "API and enterprise only. There are no open weights." in its story
     return None
 
