@@ -281,3 +281,11 @@ def test_a_weights_cue_without_a_name_in_a_story_about_one_model(nlp):
     text = ("Penrose launches Quill 9\n\nPenrose released Quill 9 on Tuesday, which beats Kite 5. Quill 9 is fast."
             "\n\nThe open source community was quick to react.")
     assert stances(nlp, text) == set()
+
+
+def test_a_class_named_as_the_yardstick_of_a_comparison_is_not_the_subjects_stance(nlp):
+    got = stances(nlp, "In the lab's tests, Quill 9 performs on par with leading closed-source models on long documents.")
+    assert ("Quill 9", "closed", False) not in got, got
+    # negative: "than other open models" says the subject is one of them
+    got = stances(nlp, "In the lab's tests, Quill 9 scores higher than other open-weight models on long documents.")
+    assert ("Quill 9", "open", False) in got, got

@@ -333,6 +333,14 @@ def _vague_target(text: str, start: int, end: int, current: Optional[str], focal
     return focal if near else None
 
 
+# A class named as the yardstick of a comparison: "comparable to leading closed-source models" ("than other
+# open models" says the subject is one of them, so "other" keeps the cue).
+COMPARED_CLASS = re.compile(r"\b(?:comparable (?:to|with)|(?:on )?par with|close to|compared (?:to|with)|than|"
+                            r"rival\w*|outperform\w*|beat\w*|surpass\w*|match\w*|versus|vs\.?|ahead of|behind|trail\w*|"
+                            r"against)\s+"
+                            r"(?!other\b)(?:(?!other\b)[\w-]+\s+){0,2}$", re.I)
+
+
 # A cue about the weights or the access themselves, which in an article about one model is about that model
 WEIGHTS_CUE = re.compile(r"\bweights?\b|\bAPI\b|\bproprietary\b", re.I)
 
@@ -346,6 +354,8 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current, group) -> Opti
     clause_end = min([len(s.text)] + [m.start() for m in CLAUSE_BREAK.finditer(s.text, end)])
     if SPECULATION.search(s.text[clause_start:clause_end]):
         return None  # a rumour or a guess is neither a stance nor the vendor's plan
+    if CLASS_PLURAL.match(s.text[end:]) and COMPARED_CLASS.search(s.text[clause_start:start]):
+        return None  # "X rivals leading closed-source models": the yardstick class, not X's stance
     pool = [m for m in s.names if not _compared(m, s.doc_text, s.start)]
     targets = _licence_subject(s, _targets(s.sent, s.start + start, s.start + end, pool), pool, start)
     planned = _planned(s, start, end)
