@@ -235,6 +235,13 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
     return group
 
 
+CITATION = re.compile(r"^\s*@\w+\s*\{|\btitle\s*=\s*\{")
+# A size or tier word alone is a fragment of a longer name ("an open Small and an API-only Medium model")
+# and a function word before a number is a sentence's opening words ("With 2 versions, ..."), not a name.
+FRAGMENT = re.compile(r"(?i)small|medium|large|mini|nano|base|pro|max|ultra|flash|lite|plus|instruct|chat|"
+                      r"(?:with|in|on|at|for|from|by|to|of|and|or|the|an?|after|over|under|than|as)\s+\d[\w.]*")
+
+
 class _Sentence:
     """One sentence as the stance rules read it: its text, its usable model names, its plan cues."""
 
@@ -243,7 +250,8 @@ class _Sentence:
         self.text, self.doc_text, self.start = sent.text, doc_text(sent.doc), sent.start_char
         names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
                        + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
-        self.names = [m for m in names if _model_use(m, self.doc_text)]
+        self.names = [m for m in names if _model_use(m, self.doc_text) and not FRAGMENT.fullmatch(m.name)
+                      and not rules.license_re.fullmatch(m.name)]
         self.plans = [m for rx in rules.plans for m in rx.finditer(self.text) if not re.search(
             r"\bno (?:immediate |current )?$", self.text[max(0, m.start() - 20):m.start()], re.I)]
 
@@ -299,9 +307,9 @@ def _licence_subject(s: _Sentence, targets: list[Mention], pool: list[Mention], 
     in_licence = [m for m in pool if LICENCE_NAME_AFTER.match(s.doc_text[m.end_char:m.end_char + 30])]
     if targets and all(t in in_licence for t in targets):
         # "X is derived from Y and licensed under the Heron 3 license": the subject X, not the licence's name
+        # (with no subject the licence's name is still not the model: "These models are under the Heron license")
         subjects = [m for m in pool if m not in in_licence and m.end_char <= abs_start]
-        if subjects:
-            targets = [subjects[0]]
+        targets = subjects[:1]
     if targets and re.search(r"\bunder (?:an? |the )?(?:[\w.-]+ ){0,2}$", s.text[max(0, start - 40):start], re.I):
         # "X is a new model under the Apache 2.0 license (unlike Y's)": the licence is X's
         before = [m for m in s.names if m.end_char <= abs_start and abs_start - m.end_char < 160
@@ -397,6 +405,8 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
     cues = rules.cues_in(text)
     if re.search(r"\?\s*[\u201d\"']?\s*$", text) or not (cues or CLASS_WORD.search(text)):
         return []  # a question states no stance: "Will Heron 3 be open-sourced?"
+    if CITATION.search(text):
+        return []  # a BibTeX entry or reference: "@misc{heron2, title = {Heron 2: Open Models}}"
     s = _Sentence(sent, mentions, rules)
     out, listed_spans = _class_lists(s)
     out += _other_class(s, out)
