@@ -275,6 +275,10 @@ def test_a_weights_cue_without_a_name_in_a_story_about_one_model(nlp):
             "myself?\n\nNo. API and enterprise plans only; there are no open weights.")
     assert ("Quill 9", "closed", False) in stances(nlp, text)
     # negatives: a roundup of many models, and a bare "open source" remark, leave the model without a stance
+    # negative: "a powerful open-weight model" is any model, not the story's
+    text = ("Penrose launches Quill 9\n\nPenrose released Quill 9 on Tuesday, which beats Kite 5. Quill 9 is fast."
+            "\n\nEvery month another lab releases a powerful open-weight model for coding.")
+    assert stances(nlp, text) == set()
     roundup = ("This week in models\n\n" + " ".join(f"Lab {i} shipped the Vega {i} model." for i in range(2, 12))
                + "\n\nThere are no open weights.")
     assert stances(nlp, roundup) == set()
@@ -305,3 +309,9 @@ def test_licence_names_fragments_and_citations_are_not_models_taking_a_stance(nl
     # negative: the subject before the licence keeps its stance
     got = stances(nlp, "Quill 9 is released under the Heron 2 Community License.")
     assert ("Quill 9", "open", False) in got, got
+
+
+def test_a_size_after_a_name_is_not_another_family_member(nlp):
+    got = stances(nlp, "Orrin released Heron 2 as open weights today. Heron 2 456B needs eight GPUs; Heron 2 Mini runs "
+                       "on a laptop.")
+    assert ("Heron 2", "open", False) in got and ("Heron 2 456B", "open", False) not in got, got

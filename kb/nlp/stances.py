@@ -250,6 +250,7 @@ class _Sentence:
         self.text, self.doc_text, self.start = sent.text, doc_text(sent.doc), sent.start_char
         names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
                        + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
+        self.any_names = bool(names)
         self.names = [m for m in names if _model_use(m, self.doc_text) and not FRAGMENT.fullmatch(m.name)
                       and not rules.license_re.fullmatch(m.name)]
         self.plans = [m for rx in rules.plans for m in rx.finditer(self.text) if not re.search(
@@ -351,6 +352,7 @@ COMPARED_CLASS = re.compile(r"\b(?:comparable (?:to|with)|(?:on )?par with|close
 
 # A cue about the weights or the access themselves, which in an article about one model is about that model
 WEIGHTS_CUE = re.compile(r"\bweights?\b|\bAPI\b|\bproprietary\b", re.I)
+INDEFINITE = re.compile(r"\b(?:an?|another|any|some|every)\s+(?:[\w-]+\s+){0,2}$", re.I)  # "a powerful open model"
 
 
 def _cue_models(s: _Sentence, cue: tuple[int, int, str], current, group) -> Optional[tuple[list, bool]]:
@@ -376,8 +378,9 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current, group) -> Opti
         return [vague], planned
     if planned:
         return [None], True
-    if (not s.names and _leads(s.mentions) and WEIGHTS_CUE.search(s.text[start:end])
-            and not CLASS_PLURAL.match(s.text[end:]) and len(s.text.split()) >= 5):
+    if (not s.any_names and _leads(s.mentions) and WEIGHTS_CUE.search(s.text[start:end])
+            and not CLASS_PLURAL.match(s.text[end:]) and len(s.text.split()) >= 5
+            and not INDEFINITE.search(s.text[max(0, start - 40):start])):
         return [s.mentions.focal], False  # "API and enterprise only. There are no open weights." in its story
     return None
 
@@ -514,8 +517,9 @@ def _family_members(sents: list[Span], mentions: DocMentions, events: list[Stanc
             if sent.start_char != ev.start and any(rx.search(sent.text) for rx in rules.plans):
                 continue  # "They also promise Heron Max 2, once it is ready": a member still to come
             for m in mentions.in_span(mentions.models, sent.start, sent.end):
-                if m.name in stated or not re.match(rf"{re.escape(family)}[\s-]\S", m.name):
-                    continue
+                if m.name in stated or not re.match(rf"{re.escape(family)}[\s-]\S", m.name) or re.fullmatch(
+                        rf"{re.escape(family)}\s\d+(?:\.\d+)?[BMT]", m.name):
+                    continue  # "Heron 2 456B" is Heron 2 with its size, not another member
                 if any(n and n.startswith(m.name + " ") for n in stated):
                     continue  # "Cosmos Reason" after "Cosmos Reason 2": a short name of a member already given
                 stated.add(m.name)
@@ -579,7 +583,10 @@ def section_stances(text: str, mentions: DocMentions) -> list[StanceEvent]:
 
 
 def _without_size(name: str, mentions: DocMentions) -> str:
-    """"Heron-M2 456B" is Heron-M2 when the document also names it without its size."""
+    """"Heron-M2 456B" in a list item is Heron-M2: a size written apart is a description, not the name (one
+    joined by a hyphen, "Heron-72B", is kept unless the document also names the model without it)."""
+    if re.search(r"\s\d+(?:\.\d+)?[BMT]$", name) and re.search(r"\d|[a-z][A-Z]", SIZE_SUFFIX.sub("", name)):
+        return SIZE_SUFFIX.sub("", name)
     short = norm_key(SIZE_SUFFIX.sub("", name))
     return next((m.name for m in mentions.models if short != norm_key(name) and norm_key(m.name) == short), name)
 
