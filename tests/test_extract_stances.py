@@ -288,7 +288,8 @@ def test_a_weights_cue_without_a_name_in_a_story_about_one_model(nlp):
 
 
 def test_a_class_named_as_the_yardstick_of_a_comparison_is_not_the_subjects_stance(nlp):
-    got = stances(nlp, "In the lab's tests, Quill 9 performs on par with leading closed-source models on long documents.")
+    got = stances(nlp, "In the lab's tests, Quill 9 performs on par with leading closed-source models on long "
+                       "documents.")
     assert ("Quill 9", "closed", False) not in got, got
     # negative: "than other open models" says the subject is one of them
     got = stances(nlp, "In the lab's tests, Quill 9 scores higher than other open-weight models on long documents.")
@@ -302,7 +303,8 @@ def test_licence_names_fragments_and_citations_are_not_models_taking_a_stance(nl
     # a bare tier word is a fragment of a longer name
     got = stances(nlp, "Corvid shipped two tiers of Quill 9: an open-weights Small and an API-only Medium model.")
     assert not {m for m, _, _ in got} & {"Small", "Medium"}, got
-    got = stances(nlp, "With 2 versions, an open-weights Quill 9 Small and an API-only Quill 9 Medium, Corvid covers both.")
+    got = stances(nlp, "With 2 versions, an open-weights Quill 9 Small and an API-only Quill 9 Medium, Corvid "
+                       "covers both.")
     assert not {m for m, _, _ in got} & {"With 2"}, got
     # a citation entry states nothing
     assert stances(nlp, "@misc{quill9, title = {Quill 9: A Family of Open Models}, year = {2026}}") == set()
