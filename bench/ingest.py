@@ -51,7 +51,7 @@ def one_run(url: str, feeds: list[Path], extract: bool, rss_every: int = 0) -> d
     from kb import pipeline
     from kb.db import open_engine, session_scope
     from kb.settings import Settings
-    from kb.sources import add_feed
+    from kb.store.sources import add_feed
 
     timer = _Timer()
     words = [0]

@@ -29,8 +29,8 @@ from ingest.publisher import load_sites, set_sites_file
 from ingest.records import ArticleDraft, FeedItem, FetchResult
 from ingest.robots import RobotsCache
 from ingest.ssrf import origin, web_link
-from kb import articles
-from kb import sources as source_store
+from kb.store import articles
+from kb.store import sources as source_store
 from kb.db import session_scope, utcnow
 from kb.errors import InputError
 from kb.ingest_lock import ingest_lock
@@ -110,7 +110,7 @@ def _extractor(nlp):
     if nlp is None:
         return None, None, None
     try:
-        from kb.claims import store_extraction
+        from kb.store.claims import store_extraction
         from kb.nlp import extract as extract_module
     except ImportError as exc:
         log.warning("extraction skipped: %s", exc)
@@ -529,7 +529,7 @@ def _repair_unextracted(run: _Run) -> None:
     """Extract stored articles that have no claims from any extractor yet (extractor_version NULL)."""
     if run.extract is None:
         return
-    from kb.claims import reextract_articles
+    from kb.store.claims import reextract_articles
 
     try:
         result = reextract_articles(lambda: Session(run.engine), run.nlp, only_missing=True, limit=REPAIR_LIMIT)

@@ -62,7 +62,7 @@ def test_charxiv_rule_alerts_once_per_claim_on_every_channel(db_url, nlp, tmp_pa
             assert len(s.exec(select(Alert)).all()) == len(claims)
         assert len(hook.received) == len(claims) and len(smtp.messages) == len(claims)
         # re-extracting every article (claims re-linked, stance rows re-created): still nothing
-        from kb.claims import reextract
+        from kb.store.claims import reextract
 
         assert reextract(engine, nlp, all=True).articles == 1
         with Session(engine) as s:

@@ -19,7 +19,7 @@ from kb.db import open_engine, session_scope
 from kb.models import Article, ClaimSource, FetchLog
 from kb.pipeline import run_once
 from kb.settings import document_limits, load_settings
-from kb.sources import add_feed
+from kb.store.sources import add_feed
 from _ingest_fixtures import Route, feed_server, ingest_settings, item, rss  # noqa: F401 - feed_server is a fixture
 
 PROSE = ("Osprey AI said its Kestrel 4 model scored 77.3 on GPQA Diamond, up from 70.1 for the previous "

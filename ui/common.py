@@ -28,8 +28,8 @@ INGEST_HINT = "run `aikb ingest` (or `aikb demo` for the bundled sample)"
 
 # Where each read function lives; looked up lazily so a page still renders a clear message when a
 # stage is not installed yet, instead of failing at import.
-_QUERY_MODULES = ("kb.queries", "kb.search", "kb.sources", "kb.alerts", "kb.alerts.rules", "kb.alerts.inbox",
-                  "kb.entities", "kb.compare", "kb.boards", "kb.reader", "kb.workbench_search", "kb.rule_names")
+_QUERY_MODULES = ("kb.read.queries", "kb.read.search", "kb.read.pages", "kb.read.sources", "kb.store.sources", "kb.alerts", "kb.alerts.rules", "kb.alerts.inbox",
+                  "kb.store.entities", "kb.read.compare", "kb.read.boards", "kb.read.reader", "kb.read.workbench_search", "kb.read.rule_names")
 
 
 def database_url() -> str:

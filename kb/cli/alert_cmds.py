@@ -90,7 +90,7 @@ def alerts_add(ctx, on, benchmark, model, org, min_value, query, webhook, email,
     could never fire; --allow-new accepts a name not seen yet.
     """
     from kb.alerts import add_rule
-    from kb.rule_names import check_rule_names
+    from kb.read.rule_names import check_rule_names
 
     with _session(ctx) as session:
         check_rule_names(session, benchmark=benchmark, model=model, org=org, allow_new=allow_new)

@@ -162,7 +162,7 @@ def _ingest(ctx, engine, settings, nlp, progress, articles_, sources_, sample, w
     from kb import pipeline
     from kb.db import session_scope
     from kb.errors import InputError
-    from kb.sources import add_feed
+    from kb.store.sources import add_feed
 
     refused = 0
     if articles_:
@@ -211,12 +211,12 @@ def feeds_add(ctx, url: str, title: str | None) -> None:
         aikb feeds add data/sample/feeds/frontier-wire.xml
     """
     from kb.db import session_scope
-    from kb.sources import add_feed
+    from kb.store.sources import add_feed
 
     from sqlmodel import select
 
     from kb.models import Source
-    from kb.sources import normalize_source_url
+    from kb.store.sources import normalize_source_url
 
     with session_scope(_engine(ctx.parent)) as session:
         known = session.exec(select(Source.id).where(Source.url == normalize_source_url(url)[0])).first()
@@ -238,7 +238,7 @@ def feeds_import(ctx, path: str) -> None:
     from pathlib import Path
 
     from kb.db import session_scope
-    from kb.sources import import_opml
+    from kb.store.sources import import_opml
 
     from ingest.localfile import read_local_file
 
@@ -260,7 +260,7 @@ def feeds_export(ctx) -> None:
     """
     from sqlmodel import Session
 
-    from kb.sources import export_opml
+    from kb.store.sources import export_opml
 
     with Session(_engine(ctx.parent)) as session:
         click.echo(export_opml(session), nl=False)
@@ -280,7 +280,7 @@ def feeds_list(ctx, fmt: str) -> None:
     """
     from sqlmodel import Session
 
-    from kb.sources import sources_health
+    from kb.read.sources import sources_health
 
     with Session(_engine(ctx.parent)) as session:
         rows = sources_health(session)
@@ -309,7 +309,7 @@ def stats_cmd(ctx, fmt: str) -> None:
     """
     from sqlmodel import Session
 
-    from kb.stats import collect_stats
+    from kb.read.stats import collect_stats
 
     with Session(_engine(ctx)) as session:
         stats = collect_stats(session)

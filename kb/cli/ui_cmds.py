@@ -127,7 +127,7 @@ def register(cli: click.Group) -> None:
         from kb.db import session_scope
         from kb.nlp.pipeline import load_nlp
         from kb.pipeline import ingest_sample
-        from kb.stats import collect_stats
+        from kb.read.stats import collect_stats
 
         engine = engine_for(settings)
         click.echo(f"Ingesting the bundled sample corpus (offline) into {_redacted(settings.database_url)}…")

@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from kb.compare import compare_rows
-from kb.downloads import csv_text
+from kb.read.compare import compare_rows
+from kb.read.downloads import csv_text
 from kb.errors import AikbError
 from ui.common import INGEST_HINT, end_of_day, facets, format_value, md_escape, page_setup, query, unavailable
 from ui.workbench import DATE, linked

@@ -3,10 +3,10 @@ from datetime import datetime, time, timezone
 
 import streamlit as st
 
-from kb.downloads import csv_text
+from kb.read.downloads import csv_text
 from kb.errors import AikbError
-from kb.search import SORTS
-from kb.workbench_search import CAP as CSV_CAP
+from kb.read.search import SORTS
+from kb.read.workbench_search import CAP as CSV_CAP
 from ui.charts import search_table as score_table_rows
 from ui.workbench import SCORE_COLUMNS, linked
 from ui.common import (

@@ -293,7 +293,7 @@ def absorb_feed_copies(session: Session, article: Article) -> list[int]:
 
     Returns the claim ids those copies reported (already refreshed; the caller re-extracts ARTICLE).
     """
-    from kb.claims import clear_article, refresh_claims  # (kb.claims imports kb.articles lazily too)
+    from kb.store.claims import clear_article, refresh_claims  # (kb.claims imports kb.store.articles lazily too)
 
     copies: list[Article] = []
     rows = session.exec(select(Sighting).where(Sighting.url_hash == article.url_hash,

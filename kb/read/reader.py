@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from kb.models import Article, ClaimSource, Entity, PersonRole, ScoreClaim, StanceEvent
-from kb.search import core_rows
+from kb.read.search import core_rows
 
 MAX_MARKS = 200
 _MODEL, _BENCH, _ORG, _PERSON = aliased(Entity), aliased(Entity), aliased(Entity), aliased(Entity)
@@ -178,7 +178,7 @@ def recent_articles(session: Session, *, limit: int = 200) -> list[ArticleChoice
 
 def entity_articles(session: Session, kind: str, name: str, *, limit: int = 20) -> list[ArticleChoice]:
     """The newest articles that mention the entity NAME of KIND (its merged names too)."""
-    from kb.linking import resolve
+    from kb.read.lookup import resolve
     from kb.models import ArticleEntity
 
     entity = resolve(session, kind, name)

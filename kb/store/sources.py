@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Optional
@@ -25,33 +24,9 @@ from ingest.records import ParsedFeed
 from ingest.schedule import next_fetch_time
 from kb.db import utcnow
 from kb.errors import InputError
-from kb.models import Article, FetchLog, Source
+from kb.models import Source
 
 LEASE = timedelta(minutes=10)  # a worker on another host that dies frees its sources after this
-
-
-@dataclass(frozen=True)
-class SourceHealth:
-    """One row of `aikb feeds list` and the UI's Sources page."""
-
-    id: int
-    url: str
-    title: Optional[str]
-    kind: str
-    enabled: bool
-    last_fetched_at: Optional[datetime]
-    last_success_at: Optional[datetime]
-    last_status: Optional[int]
-    last_error: Optional[str]
-    failure_count: int
-    next_fetch_at: Optional[datetime]
-    articles: int
-
-    def to_json(self) -> dict:
-        out = dict(self.__dict__)
-        for key in ("last_fetched_at", "last_success_at", "next_fetch_at"):
-            out[key] = out[key].isoformat() if out[key] else None
-        return out
 
 
 def normalize_source_url(url: str, *, remote_only: bool = False, check: bool = True) -> tuple[str, str]:
@@ -129,28 +104,6 @@ def export_opml(session: Session) -> str:
     """All feeds as an OPML 2.0 document."""
     rows = session.exec(select(Source).where(Source.kind != "article").order_by(Source.id)).all()
     return write_opml([OpmlFeed(url=s.url, title=s.title, site_url=s.site_url) for s in rows])
-
-
-def sources_health(session: Session) -> list[SourceHealth]:
-    """Every source with its fetch health and article count, in the order they were added; articles
-    ingested one by one (`aikb ingest --article`) last, as a "single pages" source (id 0)."""
-    counts = dict(session.exec(select(Article.source_id, func.count(Article.id)).group_by(Article.source_id)).all())
-    out = []
-    for s in session.exec(select(Source).order_by(Source.id)).all():
-        out.append(SourceHealth(
-            id=s.id, url=s.url, title=s.title, kind=s.kind, enabled=s.enabled, last_fetched_at=s.last_fetched_at,
-            last_success_at=s.last_success_at, last_status=s.last_status, last_error=s.last_error,
-            failure_count=s.failure_count, next_fetch_at=s.next_fetch_at, articles=counts.get(s.id, 0),
-        ))
-    if counts.get(None):  # `aikb ingest --article`: counted under a "single pages" source of their own
-        out.append(SourceHealth(
-            id=0, url="", title=SINGLE_PAGES, kind="pages", enabled=True, last_fetched_at=None,
-            last_success_at=None, last_status=None, last_error=None, failure_count=0, next_fetch_at=None,
-            articles=counts[None]))
-    return out
-
-
-SINGLE_PAGES = "single pages"
 
 
 def _orphaned_leases(session: Session, now: datetime) -> list[int]:
@@ -259,8 +212,3 @@ def release(session: Session, source_id: int) -> None:
     if source is not None:
         source.lease_owner = None
         source.lease_until = None
-
-
-def fetch_errors(session: Session) -> int:
-    """How many fetch attempts ended in an error."""
-    return session.exec(select(func.count(FetchLog.id)).where(FetchLog.outcome == "error")).one()

@@ -4,10 +4,10 @@ User text never reaches the query language as syntax: it is cut into words, each
 FTS5 phrase (operators such as OR, NEAR, *, ^, column filters become plain words), and on PostgreSQL
 the cleaned words go through plainto_tsquery. Everything travels as bind parameters.
 
-Facets combined with words are terms of the same index (kb/facets.py): the engine intersects the
+Facets combined with words are terms of the same index (kb/read/facets.py): the engine intersects the
 words' and the facets' posting lists, so a common word with a popular model costs no more than
 either alone. Model, benchmark and organization facets become our own terms (ids, never user text);
-an outlet becomes one word (kb.facets.outlet_term), quoted, that only narrows: the exact test follows.
+an outlet becomes one word (kb.read.facets.outlet_term), quoted, that only narrows: the exact test follows.
 """
 from __future__ import annotations
 
@@ -20,17 +20,17 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from kb.errors import InputError
-from kb.facets import date_terms, entity_terms, outlet_term
-from kb.linking import resolve
+from kb.read.facets import date_terms, entity_terms, outlet_term
+from kb.read.lookup import resolve
 from kb.models import Article, ClaimSource, Entity, ScoreClaim
-from kb.query_records import ArticleHit, ClaimHit, SourceRef
+from kb.read.query_records import ArticleHit, ClaimHit, SourceRef
 
 MAX_TERMS = 16  # a 10 KB paste is cut to its first words instead of building a huge query
 MAX_LIMIT = 1000
 # PostgreSQL's stored tsvector columns (generated in kb/migrations/versions/0003_kb.py).
 PG_ARTICLE_DOC = "article.search_tsv"
 PG_EVIDENCE_DOC = "claimsource.evidence_tsv"
-PG_FACET_DOC = "claimsource.facet_tsv"  # (migration 0005; kb/facets.py)
+PG_FACET_DOC = "claimsource.facet_tsv"  # (migration 0005; kb/read/facets.py)
 _WORD = re.compile(r"\w", re.UNICODE)
 _FTS_EVIDENCE = table("claimsource_fts", column("rowid"))
 _FTS_ARTICLE = table("article_fts", column("rowid"))
@@ -103,7 +103,7 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     Words of three letters or more match as prefixes ("Char" finds CharXiv); a word (or the whole
     query) that names an organization also matches its models' claims ("Meta"). Facets:
     model/org/benchmark by any of their names; stance keeps claims on models whose current stance is
-    that one (open|closed; kb.compare.model_openness); outlet (a name as facet_options lists it)
+    that one (open|closed; kb.read.compare.model_openness); outlet (a name as facet_options lists it)
     matches a report's original outlet or the outlet it was read in; since/until bound the claim's
     first-reported time. With words or an outlet, claims come newest report first; otherwise newest
     first report first.
@@ -164,7 +164,7 @@ def search_claim_ids(session: Session, query: str = "", *, model: Optional[str] 
                 .offset(offset).limit(limit))
         return list(session.exec(stmt).all())
     # Words or an outlet: the full-text index finds the REPORTS that hold the words AND the facets'
-    # terms (kb/facets.py), intersecting posting lists, and delivers them newest first; each claim is
+    # terms (kb/read/facets.py), intersecting posting lists, and delivers them newest first; each claim is
     # kept once, at its newest matching report. The exact outlet and claim conditions then filter
     # the few candidates.
     src_conds = []
@@ -286,11 +286,11 @@ def pg_facet_query(groups: list[list[str]], outlet: str = ""):
 
 
 def _models_with_stance(session: Session, stance: str) -> list[int]:
-    """Ids of the models whose current stance is STANCE (kb.compare.model_openness: the model's own latest
+    """Ids of the models whose current stance is STANCE (kb.read.compare.model_openness: the model's own latest
     stance, else its org's for the same model line), merged names included."""
     if stance not in ("open", "closed"):
         raise InputError(f"stance must be open or closed, not {stance!r}")
-    from kb.compare import stance_model_ids  # kb.compare reads through this module
+    from kb.read.compare import stance_model_ids  # kb.read.compare reads through this module
 
     return stance_model_ids(session, stance)
 

@@ -1,16 +1,12 @@
-"""Entity linking: one row per model, organization, person or benchmark, however it is spelled.
+"""Entity linking: find or create the entity of a name; seed the gazetteer's names and aliases.
 
-A name is looked up by its key (`name_key`: case, spaces, hyphens and apostrophes do not matter)
-among canonical names and aliases. Unknown names become new entities; near misses are never merged
-(the key keeps every digit and dot, so "GPT-5" and "GPT-5.4" stay two models). Merged entities
-keep their row with `merged_into_id` so lookups follow them to the survivor.
+Unknown names become new entities; near misses are never merged (kb.read.lookup.name_key keeps every
+digit and dot, so "GPT-5" and "GPT-5.4" stay two models). Lookups themselves live in kb.read.lookup.
 """
 from __future__ import annotations
 
 import json
 import logging
-import re
-import unicodedata
 from pathlib import Path
 from typing import Optional
 
@@ -19,56 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kb.db import utcnow
-from kb.errors import InputError, NotFound
+from kb.errors import InputError
 from kb.models import Alias, Entity
+from kb.read.lookup import KINDS, name_key, resolve
 from kb.settings import DATA_DIR
 
 log = logging.getLogger(__name__)
-
-KINDS = ("model", "org", "person", "benchmark")
-_APOSTROPHES = "'\u2018\u2019\u02bc`\u00b4"
-# Separators that writers use interchangeably inside a name ("GPT 5.4", "GPT-5.4", "GPT_5.4").
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_/]+")
-_ORG_SUFFIX = re.compile(r"(,?\s+(inc|corp|corporation|llc|ltd|limited|co|gmbh|plc|sa)\.?)+$", re.I)
-
-
-def name_key(text: str, kind: Optional[str] = None) -> str:
-    """The lookup key of a name: "GPT 5.4", "GPT-5.4" and "gpt-5.4" all give "gpt5.4".
-
-    Digits, dots and letters are kept, so versions never collapse ("gemini3pro" != "gemini3.1pro").
-    For organizations a legal suffix ("Inc.", "Ltd") is dropped first.
-    """
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch if ch.isprintable() else " " for ch in text[:1000]).strip()  # no NULs, no controls
-    if kind == "org":
-        text = _ORG_SUFFIX.sub("", text)
-    text = text.casefold()
-    for ch in _APOSTROPHES:
-        text = text.replace(ch, "")
-    text = _SEPARATORS.sub("", text)
-    return text.strip(".,;:!?\"()[]{}")[:255]
-
-
-def _live(session: Session, entity: Optional[Entity]) -> Optional[Entity]:
-    """Follow merged_into_id to the surviving entity (bounded, in case of a cycle)."""
-    for _ in range(10):
-        if entity is None or entity.merged_into_id is None:
-            return entity
-        entity = session.get(Entity, entity.merged_into_id)
-    return entity
-
-
-def resolve(session: Session, kind: str, name: str) -> Optional[Entity]:
-    """The entity this name denotes (by canonical key, then alias), or None."""
-    key = name_key(name, kind)
-    if not key:
-        return None
-    entity = session.exec(select(Entity).where(Entity.kind == kind, Entity.key == key)).first()
-    if entity is None:
-        alias = session.exec(select(Alias).where(Alias.kind == kind, Alias.key == key)).first()
-        if alias is not None:
-            entity = session.get(Entity, alias.entity_id)
-    return _live(session, entity)
 
 
 def link(session: Session, kind: str, name: str, *, org: Optional[str] = None,
@@ -244,15 +196,3 @@ def _kind_from_filename(stem: str) -> Optional[str]:
         if stem.lower().startswith(kind):
             return _normal_kind(kind)
     return None
-
-
-def find(session: Session, name: str, kind: Optional[str] = None) -> Entity:
-    """The entity named NAME (any kind unless given); raises NotFound, or InputError when ambiguous."""
-    kinds = [kind] if kind else list(KINDS)
-    found = [e for e in (resolve(session, k, name) for k in kinds) if e is not None]
-    if not found:
-        raise NotFound(f"no entity named {name!r}" + (f" of kind {kind}" if kind else ""))
-    if len({e.id for e in found}) > 1:
-        raise InputError(f"{name!r} names several entities ({', '.join(e.kind for e in found)}); "
-                         "add --kind")
-    return found[0]

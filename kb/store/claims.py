@@ -21,10 +21,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kb.db import utcnow
-from kb.linking import ensure_gazetteer, link, name_key, resolve
+from kb.read.lookup import name_key, resolve
+from kb.store.linking import ensure_gazetteer, link
 from kb.models import Article, ArticleEntity, ClaimSource, Entity, PersonRole, ScoreClaim, StanceEvent
 from kb.nlp.records import Extraction
-from kb.reference import ensure_reference
+from kb.store.reference import ensure_reference
 
 log = logging.getLogger(__name__)
 
@@ -384,7 +385,7 @@ def _document(article: Article):
     from ingest.clean import clean_html, clean_text
     from ingest.documents import clean_markdown, decode_bytes
     from ingest.records import CleanDocument
-    from kb.articles import raw_payload
+    from kb.store.articles import raw_payload
 
     doc = None
     payload = raw_payload(article)
