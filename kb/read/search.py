@@ -149,24 +149,45 @@ def search_claim_ids(session: Session, query: str = "", *, model: Optional[str] 
         conds.append(ScoreClaim.first_reported_at <= until)
     outlet = _printable(outlet)
     if not terms and not outlet and not org_terms:
-        claim_conds = list(conds)
-        if "m" in facets:
-            claim_conds.append(ScoreClaim.model_id.in_(facets["m"]))
-        if "b" in facets:
-            claim_conds.append(ScoreClaim.benchmark_id.in_(facets["b"]))
-        if "o" in facets:
-            claim_conds.append(ScoreClaim.model_id.in_(select(Entity.id).where(Entity.org_id.in_(facets["o"]))))
-        order = {"date": (ScoreClaim.first_reported_at.desc(),),
-                 "value": (ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc()),
-                 "corroboration": (ScoreClaim.corroboration.desc(), ScoreClaim.first_reported_at.desc())}[sort]
-        stmt = (select(ScoreClaim.id).where(*claim_conds)
-                .order_by(*order, ScoreClaim.id.desc())
-                .offset(offset).limit(limit))
-        return list(session.exec(stmt).all())
-    # Words or an outlet: the full-text index finds the REPORTS that hold the words AND the facets'
-    # terms (kb/read/facets.py), intersecting posting lists, and delivers them newest first; each claim is
-    # kept once, at its newest matching report. The exact outlet and claim conditions then filter
-    # the few candidates.
+        return _claims_by_facets(session, facets, conds, sort, limit, offset)
+    stmt = _reports_matching(session, terms, org_terms, facets, conds, outlet, since, until)
+    want, fetch, ids = offset + limit, max(3 * (offset + limit), 60), []
+    while True:
+        rows = session.exec(stmt.limit(fetch)).all()
+        ids = list(dict.fromkeys(rows))
+        if len(ids) >= want or len(rows) < fetch or fetch >= 50_000:
+            break
+        fetch *= 4
+    return ids[offset:offset + limit]
+
+
+def _claims_by_facets(session: Session, facets: dict[str, list[int]], conds: list, sort: str, limit: int,
+                      offset: int) -> list[int]:
+    """No words and no outlet: the claims themselves, filtered and ordered by SORT in the database."""
+    claim_conds = list(conds)
+    if "m" in facets:
+        claim_conds.append(ScoreClaim.model_id.in_(facets["m"]))
+    if "b" in facets:
+        claim_conds.append(ScoreClaim.benchmark_id.in_(facets["b"]))
+    if "o" in facets:
+        claim_conds.append(ScoreClaim.model_id.in_(select(Entity.id).where(Entity.org_id.in_(facets["o"]))))
+    order = {"date": (ScoreClaim.first_reported_at.desc(),),
+             "value": (ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc()),
+             "corroboration": (ScoreClaim.corroboration.desc(), ScoreClaim.first_reported_at.desc())}[sort]
+    stmt = (select(ScoreClaim.id).where(*claim_conds)
+            .order_by(*order, ScoreClaim.id.desc())
+            .offset(offset).limit(limit))
+    return list(session.exec(stmt).all())
+
+
+def _reports_matching(session: Session, terms: list[str], org_terms: list, facets: dict[str, list[int]],
+                      conds: list, outlet: Optional[str], since: Optional[datetime], until: Optional[datetime]):
+    """Words or an outlet: the claim ids of the REPORTS that hold the words AND the facets' terms, newest first.
+
+    The full-text index (terms of kb/read/facets.py) intersects posting lists and delivers the reports
+    newest first; the caller keeps each claim once, at its newest matching report. The exact outlet
+    and claim conditions then filter the few candidates.
+    """
     src_conds = []
     groups = _facet_groups(facets) + _date_groups(session, since, until)
     phrase = outlet_term(outlet) if outlet else ""
@@ -190,15 +211,7 @@ def search_claim_ids(session: Session, query: str = "", *, model: Optional[str] 
         stmt = stmt.join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id).where(*conds)
     if outlet:
         stmt = stmt.join(Article, Article.id == ClaimSource.article_id)
-    stmt = stmt.where(*src_conds)
-    want, fetch, ids = offset + limit, max(3 * (offset + limit), 60), []
-    while True:
-        rows = session.exec(stmt.limit(fetch)).all()
-        ids = list(dict.fromkeys(rows))
-        if len(ids) >= want or len(rows) < fetch or fetch >= 50_000:
-            break
-        fetch *= 4
-    return ids[offset:offset + limit]
+    return stmt.where(*src_conds)
 
 
 def _facet_groups(facets: dict[str, list[int]]) -> list[list[str]]:
