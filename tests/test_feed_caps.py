@@ -13,8 +13,8 @@ from sqlmodel import Session, func, select
 
 from kb.db import open_engine, session_scope, utcnow
 from kb.models import Article, FetchLog, Source
-from kb.pipeline import run_once
-from kb.store.sources import add_feed
+from kb.pipeline.run import run_once
+from kb.pipeline.feeds import add_feed
 from _ingest_fixtures import Route, conditional, feed_server, ingest_settings, item, rss  # noqa: F401 - fixture
 
 

@@ -24,8 +24,8 @@ from sqlmodel import Session, func, select
 from kb.db import open_engine, session_scope
 from kb.models import Article, ClaimSource, FetchLog, ScoreClaim, Source
 from ingest.fetch import is_timeout
-from kb.pipeline import run_once
-from kb.store.sources import add_feed
+from kb.pipeline.run import run_once
+from kb.pipeline.feeds import add_feed
 from _hardening_fixtures import (
     MALFORMED, SCRIPT_MARKERS, SCRIPTED_HTML, ConnectSpy, corpus_items, entity_bomb, external_entity,
     streaming_forever, write_corpus,

@@ -7,7 +7,8 @@ import pytest
 from sqlmodel import Session, select
 
 from kb.read import search
-from kb.store.claims import reextract, store_extraction
+from kb.pipeline.reextract import reextract
+from kb.store.claims import store_extraction
 from kb.models import Article, ClaimSource
 from kb.nlp.extract import EXTRACTOR_VERSION
 from kb_helpers import add_article, extraction, score

@@ -310,7 +310,7 @@ def _watch_cycle(ctx, nlp, no_ingest: bool) -> None:
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     if not no_ingest:
         try:
-            from kb.pipeline import run_once
+            from kb.pipeline.run import run_once
         except ImportError as exc:
             click.echo(f"{stamp} ingest unavailable ({exc}); alerts only", err=True)
         else:

@@ -19,9 +19,18 @@ DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:
 
 
 def _session(ctx: click.Context) -> Session:
+    """A session to read in."""
     from kb.cli import engine_for
 
     return Session(engine_for(ctx.obj))
+
+
+def _transaction(ctx: click.Context):
+    """A session whose changes (an analyst's correction through kb.store) are committed on success."""
+    from kb.cli import engine_for
+    from kb.db import session_scope
+
+    return session_scope(engine_for(ctx.obj))
 
 
 def _utc(value: datetime | None, *, end_of_day: bool = False) -> datetime | None:
@@ -180,9 +189,9 @@ def timeline_cmd(ctx, org, fmt):
     from kb.read import pages
     from kb.store.reference import ensure_reference
 
-    with _session(ctx) as session:
+    with _transaction(ctx) as session:
         ensure_reference(session)
-        session.commit()
+    with _session(ctx) as session:
         events = pages.timeline(session, org)
     if fmt == "json":
         return _json(events)
@@ -306,17 +315,16 @@ def reextract_cmd(ctx, all_, wait):
         aikb reextract --all
         aikb reextract --wait 0
     """
-    from ingest.publisher import set_sites_file
-    from kb.store.claims import reextract
     from kb.cli import engine_for
     from kb.nlp.pipeline import load_nlp
+    from kb.pipeline.reextract import reextract
 
-    set_sites_file(getattr(ctx.obj, "sites_file", "") or None)  # which sites are labs (model orgs)
     def progress(done: int, total: int) -> None:
         click.echo(f"[{done}/{total}] re-extracted", err=True)
 
     summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_, wait=wait, progress=progress,
-                        on_wait=lambda message: click.echo(message + " ...", err=True))
+                        on_wait=lambda message: click.echo(message + " ...", err=True),
+                        sites_file=getattr(ctx.obj, "sites_file", "") or None)
     click.echo(summary.line())
     for error in summary.errors[:10]:
         click.echo(f"  {error}", err=True)
@@ -376,9 +384,8 @@ def entities_merge_cmd(ctx, source, target, kind):
     """
     from kb.store.entities import merge_entities
 
-    with _session(ctx) as session:
+    with _transaction(ctx) as session:
         result = merge_entities(session, source, target, kind)
-        session.commit()
     click.echo(f"merged {result.kind} {result.source!r} into {result.target!r}: {result.claims_moved} claims "
                f"moved, {result.claims_collapsed} joined an identical claim")
 
@@ -399,9 +406,8 @@ def entities_split_cmd(ctx, name, kind):
     """
     from kb.store.entities import split_name
 
-    with _session(ctx) as session:
+    with _transaction(ctx) as session:
         entity = split_name(session, name, kind)
-        session.commit()
         click.echo(f"{entity.kind} {entity.name!r} is now entity {entity.id}; run `aikb reextract --all` "
                    "to re-link its claims")
 
@@ -420,9 +426,8 @@ def entities_set_org_cmd(ctx, model, org):
     """
     from kb.store.entities import set_org
 
-    with _session(ctx) as session:
+    with _transaction(ctx) as session:
         entity, org_entity = set_org(session, model, org)
-        session.commit()
         click.echo(f"model {entity.name!r} now belongs to {org_entity.name!r}")
 
 
@@ -439,10 +444,9 @@ def entities_seed_cmd(ctx):
     from kb.store.linking import seed_gazetteer
     from kb.store.reference import load_reference
 
-    with _session(ctx) as session:
+    with _transaction(ctx) as session:
         new = seed_gazetteer(session)
         events = load_reference(session)
-        session.commit()
     click.echo(f"{new} new entities from the gazetteer, {events} new reference stance events")
 
 

@@ -1,13 +1,19 @@
-"""Feed health as the UI's Sources page and `aikb feeds list` show it (read-only; kb.store.sources writes)."""
+"""Feeds as the UI's Sources page and `aikb feeds list` show them, and how a feed's address is spelled.
+
+Read-only; kb.store.sources writes.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
+from pathlib import Path
+from typing import Callable, Optional
+from urllib.parse import urlsplit
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from kb.errors import InputError
 from kb.models import Article, Source
 
 
@@ -35,6 +41,41 @@ class SourceHealth:
         return out
 
 
+def normalize_source_url(url: str, *, remote_only: bool = False,
+                         check_file: Optional[Callable[[Path], Path]] = None) -> tuple[str, str]:
+    """(url, kind): http(s) URLs as given, local files as absolute file: URLs.
+
+    REMOTE_ONLY (the web UI, OPML entries): http(s) URLs only, whatever exists on this machine, so
+    that neither a browser nor a shared OPML file can make aikb read a local file or learn which exist.
+    CHECK_FILE (kb.pipeline.feeds passes ingest's check_local_file) is handed a local path and returns
+    it resolved, or raises InputError; without it a local path is only spelled the way it is stored
+    (to look a source up; fetching the file then records any problem).
+
+    Raises:
+        InputError: neither an http(s) URL nor an existing regular file.
+    """
+    url = url.strip()
+    if not url:
+        raise InputError("no feed address given: use an http(s) URL or a local file")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        raise InputError(f"not a valid feed URL ({exc}): {url}") from None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        if not host:
+            raise InputError(f"not a feed URL (no host): {url}")
+        return url, "feed"
+    if remote_only:
+        raise InputError(f"not an http(s) feed URL: {url} (add local files with `aikb feeds add PATH`)")
+    if scheme not in ("", "file"):
+        raise InputError(f"unsupported feed address {url!r}: use an http(s) URL or a local file")
+    path = Path(parts.path) if scheme == "file" else Path(url).expanduser()
+    return (check_file(path) if check_file else path.resolve()).as_uri(), "file"
+
+
 def sources_health(session: Session) -> list[SourceHealth]:
     """Every source with its fetch health and article count, in the order they were added; articles
     ingested one by one (`aikb ingest --article`) last, as a "single pages" source (id 0)."""
@@ -55,3 +96,9 @@ def sources_health(session: Session) -> list[SourceHealth]:
 
 
 SINGLE_PAGES = "single pages"
+
+
+def feed_list(session: Session) -> list[tuple[str, Optional[str], Optional[str]]]:
+    """(url, title, site_url) of every feed, in the order they were added (what an OPML export lists)."""
+    rows = session.exec(select(Source).where(Source.kind != "article").order_by(Source.id)).all()
+    return [(s.url, s.title, s.site_url) for s in rows]
