@@ -37,8 +37,8 @@ from kb.errors import InputError
 from kb.models import FetchLog, Source
 from kb.pipeline import feeds
 from kb.pipeline.context import Progress, Run, RunSummary, first_line
-from kb.pipeline.keys import item_keys
 from kb.pipeline.items import process_item, record_document, retry_pages, store_draft
+from kb.pipeline.keys import item_keys
 from kb.pipeline.lock import ingest_lock
 from kb.pipeline.reextract import reextract_articles
 from kb.settings import DATA_DIR, Settings

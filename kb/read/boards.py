@@ -16,10 +16,10 @@ from typing import Optional
 
 from sqlmodel import Session, select
 
-from kb.read.compare import claim_filters, model_openness, reporter_kind, REPORTER_NAMES
 from kb.errors import InputError, NotFound
-from kb.read.lookup import resolve
 from kb.models import ClaimSource, Entity, ScoreClaim
+from kb.read.compare import REPORTER_NAMES, claim_filters, model_openness, reporter_kind
+from kb.read.lookup import resolve
 from kb.read.search import claim_hits, core_rows
 
 OPENNESS = ("all", "open", "closed")

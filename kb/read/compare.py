@@ -20,8 +20,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from kb.errors import InputError
-from kb.read.lookup import resolve
 from kb.models import ClaimSource, Entity, ScoreClaim, StanceEvent
+from kb.read.lookup import resolve
 from kb.read.query_records import _jsonable
 from kb.read.search import claim_hits, core_rows
 from kb.read.shifts import family_key
@@ -249,7 +249,9 @@ def org_models(session: Session, org: str, *, limit: int = 40) -> list[str]:
 
 def top_models(session: Session, benchmark: str, n: int = 10, *, as_of: Optional[datetime] = None) -> list[str]:
     """The N models with the highest values reported on BENCHMARK (any setting), best first."""
-    from kb.read.queries import leaderboard  # a cycle at import time otherwise (kb.read.queries re-exports)
+    from kb.read.queries import (
+        leaderboard,  # a cycle at import time otherwise (kb.read.queries re-exports)
+    )
 
     names: list[str] = []
     for row in leaderboard(session, benchmark, as_of=as_of, limit=max(1, int(n)) * 3):

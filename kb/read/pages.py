@@ -9,11 +9,26 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from kb.errors import NotFound
+from kb.models import (
+    Alias,
+    Article,
+    ArticleEntity,
+    Entity,
+    PersonRole,
+    ScoreClaim,
+    StanceEvent,
+)
 from kb.read.lookup import name_key, resolve
-from kb.models import Alias, Article, ArticleEntity, Entity, PersonRole, ScoreClaim, StanceEvent
-from kb.read.query_records import EntityRow, ModelPage, OrgPage, PersonPage, RoleRow, TimelineEvent
+from kb.read.query_records import (
+    EntityRow,
+    ModelPage,
+    OrgPage,
+    PersonPage,
+    RoleRow,
+    TimelineEvent,
+)
 from kb.read.search import claim_hits, core_rows
-from kb.read.shifts import family_key, shift_flags, StanceStep
+from kb.read.shifts import StanceStep, family_key, shift_flags
 
 _ORG, _MODEL, _PERSON = aliased(Entity), aliased(Entity), aliased(Entity)
 

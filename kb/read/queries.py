@@ -12,8 +12,8 @@ from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from kb.errors import NotFound
-from kb.read.lookup import resolve
 from kb.models import Article, ClaimSource, Entity, ScoreClaim
+from kb.read.lookup import resolve
 from kb.read.query_records import ClaimHit, Disagreement, LeaderRow
 from kb.read.search import claim_hits, core_rows
 

@@ -15,7 +15,15 @@ from typing import Optional
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from kb.models import Article, ArticleEntity, ClaimSource, Entity, PersonRole, ScoreClaim, StanceEvent
+from kb.models import (
+    Article,
+    ArticleEntity,
+    ClaimSource,
+    Entity,
+    PersonRole,
+    ScoreClaim,
+    StanceEvent,
+)
 from kb.read.lookup import resolve
 from kb.read.search import core_rows
 

@@ -16,8 +16,8 @@ from typing import Optional
 from sqlmodel import Session, select
 
 from kb.errors import InputError
-from kb.read.lookup import name_key, resolve
 from kb.models import Alias, Entity
+from kb.read.lookup import name_key, resolve
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
 _FILES = {"benchmark": "benchmarks.jsonl", "model": "models.jsonl", "org": "orgs.jsonl"}

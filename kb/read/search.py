@@ -20,9 +20,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from kb.errors import InputError
+from kb.models import Article, ClaimSource, Entity, ScoreClaim
 from kb.read.facets import date_terms, entity_terms, outlet_term
 from kb.read.lookup import resolve
-from kb.models import Article, ClaimSource, Entity, ScoreClaim
 from kb.read.query_records import ArticleHit, ClaimHit, SourceRef
 
 MAX_TERMS = 16  # a 10 KB paste is cut to its first words instead of building a huge query
@@ -303,7 +303,9 @@ def _models_with_stance(session: Session, stance: str) -> list[int]:
     stance, else its org's for the same model line), merged names included."""
     if stance not in ("open", "closed"):
         raise InputError(f"stance must be open or closed, not {stance!r}")
-    from kb.read.compare import stance_model_ids  # kb.read.compare reads through this module
+    from kb.read.compare import (
+        stance_model_ids,  # kb.read.compare reads through this module
+    )
 
     return stance_model_ids(session, stance)
 

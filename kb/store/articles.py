@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from ingest.records import ArticleDraft, FetchResult
 from kb.db import utcnow
 from kb.models import Article, FetchLog, Sighting, Story
+from kb.store.claims import clear_article, refresh_claims
 
 # A later copy of a stored article replaces its text when it is this much longer (or the stored text
 # is only the feed's because the page could not be read): the fullest copy wins, whatever the order.
@@ -257,8 +258,6 @@ def absorb_feed_copies(session: Session, article: Article) -> list[int]:
 
     Returns the claim ids those copies reported (already refreshed; the caller re-extracts ARTICLE).
     """
-    from kb.store.claims import clear_article, refresh_claims  # (kb.claims imports kb.store.articles lazily too)
-
     copies: list[Article] = []
     rows = session.exec(select(Sighting).where(Sighting.url_hash == article.url_hash,
                                                Sighting.article_id != article.id)).all()

@@ -20,10 +20,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kb.db import utcnow
+from kb.models import (
+    Article,
+    ArticleEntity,
+    ClaimSource,
+    Entity,
+    PersonRole,
+    ScoreClaim,
+    StanceEvent,
+)
+from kb.nlp.records import Extraction
 from kb.read.lookup import name_key, resolve
 from kb.store.linking import ensure_gazetteer, link
-from kb.models import Article, ArticleEntity, ClaimSource, Entity, PersonRole, ScoreClaim, StanceEvent
-from kb.nlp.records import Extraction
 from kb.store.reference import ensure_reference
 
 log = logging.getLogger(__name__)

@@ -22,10 +22,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from kb.db import utcnow
-from kb.read.lookup import name_key
-from kb.store.linking import link
 from kb.models import Alias, Entity, StanceEvent
+from kb.read.lookup import name_key
 from kb.settings import DATA_DIR
+from kb.store.linking import link
 
 log = logging.getLogger(__name__)
 REFERENCE_FILE = DATA_DIR / "reference" / "stances.jsonl"
