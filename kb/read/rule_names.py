@@ -3,14 +3,14 @@
 A rule on a misspelt name ("Charxiv Reasonng", "Metaa") can never fire. A name is known when the store
 has it (any alias; kb.read.lookup.resolve) or the gazetteer lists it (data/gazetteer, so a rule can be set
 up before the first ingest). Unknown names are refused with the closest known ones, unless the caller
-allows a new name (a model not announced yet). Read-only (kb.alerts.rules.add_checked_rule is the form's writer); no spaCy.
+allows a new name (a model not announced yet). Read-only (kb.alerts.rules.add_checked_rule is the
+form's writer); no spaCy.
 """
 from __future__ import annotations
 
 import difflib
 import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
 from sqlmodel import Session, select
@@ -18,8 +18,9 @@ from sqlmodel import Session, select
 from kb.errors import InputError
 from kb.models import Alias, Entity
 from kb.read.lookup import name_key, resolve
+from kb.settings import DATA_DIR
 
-GAZETTEER_DIR = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
+GAZETTEER_DIR = DATA_DIR / "gazetteer"
 _FILES = {"benchmark": "benchmarks.jsonl", "model": "models.jsonl", "org": "orgs.jsonl"}
 MAX_CANDIDATES = 20_000
 
