@@ -110,6 +110,6 @@ def test_the_documented_lease_is_the_lease_and_outlasts_the_time_cap():
     from kb.store.sources import LEASE
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "deployment.md").read_text(encoding="utf-8")
-    (minutes,) = re.findall(r"\((\d+) minutes, `kb\.sources\.LEASE`", text)
+    (minutes,) = re.findall(r"\((\d+) minutes, `kb\.store\.sources\.LEASE`", text)
     assert int(minutes) * 60 == LEASE.total_seconds()
     assert Settings().max_seconds_per_source < LEASE.total_seconds()
