@@ -10,7 +10,8 @@ from sqlmodel import Session, func, select
 from kb.read import pages, queries, search
 from kb.store.claims import store_extraction
 from kb.errors import NotFound
-from kb.read.lookup import name_key, resolve
+from kb.read.lookup import resolve
+from kb.text.keys import name_key
 from kb.store.linking import link
 from kb.models import ClaimSource, Entity, ScoreClaim, StanceEvent
 from kb.nlp.records import ModelMention, PersonRole, StanceEvent as Stance

@@ -1,43 +1,21 @@
 """Entity lookup: which entity a name denotes, however it is spelled (read-only; kb.store.linking writes).
 
-A name is looked up by its key (`name_key`: case, spaces, hyphens and apostrophes do not matter)
-among canonical names and aliases; near misses never match (the key keeps every digit and dot, so
+A name is looked up by its key (kb.text.keys.name_key: case, spaces, hyphens and apostrophes do not
+matter) among canonical names and aliases; near misses never match (the key keeps every digit and dot, so
 "GPT-5" and "GPT-5.4" stay two models). Merged entities keep their row with `merged_into_id` so
 lookups follow them to the survivor.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Optional
 
 from sqlmodel import Session, select
 
 from kb.errors import InputError, NotFound
 from kb.models import Alias, Entity
+from kb.text.keys import name_key
 
 KINDS = ("model", "org", "person", "benchmark")
-_APOSTROPHES = "'\u2018\u2019\u02bc`\u00b4"
-# Separators that writers use interchangeably inside a name ("GPT 5.4", "GPT-5.4", "GPT_5.4").
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_/]+")
-_ORG_SUFFIX = re.compile(r"(,?\s+(inc|corp|corporation|llc|ltd|limited|co|gmbh|plc|sa)\.?)+$", re.I)
-
-
-def name_key(text: str, kind: Optional[str] = None) -> str:
-    """The lookup key of a name: "GPT 5.4", "GPT-5.4" and "gpt-5.4" all give "gpt5.4".
-
-    Digits, dots and letters are kept, so versions never collapse ("gemini3pro" != "gemini3.1pro").
-    For organizations a legal suffix ("Inc.", "Ltd") is dropped first.
-    """
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch if ch.isprintable() else " " for ch in text[:1000]).strip()  # no NULs, no controls
-    if kind == "org":
-        text = _ORG_SUFFIX.sub("", text)
-    text = text.casefold()
-    for ch in _APOSTROPHES:
-        text = text.replace(ch, "")
-    text = _SEPARATORS.sub("", text)
-    return text.strip(".,;:!?\"()[]{}")[:255]
 
 
 def _live(session: Session, entity: Optional[Entity]) -> Optional[Entity]:

@@ -18,7 +18,7 @@ from kb.models import (
     ScoreClaim,
     StanceEvent,
 )
-from kb.read.lookup import name_key, resolve
+from kb.read.lookup import resolve
 from kb.read.query_records import (
     EntityRow,
     ModelPage,
@@ -29,6 +29,7 @@ from kb.read.query_records import (
 )
 from kb.read.search import claim_hits, core_rows
 from kb.read.shifts import StanceStep, family_key, shift_flags
+from kb.text.keys import name_key
 
 _ORG, _MODEL, _PERSON = aliased(Entity), aliased(Entity), aliased(Entity)
 

@@ -17,8 +17,9 @@ from sqlmodel import Session, select
 
 from kb.errors import InputError
 from kb.models import Alias, Entity
-from kb.read.lookup import name_key, resolve
+from kb.read.lookup import resolve
 from kb.settings import DATA_DIR
+from kb.text.keys import name_key
 
 GAZETTEER_DIR = DATA_DIR / "gazetteer"
 _FILES = {"benchmark": "benchmarks.jsonl", "model": "models.jsonl", "org": "orgs.jsonl"}

@@ -30,9 +30,10 @@ from kb.models import (
     StanceEvent,
 )
 from kb.nlp.records import Extraction
-from kb.read.lookup import name_key, resolve
+from kb.read.lookup import resolve
 from kb.store.linking import ensure_gazetteer, link
 from kb.store.reference import ensure_reference
+from kb.text.keys import name_key
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,9 @@ from kb.models import (
     ScoreClaim,
     StanceEvent,
 )
-from kb.read.lookup import find, name_key, resolve
+from kb.read.lookup import find, resolve
 from kb.store.claims import claim_key, refresh_claims, set_model_org
+from kb.text.keys import name_key
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from sqlmodel import Session, select
 from kb.db import utcnow
 from kb.errors import InputError
 from kb.models import Alias, Entity
-from kb.read.lookup import KINDS, name_key, resolve
+from kb.read.lookup import KINDS, resolve
 from kb.settings import DATA_DIR
+from kb.text.keys import name_key
 
 log = logging.getLogger(__name__)
 

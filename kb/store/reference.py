@@ -23,9 +23,9 @@ from sqlmodel import Session, func, select
 
 from kb.db import utcnow
 from kb.models import Alias, Entity, StanceEvent
-from kb.read.lookup import name_key
 from kb.settings import DATA_DIR
 from kb.store.linking import link
+from kb.text.keys import name_key
 
 log = logging.getLogger(__name__)
 REFERENCE_FILE = DATA_DIR / "reference" / "stances.jsonl"
