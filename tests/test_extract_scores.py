@@ -154,3 +154,10 @@ def test_prose_shapes_pair_values_with_their_models(nlp, text, expected):
 def test_respectively_with_a_count_mismatch_pairs_nothing_wrongly(nlp):
     got = claims(nlp, "Marlin 2, GPT-5.4 and Claude Opus 4.6 scored 77.2% and 68.9% on GPQA Diamond, respectively.")
     assert ("Claude Opus 4.6", "GPQA Diamond", 68.9) not in got and ("GPT-5.4", "GPQA Diamond", 77.2) not in got
+
+
+def test_a_benchmark_keeps_its_written_version_and_glued_prefix(nlp):
+    got = claims(nlp, "Marlin 2 scores 66.2 on BFCL v4 and 91.5% on XYZ-MRCR v2 at 128k tokens.")
+    assert got == {("Marlin 2", "BFCL v4", 66.2), ("Marlin 2", "XYZ-MRCR v2", 91.5)}
+    # a version-looking word that is not glued to the name, or a plain known name, stays as it was
+    assert claims(nlp, "Marlin 2 scores 66.2 on BFCL, v4 of the harness being next.") == {("Marlin 2", "BFCL", 66.2)}
