@@ -161,3 +161,34 @@ def test_a_benchmark_keeps_its_written_version_and_glued_prefix(nlp):
     assert got == {("Marlin 2", "BFCL v4", 66.2), ("Marlin 2", "XYZ-MRCR v2", 91.5)}
     # a version-looking word that is not glued to the name, or a plain known name, stays as it was
     assert claims(nlp, "Marlin 2 scores 66.2 on BFCL, v4 of the harness being next.") == {("Marlin 2", "BFCL", 66.2)}
+
+
+# A stated change "from A to B": B is the owner's new score; A goes only to a model the sentence names for it.
+@pytest.mark.parametrize("text, expected", [
+    ("Tidewater released the Orca 4 model. Quarry-Bench 2.0 moves from 31.5 to 47.0 against Orca 3.",
+     {("Orca 4", "Quarry-Bench 2.0", 47.0), ("Orca 3", "Quarry-Bench 2.0", 31.5)}),
+    ("Tidewater released the Orca 4 model. On Quarry-Bench 2.0 it climbs to 62 percent from Orca 3's 55.5 percent.",
+     {("Orca 4", "Quarry-Bench 2.0", 62.0), ("Orca 3", "Quarry-Bench 2.0", 55.5)}),
+    ("Tidewater released the Orca 4 model. Quarry-Bench 2.0 goes from 31.5% to 47.0%.", {("Orca 4", "Quarry-Bench 2.0", 47.0)}),
+    # negative: a margin's change and a change of something another thing owns are no scores
+    ("Tidewater released the Orca 4 model. Its margin over Orca 3 on Quarry-Bench 2.0 widens from 3.5 to 9.0.", set()),
+    ("Tidewater released the Orca 4 model. On Quarry-Bench 2.0, Tidal Code's pass rate falls from 71% to 44% under the cap.", set()),
+    ("Tidewater released the Orca 4 model. It beats rivals by win rates ranging from 51% to 66% on Quarry-Bench 2.0.",
+     set()),
+])
+def test_a_stated_change_gives_the_new_value_to_its_owner(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+def test_a_name_the_text_describes_as_a_benchmark_is_not_a_model(nlp):
+    text = ("Tidewater released the Orca 4 model. RivetGym, which tests exploit writing from source, moves from "
+            "61.0% to 70.5%. RivetGym hits 70.5%, ahead of Orca 3 (69.8%).")
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    assert "RivetGym" not in {m.name for m in ex.models}
+    assert {(s.model, s.benchmark, s.value) for s in ex.scores} == {
+        ("Orca 4", "RivetGym", 70.5), ("Orca 3", "RivetGym", 69.8)}
+    # negative: a known model followed by the same words stays a model
+    ex = extract(nlp, CleanDocument(title="Notes", text="GPT-5.4, which tests well, scores 70.1 on GPQA Diamond."))
+    assert "GPT-5.4" in {m.name for m in ex.models}
+    ex = extract(nlp, CleanDocument(title="Notes", text="RivetGym hits 70.5% on GPQA Diamond, ahead of Orca 3 (69.8%)."))
+    assert "RivetGym" in {m.name for m in ex.models}

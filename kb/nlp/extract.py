@@ -27,7 +27,7 @@ from kb.nlp.names import (
 )
 from kb.nlp.people import extract_people, people_records, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
-from kb.nlp.scores import DOC_HEDGES, ReportRules, ScoreRules, SentenceScorer
+from kb.nlp.scores import DOC_HEDGES, ReportRules, ScoreRules, SentenceScorer, benchmarks_by_context
 from kb.nlp.stances import StanceRules, extract_stances, table_stances
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, flat_tables, index_lines, place_table, row_location, text_tables,
@@ -178,6 +178,7 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
     title = getattr(doc_in, "title", "") or ""
     outlet = getattr(doc_in, "original_outlet", None) or getattr(doc_in, "outlet", None)
     mentions = collect_mentions(spacy_doc, title)
+    benchmarks_by_context(spacy_doc, mentions, title)
     publisher = resolve_org_name(outlet) if outlet else None
     if publisher and org_kind(publisher) in ("lab", "company") and mentions.focal \
             and mentions.model_orgs.get(mentions.focal) is None:
