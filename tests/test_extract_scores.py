@@ -192,3 +192,20 @@ def test_a_name_the_text_describes_as_a_benchmark_is_not_a_model(nlp):
     assert "GPT-5.4" in {m.name for m in ex.models}
     ex = extract(nlp, CleanDocument(title="Notes", text="RivetGym hits 70.5% on GPQA Diamond, ahead of Orca 3 (69.8%)."))
     assert "RivetGym" in {m.name for m in ex.models}
+
+
+# "It" in a newsletter paragraph is the model the last sentence or heading introduced, not an older subject.
+@pytest.mark.parametrize("text, expected", [
+    ("Orca 3 scores 61.0 on GPQA Diamond.\n\nTidewater quietly dropped Vela-7B, a model for phones. "
+     "It hits 48.5% on WebVoyager.",
+     {("Orca 3", "GPQA Diamond", 61.0), ("Vela-7B", "WebVoyager", 48.5)}),
+    ("Orca 3 scores 61.0 on GPQA Diamond.\n\nAlibaba's Qwen3-32B: A Dense Workhorse\n\n"
+     "It hits 48.5% on WebVoyager.",
+     {("Orca 3", "GPQA Diamond", 61.0), ("Qwen3 32B", "WebVoyager", 48.5)}),
+    # negative: a rival the sentence compares with is not the topic "it" refers to
+    ("Orca 3 scores 61.0 on GPQA Diamond. In our tests the release outperforms Qwen3-32B by a wide margin. "
+     "It hits 48.5% on WebVoyager.",
+     {("Orca 3", "GPQA Diamond", 61.0), ("Orca 3", "WebVoyager", 48.5)}),
+])
+def test_it_is_the_model_the_paragraph_introduced(nlp, text, expected):
+    assert claims(nlp, text) == expected

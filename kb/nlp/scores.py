@@ -179,6 +179,15 @@ def _paren_bounds(sent: Span, i: int) -> Optional[tuple[int, int]]:
     return None
 
 
+def _heading(sent: Span) -> bool:
+    """A short line of its own with no closing stop: a heading or a list item's title."""
+    text = sent.text.strip().strip("*#").strip()
+    after = doc_text(sent.doc)[sent.end_char:sent.end_char + 2]
+    line_end = sent.text.rstrip(" ").endswith("\n") or after.startswith("\n") or not after
+    return 0 < len(text) <= 90 and text[0].isalpha() and text[-1] not in ".!?:;," and line_end and not re.search(
+        r"[{}|=<>\[\]]", text)  # not a line of code, markup or a table
+
+
 def _ending_at(mentions: list[Mention], end: int) -> Optional[Mention]:
     return next((m for m in mentions if m.end == end), None)
 
@@ -322,8 +331,26 @@ class SentenceScorer:
             same = SAME_AS.search(sent.text)
             if same:
                 found.extend(self._same_as(sent, models, sent.start_char + same.end(), self.prev_claim))
-        self._carry(subj, benches, found)
+        self._carry(subj or self._introduced(sent, models, pronoun), benches, found)
         return found
+
+    def _introduced(self, sent: Span, models: list[Mention], pronoun: bool) -> Optional[Mention]:
+        """A model the sentence introduces when no model is its subject: the object of its main verb
+        ("Acme quietly dropped Vela-7B, a model ..."), a name after "called"/"named", or a heading's
+        leading name ("Acme's Vela-7B: On-Device Agents"). "It" in the next sentence is that model."""
+        if pronoun:
+            return None
+        for m in models:
+            if self.rules.not_subject(sent, m):
+                continue  # "X outperforms Y", "based on Y": Y is a rival or a base, not the topic
+            toks = sent.doc[m.start:m.end]
+            if any(t.dep_ in ("dobj", "attr", "oprd") and t.head.i == sent.root.i for t in toks):
+                return m
+            if m.start > sent.start and sent.doc[m.start - 1].lower_ in ("called", "named", "dubbed"):
+                return m
+            if _heading(sent) and m.start - sent.start <= 3:
+                return m
+        return None
 
     def _carry(self, subj: Optional[Mention], benches: list[Mention], found: list[Candidate]) -> None:
         """Context for the next sentence: its subject model and benchmark."""
