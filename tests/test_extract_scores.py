@@ -209,3 +209,19 @@ def test_a_name_the_text_describes_as_a_benchmark_is_not_a_model(nlp):
 ])
 def test_it_is_the_model_the_paragraph_introduced(nlp, text, expected):
     assert claims(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a name the sentence calls a benchmark owns the number, even when nothing else knows it
+    ("On the LEDGER benchmark, which grades SQL answers, GPT-5.4 hits an execution accuracy of 71.25 percent.",
+     {("GPT-5.4", "LEDGER", 71.25)}),
+    # a value followed by a named model through a few plain words is that model's
+    ("On GPQA Diamond, GPT-5.4 completed 88% against 61.5% from its older sibling model GPT-5.2, and 3.5% "
+     "with the plain GPT-4o model.",
+     {("GPT-5.4", "GPQA Diamond", 88.0), ("GPT-5.2", "GPQA Diamond", 61.5), ("GPT-4o", "GPQA Diamond", 3.5)}),
+    # negative: a threshold is no score; a model after "with" that grades is not the owner
+    ("GPT-5.4 is the first to pass the 85% threshold on GPQA Diamond.", set()),
+    ("On GPQA Diamond, GPT-5.4 scores 71.0 with GPT-4o as the judge.", {("GPT-5.4", "GPQA Diamond", 71.0)}),
+])
+def test_named_benchmarks_and_owners_after_for_from_with(nlp, text, expected):
+    assert claims(nlp, text) == expected

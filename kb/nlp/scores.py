@@ -81,6 +81,7 @@ class ScoreRules:
         self.bench_after = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "bench_cue_after"]
         self.bench_before = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "bench_cue_before"]
         self.new_value = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "new_value"]
+        self.bench_named = [re.compile(r["regex"]) for r in units if r["kind"] == "bench_named"]
         self.change_not_score = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "change_not_score"]
 
     def qualifier(self, text: str) -> Optional[str]:
@@ -244,9 +245,12 @@ class SentenceScorer:
         j = tok.i + 1
         while j < sent.end and doc[j].text in ("%", "percent", "Elo", "points"):
             j += 1
-        if j < sent.end and doc[j].lower_ in ("for", "from", "by"):
-            m = next((m for m in models if m.start == j + 1), None)
-            if m:
+        if j < sent.end and doc[j].lower_ in ("for", "from", "by", "with"):
+            # "61.3 for Orrery 3.1 Pro", "57.3% from its predecessor model Vela-4", "1.5% with the base Vela-5"
+            m = next((m for m in models if j < m.start <= j + 5 and all(
+                t.is_alpha and t.is_lower for t in doc[j + 1:m.start])), None)
+            shared = SAME_AS.search(text[sent.start_char:tok.idx])  # "ties at 61.2 with the larger M": both
+            if m and (doc[j].lower_ != "with" or (m.start > j + 1 and not shared)):  # "61% with M as the judge"
                 return [m.name], "for"
             # "... and 61.3 for the smaller model": the value belongs to a model the sentence does not name
             if re.match(r"\s*(?:the|its|their|our|a|an)\s+(?:\w+\s+){0,2}?(?:models?|versions?|variants?|"
@@ -536,6 +540,7 @@ def benchmarks_by_context(doc, mentions: DocMentions, title: str = "", rules: Op
     names = {m.name for m in mentions.models if not m.known and (
         any(rx.search(text[m.end_char:m.end_char + 120]) for rx in rules.bench_after)
         or any(rx.search(text[max(0, m.start_char - 40):m.start_char]) for rx in rules.bench_before))}
+    _named_benchmarks(doc, mentions, rules, text)
     if not names:
         return
     moved = [m for m in mentions.models if m.name in names]
@@ -544,6 +549,26 @@ def benchmarks_by_context(doc, mentions: DocMentions, title: str = "", rules: Op
                                                                 m.end_char) for m in moved], key=lambda m: m.start)
     if mentions.focal in names:
         mentions.focal = pick_focal(mentions.models, title, doc)
+
+
+def _named_benchmarks(doc, mentions: DocMentions, rules: ScoreRules, text: str) -> None:
+    """'On the Quarry benchmark, ...': a name the text calls a benchmark, which nothing else recognised, is a
+    benchmark mention wherever it occurs (not inside another mention, not a known organisation)."""
+    found = {m.group("b") or m.group("c") for rx in rules.bench_named for m in rx.finditer(text)}
+    # the statistical NER calls many unknown benchmark names organisations: only a known one blocks the name
+    taken = {i for x in mentions.models + mentions.benchmarks + [o for o in mentions.orgs if o.known]
+             for i in range(x.start, x.end)}
+    for name in sorted(found, key=len, reverse=True):
+        if resolve_org_name(name) or any(x.name == name for x in mentions.models):
+            continue  # a model the text calls a test ("the Orca 3 test run") is handled by bench_after
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+            if span is None or any(t.i in taken for t in span):
+                continue
+            taken.update(range(span.start, span.end))
+            mentions.benchmarks.append(Mention("BENCHMARK", name, span.start, span.end, m.start(), m.end()))
+            mentions.orgs = [o for o in mentions.orgs if o.end <= span.start or o.start >= span.end]
+    mentions.benchmarks.sort(key=lambda b: b.start)
 
 
 class ReportRules:
