@@ -225,3 +225,10 @@ def test_it_is_the_model_the_paragraph_introduced(nlp, text, expected):
 ])
 def test_named_benchmarks_and_owners_after_for_from_with(nlp, text, expected):
     assert claims(nlp, text) == expected
+
+
+def test_an_opening_benchmark_keeps_a_version_the_ner_mislabels(nlp):
+    got = claims(nlp, "Tidewater released the Orca 4 model. On Quarrycode v2.1, a long repair eval, it reaches 61.5%.")
+    assert got == {("Orca 4", "Quarrycode v2.1", 61.5)}
+    # negative: a person's name after "On" is no benchmark
+    assert not claims(nlp, "Tidewater released the Orca 4 model. On Maria Lopez's laptop, it reaches 61.5%.")

@@ -486,7 +486,8 @@ class SentenceScorer:
             return []
         span = sent.doc.char_span(sent.start_char + m.start("b"), sent.start_char + m.end("b"), alignment_mode="contract")
         if span is None or any(x.start < span.end and span.start < x.end for x in models) or any(
-                t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in span) or re.match(
+                t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") and not re.fullmatch(r"[vV]?\d+(?:\.\d+)*", t.text)
+                for t in span) or re.match(
                 rf"{MONTHS}\b|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\d", span.text):
             return []  # "On March 3," is a date
         return [Mention("BENCHMARK", span.text, span.start, span.end, span.start_char, span.end_char)]
