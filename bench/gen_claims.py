@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kb.db import open_engine
-from kb.facets import backfill_sql
-from kb.linking import name_key
+from kb.read.facets import backfill_sql
+from kb.text.keys import name_key
 
 FAMILIES = ["Aurora", "Nimbus", "Kestrel", "Osprey", "Heron", "Lumen", "Quill", "Tessera", "Vireo", "Cobalt",
             "Marlin", "Sable", "Juniper", "Halcyon", "Zephyr", "Basalt", "Cirrus", "Onyx", "Pylon", "Wren"]
