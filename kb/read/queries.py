@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from kb.errors import NotFound
-from kb.models import Article, ClaimSource, Entity, ScoreClaim
+from kb.models import Article, Entity, ScoreClaim
 from kb.read.lookup import resolve
 from kb.read.query_records import ClaimHit, Disagreement, LeaderRow
 from kb.read.search import claim_hits, core_rows
@@ -182,9 +182,3 @@ def _distinct_values(session: Session, column, limit: int) -> list:
     values = values.union_all(select(select(func.min(column)).where(column > values.c.v).scalar_subquery())
                               .where(values.c.v.is_not(None)))
     return [r[0] for r in core_rows(session, select(values.c.v).where(values.c.v.is_not(None)).limit(limit))]
-
-
-def claim_sources_count(session: Session) -> int:
-    """How many article reports back the claims (for stats)."""
-    return session.exec(select(func.count()).select_from(ClaimSource)).one()
-
