@@ -40,12 +40,12 @@ def leaderboard(session: Session, benchmark: str, as_of: Optional[datetime] = No
     # backwards) and stop once LIMIT models/settings are placed: the first claim seen of a group is its
     # best, so the whole benchmark is never grouped. Ties keep the earliest report (seen last).
     # (no datetime in the select list: converting thousands of them costs more than the scan)
-    stmt = (select(ScoreClaim.id, ScoreClaim.model_id, ScoreClaim.qualifier, ScoreClaim.value).where(*conds)
-            .order_by(ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc(), ScoreClaim.id.desc()))
+    stmt = (select(col(ScoreClaim.id), col(ScoreClaim.model_id), col(ScoreClaim.qualifier), col(ScoreClaim.value)).where(*conds)
+            .order_by(col(ScoreClaim.value).desc(), col(ScoreClaim.first_reported_at).desc(), col(ScoreClaim.id).desc()))
     chosen = _place(core_rows(session, stmt.limit(FIRST_PAGE)), limit)  # usually enough, one round trip
     if chosen is None:  # a deep board: stream the rest (server-side cursor on PostgreSQL)
         rows = session.connection().execution_options(yield_per=1000).execute(stmt)
-        chosen = _place(rows, limit, complete=True)
+        chosen = _place(rows, limit, complete=True) or {}  # (complete: never None)
         rows.close()
     hits = claim_hits(session, [c for _, c in chosen.values()], as_of=as_of)
     hits.sort(key=lambda h: (-h.value, h.first_reported_at, h.model))
@@ -89,8 +89,8 @@ def _place(rows, limit: int, complete: bool = False) -> Optional[dict]:
 def benchmark_history(session: Session, benchmark: str, *, limit: int = 2000) -> list[ClaimHit]:
     """Every claim on BENCHMARK in order of first report (for a chart of values over time)."""
     bench = _benchmark(session, benchmark)
-    ids = session.exec(select(ScoreClaim.id).where(ScoreClaim.benchmark_id == bench.id)
-                       .order_by(ScoreClaim.first_reported_at.desc()).limit(limit)).all()
+    ids = session.exec(select(col(ScoreClaim.id)).where(col(ScoreClaim.benchmark_id) == bench.id)
+                       .order_by(col(ScoreClaim.first_reported_at).desc()).limit(limit)).all()
     hits = claim_hits(session, list(ids))
     hits.sort(key=lambda h: (h.first_reported_at, h.claim_id))
     return hits
@@ -111,10 +111,10 @@ def disagreements(session: Session, benchmark: Optional[str] = None, model: Opti
     # ix_scoreclaim_board in that order, aggregating group by group, and stops after LIMIT groups
     # (a popular model's group can hold thousands of claims; they never reach Python).
     # (the loop this replaces kept at least one group even for a LIMIT under 1)
-    stmt = (select(ScoreClaim.benchmark_id, ScoreClaim.model_id, ScoreClaim.qualifier).where(*conds)
-            .group_by(ScoreClaim.benchmark_id, ScoreClaim.model_id, ScoreClaim.qualifier)
-            .having(func.min(ScoreClaim.value) < func.max(ScoreClaim.value))
-            .order_by(ScoreClaim.benchmark_id, ScoreClaim.model_id, ScoreClaim.qualifier)
+    stmt = (select(col(ScoreClaim.benchmark_id), col(ScoreClaim.model_id), col(ScoreClaim.qualifier)).where(*conds)
+            .group_by(col(ScoreClaim.benchmark_id), col(ScoreClaim.model_id), col(ScoreClaim.qualifier))
+            .having(func.min(col(ScoreClaim.value)) < func.max(col(ScoreClaim.value)))
+            .order_by(col(ScoreClaim.benchmark_id), col(ScoreClaim.model_id), col(ScoreClaim.qualifier))
             .limit(max(int(limit), 1)))
     groups = core_rows(session, stmt)
     # each group's ten highest values, read off the same index (one prepared statement per group)
@@ -148,7 +148,7 @@ def _group_top(qualifier_cond):
 
 
 _GROUP_TOP = _group_top(ScoreClaim.qualifier == bindparam("qualifier"))
-_GROUP_TOP_NULL = _group_top(ScoreClaim.qualifier.is_(None))
+_GROUP_TOP_NULL = _group_top(col(ScoreClaim.qualifier).is_(None))
 
 
 def facet_options(session: Session, *, limit: int = 2000) -> dict[str, list[str]]:
@@ -160,10 +160,10 @@ def facet_options(session: Session, *, limit: int = 2000) -> dict[str, list[str]
     for kind, column, key in (("model", ScoreClaim.model_id, "models"),
                               ("benchmark", ScoreClaim.benchmark_id, "benchmarks")):
         used = select(ScoreClaim.id).where(column == Entity.id).exists()
-        out[key] = [r[0] for r in core_rows(session, select(Entity.name).where(
-            Entity.kind == kind, Entity.merged_into_id.is_(None), used).order_by(Entity.name).limit(limit))]
-    out["orgs"] = [r[0] for r in core_rows(session, select(Entity.name).where(
-        Entity.kind == "org", Entity.merged_into_id.is_(None)).order_by(Entity.name).limit(limit))]
+        out[key] = [r[0] for r in core_rows(session, select(col(Entity.name)).where(
+            col(Entity.kind) == kind, col(Entity.merged_into_id).is_(None), used).order_by(col(Entity.name)).limit(limit))]
+    out["orgs"] = [r[0] for r in core_rows(session, select(col(Entity.name)).where(
+        col(Entity.kind) == "org", col(Entity.merged_into_id).is_(None)).order_by(col(Entity.name)).limit(limit))]
     outlets: set[str] = set()
     for outlet_column in (col(Article.outlet), col(Article.original_outlet)):
         outlets.update(_distinct_values(session, outlet_column, limit))

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.models import (
     Article,
@@ -126,10 +126,10 @@ def reader_article(session: Session, article_id: Optional[int] = None, *,
 
 def _first_report(session: Session, claim_id: int) -> Optional[int]:
     """The article a claim was first reported in, the original outlet's before a copy's; None without one."""
-    rows = core_rows(session, select(ClaimSource.article_id, Article.original_outlet, Article.outlet,
-                                     Article.published_at)
-                     .join(Article, Article.id == ClaimSource.article_id)
-                     .where(ClaimSource.claim_id == claim_id))
+    rows = core_rows(session, select(col(ClaimSource.article_id), col(Article.original_outlet), col(Article.outlet),
+                                     col(Article.published_at))
+                     .join(Article, col(Article.id) == col(ClaimSource.article_id))
+                     .where(col(ClaimSource.claim_id) == claim_id))
     if not rows:
         return None
     copy = lambda r: bool(r[1]) and r[1].casefold() != (r[2] or "").casefold()  # noqa: E731
@@ -179,8 +179,9 @@ def _person_marks(session: Session, article_id: int, text: str) -> list[Mark]:
     marks = []
     for person, org, role, evidence in core_rows(session, (
             select(_PERSON.name, _ORG.name, PersonRole.role, PersonRole.evidence)
-            .join(_PERSON, _PERSON.id == PersonRole.person_id).join(_ORG, _ORG.id == PersonRole.org_id, isouter=True)
-            .where(PersonRole.article_id == article_id).order_by(PersonRole.id).limit(MAX_MARKS))):
+            .join(_PERSON, col(_PERSON.id) == col(PersonRole.person_id))
+            .join(_ORG, col(_ORG.id) == col(PersonRole.org_id), isouter=True)
+            .where(col(PersonRole.article_id) == article_id).order_by(col(PersonRole.id)).limit(MAX_MARKS))):
         s, e = _name_span(text, person, evidence)
         label = person + (f", {role}" if role else "") + (f" at {org}" if org else "")
         marks.append(Mark(kind="person", start=s, end=e, label=label, person=person, org=org))
@@ -201,8 +202,8 @@ def _name_span(text: str, name: str, evidence: Optional[str]) -> tuple[int, int]
 
 def recent_articles(session: Session, *, limit: int = 200) -> list[ArticleChoice]:
     """The most recently published articles (for the reader's picker)."""
-    rows = core_rows(session, select(Article.id, Article.title, Article.outlet, Article.published_at)
-                     .order_by(Article.published_at.desc(), Article.id.desc()).limit(limit))
+    rows = core_rows(session, select(col(Article.id), col(Article.title), col(Article.outlet), col(Article.published_at))
+                     .order_by(col(Article.published_at).desc(), col(Article.id).desc()).limit(limit))
     return [ArticleChoice(article_id=i, title=t, outlet=o, published_at=p) for i, t, o, p in rows]
 
 
@@ -212,8 +213,8 @@ def entity_articles(session: Session, kind: str, name: str, *, limit: int = 20) 
     if entity is None:
         return []
     ids = [entity.id, *session.exec(select(Entity.id).where(Entity.merged_into_id == entity.id)).all()]
-    rows = core_rows(session, select(Article.id, Article.title, Article.outlet, Article.published_at)
-                     .join(ArticleEntity, ArticleEntity.article_id == Article.id)
-                     .where(ArticleEntity.entity_id.in_(ids)).distinct()
-                     .order_by(Article.published_at.desc(), Article.id.desc()).limit(limit))
+    rows = core_rows(session, select(col(Article.id), col(Article.title), col(Article.outlet), col(Article.published_at))
+                     .join(ArticleEntity, col(ArticleEntity.article_id) == col(Article.id))
+                     .where(col(ArticleEntity.entity_id).in_(ids)).distinct()
+                     .order_by(col(Article.published_at).desc(), col(Article.id).desc()).limit(limit))
     return [ArticleChoice(article_id=i, title=t, outlet=o, published_at=p) for i, t, o, p in rows]

@@ -17,7 +17,7 @@ from typing import Any, Optional, Sequence
 
 from sqlalchemy import ColumnElement, Executable, column, func, literal_column, or_, table
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.errors import InputError
 from kb.models import Article, ClaimSource, Entity, ScoreClaim
@@ -140,13 +140,13 @@ def search_claim_ids(session: Session, query: str = "", *, model: Optional[str] 
             if not ids:
                 return []
             facets[prefix] = ids
-    conds = []  # conditions on the claim that no index term expresses
+    conds: list[ColumnElement[bool]] = []  # conditions on the claim that no index term expresses
     if stance:
-        conds.append(ScoreClaim.model_id.in_(_models_with_stance(session, stance)))
+        conds.append(col(ScoreClaim.model_id).in_(_models_with_stance(session, stance)))
     if since:
-        conds.append(ScoreClaim.first_reported_at >= since)
+        conds.append(col(ScoreClaim.first_reported_at) >= since)
     if until:
-        conds.append(ScoreClaim.first_reported_at <= until)
+        conds.append(col(ScoreClaim.first_reported_at) <= until)
     outlet = _printable(outlet)
     if not terms and not outlet and not org_terms:
         return _claims_by_facets(session, facets, conds, sort, limit, offset)
@@ -166,16 +166,16 @@ def _claims_by_facets(session: Session, facets: dict[str, list[int]], conds: lis
     """No words and no outlet: the claims themselves, filtered and ordered by SORT in the database."""
     claim_conds = list(conds)
     if "m" in facets:
-        claim_conds.append(ScoreClaim.model_id.in_(facets["m"]))
+        claim_conds.append(col(ScoreClaim.model_id).in_(facets["m"]))
     if "b" in facets:
-        claim_conds.append(ScoreClaim.benchmark_id.in_(facets["b"]))
+        claim_conds.append(col(ScoreClaim.benchmark_id).in_(facets["b"]))
     if "o" in facets:
-        claim_conds.append(ScoreClaim.model_id.in_(select(Entity.id).where(Entity.org_id.in_(facets["o"]))))
-    order = {"date": (ScoreClaim.first_reported_at.desc(),),
-             "value": (ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc()),
-             "corroboration": (ScoreClaim.corroboration.desc(), ScoreClaim.first_reported_at.desc())}[sort]
-    stmt = (select(ScoreClaim.id).where(*claim_conds)
-            .order_by(*order, ScoreClaim.id.desc())
+        claim_conds.append(col(ScoreClaim.model_id).in_(select(col(Entity.id)).where(col(Entity.org_id).in_(facets["o"]))))
+    order = {"date": (col(ScoreClaim.first_reported_at).desc(),),
+             "value": (col(ScoreClaim.value).desc(), col(ScoreClaim.first_reported_at).desc()),
+             "corroboration": (col(ScoreClaim.corroboration).desc(), col(ScoreClaim.first_reported_at).desc())}[sort]
+    stmt = (select(col(ScoreClaim.id)).where(*claim_conds)
+            .order_by(*order, col(ScoreClaim.id).desc())
             .offset(offset).limit(limit))
     return list(session.exec(stmt).all())
 
@@ -192,14 +192,14 @@ def _reports_matching(session: Session, terms: list[str], org_terms: list, facet
     groups = _facet_groups(facets) + _date_groups(session, since, until)
     phrase = outlet_term(outlet) if outlet else ""
     if outlet:  # the exact test, on the few reports the index returns (their article by primary key)
-        src_conds.append(or_(ClaimSource.outlet == outlet, Article.outlet == outlet))
+        src_conds.append(or_(col(ClaimSource.outlet) == outlet, col(Article.outlet) == outlet))
     if _is_sqlite(session):
-        stmt = (select(ClaimSource.claim_id).select_from(_FTS_EVIDENCE)
-                .join(ClaimSource, ClaimSource.id == _FTS_EVIDENCE.c.rowid)
+        stmt = (select(col(ClaimSource.claim_id)).select_from(_FTS_EVIDENCE)
+                .join(ClaimSource, col(ClaimSource.id) == _FTS_EVIDENCE.c.rowid)
                 .where(literal_column("claimsource_fts").op("MATCH")(fts5_match(terms, groups, phrase, org_terms)))
                 .order_by(_FTS_EVIDENCE.c.rowid.desc()))
     else:
-        stmt = select(ClaimSource.claim_id).order_by(ClaimSource.id.desc())
+        stmt = select(col(ClaimSource.claim_id)).order_by(col(ClaimSource.id).desc())
         if terms:
             src_conds.append(literal_column(PG_EVIDENCE_DOC).op("@@")(pg_words_query(terms)))
         for unit, org_ids in org_terms:  # the words in the evidence, or a claim on the org's models
@@ -208,9 +208,9 @@ def _reports_matching(session: Session, terms: list[str], org_terms: list, facet
         if groups or phrase:
             src_conds.append(literal_column(PG_FACET_DOC).op("@@")(pg_facet_query(groups, phrase)))
     if conds:
-        stmt = stmt.join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id).where(*conds)
+        stmt = stmt.join(ScoreClaim, col(ScoreClaim.id) == col(ClaimSource.claim_id)).where(*conds)
     if outlet:
-        stmt = stmt.join(Article, Article.id == ClaimSource.article_id)
+        stmt = stmt.join(Article, col(Article.id) == col(ClaimSource.article_id))
     return stmt.where(*src_conds)
 
 
@@ -322,8 +322,8 @@ def claim_hits(session: Session, claim_ids: list[int], *, as_of: Optional[dateti
         return []
     rows = core_rows(session,
         select(*_CLAIM_COLUMNS)
-        .join(_MODEL, _MODEL.id == ScoreClaim.model_id).join(_BENCH, _BENCH.id == ScoreClaim.benchmark_id)
-        .join(_ORG, _ORG.id == _MODEL.org_id, isouter=True).where(ScoreClaim.id.in_(claim_ids)))
+        .join(_MODEL, _MODEL.id == col(ScoreClaim.model_id)).join(_BENCH, _BENCH.id == col(ScoreClaim.benchmark_id))
+        .join(_ORG, _ORG.id == _MODEL.org_id, isouter=True).where(col(ScoreClaim.id).in_(claim_ids)))
     sources = sources_for(session, claim_ids, as_of=as_of)
     by_id = {}
     for (cid, value, unit, qualifier, corroboration, first_at, key, model_name, bench_name, org_name, disputed,
@@ -344,13 +344,13 @@ def claim_hits(session: Session, claim_ids: list[int], *, as_of: Optional[dateti
 def sources_for(session: Session, claim_ids: list[int], *, as_of: Optional[datetime] = None
                 ) -> dict[int, list[tuple[Optional[str], SourceRef]]]:
     """Claim id -> [(reporter_kind, SourceRef)], originals (not syndicated copies) first, then by date."""
-    stmt = (select(ClaimSource.claim_id, ClaimSource.article_id, ClaimSource.evidence, ClaimSource.start,
-                   ClaimSource.end, ClaimSource.reported_by, ClaimSource.reporter_kind, ClaimSource.hedged,
-                   ClaimSource.published_at, Article.title, Article.url, Article.outlet, Article.original_outlet,
-                   Article.published_at)
-            .join(Article, Article.id == ClaimSource.article_id).where(ClaimSource.claim_id.in_(claim_ids)))
+    stmt = (select(col(ClaimSource.claim_id), col(ClaimSource.article_id), col(ClaimSource.evidence), col(ClaimSource.start),
+                   col(ClaimSource.end), col(ClaimSource.reported_by), col(ClaimSource.reporter_kind), col(ClaimSource.hedged),
+                   col(ClaimSource.published_at), col(Article.title), col(Article.url), col(Article.outlet), col(Article.original_outlet),
+                   col(Article.published_at))
+            .join(Article, col(Article.id) == col(ClaimSource.article_id)).where(col(ClaimSource.claim_id).in_(claim_ids)))
     if as_of is not None:
-        stmt = stmt.where(ClaimSource.published_at <= as_of)
+        stmt = stmt.where(col(ClaimSource.published_at) <= as_of)
     out: dict[int, list] = {}
     for (cid, aid, evidence, start, end, reported_by, kind, hedged, cs_published, title, url, outlet, original,
          published) in core_rows(session, stmt):
@@ -378,19 +378,19 @@ def search_articles(session: Session, query: str, *, since: Optional[datetime] =
     conds = []
     outlet = _printable(outlet)
     if outlet:
-        conds.append(or_(Article.outlet == outlet, Article.original_outlet == outlet))
+        conds.append(or_(col(Article.outlet) == outlet, col(Article.original_outlet) == outlet))
     if since:
-        conds.append(Article.published_at >= since)
+        conds.append(col(Article.published_at) >= since)
     if until:
-        conds.append(Article.published_at <= until)
+        conds.append(col(Article.published_at) <= until)
     columns = (Article.id, Article.title, Article.url, Article.outlet, Article.original_outlet,
                Article.published_at, func.substr(Article.text, 1, 300))
     if terms and _is_sqlite(session):
-        stmt = (select(*columns).select_from(_FTS_ARTICLE).join(Article, Article.id == _FTS_ARTICLE.c.rowid)
+        stmt = (select(*columns).select_from(_FTS_ARTICLE).join(Article, col(Article.id) == _FTS_ARTICLE.c.rowid)
                 .where(literal_column("article_fts").op("MATCH")(fts5_words(terms)))
                 .order_by(_FTS_ARTICLE.c.rowid.desc()))
     else:
-        stmt = select(*columns).order_by(Article.id.desc())
+        stmt = select(*columns).order_by(col(Article.id).desc())
         if terms:
             stmt = stmt.where(literal_column(PG_ARTICLE_DOC).op("@@")(pg_words_query(terms)))
     stmt = stmt.where(*conds).limit(limit)

@@ -11,7 +11,7 @@ from typing import Callable, Optional
 from urllib.parse import urlsplit
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.errors import InputError
 from kb.models import Article, Source
@@ -79,9 +79,9 @@ def normalize_source_url(url: str, *, remote_only: bool = False,
 def sources_health(session: Session) -> list[SourceHealth]:
     """Every source with its fetch health and article count, in the order they were added; articles
     ingested one by one (`aikb ingest --article`) last, as a "single pages" source (id 0)."""
-    counts = dict(session.exec(select(Article.source_id, func.count(Article.id)).group_by(Article.source_id)).all())
+    counts = dict(session.exec(select(col(Article.source_id), func.count(col(Article.id))).group_by(col(Article.source_id))).all())
     out = []
-    for s in session.exec(select(Source).order_by(Source.id)).all():
+    for s in session.exec(select(Source).order_by(col(Source.id))).all():
         out.append(SourceHealth(
             id=s.id, url=s.url, title=s.title, kind=s.kind, enabled=s.enabled, last_fetched_at=s.last_fetched_at,
             last_success_at=s.last_success_at, last_status=s.last_status, last_error=s.last_error,
@@ -100,5 +100,5 @@ SINGLE_PAGES = "single pages"
 
 def feed_list(session: Session) -> list[tuple[str, Optional[str], Optional[str]]]:
     """(url, title, site_url) of every feed, in the order they were added (what an OPML export lists)."""
-    rows = session.exec(select(Source).where(Source.kind != "article").order_by(Source.id)).all()
+    rows = session.exec(select(Source).where(col(Source.kind) != "article").order_by(col(Source.id))).all()
     return [(s.url, s.title, s.site_url) for s in rows]

@@ -75,24 +75,26 @@ def record_fetch(session: Session, result: FetchResult, *, source_id: Optional[i
 # the GUID and text terms, so every lookup scanned all of the source's articles and a 10,000-item
 # feed took quadratic time (found by tests/test_hardening.py). The hash indexes are the selective ones.
 _SOURCE = col(Article.source_id) + literal_column("0")
-_DUPLICATE = select(Article.id).where(or_(
-    Article.url_hash == bindparam("url_hash"),
-    and_(Article.guid_hash == bindparam("guid_hash"), _SOURCE == bindparam("source_id")),
-    and_(Article.content_hash == bindparam("content_hash"), _SOURCE == bindparam("source_id")),
+_DUPLICATE = select(col(Article.id)).where(or_(
+    col(Article.url_hash) == bindparam("url_hash"),
+    and_(col(Article.guid_hash) == bindparam("guid_hash"), _SOURCE == bindparam("source_id")),
+    and_(col(Article.content_hash) == bindparam("content_hash"), _SOURCE == bindparam("source_id")),
 )).limit(1)
 # candidates for the story of a new article, checked in order of strength in _existing_story
-_STORY_CANDIDATES = select(Article.story_id, Article.url_hash, Article.canonical_hash, Article.content_hash).where(
-    Article.story_id.is_not(None),
-    or_(Article.url_hash == bindparam("canonical_hash"),
-        Article.canonical_hash == bindparam("url_hash"),
-        Article.content_hash == bindparam("content_hash")),
+_STORY_CANDIDATES = select(col(Article.story_id), col(Article.url_hash), col(Article.canonical_hash), col(Article.content_hash)).where(
+    col(Article.story_id).is_not(None),
+    or_(col(Article.url_hash) == bindparam("canonical_hash"),
+        col(Article.canonical_hash) == bindparam("url_hash"),
+        col(Article.content_hash) == bindparam("content_hash")),
 ).limit(20)
 
 
 def story_fingerprints(session: Session) -> Iterator[tuple[int, int]]:
     """(fingerprint, story id) of every stored text, for the run's near-duplicate index."""
-    yield from session.exec(select(Article.simhash, Article.story_id).where(Article.simhash.is_not(None),
-                                                                          Article.story_id.is_not(None)))
+    for simhash, story_id in session.exec(select(col(Article.simhash), col(Article.story_id)).where(
+            col(Article.simhash).is_not(None), col(Article.story_id).is_not(None))):
+        if simhash is not None and story_id is not None:  # (never NULL: the WHERE)
+            yield simhash, story_id
 
 
 def is_duplicate(session: Session, keys: ArticleKeys, source_id: Optional[int]) -> bool:
@@ -181,8 +183,8 @@ def record_sighting(session: Session, *, url: Optional[str], url_key: Optional[s
         return None
     key = url_key
     stmt = select(Sighting).where(Sighting.url_hash == key)
-    stmt = stmt.where(Sighting.source_id == source_id) if source_id is not None else stmt.where(
-        Sighting.source_id.is_(None))
+    stmt = stmt.where(col(Sighting.source_id) == source_id) if source_id is not None else stmt.where(
+        col(Sighting.source_id).is_(None))
     row = session.exec(stmt).first()
     if row is None:
         row = Sighting(url_hash=key, article_id=article_id, source_id=source_id, url=url[:2048], seen_at=utcnow(),
@@ -211,11 +213,11 @@ def known_items(session: Session, source_id: Optional[int],
         guids = {g: n for n, (_u, g) in enumerate(chunk, start) if g}
         if urls and source_id is not None:
             for found in session.exec(select(Sighting.url_hash).where(
-                    Sighting.url_hash.in_(list(urls)), Sighting.source_id == source_id)).all():
+                    col(Sighting.url_hash).in_(list(urls)), col(Sighting.source_id) == source_id)).all():
                 known.add(urls[found])
         if guids and source_id is not None:
             for guid_found in session.exec(select(Article.guid_hash).where(
-                    Article.guid_hash.in_(list(guids)), _SOURCE == source_id)).all():
+                    col(Article.guid_hash).in_(list(guids)), _SOURCE == source_id)).all():
                 if guid_found is not None:  # (never NULL: the IN filter)
                     known.add(guids[guid_found])
     return known

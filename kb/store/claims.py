@@ -17,7 +17,7 @@ from typing import Iterable, Optional
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.db import utcnow
 from kb.models import (
@@ -67,7 +67,7 @@ def clear_article(session: Session, article_id: int) -> set[int]:
     """Delete everything extracted from one article; returns the claim ids it used to report."""
     old = set(session.exec(select(ClaimSource.claim_id).where(ClaimSource.article_id == article_id)).all())
     for table in (ClaimSource, StanceEvent, PersonRole, ArticleEntity):
-        session.exec(delete(table).where(table.article_id == article_id))
+        session.exec(delete(table).where(col(table.article_id) == article_id))
     return old
 
 
@@ -277,7 +277,7 @@ def refresh_claims(session: Session, claim_ids: Iterable[int]) -> list[int]:
     ids = sorted(set(claim_ids))
     removed: list[int] = []
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-        claims = {c.id: c for c in session.exec(select(ScoreClaim).where(ScoreClaim.id.in_(chunk))).all()}
+        claims = {c.id: c for c in session.exec(select(ScoreClaim).where(col(ScoreClaim.id).in_(chunk))).all()}
         groups = {(c.model_id, c.benchmark_id, c.qualifier) for c in claims.values()}
         # the other values of the same groups: a new value can dispute (or corroborate) old ones
         pairs = {(m, b) for m, b, _ in groups}
@@ -286,10 +286,10 @@ def refresh_claims(session: Session, claim_ids: Iterable[int]) -> list[int]:
                                                                   ScoreClaim.benchmark_id == bench_id)).all():
                 if (sibling.model_id, sibling.benchmark_id, sibling.qualifier) in groups:
                     claims.setdefault(sibling.id, sibling)
-        rows = session.exec(select(ClaimSource.claim_id, ClaimSource.article_id, ClaimSource.outlet,
-                                   ClaimSource.published_at, ClaimSource.reported_by, Article.published_at)
-                            .join(Article, Article.id == ClaimSource.article_id)
-                            .where(ClaimSource.claim_id.in_(list(claims)))).all()
+        rows = session.exec(select(col(ClaimSource.claim_id), col(ClaimSource.article_id), col(ClaimSource.outlet),
+                                   col(ClaimSource.published_at), col(ClaimSource.reported_by), col(Article.published_at))
+                            .join(Article, col(Article.id) == col(ClaimSource.article_id))
+                            .where(col(ClaimSource.claim_id).in_(list(claims)))).all()
         by_claim: dict[int, list] = {}
         for claim_id, article_id, outlet, seen, reported_by, published in rows:
             by_claim.setdefault(claim_id, []).append((article_id, outlet, seen, reported_by, published))
@@ -380,7 +380,7 @@ def set_model_org(session: Session, model: Entity, org_name: str, *, origin: str
     session.add(model)
     session.flush()
     for event in session.exec(select(StanceEvent).where(StanceEvent.model_id == model.id,
-                                                        StanceEvent.org_id.is_(None))).all():
+                                                        col(StanceEvent.org_id).is_(None))).all():
         event.org_id = org.id
         session.add(event)
     session.flush()

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from kb.db import utcnow
 from kb.errors import InputError
-from kb.models import Alias, Entity
+from kb.models import Alias, Entity, table_of
 from kb.read.lookup import KINDS, resolve
 from kb.settings import DATA_DIR
 from kb.text.keys import name_key
@@ -112,6 +112,8 @@ def _seed(session: Session, directory: Path) -> int:
         if not path.exists():
             continue
         kind = _kind_from_filename(path.stem)
+        if kind is None:
+            continue  # (every name in GAZETTEER_FILES starts with a kind)
         rows = _gazetteer_rows(path)
         new += _insert_entities(session, kind, rows, keys)
         _insert_aliases_and_makers(session, kind, rows, keys)
@@ -176,7 +178,7 @@ def _insert_aliases_and_makers(session: Session, kind: str, rows: list[dict], ke
     if aliases:
         session.exec(insert(Alias), params=aliases)
     if makers:  # attach makers and families only where none is set yet (an analyst's edit wins)
-        table = Entity.__table__  # Core UPDATE: ORM bulk mode would want whole rows by primary key
+        table = table_of(Entity)  # Core UPDATE: ORM bulk mode would want whole rows by primary key
         for column, param in (("org_id", "org"), ("family", "fam")):
             params = [m for m in makers if m[param]]
             if params:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ingest.records import ParsedFeed
 from kb.db import utcnow
@@ -66,11 +66,11 @@ def add_feeds(session: Session, feeds: Iterable[tuple[str, Optional[str], Option
 def _orphaned_leases(session: Session, now: datetime) -> list[int]:
     """Sources leased by a process of this host that no longer exists (killed mid-run): free to take."""
     host = socket.gethostname()
-    rows = session.exec(select(Source.id, Source.lease_owner).where(
-        Source.lease_until >= now, Source.lease_owner.like(f"{host}:%"))).all()
+    rows = session.exec(select(col(Source.id), col(Source.lease_owner)).where(
+        col(Source.lease_until) >= now, col(Source.lease_owner).like(f"{host}:%"))).all()
     orphaned = []
     for source_id, owner in rows:
-        parts = owner.split(":")
+        parts = (owner or "").split(":")
         if len(parts) >= 2 and parts[1].isdigit() and not _alive(int(parts[1])):
             orphaned.append(source_id)
     return orphaned
@@ -103,15 +103,15 @@ def claim_due_sources(session: Session, owner: str, *, urls: Iterable[str] | Non
     query = select(Source).where(Source.enabled == True)  # noqa: E712 - SQL boolean
     if not ignore_leases:
         orphaned = _orphaned_leases(session, now)
-        query = query.where(or_(Source.lease_until.is_(None), Source.lease_until < now, Source.id.in_(orphaned)))
+        query = query.where(or_(col(Source.lease_until).is_(None), col(Source.lease_until) < now, col(Source.id).in_(orphaned)))
     if urls is not None:
         wanted = [normalize_source_url(u)[0] for u in urls]
-        query = query.where(Source.url.in_(wanted))
+        query = query.where(col(Source.url).in_(wanted))
     elif due_only:
-        query = query.where(or_(Source.next_fetch_at.is_(None), Source.next_fetch_at <= now))
+        query = query.where(or_(col(Source.next_fetch_at).is_(None), col(Source.next_fetch_at) <= now))
     if fetched_before is not None:
-        query = query.where(or_(Source.last_fetched_at.is_(None), Source.last_fetched_at < fetched_before))
-    query = query.order_by(Source.next_fetch_at.is_not(None), Source.next_fetch_at, Source.id).limit(limit)
+        query = query.where(or_(col(Source.last_fetched_at).is_(None), col(Source.last_fetched_at) < fetched_before))
+    query = query.order_by(col(Source.next_fetch_at).is_not(None), col(Source.next_fetch_at), col(Source.id)).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     sources = session.exec(query).all()
@@ -125,9 +125,9 @@ def claim_due_sources(session: Session, owner: str, *, urls: Iterable[str] | Non
 
 def count_enabled(session: Session, urls: Iterable[str] | None = None) -> int:
     """How many enabled sources a run over URLS (or over all) would fetch at most."""
-    query = select(func.count(Source.id)).where(Source.enabled == True)  # noqa: E712 - SQL boolean
+    query = select(func.count(col(Source.id))).where(col(Source.enabled) == True)  # noqa: E712 - SQL boolean
     if urls is not None:
-        query = query.where(Source.url.in_([normalize_source_url(u)[0] for u in urls]))
+        query = query.where(col(Source.url).in_([normalize_source_url(u)[0] for u in urls]))
     return int(session.exec(query).one())
 
 
