@@ -1,6 +1,25 @@
 #!/usr/bin/env bash
-# Set up everything the tests need, then run the whole suite (SQLite, PostgreSQL, the browser test).
+# Set up everything the tests need, then run them on two pytest-xdist workers (SQLite, PostgreSQL,
+# the browser tests).
+#   bash scripts/test.sh                  the whole suite, as CI runs it: first every test not marked
+#                                         `slow`, then the slow ones (killed processes, 120-article
+#                                         ingests, the real browser) in a second step
+#   bash scripts/test.sh -m "not slow"    the quick loop: one run without the slow tests
+#   bash scripts/test.sh ARGS             one run with pytest ARGS on the workers, e.g. -k leaderboard,
+#                                         tests/test_db.py; add -n 0 to run in one process (-x, --pdb)
+# AIKB_TEST_WORKERS sets the number of workers (default 2, one per core of the reference machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-exec .venv/bin/python -m pytest "$@"
+
+pytest=(.venv/bin/python -m pytest -n "${AIKB_TEST_WORKERS:-2}")
+if [ $# -gt 0 ]; then
+  exec "${pytest[@]}" "$@"
+fi
+
+status=0
+"${pytest[@]}" -m "not slow" || status=$?
+# One test file per worker: a slow module's expensive set-up (the demo store and `aikb ui` behind the
+# browser tests, the crash corpus's reference run) then runs once, not once on each worker.
+"${pytest[@]}" -m slow --dist loadfile || status=$?
+exit "$status"
