@@ -12,14 +12,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 
-pytest=(.venv/bin/python -m pytest -n "${AIKB_TEST_WORKERS:-2}")
+# --dist loadgroup: tests spread one by one, except those marked xdist_group("name"), which share an
+# expensive module fixture (the demo store and `aikb ui` behind the browser tests, the crash corpus's
+# reference run) and so run on one worker, setting it up once.
+pytest=(.venv/bin/python -m pytest -n "${AIKB_TEST_WORKERS:-2}" --dist loadgroup)
 if [ $# -gt 0 ]; then
   exec "${pytest[@]}" "$@"
 fi
 
 status=0
 "${pytest[@]}" -m "not slow" || status=$?
-# One test file per worker: a slow module's expensive set-up (the demo store and `aikb ui` behind the
-# browser tests, the crash corpus's reference run) then runs once, not once on each worker.
-"${pytest[@]}" -m slow --dist loadfile || status=$?
+"${pytest[@]}" -m slow || status=$?
 exit "$status"
