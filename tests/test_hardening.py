@@ -401,7 +401,6 @@ def crash_reference(tmp_path_factory, nlp):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("crash_reference")  # both databases on one worker: one reference run
 def test_sigkill_at_random_points_loses_and_doubles_nothing(db_url, tmp_path, crash_reference):
     paths, expected, reference_claims, reference_sources = crash_reference
     count = CRASH_COUNT

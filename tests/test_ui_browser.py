@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("ui_browser")]  # one `aikb ui`
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,8 +22,7 @@ from kb.sources import sources_health
 from tests._ui_fixtures import fill_store
 from tests.test_ui_browser import free_port, wait_healthy
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.xdist_group("ui_hostile_browser")]  # one set of servers
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"": ("q", "model", "org", "benchmark", "stance", "outlet", "since", "until", "page"),
