@@ -38,6 +38,8 @@ def is_noisy(name: str) -> bool:
     words = name.split()
     if len(name) < 3 or len(words) > 6 or name.lower() in STOPWORDS:
         return True
+    if re.fullmatch(r"[\d.,]+\s*[KMBT]?", name):
+        return True  # a size, year or date ("32B", "1.5B", "2017", "0520"): a parenthesised size is no nickname
     if len(words) == 1 and not re.search(r"\d", name):
         inner_caps = re.search(r"[a-z][A-Z]|[A-Z]{2}", name)
         return not inner_caps

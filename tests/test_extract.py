@@ -32,6 +32,7 @@ def test_resolve_model_name(text, expected):
 @pytest.mark.parametrize("text,expected", [
     ("HLE", "Humanity's Last Exam"), ("SWE-Bench Verified\u2020", "SWE-bench Verified"),
     ("Tau2-bench (Telecom)", "\u03c4\u00b2-bench"), ("Intelligence Index v4.1", "Artificial Analysis Intelligence Index"),
+    ("BFCL v4", "BFCL v4"), ("BFCL", "BFCL"),
     ("Price per 1M tokens", None), ("Region", None), ("Claude Opus 4.6", None), ("FooBench Pro", "FooBench Pro"),
 ])
 def test_resolve_benchmark_name(text, expected):

@@ -154,3 +154,81 @@ def test_prose_shapes_pair_values_with_their_models(nlp, text, expected):
 def test_respectively_with_a_count_mismatch_pairs_nothing_wrongly(nlp):
     got = claims(nlp, "Marlin 2, GPT-5.4 and Claude Opus 4.6 scored 77.2% and 68.9% on GPQA Diamond, respectively.")
     assert ("Claude Opus 4.6", "GPQA Diamond", 68.9) not in got and ("GPT-5.4", "GPQA Diamond", 77.2) not in got
+
+
+def test_a_benchmark_keeps_its_written_version_and_glued_prefix(nlp):
+    got = claims(nlp, "Marlin 2 scores 66.2 on BFCL v4 and 91.5% on XYZ-MRCR v2 at 128k tokens.")
+    assert got == {("Marlin 2", "BFCL v4", 66.2), ("Marlin 2", "XYZ-MRCR v2", 91.5)}
+    # a version-looking word that is not glued to the name, or a plain known name, stays as it was
+    assert claims(nlp, "Marlin 2 scores 66.2 on BFCL, v4 of the harness being next.") == {("Marlin 2", "BFCL", 66.2)}
+
+
+# A stated change "from A to B": B is the owner's new score; A goes only to a model the sentence names for it.
+@pytest.mark.parametrize("text, expected", [
+    ("Tidewater released the Orca 4 model. Quarry-Bench 2.0 moves from 31.5 to 47.0 against Orca 3.",
+     {("Orca 4", "Quarry-Bench 2.0", 47.0), ("Orca 3", "Quarry-Bench 2.0", 31.5)}),
+    ("Tidewater released the Orca 4 model. On Quarry-Bench 2.0 it climbs to 62 percent from Orca 3's 55.5 percent.",
+     {("Orca 4", "Quarry-Bench 2.0", 62.0), ("Orca 3", "Quarry-Bench 2.0", 55.5)}),
+    ("Tidewater released the Orca 4 model. Quarry-Bench 2.0 goes from 31.5% to 47.0%.", {("Orca 4", "Quarry-Bench 2.0", 47.0)}),
+    # negative: a margin's change and a change of something another thing owns are no scores
+    ("Tidewater released the Orca 4 model. Its margin over Orca 3 on Quarry-Bench 2.0 widens from 3.5 to 9.0.", set()),
+    ("Tidewater released the Orca 4 model. On Quarry-Bench 2.0, Tidal Code's pass rate falls from 71% to 44% under the cap.", set()),
+    ("Tidewater released the Orca 4 model. It beats rivals by win rates ranging from 51% to 66% on Quarry-Bench 2.0.",
+     set()),
+])
+def test_a_stated_change_gives_the_new_value_to_its_owner(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+def test_a_name_the_text_describes_as_a_benchmark_is_not_a_model(nlp):
+    text = ("Tidewater released the Orca 4 model. RivetGym, which tests exploit writing from source, moves from "
+            "61.0% to 70.5%. RivetGym hits 70.5%, ahead of Orca 3 (69.8%).")
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    assert "RivetGym" not in {m.name for m in ex.models}
+    assert {(s.model, s.benchmark, s.value) for s in ex.scores} == {
+        ("Orca 4", "RivetGym", 70.5), ("Orca 3", "RivetGym", 69.8)}
+    # negative: a known model followed by the same words stays a model
+    ex = extract(nlp, CleanDocument(title="Notes", text="GPT-5.4, which tests well, scores 70.1 on GPQA Diamond."))
+    assert "GPT-5.4" in {m.name for m in ex.models}
+    ex = extract(nlp, CleanDocument(title="Notes", text="RivetGym hits 70.5% on GPQA Diamond, ahead of Orca 3 (69.8%)."))
+    assert "RivetGym" in {m.name for m in ex.models}
+
+
+# "It" in a newsletter paragraph is the model the last sentence or heading introduced, not an older subject.
+@pytest.mark.parametrize("text, expected", [
+    ("Orca 3 scores 61.0 on GPQA Diamond.\n\nTidewater quietly dropped Vela-7B, a model for phones. "
+     "It hits 48.5% on WebVoyager.",
+     {("Orca 3", "GPQA Diamond", 61.0), ("Vela-7B", "WebVoyager", 48.5)}),
+    ("Orca 3 scores 61.0 on GPQA Diamond.\n\nAlibaba's Qwen3-32B: A Dense Workhorse\n\n"
+     "It hits 48.5% on WebVoyager.",
+     {("Orca 3", "GPQA Diamond", 61.0), ("Qwen3 32B", "WebVoyager", 48.5)}),
+    # negative: a rival the sentence compares with is not the topic "it" refers to
+    ("Orca 3 scores 61.0 on GPQA Diamond. In our tests the release outperforms Qwen3-32B by a wide margin. "
+     "It hits 48.5% on WebVoyager.",
+     {("Orca 3", "GPQA Diamond", 61.0), ("Orca 3", "WebVoyager", 48.5)}),
+])
+def test_it_is_the_model_the_paragraph_introduced(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a name the sentence calls a benchmark owns the number, even when nothing else knows it
+    ("On the LEDGER benchmark, which grades SQL answers, GPT-5.4 hits an execution accuracy of 71.25 percent.",
+     {("GPT-5.4", "LEDGER", 71.25)}),
+    # a value followed by a named model through a few plain words is that model's
+    ("On GPQA Diamond, GPT-5.4 completed 88% against 61.5% from its older sibling model GPT-5.2, and 3.5% "
+     "with the plain GPT-4o model.",
+     {("GPT-5.4", "GPQA Diamond", 88.0), ("GPT-5.2", "GPQA Diamond", 61.5), ("GPT-4o", "GPQA Diamond", 3.5)}),
+    # negative: a threshold is no score; a model after "with" that grades is not the owner
+    ("GPT-5.4 is the first to pass the 85% threshold on GPQA Diamond.", set()),
+    ("On GPQA Diamond, GPT-5.4 scores 71.0 with GPT-4o as the judge.", {("GPT-5.4", "GPQA Diamond", 71.0)}),
+])
+def test_named_benchmarks_and_owners_after_for_from_with(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+def test_an_opening_benchmark_keeps_a_version_the_ner_mislabels(nlp):
+    got = claims(nlp, "Tidewater released the Orca 4 model. On Quarrycode v2.1, a long repair eval, it reaches 61.5%.")
+    assert got == {("Orca 4", "Quarrycode v2.1", 61.5)}
+    # negative: a person's name after "On" is no benchmark
+    assert not claims(nlp, "Tidewater released the Orca 4 model. On Maria Lopez's laptop, it reaches 61.5%.")

@@ -228,3 +228,92 @@ def test_a_licence_named_after_a_base_model_gives_the_subject_its_stance(nlp):
 def test_behind_closed_doors_is_an_idiom_not_a_stance(nlp):
     text = "Penrose released Quill 5 on Monday. \u201cYou cannot make it safe by keeping it behind closed doors,\u201d she said."
     assert ("Quill 5", "closed", False) not in stances(nlp, text)
+
+
+# A roundup's list under a short "open" heading: the first model of each item is open (issue 12 item 5).
+def test_models_listed_under_an_open_source_heading_are_open(nlp):
+    text = ("Weekly notes from the lab: Heron 2, Sable 3 and Lumen 4 Mini were released this week.\n\n"
+            "- Open-weights releases\n- Orrin - Heron 2 456B - a 456B reasoning model (Paper, HF)\n"
+            "- Tessaly ships the Lumen 4 Mini model, which beats the Kite 5 model on coding (X, HF)\n"
+            "- Sable 3 - the training recipe of the Sable 3 model (Paper, Github)\n- Closed labs and APIs\n"
+            "- Penrose puts the Quill 9 model in its app (Blog)\n\n"
+            "The Heron 2 model was the week's surprise, ahead of Quill 9 and Sable 3.")
+    got = stances(nlp, text)
+    assert {("Heron 2", "open", False), ("Lumen 4 Mini", "open", False)} <= got, got
+    # negatives: a compared model, an item of code only, an item under another heading, a size in the name
+    assert not {m for m, _, _ in got} & {"Kite 5", "Quill 9", "Sable 3", "Heron 2 456B"}, got
+    text = ("Heron 2 and Lumen 4 Mini were released this week.\n\n- Big labs this week\n"
+            "- Orrin launches the Heron 2 model in its app (X, HF)\n- Tessaly ships the Lumen 4 Mini model (HF)")
+    assert stances(nlp, text) == set()
+
+
+# "it" points to the model the last sentences were about; "the weights" to the article's own model.
+def test_it_means_the_model_of_the_last_sentences(nlp):
+    text = ("Penrose put Quill 9 into its chat app this week. Separately, Tessaly released Lumen 4 for robot arms, "
+            "trained on simulated grasps. It is open-weight and small enough for a laptop.")
+    got = stances(nlp, text)
+    assert ("Lumen 4", "open", False) in got and ("Quill 9", "open", False) not in got, got
+    # negative: "the weights" of the article's own model, although another model was named just before
+    text = ("Quill 9: our new model\n\nQuill 9 is our best model yet. It handles code better than Kite 5 does. "
+            "The weights are now available on Hugging Face.")
+    got = stances(nlp, text)
+    assert ("Quill 9", "open", False) in got and ("Kite 5", "open", False) not in got, got
+
+
+def test_a_family_named_after_its_company_is_the_company_unless_a_model_noun_follows(nlp):
+    # a family that shares its maker's name ("Mistral"): the company releasing something is no model's stance
+    got = stances(nlp, "After a quiet spring, Mistral is back, and this time everything ships under Apache 2.0.")
+    assert not {m for m, _, _ in got} & {"Mistral", "Mistral AI"}, got
+    # negative: the family word followed by "models" names the models
+    got = stances(nlp, "All Mistral models from the spring batch are open-weight.")
+    assert ("Mistral", "open", False) in got, got
+
+
+def test_a_weights_cue_without_a_name_in_a_story_about_one_model(nlp):
+    text = ("Penrose launches Quill 9 for enterprise coding\n\nPenrose released Quill 9 on Tuesday, a model that "
+            "beats Kite 5 on the lab's coding suite. Quill 9 costs less than Kite 5 per task.\n\nCan I run it "
+            "myself?\n\nNo. API and enterprise plans only; there are no open weights.")
+    assert ("Quill 9", "closed", False) in stances(nlp, text)
+    # negatives: a roundup of many models, and a bare "open source" remark, leave the model without a stance
+    # negative: "a powerful open-weight model" is any model, not the story's
+    text = ("Penrose launches Quill 9\n\nPenrose released Quill 9 on Tuesday, which beats Kite 5. Quill 9 is fast."
+            "\n\nEvery month another lab releases a powerful open-weight model for coding.")
+    assert stances(nlp, text) == set()
+    roundup = ("This week in models\n\n" + " ".join(f"Lab {i} shipped the Vega {i} model." for i in range(2, 12))
+               + "\n\nThere are no open weights.")
+    assert stances(nlp, roundup) == set()
+    text = ("Penrose launches Quill 9\n\nPenrose released Quill 9 on Tuesday, which beats Kite 5. Quill 9 is fast."
+            "\n\nThe open source community was quick to react.")
+    assert stances(nlp, text) == set()
+
+
+def test_a_class_named_as_the_yardstick_of_a_comparison_is_not_the_subjects_stance(nlp):
+    got = stances(nlp, "In the lab's tests, Quill 9 performs on par with leading closed-source models on long "
+                       "documents.")
+    assert ("Quill 9", "closed", False) not in got, got
+    # negative: "than other open models" says the subject is one of them
+    got = stances(nlp, "In the lab's tests, Quill 9 scores higher than other open-weight models on long documents.")
+    assert ("Quill 9", "open", False) in got, got
+
+
+def test_licence_names_fragments_and_citations_are_not_models_taking_a_stance(nlp):
+    # no subject before the licence: the licence's own name ("Heron license") is not the model
+    got = stances(nlp, "These checkpoints are released under the Heron 2 Community License, see the repository.")
+    assert ("Heron 2", "open", False) not in got, got
+    # a bare tier word is a fragment of a longer name
+    got = stances(nlp, "Corvid shipped two tiers of Quill 9: an open-weights Small and an API-only Medium model.")
+    assert not {m for m, _, _ in got} & {"Small", "Medium"}, got
+    got = stances(nlp, "With 2 versions, an open-weights Quill 9 Small and an API-only Quill 9 Medium, Corvid "
+                       "covers both.")
+    assert not {m for m, _, _ in got} & {"With 2"}, got
+    # a citation entry states nothing
+    assert stances(nlp, "@misc{quill9, title = {Quill 9: A Family of Open Models}, year = {2026}}") == set()
+    # negative: the subject before the licence keeps its stance
+    got = stances(nlp, "Quill 9 is released under the Heron 2 Community License.")
+    assert ("Quill 9", "open", False) in got, got
+
+
+def test_a_size_after_a_name_is_not_another_family_member(nlp):
+    got = stances(nlp, "Orrin released Heron 2 as open weights today. Heron 2 456B needs eight GPUs; Heron 2 Mini runs "
+                       "on a laptop.")
+    assert ("Heron 2", "open", False) in got and ("Heron 2 456B", "open", False) not in got, got

@@ -27,14 +27,14 @@ from kb.nlp.names import (
 )
 from kb.nlp.people import extract_people, people_records, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
-from kb.nlp.scores import DOC_HEDGES, ReportRules, ScoreRules, SentenceScorer
+from kb.nlp.scores import DOC_HEDGES, ReportRules, ScoreRules, SentenceScorer, benchmarks_by_context
 from kb.nlp.stances import StanceRules, extract_stances, table_stances
 from kb.text.lexicon import ORG_END
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, flat_tables, index_lines, place_table, row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.12.03-1"
+EXTRACTOR_VERSION = "2026.12.03-2"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
@@ -204,6 +204,7 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
 def _doc_mentions(spacy_doc: Doc, title: str, outlet: Optional[str]) -> DocMentions:
     """The document's mentions; a lab writing about its own new model is that model's maker."""
     mentions = collect_mentions(spacy_doc, title)
+    benchmarks_by_context(spacy_doc, mentions, title)  # "X, which tests ...": a benchmark, not a model
     publisher = resolve_org_name(outlet) if outlet else None
     if publisher and org_kind(publisher) in ("lab", "company") and mentions.focal \
             and mentions.model_orgs.get(mentions.focal) is None:

@@ -199,10 +199,15 @@ def resolve_benchmark_name(text: str) -> Optional[str]:
     g = gazetteer()
     stripped = _strip_setting(label)
     unversioned = re.sub(r"\s+v\d+(?:\.\d+)*$", "", stripped)  # "Smarts Index v4.1"
-    for candidate in (label, stripped, unversioned):
+    for candidate in (label, stripped):
         name = g.bench_index.get(norm_key(candidate))
         if name:
             return name
+    if unversioned != stripped and g.bench_index.get(norm_key(unversioned)):
+        name = g.bench_index[norm_key(unversioned)]
+        if name.endswith(" Index"):
+            return name  # "Smarts Index v4.1": an index's revision is the same running index
+        return f"{name} {stripped[len(unversioned):].strip()}"  # "BFCL v4" is another test set than "BFCL"
     base = _strip_setting(label)
     if NOT_BENCH.search(base) or resolve_model_name(base) or model_family(base):
         return None

@@ -119,8 +119,27 @@ class ShapeMatcher:
             if not overlaps or (covered and all(e.start >= span.start and e.end <= span.end for e in known
                                                 if e.start < span.end and e.end > span.start)):
                 new.append(span)
-        doc.ents = filter_spans(new + known)
+        doc.ents = [_extend_benchmark(doc, e) for e in filter_spans(new + known)]
         return doc
+
+
+VERSION_TOKEN = re.compile(r"[vV]\d{1,2}(?:\.\d{1,2})*")
+
+
+def _extend_benchmark(doc: Doc, ent: Span) -> Span:
+    """A known benchmark name with its written version and a hyphen-glued prefix: "BFCL" in "BFCL v4"
+    is "BFCL v4", "MRCR v2" in "GDM-MRCR v2" is "GDM-MRCR v2" (another version or variant, as written)."""
+    if ent.label_ != "BENCHMARK":
+        return ent
+    start, end = ent.start, ent.end
+    if end < len(doc) and VERSION_TOKEN.fullmatch(doc[end].text) and doc[end - 1].whitespace_ \
+            and doc[end].ent_type_ == "":
+        end += 1
+    if start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+            and not doc[start - 2].whitespace_ and doc[start - 2].text[:1].isupper() \
+            and doc[start - 2].ent_type_ == "" and doc[start - 2].is_alpha:
+        start -= 2
+    return ent if (start, end) == (ent.start, ent.end) else Span(doc, start, end, label="BENCHMARK")
 
 
 @Language.factory("aikb_shapes")

@@ -42,6 +42,26 @@ class Candidate:
     extra_models: list = field(default_factory=list)
 
 
+@dataclass
+class _Context:
+    """What one sentence offers its numbers: its models and benchmarks, subject and special shapes."""
+    models: list
+    benches: list
+    subj: Optional[Mention]
+    subject_name: Optional[str]
+    relative: bool
+    respectively: dict
+    changes: dict
+    topic: Optional[str] = None
+
+
+NUM = r"\d+(?:\.\d+)?"
+FROM_TO = re.compile(rf"\bfrom\s+(?P<a>{NUM})\s*(?:%|percent|per cent)?\s+to\s+(?P<b>{NUM})(?![\d.]*\s*(?:[-/]|of\b))")
+TO_FROM = re.compile(rf"\bto\s+(?P<b>{NUM})\s*(?:%|percent|per cent)?\s+from\s+"
+                     rf"(?P<m>(?:[^\s,;]+\s+){{0,4}}?[^\s,;]+?['\u2019]s\s+)?(?P<a>{NUM})")
+PREDECESSOR = re.compile(r"\s*(?:,\s*)?(?:against|over|versus|vs\.?|compared (?:to|with)|relative to)\s+(?:the\s+)?(?=\S)")
+
+
 class ScoreRules:
     """Number filters and qualifier patterns from data/patterns (rules as data)."""
 
@@ -58,6 +78,11 @@ class ScoreRules:
         self.not_subject_res = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "not_subject"]
         self.comparison = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "comparison"]
         self.before += [re.compile(r["regex"], re.I) for r in units if r["kind"] == "before"]
+        self.bench_after = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "bench_cue_after"]
+        self.bench_before = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "bench_cue_before"]
+        self.new_value = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "new_value"]
+        self.bench_named = [re.compile(r["regex"]) for r in units if r["kind"] == "bench_named"]
+        self.change_not_score = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "change_not_score"]
 
     def qualifier(self, text: str) -> Optional[str]:
         """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
@@ -71,8 +96,9 @@ class ScoreRules:
                 return m.group(0)
         return None
 
-    def is_score_number(self, sent: Span, tok) -> Optional[tuple[float, str]]:
-        """(value, unit) when a number token can be a benchmark score, else None."""
+    def is_score_number(self, sent: Span, tok, change: bool = False) -> Optional[tuple[float, str]]:
+        """(value, unit) when a number token can be a benchmark score, else None. CHANGE: the number is
+        one end of a stated change ("from 4.6 to 28.3"), where "from" and "to" are no bounds."""
         doc = sent.doc
         if not NUMBER.fullmatch(tok.text):
             return None
@@ -87,7 +113,9 @@ class ScoreRules:
             return None  # "Level 4", "Step 3", "Figure 2": a numbered thing, not a score
         if self.counts(tok):
             return None
-        if any(rx.search(before) for rx in self.before) or any(rx.search(after) for rx in self.after):
+        bound = any(rx.search(before) for rx in self.before) and not change and not any(
+            rx.search(before) for rx in self.new_value)
+        if bound or any(rx.search(after) for rx in self.after):
             return None
         if re.search(rf"\b{MONTHS}\s*$", before) or re.match(rf"^,?\s*{MONTHS}", after):
             return None
@@ -152,6 +180,15 @@ def _paren_bounds(sent: Span, i: int) -> Optional[tuple[int, int]]:
     return None
 
 
+def _heading(sent: Span) -> bool:
+    """A short line of its own with no closing stop: a heading or a list item's title."""
+    text = sent.text.strip().strip("*#").strip()
+    after = doc_text(sent.doc)[sent.end_char:sent.end_char + 2]
+    line_end = sent.text.rstrip(" ").endswith("\n") or after.startswith("\n") or not after
+    return 0 < len(text) <= 90 and text[0].isalpha() and text[-1] not in ".!?:;," and line_end and not re.search(
+        r"[{}|=<>\[\]]", text)  # not a line of code, markup or a table
+
+
 def _ending_at(mentions: list[Mention], end: int) -> Optional[Mention]:
     return next((m for m in mentions if m.end == end), None)
 
@@ -208,9 +245,12 @@ class SentenceScorer:
         j = tok.i + 1
         while j < sent.end and doc[j].text in ("%", "percent", "Elo", "points"):
             j += 1
-        if j < sent.end and doc[j].lower_ in ("for", "from", "by"):
-            m = next((m for m in models if m.start == j + 1), None)
-            if m:
+        if j < sent.end and doc[j].lower_ in ("for", "from", "by", "with"):
+            # "61.3 for Orrery 3.1 Pro", "57.3% from its predecessor model Vela-4", "1.5% with the base Vela-5"
+            m = next((m for m in models if j < m.start <= j + 5 and all(
+                t.is_alpha and t.is_lower for t in doc[j + 1:m.start])), None)
+            shared = SAME_AS.search(text[sent.start_char:tok.idx])  # "ties at 61.2 with the larger M": both
+            if m and (doc[j].lower_ != "with" or (m.start > j + 1 and not shared)):  # "61% with M as the judge"
                 return [m.name], "for"
             # "... and 61.3 for the smaller model": the value belongs to a model the sentence does not name
             if re.match(r"\s*(?:the|its|their|our|a|an)\s+(?:\w+\s+){0,2}?(?:models?|versions?|variants?|"
@@ -281,69 +321,43 @@ class SentenceScorer:
         models = self.m.in_span(self.m.models, sent.start, sent.end)
         benches = self.m.in_span(self.m.benchmarks, sent.start, sent.end) or self._opening_benchmark(sent, models)
         subj, pronoun = sentence_subject(sent, models)
-        subject_name = subj.name if subj else (self.current if pronoun else None)
+        # "Quarrybench moves from 4.6 to 28.3": a benchmark as subject; the numbers are the topic model's
+        topic = self.current if subj is None and not pronoun and self._benchmark_subject(sent, benches) else None
+        ctx = _Context(models, benches, subj, subj.name if subj else (self.current if pronoun else None),
+                       any(rx.search(sent.text) for rx in self.rules.context), self._respectively(sent, models),
+                       self._changes(sent, models, subj), topic)
         taken = {i for x in models + benches for i in range(x.start, x.end)}
         found: list[Candidate] = []
-        has_relative = any(rx.search(sent.text) for rx in self.rules.context)
-        respectively = self._respectively(sent, models)
         for tok in sent:
-            if tok.i in taken or not tok.like_num:
-                continue
-            num = self.rules.is_score_number(sent, tok)
-            if num is None:
-                continue
-            value, unit = num
-            anchored, shape = self.model_anchor(sent, tok, models)
-            if tok.i in respectively:
-                anchored, shape = [respectively[tok.i]], "respectively"
-            bench, paren_q = self.bench_anchor(sent, tok, benches)
-            bench_name = bench.name if bench else None
-            if shape == "paren":
-                bench_name = self._paren_series(sent, tok, benches) or bench_name
-            if bench_name is None and shape in ("paren", "possessive", "both") and self.prev_bench:
-                bench_name = self.prev_bench
-            if bench_name is None and self.prev_bench and re.match(r"^\s*At\s*$", doc_text(sent.doc)[
-                    sent.start_char:tok.idx]):
-                bench_name = self.prev_bench  # "At 51, it leads ..."
-            if bench_name is None:
-                continue
-            names = anchored
-            if not names:
-                # The nearest subject before the number: "X scores 79.5%, while Y scores 88.1%".
-                local = [x for x in models if x.end <= tok.i and any(
-                    t.dep_ in ("nsubj", "nsubjpass") for t in sent.doc[x.start:x.end])]
-                if local and (subj is None or local[-1].start > subj.start):
-                    subject_name = local[-1].name
-                first = next((x for x in models if x.end <= tok.i and not self.rules.not_subject(sent, x)), None)
-                name = subject_name or (first.name if first else None) or (
-                    self.current if not models else None)
-                if name is None:
-                    continue
-                names = [name]
-            if shape == "paren" and not paren_q:
-                pb = _paren_bounds(sent, tok.i)
-                inner = sent.doc[pb[0] + 1:pb[1]].text if pb else ""
-                paren_q = re.sub(r"[\d.,%]+|\b(?:and|or|vs\.?|respectively)\b", "", inner).strip(" ,;") or None
-            qualifier = self.rules.qualifier(paren_q) if paren_q else None
-            if qualifier is None and paren_q and not re.search(r"\d", paren_q):
-                qualifier = paren_q.strip()
-            if qualifier is None:
-                qualifier = self.rules.qualifier(sent.text)
-            if (has_relative and shape == "") or shape == "unnamed":
-                continue
-            if not anchored and self.rules.after_comparison(sent, tok):
-                continue  # "43.6% vs 34.4%": the second number is someone else's, unnamed here
-            for name in names:
-                cand = Candidate(name, bench_name, value, unit, qualifier, sent)
-                found.append(cand)
-            same = SAME_AS.search(doc_text(sent.doc)[tok.idx:sent.end_char])
-            if same:
-                found.extend(self._same_as(sent, models, same.end() + tok.idx, found[-1]))
+            if tok.i not in taken and tok.like_num:
+                found.extend(self._number(sent, tok, ctx, found))
         if not found and self.prev_claim is not None:
             same = SAME_AS.search(sent.text)
             if same:
                 found.extend(self._same_as(sent, models, sent.start_char + same.end(), self.prev_claim))
-        # Context for the next sentence.
+        self._carry(subj or self._introduced(sent, models, pronoun), benches, found)
+        return found
+
+    def _introduced(self, sent: Span, models: list[Mention], pronoun: bool) -> Optional[Mention]:
+        """A model the sentence introduces when no model is its subject: the object of its main verb
+        ("Acme quietly dropped Vela-7B, a model ..."), a name after "called"/"named", or a heading's
+        leading name ("Acme's Vela-7B: On-Device Agents"). "It" in the next sentence is that model."""
+        if pronoun:
+            return None
+        for m in models:
+            if self.rules.not_subject(sent, m):
+                continue  # "X outperforms Y", "based on Y": Y is a rival or a base, not the topic
+            toks = sent.doc[m.start:m.end]
+            if any(t.dep_ in ("dobj", "attr", "oprd") and t.head.i == sent.root.i for t in toks):
+                return m
+            if m.start > sent.start and sent.doc[m.start - 1].lower_ in ("called", "named", "dubbed"):
+                return m
+            if _heading(sent) and m.start - sent.start <= 3:
+                return m
+        return None
+
+    def _carry(self, subj: Optional[Mention], benches: list[Mention], found: list[Candidate]) -> None:
+        """Context for the next sentence: its subject model and benchmark."""
         if subj is not None:
             self.current = subj.name
         if benches:
@@ -351,7 +365,118 @@ class SentenceScorer:
         if found:
             self.prev_claim = found[-1]
             self.prev_bench = found[-1].benchmark
-        return found
+
+    def _number(self, sent: Span, tok, ctx: "_Context", found: list[Candidate]) -> list[Candidate]:
+        """The claims one number token makes (none, one, or one per model it is shared by)."""
+        change = ctx.changes.get(tok.i)
+        num = self.rules.is_score_number(sent, tok, change=change is not None)
+        if num is None:
+            return []
+        anchored, shape = self.model_anchor(sent, tok, ctx.models)
+        if tok.i in ctx.respectively:
+            anchored, shape = [ctx.respectively[tok.i]], "respectively"
+        if change is not None and change[0] == "skip":
+            return []
+        if change is not None and change[0] == "new" and shape == "for":
+            anchored, shape = [], ""  # "to 62% from M's 55.5%": M is the old value's owner
+        if change is not None and change[0] == "old" and not anchored:
+            if change[1] is None:
+                return []  # the old value of an unnamed model ("from 77.2% to 84.5%" names only the new one)
+            anchored, shape = [change[1]], "change"
+        bench, paren_q = self.bench_anchor(sent, tok, ctx.benches)
+        bench_name = self._bench_for(sent, tok, ctx, bench, shape)
+        if bench_name is None:
+            return []
+        names = anchored or self._owner(sent, tok, ctx)
+        if not names:
+            return []
+        if (ctx.relative and shape == "") or shape == "unnamed":
+            return []
+        if not anchored and self.rules.after_comparison(sent, tok):
+            return []  # "43.6% vs 34.4%": the second number is someone else's, unnamed here
+        qualifier = self._qualifier(sent, tok, shape, paren_q)
+        out = [Candidate(name, bench_name, num[0], num[1], qualifier, sent) for name in names]
+        same = SAME_AS.search(doc_text(sent.doc)[tok.idx:sent.end_char])
+        if same:
+            out.extend(self._same_as(sent, ctx.models, same.end() + tok.idx, out[-1]))
+        return out
+
+    def _bench_for(self, sent: Span, tok, ctx: "_Context", bench: Optional[Mention], shape: str) -> Optional[str]:
+        """The benchmark a number is on: its own anchor, a series in parentheses, or the one before."""
+        bench_name = bench.name if bench else None
+        if shape == "paren":
+            bench_name = self._paren_series(sent, tok, ctx.benches) or bench_name
+        if bench_name is None and shape in ("paren", "possessive", "both") and self.prev_bench:
+            bench_name = self.prev_bench
+        if bench_name is None and self.prev_bench and re.match(r"^\s*At\s*$", doc_text(sent.doc)[
+                sent.start_char:tok.idx]):
+            bench_name = self.prev_bench  # "At 51, it leads ..."
+        return bench_name
+
+    def _owner(self, sent: Span, tok, ctx: "_Context") -> list[str]:
+        """The model a number with no local anchor belongs to: the nearest subject before it
+        ("X scores 79.5%, while Y scores 88.1%"), the sentence subject, or the first model named."""
+        local = [x for x in ctx.models if x.end <= tok.i and any(
+            t.dep_ in ("nsubj", "nsubjpass") for t in sent.doc[x.start:x.end])]
+        if local and (ctx.subj is None or local[-1].start > ctx.subj.start):
+            ctx.subject_name = local[-1].name
+        first = next((x for x in ctx.models if x.end <= tok.i and not self.rules.not_subject(sent, x)), None)
+        name = ctx.subject_name or (first.name if first else None) or ctx.topic or (
+            self.current if not ctx.models else None)
+        return [name] if name else []
+
+    def _qualifier(self, sent: Span, tok, shape: str, paren_q: Optional[str]) -> Optional[str]:
+        """The setting a number was measured in: its parentheses, else a setting phrase in the sentence."""
+        if shape == "paren" and not paren_q:
+            pb = _paren_bounds(sent, tok.i)
+            inner = sent.doc[pb[0] + 1:pb[1]].text if pb else ""
+            paren_q = re.sub(r"[\d.,%]+|\b(?:and|or|vs\.?|respectively)\b", "", inner).strip(" ,;") or None
+        qualifier = self.rules.qualifier(paren_q) if paren_q else None
+        if qualifier is None and paren_q and not re.search(r"\d", paren_q):
+            qualifier = paren_q.strip()
+        return qualifier if qualifier is not None else self.rules.qualifier(sent.text)
+
+    def _benchmark_subject(self, sent: Span, benches: list[Mention]) -> bool:
+        """Whether the sentence's subject is a benchmark it names: the parse says so, or the sentence opens
+        with the benchmark and its main verb follows it ("Quarrybench 3.0 moves from ...")."""
+        inside = {i for b in benches for i in range(b.start, b.end)}
+        if any(t.dep_ in ("nsubj", "nsubjpass") and t.i in inside for t in sent):
+            return True
+        opening = next((b for b in benches if b.start - sent.start <= 1), None)
+        return opening is not None and sent.root.i >= opening.end
+
+    def _changes(self, sent: Span, models: list[Mention], subj: Optional[Mention]) -> dict:
+        """'moves from 4.6 to 28.3 against M', 'a boost to 83% from M's 78.4%': token index of each end
+        of a stated change -> (which end, the model it is stated for or None). The new value goes to the
+        sentence's owner as usual; the old one only to a model the sentence names for it."""
+        out: dict = {}
+        text = doc_text(sent.doc)
+        for rx in (FROM_TO, TO_FROM):
+            for m in rx.finditer(sent.text):
+                a, b = (sent.doc.char_span(sent.start_char + m.start(g), sent.start_char + m.end(g))
+                        for g in ("a", "b"))
+                if a is None or b is None:
+                    continue
+                clause = re.split(r"[,;:]", sent.text[:m.start()])[-1][-60:]
+                if any(rx.search(clause) for rx in self.rules.change_not_score):
+                    out[a[0].i] = out[b[0].i] = ("skip", None)  # "its margin widens from 0.13 to 0.29"
+                    continue
+                possessor = re.search(r"(\S+)['\u2019]s\s", clause)
+                at = sent.start_char + m.start() - len(clause)
+                if possessor and not any(x.end_char == at + possessor.end(1) for x in models):
+                    out[a[0].i] = out[b[0].i] = ("skip", None)  # "Acme Code's score falls from 71% to 44%"
+                    continue
+                old_owner = None
+                if m.groupdict().get("m"):
+                    old_owner = next((x.name for x in models if x.start_char >= sent.start_char + m.start("m")
+                                      and x.end_char <= sent.start_char + m.end("m")), None)
+                if old_owner is None:
+                    rival = PREDECESSOR.search(text, sent.start_char + m.end(), sent.end_char)
+                    old_owner = next((x.name for x in models if rival and x.start_char == rival.end()
+                                      and (subj is None or x.name != subj.name)), None)
+                out[a[0].i] = ("old", old_owner)
+                out[b[0].i] = ("new", None)
+        return out
 
     def _opening_benchmark(self, sent: Span, models: list[Mention]) -> list[Mention]:
         """'On Quillcode 2.1, which grades repairs, X scores 43.6%': a proper name the sentence opens with
@@ -361,7 +486,8 @@ class SentenceScorer:
             return []
         span = sent.doc.char_span(sent.start_char + m.start("b"), sent.start_char + m.end("b"), alignment_mode="contract")
         if span is None or any(x.start < span.end and span.start < x.end for x in models) or any(
-                t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in span) or re.match(
+                t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") and not re.fullmatch(r"[vV]?\d+(?:\.\d+)*", t.text)
+                for t in span) or re.match(
                 rf"{MONTHS}\b|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\d", span.text):
             return []  # "On March 3," is a date
         return [Mention("BENCHMARK", span.text, span.start, span.end, span.start_char, span.end_char)]
@@ -402,6 +528,48 @@ class SentenceScorer:
         if len(after) >= 3 and after[0].text == "(" and after[2].text == ")":
             q = after[1].text
         return [Candidate(target.name, base.benchmark, base.value, base.unit, q, sent)]
+
+
+def benchmarks_by_context(doc, mentions: DocMentions, title: str = "", rules: Optional[ScoreRules] = None) -> None:
+    """Unknown names the text describes as benchmarks ("Quarrybench, which tests repairs, ...", "the Quarry
+    test", "a benchmark called Quarry") are benchmarks, not models: every mention of such a name moves from
+    the models to the benchmarks (a gazetteer model is never moved). The focal model is picked again."""
+    from kb.nlp.mentions import pick_focal
+
+    rules = rules or ScoreRules()
+    text = doc_text(doc)
+    names = {m.name for m in mentions.models if not m.known and (
+        any(rx.search(text[m.end_char:m.end_char + 120]) for rx in rules.bench_after)
+        or any(rx.search(text[max(0, m.start_char - 40):m.start_char]) for rx in rules.bench_before))}
+    _named_benchmarks(doc, mentions, rules, text)
+    if not names:
+        return
+    moved = [m for m in mentions.models if m.name in names]
+    mentions.models = [m for m in mentions.models if m.name not in names]
+    mentions.benchmarks = sorted(mentions.benchmarks + [Mention("BENCHMARK", m.name, m.start, m.end, m.start_char,
+                                                                m.end_char) for m in moved], key=lambda m: m.start)
+    if mentions.focal in names:
+        mentions.focal = pick_focal(mentions.models, title, doc)
+
+
+def _named_benchmarks(doc, mentions: DocMentions, rules: ScoreRules, text: str) -> None:
+    """'On the Quarry benchmark, ...': a name the text calls a benchmark, which nothing else recognised, is a
+    benchmark mention wherever it occurs (not inside another mention, not a known organisation)."""
+    found = {m.group("b") or m.group("c") for rx in rules.bench_named for m in rx.finditer(text)}
+    # the statistical NER calls many unknown benchmark names organisations: only a known one blocks the name
+    taken = {i for x in mentions.models + mentions.benchmarks + [o for o in mentions.orgs if o.known]
+             for i in range(x.start, x.end)}
+    for name in sorted(found, key=len, reverse=True):
+        if resolve_org_name(name) or any(x.name == name for x in mentions.models):
+            continue  # a model the text calls a test ("the Orca 3 test run") is handled by bench_after
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+            if span is None or any(t.i in taken for t in span):
+                continue
+            taken.update(range(span.start, span.end))
+            mentions.benchmarks.append(Mention("BENCHMARK", name, span.start, span.end, m.start(), m.end()))
+            mentions.orgs = [o for o in mentions.orgs if o.end <= span.start or o.start >= span.end]
+    mentions.benchmarks.sort(key=lambda b: b.start)
 
 
 class ReportRules:

@@ -8,12 +8,13 @@ when the sentence speaks of "it", "the model" or "weights".
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Optional
 
 from spacy.tokens import Span
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
-from kb.nlp.names import gazetteer, resolve_org_name
+from kb.nlp.names import gazetteer, norm_key, resolve_org_name
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import StanceEvent
 
@@ -87,8 +88,17 @@ def _compared(m: Mention, text: str, sent_start: int) -> bool:
 SPECULATION = re.compile(rf"\b(?:{_word_alternation('speculation')})\b", re.I)
 
 
+# "the Corvid models", "Corvid's open family": a family word after a name that is also a company's
+FAMILY_NOUN_AFTER = re.compile(r"(?:['\u2019]s)?\s+(?:[\w-]+\s+){0,2}?(?:models?|family|series|LLMs?|weights|"
+                               r"checkpoints)\b", re.I)
+
+
 def _model_use(m: Mention, text: str) -> bool:
-    """Whether mention M names a model the sentence speaks about, not a licence, tool, dataset or base model."""
+    """Whether mention M names a model the sentence speaks about, not a licence, tool, dataset or base model,
+    nor the company a family is named after ("Corvid is back with open weights" speaks of the company)."""
+    if m.kind == "FAMILY" and resolve_org_name(m.name) and not FAMILY_NOUN_AFTER.match(
+            text[m.end_char:m.end_char + 40]):
+        return False
     return not (NON_MODEL_AFTER_NAME.match(text[m.end_char:m.end_char + 40])
                 or BASE_OF.search(text[max(0, m.start_char - 40):m.start_char]))
 
@@ -225,131 +235,235 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
     return group
 
 
+CITATION = re.compile(r"^\s*@\w+\s*\{|\btitle\s*=\s*\{")
+# A size or tier word alone is a fragment of a longer name ("an open Small and an API-only Medium model")
+# and a function word before a number is a sentence's opening words ("With 2 versions, ..."), not a name.
+FRAGMENT = re.compile(r"(?i)small|medium|large|mini|nano|base|pro|max|ultra|flash|lite|plus|instruct|chat|"
+                      r"(?:with|in|on|at|for|from|by|to|of|and|or|the|an?|after|over|under|than|as)\s+\d[\w.]*")
+
+
+class _Sentence:
+    """One sentence as the stance rules read it: its text, its usable model names, its plan cues."""
+
+    def __init__(self, sent: Span, mentions: DocMentions, rules: StanceRules):
+        self.sent, self.mentions, self.rules = sent, mentions, rules
+        self.text, self.doc_text, self.start = sent.text, doc_text(sent.doc), sent.start_char
+        names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
+                       + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
+        self.any_names = bool(names)
+        self.names = [m for m in names if _model_use(m, self.doc_text) and not FRAGMENT.fullmatch(m.name)
+                      and not rules.license_re.fullmatch(m.name)]
+        self.plans = [m for rx in rules.plans for m in rx.finditer(self.text) if not re.search(
+            r"\bno (?:immediate |current )?$", self.text[max(0, m.start() - 20):m.start()], re.I)]
+
+    def event(self, model: Optional[str], stance: str, planned: bool = False, org: Optional[str] = None,
+              license: Optional[str] = None) -> StanceEvent:
+        return StanceEvent(org=org if org is not None else self.mentions.model_orgs.get(model), model=model,
+                           stance=stance, license=license, planned=planned, evidence=self.text, start=self.start,
+                           end=self.sent.end_char)
+
+
+def _class_stance(cls: str, negated: bool = False) -> str:
+    closed = cls.lower().startswith(("closed", "proprietary"))
+    return "open" if closed == negated else "closed"
+
+
+def _class_lists(s: _Sentence) -> tuple[list[StanceEvent], list[tuple[int, int]]]:
+    """Members of a class named before a list: "open models such as X, Y and Z" (the subject is not one)."""
+    out, listed = [], []
+    for i, m in enumerate(s.names):
+        lo = max(s.start, m.start_char - 80, s.names[i - 1].end_char if i else s.start)
+        head = CLASS_INTRO.search(s.doc_text[lo:m.start_char])
+        if not head:
+            continue
+        h_start = lo + head.start() - s.start  # sentence-relative
+        if TAG_LINE.search(s.text[:h_start]) or any(rx.search(s.text[:h_start]) for rx in s.rules.plans):
+            continue
+        negated = bool(re.search(r"\b(?:not|never|no|non)[- ]$", s.text[max(0, h_start - 12):h_start], re.I))
+        members = sorted(_targets(s.sent, m.start_char, m.start_char,
+                                  [n for n in s.names if n.start_char >= m.start_char]), key=lambda n: n.start_char)
+        # "X, Y and Z": commas alone do not continue a list ("such as X, Quill 9 can run ...")
+        last = max([k for k in range(1, len(members)) if re.search(
+            r"\b(?:and|or)\b|&", s.doc_text[members[k - 1].end_char:members[k].start_char])] or [0])
+        # "open models such as X will be released next month": a promise, recorded as a plan
+        promised = bool(s.plans) and not re.search(r"\bno (?:immediate |current )?plans?\b", s.text, re.I)
+        out += [s.event(t.name, _class_stance(head.group("cls"), negated), promised) for t in members[:last + 1]]
+        listed.append((h_start, m.start_char - s.start))
+    return out, listed
+
+
+def _other_class(s: _Sentence, known: list[StanceEvent]) -> list[StanceEvent]:
+    """"X uses more tokens than other leading open weights models: ... above A (24k) and B": the models after
+    the colon are the other members of the class (the subject stays with the ordinary cue)."""
+    other = OTHER_CLASS.search(s.text)
+    if not other:
+        return []
+    return [s.event(t.name, _class_stance(other.group("cls"))) for t in s.names
+            if t.start_char - s.start >= other.end() and not any(e.model == t.name for e in known)]
+
+
+def _licence_subject(s: _Sentence, targets: list[Mention], pool: list[Mention], start: int) -> list[Mention]:
+    """Move a licence cue from the licence's own name to the model it licenses."""
+    abs_start = s.start + start
+    in_licence = [m for m in pool if LICENCE_NAME_AFTER.match(s.doc_text[m.end_char:m.end_char + 30])]
+    if targets and all(t in in_licence for t in targets):
+        # "X is derived from Y and licensed under the Heron 3 license": the subject X, not the licence's name
+        # (with no subject the licence's name is still not the model: "These models are under the Heron license")
+        subjects = [m for m in pool if m not in in_licence and m.end_char <= abs_start]
+        targets = subjects[:1]
+    if targets and re.search(r"\bunder (?:an? |the )?(?:[\w.-]+ ){0,2}$", s.text[max(0, start - 40):start], re.I):
+        # "X is a new model under the Apache 2.0 license (unlike Y's)": the licence is X's
+        before = [m for m in s.names if m.end_char <= abs_start and abs_start - m.end_char < 160
+                  and not CLAUSE_BREAK.search(s.doc_text[m.end_char:abs_start])]
+        if before:
+            targets = _targets(s.sent, before[-1].end_char, before[-1].end_char, before)
+    return targets
+
+
+def _planned(s: _Sentence, start: int, end: int) -> bool:
+    """A plan cue governs a stance cue that follows it ("plans to open-source X"), or a cue right before
+    "future versions"; not an unrelated cue earlier in the sentence. A licence is an attribute of a release:
+    "plans to release all its models ... under Apache 2.0" is planned however far the plan word is."""
+    reach = 200 if (start, end) in {(a, b) for a, b, _ in s.rules.licence_cues(s.text)} else 60
+    return any(start - reach <= m.start() <= end and not CLAUSE_BREAK.search(s.text[m.end():start]) or (
+        0 <= m.start() - end < 25 and not re.match(r"plan|with plans|intend|promis", m.group(0), re.I))
+        for m in s.plans) and not re.search(r"\bno (?:immediate |current )?plans?\b",
+                                            s.text[max(0, start - 30):end], re.I)
+
+
+def _vague_target(text: str, start: int, end: int, current: Optional[str], focal: Optional[str]) -> Optional[str]:
+    """The model "it"/"the model" (the sentence's antecedent) or "the weights" (the article's model) means."""
+    if CLASS_PLURAL.match(text[end:]):
+        return None
+    near = [v.group(0).lower() for v in VAGUE_REFERENCE.finditer(text)
+            if (abs(v.start() - start) < 50 or abs(v.start() - end) < 50) and not (start <= v.start() < end + 8)]
+    if any("weights" not in v for v in near):
+        return current
+    return focal if near else None
+
+
+# A class named as the yardstick of a comparison: "comparable to leading closed-source models" ("than other
+# open models" says the subject is one of them, so "other" keeps the cue).
+COMPARED_CLASS = re.compile(r"\b(?:comparable (?:to|with)|(?:on )?par with|close to|compared (?:to|with)|than|"
+                            r"rival\w*|outperform\w*|beat\w*|surpass\w*|match\w*|versus|vs\.?|ahead of|behind|trail\w*|"
+                            r"against)\s+"
+                            r"(?!other\b)(?:(?!other\b)[\w-]+\s+){0,2}$", re.I)
+
+
+# A cue about the weights or the access themselves, which in an article about one model is about that model
+WEIGHTS_CUE = re.compile(r"\bweights?\b|\bAPI\b|\bproprietary\b", re.I)
+INDEFINITE = re.compile(r"\b(?:an?|another|any|some|every)\s+(?:[\w-]+\s+){0,2}$", re.I)  # "a powerful open model"
+
+
+def _cue_models(s: _Sentence, cue: tuple[int, int, str], current, group) -> Optional[tuple[list, bool]]:
+    """(model names, planned) one cue speaks of, or None when it states nothing."""
+    start, end, _ = cue
+    clause_start = max([0] + [m.end() for m in CLAUSE_BREAK.finditer(s.text[:start])])
+    if re.search(r"\b(?:if|whether|unless)\b", s.text[clause_start:start], re.I):
+        return None  # a condition, not a statement: "if it's open weight I'll run it locally"
+    clause_end = min([len(s.text)] + [m.start() for m in CLAUSE_BREAK.finditer(s.text, end)])
+    if SPECULATION.search(s.text[clause_start:clause_end]):
+        return None  # a rumour or a guess is neither a stance nor the vendor's plan
+    if CLASS_PLURAL.match(s.text[end:]) and COMPARED_CLASS.search(s.text[clause_start:start]):
+        return None  # "X rivals leading closed-source models": the yardstick class, not X's stance
+    pool = [m for m in s.names if not _compared(m, s.doc_text, s.start)]
+    targets = _licence_subject(s, _targets(s.sent, s.start + start, s.start + end, pool), pool, start)
+    planned = _planned(s, start, end)
+    if targets:
+        return [t.name for t in targets], planned
+    if group and GROUP_SUBJECT.match(s.text):
+        return list(group), planned
+    vague = None if planned else _vague_target(s.text, start, end, current, s.mentions.focal)
+    if vague:
+        return [vague], planned
+    if planned:
+        return [None], True
+    if (not s.any_names and _leads(s.mentions) and WEIGHTS_CUE.search(s.text[start:end])
+            and not CLASS_PLURAL.match(s.text[end:]) and len(s.text.split()) >= 5
+            and not INDEFINITE.search(s.text[max(0, start - 40):start])):
+        return [s.mentions.focal], False  # "API and enterprise only. There are no open weights." in its story
+    return None
+
+
+def _event_org(s: _Sentence, name: Optional[str]) -> Optional[str]:
+    org = s.mentions.model_orgs.get(name) if name else None
+    if org is None and name:
+        from kb.nlp.names import org_of_model
+
+        org = org_of_model(name)
+    if org is None:
+        # "under the MIT licence": a licence's name is not the organisation taking the stance
+        known = [o.name for o in s.mentions.in_span(s.mentions.orgs, s.sent.start, s.sent.end)
+                 if o.known and not re.match(r"\W{0,3}licen[cs]e",
+                                             s.doc_text[o.end_char:o.end_char + 12], re.I)]
+        org = known[0] if known else s.mentions.model_orgs.get(s.mentions.focal)
+    return org
+
+
 def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, current: Optional[str],
                      group: tuple[str, ...] = ()) -> list[StanceEvent]:
-    """Stance events stated in one sentence; GROUP is the model list a 'Both'/'All three' subject means."""
+    """Stance events stated in one sentence. CURRENT is what "it" means there; GROUP is the model list a
+    "Both"/"All three" subject means."""
     text = sent.text
     cues = rules.cues_in(text)
     if re.search(r"\?\s*[\u201d\"']?\s*$", text) or not (cues or CLASS_WORD.search(text)):
         return []  # a question states no stance: "Will Heron 3 be open-sourced?"
-    names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
-                   + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
-    names = [m for m in names if _model_use(m, doc_text(sent.doc))]
-    orgs = mentions.in_span(mentions.orgs, sent.start, sent.end)
-    out = []
-    planned_any = [m for rx in rules.plans for m in rx.finditer(text)
-                   if not re.search(r"\bno (?:immediate |current )?$", text[max(0, m.start() - 20):m.start()], re.I)]
+    if CITATION.search(text):
+        return []  # a BibTeX entry or reference: "@misc{heron2, title = {Heron 2: Open Models}}"
+    s = _Sentence(sent, mentions, rules)
+    out, listed_spans = _class_lists(s)
+    out += _other_class(s, out)
     license_name = rules.license_in(text)
-    licence_spans = {(a, b) for a, b, _ in rules.licence_cues(text)}
-    listed_spans = []
-    for i, m in enumerate(names):
-        lo = max(sent.start_char, m.start_char - 80, names[i - 1].end_char if i else sent.start_char)
-        head = CLASS_INTRO.search(doc_text(sent.doc)[lo:m.start_char])
-        if not head:
-            continue
-        h_start = lo + head.start() - sent.start_char  # sentence-relative
-        if TAG_LINE.search(text[:h_start]) or (rules.plans and any(rx.search(text[:h_start]) for rx in rules.plans)):
-            continue
-        cls = head.group("cls").lower()
-        stance = "closed" if cls.startswith(("closed", "proprietary")) else "open"
-        if re.search(r"\b(?:not|never|no|non)[- ]$", text[max(0, h_start - 12):h_start], re.I):
-            stance = "closed" if stance == "open" else "open"  # "non-open models such as X"
-        members = sorted(_targets(sent, m.start_char, m.start_char, [n for n in names if n.start_char >= m.start_char]),
-                         key=lambda n: n.start_char)
-        # "X, Y and Z": commas alone do not continue a list ("such as X, Quill 9 can run ...")
-        last = max([k for k in range(1, len(members)) if re.search(
-            r"\b(?:and|or)\b|&", doc_text(sent.doc)[members[k - 1].end_char:members[k].start_char])] or [0])
-        # "open models such as X will be released next month": a promise, recorded as a plan
-        promised = bool(planned_any) and not re.search(r"\bno (?:immediate |current )?plans?\b", text, re.I)
-        for t in members[:last + 1]:
-            out.append(StanceEvent(org=mentions.model_orgs.get(t.name), model=t.name, stance=stance,
-                                   license=None, planned=promised, evidence=text, start=sent.start_char,
-                                   end=sent.end_char))
-        listed_spans.append((h_start, m.start_char - sent.start_char))
-    # "X uses more tokens than other leading open weights models: ... above A (24k), B (35k) and C": the
-    # models the colon's clause names are the "other" members of the class.
-    other = OTHER_CLASS.search(text)
-    if other:
-        cls = other.group("cls").lower()
-        stance = "closed" if cls.startswith(("closed", "proprietary")) else "open"
-        for t in names:
-            if t.start_char - sent.start_char >= other.end() and not any(e.model == t.name for e in out):
-                out.append(StanceEvent(org=mentions.model_orgs.get(t.name), model=t.name, stance=stance,
-                                       license=None, planned=False, evidence=text, start=sent.start_char,
-                                       end=sent.end_char))
-        # the subject stays with the ordinary cue: "than other open models" says it is one too
-    for start, end, stance in cues:
-        if any(a <= start < b for a, b in listed_spans):
+    for cue in cues:
+        if any(a <= cue[0] < b for a, b in listed_spans):
             continue  # the class cue of a list: its members are given above, the sentence's subject is not
-        abs_start, abs_end = sent.start_char + start, sent.start_char + end
-        clause_start = max([0] + [m.end() for m in CLAUSE_BREAK.finditer(text[:start])])
-        if re.search(r"\b(?:if|whether|unless)\b", text[clause_start:start], re.I):
-            continue  # a condition, not a statement: "if it's open weight I'll run it locally"
-        clause_end = min([len(text)] + [m.start() for m in CLAUSE_BREAK.finditer(text, end)])
-        if SPECULATION.search(text[clause_start:clause_end]):
-            continue  # a rumour or a guess is neither a stance nor the vendor's plan
-        pool = [m for m in names if not _compared(m, doc_text(sent.doc), sent.start_char)]
-        targets = _targets(sent, abs_start, abs_end, pool)
-        in_licence = [m for m in pool if LICENCE_NAME_AFTER.match(doc_text(sent.doc)[m.end_char:m.end_char + 30])]
-        if targets and all(t in in_licence for t in targets):
-            # "X is derived from Y and licensed under the Heron 3 license": the subject X, not the licence's name
-            subjects = [m for m in pool if m not in in_licence and m.end_char <= abs_start]
-            if subjects:
-                targets = [subjects[0]]
-        if targets and re.search(r"\bunder (?:an? |the )?(?:[\w.-]+ ){0,2}$", text[max(0, start - 40):start], re.I):
-            # "X is a new model under the Apache 2.0 license (unlike Y's)": the licence is X's
-            before = [m for m in names if m.end_char <= abs_start and abs_start - m.end_char < 160
-                      and not CLAUSE_BREAK.search(doc_text(sent.doc)[m.end_char:abs_start])]
-            if before:
-                targets = _targets(sent, before[-1].end_char, before[-1].end_char, before)
-        # A plan cue governs a stance cue that follows it ("plans to open-source X"), or a cue right
-        # before "future versions"; not an unrelated cue earlier in the sentence.
-        # A licence is an attribute of a release: "plans to release all its models ... under Apache 2.0" is
-        # planned however far the plan word is, within the clause.
-        reach = 200 if (start, end) in licence_spans else 60
-        planned = any(m and (start - reach <= m.start() <= end and not CLAUSE_BREAK.search(text[m.end():start]) or (
-            0 <= m.start() - end < 25 and not re.match(r"plan|with plans|intend|promis", m.group(0), re.I)))
-            for m in planned_any) and not re.search(
-            r"\bno (?:immediate |current )?plans?\b", text[max(0, start - 30):end], re.I)
-        if targets:
-            models = [t.name for t in targets]
-        elif group and GROUP_SUBJECT.match(text):
-            models = list(group)
-        elif current and not planned and not CLASS_PLURAL.match(text[end:]) and any(
-                (abs(v.start() - start) < 50 or abs(v.start() - end) < 50) and not (start <= v.start() < end + 8)
-                for v in VAGUE_REFERENCE.finditer(text)):
-            models = [current]
-        elif planned:
-            models = [None]
-        else:
-            continue
-        for name in models:
-            org = mentions.model_orgs.get(name) if name else None
-            if org is None and name:
-                from kb.nlp.names import org_of_model
-
-                org = org_of_model(name)
-            if org is None:
-                # "under the MIT licence": a licence's name is not the organisation taking the stance
-                known = [o.name for o in orgs if o.known and not re.match(
-                    r"\W{0,3}licen[cs]e", text[o.end_char - sent.start_char:o.end_char - sent.start_char + 12], re.I)]
-                org = known[0] if known else mentions.model_orgs.get(mentions.focal)
-            out.append(StanceEvent(org=org, model=name, stance=stance,
-                                   license=license_name if stance == "open" else None,
-                                   planned=planned, evidence=text, start=sent.start_char, end=sent.end_char))
+        found = _cue_models(s, cue, current, group)
+        for name in (found[0] if found else []):
+            out.append(s.event(name, cue[2], found[1], org=_event_org(s, name),
+                               license=license_name if cue[2] == "open" else None))
     return out
+
+
+ANTECEDENT_REACH = 3  # sentences back that "it" or "the model" may point
+
+
+def _subject(sent: Span, names: list[Mention]) -> Optional[str]:
+    """The model a sentence is about: its first model name that is not the yardstick of a comparison."""
+    return next((m.name for m in names if not _compared(m, doc_text(sent.doc), sent.start_char)), None)
+
+
+def _antecedent(recent: list[Optional[str]], mentions: DocMentions) -> Optional[str]:
+    """What "it" or "the model" means: the subject of one of the last few sentences ("Kite 5 ships today. It
+    is open-weight."), else the article's main model when the article is about one model; in a roundup of
+    many models a far "it" is too doubtful to resolve."""
+    near = next((name for name in reversed(recent[-ANTECEDENT_REACH:]) if name), None)
+    return near or (mentions.focal if _about_one_model(mentions) else None)
+
+
+def _leads(mentions: DocMentions) -> bool:
+    """Whether the focal model is named at least as often as any other in a story of a few models (a roundup
+    of many models has no model every sentence is about)."""
+    counts = Counter(m.name for m in mentions.models)
+    return bool(mentions.focal) and len(counts) <= 8 and counts.get(mentions.focal, 0) == max(counts.values())
+
+
+def _about_one_model(mentions: DocMentions) -> bool:
+    """Whether the focal model has at least half of the document's model mentions."""
+    counts = Counter(m.name for m in mentions.models)
+    return bool(mentions.focal) and counts.get(mentions.focal, 0) * 2 >= sum(counts.values())
 
 
 def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
     """All stance events of a document, deduplicated on (model, stance, planned)."""
-    # "The weights are on Hugging Face" speaks of the article's main model, not of the last one named.
-    current = mentions.focal
     seen, out = set(), []
     pending = None  # (cue sentence, stance) of a cue that named no model: "checkpoints are now available"
     group: tuple[str, ...] = ()
+    recent: list[Optional[str]] = []  # the subject of each sentence so far
     for sent in sents:
-        events = sentence_stances(sent, mentions, rules, current, group)
-        names = mentions.in_span(mentions.models, sent.start, sent.end)
+        events = sentence_stances(sent, mentions, rules, _antecedent(recent, mentions), group)
+        names = [m for m in mentions.in_span(mentions.models, sent.start, sent.end)
+                 if _model_use(m, doc_text(sent.doc))]
+        recent.append(_subject(sent, names))
         distinct = tuple(dict.fromkeys(m.name for m in names))
         group = distinct if len(distinct) >= 2 else group if not distinct else ()
         if not events and pending and names and (LIST_FOLLOWS.match(sent.text)
@@ -368,6 +482,10 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
             if key not in seen:
                 seen.add(key)
                 out.append(ev)
+    for ev in section_stances(doc_text(sents[0].doc), mentions) if sents else []:
+        if (ev.model, ev.stance, ev.planned) not in seen and not any(e.model == ev.model for e in out):
+            seen.add((ev.model, ev.stance, ev.planned))
+            out.append(ev)
     return out + _family_members(sents, mentions, out, rules)
 
 
@@ -399,8 +517,9 @@ def _family_members(sents: list[Span], mentions: DocMentions, events: list[Stanc
             if sent.start_char != ev.start and any(rx.search(sent.text) for rx in rules.plans):
                 continue  # "They also promise Heron Max 2, once it is ready": a member still to come
             for m in mentions.in_span(mentions.models, sent.start, sent.end):
-                if m.name in stated or not re.match(rf"{re.escape(family)}[\s-]\S", m.name):
-                    continue
+                if m.name in stated or not re.match(rf"{re.escape(family)}[\s-]\S", m.name) or re.fullmatch(
+                        rf"{re.escape(family)}\s\d+(?:\.\d+)?[BMT]", m.name):
+                    continue  # "Heron 2 456B" is Heron 2 with its size, not another member
                 if any(n and n.startswith(m.name + " ") for n in stated):
                     continue  # "Cosmos Reason" after "Cosmos Reason 2": a short name of a member already given
                 stated.add(m.name)
@@ -408,6 +527,68 @@ def _family_members(sents: list[Span], mentions: DocMentions, events: list[Stanc
                                        stance=ev.stance, license=ev.license, evidence=ev.evidence,
                                        start=ev.start, end=ev.end))
     return out
+
+
+# A newsletter's list under a short heading: "- Open Source LLMs" then "- Vendor - Heron 2 - a 7B model (X, HF)".
+# A heading is a short line (a list item or not) without a model, a parenthesis or a colon.
+LIST_ITEM = re.compile(r"^\s*[-*\u2022]\s+")
+SECTION_CUES = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stance_sections")
+                if r["kind"] == "heading"]
+ITEM_COMPARED = re.compile(r"\b(?:on|than|vs\.?|versus|beats?|matches|rivals?|like|from|over|of)\s+(?:\S+\s+){0,2}$",
+                           re.I)
+
+
+# the item's link list names code but no weights page: "(Paper, Github)"
+CODE_ONLY_LINKS = re.compile("|".join(r["regex"] for r in read_patterns("stance_sections") if r["kind"] == "skip_item"))
+SIZE_SUFFIX = re.compile(r"[\s-]\d+(?:\.\d+)?[BMT]$")
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _heading(line: str, has_model: bool) -> bool:
+    body = LIST_ITEM.sub("", line).strip()
+    return (bool(body) and not has_model and len(body.split()) <= 5 and not re.search(r"[(:.!?]|\d", body))
+
+
+def section_stances(text: str, mentions: DocMentions) -> list[StanceEvent]:
+    """The first model of each list item under a short heading that names open releases is open:
+    "- Open Source LLMs / - Orrin - Heron 2 - 7B reasoning model (X, HF) / - Big Labs + APIs" gives Heron 2.
+    The section ends at the next heading or at a line that is not a list item; a model named after a
+    comparison word ("beats Kite 5") is not the item's subject."""
+    out, stance = [], None
+    for start, line in _lines(text):
+        end = start + len(line)
+        names = [m for m in mentions.models if start <= m.start_char and m.end_char <= end]
+        if _heading(line, bool(names)):
+            stance = next((st for rx, st in SECTION_CUES if rx.search(line)), None)
+            continue
+        if not line.strip():
+            continue
+        if stance is None or not LIST_ITEM.match(line):
+            stance = None
+            continue
+        subject = next((m for m in sorted(names, key=lambda m: m.start_char)
+                        if _model_use(m, text) and not ITEM_COMPARED.search(text[start:m.start_char])), None)
+        if subject is None or CODE_ONLY_LINKS.search(line):
+            continue  # "Text2Lora - adapters (Github)": code, not weights
+        name = _without_size(subject.name, mentions)
+        out.append(StanceEvent(org=mentions.model_orgs.get(subject.name), model=name, stance=stance,
+                               evidence=line.strip(), start=start, end=end))
+    return out
+
+
+def _without_size(name: str, mentions: DocMentions) -> str:
+    """"Heron-M2 456B" in a list item is Heron-M2: a size written apart is a description, not the name (one
+    joined by a hyphen, "Heron-72B", is kept unless the document also names the model without it)."""
+    if re.search(r"\s\d+(?:\.\d+)?[BMT]$", name) and re.search(r"\d|[a-z][A-Z]", SIZE_SUFFIX.sub("", name)):
+        return SIZE_SUFFIX.sub("", name)
+    short = norm_key(SIZE_SUFFIX.sub("", name))
+    return next((m.name for m in mentions.models if short != norm_key(name) and norm_key(m.name) == short), name)
 
 
 LICENCE_HEADER = re.compile(r"(?i)\blicen[cs]e\b|\bweights\b|\bopen[- ]?(?:source|weights?)\b|\bavailability\b")

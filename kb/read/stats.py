@@ -4,8 +4,18 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from kb.models import (Article, ClaimSource, Entity, FetchLog, PersonRole, ScoreClaim, Sighting, Source,
-                       StanceEvent, Story)
+from kb.models import (
+    Article,
+    ClaimSource,
+    Entity,
+    FetchLog,
+    PersonRole,
+    ScoreClaim,
+    Sighting,
+    Source,
+    StanceEvent,
+    Story,
+)
 
 
 def _count(session: Session, column, *where) -> int:
