@@ -30,7 +30,7 @@ from typing import Iterator
 
 @dataclass(frozen=True)
 class DocumentLimits:
-    """Caps on one document (a page, a feed item's HTML, a saved file). kb.settings composes them."""
+    """Caps on one document (a page, a feed item's HTML, a saved file); part of ingest.options.IngestOptions."""
 
     max_chars: int = 5_000_000  # characters of HTML read; the rest is cut
     max_depth: int = 512  # nesting of elements; deeper pages are refused

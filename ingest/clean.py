@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import re
 from collections import Counter
-from typing import Optional
+from typing import Mapping, Optional
 
 import trafilatura
 from bs4 import BeautifulSoup, NavigableString
@@ -31,7 +31,7 @@ from ingest.boilerplate import (
 )
 from ingest.budget import DocumentLimits, prepare_html
 from ingest.metadata import data_tables, host_of, parse_date, read_meta, same_site
-from ingest.publisher import is_aggregator_name
+from ingest.publisher import Site, is_aggregator_name
 from ingest.records import CleanDocument
 
 log = logging.getLogger(__name__)
@@ -150,12 +150,13 @@ def _soup_attribution(soup: BeautifulSoup) -> Optional[str]:
     return None
 
 
-def _publisher_only(outlet: Optional[str]) -> Optional[str]:
+def _publisher_only(outlet: Optional[str], sites: Mapping[str, Site] | None) -> Optional[str]:
     """An attribution that names a link aggregator ("via Hacker News") is where it was found, not an outlet."""
-    return None if is_aggregator_name(outlet) else outlet
+    return None if is_aggregator_name(outlet, sites) else outlet
 
 
-def clean_html(html: str, url: str | None = None, *, limits: DocumentLimits | None = None) -> CleanDocument:
+def clean_html(html: str, url: str | None = None, *, limits: DocumentLimits | None = None,
+               sites: Mapping[str, Site] | None = None) -> CleanDocument:
     """Clean a whole page or an HTML fragment into a CleanDocument.
 
     Args:
@@ -163,15 +164,17 @@ def clean_html(html: str, url: str | None = None, *, limits: DocumentLimits | No
         url: where it came from, so a rel=canonical on another site marks a copy.
         limits: size caps (ingest.budget; the defaults when None). What they cut is listed in the
             document's `limits_hit`.
+        sites: the known-sites table that says which names are link aggregators (data/sites.toml
+            when None).
     Raises:
         DocumentRefused: the page is nested deeper than limits.max_depth.
     """
     html, limits_hit = prepare_html(html, limits)
-    doc = _clean_html(html, url)
+    doc = _clean_html(html, url, sites)
     return dataclasses.replace(doc, limits_hit=limits_hit) if limits_hit else doc
 
 
-def _clean_html(html: str, url: str | None) -> CleanDocument:
+def _clean_html(html: str, url: str | None, sites: Mapping[str, Site] | None) -> CleanDocument:
     big = len(html) > BIG_PAGE_CHARS
     if big:
         # Scripts, styles and comments are most of a huge page's bytes and none of its text; cutting
@@ -186,7 +189,7 @@ def _clean_html(html: str, url: str | None) -> CleanDocument:
         title = ""
         lines, info = strip_wrapper_lines(lines, title, captions)
         text = join_blocks(lines)
-        return CleanDocument(title=title, text=text, original_outlet=_publisher_only(info.original_outlet),
+        return CleanDocument(title=title, text=text, original_outlet=_publisher_only(info.original_outlet, sites),
                              author=info.author, language=guess_language(text), tables=tables)
 
     # A page's own metadata sits in its head and first screen; on a huge page every missing <meta>
@@ -235,7 +238,7 @@ def _clean_html(html: str, url: str | None) -> CleanDocument:
         text=text,
         published=meta.published,
         outlet=outlet,
-        original_outlet=_publisher_only(original),
+        original_outlet=_publisher_only(original, sites),
         canonical_url=meta.canonical_url or meta.page_url or url,
         author=meta.author or info.author,
         language=meta.language or guess_language(text),
@@ -268,11 +271,12 @@ def _pick_title(header: list[str]) -> Optional[int]:
     return 0 if header else None
 
 
-def clean_text(raw: str) -> CleanDocument:
+def clean_text(raw: str, *, sites: Mapping[str, Site] | None = None) -> CleanDocument:
     """Clean a plain-text copy of a page: find the title and outlets, drop the wrapper lines.
 
     Two shapes are read: the plain "title, blank line, body" and a republished page whose
     header holds the site name, the title (often twice), the original outlet and share widgets.
+    SITES is the known-sites table, as for clean_html.
     """
     lines = _unwrap_lines(raw.lstrip("\ufeff"))
     first_para = next((i for i, line in enumerate(lines) if line and is_paragraph(line)), None)
@@ -300,7 +304,7 @@ def clean_text(raw: str) -> CleanDocument:
         elif title_idx is not None and i < title_idx and words(line) <= 5 and outlet is None:
             outlet = line  # the site's name printed above the headline
     body, found = strip_wrapper_lines(lines[first_para:], title)
-    original = _publisher_only(info.original_outlet or found.original_outlet)
+    original = _publisher_only(info.original_outlet or found.original_outlet, sites)
     if found.site:
         site = site_short_name(found.site)
         if outlet is None:

@@ -5,13 +5,15 @@ import codecs
 import html as html_lib
 import re
 from pathlib import Path
+from typing import Mapping
 
 from ingest.budget import DocumentLimits, DocumentRefused
 from ingest.clean import clean_html, clean_text, guess_language
+from ingest.errors import InputError
 from ingest.localfile import read_local_file
 from ingest.metadata import TABLE_CONTEXT_ATTR
+from ingest.publisher import Site
 from ingest.records import CleanDocument
-from kb.errors import InputError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
@@ -157,9 +159,9 @@ def _with_context(table_html: str, context: str) -> str:
     return re.sub(r"<table\b", lambda m: m.group(0) + attr, table_html, count=1, flags=re.I)
 
 
-def clean_markdown(raw: str) -> CleanDocument:
+def clean_markdown(raw: str, *, sites: Mapping[str, Site] | None = None) -> CleanDocument:
     """Markdown: the first heading is the title, pipe tables and raw HTML tables go to `tables` (with the
-    heading or line that introduces them as context), formatting is dropped."""
+    heading or line that introduces them as context), formatting is dropped. SITES: as for clean_text."""
     lines = raw.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
     title = ""
     blocks: list[str] = []
@@ -216,15 +218,15 @@ def clean_markdown(raw: str) -> CleanDocument:
         i += 1
     body = "\n".join(blocks)
     if not title:
-        doc = clean_text(body)
+        doc = clean_text(body, sites=sites)
         return CleanDocument(**{**doc.__dict__, "tables": tuple(tables)})
-    doc = clean_text(title + "\n\n" + body)
+    doc = clean_text(title + "\n\n" + body, sites=sites)
     return CleanDocument(**{**doc.__dict__, "title": title, "tables": tuple(tables),
                             "language": guess_language(doc.text)})
 
 
-def read_document(path: str | Path, max_bytes: int | None = None, *,
-                  limits: DocumentLimits | None = None) -> CleanDocument:
+def read_document(path: str | Path, max_bytes: int | None = None, *, limits: DocumentLimits | None = None,
+                  sites: Mapping[str, Site] | None = None) -> CleanDocument:
     """Read and clean a saved page (.html/.htm), a text copy of a page (.txt) or Markdown (.md).
 
     Only a regular file of at most MAX_BYTES (default: the HTTP body cap) is read.
@@ -233,11 +235,14 @@ def read_document(path: str | Path, max_bytes: int | None = None, *,
         InputError: the file is missing, unreadable, not a regular file, too large, binary or empty,
             of an unknown kind, or refused by the document LIMITS (ingest.budget; the defaults when None).
     """
-    return parse_document(path, read_local_file(path, max_bytes), limits)
+    return parse_document(path, read_local_file(path, max_bytes), limits, sites=sites)
 
 
-def parse_document(path: str | Path, data: bytes, limits: DocumentLimits | None = None) -> CleanDocument:
+def parse_document(path: str | Path, data: bytes, limits: DocumentLimits | None = None, *,
+                   sites: Mapping[str, Site] | None = None) -> CleanDocument:
     """Clean DATA, the bytes of the saved document PATH (its suffix says which kind it is).
+
+    SITES is the known-sites table (data/sites.toml when None), as for clean_html.
 
     Raises:
         InputError: binary or empty, of an unknown kind, or refused by the document LIMITS.
@@ -253,11 +258,12 @@ def parse_document(path: str | Path, data: bytes, limits: DocumentLimits | None 
     suffix = path.suffix.lower()
     try:
         if suffix in _HTML_SUFFIXES:
-            doc = clean_html(text, limits=limits)  # a saved copy: its own links (canonical, og:url) say where it lives
+            doc = clean_html(text, limits=limits, sites=sites)  # a saved copy: its own links (canonical, og:url) say where it lives
         elif suffix in (".md", ".markdown"):
-            doc = clean_markdown(text)
+            doc = clean_markdown(text, sites=sites)
         elif suffix in (".txt", ".text", ""):
-            doc = clean_html(text, limits=limits) if re.match(r"\s*<(!doctype|html)", text, re.I) else clean_text(text)
+            doc = (clean_html(text, limits=limits, sites=sites) if re.match(r"\s*<(!doctype|html)", text, re.I)
+                   else clean_text(text, sites=sites))
         else:
             raise InputError(f"{path}: unknown document type {suffix!r} (expected .html, .htm, .txt or .md)")
     except DocumentRefused as exc:

@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,9 @@ from kb.linking import ensure_gazetteer, link, name_key, resolve
 from kb.models import Article, ArticleEntity, ClaimSource, Entity, PersonRole, ScoreClaim, StanceEvent
 from kb.nlp.records import Extraction
 from kb.reference import ensure_reference
+
+if TYPE_CHECKING:
+    from ingest.publisher import Site
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,7 @@ def clear_article(session: Session, article_id: int) -> set[int]:
 
 
 def store_extraction(session: Session, article: Article, extraction: Extraction, *,
-                     extractor_version: str) -> StoreResult:
+                     extractor_version: str, sites: Mapping[str, Site] | None = None) -> StoreResult:
     """Link and store one article's extraction, replacing earlier results for that article.
 
     Args:
@@ -71,6 +74,8 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
         article: a stored (flushed) Article row.
         extraction: the extractor's record for the article's text.
         extractor_version: written on every row, so re-extraction can find old output.
+        sites: the known-sites table (the `sites_file` setting's; data/sites.toml when None): a lab's
+            own site gives its models their organization.
     Returns:
         A StoreResult listing claims (new, all, removed), stance events and new entities.
     """
@@ -110,7 +115,7 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
 
     # 1. entities the article names
     model_org = {name_key(m.name, "model"): m.org for m in extraction.models}
-    lab_org = publisher_org(article.url)
+    lab_org = publisher_org(article.url, sites)
     model_entities = []
     for m in extraction.models:
         entity = linked("model", m.name, org=m.org, family=m.family)
@@ -333,11 +338,11 @@ def org_in_text(session: Session, text: str, *names: str) -> Optional[str]:
     return None
 
 
-def publisher_org(url: Optional[str]) -> Optional[str]:
-    """The organization of a lab's own site (data/sites.toml), when URL is on one."""
+def publisher_org(url: Optional[str], sites: Mapping[str, Site] | None = None) -> Optional[str]:
+    """The organization of a lab's own site (SITES, else data/sites.toml), when URL is on one."""
     from ingest.publisher import known_site
 
-    site = known_site(url)
+    site = known_site(url, sites)
     return site.org if site is not None and site.kind == "lab" and site.org else None
 
 
@@ -379,7 +384,7 @@ class ReextractSummary:
                 f"claims {self.claims_before} -> {self.claims_after}")
 
 
-def _document(article: Article):
+def _document(article: Article, sites: Mapping[str, Site] | None = None):
     """The CleanDocument to extract from: the stored raw payload cleaned again, else the stored text."""
     from ingest.clean import clean_html, clean_text
     from ingest.documents import clean_markdown, decode_bytes
@@ -391,8 +396,8 @@ def _document(article: Article):
     if payload:
         raw = decode_bytes(payload)
         kind = (article.raw_kind or "").lower()
-        doc = (clean_html(raw, article.url) if kind == "html" else
-               clean_markdown(raw) if kind in ("md", "markdown") else clean_text(raw))
+        doc = (clean_html(raw, article.url, sites=sites) if kind == "html" else
+               clean_markdown(raw, sites=sites) if kind in ("md", "markdown") else clean_text(raw, sites=sites))
     if doc is None or not doc.text.strip():
         doc = CleanDocument(title=article.title or "", text=article.text or "")
     # what ingest knew from the feed (outlet, date) is kept when the payload alone does not say it
@@ -403,7 +408,8 @@ def _document(article: Article):
 
 
 def reextract(engine, nlp, *, all: bool = False, batch_size: int = 32,  # noqa: A002 - mirrors the --all flag
-              progress=None, wait: float = 0.0, on_wait=None) -> ReextractSummary:
+              progress=None, wait: float = 0.0, on_wait=None,
+              sites: Mapping[str, Site] | None = None) -> ReextractSummary:
     """Re-run the current extractor over stored articles, from their raw payload, without fetching.
 
     On SQLite it holds the ingest lock (kb.ingest_lock), so it never writes the file while `aikb
@@ -416,6 +422,7 @@ def reextract(engine, nlp, *, all: bool = False, batch_size: int = 32,  # noqa: 
         nlp: the spaCy pipeline (kb.nlp.pipeline.load_nlp()).
         all: also articles already extracted by the current version (default: only older/none).
         progress: called with (done, total) after each batch.
+        sites: the known-sites table (see store_extraction).
     Returns:
         A ReextractSummary. Each batch is one transaction; a failing article is retried in a second
         pass, then counted, not fatal.
@@ -428,12 +435,13 @@ def reextract(engine, nlp, *, all: bool = False, batch_size: int = 32,  # noqa: 
     session_factory = (lambda: Session(engine)) if is_engine else engine
     lock = ingest_lock(engine, wait=wait, holder="reextract", on_wait=on_wait) if is_engine else nullcontext()
     with lock:
-        return reextract_articles(session_factory, nlp, all=all, batch_size=batch_size, progress=progress)
+        return reextract_articles(session_factory, nlp, all=all, batch_size=batch_size, progress=progress,
+                                  sites=sites)
 
 
 def reextract_articles(session_factory, nlp, *, all: bool = False, batch_size: int = 32,  # noqa: A002
                        progress=None, only_missing: bool = False, limit: int | None = None,
-                       passes: int = 2) -> ReextractSummary:
+                       passes: int = 2, sites: Mapping[str, Site] | None = None) -> ReextractSummary:
     """reextract's work, for a caller that already holds the ingest lock (ingest's repair step).
 
     Args:
@@ -468,7 +476,7 @@ def reextract_articles(session_factory, nlp, *, all: bool = False, batch_size: i
             chunk = todo[start:start + batch_size]
             try:
                 failed += _reextract_batch(session_factory, nlp, chunk, summary, all=all, batch_size=batch_size,
-                                           record=last)
+                                           record=last, sites=sites)
             except Exception as exc:  # noqa: BLE001 - the batch's transaction failed (connection, deadlock)
                 log.warning("re-extraction batch failed: %s", exc)
                 failed += chunk
@@ -486,7 +494,7 @@ def reextract_articles(session_factory, nlp, *, all: bool = False, batch_size: i
 
 
 def _reextract_batch(session_factory, nlp, chunk: list[int], summary: ReextractSummary, *, all: bool,
-                     batch_size: int, record: bool) -> list[int]:
+                     batch_size: int, record: bool, sites: Mapping[str, Site] | None = None) -> list[int]:
     """Re-extract the articles CHUNK in one transaction; returns the ids that failed."""
     from kb.nlp.extract import EXTRACTOR_VERSION, extract_many
 
@@ -505,7 +513,7 @@ def _reextract_batch(session_factory, nlp, chunk: list[int], summary: ReextractS
         docs = []
         for article in rows:
             try:
-                docs.append(_document(article))
+                docs.append(_document(article, sites))
             except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the run
                 summary.failed += 1
                 summary.errors.append(f"article {article.id}: {exc}")
@@ -516,7 +524,7 @@ def _reextract_batch(session_factory, nlp, chunk: list[int], summary: ReextractS
                 with session.begin_nested():
                     if doc.text != article.text:
                         article.text = doc.text  # offsets point into the text handed to the extractor
-                    store_extraction(session, article, extraction, extractor_version=EXTRACTOR_VERSION)
+                    store_extraction(session, article, extraction, extractor_version=EXTRACTOR_VERSION, sites=sites)
                 done += 1
             except Exception as exc:  # noqa: BLE001
                 failed.append(article.id)

@@ -7,6 +7,7 @@ one transaction, so a crash leaves no half-written article.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 import os
@@ -25,7 +26,6 @@ from ingest.budget import BudgetExceeded, DocumentRefused, time_budget
 from ingest.feeds import is_feed_content_type, parse_feed
 from ingest.fetch import HostPacer, fetch, fetch_file, make_client
 from ingest.items import item_draft, page_url_for, speaks_for
-from ingest.publisher import load_sites, set_sites_file
 from ingest.records import ArticleDraft, FeedItem, FetchResult
 from ingest.robots import RobotsCache
 from ingest.ssrf import origin, web_link
@@ -35,7 +35,7 @@ from kb.db import session_scope, utcnow
 from kb.errors import InputError
 from kb.ingest_lock import ingest_lock
 from kb.models import Article, Source
-from kb.settings import DATA_DIR, Settings, document_limits
+from kb.settings import DATA_DIR, Settings, ingest_options
 
 log = logging.getLogger(__name__)
 SAMPLE_DIR = DATA_DIR / "sample"
@@ -91,22 +91,22 @@ class _Run:
 
     def __init__(self, engine: Engine, settings: Settings, nlp) -> None:
         self.engine, self.settings, self.nlp = engine, settings, nlp
-        self.limits = document_limits(settings)
-        self.client = make_client(settings)
+        self.options = ingest_options(settings)  # what ingest is told: limits, politeness, known sites
+        self.limits = self.options.limits
+        self.sites = self.options.sites()
+        self.client = make_client(self.options)
         self.pacer = HostPacer(settings.host_delay)
         self.robots = RobotsCache()
         with Session(engine) as session:
             self.index = articles.load_story_index(session)
-        self.extract, self.store_extraction, self.version = _extractor(nlp)
+        self.extract, self.store_extraction, self.version = _extractor(nlp, self.sites)
         self.summary = RunSummary()
         self.page_mirror: dict[str, Path] = {}  # page URL -> local copy, given only by the sample run
-        set_sites_file(settings.sites_file or None)
-        self.sites = load_sites(settings.sites_file or None)
         self.started = utcnow()
 
 
-def _extractor(nlp):
-    """The extractor and the claims writer, if the NLP stream's modules and a model are present."""
+def _extractor(nlp, sites):
+    """The extractor and the claims writer (told the known SITES), if the NLP stream's modules and a model are present."""
     if nlp is None:
         return None, None, None
     try:
@@ -116,7 +116,7 @@ def _extractor(nlp):
         log.warning("extraction skipped: %s", exc)
         return None, None, None
     version = getattr(extract_module, "EXTRACTOR_VERSION", None) or getattr(extract_module, "VERSION", "0")
-    return extract_module.extract, store_extraction, str(version)
+    return extract_module.extract, functools.partial(store_extraction, sites=sites), str(version)
 
 
 def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str] | None = None,
@@ -208,9 +208,9 @@ def _process_source(run: _Run, source_id: int) -> str:
         started = utcnow()
         # 2. fetch, conditionally: an unchanged feed answers 304 and costs nothing more
         if kind == "file":
-            result = fetch_file(url, run.settings, last_modified=last_modified)
+            result = fetch_file(url, run.options, last_modified=last_modified)
         else:
-            result = fetch(url, run.settings, client=run.client, etag=etag, last_modified=last_modified,
+            result = fetch(url, run.options, client=run.client, etag=etag, last_modified=last_modified,
                            kind="feed", trusted_origin=origin(url), pacer=run.pacer)
         if result.not_modified:
             articles.record_fetch(session, result, source_id=source_id, kind="feed", started_at=started)
@@ -421,10 +421,10 @@ def _fetch_page(run: _Run, source_id: int, feed_url: str, source_kind: str, page
     started = utcnow()
     mirrored = run.page_mirror.get(page_url)
     if mirrored is not None:  # a page the command itself supplied (the bundled sample), never a feed
-        page = dataclasses.replace(fetch_file(str(mirrored), run.settings), url=page_url, final_url=page_url)
+        page = dataclasses.replace(fetch_file(str(mirrored), run.options), url=page_url, final_url=page_url)
     else:  # page_url_for only hands over http(s) links: a feed never makes aikb read a local file
         trusted = origin(feed_url) if source_kind != "file" else None
-        page = fetch(page_url, run.settings, client=run.client, kind="page", trusted_origin=trusted,
+        page = fetch(page_url, run.options, client=run.client, kind="page", trusted_origin=trusted,
                      pacer=run.pacer, robots=run.robots)
     with session_scope(run.engine) as session:
         articles.record_fetch(session, page, source_id=source_id, kind="page", started_at=started)
@@ -532,7 +532,8 @@ def _repair_unextracted(run: _Run) -> None:
     from kb.claims import reextract_articles
 
     try:
-        result = reextract_articles(lambda: Session(run.engine), run.nlp, only_missing=True, limit=REPAIR_LIMIT)
+        result = reextract_articles(lambda: Session(run.engine), run.nlp, only_missing=True, limit=REPAIR_LIMIT,
+                                     sites=run.sites)
     except (OperationalError, InterfaceError) as exc:
         run.summary.store_failed += 1
         run.summary.errors.append(f"extracting articles stored without claims: database error: {_first_line(exc)}")
@@ -564,7 +565,7 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
                 if web_link(target, target) is None:
                     raise InputError(f"not a valid URL: {target}")
                 started = utcnow()
-                page = fetch(target, settings, client=run.client, kind="page", trusted_origin=origin(target))
+                page = fetch(target, run.options, client=run.client, kind="page", trusted_origin=origin(target))
                 with session_scope(engine) as session:
                     articles.record_fetch(session, page, source_id=None, kind="page", started_at=started)
                 if page.error:
@@ -588,7 +589,7 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
                 data = read_local_file(path, settings.max_bytes)
                 try:
                     with time_budget(run.limits.time_budget, f"cleaning {path.name}"):
-                        doc = parse_document(path, data, run.limits)
+                        doc = parse_document(path, data, run.limits, sites=run.sites)
                 except BudgetExceeded as exc:
                     raise InputError(f"{path}: {exc}") from None
                 kind = "html" if path.suffix.lower() in (".html", ".htm") else "text"

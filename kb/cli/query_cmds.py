@@ -306,16 +306,16 @@ def reextract_cmd(ctx, all_, wait):
         aikb reextract --all
         aikb reextract --wait 0
     """
-    from ingest.publisher import set_sites_file
     from kb.claims import reextract
     from kb.cli import engine_for
     from kb.nlp.pipeline import load_nlp
+    from kb.settings import ingest_options
 
-    set_sites_file(getattr(ctx.obj, "sites_file", "") or None)  # which sites are labs (model orgs)
     def progress(done: int, total: int) -> None:
         click.echo(f"[{done}/{total}] re-extracted", err=True)
 
     summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_, wait=wait, progress=progress,
+                        sites=ingest_options(ctx.obj).sites(),  # which sites are labs (model orgs)
                         on_wait=lambda message: click.echo(message + " ...", err=True))
     click.echo(summary.line())
     for error in summary.errors[:10]:
