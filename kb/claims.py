@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class StoreResult:
-    """What storing one article's extraction changed (the alerts stream reads this)."""
+    """What storing one article's extraction changed (alert evaluation reads this)."""
 
     article_id: int
     extractor_version: str

@@ -106,17 +106,13 @@ class _Run:
 
 
 def _extractor(nlp, sites):
-    """The extractor and the claims writer (told the known SITES), if the NLP stream's modules and a model are present."""
+    """The extractor, the claims writer (told the known SITES) and the extractor's version; Nones without NLP."""
     if nlp is None:
         return None, None, None
-    try:
-        from kb.claims import store_extraction
-        from kb.nlp import extract as extract_module
-    except ImportError as exc:
-        log.warning("extraction skipped: %s", exc)
-        return None, None, None
-    version = getattr(extract_module, "EXTRACTOR_VERSION", None) or getattr(extract_module, "VERSION", "0")
-    return extract_module.extract, functools.partial(store_extraction, sites=sites), str(version)
+    from kb.claims import store_extraction  # late: a run without extraction never loads the extractor
+    from kb.nlp.extract import EXTRACTOR_VERSION, extract
+
+    return extract, functools.partial(store_extraction, sites=sites), EXTRACTOR_VERSION
 
 
 def run_once(engine: Engine, settings: Settings, nlp=None, sources: Iterable[str] | None = None,

@@ -1,4 +1,4 @@
-"""Store counts for `aikb stats` and the UI's header; other streams add their keys here."""
+"""Store counts for `aikb stats` and the UI's header: sources, articles, stories, fetches, claims, entities."""
 from __future__ import annotations
 
 from sqlalchemy import func
@@ -16,7 +16,7 @@ def _count(session: Session, column, *where) -> int:
 
 
 def collect_stats(session: Session) -> dict:
-    """Counts of the store: sources, articles, stories, fetch errors (and more as streams add them)."""
+    """Counts of the store: sources, articles, stories, fetches and their errors, claims, entities."""
     return {
         "sources": _count(session, Source.id),
         "articles": _count(session, Article.id),

@@ -66,14 +66,11 @@ def _engine(ctx: click.Context):
 
 
 def _load_nlp(skip: bool):
-    """The spaCy pipeline for extraction, or None (with a warning) when it cannot be built."""
+    """The spaCy pipeline for extraction, or None when SKIP (--no-extract)."""
     if skip:
         return None
-    try:
-        from kb.nlp.pipeline import load_nlp
-    except ImportError as exc:
-        click.echo(f"warning: extraction unavailable ({exc}); storing articles only", err=True)
-        return None
+    from kb.nlp.pipeline import load_nlp
+
     return load_nlp()
 
 
