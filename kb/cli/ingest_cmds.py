@@ -304,12 +304,10 @@ def stats_cmd(ctx, fmt: str) -> None:
     \b
         aikb stats --format json
     """
-    from sqlmodel import Session
-
     from kb.stats import collect_stats
 
-    with Session(_engine(ctx)) as session:
-        stats = collect_stats(session)
+    with _engine(ctx).connect() as conn:  # SQLAlchemy core only: no ORM to load (start-up time)
+        stats = collect_stats(conn)
     if fmt == "json":
         click.echo(_dump(stats))
     else:
