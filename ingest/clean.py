@@ -30,7 +30,7 @@ from ingest.boilerplate import (
     words,
 )
 from ingest.budget import DocumentLimits, prepare_html
-from ingest.metadata import data_tables, host_of, parse_date, read_meta, same_site
+from ingest.metadata import PageMeta, data_tables, host_of, parse_date, read_meta, same_site
 from ingest.publisher import Site, is_aggregator_name
 from ingest.records import CleanDocument
 
@@ -201,36 +201,9 @@ def _clean_html(html: str, url: str | None, sites: Mapping[str, Site] | None) ->
     title, title_site = _split_title(meta.title, meta.site_name, h1)
     attribution = _soup_attribution(meta_soup if big else soup)
     captions = caption_lines(meta_soup if big else soup)
-    extracted = None
-    if big:
-        # trafilatura's cost grows faster than the page (a 5 MB page took over a minute): a page this
-        # large is read block by block from the soup we already have.
-        log.info("page of %d characters: block text instead of trafilatura", len(html))
-    else:
-        try:
-            extracted = trafilatura.extract(html, url=url, output_format="txt", include_tables=False,
-                                            include_comments=False, include_links=False,
-                                            include_images=False, deduplicate=False)
-        except Exception as exc:  # noqa: BLE001 - trafilatura raises assorted errors on odd markup
-            log.info("trafilatura failed on %s: %s", url or "page", exc)
-    if extracted and len(extracted.split()) >= 20:
-        lines = [line.strip() for line in extracted.split("\n")]
-    else:  # very short (or very large) pages: take every visible block
-        lines = html_blocks(soup if big else BeautifulSoup(html, "lxml"))
-    lines, info = strip_wrapper_lines(lines, title, captions)
+    lines, info = strip_wrapper_lines(_main_text_lines(html, soup, url, big), title, captions)
     text = join_blocks(lines)
-
-    original = info.original_outlet or attribution
-    reference_host = host_of(url) or host_of(meta.page_url)
-    canonical_host = host_of(meta.canonical_url)
-    if not original and canonical_host:
-        if reference_host:
-            elsewhere = not same_site(canonical_host, reference_host)
-        else:  # a saved page: compare the site's own name with the canonical host instead
-            squashed = re.sub(r"[^a-z0-9]", "", (meta.site_name or "").lower())
-            elsewhere = bool(squashed) and squashed not in canonical_host.replace(".", "").replace("-", "")
-        if elsewhere:
-            original = canonical_host  # a copy that names its original only through rel=canonical
+    original = info.original_outlet or attribution or _canonical_elsewhere(url, meta)
     outlet = meta.site_name or (site_short_name(title_site) if title_site else None) or \
         (site_short_name(info.site) if info.site else None)
     return CleanDocument(
@@ -244,6 +217,40 @@ def _clean_html(html: str, url: str | None, sites: Mapping[str, Site] | None) ->
         language=meta.language or guess_language(text),
         tables=tables,
     )
+
+
+def _main_text_lines(html: str, soup: BeautifulSoup, url: str | None, big: bool) -> list[str]:
+    """The page's main text as lines: trafilatura's, else (short or very large pages) every visible block."""
+    extracted = None
+    if big:
+        # trafilatura's cost grows faster than the page (a 5 MB page took over a minute): a page this
+        # large is read block by block from the soup we already have.
+        log.info("page of %d characters: block text instead of trafilatura", len(html))
+    else:
+        try:
+            extracted = trafilatura.extract(html, url=url, output_format="txt", include_tables=False,
+                                            include_comments=False, include_links=False,
+                                            include_images=False, deduplicate=False)
+        except Exception as exc:  # noqa: BLE001 - trafilatura raises assorted errors on odd markup
+            log.info("trafilatura failed on %s: %s", url or "page", exc)
+    if extracted and len(extracted.split()) >= 20:
+        return [line.strip() for line in extracted.split("\n")]
+    return html_blocks(soup if big else BeautifulSoup(html, "lxml"))
+
+
+def _canonical_elsewhere(url: str | None, meta: PageMeta) -> Optional[str]:
+    """The rel=canonical host when it is another site than the page's: a copy that names its original
+    only that way. None when the canonical URL is missing or on the page's own site."""
+    canonical_host = host_of(meta.canonical_url)
+    if not canonical_host:
+        return None
+    reference_host = host_of(url) or host_of(meta.page_url)
+    if reference_host:
+        elsewhere = not same_site(canonical_host, reference_host)
+    else:  # a saved page: compare the site's own name with the canonical host instead
+        squashed = re.sub(r"[^a-z0-9]", "", (meta.site_name or "").lower())
+        elsewhere = bool(squashed) and squashed not in canonical_host.replace(".", "").replace("-", "")
+    return canonical_host if elsewhere else None
 
 
 def _unwrap_lines(raw: str) -> list[str]:

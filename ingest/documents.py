@@ -170,13 +170,9 @@ def clean_markdown(raw: str, *, sites: Mapping[str, Site] | None = None) -> Clea
     i = 0
     while i < len(lines):
         line = lines[i].rstrip()
-        shortcode = re.match(r"\s*\{\{[<%]\s*([\w-]+)", line)
-        if shortcode:
-            # A site generator's shortcode ("{{< barplot ... >}} [data] {{< /barplot >}}") draws a chart
-            # or widget from the data inside it: no prose, and no table a reader sees. Skip it whole.
-            close = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(shortcode.group(1)) + r"\s*[>%]\}\}")
-            end = next((j for j in range(i, min(len(lines), i + 2000)) if close.search(lines[j])), None)
-            i = (end if end is not None else i) + 1
+        after = _after_shortcode(lines, i)
+        if after is not None:
+            i = after
             blocks.append("")
             continue
         if re.match(r"\s*(?:<[^>]+>\s*)*<table\b", line, re.I):
@@ -184,12 +180,9 @@ def clean_markdown(raw: str, *, sites: Mapping[str, Site] | None = None) -> Clea
             tables.append(_with_context(block, context[:MAX_TABLE_CONTEXT]))
             blocks.append("")
             continue
-        if line.strip().startswith("|") and i + 1 < len(lines) and re.match(r"^\s*\|?\s*:?-{3,}", lines[i + 1]):
-            rows = [_pipe_cells(line)]
-            i += 2
-            while i < len(lines) and lines[i].strip().startswith("|"):
-                rows.append(_pipe_cells(lines[i]))
-                i += 1
+        pipe = _pipe_table(lines, i)
+        if pipe is not None:
+            rows, i = pipe
             tables.append(_table_html(rows, context[:MAX_TABLE_CONTEXT]))
             blocks.append("")
             continue
@@ -216,7 +209,38 @@ def clean_markdown(raw: str, *, sites: Mapping[str, Site] | None = None) -> Clea
             else:
                 blocks.append(text)
         i += 1
-    body = "\n".join(blocks)
+    return _markdown_document(title, "\n".join(blocks), tables, sites)
+
+
+def _after_shortcode(lines: list[str], i: int) -> int | None:
+    """The index after the site generator's shortcode that opens at line I; None when none does.
+
+    A shortcode ("{{< barplot ... >}} [data] {{< /barplot >}}") draws a chart or widget from the data
+    inside it: no prose, and no table a reader sees, so it is skipped whole.
+    """
+    shortcode = re.match(r"\s*\{\{[<%]\s*([\w-]+)", lines[i].rstrip())
+    if not shortcode:
+        return None
+    close = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(shortcode.group(1)) + r"\s*[>%]\}\}")
+    end = next((j for j in range(i, min(len(lines), i + 2000)) if close.search(lines[j])), None)
+    return (end if end is not None else i) + 1
+
+
+def _pipe_table(lines: list[str], i: int) -> tuple[list[list[str]], int] | None:
+    """The cells of the pipe table whose header is line I, and the index after it; None when none starts there."""
+    line = lines[i].rstrip()
+    if not (line.strip().startswith("|") and i + 1 < len(lines) and re.match(r"^\s*\|?\s*:?-{3,}", lines[i + 1])):
+        return None
+    rows = [_pipe_cells(line)]
+    i += 2
+    while i < len(lines) and lines[i].strip().startswith("|"):
+        rows.append(_pipe_cells(lines[i]))
+        i += 1
+    return rows, i
+
+
+def _markdown_document(title: str, body: str, tables: list[str], sites: Mapping[str, Site] | None) -> CleanDocument:
+    """The CleanDocument of a Markdown file's TITLE (its first heading, or ""), BODY text and TABLES."""
     if not title:
         doc = clean_text(body, sites=sites)
         return CleanDocument(**{**doc.__dict__, "tables": tuple(tables)})
@@ -258,7 +282,8 @@ def parse_document(path: str | Path, data: bytes, limits: DocumentLimits | None 
     suffix = path.suffix.lower()
     try:
         if suffix in _HTML_SUFFIXES:
-            doc = clean_html(text, limits=limits, sites=sites)  # a saved copy: its own links (canonical, og:url) say where it lives
+            # a saved copy: its own links (canonical, og:url) say where it lives
+            doc = clean_html(text, limits=limits, sites=sites)
         elif suffix in (".md", ".markdown"):
             doc = clean_markdown(text, sites=sites)
         elif suffix in (".txt", ".text", ""):

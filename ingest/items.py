@@ -139,20 +139,29 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
         return None
     if doc.published is None:  # neither the feed nor the page metadata: a dateline in the text, if any
         doc = dataclasses.replace(doc, published=dateline_date(doc.text))
-    if via is not None:  # another site's feed: credited to that site, never to the linked article's
-        outlet = publisher_name(feed_url, None, sites)
-    elif text_from == "page":
-        outlet = publisher_name(page.final_url, site_name, sites) if site_key(page.final_url) else site_name
-    elif site_key(item.link):
-        outlet = publisher_name(item.link, None, sites)
-    else:  # no link of its own: the item is the feed's own text, published by the feed's site
-        # (a remote feed's claim about its home page counts only on its own site: no borrowed names)
-        home = feed_site if is_web_link(feed_site) and (trusted or same_site(feed_site, feed_url)) else None
-        home = home or (feed_url if is_web_link(feed_url) else None)
-        outlet = publisher_name(home, None, sites) if home else None
+    read_page = page if text_from == "page" else None
+    outlet = _outlet(item, feed_url, read_page, site_name, via=via, sites=sites, trusted=trusted, feed_site=feed_site)
     doc = dataclasses.replace(doc, outlet=outlet or doc.outlet)
     return ArticleDraft(url=item.link, guid=item.guid, doc=doc, raw=raw, raw_kind=kind, text_from=text_from,
                         feed_text_only=feed_text_only, via=via)
+
+
+def _outlet(item: FeedItem, feed_url: Optional[str], page: FetchResult | None, site_name: Optional[str], *,
+            via: Optional[str], sites: Mapping[str, Site] | None, trusted: bool,
+            feed_site: Optional[str]) -> Optional[str]:
+    """Who published the item's article: PAGE is the page its text came from (None: the feed's text),
+    SITE_NAME that page's own name for itself; the other arguments are item_draft's."""
+    if via is not None:  # another site's feed: credited to that site, never to the linked article's
+        return publisher_name(feed_url, None, sites)
+    if page is not None:
+        return publisher_name(page.final_url, site_name, sites) if site_key(page.final_url) else site_name
+    if site_key(item.link):
+        return publisher_name(item.link, None, sites)
+    # no link of its own: the item is the feed's own text, published by the feed's site
+    # (a remote feed's claim about its home page counts only on its own site: no borrowed names)
+    home = feed_site if is_web_link(feed_site) and (trusted or same_site(feed_site, feed_url)) else None
+    home = home or (feed_url if is_web_link(feed_url) else None)
+    return publisher_name(home, None, sites) if home else None
 
 
 def page_url_for(item: FeedItem) -> Optional[str]:
