@@ -15,6 +15,8 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from ingest.lexicon import MONTH as _MONTH  # data/patterns/lexicon.jsonl
+
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d %b %Y")
 
 
@@ -45,7 +47,6 @@ def parse_date(value: str | None) -> Optional[datetime]:
     return parsed.astimezone(timezone.utc)
 
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _WRITTEN_DATE = rf"(?:{_MONTH} \d{{1,2}}, \d{{4}}|\d{{1,2}} {_MONTH} \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
 # "SAN FRANCISCO, Nov. 2, 2026 —" opening the first paragraph, or a line that is only a date
 # ("Published November 2, 2026", "2 November 2026")

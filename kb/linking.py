@@ -1,7 +1,7 @@
 """Entity linking: one row per model, organization, person or benchmark, however it is spelled.
 
-A name is looked up by its key (`name_key`: case, spaces, hyphens and apostrophes do not matter)
-among canonical names and aliases. Unknown names become new entities; near misses are never merged
+A name is looked up by its key (`name_key`, kb/text/keys.py: case, spaces, hyphens and apostrophes
+do not matter) among canonical names and aliases. Unknown names become new entities; near misses are never merged
 (the key keeps every digit and dot, so "GPT-5" and "GPT-5.4" stay two models). Merged entities
 keep their row with `merged_into_id` so lookups follow them to the survivor.
 """
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import unicodedata
 from pathlib import Path
 from typing import Optional
 
@@ -22,31 +20,11 @@ from kb.db import utcnow
 from kb.errors import InputError, NotFound
 from kb.models import Alias, Entity
 from kb.settings import DATA_DIR
+from kb.text.keys import name_key  # noqa: F401  (the one name key; callers import it from here too)
 
 log = logging.getLogger(__name__)
 
 KINDS = ("model", "org", "person", "benchmark")
-_APOSTROPHES = "'\u2018\u2019\u02bc`\u00b4"
-# Separators that writers use interchangeably inside a name ("GPT 5.4", "GPT-5.4", "GPT_5.4").
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_/]+")
-_ORG_SUFFIX = re.compile(r"(,?\s+(inc|corp|corporation|llc|ltd|limited|co|gmbh|plc|sa)\.?)+$", re.I)
-
-
-def name_key(text: str, kind: Optional[str] = None) -> str:
-    """The lookup key of a name: "GPT 5.4", "GPT-5.4" and "gpt-5.4" all give "gpt5.4".
-
-    Digits, dots and letters are kept, so versions never collapse ("gemini3pro" != "gemini3.1pro").
-    For organizations a legal suffix ("Inc.", "Ltd") is dropped first.
-    """
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch if ch.isprintable() else " " for ch in text[:1000]).strip()  # no NULs, no controls
-    if kind == "org":
-        text = _ORG_SUFFIX.sub("", text)
-    text = text.casefold()
-    for ch in _APOSTROPHES:
-        text = text.replace(ch, "")
-    text = _SEPARATORS.sub("", text)
-    return text.strip(".,;:!?\"()[]{}")[:255]
 
 
 def _live(session: Session, entity: Optional[Entity]) -> Optional[Entity]:

@@ -18,7 +18,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 csv.field_size_limit(sys.maxsize)
+
+from kb.text.keys import name_key  # noqa: E402  (the extractor's and the linker's key: one rule for "same name")
 
 # Ordinary words and ambiguous acronyms that appear as model/benchmark names in the sources.
 STOPWORDS = {
@@ -28,11 +31,6 @@ STOPWORDS = {
     "codex", "instruct", "chat", "base", "transformer", "seq2seq", "attention",
 }
 ORG_SPLIT = re.compile(r"\s*[,;/]\s*")
-
-
-def norm_key(text: str) -> str:
-    """Lower-case key with hyphens/spaces/underscores collapsed, used to merge spellings."""
-    return re.sub(r"[\s\-_]+", " ", text.replace("\u2019", "'").strip().lower())
 
 
 def is_noisy(name: str) -> bool:
@@ -55,7 +53,7 @@ def org_index(curated: dict) -> dict[str, str]:
     index = {}
     for org in curated["orgs"]:
         for alias in [org["name"], *org.get("aliases", [])]:
-            index[norm_key(alias)] = org["name"]
+            index[name_key(alias, "org")] = org["name"]
     return index
 
 
@@ -65,7 +63,7 @@ def canonical_org(raw: str, orgs: dict[str, str]) -> str | None:
         return None
     first = ORG_SPLIT.split(raw.strip())[0]
     first = re.sub(r"\s*\(.*?\)\s*", "", first).strip()
-    return orgs.get(norm_key(first), first or None)
+    return orgs.get(name_key(first, "org"), first or None)
 
 
 def model_aliases(name: str) -> set[str]:
@@ -86,11 +84,11 @@ def model_aliases(name: str) -> set[str]:
 def add_model(models: dict, name: str, org, family=None, license_=None, open_weights=None, source="",
               aliases=()):
     name = re.sub(r"\s+", " ", name)
-    aliases = [re.sub(r"\s+", " ", a) for a in aliases]
+    aliases = [re.sub(r"\s+", " ", a) for a in sorted(aliases)]  # sets arrive here: a stable file order
     name = re.sub(r"\s*\([^)]*\)\s*$", "", name).strip() if "(" in name else name.strip()
     if not name or is_noisy(name):
         return
-    key = norm_key(name)
+    key = name_key(name)
     rec = models.setdefault(key, {"name": name, "org": org, "family": family, "aliases": [],
                                   "license": license_, "open_weights": open_weights, "sources": []})
     rec["org"] = rec["org"] or org
@@ -134,7 +132,7 @@ def llm_stats(shared: Path, models: dict, orgs: dict, families: list[dict], lice
     org_names = {}
     for org_file in sorted((base / "organizations").glob("*/organization.json")):
         data = json.loads(org_file.read_text(encoding="utf-8"))
-        org_names[data["organization_id"]] = orgs.get(norm_key(data["name"]), data["name"])
+        org_names[data["organization_id"]] = orgs.get(name_key(data["name"], "org"), data["name"])
     for model_file in sorted((base / "organizations").glob("*/models/*/model.json")):
         data = json.loads(model_file.read_text(encoding="utf-8"))
         lic = licenses.get(data.get("license_id") or "")
@@ -147,12 +145,12 @@ def llm_stats(shared: Path, models: dict, orgs: dict, families: list[dict], lice
 
 def load_licenses(shared: Path, curated: dict) -> dict:
     """license_id -> {"name", "open_weights", "allow_commercial"}; curated names win."""
-    curated_idx = {norm_key(a): lic for lic in curated["licenses"] for a in [lic["name"], *lic["aliases"]]}
+    curated_idx = {name_key(a): lic for lic in curated["licenses"] for a in [lic["name"], *lic["aliases"]]}
     out = {}
     for path in sorted((shared / "llm-stats" / "data" / "licenses").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         lid = data["license_id"]
-        cur = curated_idx.get(norm_key(data["name"]))
+        cur = curated_idx.get(name_key(data["name"]))
         open_w = None if lid == "unknown" else lid != "proprietary"
         out[lid] = {"name": cur["name"] if cur else data["name"], "open_weights": open_w,
                     "allow_commercial": data.get("allow_commercial")}
@@ -162,11 +160,11 @@ def load_licenses(shared: Path, curated: dict) -> dict:
 def benchmarks(shared: Path, curated: dict) -> list[dict]:
     out: dict[str, dict] = {}
     for bench in curated["benchmarks"]:
-        out[norm_key(bench["name"])] = {"name": bench["name"], "aliases": list(bench["aliases"])}
-    alias_idx = {norm_key(a): k for k, b in out.items() for a in b["aliases"]}
+        out[name_key(bench["name"])] = {"name": bench["name"], "aliases": list(bench["aliases"])}
+    alias_idx = {name_key(a): k for k, b in out.items() for a in b["aliases"]}
     for path in sorted((shared / "llm-stats" / "data" / "benchmarks").glob("*.json")):
         name = json.loads(path.read_text(encoding="utf-8"))["name"].strip()
-        key = norm_key(name)
+        key = name_key(name)
         if key in out or key in alias_idx or is_noisy(name) or "_" in name:
             continue
         out[key] = {"name": name, "aliases": []}
@@ -197,10 +195,10 @@ def main(argv=None) -> int:
                   set(m.get("aliases", [])) | model_aliases(m["name"]))
     llm_stats(args.shared, models, orgs, families, licenses)
     epoch_models(args.shared, models, orgs, families)
-    org_rows = {norm_key(o["name"]): dict(o) for o in curated["orgs"]}
+    org_rows = {name_key(o["name"], "org"): dict(o) for o in curated["orgs"]}
     for rec in models.values():
-        if rec["org"] and norm_key(rec["org"]) not in orgs and not is_noisy(rec["org"]):
-            org_rows.setdefault(norm_key(rec["org"]), {"name": rec["org"], "kind": None, "aliases": []})
+        if rec["org"] and name_key(rec["org"], "org") not in orgs and not is_noisy(rec["org"]):
+            org_rows.setdefault(name_key(rec["org"], "org"), {"name": rec["org"], "kind": None, "aliases": []})
     counts = {
         "models": write_jsonl(args.out / "models.jsonl", sorted(models.values(), key=lambda r: r["name"].lower())),
         "orgs": write_jsonl(args.out / "orgs.jsonl", sorted(org_rows.values(), key=lambda r: r["name"].lower())),

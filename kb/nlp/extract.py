@@ -29,6 +29,7 @@ from kb.nlp.people import extract_people, people_records, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim
 from kb.nlp.scores import DOC_HEDGES, ReportRules, ScoreRules, SentenceScorer
 from kb.nlp.stances import StanceRules, extract_stances, table_stances
+from kb.text.lexicon import ORG_END
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, flat_tables, index_lines, place_table, row_location, text_tables,
 )
@@ -37,9 +38,7 @@ EXTRACTOR_VERSION = "2026.12.03-1"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
-ORG_SUFFIX = re.compile(r"\b(?:AI|Labs?|Inc\.?|Corp\.?|Research|University|Institute|Technologies|Foundation|"
-                        r"Group|Ltd|LLC|Company|Robotics|Systems|Capital|Ventures|Organi[sz]ation|Academy|Association|"
-                        r"Agency|Bureau|Council|Commission|Ministry|Department)$")
+ORG_SUFFIX = re.compile(rf"\b(?:{ORG_END})\.?$")  # a company word ends the name (data/patterns/lexicon.jsonl)
 NOT_ORGS = {"API", "AI", "X", "LLM", "GPU", "CEO", "CTO", "AGI", "UI", "SVG", "HTML", "CSS",
             # defined terms of licence and contract texts
             "Software", "Licensee", "Licensor", "Licence", "License", "Agreement", "Company", "Services"}
@@ -177,17 +176,45 @@ def _title_candidates(title_doc: Optional[Doc], title: str, score_rules: ScoreRu
 def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] = None) -> Extraction:
     title = getattr(doc_in, "title", "") or ""
     outlet = getattr(doc_in, "original_outlet", None) or getattr(doc_in, "outlet", None)
-    mentions = collect_mentions(spacy_doc, title)
-    publisher = resolve_org_name(outlet) if outlet else None
-    if publisher and org_kind(publisher) in ("lab", "company") and mentions.focal \
-            and mentions.model_orgs.get(mentions.focal) is None:
-        mentions.model_orgs[mentions.focal] = publisher  # a lab writing about its own new model
-    score_rules, stance_rules = _rules()
+    mentions = _doc_mentions(spacy_doc, title, outlet)
     text = doc_text(spacy_doc)
     placed = _placed_tables(doc_in, text)
     spans = [p.span for p in placed if p.span]
     # Table rows flattened into the text are read by the table reader, not by the prose rules.
     sents = [s for s in spacy_doc.sents if not any(a <= s.start_char < b for a, b in spans)]
+    scores = _scores(spacy_doc, sents, title, title_doc, mentions, outlet)
+    stated = {(s.model, s.benchmark, s.value) for s in scores}
+    for c in _table_claims(placed, mentions, outlet, text):
+        # A table repeating a number the prose states is one claim (the prose keeps its sentence).
+        if (c.model, c.benchmark, c.value) not in stated:
+            stated.add((c.model, c.benchmark, c.value))
+            scores.append(c)
+    stances = _stances(sents, mentions, placed)
+    named = title_people(title_doc, spacy_doc, mentions, extract_people(spacy_doc, mentions))
+    people = people_records(named)  # a name with no role or organisation is no people record (credits, authors)
+    models, counts = _models(spacy_doc, mentions, scores)
+    orgs = _orgs(spacy_doc, mentions, {w for p in named for w in p.name.split()}, counts)
+    extra = {"extractor_version": EXTRACTOR_VERSION, "focal_model": mentions.focal}
+    if truncated:
+        extra["truncated_at"] = MAX_CHARS
+    return Extraction(title=title, models=models, orgs=orgs, people=tuple(people), scores=tuple(scores),
+                      stances=tuple(stances), extra=extra)
+
+
+def _doc_mentions(spacy_doc: Doc, title: str, outlet: Optional[str]) -> DocMentions:
+    """The document's mentions; a lab writing about its own new model is that model's maker."""
+    mentions = collect_mentions(spacy_doc, title)
+    publisher = resolve_org_name(outlet) if outlet else None
+    if publisher and org_kind(publisher) in ("lab", "company") and mentions.focal \
+            and mentions.model_orgs.get(mentions.focal) is None:
+        mentions.model_orgs[mentions.focal] = publisher  # a lab writing about its own new model
+    return mentions
+
+
+def _scores(spacy_doc: Doc, sents: list, title: str, title_doc: Optional[Doc], mentions: DocMentions,
+            outlet: Optional[str]) -> list[ScoreClaim]:
+    """Score claims of the prose sentences, then those the headline states that the body does not."""
+    score_rules, _ = _rules()
     doc_hedged = bool(DOC_HEDGES.search(doc_text(spacy_doc)))
     scorer = SentenceScorer(score_rules, mentions)
     title_cands, title_scorer = _title_candidates(title_doc, title, score_rules)
@@ -214,11 +241,12 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
         scores.append(ScoreClaim(model=c.model, benchmark=c.benchmark, value=c.value, unit=c.unit,
                                  qualifier=c.qualifier, reported_by=by, reporter_kind=kind, hedged=hedged,
                                  evidence=title, start=0, end=0, in_title=True))
-    for c in _table_claims(placed, mentions, outlet, text):
-        # A table repeating a number the prose states is one claim (the prose keeps its sentence).
-        if (c.model, c.benchmark, c.value) not in stated:
-            stated.add((c.model, c.benchmark, c.value))
-            scores.append(c)
+    return scores
+
+
+def _stances(sents: list, mentions: DocMentions, placed: list[PlacedTable]) -> list:
+    """Stance events of the prose, then those a table states (a licence column or row) that the prose does not."""
+    _, stance_rules = _rules()
     stances = extract_stances(sents, mentions, stance_rules)
     stated_stances = {(s.model, s.stance, s.planned) for s in stances}
     doc_models = {norm_key(m.name): m.name for m in mentions.models}
@@ -235,8 +263,11 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
         if (ev.model, ev.stance, ev.planned) not in stated_stances:  # a table's licence column or row
             stated_stances.add((ev.model, ev.stance, ev.planned))
             stances.append(ev)
-    named = title_people(title_doc, spacy_doc, mentions, extract_people(spacy_doc, mentions))
-    people = people_records(named)  # a name with no role or organisation is no people record (credits, authors)
+    return stances
+
+
+def _models(spacy_doc: Doc, mentions: DocMentions, scores: list[ScoreClaim]) -> tuple[tuple, Counter]:
+    """The document's models with their mention counts (models named only in a table count 0)."""
     counts = Counter(m.name for m in mentions.models)
     known = {m.name for m in mentions.models if m.known}
     models = [ModelMention(name=n, org=mentions.model_orgs.get(n), family=None, known=n in known,
@@ -248,8 +279,30 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
         counts[name] = 0
         mentions.model_orgs.setdefault(name, org)
     models.extend(_bare_families(spacy_doc, mentions, counts))
-    models = tuple(models)
-    person_tokens = {w for p in named for w in p.name.split()}
+    return tuple(models), counts
+
+
+def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], counts: Counter) -> tuple:
+    """The document's organisations: named ones that are not licences, products or people, those a list
+    names, and the makers of its models that the text names outside the models' own names."""
+    text = doc_text(spacy_doc)
+    org_counts = _named_orgs(spacy_doc, mentions, person_tokens, text)
+    # Organisations a list names ("companies such as A, B and C", "Cadence and IBM"), even once.
+    for name, _, _ in OrgLister(spacy_doc, mentions, _product_like).listed():
+        if name not in person_tokens:
+            org_counts[name] += 1
+    model_spans = [(m.start_char, m.end_char) for m in mentions.models]
+    for maker in {mentions.model_orgs.get(n) for n in counts} - set(org_counts) - {None}:
+        # named in the text (the NER missed it), not only inside a model's name ("DeepSeek V4 Pro")
+        if any(not any(a <= m.start() < b for a, b in model_spans)
+               for m in re.finditer(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text)):
+            org_counts[maker] += 1
+    return tuple(OrgMention(name=n, kind=org_kind(n), mentions=k) for n, k in org_counts.items())
+
+
+def _named_orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], text: str) -> Counter:
+    """Counts of the organisation mentions that name an organisation (not a licence, product or person);
+    NER-only ones named once are kept only when repeated or when the name itself says organisation."""
     org_counts: Counter = Counter()
     # Licence names the document uses as licences ("the MIT license"), unless it also names the
     # institution ("researchers at MIT").
@@ -276,22 +329,7 @@ def _assemble(spacy_doc: Doc, doc_in, truncated: bool, title_doc: Optional[Doc] 
     for name in list(org_counts):
         if name not in known_orgs and org_counts[name] < 2 and (not ORG_SUFFIX.search(name) or name in headed):
             del org_counts[name]  # "Building Better Recommender Systems": a heading, not a company
-    # Organisations a list names ("companies such as A, B and C", "Cadence and IBM"), even once.
-    for name, _, _ in OrgLister(spacy_doc, mentions, _product_like).listed():
-        if name not in person_tokens:
-            org_counts[name] += 1
-    model_spans = [(m.start_char, m.end_char) for m in mentions.models]
-    for maker in {mentions.model_orgs.get(n) for n in counts} - set(org_counts) - {None}:
-        # named in the text (the NER missed it), not only inside a model's name ("DeepSeek V4 Pro")
-        if any(not any(a <= m.start() < b for a, b in model_spans)
-               for m in re.finditer(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text)):
-            org_counts[maker] += 1
-    orgs = tuple(OrgMention(name=n, kind=org_kind(n), mentions=k) for n, k in org_counts.items())
-    extra = {"extractor_version": EXTRACTOR_VERSION, "focal_model": mentions.focal}
-    if truncated:
-        extra["truncated_at"] = MAX_CHARS
-    return Extraction(title=title, models=models, orgs=orgs, people=tuple(people), scores=tuple(scores),
-                      stances=tuple(stances), extra=extra)
+    return org_counts
 
 
 def _text_of(doc_in) -> tuple[str, bool]:

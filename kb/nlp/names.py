@@ -13,24 +13,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from kb.text.keys import name_key, spelling
+from kb.text.lexicon import alternation, words
+
 GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
 
-# Words that can follow a family + version inside one model name (case-insensitive).
-GENERIC_VARIANTS = (
-    "Pro", "Flash", "Flash-Lite", "Lite", "Max", "Plus", "Mini", "Nano", "Micro", "Turbo", "Ultra",
-    "Instruct", "Thinking", "Reasoning", "Preview", "Base", "Chat", "Coder", "Omni", "VL", "Vision",
-    "Air", "Large", "Medium", "Small", "Heavy", "Fast", "Speech", "Image", "Exp", "Distill", "Super", "High",
-    "Think", "Reason", "Core", "Edge",
-)  # a family's own variant names are facts in data/gazetteer/families.jsonl ("variants")
+# Words that can follow a family + version inside one model name (case-insensitive), from
+# data/patterns/lexicon.jsonl; a family's own variant names are facts in data/gazetteer/families.jsonl.
+GENERIC_VARIANTS = words("tier_variant", "variant")
+TIER_VARIANTS = alternation("tier_variant")  # "Pro", "Mini": alone after a version they still name a model
 FOOTNOTE = re.compile(r"[\*\u2020\u2021\u00a7\u00b9\u00b2\u00b3\u2070-\u2079]+$")
 SIZE = r"\d+(?:\.\d+)?[BMTbmt](?:-A\d+(?:\.\d+)?[Bb])?"
 VERSION = r"(?:[vVkKmMrR]?\d+(?:\.\d+)*[a-zA-Z]?|[A-Z]\d+(?:\.\d+)*)"
 
 
-def norm_key(text: str) -> str:
-    """Lower-case key with quotes unified and hyphens/spaces/underscores collapsed."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2011", "-").replace("\u2010", "-")
-    return re.sub(r"[\s\-_]+", " ", text.strip().lower())
+# The extractor's name for the one name key (kb/text/keys.py), which the linker and the gazetteer
+# builder use too; organisations are keyed with kind "org" (a legal form such as "Inc." is dropped).
+norm_key = name_key
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -49,8 +48,8 @@ class Gazetteer:
     licenses: list[dict] = field(default_factory=list)
     families: list[dict] = field(default_factory=list)
     people: list[dict] = field(default_factory=list)
-    model_index: dict = field(default_factory=dict)  # norm_key(alias) -> model record
-    org_index: dict = field(default_factory=dict)  # norm_key(alias) -> org record
+    model_index: dict = field(default_factory=dict)  # name_key(alias) -> model record
+    org_index: dict = field(default_factory=dict)  # name_key(alias, "org") and name_key(alias) -> org record
     bench_index: dict = field(default_factory=dict)  # norm_key(alias) -> canonical benchmark
     license_index: dict = field(default_factory=dict)
     family_index: dict = field(default_factory=dict)  # norm_key(family) -> family record
@@ -67,9 +66,12 @@ class Gazetteer:
         for m in g.models:
             for alias in m.get("aliases", []):
                 g.model_index.setdefault(norm_key(alias), m)
-        for o in g.orgs:
+        for o in g.orgs:  # keyed as the linker keys organisations ("Megvii Inc" -> "megvii") ...
             for alias in [o["name"], *o.get("aliases", [])]:
-                g.org_index.setdefault(norm_key(alias), o)
+                g.org_index.setdefault(name_key(alias, "org"), o)
+        for o in g.orgs:  # ... and by the plain key, for callers that look an org up with norm_key(name)
+            for alias in [o["name"], *o.get("aliases", [])]:
+                g.org_index.setdefault(name_key(alias), o)
         for b in g.benchmarks:
             for alias in [b["name"], *b.get("aliases", [])]:
                 g.bench_index.setdefault(norm_key(alias), b["name"])
@@ -158,16 +160,26 @@ def resolve_model_name(text: str) -> Optional[str]:
         label = label.rsplit("/", 1)[1]  # a model hub repo id: "heron-ai/Heron-V4-Pro"
     if not label or len(label) > 80:
         return None
-    g = gazetteer()
     for candidate in (label, _strip_setting(label)):
-        rec = g.model_index.get(norm_key(candidate))
+        rec = _model_spelled(candidate)
         if rec:
             return rec["name"]
         shaped = shape_name(candidate)
         if shaped:
-            rec = g.model_index.get(norm_key(shaped))
+            rec = _model_spelled(shaped)
             return rec["name"] if rec else shaped
     return None
+
+
+def _model_spelled(text: str) -> Optional[dict]:
+    """The gazetteer's model named TEXT when the text spells one of its names (kb/text/keys.py `spelling`):
+    "Llama2 7B" is the same model as a record called "Llama 2-7B" for the linker, but a name as written is
+    kept rather than replaced by another spelling."""
+    rec = gazetteer().model_index.get(name_key(text))
+    if rec is None:
+        return None
+    written = spelling(text)
+    return rec if any(spelling(s) == written for s in [rec["name"], *rec.get("aliases", [])]) else None
 
 
 BENCH_SHAPE = re.compile(
@@ -194,7 +206,7 @@ def resolve_benchmark_name(text: str) -> Optional[str]:
     base = _strip_setting(label)
     if NOT_BENCH.search(base) or resolve_model_name(base) or model_family(base):
         return None
-    if re.search(r"\b\d+(?:\.\d+)?\s+(?:Pro|Flash|Max|Mini|Ultra|Plus|Lite|Nano|Turbo)$", base):
+    if re.search(rf"\b\d+(?:\.\d+)?\s+(?:{TIER_VARIANTS})$", base):
         return None  # "Nimbus 2 Pro" is shaped like a model, not a benchmark
     if BENCH_SHAPE.match(base) and base.lower() not in {"pro", "hard", "index"}:
         return base
@@ -203,13 +215,13 @@ def resolve_benchmark_name(text: str) -> Optional[str]:
 
 def resolve_org_name(text: str) -> Optional[str]:
     """Canonical organisation name for an alias ("Acme AI" -> "Acme"), or None if unknown."""
-    rec = gazetteer().org_index.get(norm_key(clean_label(text)))
+    rec = gazetteer().org_index.get(name_key(clean_label(text), "org"))
     return rec["name"] if rec else None
 
 
 def org_kind(name: str) -> Optional[str]:
     """lab | company | evaluator | outlet | university for a known organisation, else None."""
-    rec = gazetteer().org_index.get(norm_key(name or ""))
+    rec = gazetteer().org_index.get(name_key(name or "", "org"))
     return rec.get("kind") if rec else None
 
 

@@ -19,6 +19,7 @@ from kb.nlp.mentions import DocMentions, doc_text
 from kb.nlp.names import (
     gazetteer, model_family, norm_key, resolve_license_name, resolve_model_name, resolve_org_name,
 )
+from kb.text.lexicon import ORG_FINDING_END
 
 WORD = r"(?:[A-Z0-9][\w.&'\u2019+]*(?:-[A-Za-z0-9][\w.&+]*)*)"
 ITEM = rf"{WORD}(?: {WORD}){{0,3}}"
@@ -44,10 +45,7 @@ OBJECT_OF = re.compile(rf"\b(?:(?:co-?)?founders? of|CEO of|CTO of|(?:acquisitio
                        rf"(?P<start>)(?P<list>{ITEM}(?:{SEP}{ITEM})*)")
 COORD = re.compile(rf"(?<![\w.-]){LIST}")
 # A name that ends in a company word, when the NER did not see it.
-TAIL_NAME = re.compile(r"(?<![\w.-])(?:[A-Z][\w.&-]*|[A-Z]{2,}) (?:[A-Z][\w.&-]* ){0,2}(?:Labs|Robotics|Technologies|"
-                       r"Research Institute|Institute|Therapeutics|Associates|Systems|Holdings|Semiconductor|"
-                       r"Networks|Ventures|Capital|Inc\.?|Corp\.?|Ltd\.?|GmbH|"
-                       r"Organi[sz]ation|Academy|Association|Agency|Bureau|Commission|Ministry)(?![\w-])")
+TAIL_NAME = re.compile(rf"(?<![\w.-])(?:[A-Z][\w.&-]*|[A-Z]{{2,}}) (?:[A-Z][\w.&-]* ){{0,2}}(?:{ORG_FINDING_END})\.?(?![\w-])")
 TITLE_WORDS = re.compile(r"CEO|CTO|COO|CFO|CSO|Chief|President|Founder|Co-founder|SVP|EVP|VP|Chair|Head|Director|"
                          r"Senior|Executive|Dr\.?|Mr\.?|Ms\.?|Professor")
 LEAD_WORDS = {"the", "a", "an", "and", "or", "including", "like", "such", "leading", "today", "meanwhile",

@@ -17,6 +17,7 @@ from kb.nlp.names import gazetteer, norm_key, resolve_org_name
 from kb.nlp.orglists import in_heading
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import PersonRole
+from kb.text.lexicon import ORG_END
 
 ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|principal|distinguished|"
         r"general|deputy|global)\s+)*"
@@ -101,7 +102,7 @@ BEFORE = [
 
 
 COMPANY_WORDS = re.compile(r"^(?:(?:the\s+)?(?:company|firm|startup|lab|group|organi[sz]ation)|our)$", re.I)
-ORG_LIKE_END = re.compile(r"\b(?:AI|Labs?|Inc\.?|Corp\.?|Systems|Technologies|Research|Robotics|Ltd|LLC)$")
+ORG_LIKE_END = re.compile(rf"\b(?:{ORG_END})\.?$")  # a company word ends it (data/patterns/lexicon.jsonl)
 
 
 def _org(text: Optional[str], mentions: DocMentions) -> Optional[str]:

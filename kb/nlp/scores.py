@@ -17,9 +17,9 @@ from spacy.tokens import Span
 from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import gazetteer, norm_key, org_kind, resolve_org_name
 from kb.nlp.pipeline import read_patterns
+from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 POSSESSIVE_LINKS = {"'s", "\u2019s", "'", "\u2019", "score", "scores", "of", "at", "with", ":", "a", "an",
                     "result", "the"}
 BOTH_AT = re.compile(r"\b(?:both|all|each|all three|all four|tied|both scoring|each scoring)\s*(?:at|with|on)?\s*$", re.I)
