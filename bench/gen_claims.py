@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kb.db import open_engine  # noqa: E402
-from kb.facets import backfill_sql  # noqa: E402
-from kb.linking import name_key  # noqa: E402
+from kb.read.facets import backfill_sql  # noqa: E402
+from kb.text.keys import name_key  # noqa: E402
 
 FAMILIES = ["Aurora", "Nimbus", "Kestrel", "Osprey", "Heron", "Lumen", "Quill", "Tessera", "Vireo", "Cobalt",
             "Marlin", "Sable", "Juniper", "Halcyon", "Zephyr", "Basalt", "Cirrus", "Onyx", "Pylon", "Wren"]

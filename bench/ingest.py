@@ -1,7 +1,7 @@
 """Ingestion end to end from local feed files: parse, clean, dedup, extract, store (articles and claims).
 
 Each run is a fresh interpreter (so that its peak RSS is its own) ingesting generated feed files
-(bench/gen_feeds.py) into a new database through kb.pipeline.run_once, the code `aikb ingest` runs.
+(bench/gen_feeds.py) into a new database through kb.pipeline.run.run_once, the code `aikb ingest` runs.
 The time is split by wrapping the pipeline's stages: extraction (the spaCy pass and the rules),
 cleaning (item -> clean document), feed parsing, and the rest (dedup lookups, article, claims and
 fetch-log writes: "store"). Loading the spaCy model is not counted. The figure the issue sets a
@@ -48,10 +48,11 @@ class _Timer:
 
 def one_run(url: str, feeds: list[Path], extract: bool, rss_every: int = 0) -> dict:
     """Ingest FEEDS into URL once, timing each stage; returns the figures."""
-    from kb import pipeline
     from kb.db import open_engine, session_scope
+    from kb.pipeline import context, items
+    from kb.pipeline import run as pipeline
     from kb.settings import Settings
-    from kb.sources import add_feed
+    from kb.pipeline.feeds import add_feed
 
     timer = _Timer()
     words = [0]
@@ -61,7 +62,7 @@ def one_run(url: str, feeds: list[Path], extract: bool, rss_every: int = 0) -> d
 
         nlp = load_nlp()
         nlp("Warm-up: Aster Labs released Aster-3, which scores 74.2% on GPQA Diamond.")
-    original_extractor = pipeline._extractor
+    original_extractor = context.extractor
 
     def timed_extractor(nlp_):
         fn, store, version = original_extractor(nlp_)
@@ -73,8 +74,8 @@ def one_run(url: str, feeds: list[Path], extract: bool, rss_every: int = 0) -> d
 
         return timer.wrap("extract", counted), timer.wrap("store_claims", store), version
 
-    pipeline._extractor = timed_extractor
-    pipeline.item_draft = timer.wrap("clean", pipeline.item_draft)
+    context.extractor = timed_extractor
+    items.item_draft = timer.wrap("clean", items.item_draft)
     pipeline.parse_feed = timer.wrap("parse", pipeline.parse_feed)
     engine = open_engine(url)
     settings = Settings(database_url=url, host_delay=0.0)

@@ -1,7 +1,7 @@
 """Latency of the knowledge-base queries on a (large) store: p50 and p95 per query, in milliseconds.
 
 Each query runs N times with varied arguments drawn from the store itself (popular and long-tail
-models and benchmarks, common and rare words), through the same kb.queries functions the UI calls.
+models and benchmarks, common and rare words), through the same kb.read.queries functions the UI calls.
 
     .venv/bin/python bench/queries.py sqlite:///scratch/bench.sqlite3
     .venv/bin/python bench/queries.py postgresql+psycopg://postgres@127.0.0.1:5432/aikb_bench --runs 50
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import Session, func, select  # noqa: E402
 
-from kb import queries  # noqa: E402
+from kb.read import pages, queries, search  # noqa: E402
 from kb.db import open_engine  # noqa: E402
 from kb.models import Entity, ScoreClaim  # noqa: E402
 
@@ -54,31 +54,31 @@ def run(url: str, runs: int, seed: int) -> dict:
 
     words = ["reached", "evaluator", "developer", "pass@1", "tools", "Pro", "Ultra"]
     cases = {
-        "search: word": lambda s: queries.search_claims(s, pick(benches)),
-        "search: common word": lambda s: queries.search_claims(s, rnd.choice(words)),
-        "search: words + model": lambda s: queries.search_claims(s, f"{rnd.choice(words)} {pick(benches)}",
+        "search: word": lambda s: search.search_claims(s, pick(benches)),
+        "search: common word": lambda s: search.search_claims(s, rnd.choice(words)),
+        "search: words + model": lambda s: search.search_claims(s, f"{rnd.choice(words)} {pick(benches)}",
                                                                  model=pick(models)),
-        "search: model facet only": lambda s: queries.search_claims(s, model=pick(models)),
-        "search: benchmark + dates": lambda s: queries.search_claims(
+        "search: model facet only": lambda s: search.search_claims(s, model=pick(models)),
+        "search: benchmark + dates": lambda s: search.search_claims(
             s, benchmark=pick(benches), since=latest - timedelta(days=rnd.randint(30, 400)), until=latest),
-        "search: word + org + outlet": lambda s: queries.search_claims(
+        "search: word + org + outlet": lambda s: search.search_claims(
             s, pick(benches), org=rnd.choice(orgs_with_models), outlet=rnd.choice(opts["outlets"])),
         # the harder shapes: a common word in an old, short window (ids follow dates, so the newest-first
         # walk would pass every newer match), with a stance, and paging deep
-        "search: common word, old 60 days": lambda s: queries.search_claims(
+        "search: common word, old 60 days": lambda s: search.search_claims(
             s, rnd.choice(words), since=(t := latest - timedelta(days=rnd.randint(400, 1000))),
             until=t + timedelta(days=60)),
-        "search: common word + stance": lambda s: queries.search_claims(s, rnd.choice(words),
+        "search: common word + stance": lambda s: search.search_claims(s, rnd.choice(words),
                                                                         stance=rnd.choice(["open", "closed"])),
-        "search: outlet only": lambda s: queries.search_claims(s, outlet=rnd.choice(opts["outlets"])),
-        "search: common word, page 10": lambda s: queries.search_claims(s, rnd.choice(words), offset=450),
-        "search: articles": lambda s: queries.search_articles(s, pick(models)),
+        "search: outlet only": lambda s: search.search_claims(s, outlet=rnd.choice(opts["outlets"])),
+        "search: common word, page 10": lambda s: search.search_claims(s, rnd.choice(words), offset=450),
+        "search: articles": lambda s: search.search_articles(s, pick(models)),
         "leaderboard": lambda s: queries.leaderboard(s, pick(benches)),
         "leaderboard as of": lambda s: queries.leaderboard(s, pick(benches),
                                                            as_of=latest - timedelta(days=rnd.randint(0, 900))),
-        "timeline (org)": lambda s: queries.timeline(s, rnd.choice(orgs_with_models)),
+        "timeline (org)": lambda s: pages.timeline(s, rnd.choice(orgs_with_models)),
         "disagreements (benchmark)": lambda s: queries.disagreements(s, benchmark=pick(benches)),
-        "model page": lambda s: queries.model_page(s, pick(models)),
+        "model page": lambda s: pages.model_page(s, pick(models)),
         "benchmark history": lambda s: queries.benchmark_history(s, pick(benches)),
         "facet options": lambda s: queries.facet_options(s),
     }

@@ -26,9 +26,9 @@ GOAL_RATIO = 20.0
 
 def one_run(feeds: list[Path], nlp) -> dict:
     from kb.db import open_engine, session_scope
-    from kb.pipeline import run_once
+    from kb.pipeline.run import run_once
     from kb.settings import Settings
-    from kb.sources import add_feed
+    from kb.pipeline.feeds import add_feed
 
     url = fresh_sqlite("reingest")
     try:

@@ -27,7 +27,8 @@ def pages_to_time(url: str) -> list[tuple[str, str, dict]]:
     from collections import Counter
 
     from kb.db import open_engine, session_scope
-    from kb.queries import search_claims, timeline
+    from kb.read.pages import timeline
+    from kb.read.search import search_claims
 
     # The heaviest deep links: the model, benchmark and organization that the newest claims and stance
     # events mention most (on a Zipf-shaped store these are the biggest ones).
@@ -115,7 +116,7 @@ def main() -> None:
 
     logging.disable(logging.WARNING)  # AppTest's bare-mode warnings ("no runtime found") are noise here
     from kb.db import open_engine, session_scope
-    from kb.stats import collect_stats
+    from kb.read.stats import collect_stats
 
     start = time.perf_counter()
     open_engine(args.url)

@@ -35,7 +35,7 @@ def _ingest(files: list[Path], workers: int, delay: float, extract: bool, batch:
 
     from kb.db import open_engine, session_scope
     from kb.models import Article
-    from kb.sources import add_feed
+    from kb.pipeline.feeds import add_feed
 
     with pg_database("aikb_bench_workers") as url, FeedFileServer(files, delay=delay) as server:
         engine = open_engine(url)

@@ -139,7 +139,7 @@ class Entity(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16, index=True)  # model | org | person | benchmark
     name: str  # canonical display name
-    key: str = Field(max_length=255)  # normalised name (kb.linking.name_key)
+    key: str = Field(max_length=255)  # normalised name (kb.read.lookup.name_key)
     org_id: Optional[int] = Field(default=None, foreign_key="entity.id", index=True)  # a model's maker
     family: Optional[str] = None  # a model's family ("Llama"), for family-level stances
     origin: str = Field(default="news", max_length=16)  # gazetteer | reference | news | manual

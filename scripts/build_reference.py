@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.linking import name_key  # noqa: E402
+from kb.read.lookup import name_key  # noqa: E402
 
 OUT = ROOT / "data" / "reference" / "stances.jsonl"
 EPOCH_FILES = ("frontier_ai_models.csv", "large_scale_ai_models.csv", "notable_ai_models.csv")

@@ -111,7 +111,7 @@ def main() -> None:
     from urllib.parse import quote
 
     from kb.db import open_engine, session_scope
-    from kb.queries import facet_options
+    from kb.read.queries import facet_options
 
     with session_scope(open_engine(db_url)) as session:
         facets = facet_options(session)
@@ -120,7 +120,8 @@ def main() -> None:
     bench = args.bench or ("GPQA Diamond" if "GPQA Diamond" in benches else benches[0])
     ACTION_BENCH[0] = bench
     with session_scope(open_engine(db_url)) as session:
-        from kb.queries import org_page, search_claims, timeline
+        from kb.read.pages import org_page, timeline
+        from kb.read.search import search_claims
 
         hits = search_claims(session, "", benchmark=bench, limit=200)
         most = max(hits, key=lambda h: (len(h.sources), h.value), default=None)  # a claim many sources report

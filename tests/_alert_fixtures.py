@@ -17,7 +17,7 @@ from typing import Optional
 
 from sqlmodel import Session
 
-from kb.claims import store_extraction
+from kb.store.claims import store_extraction
 from kb.db import utcnow
 from kb.models import Article, StanceEvent
 from kb.nlp.records import Extraction, ModelMention, ScoreClaim, StanceEvent as StanceRecord
@@ -40,7 +40,7 @@ def store_article(session: Session, url: str, *, scores=(), stances=(), models=(
                   original_outlet: Optional[str] = None, title: Optional[str] = None,
                   fetched_at: Optional[datetime] = None, published_at: Optional[datetime] = None,
                   version: str = "test-1", article: Optional[Article] = None):
-    """Store (or, given ARTICLE, re-extract) an article through kb.claims.store_extraction."""
+    """Store (or, given ARTICLE, re-extract) an article through kb.store.claims.store_extraction."""
     text = " ".join(s.evidence for s in scores) + " " + " ".join(s.evidence for s in stances)
     if article is None:
         article = Article(url=url, url_hash=hashlib.sha256(url.encode()).hexdigest(),
@@ -59,7 +59,7 @@ def store_article(session: Session, url: str, *, scores=(), stances=(), models=(
 
 def reference_stance(session: Session, org_name: str, model_name: str, which: str, when: datetime) -> None:
     """A history row (origin=reference), as a reference-data import would write it."""
-    from kb.linking import link
+    from kb.store.linking import link
 
     org, _ = link(session, "org", org_name, origin="reference")
     session.add(StanceEvent(event_key=hashlib.sha1(f"ref|{org_name}|{model_name}|{which}|{when}".encode()).hexdigest(),

@@ -1,16 +1,16 @@
 """A small, varied store for the UI tests: our own AI-news articles, stored through kb's real writer.
 
 Each article is (metadata, text, extraction). The text is written for these tests; the extraction is
-what the extractor should find in it, handed to kb.claims.store_extraction, the store's only writer.
+what the extractor should find in it, handed to kb.store.claims.store_extraction, the store's only writer.
 """
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
 
-from kb.claims import store_extraction
+from kb.store.claims import store_extraction
 from kb.db import open_engine, session_scope, utcnow
-from kb.linking import link
+from kb.store.linking import link
 from kb.models import Article, StanceEvent as StanceRow
 from kb.nlp.records import Extraction, ModelMention, OrgMention, PersonRole, ScoreClaim, StanceEvent
 

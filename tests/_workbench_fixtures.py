@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-from kb.claims import store_extraction
+from kb.store.claims import store_extraction
 from kb.db import open_engine, session_scope, utcnow
 from kb.models import Article
 from kb.nlp.records import Extraction, ModelMention, OrgMention, PersonRole, ScoreClaim, StanceEvent

@@ -176,7 +176,7 @@ def test_stance_shift_fires_when_meta_goes_closed_after_open(db_url):
 def test_new_model_from_an_org_fires_once(db_url):
     engine = open_engine(db_url)
     with Session(engine) as s:
-        from kb.linking import link
+        from kb.store.linking import link
 
         link(s, "model", "Corvid 1", org="Northwind Labs", origin="gazetteer")
         s.commit()

@@ -30,7 +30,7 @@ def nlp():
 
 
 def test_charxiv_rule_alerts_once_per_claim_on_every_channel(db_url, nlp, tmp_path):
-    from kb.pipeline import ingest_article
+    from kb.pipeline.run import ingest_article
 
     engine = open_engine(db_url)
     path = tmp_path / "northwind-corvid-2.txt"
@@ -62,7 +62,7 @@ def test_charxiv_rule_alerts_once_per_claim_on_every_channel(db_url, nlp, tmp_pa
             assert len(s.exec(select(Alert)).all()) == len(claims)
         assert len(hook.received) == len(claims) and len(smtp.messages) == len(claims)
         # re-extracting every article (claims re-linked, stance rows re-created): still nothing
-        from kb.claims import reextract
+        from kb.pipeline.reextract import reextract
 
         assert reextract(engine, nlp, all=True).articles == 1
         with Session(engine) as s:

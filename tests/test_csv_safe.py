@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session
 
-from kb.claims import store_extraction
+from kb.store.claims import store_extraction
 from kb.cli import cli
 from kb.csv_safe import FORMULA_LEADS, csv_text, safe_cell, write_csv
 from kb.nlp.records import ModelMention

@@ -17,9 +17,9 @@ from ingest.clean import clean_html
 from kb.cli import cli
 from kb.db import open_engine, session_scope
 from kb.models import Article, ClaimSource, FetchLog
-from kb.pipeline import run_once
+from kb.pipeline.run import run_once
 from kb.settings import document_limits, load_settings
-from kb.sources import add_feed
+from kb.pipeline.feeds import add_feed
 from _ingest_fixtures import Route, feed_server, ingest_settings, item, rss  # noqa: F401 - feed_server is a fixture
 
 PROSE = ("Osprey AI said its Kestrel 4 model scored 77.3 on GPQA Diamond, up from 70.1 for the previous "

@@ -13,8 +13,8 @@ from sqlmodel import Session, func, select
 
 from kb.db import open_engine, session_scope, utcnow
 from kb.models import Article, FetchLog, Source
-from kb.pipeline import run_once
-from kb.sources import add_feed
+from kb.pipeline.run import run_once
+from kb.pipeline.feeds import add_feed
 from _ingest_fixtures import Route, conditional, feed_server, ingest_settings, item, rss  # noqa: F401 - fixture
 
 
@@ -107,9 +107,9 @@ def test_the_documented_lease_is_the_lease_and_outlasts_the_time_cap():
     from pathlib import Path
 
     from kb.settings import Settings
-    from kb.sources import LEASE
+    from kb.store.sources import LEASE
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "deployment.md").read_text(encoding="utf-8")
-    (minutes,) = re.findall(r"\((\d+) minutes, `kb\.sources\.LEASE`", text)
+    (minutes,) = re.findall(r"\((\d+) minutes, `kb\.store\.sources\.LEASE`", text)
     assert int(minutes) * 60 == LEASE.total_seconds()
     assert Settings().max_seconds_per_source < LEASE.total_seconds()

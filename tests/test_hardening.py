@@ -24,8 +24,8 @@ from sqlmodel import Session, func, select
 from kb.db import open_engine, session_scope
 from kb.models import Article, ClaimSource, FetchLog, ScoreClaim, Source
 from ingest.fetch import is_timeout
-from kb.pipeline import run_once
-from kb.sources import add_feed
+from kb.pipeline.run import run_once
+from kb.pipeline.feeds import add_feed
 from _hardening_fixtures import (
     MALFORMED, SCRIPT_MARKERS, SCRIPTED_HTML, ConnectSpy, corpus_items, entity_bomb, external_entity,
     streaming_forever, write_corpus,
@@ -452,8 +452,8 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(db_url, tmp_path, cr
 def _read_everything(engine, errors: list[str]) -> int:
     """One round of the UI's reads through the kb query functions; errors are collected, not raised."""
     from kb.errors import NotFound
-    from kb.queries import disagreements, facet_options, leaderboard
-    from kb.search import search_articles, search_claims
+    from kb.read.queries import disagreements, facet_options, leaderboard
+    from kb.read.search import search_articles, search_claims
 
     reads = 0
     for call in (lambda s: search_claims(s, "GPQA Diamond"), lambda s: search_claims(s, "", benchmark="MMLU-Pro"),
@@ -555,7 +555,7 @@ HOSTILE_QUERIES = [
 
 def test_hostile_search_input_never_errors(db_url):
     from _ui_fixtures import fill_store
-    from kb.search import search_articles, search_claims
+    from kb.read.search import search_articles, search_claims
 
     engine = open_engine(fill_store(db_url))
     tables_before = _count(engine, Article), _count(engine, ScoreClaim)
@@ -607,7 +607,7 @@ def test_html_and_markdown_in_stored_text_is_shown_as_text(sqlite_url, monkeypat
     from streamlit.testing.v1 import AppTest
 
     from _ui_fixtures import fill_store
-    from kb.claims import store_extraction
+    from kb.store.claims import store_extraction
     from kb.db import utcnow
     from kb.nlp.records import Extraction, ModelMention, OrgMention, PersonRole, ScoreClaim as Score
 

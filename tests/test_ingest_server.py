@@ -13,8 +13,8 @@ from sqlmodel import Session, func, select
 from ingest.fetch import is_timeout
 from kb.db import open_engine, session_scope
 from kb.models import Article, FetchLog, Source
-from kb.pipeline import run_once
-from kb.sources import add_feed
+from kb.pipeline.run import run_once
+from kb.pipeline.feeds import add_feed
 from _ingest_fixtures import (  # noqa: F401 - fixtures
     Route, conditional, feed_server, gzip_bomb, gzip_route, ingest_settings, item, rss, slow, trickle,
 )

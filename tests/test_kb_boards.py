@@ -1,10 +1,10 @@
-"""kb.boards on both databases: leaderboard filters, ranks within a setting with ties, the frontier."""
+"""kb.read.boards on both databases: leaderboard filters, ranks within a setting with ties, the frontier."""
 from __future__ import annotations
 
 import pytest
 from sqlmodel import Session
 
-from kb.boards import benchmark_settings, board, frontier
+from kb.read.boards import benchmark_settings, board, frontier
 from kb.db import open_engine
 from kb.errors import InputError, NotFound
 from tests._workbench_fixtures import fill_workbench_store

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session
 
-from kb import queries
-from kb.claims import store_extraction
+from kb.read import pages, search
+from kb.store.claims import store_extraction
 from kb.cli import cli
-from kb.entities import merge_entities, split_name
+from kb.store.entities import merge_entities, split_name
 from kb.errors import InputError
-from kb.linking import resolve
+from kb.read.lookup import resolve
 from kb.nlp.records import ModelMention, PersonRole, StanceEvent as Stance
 from kb_helpers import add_article, extraction, score
 
@@ -71,14 +71,14 @@ def test_query_commands(filled):
 
 def test_merge_collapses_identical_claims_and_split_detaches(filled, engine):
     with Session(engine) as s:
-        turbo = queries.search_claims(s, model="Tern3 Turbo")
+        turbo = search.search_claims(s, model="Tern3 Turbo")
         assert [h.corroboration for h in turbo] == [2]  # "Tern3 Turbo" and "Tern-3 Turbo" were one already
         result = merge_entities(s, "Tern3 Turbo", "Tern 3", kind="model")
         s.commit()
         assert result.claims_moved == 1 and result.claims_collapsed == 0
         assert resolve(s, "model", "Tern-3 Turbo").name == "Tern 3"
         # now "Tern 3" has 74.5, 73.9 and 71.0; an identical claim would have collapsed into one
-        assert sorted(h.value for h in queries.search_claims(s, model="Tern 3")) == [71.0, 73.9, 74.5]
+        assert sorted(h.value for h in search.search_claims(s, model="Tern 3")) == [71.0, 73.9, 74.5]
         with pytest.raises(InputError):
             merge_entities(s, "Tern 3", "Tern3 Turbo")  # already the same entity
         entity = split_name(s, "Tern3 Turbo", kind="model")
@@ -95,13 +95,13 @@ def test_merge_joins_the_same_claim_from_two_spellings(engine):
             store_extraction(s, article, extraction(score(name, "HarborQA", 55.5, f"{name} scored 55.5 on HarborQA.")),
                              extractor_version="t1")
         s.commit()
-        assert len(queries.search_claims(s, benchmark="HarborQA")) == 2  # not merged blindly
+        assert len(search.search_claims(s, benchmark="HarborQA")) == 2  # not merged blindly
         result = merge_entities(s, "Skiff II", "Skiff 2")
         s.commit()
         assert result.claims_collapsed == 1
-        (hit,) = queries.search_claims(s, benchmark="HarborQA")
+        (hit,) = search.search_claims(s, benchmark="HarborQA")
         assert (hit.model, hit.corroboration, len(hit.sources)) == ("Skiff 2", 2, 2)
-        assert queries.model_page(s, "Skiff II").aliases == ("Skiff II",)
+        assert pages.model_page(s, "Skiff II").aliases == ("Skiff II",)
 
 
 def test_the_command_registry_names_every_command_of_every_module():

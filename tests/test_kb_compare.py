@@ -1,4 +1,4 @@
-"""kb.compare on both databases: best value per cell, reporter filter, openness, CSV of the cells."""
+"""kb.read.compare on both databases: best value per cell, reporter filter, openness, CSV of the cells."""
 from __future__ import annotations
 
 import csv
@@ -7,11 +7,11 @@ import io
 import pytest
 from sqlmodel import Session
 
-from kb.compare import benchmarks_for, compare, compare_rows, model_openness, org_models, top_models
+from kb.read.compare import benchmarks_for, compare, compare_rows, model_openness, org_models, top_models
 from kb.db import open_engine
-from kb.downloads import csv_text
+from kb.read.downloads import csv_text
 from kb.errors import InputError
-from kb.linking import resolve
+from kb.read.lookup import resolve
 from tests._workbench_fixtures import fill_workbench_store
 
 

@@ -1,4 +1,4 @@
-"""Facet terms in the search index (kb/facets.py) stay true to the store through merges, org changes and edits.
+"""Facet terms in the search index (kb/read/facets.py) stay true to the store through merges, org changes and edits.
 
 The oracle: words with a facet must return exactly the claims that the words alone return and whose
 model / benchmark / organization / outlet is the facet's, in the same (newest report first) order.
@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from kb import queries
-from kb.claims import store_extraction
-from kb.entities import merge_entities
-from kb.facets import date_terms, facets_sql
-from kb.linking import link
+from kb.read import search
+from kb.store.claims import store_extraction
+from kb.store.entities import merge_entities
+from kb.read.facets import date_terms, facets_sql
+from kb.store.linking import link
 from kb.models import Article, Entity, ScoreClaim
 from kb.nlp.records import ModelMention
 from kb_helpers import add_article, day, extraction, score
@@ -77,21 +77,21 @@ def _check_against_oracle(s: Session) -> int:
     outlets = sorted({o for row in s.exec(select(Article.outlet, Article.original_outlet)).all() for o in row if o})
     non_empty = 0
     for words in WORDS:
-        everything = queries.search_claims(s, words, limit=1000)
+        everything = search.search_claims(s, words, limit=1000)
         for model in names("model"):
             want = [h for h in everything if h.model == model]
-            assert _key(queries.search_claims(s, words, model=model)) == _key(want), (words, model)
+            assert _key(search.search_claims(s, words, model=model)) == _key(want), (words, model)
             non_empty += bool(want)
         for bench in names("benchmark"):
             want = [h for h in everything if h.benchmark == bench]
-            assert _key(queries.search_claims(s, words, benchmark=bench)) == _key(want), (words, bench)
+            assert _key(search.search_claims(s, words, benchmark=bench)) == _key(want), (words, bench)
         for org in names("org"):
             want = [h for h in everything if h.org == org]
-            assert _key(queries.search_claims(s, words, org=org)) == _key(want), (words, org)
+            assert _key(search.search_claims(s, words, org=org)) == _key(want), (words, org)
             non_empty += bool(want)
         for outlet, model in itertools.product(outlets, names("model")):
             want = [h for h in everything if h.model == model and outlet in _outlets(h)]
-            got = queries.search_claims(s, words, model=model, outlet=outlet)
+            got = search.search_claims(s, words, model=model, outlet=outlet)
             assert _key(got) == _key(want), (words, model, outlet)
     return non_empty
 
@@ -101,12 +101,12 @@ def _check_dates_against_oracle(s: Session) -> None:
     for words, (since, until) in itertools.product(WORDS, [("2026-01-01", "2026-01-31"), ("2026-01-11", "2026-02-02"),
                                                            ("2025-06-01", "2026-01-10"), ("2026-03-01", "2027-12-31")]):
         lo, hi = day(since), day(until)
-        want = [h for h in queries.search_claims(s, words, limit=1000) if lo <= h.first_reported_at <= hi]
-        assert _key(queries.search_claims(s, words, since=lo, until=hi)) == _key(want), (words, since, until)
-        assert _key(queries.search_claims(s, words, since=lo)) == _key(
-            [h for h in queries.search_claims(s, words, limit=1000) if lo <= h.first_reported_at])
-        assert _key(queries.search_claims(s, words, until=hi)) == _key(
-            [h for h in queries.search_claims(s, words, limit=1000) if h.first_reported_at <= hi])
+        want = [h for h in search.search_claims(s, words, limit=1000) if lo <= h.first_reported_at <= hi]
+        assert _key(search.search_claims(s, words, since=lo, until=hi)) == _key(want), (words, since, until)
+        assert _key(search.search_claims(s, words, since=lo)) == _key(
+            [h for h in search.search_claims(s, words, limit=1000) if lo <= h.first_reported_at])
+        assert _key(search.search_claims(s, words, until=hi)) == _key(
+            [h for h in search.search_claims(s, words, limit=1000) if h.first_reported_at <= hi])
 
 
 def _index_is_consistent(s: Session) -> None:
@@ -127,47 +127,47 @@ def test_facets_agree_with_the_store(store):
     _check_dates_against_oracle(store)
     _index_is_consistent(store)
     # a model with no organization has no org term, and an unknown facet value finds nothing
-    assert queries.search_claims(store, "posted", model="Osprey 4")
-    assert queries.search_claims(store, "posted", org="Nobody Labs") == []
+    assert search.search_claims(store, "posted", model="Osprey 4")
+    assert search.search_claims(store, "posted", org="Nobody Labs") == []
 
 
 def test_facets_follow_merges_and_org_changes(store):
-    before = _key(queries.search_claims(store, "posted", model="Kestrel 2")) + _key(
-        queries.search_claims(store, "posted", model="Kestrel 2.5"))
+    before = _key(search.search_claims(store, "posted", model="Kestrel 2")) + _key(
+        search.search_claims(store, "posted", model="Kestrel 2.5"))
     # an analyst merges a variant into its model: the claims move, and so do their facet terms
     merge_entities(store, "Kestrel 2.5", "Kestrel 2", "model")
     store.commit()
-    assert sorted(_key(queries.search_claims(store, "posted", model="Kestrel 2"))) == sorted(
+    assert sorted(_key(search.search_claims(store, "posted", model="Kestrel 2"))) == sorted(
         (m.replace("Kestrel 2.5", "Kestrel 2"), b, v) for m, b, v in before)
     # a model stored without its maker gets one later: the org facet now finds its earlier claims
-    assert queries.search_claims(store, "posted", org="Osprey Systems") == []
+    assert search.search_claims(store, "posted", org="Osprey Systems") == []
     link(store, "model", "Osprey 4", org="Osprey Systems")
     store.commit()
-    assert {h.value for h in queries.search_claims(store, "posted", org="Osprey Systems")} == {55.5, 66.6}
+    assert {h.value for h in search.search_claims(store, "posted", org="Osprey Systems")} == {55.5, 66.6}
     # two organizations merged: the survivor's facet covers the models of both
     merge_entities(store, "Heron AI", "Kestrel Labs", "org")
     store.commit()
-    assert {h.model for h in queries.search_claims(store, "posted", org="Kestrel Labs")} == {"Kestrel 2", "Heron Mini"}
+    assert {h.model for h in search.search_claims(store, "posted", org="Kestrel Labs")} == {"Kestrel 2", "Heron Mini"}
     # an outlet corrected on an article: the outlet facet follows (reports keep the outlet they had)
     article = store.exec(select(Article).where(Article.outlet == "Compute Weekly")).one()
     article.outlet = "Compute Monthly"
     store.add(article)
     store.commit()
-    assert {h.value for h in queries.search_claims(store, "posted", outlet="Compute Monthly")} == {70.1, 55.5}
+    assert {h.value for h in search.search_claims(store, "posted", outlet="Compute Monthly")} == {70.1, 55.5}
     _index_is_consistent(store)
     assert _check_against_oracle(store) > 10
 
 
 def test_an_earlier_report_moves_the_claim_in_time(store):
     january = dict(since=day("2026-01-01"), until=day("2026-01-31"))
-    assert queries.search_claims(store, "posted", model="Osprey 4", **january) == []
+    assert search.search_claims(store, "posted", model="Osprey 4", **january) == []
     # an older article turns up that reported Osprey 4's ChartQuest score first
     early = add_article(store, "old", outlet="Model Digest", published="2026-01-05", text="...")
     ev = "Osprey 4 posted 66.6 on ChartQuest in an early preview."
     store_extraction(store, early, extraction(score("Osprey 4", "ChartQuest", 66.6, ev)), extractor_version="t1")
     store.commit()
-    assert [h.value for h in queries.search_claims(store, "posted", model="Osprey 4", **january)] == [66.6]
-    assert [h.value for h in queries.search_claims(store, "posted", model="Osprey 4", since=day("2026-03-01"))] == []
+    assert [h.value for h in search.search_claims(store, "posted", model="Osprey 4", **january)] == [66.6]
+    assert [h.value for h in search.search_claims(store, "posted", model="Osprey 4", since=day("2026-03-01"))] == []
     _index_is_consistent(store)
     _check_dates_against_oracle(store)
 
@@ -177,17 +177,17 @@ def test_reextraction_and_deletes_keep_the_index_true(store):
     ev = "Osprey 4 posted 69.0 on ChartQuest after a rerun."
     store_extraction(store, article, extraction(score("Osprey 4", "ChartQuest", 69.0, ev)), extractor_version="t2")
     store.commit()
-    assert [h.value for h in queries.search_claims(store, "posted ChartQuest", model="Osprey 4")] == [69.0]
+    assert [h.value for h in search.search_claims(store, "posted ChartQuest", model="Osprey 4")] == [69.0]
     _index_is_consistent(store)
 
 
 def test_outlet_phrase_is_only_a_prefilter(store):
     # "Tensor" alone is part of an outlet's name but no outlet: the exact outlet test decides
-    assert queries.search_claims(store, "posted", outlet="Tensor") == []
-    assert queries.search_claims(store, "posted", outlet='Tensor" OR "Ledger') == []
-    syndicated = queries.search_claims(store, "posted", outlet="Tensor Ledger")
+    assert search.search_claims(store, "posted", outlet="Tensor") == []
+    assert search.search_claims(store, "posted", outlet='Tensor" OR "Ledger') == []
+    syndicated = search.search_claims(store, "posted", outlet="Tensor Ledger")
     assert {h.value for h in syndicated} == {61.5, 48.0, 77.3}  # its own story and the copy naming it
-    assert [h.value for h in queries.search_claims(store, "posted", outlet="TensorLedger")] == [49.5]
+    assert [h.value for h in search.search_claims(store, "posted", outlet="TensorLedger")] == [49.5]
 
 
 def test_date_terms_use_whole_years_where_they_can():
@@ -206,7 +206,7 @@ def test_migration_backfills_a_store_that_has_data(store):
 
     from kb.db import MIGRATIONS_DIR
 
-    before = {words: _key(queries.search_claims(store, words, org="Kestrel Labs")) for words in WORDS}
+    before = {words: _key(search.search_claims(store, words, org="Kestrel Labs")) for words in WORDS}
     engine = store.get_bind()
     store.close()
     cfg = Config()
@@ -215,6 +215,6 @@ def test_migration_backfills_a_store_that_has_data(store):
     command.downgrade(cfg, "0004")
     command.upgrade(cfg, "head")
     with Session(engine) as s:
-        assert {words: _key(queries.search_claims(s, words, org="Kestrel Labs")) for words in WORDS} == before
+        assert {words: _key(search.search_claims(s, words, org="Kestrel Labs")) for words in WORDS} == before
         assert any(before.values())
         _index_is_consistent(s)

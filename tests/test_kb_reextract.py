@@ -6,8 +6,9 @@ import zlib
 import pytest
 from sqlmodel import Session, select
 
-from kb import queries
-from kb.claims import reextract, store_extraction
+from kb.read import search
+from kb.pipeline.reextract import reextract
+from kb.store.claims import store_extraction
 from kb.models import Article, ClaimSource
 from kb.nlp.extract import EXTRACTOR_VERSION
 from kb_helpers import add_article, extraction, score
@@ -42,14 +43,14 @@ def test_reextract_replaces_claims_of_older_versions(sqlite_url, nlp):
     summary = reextract(engine, nlp)
     assert (summary.articles, summary.skipped, summary.failed) == (1, 1, 0)
     with Session(engine) as s:
-        values = {(h.model, h.value) for h in queries.search_claims(s, benchmark="SWE-bench Verified")}
+        values = {(h.model, h.value) for h in search.search_claims(s, benchmark="SWE-bench Verified")}
         assert ("Claude Opus 4.6", 71.2) in values and ("GPT-5.4", 69.8) in values
         assert ("Claude Opus 4.6", 17.2) not in values
         versions = set(s.exec(select(ClaimSource.extractor_version)).all())
         assert versions == {EXTRACTOR_VERSION}
         stored = s.exec(select(Article).where(Article.url.contains("x1"))).one()
         assert stored.extractor_version == EXTRACTOR_VERSION and "SWE-bench Verified" in stored.text
-        hit = queries.search_claims(s, "Artificial Analysis")[0]
+        hit = search.search_claims(s, "Artificial Analysis")[0]
         assert hit.reporter_kind == "evaluator" and hit.sources[0].outlet == "Orbit Wire"
     again = reextract(engine, nlp)  # nothing older left: a no-op
     assert (again.articles, again.claims_before, again.claims_after) == (0, summary.claims_after,

@@ -6,11 +6,11 @@ import json
 import pytest
 from sqlmodel import Session, func, select
 
-from kb import queries
-from kb.claims import store_extraction
+from kb.read import pages
+from kb.store.claims import store_extraction
 from kb.models import StanceEvent
 from kb.nlp.records import ModelMention, StanceEvent as Stance
-from kb.reference import REFERENCE_FILE, load_reference
+from kb.store.reference import load_reference, REFERENCE_FILE
 from kb_helpers import add_article, extraction
 
 
@@ -38,7 +38,7 @@ def test_news_after_reference_history_shows_the_shift(session):
     loaded = session.exec(select(func.count()).select_from(StanceEvent).where(StanceEvent.origin == "reference")).one()
     assert loaded > 100
     assert load_reference(session) == 0  # idempotent
-    events = queries.timeline(session, "Meta")
+    events = pages.timeline(session, "Meta")
     reference = [e for e in events if e.origin == "reference"]
     assert reference and all(e.reference_source and e.article_id is None for e in reference)
     assert all(e.stance == "open" for e in reference)  # Meta's language models were open weights

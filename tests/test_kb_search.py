@@ -5,11 +5,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlmodel import Session, func, select
 
-from kb import queries
-from kb.claims import store_extraction
+from kb.read import search
+from kb.store.claims import store_extraction
 from kb.errors import InputError
 from kb.models import ScoreClaim
-from kb.search import fts5_expression, query_terms
+from kb.read.search import fts5_expression, query_terms
 from kb_helpers import add_article, day, extraction, score
 
 HOSTILE = [
@@ -34,23 +34,23 @@ def session(engine):
 
 def test_hostile_strings_never_error(session):
     for text in HOSTILE:
-        assert isinstance(queries.search_claims(session, text), list), text
-        assert isinstance(queries.search_articles(session, text, outlet=text), list), text
-        everything = queries.search_claims(session, text, model=text, org=text, benchmark=text, outlet=text)
+        assert isinstance(search.search_claims(session, text), list), text
+        assert isinstance(search.search_articles(session, text, outlet=text), list), text
+        everything = search.search_claims(session, text, model=text, org=text, benchmark=text, outlet=text)
         blank = not "".join(ch for ch in text if ch.isprintable()).strip()
         assert everything == [] or blank, text  # a blank filter is no filter
 
 
 def test_operators_are_plain_words(session):
     # "OR" is a word of the evidence here, not an operator: all words must be present
-    assert [h.value for h in queries.search_claims(session, "ParseBench OR")] == [90.2]
-    assert queries.search_claims(session, "ParseBench OR nothinglikethis") == []
-    assert [h.value for h in queries.search_claims(session, "ParseBench -Falcon")] == [90.2]  # no exclusion
-    assert queries.search_claims(session, "Falcon NEAR(ParseBench)") == []  # "near" is a word to find
-    assert [h.model for h in queries.search_claims(session, 'falcon-9.1 "parsebench')] == ["Falcon-9.1"]
-    assert [h.model for h in queries.search_claims(session, "Falcon 9.1")] == ["Falcon-9.1"]
-    assert [a.title for a in queries.search_articles(session, "tops")] == ["Falcon-9.1 tops ParseBench"]
-    assert queries.search_claims(session, "; DROP TABLE scoreclaim; --") == []
+    assert [h.value for h in search.search_claims(session, "ParseBench OR")] == [90.2]
+    assert search.search_claims(session, "ParseBench OR nothinglikethis") == []
+    assert [h.value for h in search.search_claims(session, "ParseBench -Falcon")] == [90.2]  # no exclusion
+    assert search.search_claims(session, "Falcon NEAR(ParseBench)") == []  # "near" is a word to find
+    assert [h.model for h in search.search_claims(session, 'falcon-9.1 "parsebench')] == ["Falcon-9.1"]
+    assert [h.model for h in search.search_claims(session, "Falcon 9.1")] == ["Falcon-9.1"]
+    assert [a.title for a in search.search_articles(session, "tops")] == ["Falcon-9.1 tops ParseBench"]
+    assert search.search_claims(session, "; DROP TABLE scoreclaim; --") == []
     assert session.exec(select(func.count()).select_from(ScoreClaim)).one() == 1
 
 
@@ -62,14 +62,14 @@ def test_query_terms_quote_every_word():
 
 def test_bad_ranges_and_stances_are_caller_errors(session):
     with pytest.raises(InputError):
-        queries.search_claims(session, "x", since=day("2026-05-01"), until=day("2026-01-01"))
+        search.search_claims(session, "x", since=day("2026-05-01"), until=day("2026-01-01"))
     with pytest.raises(InputError):
-        queries.search_claims(session, "x", stance="half-open")
+        search.search_claims(session, "x", stance="half-open")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=200))
 def test_any_text_is_safe(session, text):
-    hits = queries.search_claims(session, text, limit=5)
+    hits = search.search_claims(session, text, limit=5)
     assert all(h.model == "Falcon-9.1" for h in hits)
-    queries.search_articles(session, text, limit=5)
+    search.search_articles(session, text, limit=5)

@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import Session
 
-from kb import queries
-from kb.claims import store_extraction
+from kb.read import pages
+from kb.store.claims import store_extraction
 from kb.nlp.records import ModelMention, StanceEvent as Stance
-from kb.shifts import StanceStep, family_key, prevailing_stance, shift_flags
+from kb.read.shifts import family_key, prevailing_stance, shift_flags, StanceStep
 from kb_helpers import add_article, extraction
 
 
@@ -85,7 +85,7 @@ def test_timeline_counts_shifts_by_the_new_rule_and_keeps_unknown_orgs_apart(eng
                                                  stances=(Stance(None, "Atlas 2", "closed"),)),
                          extractor_version="t1")
         session.commit()
-        events = queries.timeline(session)
+        events = pages.timeline(session)
     shifts = [(e.org, e.model) for e in events if e.is_shift and e.org in ("Corvid Labs", None)]
     # Corvid's Mini and Max lines alternate without shifting; Max opening is one shift. Unknown-org models
     # are not one org: Kite 2 after Atlas 1 is no shift, Atlas 2 closing after Atlas 1 is its line's shift.

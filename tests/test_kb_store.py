@@ -1,16 +1,18 @@
 """The knowledge base on real SQLite and real PostgreSQL: linking, provenance, re-extraction, queries.
 
-Test data: hand-made Extraction records stored with kb.claims.store_extraction (no spaCy here).
+Test data: hand-made Extraction records stored with kb.store.claims.store_extraction (no spaCy here).
 """
 from __future__ import annotations
 
 import pytest
 from sqlmodel import Session, func, select
 
-from kb import queries
-from kb.claims import store_extraction
+from kb.read import pages, queries, search
+from kb.store.claims import store_extraction
 from kb.errors import NotFound
-from kb.linking import link, name_key, resolve
+from kb.read.lookup import resolve
+from kb.text.keys import name_key
+from kb.store.linking import link
 from kb.models import ClaimSource, Entity, ScoreClaim, StanceEvent
 from kb.nlp.records import ModelMention, PersonRole, StanceEvent as Stance
 from kb_helpers import add_article, day, extraction, score
@@ -70,13 +72,13 @@ def test_syndicated_copy_is_one_source_more_but_not_a_second_confirmation(sessio
     _, first = _report(session, "wire-1", "Wire Desk", None, "2026-02-10")
     _, copy = _report(session, "copy-1", "Regional Post", "Wire Desk", "2026-02-11")
     assert first.new_claim_ids and not copy.new_claim_ids and copy.claim_ids == first.claim_ids
-    hits = queries.search_claims(session, "TallyBench")
+    hits = search.search_claims(session, "TallyBench")
     assert len(hits) == 1
     assert hits[0].corroboration == 1 and len(hits[0].sources) == 2
     assert hits[0].sources[0].outlet == "Wire Desk"  # the original first
     assert hits[0].first_reported_at == day("2026-02-10")
     _report(session, "own-1", "Chip Weekly", None, "2026-02-09")
-    hit = queries.search_claims(session, "TallyBench")[0]
+    hit = search.search_claims(session, "TallyBench")[0]
     assert hit.corroboration == 2 and len(hit.sources) == 3
     assert hit.first_reported_at == day("2026-02-09")  # an earlier report moves the first-report date
 
@@ -92,9 +94,9 @@ def test_reextraction_replaces_older_claims_and_is_idempotent(session):
     versions = set(session.exec(select(ClaimSource.extractor_version)
                                 .where(ClaimSource.article_id == article.id)).all())
     assert versions == {"t2"}
-    values = sorted(h.value for h in queries.search_claims(session, benchmark="TallyBench"))
+    values = sorted(h.value for h in search.search_claims(session, benchmark="TallyBench"))
     assert values == [70.1, 71.5]
-    kept = queries.search_claims(session, benchmark="TallyBench", model="orca-3 max")
+    kept = search.search_claims(session, benchmark="TallyBench", model="orca-3 max")
     by_value = {h.value: h for h in kept}
     assert by_value[70.1].corroboration == 1 and by_value[70.1].first_reported_at == day("2026-02-12")
     assert result.removed_claim_ids == [] and result.new_claim_ids == []
@@ -103,7 +105,7 @@ def test_reextraction_replaces_older_claims_and_is_idempotent(session):
                             extractor_version="t2")
     session.commit()
     assert gone.removed_claim_ids == old.claim_ids
-    assert [h.value for h in queries.search_claims(session, benchmark="TallyBench")] == [71.5]
+    assert [h.value for h in search.search_claims(session, benchmark="TallyBench")] == [71.5]
 
 
 def _board_fixture(session):
@@ -164,26 +166,26 @@ def test_timeline_marks_the_shift_from_open_to_closed(session):
                  Stance("Lumen Labs", None, "open", planned=True)),
         people=(PersonRole("Ines Halvorsen", "Lumen Labs", "chief scientist"),)), extractor_version="t1")
     session.commit()
-    events = queries.timeline(session, "lumen labs")
+    events = pages.timeline(session, "lumen labs")
     assert [(e.model, e.stance, e.is_shift) for e in events] == [
         ("Lumen 2", "open", False), ("Lumen", "open", False), ("Lumen Prism", "closed", True), (None, "open", False)]
     assert events[-1].planned and all(e.origin == "news" for e in events)
     assert events[2].article_title == "t2"
-    page = queries.model_page(session, "lumen prism")
+    page = pages.model_page(session, "lumen prism")
     assert page.org == "Lumen Labs" and [s.stance for s in page.stances] == ["closed"]
     assert page.people[0].person == "Ines Halvorsen"
-    person = queries.person_page(session, "Ines Halvorsen")
+    person = pages.person_page(session, "Ines Halvorsen")
     assert [(r.org, r.role) for r in person.roles] == [("Lumen Labs", "chief scientist")]
     with pytest.raises(NotFound):
-        queries.timeline(session, "Nobody Corp")
+        pages.timeline(session, "Nobody Corp")
 
 
 def test_facets_combine_with_the_text_query(session):
     _board_fixture(session)
-    assert {h.model for h in queries.search_claims(session, "GridLogic", model="Kestrel 2")} == {"Kestrel 2"}
-    assert queries.search_claims(session, "GridLogic", model="Unknown Model 9") == []
-    assert [h.value for h in queries.search_claims(session, "lab", outlet="Outlet b4")] == [64.2]
-    within = queries.search_claims(session, "", since=day("2026-02-01"), until=day("2026-03-02"))
+    assert {h.model for h in search.search_claims(session, "GridLogic", model="Kestrel 2")} == {"Kestrel 2"}
+    assert search.search_claims(session, "GridLogic", model="Unknown Model 9") == []
+    assert [h.value for h in search.search_claims(session, "lab", outlet="Outlet b4")] == [64.2]
+    within = search.search_claims(session, "", since=day("2026-02-01"), until=day("2026-03-02"))
     assert [h.value for h in within] == [66.0]
     options = queries.facet_options(session)
     assert "Kestrel 2" in options["models"] and "GridLogic" in options["benchmarks"]

@@ -23,8 +23,8 @@ from ingest.localfile import read_local_file
 from kb.db import open_engine, session_scope
 from kb.errors import InputError
 from kb.models import Article, FetchLog, Source
-from kb.pipeline import ingest_article, run_once
-from kb.sources import add_feed, import_opml
+from kb.pipeline.run import ingest_article, run_once
+from kb.pipeline.feeds import add_feed, import_opml
 from _ingest_fixtures import Route, feed_server, ingest_options, ingest_settings, item, rss  # noqa: F401 - fixture
 
 SECRET_KEY = "PRIVATE-KEY-MATERIAL-3f9a"

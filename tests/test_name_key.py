@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from kb import linking
+from kb.store import linking
 from kb.models import Alias, Entity
 from kb.nlp import mentions, names
 from kb.text.keys import name_key

@@ -21,8 +21,8 @@ from sqlmodel import Session, func, select
 from kb.db import open_engine, session_scope
 from kb.models import Article
 from kb.nlp.extract import EXTRACTOR_VERSION
-from kb.pipeline import run_once
-from kb.sources import add_feed
+from kb.pipeline.run import run_once
+from kb.pipeline.feeds import add_feed
 from _hardening_fixtures import write_corpus
 from _ingest_fixtures import ingest_settings
 from kb_helpers import claims_by_url

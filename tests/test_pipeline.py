@@ -12,11 +12,12 @@ from sqlmodel import Session, func, select
 from kb.cli import cli
 from kb.db import open_engine, session_scope
 from kb.errors import StoreError
-from kb.ingest_lock import ingest_lock
+from kb.pipeline.lock import ingest_lock
 from kb.models import Article, FetchLog, Source, Story
-from kb.pipeline import ingest_article, ingest_sample, run_once, run_worker
-from kb.sources import add_feed, sources_health
-from kb.stats import collect_stats
+from kb.pipeline.run import ingest_article, ingest_sample, run_once, run_worker
+from kb.read.sources import sources_health
+from kb.pipeline.feeds import add_feed
+from kb.read.stats import collect_stats
 from _ingest_fixtures import Route, feed_server, ingest_settings, item, rss  # noqa: F401 - fixture
 
 REPUBLISHED = """DATAPULSE

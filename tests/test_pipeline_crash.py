@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from kb.db import open_engine, session_scope
 from kb.models import Article
-from kb.sources import add_feed
+from kb.pipeline.feeds import add_feed
 from _ingest_fixtures import item, rss
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ from sqlmodel import Session, func, select
 
 from kb.db import open_engine
 from kb.models import Article, ClaimSource, ScoreClaim
-from kb.pipeline import ingest_sample
+from kb.pipeline.run import ingest_sample
 from _ingest_fixtures import ingest_settings
 
 

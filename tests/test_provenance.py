@@ -14,9 +14,11 @@ from kb.cli import cli
 from kb.db import open_engine, session_scope
 from kb.models import Article, Entity, ScoreClaim, Sighting, StanceEvent
 from kb.nlp.pipeline import load_nlp
-from kb.pipeline import run_once
-from kb.queries import leaderboard, search_claims
-from kb.sources import add_feed, sources_health
+from kb.pipeline.run import run_once
+from kb.read.queries import leaderboard
+from kb.read.search import search_claims
+from kb.read.sources import sources_health
+from kb.pipeline.feeds import add_feed
 from _ingest_fixtures import FeedServer, Route, ingest_settings, rss
 
 import pytest
@@ -295,7 +297,7 @@ def test_the_known_sites_table_travels_in_the_options_not_in_a_process_global(tm
     """Two tables in one process: each caller's own, and the bundled one stays as it was."""
     from ingest.options import IngestOptions
     from ingest.publisher import is_aggregator_name, known_site
-    from kb.claims import publisher_org
+    from kb.pipeline.context import publisher_org
     from kb.settings import ingest_options, load_settings
 
     table = tmp_path / "sites.toml"

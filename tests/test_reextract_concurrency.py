@@ -18,15 +18,15 @@ from click.testing import CliRunner
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
-from kb.claims import reextract
+from kb.pipeline.reextract import reextract
 from kb.cli import cli
 from kb.db import open_engine, session_scope
 from kb.errors import StoreError
-from kb.ingest_lock import ingest_lock, lock_path
+from kb.pipeline.lock import ingest_lock, lock_path
 from kb.models import Article, ClaimSource
 from kb.nlp.extract import EXTRACTOR_VERSION
-from kb.pipeline import run_once
-from kb.sources import add_feed
+from kb.pipeline.run import run_once
+from kb.pipeline.feeds import add_feed
 from _hardening_fixtures import write_corpus
 from _ingest_fixtures import ingest_settings
 from kb_helpers import claims_by_url

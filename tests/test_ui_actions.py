@@ -7,7 +7,7 @@ import pytest
 
 from kb.alerts import add_rule, evaluate, list_alerts, list_rules
 from kb.db import open_engine, session_scope
-from kb.sources import sources_health
+from kb.read.sources import sources_health
 from tests._ui_fixtures import fill_store
 from tests.test_ui_pages import open_page, shown
 
@@ -138,7 +138,7 @@ def test_rule_fields_offer_known_names_and_the_form_refuses_misspellings(sqlite_
     assert "Meta" in at.selectbox(key="rule_org").options
     # (AppTest cannot type a new option into a select box; the form calls add_checked_rule, checked here)
     from kb.errors import InputError
-    from kb.rule_names import add_checked_rule
+    from kb.alerts.rules import add_checked_rule
 
     with session_scope(open_engine(sqlite_url)) as session:
         with pytest.raises(InputError, match="did you mean 'CharXiv Reasoning'"):

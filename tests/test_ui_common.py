@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given, strategies as st_
 
-from kb.query_records import SourceRef
+from kb.read.query_records import SourceRef
 from ui.common import highlight_evidence, highlight_spans, md_escape, md_link, order_sources, safe_url
 
 MARKUP = set("\\`*_{}[]()<>#+-.!|~$:=^&\"'")

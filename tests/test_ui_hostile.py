@@ -127,7 +127,7 @@ def press(at, label: str):
 
 
 def stored_feeds(url: str) -> list[str]:
-    from kb.sources import sources_health
+    from kb.read.sources import sources_health
 
     from kb.db import session_scope
 

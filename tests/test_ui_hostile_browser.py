@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from kb.db import open_engine, session_scope
-from kb.sources import sources_health
+from kb.read.sources import sources_health
 from tests._ui_fixtures import fill_store
 from tests.test_ui_browser import free_port, wait_healthy
 

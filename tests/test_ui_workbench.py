@@ -274,7 +274,7 @@ def test_frontier_chart_draws_open_and_closed_lines_with_linked_points(wb_url, m
 def claim_id_of(wb_url, model, bench, value) -> int:
     from sqlmodel import Session
 
-    from kb.compare import compare
+    from kb.read.compare import compare
     from kb.db import open_engine
 
     with Session(open_engine(wb_url)) as session:
@@ -391,7 +391,7 @@ def test_each_card_shows_every_source_with_its_own_sentence(wb_url, monkeypatch)
 
 
 def test_reader_markdown_numbers_every_mark_even_at_a_paragraph_end():
-    from kb.reader import Mark, _place
+    from kb.read.reader import _place, Mark
     from ui.workbench import reader_markdown
 
     text = "Kite 2 scored 70.1 on MMMU.\n\nLater, Dana Whitfield said more.\n"

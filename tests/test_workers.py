@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from kb.db import open_engine, session_scope
-from kb.sources import add_feed
+from kb.pipeline.feeds import add_feed
 from _ingest_fixtures import Route, feed_server, item, rss, send  # noqa: F401 - fixture
 
 WORKERS = 3

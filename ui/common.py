@@ -1,18 +1,17 @@
-"""What every page shares: the cached engine, cached kb queries, and Markdown that cannot run markup.
+"""What every page shares: the cached engine, writes, and Markdown that cannot run markup.
 
-Pages call kb's read functions through `query()`, which caches results per plain arguments for a short
-TTL, so a rerun after a widget change does not hit the database again. Untrusted text (titles,
-evidence, outlet names) only ever reaches the page through `md_escape`/`md_link`, or in dataframes.
+Pages read through ui.reads (one cached wrapper per kb read function) and write through `change`.
+Untrusted text (titles, evidence, outlet names) only ever reaches the page through
+`md_escape`/`md_link`, or in dataframes.
 """
 from __future__ import annotations
 
-import importlib
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from datetime import date, datetime, time, timezone
-from typing import Any, Iterable, Optional
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
 from urllib.parse import quote, urlsplit
 
 import streamlit as st
@@ -25,12 +24,6 @@ from kb.settings import load_settings
 CACHE_TTL = 60  # seconds: fresh enough for a store that ingest updates every few minutes
 FACETS_TTL = 600  # filter choices: new names matter less than a fast first render
 INGEST_HINT = "run `aikb ingest` (or `aikb demo` for the bundled sample)"
-
-# Where each read function lives; looked up lazily so a page still renders a clear message when a
-# stage is not installed yet, instead of failing at import.
-_QUERY_MODULES = ("kb.queries", "kb.search", "kb.sources", "kb.alerts", "kb.alerts.rules", "kb.alerts.inbox",
-                  "kb.entities", "kb.compare", "kb.boards", "kb.reader", "kb.workbench_search", "kb.rule_names")
-
 
 def database_url() -> str:
     """The database URL the app serves (AIKB_DATABASE_URL, the settings file, or the default SQLite)."""
@@ -45,59 +38,26 @@ def engine_for(url: str):
     return open_engine(url)
 
 
-def find_function(name: str):
-    """The kb function called NAME, from the first kb module that defines it, else None."""
-    for module_name in _QUERY_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        func = getattr(module, name, None)
-        if callable(func):
-            return func
-    return None
-
-
-@st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=512)
-def query(url: str, name: str, /, *args: Any, **kwargs: Any) -> Any:
-    """Call kb read function NAME(session, *args, **kwargs), cached on its plain arguments."""
-    return fresh(url, name, *args, **kwargs)
-
-
-@st.cache_data(ttl=FACETS_TTL, show_spinner=False, max_entries=16)
-def facets(url: str) -> dict[str, list[str]]:
-    """The names the filters offer (kb facet_options), cached longer: they change slowly and cost a scan."""
-    return fresh(url, "facet_options")
-
-
-def prefetch(url: str, *calls: tuple) -> None:
-    """Run several cached kb reads at once, so a page waits for the slowest instead of their sum.
-
-    Each call is (name, args, kwargs) or ("facets",); results land in the cache that `query`/`facets`
-    read next. Errors are left for the page's own call to raise and show.
+def prefetch(*reads: Callable[[], Any]) -> None:
+    """Run several cached reads (ui.reads wrappers, as zero-argument callables) at once, so a page
+    waits for the slowest instead of their sum; the results land in the caches the page reads next.
+    Errors are left for the page's own call to raise and show.
     """
     ctx = get_script_run_ctx()
 
-    def run(call):
+    def run(read):
         add_script_run_ctx(threading.current_thread(), ctx)  # so st.cache_data works in this thread
         try:
-            if call[0] == "facets":
-                facets(url)
-            else:
-                name, args, kwargs = call
-                query(url, name, *args, **kwargs)
+            read()
         except Exception:  # noqa: BLE001  (re-raised by the page's own call)
             pass
 
-    with ThreadPoolExecutor(max_workers=min(4, len(calls))) as pool:
-        list(pool.map(run, calls))
+    with ThreadPoolExecutor(max_workers=min(4, len(reads))) as pool:
+        list(pool.map(run, reads))
 
 
-def change(url: str, name: str, /, *args: Any, **kwargs: Any) -> Any:
-    """Call kb write function NAME(session, ...) in a committed session, then drop cached reads."""
-    func = find_function(name)
-    if func is None:
-        raise LookupError(f"kb has no function {name}() yet")
+def change(url: str, func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """Call the kb write FUNC(session, ...) in a committed session, then drop cached reads."""
     with session_scope(engine_for(url)) as session:
         result = func(session, *args, **kwargs)
     st.cache_data.clear()
@@ -247,24 +207,17 @@ def fmt_date(when: Optional[datetime | date]) -> str:
     return when.strftime("%Y-%m-%d")
 
 
-def unavailable(feature: str, function: str) -> bool:
-    """Show that FEATURE is not installed yet when kb lacks FUNCTION; True when it is missing."""
-    if find_function(function) is None:
-        st.info(f"{feature} is not available in this build yet (kb has no `{function}()`).")
-        return True
-    return False
-
-
 # ---------------------------------------------------------------------------------------------
 # Shared pieces of pages
 # ---------------------------------------------------------------------------------------------
 
-def entity_page(url: str, function: str, name: str, noun: str, *, alias_caption: bool = True) -> Any:
-    """The page record FUNCTION(NAME) with its name as the header, or a warning and a stop when there is none.
+def entity_page(url: str, read: Callable[..., Any], name: str, noun: str, *, alias_caption: bool = True) -> Any:
+    """The page record READ(url, NAME) (a ui.reads wrapper) with its name as the header, or a warning and a
+    stop when there is none.
 
     With ALIAS_CAPTION the other spellings go in a caption under the header (the org and person pages).
     """
-    page = query(url, function, name)
+    page = read(url, name)
     if page is None:
         st.warning(f"No {noun} called {md_escape(name)}.")
         st.stop()
@@ -340,15 +293,6 @@ def claim_card(hit) -> None:
                         icon=":material/leaderboard:", query_params={"bench": hit.benchmark})
         reader.page_link(PAGES_DIR / "reader.py", label="Read the article", icon=":material/article:",
                          query_params={"claim": str(hit.claim_id)})
-
-
-def fresh(url: str, name: str, /, *args: Any, **kwargs: Any) -> Any:
-    """Call kb read function NAME(session, ...) without caching (small tables that change often)."""
-    func = find_function(name)
-    if func is None:
-        raise LookupError(f"kb has no function {name}() yet")
-    with session_scope(engine_for(url)) as session:
-        return func(session, *args, **kwargs)
 
 
 def options_with_current(options: list[str], key: str) -> list[str]:

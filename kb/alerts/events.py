@@ -20,7 +20,7 @@ from typing import Iterable, Optional
 from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, select
 
-from kb.linking import resolve
+from kb.read.lookup import resolve
 from kb.models import Alert, AlertRule, Article, ClaimSource, Entity, ScoreClaim
 
 PAGE = 1000  # claims examined per query
@@ -221,7 +221,7 @@ def record_events(session: Session, rule: AlertRule, filters: dict) -> Found:
 
 def dispute_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     """dispute: a new claim giving another value than an independent reporter for the same model,
-    benchmark and setting (kb.claims.refresh_claims marks both sides disputed)."""
+    benchmark and setting (kb.store.claims.refresh_claims marks both sides disputed)."""
     claims = _new_claims(session, rule, filters)
     disputed = [c for c in claims if c.disputed]
     events = []
@@ -247,13 +247,13 @@ SEARCH_MAX_PAGES = 10
 
 
 def _searched(session: Session, candidates: list[ScoreClaim], filters: dict) -> set[int]:
-    """Ids among CANDIDATES that the analysts' search (kb.search.search_claims) returns for the rule.
+    """Ids among CANDIDATES that the analysts' search (kb.read.search.search_claims) returns for the rule.
 
     Results come newest first, so new claims are on the first pages; paging stops once every
     candidate is found or after SEARCH_MAX_PAGES. A candidate not found stays un-alerted and is
     looked at again next run (never alerted wrongly, at worst late for a very broad query).
     """
-    from kb.search import search_claims
+    from kb.read.search import search_claims
 
     wanted = {c.id for c in candidates}
     found: set[int] = set()
@@ -270,7 +270,7 @@ def _searched(session: Session, candidates: list[ScoreClaim], filters: dict) -> 
 def search_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     """search: new claims the saved search (query plus facets) now returns.
 
-    The query is run by kb.search (full-text over the evidence, as the UI's search), so a rule
+    The query is run by kb.read.search (full-text over the evidence, as the UI's search), so a rule
     matches exactly what the same search shows.
     """
     candidates = _new_claims(session, rule, filters)

@@ -13,8 +13,8 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from kb.alerts.events import Event, Found, _iso, _key, entity_ids, window
-from kb.linking import name_key
 from kb.models import Alert, AlertRule, Article, ArticleEntity, Entity, StanceEvent
+from kb.text.keys import name_key
 
 REFERENCE = "reference"
 

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from kb.db import utcnow
 from kb.errors import InputError, NotFound
 from kb.models import Alert, AlertRule, Delivery, DigestItem
+from kb.read.rule_names import check_rule_names
 
 EVENTS = ("new-score", "new-record", "stance-shift", "stance-event", "new-model", "search", "dispute")
 DIGESTS = ("instant", "hourly", "daily")
@@ -193,3 +194,10 @@ def remove_rule(session: Session, rule_id) -> RuleView:
     session.delete(rule)
     session.flush()
     return view
+
+
+def add_checked_rule(session: Session, *, allow_new: bool = False, **rule):
+    """add_rule after kb.read.rule_names.check_rule_names: what the UI's rule form calls."""
+    check_rule_names(session, benchmark=rule.get("benchmark"), model=rule.get("model"), org=rule.get("org"),
+                     allow_new=allow_new)
+    return add_rule(session, **rule)

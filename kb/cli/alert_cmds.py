@@ -90,7 +90,7 @@ def alerts_add(ctx, on, benchmark, model, org, min_value, query, webhook, email,
     could never fire; --allow-new accepts a name not seen yet.
     """
     from kb.alerts import add_rule
-    from kb.rule_names import check_rule_names
+    from kb.read.rule_names import check_rule_names
 
     with _session(ctx) as session:
         check_rule_names(session, benchmark=benchmark, model=model, org=org, allow_new=allow_new)
@@ -309,7 +309,7 @@ def _watch_cycle(ctx, nlp, no_ingest: bool) -> None:
 
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     if not no_ingest:
-        from kb.pipeline import run_once
+        from kb.pipeline.run import run_once
 
         try:
             summary = run_once(engine_for(ctx.obj), ctx.obj, nlp)

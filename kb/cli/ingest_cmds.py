@@ -156,14 +156,15 @@ def ingest_cmd(ctx, articles_, sources_, sample, worker, poll, exit_when_idle, b
 
 
 def _ingest(ctx, engine, settings, nlp, progress, articles_, sources_, sample, worker, poll, batch, exit_when_idle):
-    from kb import pipeline
     from kb.db import session_scope
     from kb.errors import InputError
-    from kb.sources import add_feed
+    from kb.pipeline import run as pipeline
+    from kb.pipeline.context import RunSummary
+    from kb.pipeline.feeds import add_feed
 
     refused = 0
     if articles_:
-        summary = pipeline.RunSummary()
+        summary = RunSummary()
         for target in articles_:
             try:
                 summary.add(pipeline.ingest_article(engine, settings, target, nlp))
@@ -208,12 +209,12 @@ def feeds_add(ctx, url: str, title: str | None) -> None:
         aikb feeds add data/sample/feeds/frontier-wire.xml
     """
     from kb.db import session_scope
-    from kb.sources import add_feed
+    from kb.pipeline.feeds import add_feed
 
     from sqlmodel import select
 
     from kb.models import Source
-    from kb.sources import normalize_source_url
+    from kb.read.sources import normalize_source_url
 
     with session_scope(_engine(ctx.parent)) as session:
         known = session.exec(select(Source.id).where(Source.url == normalize_source_url(url)[0])).first()
@@ -235,7 +236,7 @@ def feeds_import(ctx, path: str) -> None:
     from pathlib import Path
 
     from kb.db import session_scope
-    from kb.sources import import_opml
+    from kb.pipeline.feeds import import_opml
 
     from ingest.localfile import read_local_file
 
@@ -257,7 +258,7 @@ def feeds_export(ctx) -> None:
     """
     from sqlmodel import Session
 
-    from kb.sources import export_opml
+    from kb.pipeline.feeds import export_opml
 
     with Session(_engine(ctx.parent)) as session:
         click.echo(export_opml(session), nl=False)
@@ -277,7 +278,7 @@ def feeds_list(ctx, fmt: str) -> None:
     """
     from sqlmodel import Session
 
-    from kb.sources import sources_health
+    from kb.read.sources import sources_health
 
     with Session(_engine(ctx.parent)) as session:
         rows = sources_health(session)
@@ -304,7 +305,7 @@ def stats_cmd(ctx, fmt: str) -> None:
     \b
         aikb stats --format json
     """
-    from kb.stats import collect_stats
+    from kb.read.stats import collect_stats
 
     with _engine(ctx).connect() as conn:  # SQLAlchemy core only: no ORM to load (start-up time)
         stats = collect_stats(conn)

@@ -1,5 +1,5 @@
 """Knowledge-base commands: search, leaderboard, disagreements, timeline, entity pages, export,
-re-extraction and entity curation. They call kb.queries (the same functions as the UI)."""
+re-extraction and entity curation. They call kb.read.queries (the same functions as the UI)."""
 from __future__ import annotations
 
 import json
@@ -19,9 +19,18 @@ DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:
 
 
 def _session(ctx: click.Context) -> Session:
+    """A session to read in."""
     from kb.cli import engine_for
 
     return Session(engine_for(ctx.obj))
+
+
+def _transaction(ctx: click.Context):
+    """A session whose changes (an analyst's correction through kb.store) are committed on success."""
+    from kb.cli import engine_for
+    from kb.db import session_scope
+
+    return session_scope(engine_for(ctx.obj))
 
 
 def _utc(value: datetime | None, *, end_of_day: bool = False) -> datetime | None:
@@ -63,17 +72,17 @@ def search_cmd(ctx, query, model, org, benchmark, stance, outlet, since, until, 
         aikb search reasoning --benchmark "CharXiv Reasoning" --since 2026-01-01 --format json
         aikb search "open weights" --articles
     """
-    from kb import queries
+    from kb.read import search
 
     with _session(ctx) as session:
         if articles:
-            hits = queries.search_articles(session, query, since=_utc(since), until=_utc(until, end_of_day=True),
+            hits = search.search_articles(session, query, since=_utc(since), until=_utc(until, end_of_day=True),
                                            outlet=outlet, limit=limit)
             if fmt == "json":
                 return _json(hits)
             return print_table(["id", "published", "outlet", "title"],
                           [[h.article_id, h.published_at, h.outlet, h.title] for h in hits])
-        hits = queries.search_claims(session, query, model=model, org=org, benchmark=benchmark, stance=stance,
+        hits = search.search_claims(session, query, model=model, org=org, benchmark=benchmark, stance=stance,
                                      outlet=outlet, since=_utc(since), until=_utc(until, end_of_day=True),
                                      limit=limit)
     if fmt == "json":
@@ -117,7 +126,7 @@ def leaderboard_cmd(ctx, benchmark, as_of, limit, fmt):
         aikb leaderboard "CharXiv Reasoning"
         aikb leaderboard "Humanity's Last Exam" --as-of 2026-01-01 --format json
     """
-    from kb import queries
+    from kb.read import queries
 
     with _session(ctx) as session:
         rows = queries.leaderboard(session, benchmark, as_of=_utc(as_of, end_of_day=True), limit=limit)
@@ -147,7 +156,7 @@ def disagreements_cmd(ctx, benchmark, model, limit, fmt):
     \b
         aikb disagreements --benchmark "SWE-bench Verified"
     """
-    from kb import queries
+    from kb.read import queries
 
     with _session(ctx) as session:
         rows = queries.disagreements(session, benchmark=benchmark, model=model, limit=limit)
@@ -177,13 +186,13 @@ def timeline_cmd(ctx, org, fmt):
         aikb timeline Meta
         aikb timeline "Mistral AI" --format json
     """
-    from kb import queries
-    from kb.reference import ensure_reference
+    from kb.read import pages
+    from kb.store.reference import ensure_reference
 
-    with _session(ctx) as session:
+    with _transaction(ctx) as session:
         ensure_reference(session)
-        session.commit()
-        events = queries.timeline(session, org)
+    with _session(ctx) as session:
+        events = pages.timeline(session, org)
     if fmt == "json":
         return _json(events)
     if not events:
@@ -206,10 +215,10 @@ def model_cmd(ctx, name, fmt):
     \b
         aikb model "GPT-5.4"
     """
-    from kb import queries
+    from kb.read import pages
 
     with _session(ctx) as session:
-        page = queries.model_page(session, name)
+        page = pages.model_page(session, name)
     if page is None:
         raise NotFound(f"no model named {name!r}; see `aikb entities list --kind model`")
     if fmt == "json":
@@ -237,10 +246,10 @@ def person_cmd(ctx, name, fmt):
     \b
         aikb person "Alexandr Wang"
     """
-    from kb import queries
+    from kb.read import pages
 
     with _session(ctx) as session:
-        page = queries.person_page(session, name)
+        page = pages.person_page(session, name)
     if page is None:
         raise NotFound(f"no person named {name!r}; see `aikb entities list --kind person`")
     if fmt == "json":
@@ -264,7 +273,7 @@ def export_cmd(ctx, what, fmt, output):
         aikb export stances --format json
     """
     from kb.csv_safe import write_csv
-    from kb.export import export_fields, iter_rows
+    from kb.read.export import export_fields, iter_rows
 
     try:
         out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
@@ -306,17 +315,16 @@ def reextract_cmd(ctx, all_, wait):
         aikb reextract --all
         aikb reextract --wait 0
     """
-    from kb.claims import reextract
     from kb.cli import engine_for
     from kb.nlp.pipeline import load_nlp
-    from kb.settings import ingest_options
+    from kb.pipeline.reextract import reextract
 
     def progress(done: int, total: int) -> None:
         click.echo(f"[{done}/{total}] re-extracted", err=True)
 
     summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_, wait=wait, progress=progress,
-                        sites=ingest_options(ctx.obj).sites(),  # which sites are labs (model orgs)
-                        on_wait=lambda message: click.echo(message + " ...", err=True))
+                        on_wait=lambda message: click.echo(message + " ...", err=True),
+                        sites_file=getattr(ctx.obj, "sites_file", "") or None)
     click.echo(summary.line())
     for error in summary.errors[:10]:
         click.echo(f"  {error}", err=True)
@@ -351,7 +359,7 @@ def entities_list_cmd(ctx, kind, query, limit, fmt):
     """
     from dataclasses import asdict
 
-    from kb.queries import list_entities
+    from kb.read.pages import list_entities
 
     with _session(ctx) as session:
         rows = list_entities(session, kind, query=query, limit=limit)
@@ -374,11 +382,10 @@ def entities_merge_cmd(ctx, source, target, kind):
     \b
         aikb entities merge "GPT5.4 Thinking" "GPT-5.4 Thinking" --kind model
     """
-    from kb.entities import merge_entities
+    from kb.store.entities import merge_entities
 
-    with _session(ctx) as session:
+    with _transaction(ctx) as session:
         result = merge_entities(session, source, target, kind)
-        session.commit()
     click.echo(f"merged {result.kind} {result.source!r} into {result.target!r}: {result.claims_moved} claims "
                f"moved, {result.claims_collapsed} joined an identical claim")
 
@@ -397,11 +404,10 @@ def entities_split_cmd(ctx, name, kind):
     \b
         aikb entities split "Gemini Pro" --kind model
     """
-    from kb.entities import split_name
+    from kb.store.entities import split_name
 
-    with _session(ctx) as session:
+    with _transaction(ctx) as session:
         entity = split_name(session, name, kind)
-        session.commit()
         click.echo(f"{entity.kind} {entity.name!r} is now entity {entity.id}; run `aikb reextract --all` "
                    "to re-link its claims")
 
@@ -418,11 +424,10 @@ def entities_set_org_cmd(ctx, model, org):
     \b
         aikb entities set-org "Halo 2" "Northwind AI"
     """
-    from kb.entities import set_org
+    from kb.store.entities import set_org
 
-    with _session(ctx) as session:
+    with _transaction(ctx) as session:
         entity, org_entity = set_org(session, model, org)
-        session.commit()
         click.echo(f"model {entity.name!r} now belongs to {org_entity.name!r}")
 
 
@@ -436,13 +441,12 @@ def entities_seed_cmd(ctx):
     \b
         aikb entities seed
     """
-    from kb.linking import seed_gazetteer
-    from kb.reference import load_reference
+    from kb.store.linking import seed_gazetteer
+    from kb.store.reference import load_reference
 
-    with _session(ctx) as session:
+    with _transaction(ctx) as session:
         new = seed_gazetteer(session)
         events = load_reference(session)
-        session.commit()
     click.echo(f"{new} new entities from the gazetteer, {events} new reference stance events")
 
 

@@ -126,8 +126,8 @@ def register(cli: click.Group) -> None:
         from kb.cli import engine_for
         from kb.db import session_scope
         from kb.nlp.pipeline import load_nlp
-        from kb.pipeline import ingest_sample
-        from kb.stats import collect_stats
+        from kb.pipeline.run import ingest_sample
+        from kb.read.stats import collect_stats
 
         engine = engine_for(settings)
         click.echo(f"Ingesting the bundled sample corpus (offline) into {_redacted(settings.database_url)}…")

@@ -5,32 +5,28 @@ import streamlit as st
 from kb.errors import NotFound
 from ui.charts import frontier_chart, frontier_frame
 from ui.workbench import SCORE_COLUMNS, linked
+from ui import reads
 from ui.common import (
     csv_download,
     INGEST_HINT,
     end_of_day,
-    facets,
     format_value,
     md_escape,
     options_with_current,
     page_setup,
     prefetch,
-    query,
     sources_markdown,
-    unavailable,
     widget_hint,
 )
 
 MAX_DETAILS = 10  # disagreements opened up with their sources; the table lists them all
 
 url = page_setup("Benchmarks")
-if unavailable("The benchmark page", "leaderboard"):
-    st.stop()
-
 hint = widget_hint("bench")
 if hint:  # a deep link: run the page's four reads side by side rather than one after another
-    prefetch(url, ("facets",), ("benchmark_settings", (hint,), {}), ("disagreements", (), {"benchmark": hint}))
-benchmarks = facets(url).get("benchmarks", [])
+    prefetch(lambda: reads.facets(url), lambda: reads.benchmark_settings(url, hint),
+             lambda: reads.disagreements(url, benchmark=hint))
+benchmarks = reads.facets(url).get("benchmarks", [])
 if not benchmarks:
     st.info(f"No benchmarks yet: {INGEST_HINT}.")
     st.stop()
@@ -50,7 +46,7 @@ openness = f1.radio("Models", ["all", "open", "closed"], horizontal=True, key="o
 reporter = f2.radio("Reported by", ["all", "vendor", "independent"], horizontal=True, key="board_reporter",
                     help="vendor: the model's maker; independent: an evaluator that ran it")
 try:
-    settings = query(url, "benchmark_settings", bench)
+    settings = reads.benchmark_settings(url, bench)
 except NotFound:
     st.warning(f"No benchmark called {md_escape(bench)}: pick one from the list.")
     st.stop()
@@ -61,8 +57,8 @@ setting_choice = f3.selectbox("Setting", [ALL, *settings], key="board_setting",
 setting = None if setting_choice == ALL else setting_choice
 filtered = openness != "all" or reporter != "all" or setting is not None
 
-rows = query(url, "board", bench, as_of=end_of_day(as_of), openness=openness, reporter=reporter, setting=setting)
-disputes = query(url, "disagreements", benchmark=bench)
+rows = reads.board(url, bench, as_of=end_of_day(as_of), openness=openness, reporter=reporter, setting=setting)
+disputes = reads.disagreements(url, benchmark=bench)
 disputed = {(d.model, d.qualifier or "") for d in disputes}
 
 st.subheader(f"Leaderboard as reported{' on ' + as_of.isoformat() if as_of else ''}", anchor=False)
@@ -99,7 +95,7 @@ else:
 chart_col, dispute_col = st.columns([3, 2])
 with chart_col:
     st.subheader("Frontier over time", anchor=False)
-    points = query(url, "frontier", bench, as_of=end_of_day(as_of), reporter=reporter, setting=setting)
+    points = reads.frontier(url, bench, as_of=end_of_day(as_of), reporter=reporter, setting=setting)
     if points:
         st.caption("The best value reported so far, for open and for closed models (models of unknown openness "
                    "are left out). Each point is the claim that raised the record; click it to read it.")

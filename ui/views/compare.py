@@ -2,10 +2,11 @@
 import pandas as pd
 import streamlit as st
 
-from kb.compare import compare_rows
-from kb.downloads import csv_text
+from kb.read.compare import compare_rows
+from kb.read.downloads import csv_text
 from kb.errors import AikbError
-from ui.common import INGEST_HINT, end_of_day, facets, format_value, md_escape, page_setup, query, unavailable
+from ui import reads
+from ui.common import INGEST_HINT, end_of_day, format_value, md_escape, page_setup
 from ui.workbench import DATE, linked
 
 REPORTERS = ["all", "vendor", "independent", "outlet"]
@@ -13,9 +14,7 @@ PICKS = ["Models", "An organization", "Top N on a benchmark"]
 OPENNESS_MARK = {"open": "open", "closed": "closed", None: "unknown"}
 
 url = page_setup("Compare")
-if unavailable("The compare page", "compare"):
-    st.stop()
-options = facets(url)
+options = reads.facets(url)
 if not options.get("models"):
     st.info(f"No models yet: {INGEST_HINT}.")
     st.stop()
@@ -29,7 +28,7 @@ elif pick == "An organization":
     org = st.selectbox("Organization", options.get("orgs", []), index=None, key="cmp_org",
                        placeholder="type to search organizations")
     if org:
-        models = query(url, "org_models", org)
+        models = reads.org_models(url, org)
         if not models:
             st.info(f"No reported scores for models of {md_escape(org)}.")
 else:
@@ -38,10 +37,10 @@ else:
                                placeholder="the benchmark to rank models on")
     n = right.number_input("N", min_value=1, max_value=60, value=10, step=1, key="top_n")
     if top_bench:
-        models = query(url, "top_models", top_bench, int(n))
+        models = reads.top_models(url, top_bench, int(n))
 
 cols = st.columns([4, 2, 1])
-default_benches = query(url, "benchmarks_for", models) if models else []
+default_benches = reads.benchmarks_for(url, models) if models else []
 benchmarks = cols[0].multiselect("Benchmarks", options.get("benchmarks", []), key="benchmarks",
                                  placeholder="the most reported for these models", max_selections=30)
 reporter = cols[1].radio("Reported by", REPORTERS, horizontal=True, key="reporter",
@@ -57,7 +56,7 @@ if not benchmarks:
     st.stop()
 
 try:
-    table = query(url, "compare", models, benchmarks, reporter=reporter, as_of=end_of_day(as_of))
+    table = reads.compare(url, models, benchmarks, reporter=reporter, as_of=end_of_day(as_of))
 except AikbError as exc:
     st.warning(f"Cannot compare: {exc}")
     st.stop()

@@ -4,31 +4,27 @@ import streamlit as st
 from ui.charts import best_by_benchmark, claims_frame, score_table, scores_bar_chart, timeline_frame
 from ui.workbench import SCORE_COLUMNS, linked, reader_path
 from kb.errors import AikbError
+from kb.store.entities import set_org
+from ui import reads
 from ui.common import (
     INGEST_HINT,
     change,
     csv_download,
     entity_page,
-    facets,
     fmt_date,
     md_escape,
     md_link,
     options_with_current,
     page_setup,
     prefetch,
-    query,
-    unavailable,
     widget_hint,
 )
 
 url = page_setup("Models")
-if unavailable("The model page", "model_page"):
-    st.stop()
-
 hint = widget_hint("name")
 if hint:  # a deep link: fetch the page while the filter lists load
-    prefetch(url, ("facets",), ("model_page", (hint,), {}))
-models = facets(url).get("models", [])
+    prefetch(lambda: reads.facets(url), lambda: reads.model_page(url, hint))
+models = reads.facets(url).get("models", [])
 if not models:
     st.info(f"No models yet: {INGEST_HINT}.")
     st.stop()
@@ -38,7 +34,7 @@ if not name:
     st.caption(f"{len(models)} models known. Choose one to see its scores, stances and people.")
     st.stop()
 
-page = entity_page(url, "model_page", name, "model", alias_caption=False)
+page = entity_page(url, reads.model_page, name, "model", alias_caption=False)
 facts = [f"Organization: **{md_escape(page.org) or 'unknown'}**"]
 if page.family:
     facts.append(f"family: {md_escape(page.family)}")
@@ -53,7 +49,7 @@ with st.expander("Set the organization", expanded=not page.org):
         if st.form_submit_button("Set organization"):
             try:
                 # an analyst's choice: kept across `aikb reextract`, never replaced by extraction
-                change(url, "set_org", page.name, org_name)
+                change(url, set_org, page.name, org_name)
             except AikbError as exc:
                 st.error(str(exc))
             else:
@@ -98,7 +94,7 @@ else:
     st.caption("No people named around this model yet.")
 
 st.subheader("Articles", anchor=False)
-articles = query(url, "entity_articles", "model", page.name)
+articles = reads.entity_articles(url, "model", page.name)
 if articles:  # a list, not a table: the page's tables are its stances and scores
     st.markdown("\n".join(
         f"- {md_escape(a.title) or 'untitled'} ({md_escape(a.outlet) or 'unknown outlet'}, "

@@ -2,14 +2,12 @@
 import streamlit as st
 
 from ui.charts import timeline_chart, timeline_frame
-from ui.common import (INGEST_HINT, claim_card, entity_page, facets, fmt_date, md_escape, options_with_current, page_setup, query,
-                       unavailable)
+from ui import reads
+from ui.common import INGEST_HINT, claim_card, entity_page, fmt_date, md_escape, options_with_current, page_setup
 from ui.workbench import DATE, reader_path
 
 url = page_setup("Organizations")
-if unavailable("The organization page", "org_page"):
-    st.stop()
-orgs = facets(url).get("orgs", [])
+orgs = reads.facets(url).get("orgs", [])
 if not orgs:
     st.info(f"No organizations yet: {INGEST_HINT}.")
     st.stop()
@@ -18,11 +16,11 @@ name = st.selectbox("Organization", options_with_current(orgs, "name"), index=No
 if not name:
     st.caption(f"{len(orgs)} organizations known.")
     st.stop()
-page = entity_page(url, "org_page", name, "organization")
+page = entity_page(url, reads.org_page, name, "organization")
 
 st.subheader("Models", anchor=False)
 if page.models:
-    stance = query(url, "openness_by_name", list(page.models))
+    stance = reads.openness_by_name(url, list(page.models))
     st.dataframe([{"model": m, "openness": stance.get(m) or "unknown"} for m in page.models], hide_index=True,
                  width="stretch")
 else:
@@ -53,7 +51,7 @@ else:
     st.caption("No people named at this organization yet.")
 
 st.subheader("Latest claims", anchor=False)
-hits = query(url, "search_claims", "", org=page.name, limit=5)
+hits = reads.search_claims(url, "", org=page.name, limit=5)
 if hits:
     for hit in hits:
         claim_card(hit)

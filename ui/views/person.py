@@ -1,17 +1,16 @@
 """A person: their roles at organizations over time, each with the article that states it."""
 import streamlit as st
 
-from ui.common import entity_page, fmt_date, md_escape, page_setup, unavailable
+from ui import reads
+from ui.common import entity_page, fmt_date, md_escape, page_setup
 from ui.workbench import DATE, reader_path
 
 url = page_setup("People")
-if unavailable("The person page", "person_page"):
-    st.stop()
 name = st.text_input("Person", key="name", bind="query-params", placeholder="a name, e.g. from an article")
 if not name:
     st.caption("Type a person's name, or open one from an article or an organization.")
     st.stop()
-page = entity_page(url, "person_page", name, "person")
+page = entity_page(url, reads.person_page, name, "person")
 if not page.roles:
     st.caption("No role stated for this person yet.")
     st.stop()

@@ -6,12 +6,11 @@ never rendered as HTML or Markdown of its own.
 """
 import streamlit as st
 
-from ui.common import PAGES_DIR, fmt_date, md_escape, md_link, page_setup, query, unavailable
+from ui import reads
+from ui.common import PAGES_DIR, fmt_date, md_escape, md_link, page_setup
 from ui.workbench import mark_colour, reader_markdown
 
 url = page_setup("Article reader")
-if unavailable("The article reader", "reader_article"):
-    st.stop()
 
 
 def param_id(name: str):
@@ -24,7 +23,7 @@ def param_id(name: str):
 
 claim_id, article_id = param_id("claim"), param_id("article")
 if claim_id is None and article_id is None:
-    choices = query(url, "recent_articles")
+    choices = reads.recent_articles(url)
     if not choices:
         st.info("No articles yet: run `aikb ingest` (or `aikb demo` for the bundled sample).")
         st.stop()
@@ -36,7 +35,7 @@ if claim_id is None and article_id is None:
         st.caption("Every claim on the Search, Models, Benchmarks and Compare pages links here.")
         st.stop()
 
-article = query(url, "reader_article", article_id, claim_id=claim_id)
+article = reads.reader_article(url, article_id, claim_id=claim_id)
 if article is None:
     st.warning("No such article or claim in the store.")
     st.stop()

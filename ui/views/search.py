@@ -3,32 +3,26 @@ from datetime import datetime, time, timezone
 
 import streamlit as st
 
-from kb.downloads import csv_text
+from kb.read.downloads import csv_text
 from kb.errors import AikbError
-from kb.search import SORTS
-from kb.workbench_search import CAP as CSV_CAP
+from kb.read.search import SORTS
+from kb.read.workbench_search import CAP as CSV_CAP
 from ui.charts import search_table as score_table_rows
 from ui.workbench import SCORE_COLUMNS, linked
+from ui import reads
 from ui.common import (
     INGEST_HINT,
     PAGE_SIZE,
     claim_card,
-    facets,
     fmt_date,
-    fresh,
     md_escape,
     md_link,
     options_with_current,
     page_setup,
-    query,
-    unavailable,
 )
 
 url = page_setup("Search claims")
-if unavailable("Search", "search_claims"):
-    st.stop()
-
-options = facets(url)
+options = reads.facets(url)
 
 # Every widget is bound to a query parameter of the same name (?q=CharXiv&model=...): opening such a
 # link restores the search, and changing a widget updates the address bar.
@@ -54,7 +48,7 @@ until_dt = datetime.combine(until, time.max, tzinfo=timezone.utc) if until else 
 offset = (int(page_no) - 1) * PAGE_SIZE
 filters = dict(**chosen, since=since_dt, until=until_dt)
 try:
-    result = query(url, "search_result", q or "", sort=sort or "date", limit=PAGE_SIZE, offset=offset, **filters)
+    result = reads.search_result(url, q or "", sort=sort or "date", limit=PAGE_SIZE, offset=offset, **filters)
 except AikbError as exc:  # e.g. "since" after "until": say so instead of failing
     st.warning(f"Cannot search: {md_escape(str(exc))}")  # it may quote the URL
     st.stop()
@@ -82,7 +76,7 @@ with claims_tab:
                 claim_card(hit)
         if st.button("Prepare a CSV of all these claims", key="search_csv_prepare",
                      help=f"Every matching claim, up to {CSV_CAP}, in this order"):
-            header, rows = fresh(url, "search_csv", q or "", sort=sort or "date", **filters)
+            header, rows = reads.search_csv(url, q or "", sort=sort or "date", **filters)
             st.download_button(f"Download CSV ({len(rows)} claims)", csv_text(header, rows),
                                file_name="aikb-search.csv", mime="text/csv", key="search_csv")
 
@@ -90,7 +84,7 @@ with articles_tab:
     if not q:
         st.caption("Type words in the search box to search article titles and text.")
     else:
-        articles = query(url, "search_articles", q, outlet=chosen["outlet"], since=since_dt, until=until_dt,
+        articles = reads.search_articles(url, q, outlet=chosen["outlet"], since=since_dt, until=until_dt,
                          limit=PAGE_SIZE)
         if not articles:
             st.info("No article matches these words.")

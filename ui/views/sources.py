@@ -2,11 +2,12 @@
 import streamlit as st
 
 from kb.errors import AikbError, InputError
-from ui.common import change, fresh, md_escape, page_setup, safe_url, unavailable
+from kb.pipeline.feeds import import_opml
+from kb.store.sources import add_feed
+from ui import reads
+from ui.common import change, md_escape, page_setup, safe_url
 
 url = page_setup("Sources")
-if unavailable("Sources", "sources_health"):
-    st.stop()
 
 
 def _naive(when):
@@ -16,7 +17,7 @@ def _naive(when):
 if "sources_flash" in st.session_state:  # survives the rerun that refreshes the table
     st.success(st.session_state.pop("sources_flash"))
 
-health = fresh(url, "sources_health")
+health = reads.sources_health(url)
 if not health:
     st.info("No feeds yet: add one below, import an OPML file, or run `aikb demo` for the bundled sample.")
 else:
@@ -49,7 +50,7 @@ with add_col, st.form("add_feed", clear_on_submit=True):
             # The web form takes web feeds only: a local path here would let a browser read server files.
             if safe_url(feed_url) is None:
                 raise InputError("enter an http(s) feed URL (add local files with `aikb feeds add PATH`)")
-            change(url, "add_feed", feed_url.strip(), remote_only=True)  # kb refuses paths too
+            change(url, add_feed, feed_url.strip(), remote_only=True)  # kb refuses paths too
         except AikbError as exc:
             st.error(md_escape(str(exc)))  # messages quote what was typed
         else:
@@ -64,7 +65,7 @@ with opml_col, st.form("import_opml", clear_on_submit=True):
             st.error("Choose an OPML file first.")
         else:
             try:
-                added = change(url, "import_opml", upload.getvalue())
+                added = change(url, import_opml, upload.getvalue())
             except AikbError as exc:
                 st.error(md_escape(str(exc)))  # messages quote what was typed
             else:

@@ -2,16 +2,14 @@
 import streamlit as st
 
 from ui.charts import row_order, timeline_chart, timeline_frame
-from ui.common import INGEST_HINT, csv_download, fmt_date, md_escape, page_setup, query, safe_url, unavailable
+from ui import reads
+from ui.common import INGEST_HINT, csv_download, fmt_date, md_escape, page_setup, safe_url
 
 TOP_ORGS = 20
 MAX_SHIFTS = 25
 
 url = page_setup("Openness timeline")
-if unavailable("The timeline", "timeline"):
-    st.stop()
-
-events = query(url, "timeline")
+events = reads.timeline(url)
 frame = timeline_frame(events)
 if frame.empty:
     st.info(f"No stance events yet: {INGEST_HINT}, or load the reference history.")

@@ -11,7 +11,7 @@ Revises: 0004
 """
 from alembic import op
 
-from kb.facets import backfill_sql, facets_sql
+from kb.read.facets import backfill_sql, facets_sql
 
 revision = "0005"
 down_revision = "0004"

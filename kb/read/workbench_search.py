@@ -7,8 +7,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from kb.models import ScoreClaim
-from kb.query_records import ClaimHit
-from kb.search import SORTS, claim_hits, core_rows, search_claim_ids
+from kb.read.query_records import ClaimHit
+from kb.read.search import SORTS, claim_hits, core_rows, search_claim_ids
 
 CAP = 1000  # claims counted, sorted and downloadable per search; "1000+" beyond
 CSV_HEADER = ["claim_id", "model", "org", "benchmark", "value", "unit", "setting", "reporter", "reported_by",

@@ -11,92 +11,29 @@ from __future__ import annotations
 import json
 import os
 import socket
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Iterable, Optional
-from urllib.parse import urlsplit
+from typing import Callable, Iterable, Optional
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from ingest.opml import OpmlFeed, parse_opml, write_opml
 from ingest.records import ParsedFeed
-from ingest.schedule import next_fetch_time
 from kb.db import utcnow
 from kb.errors import InputError
-from kb.models import Article, FetchLog, Source
+from kb.models import Source
+from kb.read.sources import normalize_source_url
 
 LEASE = timedelta(minutes=10)  # a worker on another host that dies frees its sources after this
 
 
-@dataclass(frozen=True)
-class SourceHealth:
-    """One row of `aikb feeds list` and the UI's Sources page."""
-
-    id: int
-    url: str
-    title: Optional[str]
-    kind: str
-    enabled: bool
-    last_fetched_at: Optional[datetime]
-    last_success_at: Optional[datetime]
-    last_status: Optional[int]
-    last_error: Optional[str]
-    failure_count: int
-    next_fetch_at: Optional[datetime]
-    articles: int
-
-    def to_json(self) -> dict:
-        out = dict(self.__dict__)
-        for key in ("last_fetched_at", "last_success_at", "next_fetch_at"):
-            out[key] = out[key].isoformat() if out[key] else None
-        return out
-
-
-def normalize_source_url(url: str, *, remote_only: bool = False, check: bool = True) -> tuple[str, str]:
-    """(url, kind): http(s) URLs as given, local files as absolute file: URLs.
-
-    REMOTE_ONLY (the web UI, OPML entries): http(s) URLs only, whatever exists on this machine, so
-    that neither a browser nor a shared OPML file can make aikb read a local file or learn which exist.
-    CHECK=False only spells a local path the way it is stored (to look a source up), without
-    requiring the file to be there and regular now (fetching it then records the problem).
-
-    Raises:
-        InputError: neither an http(s) URL nor an existing regular file.
-    """
-    url = url.strip()
-    if not url:
-        raise InputError("no feed address given: use an http(s) URL or a local file")
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
-    except ValueError as exc:
-        raise InputError(f"not a valid feed URL ({exc}): {url}") from None
-    scheme = parts.scheme.lower()
-    if scheme in ("http", "https"):
-        if not host:
-            raise InputError(f"not a feed URL (no host): {url}")
-        return url, "feed"
-    if remote_only:
-        raise InputError(f"not an http(s) feed URL: {url} (add local files with `aikb feeds add PATH`)")
-    if scheme not in ("", "file"):
-        raise InputError(f"unsupported feed address {url!r}: use an http(s) URL or a local file")
-    from ingest.localfile import check_local_file
-
-    path = Path(parts.path) if scheme == "file" else Path(url).expanduser()
-    if not check:
-        return path.resolve().as_uri(), "file"
-    return check_local_file(path).as_uri(), "file"
-
-
 def add_feed(session: Session, url: str, title: str | None = None, *, site_url: str | None = None,
-             remote_only: bool = False) -> Source:
-    """Add a feed (URL or local file) unless it is already there; returns its Source row (flushed).
+             remote_only: bool = False, check_file: Optional[Callable[[Path], Path]] = None) -> Source:
+    """Add a feed unless it is already there; returns its Source row (flushed).
 
-    REMOTE_ONLY refuses anything but an http(s) URL (what the web UI passes)."""
-    url, kind = normalize_source_url(url, remote_only=remote_only)
+    REMOTE_ONLY refuses anything but an http(s) URL (what the web UI passes); a local file is added
+    through kb.pipeline.feeds.add_feed, which checks that it is there (CHECK_FILE)."""
+    url, kind = normalize_source_url(url, remote_only=remote_only, check_file=check_file)
     existing = session.exec(select(Source).where(Source.url == url)).first()
     if existing is not None:
         if title and not existing.title:
@@ -108,49 +45,22 @@ def add_feed(session: Session, url: str, title: str | None = None, *, site_url: 
     return source
 
 
-def import_opml(session: Session, text: str | bytes) -> int:
-    """Add every http(s) feed an OPML document lists; returns how many were new.
+def add_feeds(session: Session, feeds: Iterable[tuple[str, Optional[str], Optional[str]]]) -> int:
+    """Add every http(s) feed of FEEDS, (url, title, site_url) rows of a shared feed list; returns how many
+    were new.
 
     Entries naming local paths or file: URLs are skipped whether or not they exist: a feed list is
     shared text, and only the user names local files (`aikb feeds add PATH`)."""
     added = 0
-    for feed in parse_opml(text):
+    for feed_url, title, site_url in feeds:
         try:
-            url, _kind = normalize_source_url(feed.url, remote_only=True)
+            url, _kind = normalize_source_url(feed_url, remote_only=True)
         except InputError:
-            continue  # an OPML entry we will not fetch (a local path, an odd scheme) is skipped
+            continue  # an entry we will not fetch (a local path, an odd scheme) is skipped
         if session.exec(select(Source.id).where(Source.url == url)).first() is None:
-            add_feed(session, url, feed.title, site_url=feed.site_url)
+            add_feed(session, url, title, site_url=site_url)
             added += 1
     return added
-
-
-def export_opml(session: Session) -> str:
-    """All feeds as an OPML 2.0 document."""
-    rows = session.exec(select(Source).where(Source.kind != "article").order_by(Source.id)).all()
-    return write_opml([OpmlFeed(url=s.url, title=s.title, site_url=s.site_url) for s in rows])
-
-
-def sources_health(session: Session) -> list[SourceHealth]:
-    """Every source with its fetch health and article count, in the order they were added; articles
-    ingested one by one (`aikb ingest --article`) last, as a "single pages" source (id 0)."""
-    counts = dict(session.exec(select(Article.source_id, func.count(Article.id)).group_by(Article.source_id)).all())
-    out = []
-    for s in session.exec(select(Source).order_by(Source.id)).all():
-        out.append(SourceHealth(
-            id=s.id, url=s.url, title=s.title, kind=s.kind, enabled=s.enabled, last_fetched_at=s.last_fetched_at,
-            last_success_at=s.last_success_at, last_status=s.last_status, last_error=s.last_error,
-            failure_count=s.failure_count, next_fetch_at=s.next_fetch_at, articles=counts.get(s.id, 0),
-        ))
-    if counts.get(None):  # `aikb ingest --article`: counted under a "single pages" source of their own
-        out.append(SourceHealth(
-            id=0, url="", title=SINGLE_PAGES, kind="pages", enabled=True, last_fetched_at=None,
-            last_success_at=None, last_status=None, last_error=None, failure_count=0, next_fetch_at=None,
-            articles=counts[None]))
-    return out
-
-
-SINGLE_PAGES = "single pages"
 
 
 def _orphaned_leases(session: Session, now: datetime) -> list[int]:
@@ -195,7 +105,7 @@ def claim_due_sources(session: Session, owner: str, *, urls: Iterable[str] | Non
         orphaned = _orphaned_leases(session, now)
         query = query.where(or_(Source.lease_until.is_(None), Source.lease_until < now, Source.id.in_(orphaned)))
     if urls is not None:
-        wanted = [normalize_source_url(u, check=False)[0] for u in urls]
+        wanted = [normalize_source_url(u)[0] for u in urls]
         query = query.where(Source.url.in_(wanted))
     elif due_only:
         query = query.where(or_(Source.next_fetch_at.is_(None), Source.next_fetch_at <= now))
@@ -217,14 +127,17 @@ def count_enabled(session: Session, urls: Iterable[str] | None = None) -> int:
     """How many enabled sources a run over URLS (or over all) would fetch at most."""
     query = select(func.count(Source.id)).where(Source.enabled == True)  # noqa: E712 - SQL boolean
     if urls is not None:
-        query = query.where(Source.url.in_([normalize_source_url(u, check=False)[0] for u in urls]))
+        query = query.where(Source.url.in_([normalize_source_url(u)[0] for u in urls]))
     return int(session.exec(query).one())
 
 
 def mark_fetched(session: Session, source: Source, *, status: Optional[int], error: Optional[str],
                  not_modified: bool = False, etag: str | None = None, last_modified: str | None = None,
-                 feed: ParsedFeed | None = None, max_backoff_hours: float = 24.0) -> None:
-    """Update a source after a fetch: health, validators, ttl/skipHours, the next due time; free its lease."""
+                 feed: ParsedFeed | None = None) -> None:
+    """Update a source after a fetch: health, validators, ttl/skipHours; free its lease.
+
+    The next due time is the caller's (kb.pipeline.feeds.mark_fetched, from ingest's schedule): set it
+    with `schedule`."""
     now = utcnow()
     source.last_fetched_at = now
     source.last_status = status
@@ -244,12 +157,19 @@ def mark_fetched(session: Session, source: Source, *, status: Optional[int], err
             # validators only change with a full response; a 304 keeps the ones that produced it
             source.etag = etag
             source.last_modified = last_modified
-    skip = json.loads(source.skip_hours) if source.skip_hours else ()
-    source.next_fetch_at = next_fetch_time(now, ttl_minutes=source.ttl_minutes, skip_hours=skip,
-                                           failure_count=source.failure_count,
-                                           max_backoff_hours=max_backoff_hours)
     source.lease_owner = None
     source.lease_until = None
+    session.add(source)
+
+
+def skip_hours(source: Source) -> tuple[int, ...]:
+    """The hours (UTC) the feed asked not to be fetched in (its skipHours)."""
+    return tuple(json.loads(source.skip_hours)) if source.skip_hours else ()
+
+
+def schedule(session: Session, source: Source, when: datetime) -> None:
+    """Make SOURCE due again at WHEN."""
+    source.next_fetch_at = when
     session.add(source)
 
 
@@ -259,8 +179,3 @@ def release(session: Session, source_id: int) -> None:
     if source is not None:
         source.lease_owner = None
         source.lease_until = None
-
-
-def fetch_errors(session: Session) -> int:
-    """How many fetch attempts ended in an error."""
-    return session.exec(select(func.count(FetchLog.id)).where(FetchLog.outcome == "error")).one()

@@ -4,10 +4,10 @@ User text never reaches the query language as syntax: it is cut into words, each
 FTS5 phrase (operators such as OR, NEAR, *, ^, column filters become plain words), and on PostgreSQL
 the cleaned words go through plainto_tsquery. Everything travels as bind parameters.
 
-Facets combined with words are terms of the same index (kb/facets.py): the engine intersects the
+Facets combined with words are terms of the same index (kb/read/facets.py): the engine intersects the
 words' and the facets' posting lists, so a common word with a popular model costs no more than
 either alone. Model, benchmark and organization facets become our own terms (ids, never user text);
-an outlet becomes one word (kb.facets.outlet_term), quoted, that only narrows: the exact test follows.
+an outlet becomes one word (kb.read.facets.outlet_term), quoted, that only narrows: the exact test follows.
 """
 from __future__ import annotations
 
@@ -20,17 +20,17 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from kb.errors import InputError
-from kb.facets import date_terms, entity_terms, outlet_term
-from kb.linking import resolve
 from kb.models import Article, ClaimSource, Entity, ScoreClaim
-from kb.query_records import ArticleHit, ClaimHit, SourceRef
+from kb.read.facets import date_terms, entity_terms, outlet_term
+from kb.read.lookup import resolve
+from kb.read.query_records import ArticleHit, ClaimHit, SourceRef
 
 MAX_TERMS = 16  # a 10 KB paste is cut to its first words instead of building a huge query
 MAX_LIMIT = 1000
 # PostgreSQL's stored tsvector columns (generated in kb/migrations/versions/0003_kb.py).
 PG_ARTICLE_DOC = "article.search_tsv"
 PG_EVIDENCE_DOC = "claimsource.evidence_tsv"
-PG_FACET_DOC = "claimsource.facet_tsv"  # (migration 0005; kb/facets.py)
+PG_FACET_DOC = "claimsource.facet_tsv"  # (migration 0005; kb/read/facets.py)
 _WORD = re.compile(r"\w", re.UNICODE)
 _FTS_EVIDENCE = table("claimsource_fts", column("rowid"))
 _FTS_ARTICLE = table("article_fts", column("rowid"))
@@ -103,7 +103,7 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     Words of three letters or more match as prefixes ("Char" finds CharXiv); a word (or the whole
     query) that names an organization also matches its models' claims ("Meta"). Facets:
     model/org/benchmark by any of their names; stance keeps claims on models whose current stance is
-    that one (open|closed; kb.compare.model_openness); outlet (a name as facet_options lists it)
+    that one (open|closed; kb.read.compare.model_openness); outlet (a name as facet_options lists it)
     matches a report's original outlet or the outlet it was read in; since/until bound the claim's
     first-reported time. With words or an outlet, claims come newest report first; otherwise newest
     first report first.
@@ -149,24 +149,45 @@ def search_claim_ids(session: Session, query: str = "", *, model: Optional[str] 
         conds.append(ScoreClaim.first_reported_at <= until)
     outlet = _printable(outlet)
     if not terms and not outlet and not org_terms:
-        claim_conds = list(conds)
-        if "m" in facets:
-            claim_conds.append(ScoreClaim.model_id.in_(facets["m"]))
-        if "b" in facets:
-            claim_conds.append(ScoreClaim.benchmark_id.in_(facets["b"]))
-        if "o" in facets:
-            claim_conds.append(ScoreClaim.model_id.in_(select(Entity.id).where(Entity.org_id.in_(facets["o"]))))
-        order = {"date": (ScoreClaim.first_reported_at.desc(),),
-                 "value": (ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc()),
-                 "corroboration": (ScoreClaim.corroboration.desc(), ScoreClaim.first_reported_at.desc())}[sort]
-        stmt = (select(ScoreClaim.id).where(*claim_conds)
-                .order_by(*order, ScoreClaim.id.desc())
-                .offset(offset).limit(limit))
-        return list(session.exec(stmt).all())
-    # Words or an outlet: the full-text index finds the REPORTS that hold the words AND the facets'
-    # terms (kb/facets.py), intersecting posting lists, and delivers them newest first; each claim is
-    # kept once, at its newest matching report. The exact outlet and claim conditions then filter
-    # the few candidates.
+        return _claims_by_facets(session, facets, conds, sort, limit, offset)
+    stmt = _reports_matching(session, terms, org_terms, facets, conds, outlet, since, until)
+    want, fetch, ids = offset + limit, max(3 * (offset + limit), 60), []
+    while True:
+        rows = session.exec(stmt.limit(fetch)).all()
+        ids = list(dict.fromkeys(rows))
+        if len(ids) >= want or len(rows) < fetch or fetch >= 50_000:
+            break
+        fetch *= 4
+    return ids[offset:offset + limit]
+
+
+def _claims_by_facets(session: Session, facets: dict[str, list[int]], conds: list, sort: str, limit: int,
+                      offset: int) -> list[int]:
+    """No words and no outlet: the claims themselves, filtered and ordered by SORT in the database."""
+    claim_conds = list(conds)
+    if "m" in facets:
+        claim_conds.append(ScoreClaim.model_id.in_(facets["m"]))
+    if "b" in facets:
+        claim_conds.append(ScoreClaim.benchmark_id.in_(facets["b"]))
+    if "o" in facets:
+        claim_conds.append(ScoreClaim.model_id.in_(select(Entity.id).where(Entity.org_id.in_(facets["o"]))))
+    order = {"date": (ScoreClaim.first_reported_at.desc(),),
+             "value": (ScoreClaim.value.desc(), ScoreClaim.first_reported_at.desc()),
+             "corroboration": (ScoreClaim.corroboration.desc(), ScoreClaim.first_reported_at.desc())}[sort]
+    stmt = (select(ScoreClaim.id).where(*claim_conds)
+            .order_by(*order, ScoreClaim.id.desc())
+            .offset(offset).limit(limit))
+    return list(session.exec(stmt).all())
+
+
+def _reports_matching(session: Session, terms: list[str], org_terms: list, facets: dict[str, list[int]],
+                      conds: list, outlet: Optional[str], since: Optional[datetime], until: Optional[datetime]):
+    """Words or an outlet: the claim ids of the REPORTS that hold the words AND the facets' terms, newest first.
+
+    The full-text index (terms of kb/read/facets.py) intersects posting lists and delivers the reports
+    newest first; the caller keeps each claim once, at its newest matching report. The exact outlet
+    and claim conditions then filter the few candidates.
+    """
     src_conds = []
     groups = _facet_groups(facets) + _date_groups(session, since, until)
     phrase = outlet_term(outlet) if outlet else ""
@@ -190,15 +211,7 @@ def search_claim_ids(session: Session, query: str = "", *, model: Optional[str] 
         stmt = stmt.join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id).where(*conds)
     if outlet:
         stmt = stmt.join(Article, Article.id == ClaimSource.article_id)
-    stmt = stmt.where(*src_conds)
-    want, fetch, ids = offset + limit, max(3 * (offset + limit), 60), []
-    while True:
-        rows = session.exec(stmt.limit(fetch)).all()
-        ids = list(dict.fromkeys(rows))
-        if len(ids) >= want or len(rows) < fetch or fetch >= 50_000:
-            break
-        fetch *= 4
-    return ids[offset:offset + limit]
+    return stmt.where(*src_conds)
 
 
 def _facet_groups(facets: dict[str, list[int]]) -> list[list[str]]:
@@ -286,11 +299,13 @@ def pg_facet_query(groups: list[list[str]], outlet: str = ""):
 
 
 def _models_with_stance(session: Session, stance: str) -> list[int]:
-    """Ids of the models whose current stance is STANCE (kb.compare.model_openness: the model's own latest
+    """Ids of the models whose current stance is STANCE (kb.read.compare.model_openness: the model's own latest
     stance, else its org's for the same model line), merged names included."""
     if stance not in ("open", "closed"):
         raise InputError(f"stance must be open or closed, not {stance!r}")
-    from kb.compare import stance_model_ids  # kb.compare reads through this module
+    from kb.read.compare import (
+        stance_model_ids,  # kb.read.compare reads through this module
+    )
 
     return stance_model_ids(session, stance)
 

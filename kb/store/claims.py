@@ -10,31 +10,37 @@ second confirmation; first_reported_at is the earliest publication time among th
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Mapping, Optional
+from typing import Iterable, Optional
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kb.db import utcnow
-from kb.linking import ensure_gazetteer, link, name_key, resolve
-from kb.models import Article, ArticleEntity, ClaimSource, Entity, PersonRole, ScoreClaim, StanceEvent
+from kb.models import (
+    Article,
+    ArticleEntity,
+    ClaimSource,
+    Entity,
+    PersonRole,
+    ScoreClaim,
+    StanceEvent,
+)
 from kb.nlp.records import Extraction
-from kb.reference import ensure_reference
-
-if TYPE_CHECKING:
-    from ingest.publisher import Site
+from kb.read.lookup import resolve
+from kb.store.linking import ensure_gazetteer, link
+from kb.store.reference import ensure_reference
+from kb.text.keys import name_key
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class StoreResult:
-    """What storing one article's extraction changed (alert evaluation reads this)."""
+    """What storing one article's extraction changed (the alerts stream reads this)."""
 
     article_id: int
     extractor_version: str
@@ -66,16 +72,17 @@ def clear_article(session: Session, article_id: int) -> set[int]:
 
 
 def store_extraction(session: Session, article: Article, extraction: Extraction, *,
-                     extractor_version: str, sites: Mapping[str, Site] | None = None) -> StoreResult:
+                     extractor_version: str, lab_org: Optional[str] = None) -> StoreResult:
     """Link and store one article's extraction, replacing earlier results for that article.
 
     Args:
         session: the caller's session; this flushes but never commits.
         article: a stored (flushed) Article row.
         extraction: the extractor's record for the article's text.
-        extractor_version: written on every row, so re-extraction can find old output.
-        sites: the known-sites table (the `sites_file` setting's; data/sites.toml when None): a lab's
-            own site gives its models their organization.
+        extractor_version: written on every row and on the article (here only), so re-extraction
+            can find old output.
+        lab_org: the organization whose own site published the article (kb.pipeline knows the
+            sites), given to a new or focal model the text leaves without a maker.
     Returns:
         A StoreResult listing claims (new, all, removed), stance events and new entities.
     """
@@ -84,64 +91,90 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
         session.flush()
     ensure_gazetteer(session)  # known names and aliases first, so variants link to them
     ensure_reference(session)  # and the stance history before the news (both: one query once loaded)
-    result = StoreResult(article_id=article.id, extractor_version=extractor_version)
+    linker = _Linker(session, StoreResult(article_id=article.id, extractor_version=extractor_version))
     old_claims = clear_article(session, article.id)
-    reported_at = article.published_at or article.fetched_at or utcnow()
-    outlet = article.original_outlet or article.outlet
-    mentions: dict[int, list] = {}  # entity id -> [role, count]
+    model_org = _link_named(linker, article, extraction, lab_org)  # 1. the entities the article names
+    seen = _store_scores(linker, article, extraction, model_org)  # 2. score claims
+    linker.result.claim_ids = sorted(seen)
+    linker.result.removed_claim_ids = refresh_claims(session, old_claims | seen)
+    _store_stances(linker, article, extraction)  # 3. stances
+    _store_roles(linker, article, extraction)  # 4. people and their roles
+    # 5. which entities the article mentions, then mark the article as extracted (only here)
+    for entity_id, (role, count) in linker.mentions.items():
+        session.add(ArticleEntity(article_id=article.id, entity_id=entity_id, role=role, mentions=count))
+    article.extractor_version = extractor_version
+    article.extracted_at = utcnow()
+    session.add(article)
+    session.flush()
+    return linker.result
 
-    linked_names: dict[tuple, Optional[Entity]] = {}
 
-    def linked(kind, name, **kw) -> Optional[Entity]:
+class _Linker:
+    """One article's linking: each name linked once, new entities noted, mentions counted."""
+
+    def __init__(self, session: Session, result: StoreResult) -> None:
+        self.session, self.result = session, result
+        self.mentions: dict[int, list] = {}  # entity id -> [role, count]
+        self._linked: dict[tuple, Optional[Entity]] = {}
+
+    def link(self, kind: str, name: str, **kw) -> Optional[Entity]:
         # an article names the same model and benchmark in many claims: link each name once per article
         memo_key = (kind, name, tuple(sorted(kw.items())))
-        if memo_key in linked_names:
-            return linked_names[memo_key]
-        entity, created = link(session, kind, name, **kw)
-        if entity is not None and created:
-            result.new_entity_ids.append(entity.id)
-            if kind == "model":
-                result.new_model_ids.append(entity.id)
-        linked_names[memo_key] = entity
-        return entity
+        if memo_key not in self._linked:
+            entity, created = link(self.session, kind, name, **kw)
+            if entity is not None and created:
+                self.result.new_entity_ids.append(entity.id)
+                if kind == "model":
+                    self.result.new_model_ids.append(entity.id)
+            self._linked[memo_key] = entity
+        return self._linked[memo_key]
 
-    def mention(entity: Optional[Entity], count: int = 1, focal: bool = False) -> None:
+    def mention(self, entity: Optional[Entity], count: int = 1, focal: bool = False) -> None:
         if entity is None:
             return
-        slot = mentions.setdefault(entity.id, ["mentioned", 0])
+        slot = self.mentions.setdefault(entity.id, ["mentioned", 0])
         slot[1] += max(count, 1)
         if focal:
             slot[0] = "focal"
 
-    # 1. entities the article names
-    model_org = {name_key(m.name, "model"): m.org for m in extraction.models}
-    lab_org = publisher_org(article.url, sites)
+
+def _reported_at(article: Article):
+    return article.published_at or article.fetched_at or utcnow()
+
+
+def _link_named(linker: _Linker, article: Article, extraction: Extraction, lab_org: Optional[str]) -> dict:
+    """Link the models and organizations the article names; returns model key -> the extractor's org."""
     model_entities = []
     for m in extraction.models:
-        entity = linked("model", m.name, org=m.org, family=m.family)
-        mention(entity, m.mentions, m.focal)
+        entity = linker.link("model", m.name, org=m.org, family=m.family)
+        linker.mention(entity, m.mentions, m.focal)
         model_entities.append((m, entity))
     for o in extraction.orgs:
-        mention(linked("org", o.name), o.mentions)
+        linker.mention(linker.link("org", o.name), o.mentions)
     for m, entity in model_entities:
         if entity is not None and entity.org_id is None:
             # a model the gazetteer and the extractor leave without a maker: "X's model" / "model
             # from X" in the text, else the lab whose own site announces it (its focal or new model)
-            org_name = org_in_text(session, f"{article.title or ''}\n{article.text or ''}", entity.name, m.name)
+            org_name = org_in_text(linker.session, f"{article.title or ''}\n{article.text or ''}", entity.name, m.name)
             origin = "news"
-            if org_name is None and lab_org and (m.focal or entity.id in result.new_model_ids):
+            if org_name is None and lab_org and (m.focal or entity.id in linker.result.new_model_ids):
                 org_name, origin = lab_org, "publisher"
             if org_name:
-                set_model_org(session, entity, org_name, origin=origin)
+                set_model_org(linker.session, entity, org_name, origin=origin)
+    return {name_key(m.name, "model"): m.org for m in extraction.models}
 
-    # 2. score claims: one ClaimSource per (claim, article)
+
+def _store_scores(linker: _Linker, article: Article, extraction: Extraction, model_org: dict) -> set[int]:
+    """The score claims, one ClaimSource per (claim, article); returns the claim ids the article reports."""
+    session, result = linker.session, linker.result
+    reported_at, outlet = _reported_at(article), article.original_outlet or article.outlet
     seen: set[int] = set()
     for s in extraction.scores:
-        model = linked("model", s.model, org=model_org.get(name_key(s.model, "model")))
-        bench = linked("benchmark", s.benchmark)
+        model = linker.link("model", s.model, org=model_org.get(name_key(s.model, "model")))
+        bench = linker.link("benchmark", s.benchmark)
         if model is None or bench is None:
             continue
-        mention(bench)
+        linker.mention(bench)
         qualifier = " ".join((s.qualifier or "").split()) or None
         claim, created = _claim(session, model, bench, qualifier, s.value, s.unit, reported_at, article.id)
         if created:
@@ -153,15 +186,17 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
             claim_id=claim.id, article_id=article.id, story_id=article.story_id,
             reported_by=s.reported_by, reporter_kind=s.reporter_kind, hedged=bool(s.hedged),
             evidence=s.evidence or "", start=s.start, end=s.end, outlet=outlet,
-            published_at=reported_at, extractor_version=extractor_version))
+            published_at=reported_at, extractor_version=result.extractor_version))
     session.flush()
-    result.claim_ids = sorted(seen)
-    result.removed_claim_ids = refresh_claims(session, old_claims | seen)
+    return seen
 
-    # 3. stances: the org, and the model when it is a known entity (a family need not be)
+
+def _store_stances(linker: _Linker, article: Article, extraction: Extraction) -> None:
+    """Stance events: the org, and the model when it is a known entity (a family need not be)."""
+    session = linker.session
     for st in extraction.stances:
         model = resolve(session, "model", st.model) if st.model else None
-        org = linked("org", st.org) if st.org else None
+        org = linker.link("org", st.org) if st.org else None
         if org is None and model is not None and model.org_id:
             org = session.get(Entity, model.org_id)
         if org is None and model is None:
@@ -175,37 +210,31 @@ def store_extraction(session: Session, article: Article, extraction: Extraction,
             model_name=st.model, stance=st.stance, license=st.license, planned=bool(st.planned),
             origin="news", article_id=article.id, evidence=st.evidence, start=st.start, end=st.end,
             # the article's publication date, or none: an ingest time is never a stance's date
-            occurred_at=article.published_at, extractor_version=extractor_version, created_at=utcnow())
+            occurred_at=article.published_at, extractor_version=linker.result.extractor_version,
+            created_at=utcnow())
         session.add(event)
         session.flush()
-        result.stance_event_ids.append(event.id)
+        linker.result.stance_event_ids.append(event.id)
 
-    # 4. people and their roles
+
+def _store_roles(linker: _Linker, article: Article, extraction: Extraction) -> None:
+    """People the article names, with their organization and role."""
     roles_seen: set[tuple] = set()
     for p in extraction.people:
-        person = linked("person", p.name)
+        person = linker.link("person", p.name)
         if person is None:
             continue
-        mention(person)
-        org = linked("org", p.org) if p.org else None
+        linker.mention(person)
+        org = linker.link("org", p.org) if p.org else None
         role = " ".join((p.role or "").split()) or None
         ident = (person.id, org.id if org else None, role)
         if ident in roles_seen:
             continue
         roles_seen.add(ident)
-        session.add(PersonRole(person_id=person.id, org_id=ident[1], role=role, article_id=article.id,
-                               evidence=p.evidence or None, seen_at=reported_at,
-                               extractor_version=extractor_version))
-        result.roles += 1
-
-    # 5. which entities the article mentions, then mark the article as extracted
-    for entity_id, (role, count) in mentions.items():
-        session.add(ArticleEntity(article_id=article.id, entity_id=entity_id, role=role, mentions=count))
-    article.extractor_version = extractor_version
-    article.extracted_at = utcnow()
-    session.add(article)
-    session.flush()
-    return result
+        linker.session.add(PersonRole(person_id=person.id, org_id=ident[1], role=role, article_id=article.id,
+                                      evidence=p.evidence or None, seen_at=_reported_at(article),
+                                      extractor_version=linker.result.extractor_version))
+        linker.result.roles += 1
 
 
 def _claim(session: Session, model: Entity, bench: Entity, qualifier: Optional[str], value: float,
@@ -338,14 +367,6 @@ def org_in_text(session: Session, text: str, *names: str) -> Optional[str]:
     return None
 
 
-def publisher_org(url: Optional[str], sites: Mapping[str, Site] | None = None) -> Optional[str]:
-    """The organization of a lab's own site (SITES, else data/sites.toml), when URL is on one."""
-    from ingest.publisher import known_site
-
-    site = known_site(url, sites)
-    return site.org if site is not None and site.kind == "lab" and site.org else None
-
-
 def set_model_org(session: Session, model: Entity, org_name: str, *, origin: str = "manual") -> Entity:
     """Give MODEL the organization ORG_NAME (linked or created); its stance events without an org get it too.
 
@@ -364,173 +385,3 @@ def set_model_org(session: Session, model: Entity, org_name: str, *, origin: str
         session.add(event)
     session.flush()
     return org
-
-
-@dataclass
-class ReextractSummary:
-    """What `aikb reextract` did."""
-
-    extractor_version: str
-    articles: int = 0
-    skipped: int = 0  # already at the current version
-    failed: int = 0
-    claims_before: int = 0
-    claims_after: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        return (f"re-extracted {self.articles} articles with extractor {self.extractor_version} "
-                f"({self.skipped} already current, {self.failed} failed); "
-                f"claims {self.claims_before} -> {self.claims_after}")
-
-
-def _document(article: Article, sites: Mapping[str, Site] | None = None):
-    """The CleanDocument to extract from: the stored raw payload cleaned again, else the stored text."""
-    from ingest.clean import clean_html, clean_text
-    from ingest.documents import clean_markdown, decode_bytes
-    from ingest.records import CleanDocument
-    from kb.articles import raw_payload
-
-    doc = None
-    payload = raw_payload(article)
-    if payload:
-        raw = decode_bytes(payload)
-        kind = (article.raw_kind or "").lower()
-        doc = (clean_html(raw, article.url, sites=sites) if kind == "html" else
-               clean_markdown(raw, sites=sites) if kind in ("md", "markdown") else clean_text(raw, sites=sites))
-    if doc is None or not doc.text.strip():
-        doc = CleanDocument(title=article.title or "", text=article.text or "")
-    # what ingest knew from the feed (outlet, date) is kept when the payload alone does not say it
-    return dataclasses.replace(doc, title=doc.title or article.title or "",
-                               outlet=doc.outlet or article.outlet,
-                               original_outlet=doc.original_outlet or article.original_outlet,
-                               published=doc.published or article.published_at)
-
-
-def reextract(engine, nlp, *, all: bool = False, batch_size: int = 32,  # noqa: A002 - mirrors the --all flag
-              progress=None, wait: float = 0.0, on_wait=None,
-              sites: Mapping[str, Site] | None = None) -> ReextractSummary:
-    """Re-run the current extractor over stored articles, from their raw payload, without fetching.
-
-    On SQLite it holds the ingest lock (kb.ingest_lock), so it never writes the file while `aikb
-    ingest` does: it waits up to WAIT seconds for a running ingest (ON_WAIT is told once), else
-    raises StoreError at once. On PostgreSQL each batch locks its article rows (FOR UPDATE), so an
-    article is never re-extracted by two processes at once (ingest's repair step included).
-
-    Args:
-        engine: the store's engine (or a callable returning a new Session: no lock is taken then).
-        nlp: the spaCy pipeline (kb.nlp.pipeline.load_nlp()).
-        all: also articles already extracted by the current version (default: only older/none).
-        progress: called with (done, total) after each batch.
-        sites: the known-sites table (see store_extraction).
-    Returns:
-        A ReextractSummary. Each batch is one transaction; a failing article is retried in a second
-        pass, then counted, not fatal.
-    """
-    from contextlib import nullcontext
-
-    from kb.ingest_lock import ingest_lock
-
-    is_engine = hasattr(engine, "dialect")
-    session_factory = (lambda: Session(engine)) if is_engine else engine
-    lock = ingest_lock(engine, wait=wait, holder="reextract", on_wait=on_wait) if is_engine else nullcontext()
-    with lock:
-        return reextract_articles(session_factory, nlp, all=all, batch_size=batch_size, progress=progress,
-                                  sites=sites)
-
-
-def reextract_articles(session_factory, nlp, *, all: bool = False, batch_size: int = 32,  # noqa: A002
-                       progress=None, only_missing: bool = False, limit: int | None = None,
-                       passes: int = 2, sites: Mapping[str, Site] | None = None) -> ReextractSummary:
-    """reextract's work, for a caller that already holds the ingest lock (ingest's repair step).
-
-    Args:
-        only_missing: only articles never extracted (extractor_version NULL): stored without claims.
-        limit: at most this many articles (oldest first).
-        passes: articles that failed (a deadlock with a concurrent writer, a dropped connection) are
-            tried again, up to this many passes in all.
-    """
-    from sqlalchemy import func, or_
-
-    from kb.nlp.extract import EXTRACTOR_VERSION
-
-    summary = ReextractSummary(extractor_version=EXTRACTOR_VERSION)
-    with session_factory() as session:
-        summary.claims_before = session.exec(select(func.count()).select_from(ScoreClaim)).one()
-        stmt = select(Article.id).order_by(Article.id)
-        if only_missing:
-            stmt = stmt.where(Article.extractor_version.is_(None))
-        elif not all:
-            stmt = stmt.where(or_(Article.extractor_version.is_(None),
-                                  Article.extractor_version != EXTRACTOR_VERSION))
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        ids = list(session.exec(stmt).all())
-        total = session.exec(select(func.count()).select_from(Article)).one()
-    summary.skipped = total - len(ids)
-    todo = ids
-    for number in range(1, max(passes, 1) + 1):
-        last = number == max(passes, 1)
-        failed: list[int] = []
-        for start in range(0, len(todo), batch_size):
-            chunk = todo[start:start + batch_size]
-            try:
-                failed += _reextract_batch(session_factory, nlp, chunk, summary, all=all, batch_size=batch_size,
-                                           record=last, sites=sites)
-            except Exception as exc:  # noqa: BLE001 - the batch's transaction failed (connection, deadlock)
-                log.warning("re-extraction batch failed: %s", exc)
-                failed += chunk
-                if last:
-                    summary.failed += len(chunk)
-                    summary.errors.append(f"articles {chunk[0]}..{chunk[-1]}: {str(exc).splitlines()[0][:200]}")
-            if progress and number == 1:
-                progress(min(start + batch_size, len(todo)), len(todo))
-        if not failed:
-            break
-        todo = failed
-    with session_factory() as session:
-        summary.claims_after = session.exec(select(func.count()).select_from(ScoreClaim)).one()
-    return summary
-
-
-def _reextract_batch(session_factory, nlp, chunk: list[int], summary: ReextractSummary, *, all: bool,
-                     batch_size: int, record: bool, sites: Mapping[str, Site] | None = None) -> list[int]:
-    """Re-extract the articles CHUNK in one transaction; returns the ids that failed."""
-    from kb.nlp.extract import EXTRACTOR_VERSION, extract_many
-
-    failed: list[int] = []
-    done = 0
-    with session_factory() as session:
-        stmt = select(Article).where(Article.id.in_(chunk)).order_by(Article.id)
-        if session.get_bind().dialect.name == "postgresql":
-            stmt = stmt.with_for_update()  # in id order: two re-extractors never deadlock on each other
-        rows = []
-        for article in session.exec(stmt).all():
-            if not all and article.extractor_version == EXTRACTOR_VERSION:
-                summary.skipped += 1  # done by another process while this one waited for the lock
-                continue
-            rows.append(article)
-        docs = []
-        for article in rows:
-            try:
-                docs.append(_document(article, sites))
-            except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the run
-                summary.failed += 1
-                summary.errors.append(f"article {article.id}: {exc}")
-                docs.append(None)
-        pairs = [(a, d) for a, d in zip(rows, docs) if d is not None]
-        for (article, doc), extraction in zip(pairs, extract_many(nlp, [d for _, d in pairs], batch_size)):
-            try:
-                with session.begin_nested():
-                    if doc.text != article.text:
-                        article.text = doc.text  # offsets point into the text handed to the extractor
-                    store_extraction(session, article, extraction, extractor_version=EXTRACTOR_VERSION, sites=sites)
-                done += 1
-            except Exception as exc:  # noqa: BLE001
-                failed.append(article.id)
-                if record:
-                    summary.failed += 1
-                    summary.errors.append(f"article {article.id}: {exc}")
-        session.commit()
-    summary.articles += done  # counted once committed: a batch that fails at commit is tried again
-    return failed

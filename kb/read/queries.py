@@ -1,7 +1,7 @@
 """Read-only queries the UI and the CLI share. Every function takes a Session first and returns frozen
-records (kb.query_records), never ORM objects, so callers hold no SQL.
+records (kb.read.query_records), never ORM objects, so callers hold no SQL.
 
-Search lives in kb.search, entity pages and the timeline in kb.pages; all are re-exported here.
+Search lives in kb.read.search, entity pages and the timeline in kb.read.pages.
 """
 from __future__ import annotations
 
@@ -12,14 +12,10 @@ from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from kb.errors import NotFound
-from kb.linking import resolve
 from kb.models import Article, ClaimSource, Entity, ScoreClaim
-from kb.query_records import (  # noqa: F401  (re-exported: callers import records from kb.queries)
-    ArticleHit, ClaimHit, Disagreement, EntityRow, LeaderRow, ModelPage, OrgPage, PersonPage, RoleRow,
-    SourceRef, TimelineEvent,
-)
-from kb.search import claim_hits, core_rows, search_articles, search_claims, sources_for  # noqa: F401
-from kb.pages import list_entities, model_page, org_page, person_page, timeline  # noqa: F401,E402
+from kb.read.lookup import resolve
+from kb.read.query_records import ClaimHit, Disagreement, LeaderRow
+from kb.read.search import claim_hits, core_rows
 
 
 def _benchmark(session: Session, name: str) -> Entity:

@@ -15,8 +15,17 @@ from typing import Optional
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from kb.models import Article, ClaimSource, Entity, PersonRole, ScoreClaim, StanceEvent
-from kb.search import core_rows
+from kb.models import (
+    Article,
+    ArticleEntity,
+    ClaimSource,
+    Entity,
+    PersonRole,
+    ScoreClaim,
+    StanceEvent,
+)
+from kb.read.lookup import resolve
+from kb.read.search import core_rows
 
 MAX_MARKS = 200
 _MODEL, _BENCH, _ORG, _PERSON = aliased(Entity), aliased(Entity), aliased(Entity), aliased(Entity)
@@ -100,28 +109,42 @@ def reader_article(session: Session, article_id: Optional[int] = None, *,
     None when neither exists.
     """
     if article_id is None and claim_id is not None:
-        rows = core_rows(session, select(ClaimSource.article_id, Article.original_outlet, Article.outlet,
-                                         Article.published_at)
-                         .join(Article, Article.id == ClaimSource.article_id)
-                         .where(ClaimSource.claim_id == int(claim_id)))
-        if not rows:
-            return None
-        copy = lambda r: bool(r[1]) and r[1].casefold() != (r[2] or "").casefold()  # noqa: E731
-        article_id = min(rows, key=lambda r: (copy(r), r[3] is None, r[3] or datetime.max, r[0]))[0]
+        article_id = _first_report(session, int(claim_id))
     if article_id is None:
         return None
     article = session.get(Article, int(article_id))
     if article is None:
         return None
     text = article.text or ""
-    marks: list[Mark] = []
+    marks = _claim_marks(session, article.id, text) + _stance_marks(session, article.id, text) + \
+        _person_marks(session, article.id, text)
+    marks.sort(key=lambda m: (m.start < 0, m.start, m.end))
+    return ReaderArticle(article_id=article.id, title=article.title, url=article.url, outlet=article.outlet,
+                         original_outlet=article.original_outlet, published_at=article.published_at, text=text,
+                         marks=tuple(marks), focus_claim=int(claim_id) if claim_id is not None else None)
+
+
+def _first_report(session: Session, claim_id: int) -> Optional[int]:
+    """The article a claim was first reported in, the original outlet's before a copy's; None without one."""
+    rows = core_rows(session, select(ClaimSource.article_id, Article.original_outlet, Article.outlet,
+                                     Article.published_at)
+                     .join(Article, Article.id == ClaimSource.article_id)
+                     .where(ClaimSource.claim_id == claim_id))
+    if not rows:
+        return None
+    copy = lambda r: bool(r[1]) and r[1].casefold() != (r[2] or "").casefold()  # noqa: E731
+    return min(rows, key=lambda r: (copy(r), r[3] is None, r[3] or datetime.max, r[0]))[0]
+
+
+def _claim_marks(session: Session, article_id: int, text: str) -> list[Mark]:
+    marks = []
     for (cid, start, end, evidence, kind, reported_by, value, unit, qualifier, model, bench) in core_rows(session, (
             select(ClaimSource.claim_id, ClaimSource.start, ClaimSource.end, ClaimSource.evidence,
                    ClaimSource.reporter_kind, ClaimSource.reported_by, ScoreClaim.value, ScoreClaim.unit,
                    ScoreClaim.qualifier, _MODEL.name, _BENCH.name)
             .join(ScoreClaim, ScoreClaim.id == ClaimSource.claim_id)
             .join(_MODEL, _MODEL.id == ScoreClaim.model_id).join(_BENCH, _BENCH.id == ScoreClaim.benchmark_id)
-            .where(ClaimSource.article_id == article.id).order_by(ClaimSource.start, ClaimSource.id)
+            .where(ClaimSource.article_id == article_id).order_by(ClaimSource.start, ClaimSource.id)
             .limit(MAX_MARKS))):
         s, e = _place(text, start, end, evidence)
         shown_unit = "" if unit in (None, "", "score") else unit
@@ -132,29 +155,36 @@ def reader_article(session: Session, article_id: Optional[int] = None, *,
             label += f" (reported by {reported_by})"
         marks.append(Mark(kind="claim", start=s, end=e, label=label, model=model, benchmark=bench,
                           reporter=kind, claim_id=cid))
+    return marks
+
+
+def _stance_marks(session: Session, article_id: int, text: str) -> list[Mark]:
+    marks = []
     for (start, end, evidence, stance, planned, org, model, model_name) in core_rows(session, (
             select(StanceEvent.start, StanceEvent.end, StanceEvent.evidence, StanceEvent.stance, StanceEvent.planned,
                    _ORG.name, _MODEL.name, StanceEvent.model_name)
             .join(_ORG, _ORG.id == StanceEvent.org_id, isouter=True)
             .join(_MODEL, _MODEL.id == StanceEvent.model_id, isouter=True)
-            .where(StanceEvent.article_id == article.id).order_by(StanceEvent.start, StanceEvent.id)
+            .where(StanceEvent.article_id == article_id).order_by(StanceEvent.start, StanceEvent.id)
             .limit(MAX_MARKS))):
         s, e = _place(text, start, end, evidence)
         what = model or model_name
         label = " · ".join(x for x in (org, what, ("will be " if planned else "") + stance) if x)
         marks.append(Mark(kind="stance", start=s, end=e, label=label, model=model, org=org, stance=stance,
                           planned=bool(planned)))
+    return marks
+
+
+def _person_marks(session: Session, article_id: int, text: str) -> list[Mark]:
+    marks = []
     for person, org, role, evidence in core_rows(session, (
             select(_PERSON.name, _ORG.name, PersonRole.role, PersonRole.evidence)
             .join(_PERSON, _PERSON.id == PersonRole.person_id).join(_ORG, _ORG.id == PersonRole.org_id, isouter=True)
-            .where(PersonRole.article_id == article.id).order_by(PersonRole.id).limit(MAX_MARKS))):
+            .where(PersonRole.article_id == article_id).order_by(PersonRole.id).limit(MAX_MARKS))):
         s, e = _name_span(text, person, evidence)
         label = person + (f", {role}" if role else "") + (f" at {org}" if org else "")
         marks.append(Mark(kind="person", start=s, end=e, label=label, person=person, org=org))
-    marks.sort(key=lambda m: (m.start < 0, m.start, m.end))
-    return ReaderArticle(article_id=article.id, title=article.title, url=article.url, outlet=article.outlet,
-                         original_outlet=article.original_outlet, published_at=article.published_at, text=text,
-                         marks=tuple(marks), focus_claim=int(claim_id) if claim_id is not None else None)
+    return marks
 
 
 def _name_span(text: str, name: str, evidence: Optional[str]) -> tuple[int, int]:
@@ -178,9 +208,6 @@ def recent_articles(session: Session, *, limit: int = 200) -> list[ArticleChoice
 
 def entity_articles(session: Session, kind: str, name: str, *, limit: int = 20) -> list[ArticleChoice]:
     """The newest articles that mention the entity NAME of KIND (its merged names too)."""
-    from kb.linking import resolve
-    from kb.models import ArticleEntity
-
     entity = resolve(session, kind, name)
     if entity is None:
         return []

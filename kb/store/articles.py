@@ -13,19 +13,16 @@ import logging
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
+from typing import Iterator, Optional, Protocol
 
 from sqlalchemy import and_, bindparam, literal_column, or_
 from sqlmodel import Session, select
 
-from ingest.dedup import StoryIndex, content_hash, normalize_url, sha256, simhash, url_hash
 from ingest.records import ArticleDraft, FetchResult
 from kb.db import utcnow
 from kb.models import Article, FetchLog, Sighting, Story
+from kb.store.claims import clear_article, refresh_claims
 
-# A text shorter than this many words (a teaser, "Comments on ...") is never used to find duplicates
-# or near-duplicates: several different articles share such a teaser (issue 13).
-TEASER_WORDS = 40
 # A later copy of a stored article replaces its text when it is this much longer (or the stored text
 # is only the feed's because the page could not be read): the fullest copy wins, whatever the order.
 FULLER_RATIO = 1.2
@@ -35,7 +32,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ArticleKeys:
-    """The duplicate keys of a draft, computed once."""
+    """The duplicate keys of a draft, computed once (by kb.pipeline.keys.draft_keys)."""
 
     url_hash: str
     guid_hash: Optional[str]
@@ -43,6 +40,12 @@ class ArticleKeys:
     simhash: Optional[int]  # None for a teaser (never matched as a near-duplicate)
     canonical_hash: Optional[str]
     short: bool = False  # a teaser: its text is not a duplicate key
+
+
+class NearDuplicates(Protocol):
+    """The run's near-duplicate index (ingest.dedup.StoryIndex): a fingerprint's story, if any."""
+
+    def find(self, fingerprint: int) -> Optional[int]: ...
 
 
 @dataclass
@@ -66,41 +69,6 @@ def record_fetch(session: Session, result: FetchResult, *, source_id: Optional[i
     return row
 
 
-def identity_hash(url: Optional[str], guid: Optional[str], text: str) -> str:
-    """The url_hash of an article: its URL, else its GUID, else its text."""
-    if url:
-        return url_hash(url)
-    if guid:
-        return url_hash(f"guid:{guid}")
-    return url_hash(f"content:{content_hash(text)}")
-
-
-def via_identity(via: str, url: Optional[str], guid: Optional[str], text: str) -> str:
-    """The url_hash of another site's feed copy of URL: its own identity, never the URL's (issue 17)."""
-    inner = normalize_url(url) if url else (f"guid:{guid}" if guid else f"content:{content_hash(text)}")
-    return url_hash(f"guid:via|{via}|{inner}")
-
-
-def is_teaser(text: str) -> bool:
-    """A text too short to tell articles apart (a feed's teaser)."""
-    return len(text.split()) < TEASER_WORDS
-
-
-def draft_keys(draft: ArticleDraft) -> ArticleKeys:
-    """Every duplicate key of DRAFT."""
-    short = is_teaser(draft.doc.text)
-    canonical = draft.doc.canonical_url if draft.via is None else None  # a copy's claims about itself
-    return ArticleKeys(
-        url_hash=(via_identity(draft.via, draft.url, draft.guid, draft.doc.text) if draft.via is not None
-                  else identity_hash(draft.url, draft.guid, draft.doc.text)),
-        guid_hash=sha256(draft.guid) if draft.guid else None,
-        content_hash=content_hash(draft.doc.text),
-        simhash=None if short else simhash(draft.doc.text),
-        canonical_hash=url_hash(canonical) if canonical else None,
-        short=short,
-    )
-
-
 # Statements built once with bind parameters: per-article lookups skip SQLAlchemy's expression
 # building, which cost more than the queries themselves at 10,000 articles a run.
 # "source_id + 0" keeps the planner off the source_id index: without statistics SQLite chose it for
@@ -121,14 +89,10 @@ _STORY_CANDIDATES = select(Article.story_id, Article.url_hash, Article.canonical
 ).limit(20)
 
 
-def load_story_index(session: Session) -> StoryIndex:
-    """Every stored fingerprint with its story, for near-duplicate lookups during a run."""
-    index = StoryIndex()
-    rows = session.exec(select(Article.simhash, Article.story_id).where(Article.simhash.is_not(None),
-                                                                        Article.story_id.is_not(None)))
-    for fingerprint, story_id in rows:
-        index.add(fingerprint, story_id)
-    return index
+def story_fingerprints(session: Session) -> Iterator[tuple[int, int]]:
+    """(fingerprint, story id) of every stored text, for the run's near-duplicate index."""
+    yield from session.exec(select(Article.simhash, Article.story_id).where(Article.simhash.is_not(None),
+                                                                          Article.story_id.is_not(None)))
 
 
 def is_duplicate(session: Session, keys: ArticleKeys, source_id: Optional[int]) -> bool:
@@ -139,7 +103,7 @@ def is_duplicate(session: Session, keys: ArticleKeys, source_id: Optional[int]) 
     return session.execute(_DUPLICATE, params).first() is not None
 
 
-def _existing_story(session: Session, keys: ArticleKeys, index: Optional[StoryIndex]) -> Optional[int]:
+def _existing_story(session: Session, keys: ArticleKeys, index: Optional[NearDuplicates]) -> Optional[int]:
     """The story a new article joins: its canonical original's, a copy's that named it, same text, near text."""
     canonical = keys.canonical_hash if keys.canonical_hash and keys.canonical_hash != keys.url_hash else ""
     rows = session.execute(_STORY_CANDIDATES, {"canonical_hash": canonical, "url_hash": keys.url_hash,
@@ -155,19 +119,19 @@ def _existing_story(session: Session, keys: ArticleKeys, index: Optional[StoryIn
     return None
 
 
-def store_article(session: Session, draft: ArticleDraft, *, source_id: Optional[int],
-                  outlet: Optional[str] = None, index: Optional[StoryIndex] = None,
-                  keys: Optional[ArticleKeys] = None, checked: bool = False) -> StoreOutcome:
+def store_article(session: Session, draft: ArticleDraft, keys: ArticleKeys, *, source_id: Optional[int],
+                  outlet: Optional[str] = None, index: Optional[NearDuplicates] = None,
+                  checked: bool = False) -> StoreOutcome:
     """Store DRAFT unless it is a duplicate, placing it in its story; flushes, never commits.
 
     Args:
         outlet: the outlet to record when the document names none (the feed's title).
         index: the run's near-duplicate index (the caller adds the new fingerprint after commit).
+        keys: the draft's duplicate keys (kb.pipeline.keys.draft_keys).
         checked: the caller ran is_duplicate() just before (a URL race still fails on the unique key).
     Returns:
         StoreOutcome: "duplicate" (nothing written), "clustered" (joined a story) or "new".
     """
-    keys = keys or draft_keys(draft)
     if not checked and is_duplicate(session, keys, source_id):
         return StoreOutcome("duplicate")
     doc = draft.doc
@@ -202,19 +166,19 @@ def store_article(session: Session, draft: ArticleDraft, *, source_id: Optional[
 # ---------------------------------------------------------------------------------------------
 
 
-def find_article(session: Session, url: Optional[str]) -> Optional[Article]:
-    """The article stored under URL itself (its own site's copy), or None."""
-    if not url:
+def find_article(session: Session, url_key: Optional[str]) -> Optional[Article]:
+    """The article stored under the URL whose url_hash is URL_KEY (its own site's copy), or None."""
+    if not url_key:
         return None
-    return session.exec(select(Article).where(Article.url_hash == url_hash(url))).first()
+    return session.exec(select(Article).where(Article.url_hash == url_key)).first()
 
 
-def record_sighting(session: Session, *, url: Optional[str], article_id: Optional[int],
+def record_sighting(session: Session, *, url: Optional[str], url_key: Optional[str], article_id: Optional[int],
                     source_id: Optional[int], same_site: bool, text_chars: int = 0) -> Optional[Sighting]:
-    """Record that SOURCE_ID carried URL (once per URL and source); points it at ARTICLE_ID."""
-    if not url:
+    """Record that SOURCE_ID carried URL (url_hash URL_KEY; once per URL and source); points it at ARTICLE_ID."""
+    if not url or not url_key:
         return None
-    key = url_hash(url)
+    key = url_key
     stmt = select(Sighting).where(Sighting.url_hash == key)
     stmt = stmt.where(Sighting.source_id == source_id) if source_id is not None else stmt.where(
         Sighting.source_id.is_(None))
@@ -231,18 +195,19 @@ def record_sighting(session: Session, *, url: Optional[str], article_id: Optiona
     return row
 
 
-def known_items(session: Session, source_id: Optional[int], items) -> set[int]:
-    """Positions of ITEMS (FeedItems) this source already carried: by URL sighting, or by GUID.
+def known_items(session: Session, source_id: Optional[int],
+                keys: list[tuple[Optional[str], Optional[str]]]) -> set[int]:
+    """Positions in KEYS, the (url_hash, guid_hash) of a feed's items, of items this source already carried:
+    by URL sighting, or by GUID.
 
     An item another source carried is not known here: it becomes a sighting of that article (and its
     copy may be fuller). A feed served again without validators costs one parse and a few queries.
     """
-    items = list(items)
     known: set[int] = set()
-    for start in range(0, len(items), 500):
-        chunk = items[start:start + 500]
-        urls = {url_hash(i.link): n for n, i in enumerate(chunk, start) if i.link}
-        guids = {sha256(i.guid): n for n, i in enumerate(chunk, start) if i.guid}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        urls = {u: n for n, (u, _g) in enumerate(chunk, start) if u}
+        guids = {g: n for n, (_u, g) in enumerate(chunk, start) if g}
         if urls and source_id is not None:
             for found in session.exec(select(Sighting.url_hash).where(
                     Sighting.url_hash.in_(list(urls)), Sighting.source_id == source_id)).all():
@@ -293,8 +258,6 @@ def absorb_feed_copies(session: Session, article: Article) -> list[int]:
 
     Returns the claim ids those copies reported (already refreshed; the caller re-extracts ARTICLE).
     """
-    from kb.claims import clear_article, refresh_claims  # (kb.claims imports kb.articles lazily too)
-
     copies: list[Article] = []
     rows = session.exec(select(Sighting).where(Sighting.url_hash == article.url_hash,
                                                Sighting.article_id != article.id)).all()

@@ -1,9 +1,7 @@
-"""Entity linking: one row per model, organization, person or benchmark, however it is spelled.
+"""Entity linking: find or create the entity of a name; seed the gazetteer's names and aliases.
 
-A name is looked up by its key (`name_key`, kb/text/keys.py: case, spaces, hyphens and apostrophes
-do not matter) among canonical names and aliases. Unknown names become new entities; near misses are never merged
-(the key keeps every digit and dot, so "GPT-5" and "GPT-5.4" stay two models). Merged entities
-keep their row with `merged_into_id` so lookups follow them to the survivor.
+Unknown names become new entities; near misses are never merged (kb.read.lookup.name_key keeps every
+digit and dot, so "GPT-5" and "GPT-5.4" stay two models). Lookups themselves live in kb.read.lookup.
 """
 from __future__ import annotations
 
@@ -17,36 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kb.db import utcnow
-from kb.errors import InputError, NotFound
+from kb.errors import InputError
 from kb.models import Alias, Entity
+from kb.read.lookup import KINDS, resolve
 from kb.settings import DATA_DIR
-from kb.text.keys import name_key  # noqa: F401  (the one name key; callers import it from here too)
+from kb.text.keys import name_key
 
 log = logging.getLogger(__name__)
-
-KINDS = ("model", "org", "person", "benchmark")
-
-
-def _live(session: Session, entity: Optional[Entity]) -> Optional[Entity]:
-    """Follow merged_into_id to the surviving entity (bounded, in case of a cycle)."""
-    for _ in range(10):
-        if entity is None or entity.merged_into_id is None:
-            return entity
-        entity = session.get(Entity, entity.merged_into_id)
-    return entity
-
-
-def resolve(session: Session, kind: str, name: str) -> Optional[Entity]:
-    """The entity this name denotes (by canonical key, then alias), or None."""
-    key = name_key(name, kind)
-    if not key:
-        return None
-    entity = session.exec(select(Entity).where(Entity.kind == kind, Entity.key == key)).first()
-    if entity is None:
-        alias = session.exec(select(Alias).where(Alias.kind == kind, Alias.key == key)).first()
-        if alias is not None:
-            entity = session.get(Entity, alias.entity_id)
-    return _live(session, entity)
 
 
 def link(session: Session, kind: str, name: str, *, org: Optional[str] = None,
@@ -150,65 +125,82 @@ def _seed(session: Session, directory: Path) -> int:
     for kind, key, eid in session.exec(select(Alias.kind, Alias.key, Alias.entity_id)).all():
         keys.setdefault((kind, key), eid)
     new = 0
-    now = utcnow()
     for filename in GAZETTEER_FILES:
         path = directory / filename
         if not path.exists():
             continue
         kind = _kind_from_filename(path.stem)
-        rows, fresh = [], []
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            try:
-                row = json.loads(line) if line.strip() else None
-            except json.JSONDecodeError:
-                log.warning("gazetteer %s:%d is not JSON; skipped", path.name, lineno)
-                continue
-            if not isinstance(row, dict) or not isinstance(row.get("name"), str):
-                continue
-            names = [(kind, row["name"])]
-            if kind == "model" and isinstance(row.get("org"), str):
-                names.append(("org", row["org"]))
-            for k, name in names:
-                key = name_key(name, k)
-                if key and (k, key) not in keys:
-                    keys[(k, key)] = None
-                    fresh.append(dict(kind=k, name=" ".join(name.split()), key=key, origin="gazetteer",
-                                      created_at=now, org_id=None, family=None, merged_into_id=None))
-            rows.append(row)
-        if fresh:
-            session.exec(insert(Entity), params=fresh)
-            new += len(fresh)
-            for k, key, eid in session.exec(select(Entity.kind, Entity.key, Entity.id)
-                                            .where(Entity.origin == "gazetteer")).all():
-                if keys.get((k, key)) is None:
-                    keys[(k, key)] = eid
-        aliases, makers = [], []
-        for row in rows:
-            eid = keys.get((kind, name_key(row["name"], kind)))
-            if eid is None:
-                continue
-            for alias in row.get("aliases") or ():
-                akey = name_key(alias, kind) if isinstance(alias, str) else ""
-                if akey and (kind, akey) not in keys:
-                    aliases.append(dict(entity_id=eid, kind=kind, alias=alias, key=akey))
-                    keys[(kind, akey)] = eid
-            if kind == "model":
-                org_id = keys.get(("org", name_key(row["org"], "org"))) if isinstance(row.get("org"), str) else None
-                family = row.get("family") if isinstance(row.get("family"), str) else None
-                if org_id or family:
-                    makers.append(dict(eid=eid, org=org_id, fam=family))
-        if aliases:
-            session.exec(insert(Alias), params=aliases)
-        if makers:  # attach makers and families only where none is set yet (an analyst's edit wins)
-            table = Entity.__table__  # Core UPDATE: ORM bulk mode would want whole rows by primary key
-            for column, param in (("org_id", "org"), ("family", "fam")):
-                params = [m for m in makers if m[param]]
-                if params:
-                    session.connection().execute(
-                        update(table).where(table.c.id == bindparam("eid"), table.c[column].is_(None))
-                        .values({column: bindparam(param)}), params)
+        rows = _gazetteer_rows(path)
+        new += _insert_entities(session, kind, rows, keys)
+        _insert_aliases_and_makers(session, kind, rows, keys)
     session.flush()
     return new
+
+
+def _gazetteer_rows(path: Path) -> list[dict]:
+    """The entries of one gazetteer file (JSON lines with a `name`); a malformed line is logged and skipped."""
+    rows = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            row = json.loads(line) if line.strip() else None
+        except json.JSONDecodeError:
+            log.warning("gazetteer %s:%d is not JSON; skipped", path.name, lineno)
+            continue
+        if isinstance(row, dict) and isinstance(row.get("name"), str):
+            rows.append(row)
+    return rows
+
+
+def _insert_entities(session: Session, kind: str, rows: list[dict], keys: dict) -> int:
+    """Insert the names of ROWS (and a model's maker) not known yet; KEYS learns their ids. Returns how many."""
+    now = utcnow()
+    fresh = []
+    for row in rows:
+        names = [(kind, row["name"])]
+        if kind == "model" and isinstance(row.get("org"), str):
+            names.append(("org", row["org"]))
+        for k, name in names:
+            key = name_key(name, k)
+            if key and (k, key) not in keys:
+                keys[(k, key)] = None
+                fresh.append(dict(kind=k, name=" ".join(name.split()), key=key, origin="gazetteer",
+                                  created_at=now, org_id=None, family=None, merged_into_id=None))
+    if fresh:
+        session.exec(insert(Entity), params=fresh)
+        for k, key, eid in session.exec(select(Entity.kind, Entity.key, Entity.id)
+                                        .where(Entity.origin == "gazetteer")).all():
+            if keys.get((k, key)) is None:
+                keys[(k, key)] = eid
+    return len(fresh)
+
+
+def _insert_aliases_and_makers(session: Session, kind: str, rows: list[dict], keys: dict) -> None:
+    """The aliases of ROWS not naming anything yet, and each model's maker and family where none is set."""
+    aliases, makers = [], []
+    for row in rows:
+        eid = keys.get((kind, name_key(row["name"], kind)))
+        if eid is None:
+            continue
+        for alias in row.get("aliases") or ():
+            akey = name_key(alias, kind) if isinstance(alias, str) else ""
+            if akey and (kind, akey) not in keys:
+                aliases.append(dict(entity_id=eid, kind=kind, alias=alias, key=akey))
+                keys[(kind, akey)] = eid
+        if kind == "model":
+            org_id = keys.get(("org", name_key(row["org"], "org"))) if isinstance(row.get("org"), str) else None
+            family = row.get("family") if isinstance(row.get("family"), str) else None
+            if org_id or family:
+                makers.append(dict(eid=eid, org=org_id, fam=family))
+    if aliases:
+        session.exec(insert(Alias), params=aliases)
+    if makers:  # attach makers and families only where none is set yet (an analyst's edit wins)
+        table = Entity.__table__  # Core UPDATE: ORM bulk mode would want whole rows by primary key
+        for column, param in (("org_id", "org"), ("family", "fam")):
+            params = [m for m in makers if m[param]]
+            if params:
+                session.connection().execute(
+                    update(table).where(table.c.id == bindparam("eid"), table.c[column].is_(None))
+                    .values({column: bindparam(param)}), params)
 
 
 def _normal_kind(kind: Optional[str]) -> Optional[str]:
@@ -222,15 +214,3 @@ def _kind_from_filename(stem: str) -> Optional[str]:
         if stem.lower().startswith(kind):
             return _normal_kind(kind)
     return None
-
-
-def find(session: Session, name: str, kind: Optional[str] = None) -> Entity:
-    """The entity named NAME (any kind unless given); raises NotFound, or InputError when ambiguous."""
-    kinds = [kind] if kind else list(KINDS)
-    found = [e for e in (resolve(session, k, name) for k in kinds) if e is not None]
-    if not found:
-        raise NotFound(f"no entity named {name!r}" + (f" of kind {kind}" if kind else ""))
-    if len({e.id for e in found}) > 1:
-        raise InputError(f"{name!r} names several entities ({', '.join(e.kind for e in found)}); "
-                         "add --kind")
-    return found[0]

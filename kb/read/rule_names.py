@@ -1,25 +1,27 @@
 """Names an alert rule may watch: known benchmarks, models and organizations, with "did you mean".
 
 A rule on a misspelt name ("Charxiv Reasonng", "Metaa") can never fire. A name is known when the store
-has it (any alias; kb.linking.resolve) or the gazetteer lists it (data/gazetteer, so a rule can be set
+has it (any alias; kb.read.lookup.resolve) or the gazetteer lists it (data/gazetteer, so a rule can be set
 up before the first ingest). Unknown names are refused with the closest known ones, unless the caller
-allows a new name (a model not announced yet). Read-only; no spaCy.
+allows a new name (a model not announced yet). Read-only (kb.alerts.rules.add_checked_rule is the
+form's writer); no spaCy.
 """
 from __future__ import annotations
 
 import difflib
 import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
 from sqlmodel import Session, select
 
 from kb.errors import InputError
-from kb.linking import name_key, resolve
 from kb.models import Alias, Entity
+from kb.read.lookup import resolve
+from kb.settings import DATA_DIR
+from kb.text.keys import name_key
 
-GAZETTEER_DIR = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
+GAZETTEER_DIR = DATA_DIR / "gazetteer"
 _FILES = {"benchmark": "benchmarks.jsonl", "model": "models.jsonl", "org": "orgs.jsonl"}
 MAX_CANDIDATES = 20_000
 
@@ -84,15 +86,6 @@ def check_rule_names(session: Session, *, benchmark: Optional[str] = None, model
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise InputError(f"unknown {kind} {name!r} for {flag}{hint} (add --allow-new to watch a name "
                          f"not seen yet)")
-
-
-def add_checked_rule(session: Session, *, allow_new: bool = False, **rule):
-    """kb.alerts.add_rule after check_rule_names: what the UI's rule form calls."""
-    from kb.alerts.rules import add_rule
-
-    check_rule_names(session, benchmark=rule.get("benchmark"), model=rule.get("model"), org=rule.get("org"),
-                     allow_new=allow_new)
-    return add_rule(session, **rule)
 
 
 def rule_name_options(session: Session, *, limit: int = 5000) -> dict[str, list[str]]:

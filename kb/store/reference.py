@@ -4,7 +4,7 @@ data/reference/stances.jsonl is built by scripts/build_reference.py from Epoch A
 (CC BY 4.0; see data/reference/SOURCE.md). Rows are stored with origin="reference" and the source's
 name, so the timeline shows them as reference data, not news.
 
-When it is loaded: with the first extraction stored in a database (kb.claims.store_extraction, so
+When it is loaded: with the first extraction stored in a database (kb.store.claims.store_extraction, so
 every `aikb ingest` / `aikb demo` store has it), on `aikb timeline` when it is missing, and again on
 `aikb entities seed` (idempotent: a row already loaded is never duplicated).
 """
@@ -22,9 +22,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from kb.db import utcnow
-from kb.linking import link, name_key
 from kb.models import Alias, Entity, StanceEvent
 from kb.settings import DATA_DIR
+from kb.store.linking import link
+from kb.text.keys import name_key
 
 log = logging.getLogger(__name__)
 REFERENCE_FILE = DATA_DIR / "reference" / "stances.jsonl"

@@ -1,6 +1,6 @@
 """What the read queries return: frozen plain records, never ORM objects (the UI and CLI depend on these).
 
-Re-exported by kb.queries, which is where callers import them from.
+Re-exported by kb.read.queries, which is where callers import them from.
 """
 from __future__ import annotations
 

@@ -11,11 +11,20 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from kb.claims import claim_key, refresh_claims
 from kb.db import utcnow
 from kb.errors import InputError, NotFound
-from kb.linking import find, name_key
-from kb.models import Alias, ArticleEntity, ClaimSource, Entity, PersonRole, ScoreClaim, StanceEvent
+from kb.models import (
+    Alias,
+    ArticleEntity,
+    ClaimSource,
+    Entity,
+    PersonRole,
+    ScoreClaim,
+    StanceEvent,
+)
+from kb.read.lookup import find, resolve
+from kb.store.claims import claim_key, refresh_claims, set_model_org
+from kb.text.keys import name_key
 
 
 @dataclass(frozen=True)
@@ -160,9 +169,6 @@ def set_org(session: Session, model_name: str, org_name: str) -> tuple[Entity, E
     The organization is linked by name (created when unknown); the model's stance events that had no
     organization get it too. Returns (model, org). Raises NotFound for an unknown model.
     """
-    from kb.claims import set_model_org
-    from kb.linking import resolve
-
     model = resolve(session, "model", model_name)
     if model is None:
         raise NotFound(f"no model named {model_name!r}; see `aikb entities list --kind model`")

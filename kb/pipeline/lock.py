@@ -2,7 +2,7 @@
 
 The lock is an flock(2) on "<database>.ingest.lock": the kernel drops it when the process ends,
 however it ends (SIGKILL included), so a crash never leaves a stale lock. PostgreSQL needs no
-such lock: workers share the work through row leases (kb/sources.py).
+such lock: workers share the work through row leases (kb/store/sources.py).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Entity pages and the openness timeline (read-only; re-exported by kb.queries)."""
+"""Entity pages and the openness timeline (read-only; re-exported by kb.read.queries)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -9,11 +9,27 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from kb.errors import NotFound
-from kb.linking import name_key, resolve
-from kb.models import Alias, Article, ArticleEntity, Entity, PersonRole, ScoreClaim, StanceEvent
-from kb.query_records import EntityRow, ModelPage, OrgPage, PersonPage, RoleRow, TimelineEvent
-from kb.search import claim_hits, core_rows
-from kb.shifts import StanceStep, family_key, shift_flags
+from kb.models import (
+    Alias,
+    Article,
+    ArticleEntity,
+    Entity,
+    PersonRole,
+    ScoreClaim,
+    StanceEvent,
+)
+from kb.read.lookup import resolve
+from kb.read.query_records import (
+    EntityRow,
+    ModelPage,
+    OrgPage,
+    PersonPage,
+    RoleRow,
+    TimelineEvent,
+)
+from kb.read.search import claim_hits, core_rows
+from kb.read.shifts import StanceStep, family_key, shift_flags
+from kb.text.keys import name_key
 
 _ORG, _MODEL, _PERSON = aliased(Entity), aliased(Entity), aliased(Entity)
 
@@ -25,7 +41,7 @@ def _with_merged(session: Session, entity: Entity) -> list[int]:
 def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) -> list[TimelineEvent]:
     """Stance events in time order (one org, or all), each marked when it shifts the org's stance.
 
-    What counts as a shift is kb.shifts' rule: the org's stance for the same model family changes, or
+    What counts as a shift is kb.read.shifts' rule: the org's stance for the same model family changes, or
     its latest news stance breaks with the stance it mostly took before; planned events never count.
     Events of one org at the same instant (one article) are ordered so that restated history comes
     before the change: "Llama stays open, Muse Spark is closed" reads as one shift, not two.

@@ -7,7 +7,7 @@ asked for), with the setting it was reported in, who reported it (vendor, indepe
 outlet), and the article to read it in. "Independent" keeps only values an evaluator reported.
 
 A model's openness is its own latest (non-planned) stance event, else the latest one its organization
-took for the same model line (kb.shifts.family_key: "Llama 3.1" follows "Llama 3"), else unknown: an
+took for the same model line (kb.read.shifts.family_key: "Llama 3.1" follows "Llama 3"), else unknown: an
 org's other lines say nothing about this one (Google's open Gemma is no sign that Gemini is open).
 """
 from __future__ import annotations
@@ -20,11 +20,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from kb.errors import InputError
-from kb.linking import resolve
 from kb.models import ClaimSource, Entity, ScoreClaim, StanceEvent
-from kb.query_records import _jsonable
-from kb.search import claim_hits, core_rows
-from kb.shifts import family_key
+from kb.read.lookup import resolve
+from kb.read.query_records import _jsonable
+from kb.read.search import claim_hits, core_rows
+from kb.read.shifts import family_key
 
 # what analysts call a reporter -> the reporter_kind the extractor stores
 REPORTER_KINDS = {"vendor": "vendor", "independent": "evaluator", "outlet": "outlet"}
@@ -249,7 +249,9 @@ def org_models(session: Session, org: str, *, limit: int = 40) -> list[str]:
 
 def top_models(session: Session, benchmark: str, n: int = 10, *, as_of: Optional[datetime] = None) -> list[str]:
     """The N models with the highest values reported on BENCHMARK (any setting), best first."""
-    from kb.queries import leaderboard  # a cycle at import time otherwise (kb.queries re-exports)
+    from kb.read.queries import (
+        leaderboard,  # a cycle at import time otherwise (kb.read.queries re-exports)
+    )
 
     names: list[str] = []
     for row in leaderboard(session, benchmark, as_of=as_of, limit=max(1, int(n)) * 3):

@@ -1,7 +1,7 @@
 """A benchmark's leaderboard with the analyst's filters, and its frontier over time (read-only).
 
 `board`: the best value reported for each model and setting, keeping only open or closed models
-(kb.compare.model_openness), only values a vendor or an independent evaluator reported, one setting
+(kb.read.compare.model_openness), only values a vendor or an independent evaluator reported, one setting
 or all. Ranks count within a setting (a "with tools" score does not outrank a plain one); equal values
 share a rank (1, 2, 2, 4) and are marked tied.
 
@@ -16,11 +16,11 @@ from typing import Optional
 
 from sqlmodel import Session, select
 
-from kb.compare import REPORTER_NAMES, claim_filters, model_openness, reporter_kind
 from kb.errors import InputError, NotFound
-from kb.linking import resolve
 from kb.models import ClaimSource, Entity, ScoreClaim
-from kb.search import claim_hits, core_rows
+from kb.read.compare import REPORTER_NAMES, claim_filters, model_openness, reporter_kind
+from kb.read.lookup import resolve
+from kb.read.search import claim_hits, core_rows
 
 OPENNESS = ("all", "open", "closed")
 PAGE = 2000

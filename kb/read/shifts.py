@@ -13,7 +13,7 @@ never changed course. Two rules instead:
    it, e.g. an open-weights lab's first closed model (reported again later, it is no new shift).
 
 Planned events ("will open the weights") never count and never change what the org's stance is.
-Pure functions over plain values: kb.pages.timeline feeds them rows.
+Pure functions over plain values: kb.read.pages.timeline feeds them rows.
 """
 from __future__ import annotations
 
