@@ -30,11 +30,11 @@ def measure(feeds: int = 200, items: int = 50, runs: int = 3) -> dict:
 
     from ingest.feeds import parse_feed
     from ingest.fetch import fetch, make_client
+    from ingest.options import IngestOptions
     from ingest.ssrf import origin
-    from kb.settings import Settings
 
     files = feed_files(feeds_dir(feeds * items, items))[:feeds]
-    settings = Settings(database_url="sqlite://", host_delay=0.0)
+    settings = IngestOptions(host_delay=0.0)
     ours, bare, ratios, cpu_ratios, counts = [], [], [], [], []
     with FeedFileServer(files) as server:
         urls = server.urls()

@@ -31,7 +31,7 @@ from typing import Iterator, NoReturn
 
 @dataclass(frozen=True)
 class DocumentLimits:
-    """Caps on one document (a page, a feed item's HTML, a saved file). kb.settings composes them."""
+    """Caps on one document (a page, a feed item's HTML, a saved file); part of ingest.options.IngestOptions."""
 
     max_chars: int = 5_000_000  # characters of HTML read; the rest is cut
     max_depth: int = 512  # nesting of elements; deeper pages are refused
@@ -136,12 +136,8 @@ def _trim_tables(html: str, limits: DocumentLimits) -> tuple[str, list[str]]:
                 continue  # a stray </table>
             depth -= 1
             if depth == 0 and cut is not None:
-                out.append(html[pos:cut])
-                if cut > start:
-                    out.append("</table>")  # the rows kept, closed
-                    cut_tables += 1
-                else:
-                    dropped += 1
+                kept = _close_cut(out, html, pos, start, cut)
+                cut_tables, dropped = cut_tables + kept, dropped + (not kept)
                 pos, start, cut = match.end(), 0, None
             continue
         if depth == 0 or closing:
@@ -153,23 +149,36 @@ def _trim_tables(html: str, limits: DocumentLimits) -> tuple[str, list[str]]:
             if cells > limits.max_cells:
                 cut = row_start if row_start is not None and row_start > start else start
     if cut is not None:  # a table left open at the end of the page
-        out.append(html[pos:cut])
-        out.append("</table>" if cut > start else "")
-        if cut > start:
-            cut_tables += 1
-        else:
-            dropped += 1
+        kept = _close_cut(out, html, pos, start, cut)
+        cut_tables, dropped = cut_tables + kept, dropped + (not kept)
         pos = len(html)
     if not (dropped or cut_tables):
         return html, []
     out.append(html[pos:])
+    return "".join(out), _table_notes(limits, tables, cut_tables, dropped)
+
+
+def _close_cut(out: list[str], html: str, pos: int, start: int, cut: int) -> bool:
+    """Add to OUT the page from POS up to the CUT of the table opened at START, and its kept rows closed.
+
+    True when rows were kept (the table was cut), False when the whole table went (dropped).
+    """
+    out.append(html[pos:cut])
+    if cut > start:
+        out.append("</table>")  # the rows kept, closed
+        return True
+    return False
+
+
+def _table_notes(limits: DocumentLimits, tables: int, cut_tables: int, dropped: int) -> list[str]:
+    """What _trim_tables cut, as notes the caller records against the page's source."""
     notes = []
     if cut_tables:
         notes.append(f"cells: a table cut at the limit of {limits.max_cells:,} cells per page")
     if dropped:
         notes.append(f"tables: {dropped:,} of {tables:,} dropped (limits: {limits.max_tables:,} tables, "
                      f"{limits.max_cells:,} cells per page)")
-    return "".join(out), notes
+    return notes
 
 
 def prepare_html(html: str, limits: DocumentLimits | None = None) -> tuple[str, tuple[str, ...]]:

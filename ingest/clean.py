@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import re
 from collections import Counter
-from typing import Optional
+from typing import Mapping, Optional
 
 import trafilatura
 from bs4 import BeautifulSoup, NavigableString, PageElement
@@ -30,8 +30,8 @@ from ingest.boilerplate import (
     words,
 )
 from ingest.budget import DocumentLimits, prepare_html
-from ingest.metadata import data_tables, host_of, parse_date, read_meta, same_site
-from ingest.publisher import is_aggregator_name
+from ingest.metadata import PageMeta, data_tables, host_of, parse_date, read_meta, same_site
+from ingest.publisher import Site, is_aggregator_name
 from ingest.records import CleanDocument
 
 log = logging.getLogger(__name__)
@@ -150,12 +150,13 @@ def _soup_attribution(soup: BeautifulSoup) -> Optional[str]:
     return None
 
 
-def _publisher_only(outlet: Optional[str]) -> Optional[str]:
+def _publisher_only(outlet: Optional[str], sites: Mapping[str, Site] | None) -> Optional[str]:
     """An attribution that names a link aggregator ("via Hacker News") is where it was found, not an outlet."""
-    return None if is_aggregator_name(outlet) else outlet
+    return None if is_aggregator_name(outlet, sites) else outlet
 
 
-def clean_html(html: str, url: str | None = None, *, limits: DocumentLimits | None = None) -> CleanDocument:
+def clean_html(html: str, url: str | None = None, *, limits: DocumentLimits | None = None,
+               sites: Mapping[str, Site] | None = None) -> CleanDocument:
     """Clean a whole page or an HTML fragment into a CleanDocument.
 
     Args:
@@ -163,15 +164,17 @@ def clean_html(html: str, url: str | None = None, *, limits: DocumentLimits | No
         url: where it came from, so a rel=canonical on another site marks a copy.
         limits: size caps (ingest.budget; the defaults when None). What they cut is listed in the
             document's `limits_hit`.
+        sites: the known-sites table that says which names are link aggregators (data/sites.toml
+            when None).
     Raises:
         DocumentRefused: the page is nested deeper than limits.max_depth.
     """
     html, limits_hit = prepare_html(html, limits)
-    doc = _clean_html(html, url)
+    doc = _clean_html(html, url, sites)
     return dataclasses.replace(doc, limits_hit=limits_hit) if limits_hit else doc
 
 
-def _clean_html(html: str, url: str | None) -> CleanDocument:
+def _clean_html(html: str, url: str | None, sites: Mapping[str, Site] | None) -> CleanDocument:
     big = len(html) > BIG_PAGE_CHARS
     if big:
         # Scripts, styles and comments are most of a huge page's bytes and none of its text; cutting
@@ -186,7 +189,7 @@ def _clean_html(html: str, url: str | None) -> CleanDocument:
         title = ""
         lines, info = strip_wrapper_lines(lines, title, captions)
         text = join_blocks(lines)
-        return CleanDocument(title=title, text=text, original_outlet=_publisher_only(info.original_outlet),
+        return CleanDocument(title=title, text=text, original_outlet=_publisher_only(info.original_outlet, sites),
                              author=info.author, language=guess_language(text), tables=tables)
 
     # A page's own metadata sits in its head and first screen; on a huge page every missing <meta>
@@ -198,6 +201,26 @@ def _clean_html(html: str, url: str | None) -> CleanDocument:
     title, title_site = _split_title(meta.title, meta.site_name, h1)
     attribution = _soup_attribution(meta_soup if big else soup)
     captions = caption_lines(meta_soup if big else soup)
+    lines, info = strip_wrapper_lines(_main_text_lines(html, soup, url, big), title, captions)
+    text = join_blocks(lines)
+    original = info.original_outlet or attribution or _canonical_elsewhere(url, meta)
+    outlet = meta.site_name or (site_short_name(title_site) if title_site else None) or \
+        (site_short_name(info.site) if info.site else None)
+    return CleanDocument(
+        title=title,
+        text=text,
+        published=meta.published,
+        outlet=outlet,
+        original_outlet=_publisher_only(original, sites),
+        canonical_url=meta.canonical_url or meta.page_url or url,
+        author=meta.author or info.author,
+        language=meta.language or guess_language(text),
+        tables=tables,
+    )
+
+
+def _main_text_lines(html: str, soup: BeautifulSoup, url: str | None, big: bool) -> list[str]:
+    """The page's main text as lines: trafilatura's, else (short or very large pages) every visible block."""
     extracted = None
     if big:
         # trafilatura's cost grows faster than the page (a 5 MB page took over a minute): a page this
@@ -211,36 +234,23 @@ def _clean_html(html: str, url: str | None) -> CleanDocument:
         except Exception as exc:  # noqa: BLE001 - trafilatura raises assorted errors on odd markup
             log.info("trafilatura failed on %s: %s", url or "page", exc)
     if extracted and len(extracted.split()) >= 20:
-        lines = [line.strip() for line in extracted.split("\n")]
-    else:  # very short (or very large) pages: take every visible block
-        lines = html_blocks(soup if big else BeautifulSoup(html, "lxml"))
-    lines, info = strip_wrapper_lines(lines, title, captions)
-    text = join_blocks(lines)
+        return [line.strip() for line in extracted.split("\n")]
+    return html_blocks(soup if big else BeautifulSoup(html, "lxml"))
 
-    original = info.original_outlet or attribution
-    reference_host = host_of(url) or host_of(meta.page_url)
+
+def _canonical_elsewhere(url: str | None, meta: PageMeta) -> Optional[str]:
+    """The rel=canonical host when it is another site than the page's: a copy that names its original
+    only that way. None when the canonical URL is missing or on the page's own site."""
     canonical_host = host_of(meta.canonical_url)
-    if not original and canonical_host:
-        if reference_host:
-            elsewhere = not same_site(canonical_host, reference_host)
-        else:  # a saved page: compare the site's own name with the canonical host instead
-            squashed = re.sub(r"[^a-z0-9]", "", (meta.site_name or "").lower())
-            elsewhere = bool(squashed) and squashed not in canonical_host.replace(".", "").replace("-", "")
-        if elsewhere:
-            original = canonical_host  # a copy that names its original only through rel=canonical
-    outlet = meta.site_name or (site_short_name(title_site) if title_site else None) or \
-        (site_short_name(info.site) if info.site else None)
-    return CleanDocument(
-        title=title,
-        text=text,
-        published=meta.published,
-        outlet=outlet,
-        original_outlet=_publisher_only(original),
-        canonical_url=meta.canonical_url or meta.page_url or url,
-        author=meta.author or info.author,
-        language=meta.language or guess_language(text),
-        tables=tables,
-    )
+    if not canonical_host:
+        return None
+    reference_host = host_of(url) or host_of(meta.page_url)
+    if reference_host:
+        elsewhere = not same_site(canonical_host, reference_host)
+    else:  # a saved page: compare the site's own name with the canonical host instead
+        squashed = re.sub(r"[^a-z0-9]", "", (meta.site_name or "").lower())
+        elsewhere = bool(squashed) and squashed not in canonical_host.replace(".", "").replace("-", "")
+    return canonical_host if elsewhere else None
 
 
 def _unwrap_lines(raw: str) -> list[str]:
@@ -268,11 +278,12 @@ def _pick_title(header: list[str]) -> Optional[int]:
     return 0 if header else None
 
 
-def clean_text(raw: str) -> CleanDocument:
+def clean_text(raw: str, *, sites: Mapping[str, Site] | None = None) -> CleanDocument:
     """Clean a plain-text copy of a page: find the title and outlets, drop the wrapper lines.
 
     Two shapes are read: the plain "title, blank line, body" and a republished page whose
     header holds the site name, the title (often twice), the original outlet and share widgets.
+    SITES is the known-sites table, as for clean_html.
     """
     lines = _unwrap_lines(raw.lstrip("\ufeff"))
     first_para = next((i for i, line in enumerate(lines) if line and is_paragraph(line)), None)
@@ -300,7 +311,7 @@ def clean_text(raw: str) -> CleanDocument:
         elif title_idx is not None and i < title_idx and words(line) <= 5 and outlet is None:
             outlet = line  # the site's name printed above the headline
     body, found = strip_wrapper_lines(lines[first_para:], title)
-    original = _publisher_only(info.original_outlet or found.original_outlet)
+    original = _publisher_only(info.original_outlet or found.original_outlet, sites)
     if found.site:
         site = site_short_name(found.site)
         if outlet is None:

@@ -5,13 +5,15 @@ import codecs
 import html as html_lib
 import re
 from pathlib import Path
+from typing import Mapping
 
 from ingest.budget import DocumentLimits, DocumentRefused
 from ingest.clean import clean_html, clean_text, guess_language
+from ingest.errors import InputError
 from ingest.localfile import read_local_file
 from ingest.metadata import TABLE_CONTEXT_ATTR
+from ingest.publisher import Site
 from ingest.records import CleanDocument
-from kb.errors import InputError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
@@ -157,9 +159,9 @@ def _with_context(table_html: str, context: str) -> str:
     return re.sub(r"<table\b", lambda m: m.group(0) + attr, table_html, count=1, flags=re.I)
 
 
-def clean_markdown(raw: str) -> CleanDocument:
+def clean_markdown(raw: str, *, sites: Mapping[str, Site] | None = None) -> CleanDocument:
     """Markdown: the first heading is the title, pipe tables and raw HTML tables go to `tables` (with the
-    heading or line that introduces them as context), formatting is dropped."""
+    heading or line that introduces them as context), formatting is dropped. SITES: as for clean_text."""
     lines = raw.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
     title = ""
     blocks: list[str] = []
@@ -168,13 +170,9 @@ def clean_markdown(raw: str) -> CleanDocument:
     i = 0
     while i < len(lines):
         line = lines[i].rstrip()
-        shortcode = re.match(r"\s*\{\{[<%]\s*([\w-]+)", line)
-        if shortcode:
-            # A site generator's shortcode ("{{< barplot ... >}} [data] {{< /barplot >}}") draws a chart
-            # or widget from the data inside it: no prose, and no table a reader sees. Skip it whole.
-            close = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(shortcode.group(1)) + r"\s*[>%]\}\}")
-            end = next((j for j in range(i, min(len(lines), i + 2000)) if close.search(lines[j])), None)
-            i = (end if end is not None else i) + 1
+        after = _after_shortcode(lines, i)
+        if after is not None:
+            i = after
             blocks.append("")
             continue
         if re.match(r"\s*(?:<[^>]+>\s*)*<table\b", line, re.I):
@@ -182,12 +180,9 @@ def clean_markdown(raw: str) -> CleanDocument:
             tables.append(_with_context(block, context[:MAX_TABLE_CONTEXT]))
             blocks.append("")
             continue
-        if line.strip().startswith("|") and i + 1 < len(lines) and re.match(r"^\s*\|?\s*:?-{3,}", lines[i + 1]):
-            rows = [_pipe_cells(line)]
-            i += 2
-            while i < len(lines) and lines[i].strip().startswith("|"):
-                rows.append(_pipe_cells(lines[i]))
-                i += 1
+        pipe = _pipe_table(lines, i)
+        if pipe is not None:
+            rows, i = pipe
             tables.append(_table_html(rows, context[:MAX_TABLE_CONTEXT]))
             blocks.append("")
             continue
@@ -214,17 +209,48 @@ def clean_markdown(raw: str) -> CleanDocument:
             else:
                 blocks.append(text)
         i += 1
-    body = "\n".join(blocks)
+    return _markdown_document(title, "\n".join(blocks), tables, sites)
+
+
+def _after_shortcode(lines: list[str], i: int) -> int | None:
+    """The index after the site generator's shortcode that opens at line I; None when none does.
+
+    A shortcode ("{{< barplot ... >}} [data] {{< /barplot >}}") draws a chart or widget from the data
+    inside it: no prose, and no table a reader sees, so it is skipped whole.
+    """
+    shortcode = re.match(r"\s*\{\{[<%]\s*([\w-]+)", lines[i].rstrip())
+    if not shortcode:
+        return None
+    close = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(shortcode.group(1)) + r"\s*[>%]\}\}")
+    end = next((j for j in range(i, min(len(lines), i + 2000)) if close.search(lines[j])), None)
+    return (end if end is not None else i) + 1
+
+
+def _pipe_table(lines: list[str], i: int) -> tuple[list[list[str]], int] | None:
+    """The cells of the pipe table whose header is line I, and the index after it; None when none starts there."""
+    line = lines[i].rstrip()
+    if not (line.strip().startswith("|") and i + 1 < len(lines) and re.match(r"^\s*\|?\s*:?-{3,}", lines[i + 1])):
+        return None
+    rows = [_pipe_cells(line)]
+    i += 2
+    while i < len(lines) and lines[i].strip().startswith("|"):
+        rows.append(_pipe_cells(lines[i]))
+        i += 1
+    return rows, i
+
+
+def _markdown_document(title: str, body: str, tables: list[str], sites: Mapping[str, Site] | None) -> CleanDocument:
+    """The CleanDocument of a Markdown file's TITLE (its first heading, or ""), BODY text and TABLES."""
     if not title:
-        doc = clean_text(body)
+        doc = clean_text(body, sites=sites)
         return CleanDocument(**{**doc.__dict__, "tables": tuple(tables)})
-    doc = clean_text(title + "\n\n" + body)
+    doc = clean_text(title + "\n\n" + body, sites=sites)
     return CleanDocument(**{**doc.__dict__, "title": title, "tables": tuple(tables),
                             "language": guess_language(doc.text)})
 
 
-def read_document(path: str | Path, max_bytes: int | None = None, *,
-                  limits: DocumentLimits | None = None) -> CleanDocument:
+def read_document(path: str | Path, max_bytes: int | None = None, *, limits: DocumentLimits | None = None,
+                  sites: Mapping[str, Site] | None = None) -> CleanDocument:
     """Read and clean a saved page (.html/.htm), a text copy of a page (.txt) or Markdown (.md).
 
     Only a regular file of at most MAX_BYTES (default: the HTTP body cap) is read.
@@ -233,11 +259,14 @@ def read_document(path: str | Path, max_bytes: int | None = None, *,
         InputError: the file is missing, unreadable, not a regular file, too large, binary or empty,
             of an unknown kind, or refused by the document LIMITS (ingest.budget; the defaults when None).
     """
-    return parse_document(path, read_local_file(path, max_bytes), limits)
+    return parse_document(path, read_local_file(path, max_bytes), limits, sites=sites)
 
 
-def parse_document(path: str | Path, data: bytes, limits: DocumentLimits | None = None) -> CleanDocument:
+def parse_document(path: str | Path, data: bytes, limits: DocumentLimits | None = None, *,
+                   sites: Mapping[str, Site] | None = None) -> CleanDocument:
     """Clean DATA, the bytes of the saved document PATH (its suffix says which kind it is).
+
+    SITES is the known-sites table (data/sites.toml when None), as for clean_html.
 
     Raises:
         InputError: binary or empty, of an unknown kind, or refused by the document LIMITS.
@@ -253,11 +282,13 @@ def parse_document(path: str | Path, data: bytes, limits: DocumentLimits | None 
     suffix = path.suffix.lower()
     try:
         if suffix in _HTML_SUFFIXES:
-            doc = clean_html(text, limits=limits)  # a saved copy: its own links (canonical, og:url) say where it lives
+            # a saved copy: its own links (canonical, og:url) say where it lives
+            doc = clean_html(text, limits=limits, sites=sites)
         elif suffix in (".md", ".markdown"):
-            doc = clean_markdown(text)
+            doc = clean_markdown(text, sites=sites)
         elif suffix in (".txt", ".text", ""):
-            doc = clean_html(text, limits=limits) if re.match(r"\s*<(!doctype|html)", text, re.I) else clean_text(text)
+            doc = (clean_html(text, limits=limits, sites=sites) if re.match(r"\s*<(!doctype|html)", text, re.I)
+                   else clean_text(text, sites=sites))
         else:
             raise InputError(f"{path}: unknown document type {suffix!r} (expected .html, .htm, .txt or .md)")
     except DocumentRefused as exc:

@@ -17,13 +17,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
+from ingest.errors import InputError
 from ingest.localfile import read_local_file
+from ingest.options import IngestOptions
 from ingest.records import FetchResult
 from ingest.robots import RobotsCache
 from ingest.ssrf import Origin, blocked_reason, origin
 from ingest.transport import guarded_transport, request_policy
-from kb.errors import InputError
-from kb.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,11 @@ class HostPacer:
             time.sleep(ready - now)
 
 
-def make_client(settings: Settings) -> httpx.Client:
+def make_client(options: IngestOptions) -> httpx.Client:
     """An httpx client with aikb's User-Agent and timeouts; redirects are followed by fetch()."""
     return httpx.Client(
-        headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-        timeout=httpx.Timeout(settings.timeout),
+        headers={"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"},
+        timeout=httpx.Timeout(options.timeout),
         follow_redirects=False,
         trust_env=False,  # no proxy from the environment: the SSRF check must see the real target
         transport=guarded_transport(),
@@ -75,7 +75,7 @@ def file_path(url: str) -> Optional[Path]:
     return None
 
 
-def fetch_file(url: str, settings: Settings, last_modified: str | None = None) -> FetchResult:
+def fetch_file(url: str, options: IngestOptions, last_modified: str | None = None) -> FetchResult:
     """Read a local file as if fetched (status 200, or 304 when its mtime equals LAST_MODIFIED)."""
     started = time.monotonic()
     path = file_path(url)
@@ -85,7 +85,7 @@ def fetch_file(url: str, settings: Settings, last_modified: str | None = None) -
             return FetchResult(url=url, final_url=url, status=304, headers={"last-modified": stamp},
                                duration_ms=_ms(started))
         # a regular file under the body cap: a feed file later swapped for a pipe or device cannot hang a run
-        body = read_local_file(path, settings.max_bytes)  # type: ignore[arg-type]
+        body = read_local_file(path, options.max_bytes)  # type: ignore[arg-type]
     except OSError as exc:
         return FetchResult(url=url, final_url=url, error=f"cannot read {path}: {exc.strerror or exc}",
                            duration_ms=_ms(started))
@@ -110,14 +110,14 @@ def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
-def _deadline(settings: Settings) -> float:
+def _deadline(options: IngestOptions) -> float:
     # the whole request, body included: a server trickling one byte a second never finishes
-    return max(2.0 * settings.timeout, 1.0)
+    return max(2.0 * options.timeout, 1.0)
 
 
 def fetch(
     url: str,
-    settings: Settings,
+    options: IngestOptions,
     *,
     client: httpx.Client | None = None,
     etag: str | None = None,
@@ -137,9 +137,9 @@ def fetch(
     """
     started = time.monotonic()
     own_client = client is None
-    client = client or make_client(settings)
+    client = client or make_client(options)
     try:
-        return _fetch(url, settings, client, etag, last_modified, kind, trusted_origin, pacer, robots, started)
+        return _fetch(url, options, client, etag, last_modified, kind, trusted_origin, pacer, robots, started)
     except Exception as exc:  # noqa: BLE001 - last line of defence: a fetch never raises
         log.warning("fetch error: %s %s", url, exc)
         return FetchResult(url=url, final_url=url, error=f"{type(exc).__name__}: {exc}", duration_ms=_ms(started))
@@ -148,16 +148,16 @@ def fetch(
             client.close()
 
 
-def _check_target(url: str, settings: Settings, trusted_origin: Origin | None) -> Optional[str]:
+def _check_target(url: str, options: IngestOptions, trusted_origin: Origin | None) -> Optional[str]:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         return f"refused: scheme {scheme or 'none'!r} (only http and https are fetched)"
-    if settings.allow_private_networks or (trusted_origin and origin(url) == tuple(trusted_origin)):
+    if options.allow_private_networks or (trusted_origin and origin(url) == tuple(trusted_origin)):
         return None
     return blocked_reason(url)
 
 
-def _fetch(url: str, settings: Settings, client: httpx.Client, etag: str | None, last_modified: str | None,
+def _fetch(url: str, options: IngestOptions, client: httpx.Client, etag: str | None, last_modified: str | None,
            kind: str, trusted_origin: Origin | None, pacer: HostPacer | None, robots: RobotsCache | None,
            started: float) -> FetchResult:
     headers = {"Accept": FEED_ACCEPT if kind == "feed" else PAGE_ACCEPT}
@@ -165,19 +165,19 @@ def _fetch(url: str, settings: Settings, client: httpx.Client, etag: str | None,
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    deadline = started + _deadline(settings)
+    deadline = started + _deadline(options)
     current = url
     seen = {url}
-    for _hop in range(settings.max_redirects + 1):
-        problem = _check_target(current, settings, trusted_origin)
+    for _hop in range(options.max_redirects + 1):
+        problem = _check_target(current, options, trusted_origin)
         if problem:
             return FetchResult(url=url, final_url=current, error=problem, duration_ms=_ms(started))
-        if kind == "page" and robots is not None and not robots.allowed(current, settings, client, trusted_origin):
+        if kind == "page" and robots is not None and not robots.allowed(current, options, client, trusted_origin):
             return FetchResult(url=url, final_url=current, error="disallowed by robots.txt",
                                duration_ms=_ms(started))
         if pacer is not None:
             pacer.wait(current)
-        allow_private = settings.allow_private_networks or bool(trusted_origin and origin(current) == tuple(trusted_origin))
+        allow_private = options.allow_private_networks or bool(trusted_origin and origin(current) == tuple(trusted_origin))
         try:
             with request_policy(deadline, allow_private), client.stream("GET", current, headers=headers) as response:
                 if response.status_code in _REDIRECTS and response.headers.get("location"):
@@ -188,24 +188,24 @@ def _fetch(url: str, settings: Settings, client: httpx.Client, etag: str | None,
                     seen.add(target)
                     current = target
                     continue
-                return _read_body(url, current, response, settings, deadline, started, kind)
+                return _read_body(url, current, response, options, deadline, started, kind)
         except httpx.TimeoutException as exc:
             if time.monotonic() >= deadline:
-                message = f"deadline of {_deadline(settings):g}s exceeded (the server sent too slowly)"
+                message = f"deadline of {_deadline(options):g}s exceeded (the server sent too slowly)"
             else:
-                message = f"timeout after {settings.timeout:g}s ({type(exc).__name__})"
+                message = f"timeout after {options.timeout:g}s ({type(exc).__name__})"
             return FetchResult(url=url, final_url=current, error=message, duration_ms=_ms(started))
         except (httpx.HTTPError, OSError) as exc:
             return FetchResult(url=url, final_url=current, error=f"{type(exc).__name__}: {exc}",
                                duration_ms=_ms(started))
-    return FetchResult(url=url, final_url=current, error=f"too many redirects (over {settings.max_redirects})",
+    return FetchResult(url=url, final_url=current, error=f"too many redirects (over {options.max_redirects})",
                        duration_ms=_ms(started))
 
 
 ROBOTS_MAX_BYTES = 512 * 1024  # what crawlers read of a robots.txt; the rest is ignored, as Google does
 
 
-def _read_body(url: str, final_url: str, response: httpx.Response, settings: Settings, deadline: float,
+def _read_body(url: str, final_url: str, response: httpx.Response, options: IngestOptions, deadline: float,
                started: float, kind: str = "page") -> FetchResult:
     status = response.status_code
     headers = {k.lower(): v for k, v in response.headers.items()}
@@ -216,25 +216,25 @@ def _read_body(url: str, final_url: str, response: httpx.Response, settings: Set
         return FetchResult(url=url, final_url=final_url, status=status, headers=headers,
                            error=f"HTTP {status} {response.reason_phrase}".strip(), duration_ms=_ms(started))
     if kind == "robots":
-        return _read_prefix(url, final_url, response, min(settings.max_bytes, ROBOTS_MAX_BYTES), deadline, started,
+        return _read_prefix(url, final_url, response, min(options.max_bytes, ROBOTS_MAX_BYTES), deadline, started,
                             headers)
     declared = headers.get("content-length", "")
-    if declared.isdigit() and "content-encoding" not in headers and int(declared) > settings.max_bytes:
+    if declared.isdigit() and "content-encoding" not in headers and int(declared) > options.max_bytes:
         return FetchResult(url=url, final_url=final_url, status=status, headers=headers,
-                           error=f"body over {settings.max_bytes} bytes (Content-Length {declared})",
+                           error=f"body over {options.max_bytes} bytes (Content-Length {declared})",
                            duration_ms=_ms(started))
     chunks: list[bytes] = []
     size = 0
     try:
         for chunk in response.iter_bytes():  # decompressed: the cap counts what we would keep
             size += len(chunk)
-            if size > settings.max_bytes:
+            if size > options.max_bytes:
                 return FetchResult(url=url, final_url=final_url, status=status, headers=headers,
-                                   error=f"body over {settings.max_bytes} bytes after decompression",
+                                   error=f"body over {options.max_bytes} bytes after decompression",
                                    duration_ms=_ms(started))
             if time.monotonic() > deadline:
                 return FetchResult(url=url, final_url=final_url, status=status, headers=headers,
-                                   error=f"deadline of {_deadline(settings):g}s exceeded while reading the body",
+                                   error=f"deadline of {_deadline(options):g}s exceeded while reading the body",
                                    duration_ms=_ms(started))
             chunks.append(chunk)
     except httpx.DecodingError as exc:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Optional
+from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
 from ingest.budget import DocumentLimits
@@ -76,20 +76,21 @@ def speaks_for(item: FeedItem, feed_url: Optional[str], trusted: bool = False) -
     return bool(feed_url) and same_site(feed_url, item.link)
 
 
-def _longest_feed_text(item: FeedItem, limits: DocumentLimits | None = None) -> tuple[CleanDocument, str]:
+def _longest_feed_text(item: FeedItem, limits: DocumentLimits | None = None,
+                       sites: Mapping[str, Site] | None = None) -> tuple[CleanDocument, str]:
     """The longest text the item carried (content, then description/summary) and its HTML."""
     best: tuple[CleanDocument, str] | None = None
     for html in (item.content_html, item.summary):
         if not html:
             continue
-        doc = clean_html(html, url=item.link, limits=limits)
+        doc = clean_html(html, url=item.link, limits=limits, sites=sites)
         if best is None or len(doc.text) > len(best[0].text):
             best = (doc, html)
     return best if best is not None else (CleanDocument(), "")
 
 
 def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None = None, *,
-               sites: dict[str, Site] | None = None, trusted: bool = False,
+               sites: Mapping[str, Site] | None = None, trusted: bool = False,
                feed_site: Optional[str] = None, limits: DocumentLimits | None = None) -> Optional[ArticleDraft]:
     """The article an item stands for, from its full content, its fetched page, or the feed's text.
 
@@ -108,7 +109,7 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
     via = None
     feed_text_only = False
     if own and has_full_content(item):
-        doc = clean_html(item.content_html or "", url=item.link, limits=limits)
+        doc = clean_html(item.content_html or "", url=item.link, limits=limits, sites=sites)
         doc = dataclasses.replace(_merge(doc, item), title=plain_title(item.title) or doc.title or "")
         raw, kind, text_from = (item.content_html or "").encode("utf-8"), "html", "feed"
         site_name = None
@@ -117,16 +118,16 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
         if page.content_type == "text/plain":
             from ingest.clean import clean_text
 
-            doc = clean_text(html)
+            doc = clean_text(html, sites=sites)
             kind = "text"
         else:
-            doc = clean_html(html, url=page.final_url, limits=limits)
+            doc = clean_html(html, url=page.final_url, limits=limits, sites=sites)
             kind = "html"
         doc = _merge(doc, item)
         raw, text_from = page.body, "page"
         site_name = doc.outlet  # the page's own og:site_name / JSON-LD publisher / title suffix
     else:  # no page, or it could not be fetched: the longest text the item carried, rather than lose it
-        doc, teaser = _longest_feed_text(item, limits)
+        doc, teaser = _longest_feed_text(item, limits, sites)
         doc = _merge(doc, item)
         raw, kind, text_from = teaser.encode("utf-8"), "html", "feed"
         site_name = None
@@ -137,20 +138,29 @@ def item_draft(item: FeedItem, feed_url: Optional[str], page: FetchResult | None
         return None
     if doc.published is None:  # neither the feed nor the page metadata: a dateline in the text, if any
         doc = dataclasses.replace(doc, published=dateline_date(doc.text))
-    if via is not None:  # another site's feed: credited to that site, never to the linked article's
-        outlet = publisher_name(feed_url, None, sites)
-    elif text_from == "page" and page is not None:
-        outlet = publisher_name(page.final_url, site_name, sites) if site_key(page.final_url) else site_name
-    elif site_key(item.link):
-        outlet = publisher_name(item.link, None, sites)
-    else:  # no link of its own: the item is the feed's own text, published by the feed's site
-        # (a remote feed's claim about its home page counts only on its own site: no borrowed names)
-        home = feed_site if is_web_link(feed_site) and (trusted or same_site(feed_site, feed_url)) else None
-        home = home or (feed_url if is_web_link(feed_url) else None)
-        outlet = publisher_name(home, None, sites) if home else None
+    read_page = page if text_from == "page" else None
+    outlet = _outlet(item, feed_url, read_page, site_name, via=via, sites=sites, trusted=trusted, feed_site=feed_site)
     doc = dataclasses.replace(doc, outlet=outlet or doc.outlet)
     return ArticleDraft(url=item.link, guid=item.guid, doc=doc, raw=raw, raw_kind=kind, text_from=text_from,
                         feed_text_only=feed_text_only, via=via)
+
+
+def _outlet(item: FeedItem, feed_url: Optional[str], page: FetchResult | None, site_name: Optional[str], *,
+            via: Optional[str], sites: Mapping[str, Site] | None, trusted: bool,
+            feed_site: Optional[str]) -> Optional[str]:
+    """Who published the item's article: PAGE is the page its text came from (None: the feed's text),
+    SITE_NAME that page's own name for itself; the other arguments are item_draft's."""
+    if via is not None:  # another site's feed: credited to that site, never to the linked article's
+        return publisher_name(feed_url, None, sites)
+    if page is not None:
+        return publisher_name(page.final_url, site_name, sites) if site_key(page.final_url) else site_name
+    if site_key(item.link):
+        return publisher_name(item.link, None, sites)
+    # no link of its own: the item is the feed's own text, published by the feed's site
+    # (a remote feed's claim about its home page counts only on its own site: no borrowed names)
+    home = feed_site if is_web_link(feed_site) and (trusted or same_site(feed_site, feed_url)) else None
+    home = home or (feed_url if is_web_link(feed_url) else None)
+    return publisher_name(home, None, sites) if home else None
 
 
 def page_url_for(item: FeedItem) -> Optional[str]:

@@ -2,7 +2,7 @@
 
 `aikb ingest --article PATH`, `aikb clean`, `aikb extract`, `aikb feeds import PATH` and
 `aikb feeds add PATH` read files through here. A device (/dev/zero), a named pipe, a socket or a
-directory is refused before it is opened for reading, and a file larger than `Settings.max_bytes`
+directory is refused before it is opened for reading, and a file larger than `IngestOptions.max_bytes`
 (the cap fetched bodies have) is refused instead of filling memory. The file is opened without
 blocking and checked again on the open descriptor, so a path swapped for a pipe in between cannot
 make a read hang.
@@ -13,10 +13,9 @@ import os
 import stat
 from pathlib import Path
 
-from kb.errors import InputError
-from kb.settings import Settings
+from ingest.errors import InputError
 
-DEFAULT_MAX_BYTES = Settings.max_bytes  # the dataclass default: 10 MiB
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # IngestOptions.max_bytes' default: 10 MiB
 
 
 def _kind(mode: int) -> str:
@@ -56,7 +55,7 @@ def check_local_file(path: str | Path, max_bytes: int | None = None) -> Path:
 
 
 def read_local_file(path: str | Path, max_bytes: int | None = None) -> bytes:
-    """The bytes of the regular file PATH, at most MAX_BYTES (default: Settings' max_bytes).
+    """The bytes of the regular file PATH, at most MAX_BYTES (default: IngestOptions' max_bytes).
 
     Raises:
         InputError: as check_local_file, or the file grew past the cap while being read.

@@ -6,7 +6,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from kb.errors import InputError
+from ingest.errors import InputError
 
 
 @dataclass(frozen=True)

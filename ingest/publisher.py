@@ -6,6 +6,9 @@ outlet) and marks AI labs, whose posts about their own models give those models 
 A site missing from the table is named by its page's own metadata (og:site_name, JSON-LD
 publisher) when the page itself was read, else by its domain. A feed title, an image credit or a
 caption is never a publisher. Which feed carried the item is recorded separately, as a sighting.
+
+A caller with its own sites file (the `sites_file` setting, IngestOptions.sites_file) passes the
+table it loads (`load_sites(path)`, IngestOptions.sites()) as SITES; without one, data/sites.toml.
 """
 from __future__ import annotations
 
@@ -13,19 +16,10 @@ import functools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
-from kb.settings import DATA_DIR
-
-SITES_FILE = DATA_DIR / "sites.toml"
-_active_file: str | None = None  # the `sites_file` setting of the running process (set_sites_file)
-
-
-def set_sites_file(path: str | None) -> None:
-    """Use PATH (the `sites_file` setting) as this process's table of known sites; None: data/sites.toml."""
-    global _active_file
-    _active_file = path or None
+SITES_FILE = Path(__file__).resolve().parent.parent / "data" / "sites.toml"
 
 
 @dataclass(frozen=True)
@@ -104,12 +98,12 @@ def _read_sites(file: Path) -> dict[str, Site]:
     return out
 
 
-def known_site(url: Optional[str], sites: dict[str, Site] | None = None) -> Optional[Site]:
+def known_site(url: Optional[str], sites: Mapping[str, Site] | None = None) -> Optional[Site]:
     """The table's entry for URL's site, or for the nearest parent domain listed (blog.x.com -> x.com)."""
     key = site_key(url)
     if not key:
         return None
-    table = load_sites(_active_file) if sites is None else sites
+    table = load_sites() if sites is None else sites
     if key in table:
         return table[key]
     host, port = _host(key), _port(key)
@@ -123,7 +117,7 @@ def known_site(url: Optional[str], sites: dict[str, Site] | None = None) -> Opti
 
 
 def publisher_name(url: Optional[str], page_site_name: Optional[str] = None,
-                   sites: dict[str, Site] | None = None) -> Optional[str]:
+                   sites: Mapping[str, Site] | None = None) -> Optional[str]:
     """The display name of URL's publisher: the table's name, else the page's own name, else the domain.
 
     Args:
@@ -139,12 +133,12 @@ def publisher_name(url: Optional[str], page_site_name: Optional[str] = None,
     return _host(key) or None
 
 
-def is_aggregator_name(name: Optional[str], sites: dict[str, Site] | None = None) -> bool:
+def is_aggregator_name(name: Optional[str], sites: Mapping[str, Site] | None = None) -> bool:
     """True when NAME is a link aggregator's name in the table ("via Hacker News" says where a post
     was found, never who published it)."""
     if not name:
         return False
     key = name.strip().casefold()
-    table = load_sites(_active_file) if sites is None else sites
+    table = load_sites() if sites is None else sites
     return any(site.kind == "aggregator" and (site.name.casefold() == key or host == key)
                for host, site in table.items())

@@ -3,7 +3,7 @@
 The rule: a feed the user added explicitly may live anywhere (an intranet feed, a test server on
 127.0.0.1), because the user chose that address. Anything a feed or a page points to (article
 links, redirects) is untrusted: it is fetched only when every address its host resolves to is
-public, unless `settings.allow_private_networks` is set, or it is on the very origin (scheme,
+public, unless `IngestOptions.allow_private_networks` is set, or it is on the very origin (scheme,
 host and port) of the feed the user added. Redirect hops are checked the same way.
 """
 from __future__ import annotations

@@ -12,13 +12,15 @@ import re
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
 
 from kb.errors import StoreError
+
+if TYPE_CHECKING:  # the ORM is loaded by the first session, not by opening the engine (CLI start-up)
+    from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -109,6 +111,8 @@ def open_engine(url: str) -> Engine:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""
+    from sqlmodel import Session
+
     with Session(engine) as session:
         try:
             yield session

@@ -1,16 +1,17 @@
-"""The few named exceptions aikb raises for caller mistakes; data problems are recorded, not raised."""
+"""The few named exceptions aikb raises for caller mistakes; data problems are recorded, not raised.
 
+They build on ingest's (ingest/errors.py), the lowest layer: AikbError is ingest's UserError and
+InputError is ingest's own, so `except AikbError` also catches what ingest raises.
+"""
+from ingest.errors import InputError, UserError
 
-class AikbError(Exception):
-    """Base of aikb's errors; the CLI prints its message as one line."""
+AikbError = UserError  # base of aikb's errors; the CLI and the UI show its message as one line
+
+__all__ = ["AikbError", "ConfigError", "InputError", "NotFound", "StoreError"]
 
 
 class ConfigError(AikbError):
     """A setting is missing, unknown or malformed."""
-
-
-class InputError(AikbError):
-    """A file or argument given by the user cannot be read."""
 
 
 class StoreError(AikbError):

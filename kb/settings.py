@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.budget import DocumentLimits
+from ingest.options import IngestOptions
 from kb.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -26,17 +28,21 @@ def default_db_path() -> Path:
     return Path(base) / "aikb.sqlite3"
 
 
+_INGEST = IngestOptions()  # ingest's defaults are aikb's: one place says what they are
+_LIMITS = DocumentLimits()
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = ""
-    # fetching
-    user_agent: str = "aikb/0.1 (+https://github.com/aikb; AI-news knowledge base)"
-    timeout: float = 20.0  # seconds, connect and read
-    max_bytes: int = 10 * 1024 * 1024  # body cap, after decompression
-    max_redirects: int = 5
-    host_delay: float = 1.0  # minimum seconds between two requests to one host
-    allow_private_networks: bool = False  # fetch pages on private/loopback addresses (intranet feeds)
-    obey_robots: bool = True
+    # fetching (ingest.options.IngestOptions; see ingest_options below)
+    user_agent: str = _INGEST.user_agent
+    timeout: float = _INGEST.timeout  # seconds, connect and read
+    max_bytes: int = _INGEST.max_bytes  # body cap, after decompression
+    max_redirects: int = _INGEST.max_redirects
+    host_delay: float = _INGEST.host_delay  # minimum seconds between two requests to one host
+    allow_private_networks: bool = _INGEST.allow_private_networks  # private/loopback addresses (intranet feeds)
+    obey_robots: bool = _INGEST.obey_robots
     max_failures_backoff_hours: float = 24.0
     # one feed per run: at most this many new items and (after the first item) this many seconds,
     # well inside the 10-minute worker lease; the rest is taken up by the next run
@@ -46,11 +52,11 @@ class Settings:
     sites_file: str = ""
     # a budget per document (ingest.budget.DocumentLimits): a hostile page is cut or refused, and
     # recorded against its source, instead of stalling the run
-    doc_max_chars: int = 5_000_000  # characters of a page's HTML read; the rest is cut
-    doc_max_depth: int = 512  # element nesting; a deeper page is refused
-    doc_max_tables: int = 50  # tables kept per page (the rest dropped)
-    doc_max_cells: int = 2_000  # table cells kept per page, all tables together
-    doc_time_budget: float = 30.0  # seconds to clean and to extract one document (0: no limit)
+    doc_max_chars: int = _LIMITS.max_chars  # characters of a page's HTML read; the rest is cut
+    doc_max_depth: int = _LIMITS.max_depth  # element nesting; a deeper page is refused
+    doc_max_tables: int = _LIMITS.max_tables  # tables kept per page (the rest dropped)
+    doc_max_cells: int = _LIMITS.max_cells  # table cells kept per page, all tables together
+    doc_time_budget: float = _LIMITS.time_budget  # seconds to clean and to extract one document (0: no limit)
     # e-mail alerts
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -62,13 +68,20 @@ class Settings:
     delivery_deadline: float = 30.0  # seconds: everything one delivery may take in a run (all tries)
 
 
-def document_limits(settings: Settings):
+def document_limits(settings: Settings) -> DocumentLimits:
     """The per-document limits of SETTINGS as the ingest.budget.DocumentLimits the cleaner takes."""
-    from ingest.budget import DocumentLimits
-
     return DocumentLimits(max_chars=settings.doc_max_chars, max_depth=settings.doc_max_depth,
                           max_tables=settings.doc_max_tables, max_cells=settings.doc_max_cells,
                           time_budget=settings.doc_time_budget)
+
+
+def ingest_options(settings: Settings) -> IngestOptions:
+    """What ingest needs from SETTINGS: fetch limits, politeness, document limits, the sites file."""
+    return IngestOptions(user_agent=settings.user_agent, timeout=settings.timeout, max_bytes=settings.max_bytes,
+                         max_redirects=settings.max_redirects, host_delay=settings.host_delay,
+                         allow_private_networks=settings.allow_private_networks,
+                         obey_robots=settings.obey_robots, sites_file=settings.sites_file,
+                         limits=document_limits(settings))
 
 
 _ENV = {

@@ -15,6 +15,7 @@ from typing import Callable, Union
 
 import pytest
 
+from ingest.options import IngestOptions
 from kb.settings import Settings
 
 
@@ -180,6 +181,13 @@ def feed_server():
     server = FeedServer()
     yield server
     server.close()
+
+
+def ingest_options(**overrides) -> IngestOptions:
+    """Ingest's own options for fetch tests (no Settings, no database): the same test limits."""
+    values = dict(host_delay=0.0, timeout=1.0, max_bytes=400_000, max_redirects=4)
+    values.update(overrides)
+    return IngestOptions(**values)
 
 
 def ingest_settings(db_url: str, **overrides) -> Settings:

@@ -170,17 +170,6 @@ def engine(db_url):
     return open_engine(db_url)
 
 
-@pytest.fixture(autouse=True)
-def _sites_table_per_test():
-    """The table of known sites is per process (ingest.publisher.set_sites_file, set by each pipeline
-    run): a test that ran with its own table must not hand it to the next test on the same worker."""
-    from ingest import publisher
-
-    before = publisher._active_file
-    yield
-    publisher.set_sites_file(before)
-
-
 CHROMIUM = "/usr/bin/chromium"  # Debian's chromium, installed by scripts/setup.sh --test (never `playwright install`)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

@@ -28,7 +28,7 @@ from kb.alerts.channels import REPLY_BYTES, SendFailed, post_webhook
 from kb.db import open_engine, utcnow
 from kb.models import Delivery
 from tests._alert_fixtures import SmtpSink, WebhookReceiver, score, settings_for, store_article
-from _ingest_fixtures import feed_server, ingest_settings  # noqa: F401 - feed_server is a fixture
+from _ingest_fixtures import feed_server, ingest_options  # noqa: F401 - feed_server is a fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = "CharXiv Reasoning"
@@ -309,7 +309,7 @@ def _endless_handler(status: int, first: bytes = b"", content_type: str = "text/
 
 def test_an_error_page_body_is_never_read(feed_server):
     feed_server.routes["/gone.html"] = _endless_handler(404)
-    settings = ingest_settings("sqlite://", timeout=5.0)
+    settings = ingest_options(timeout=5.0)
     result = fetch(feed_server.url("/gone.html"), settings, trusted_origin=origin(feed_server.url("/")))
     # the status says it all: had the body been read, the 10 s deadline or the body cap would show instead
     assert result.status == 404 and result.error.startswith("HTTP 404") and result.body == b""
@@ -319,7 +319,7 @@ def test_an_error_page_body_is_never_read(feed_server):
 def test_robots_txt_is_read_up_to_its_cap_only(feed_server):
     rules = b"User-agent: *\nDisallow: /private/\n"
     feed_server.routes["/robots.txt"] = _endless_handler(200, rules, "text/plain")
-    settings = ingest_settings("sqlite://", timeout=5.0, max_bytes=50_000_000)
+    settings = ingest_options(timeout=5.0, max_bytes=50_000_000)
     robots = RobotsCache()
     trusted = origin(feed_server.url("/"))
     client_url = feed_server.url("/private/page.html")

@@ -107,7 +107,8 @@ GLOBAL_CASES = [
 
 def leaf_commands(group: click.Group, prefix: str = "") -> set[str]:
     names = set()
-    for name, command in group.commands.items():
+    for name in group.list_commands(None):  # click's API: the aikb group loads its modules on demand
+        command = group.get_command(None, name)
         path = f"{prefix}{name}"
         names |= leaf_commands(command, path + " ") if isinstance(command, click.Group) else {path}
     return names

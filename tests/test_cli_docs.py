@@ -7,7 +7,9 @@ from kb.cli import cli
 
 
 def walk(group: click.Group, prefix=()):
-    for name, cmd in sorted(group.commands.items()):
+    # through click's API, not group.commands: the aikb group loads each command's module on demand
+    for name in sorted(group.list_commands(None)):
+        cmd = group.get_command(None, name)
         yield prefix + (name,), cmd
         if isinstance(cmd, click.Group):
             yield from walk(cmd, prefix + (name,))

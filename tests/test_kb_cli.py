@@ -102,3 +102,12 @@ def test_merge_joins_the_same_claim_from_two_spellings(engine):
         (hit,) = search.search_claims(s, benchmark="HarborQA")
         assert (hit.model, hit.corroboration, len(hit.sources)) == ("Skiff 2", 2, 2)
         assert pages.model_page(s, "Skiff II").aliases == ("Skiff II",)
+
+
+def test_the_command_registry_names_every_command_of_every_module():
+    """kb.cli loads a command's module only when it runs, so COMMANDS must name each module's commands."""
+    from kb.cli import COMMANDS, module_commands
+
+    for module in sorted(set(COMMANDS.values())):
+        assert set(module_commands(module)) == {name for name, m in COMMANDS.items() if m == module}, module
+    assert set(cli.list_commands(None)) == set(COMMANDS)

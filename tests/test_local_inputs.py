@@ -25,7 +25,7 @@ from kb.errors import InputError
 from kb.models import Article, FetchLog, Source
 from kb.pipeline.run import ingest_article, run_once
 from kb.pipeline.feeds import add_feed, import_opml
-from _ingest_fixtures import Route, feed_server, ingest_settings, item, rss  # noqa: F401 - fixture
+from _ingest_fixtures import Route, feed_server, ingest_options, ingest_settings, item, rss  # noqa: F401 - fixture
 
 SECRET_KEY = "PRIVATE-KEY-MATERIAL-3f9a"
 SECRET_CONFIG = "smtp_user = 'desk-4c21'"
@@ -234,6 +234,6 @@ def test_a_feed_file_swapped_for_a_pipe_or_grown_past_the_cap_is_an_error_on_its
 
 
 def test_fetch_file_refuses_devices(tmp_path):
-    settings = ingest_settings("sqlite://")
+    settings = ingest_options()
     assert fetch_file("file:///dev/zero", settings).error
     assert bounded(fetch_file, (tmp_path).as_uri(), settings).error

@@ -291,3 +291,22 @@ def test_copies_on_other_sites_still_cluster_into_one_story_across_feeds(db_url,
         copy, original = session.exec(select(Article).order_by(Article.id)).all()
         assert copy.story_id == original.story_id
         assert (copy.outlet, original.outlet) == ("Bench Audit", "Halvard Labs")
+
+
+def test_the_known_sites_table_travels_in_the_options_not_in_a_process_global(tmp_path):
+    """Two tables in one process: each caller's own, and the bundled one stays as it was."""
+    from ingest.options import IngestOptions
+    from ingest.publisher import is_aggregator_name, known_site
+    from kb.pipeline.context import publisher_org
+    from kb.settings import ingest_options, load_settings
+
+    table = tmp_path / "sites.toml"
+    table.write_text('[sites]\n"labs.quillon.example" = { name = "Quillon", kind = "lab", org = "Quillon AI" }\n'
+                     '"digest.quillon.example" = { name = "Quill Digest", kind = "aggregator" }\n', encoding="utf-8")
+    post = "https://blog.labs.quillon.example/posts/ferret-2"
+    mine = ingest_options(load_settings(database_url="sqlite://", sites_file=str(table))).sites()
+    assert known_site(post, mine).name == "Quillon" and publisher_org(post, mine) == "Quillon AI"
+    assert is_aggregator_name("Quill Digest", mine)
+    # nothing leaked into the default table: another caller without the file never sees these sites
+    assert known_site(post) is None and publisher_org(post) is None and not is_aggregator_name("Quill Digest")
+    assert known_site(post, IngestOptions().sites()) is None

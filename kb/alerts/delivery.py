@@ -158,38 +158,56 @@ def deliver(session: Session, settings, now: Optional[datetime] = None, *, force
             error, n = "nothing to send: the rule or its alerts were removed", tries
             d.attempts = MAX_ATTEMPTS - n  # give up at once: retrying cannot help
         else:
-            deadline = time.monotonic() + budget
-            for n in range(1, tries + 1):
-                try:
-                    _send_once(settings, d, msg, deadline)
-                    error = None
-                    break
-                except SendFailed as exc:
-                    error, unreachable = str(exc), exc.unreachable
-                    log.warning("delivery %s (%s to %s) attempt %d failed: %s",
-                                d.id, d.channel, d.target, d.attempts + n, error)
-                    pause = backoff * 2 ** (n - 1)
-                    if n >= tries or time.monotonic() + pause >= deadline:
-                        break  # the deadline is spent: the next run retries
-                    sleep(pause)
+            error, n, unreachable = _attempts(settings, d, msg, time.monotonic() + budget, tries, backoff, sleep)
             if error is not None and unreachable:
                 down[_receiver(settings, d)] = error
         d.attempts += n
-        if error is None:
-            d.status, d.sent_at, d.last_error, d.next_attempt_at = "sent", now, None, None
+        outcome = _record_outcome(d, error, now, tries)
+        if outcome == "sent":
             sent += 1
-        elif d.attempts >= MAX_ATTEMPTS:
-            d.status, d.last_error, d.next_attempt_at = "failed", error, None
+        elif outcome == "failed":
             gave_up += 1
             errors.append(f"delivery {d.id} ({d.channel} {d.target}) gave up: {error}")
         else:
-            d.status, d.last_error, d.next_attempt_at = "pending", error, _retry_at(now, d.attempts, tries)
             failed += 1
             errors.append(f"delivery {d.id} ({d.channel} {d.target}): {error}")
         session.add(d)
         session.commit()  # the outcome of each message is durable before the next is tried
     return DeliverySummary(planned=planned, sent=sent, failed=failed, gave_up=gave_up, busy=busy,
                            errors=tuple(errors))
+
+
+def _attempts(settings, d: Delivery, msg, deadline: float, tries: int, backoff: float,
+              sleep: Callable[[float], None]) -> tuple[Optional[str], int, bool]:
+    """Send MSG for delivery D up to TRIES times before DEADLINE (monotonic), pausing BACKOFF (doubling).
+
+    Returns (the last error or None when sent, the attempts made, whether the receiver was unreachable).
+    """
+    error, n, unreachable = None, 0, False
+    for n in range(1, tries + 1):
+        try:
+            _send_once(settings, d, msg, deadline)
+            return None, n, unreachable
+        except SendFailed as exc:
+            error, unreachable = str(exc), exc.unreachable
+            log.warning("delivery %s (%s to %s) attempt %d failed: %s",
+                        d.id, d.channel, d.target, d.attempts + n, error)
+            pause = backoff * 2 ** (n - 1)
+            if n >= tries or time.monotonic() + pause >= deadline:
+                break  # the deadline is spent: the next run retries
+            sleep(pause)
+    return error, n, unreachable
+
+
+def _record_outcome(d: Delivery, error: Optional[str], now: datetime, tries: int) -> str:
+    """Set D's status after this run's attempts: "sent", "failed" (given up) or "pending" (retried later)."""
+    if error is None:
+        d.status, d.sent_at, d.last_error, d.next_attempt_at = "sent", now, None, None
+    elif d.attempts >= MAX_ATTEMPTS:
+        d.status, d.last_error, d.next_attempt_at = "failed", error, None
+    else:
+        d.status, d.last_error, d.next_attempt_at = "pending", error, _retry_at(now, d.attempts, tries)
+    return d.status
 
 
 def retry_failed(session: Session) -> int:

@@ -242,17 +242,6 @@ def dispute_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     return Found(events, _page_end(claims))
 
 
-def _terms(query: str) -> list[str]:
-    """Words and "quoted phrases" of a query, case-folded (the fallback matcher's terms)."""
-    import shlex
-
-    try:
-        parts = shlex.split(query)
-    except ValueError:  # an unbalanced quote: take the words as they are
-        parts = query.split()
-    return [p.casefold() for p in parts if p.strip()]
-
-
 SEARCH_PAGE = 1000
 SEARCH_MAX_PAGES = 10
 
@@ -281,26 +270,18 @@ def _searched(session: Session, candidates: list[ScoreClaim], filters: dict) -> 
 def search_events(session: Session, rule: AlertRule, filters: dict) -> Found:
     """search: new claims the saved search (query plus facets) now returns.
 
-    The query is run by kb.read.search (full-text over the evidence, as the UI's search); without that
-    module, every query term must appear in the claim's names, setting, evidence or titles.
+    The query is run by kb.read.search (full-text over the evidence, as the UI's search), so a rule
+    matches exactly what the same search shows.
     """
     candidates = _new_claims(session, rule, filters)
     if not candidates:
         return Found([])
     facts = claim_facts(session, candidates)
     if filters.get("query"):
-        try:
-            keep = _searched(session, candidates, filters)
-            facts = [f for f in facts if f.claim.id in keep]
-        except ImportError:
-            terms = _terms(filters["query"])
-            facts = [f for f in facts if all(t in _haystack(f) for t in terms)]
+        keep = _searched(session, candidates, filters)
+        facts = [f for f in facts if f.claim.id in keep]
     label = filters.get("query") or "saved search"
     return Found([Event("search", f.claim.claim_key, f"New match for {label}: {f.describe()}", f.body(),
                         f.payload()) for f in facts], _page_end(candidates))
 
 
-def _haystack(f: ClaimFacts) -> str:
-    return " ".join(filter(None, [f.model, f.org, f.benchmark, f.claim.qualifier] +
-                           [s.get("evidence") for s in f.sources] +
-                           [s.get("title") for s in f.sources])).casefold()

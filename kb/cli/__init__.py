@@ -1,10 +1,13 @@
 """The `aikb` command: a click group, one module of commands per stage.
 
-Each module under kb/cli/ defines `register(cli)`, which adds its commands to the group.
+Each module under kb/cli/ defines `register(cli)`, which adds its commands to a group. COMMANDS
+names the module of every command, and a module is imported only when one of its commands runs
+(or `--help` lists them): `aikb stats` never loads the query, alert or UI commands' dependencies.
 Errors a user can fix (AikbError) become one-line messages through click.ClickException.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -14,8 +17,36 @@ from kb.errors import AikbError
 from kb.settings import load_settings
 
 
+# command -> the module under kb/cli/ that registers it (tests/test_kb_cli.py checks they agree)
+COMMANDS = {
+    "clean": "ingest_cmds", "ingest": "ingest_cmds", "feeds": "ingest_cmds", "stats": "ingest_cmds",
+    "extract": "extract_cmds",
+    "search": "query_cmds", "leaderboard": "query_cmds", "disagreements": "query_cmds", "timeline": "query_cmds",
+    "model": "query_cmds", "person": "query_cmds", "export": "query_cmds", "reextract": "query_cmds",
+    "entities": "query_cmds",
+    "alerts": "alert_cmds", "watch": "alert_cmds",
+    "ui": "ui_cmds", "demo": "ui_cmds",
+}
+
+
+def module_commands(module: str) -> dict[str, click.Command]:
+    """The commands the module kb.cli.MODULE registers, by name."""
+    group = click.Group()
+    importlib.import_module(f"kb.cli.{module}").register(group)
+    return dict(group.commands)
+
+
 class AikbGroup(click.Group):
-    """Turns aikb's named errors into one-line messages with a non-zero exit code."""
+    """Loads each command's module on first use; turns aikb's named errors into one-line messages."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in COMMANDS:
+            for command_name, command in module_commands(COMMANDS[name]).items():
+                self.commands.setdefault(command_name, command)
+        return self.commands.get(name)
 
     def invoke(self, ctx):
         try:
@@ -58,12 +89,6 @@ def engine_for(settings):
         return open_engine(settings.database_url)
     except ArgumentError as exc:  # an unknown dialect or a URL SQLAlchemy cannot parse
         raise ConfigError(f"cannot use the database URL {settings.database_url!r}: {exc}") from None
-
-
-from kb.cli import alert_cmds, extract_cmds, ingest_cmds, query_cmds, ui_cmds  # noqa: E402
-
-for _module in (ingest_cmds, extract_cmds, query_cmds, alert_cmds, ui_cmds):
-    _module.register(cli)
 
 
 def main() -> None:

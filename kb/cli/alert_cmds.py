@@ -309,16 +309,13 @@ def _watch_cycle(ctx, nlp, no_ingest: bool) -> None:
 
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     if not no_ingest:
+        from kb.pipeline.run import run_once
+
         try:
-            from kb.pipeline.run import run_once
-        except ImportError as exc:
-            click.echo(f"{stamp} ingest unavailable ({exc}); alerts only", err=True)
-        else:
-            try:
-                summary = run_once(engine_for(ctx.obj), ctx.obj, nlp)
-                click.echo(f"{stamp} ingest: {summary.line()}")
-            except Exception as exc:  # noqa: BLE001 - a failed cycle must not end the watch
-                click.echo(f"{stamp} ingest failed: {exc}", err=True)
+            summary = run_once(engine_for(ctx.obj), ctx.obj, nlp)
+            click.echo(f"{stamp} ingest: {summary.line()}")
+        except Exception as exc:  # noqa: BLE001 - a failed cycle must not end the watch
+            click.echo(f"{stamp} ingest failed: {exc}", err=True)
     try:
         summary, created = _alert_cycle(ctx, force=False)
     except Exception as exc:  # noqa: BLE001 - likewise: try again next cycle

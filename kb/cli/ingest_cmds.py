@@ -70,14 +70,11 @@ def _engine(ctx: click.Context):
 
 
 def _load_nlp(skip: bool):
-    """The spaCy pipeline for extraction, or None (with a warning) when it cannot be built."""
+    """The spaCy pipeline for extraction, or None when SKIP (--no-extract)."""
     if skip:
         return None
-    try:
-        from kb.nlp.pipeline import load_nlp
-    except ImportError as exc:
-        click.echo(f"warning: extraction unavailable ({exc}); storing articles only", err=True)
-        return None
+    from kb.nlp.pipeline import load_nlp
+
     return load_nlp()
 
 
@@ -310,12 +307,10 @@ def stats_cmd(ctx, fmt: str) -> None:
     \b
         aikb stats --format json
     """
-    from sqlmodel import Session
-
     from kb.read.stats import collect_stats
 
-    with Session(_engine(ctx)) as session:
-        stats = collect_stats(session)
+    with _engine(ctx).connect() as conn:  # SQLAlchemy core only: no ORM to load (start-up time)
+        stats = collect_stats(conn)
     if fmt == "json":
         click.echo(_dump(stats))
     else:

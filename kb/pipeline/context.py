@@ -4,18 +4,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Mapping, Optional
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from ingest.dedup import StoryIndex
 from ingest.fetch import HostPacer, make_client
-from ingest.publisher import known_site, load_sites, set_sites_file
+from ingest.publisher import Site, known_site
 from ingest.robots import RobotsCache
 from kb.db import utcnow
 from kb.nlp.extract import EXTRACTOR_VERSION, extract
-from kb.settings import Settings, document_limits
+from kb.settings import Settings, ingest_options
 from kb.store import articles
 from kb.store.claims import store_extraction
 
@@ -71,8 +71,10 @@ class Run:
 
     def __init__(self, engine: Engine, settings: Settings, nlp) -> None:
         self.engine, self.settings, self.nlp = engine, settings, nlp
-        self.limits = document_limits(settings)
-        self.client = make_client(settings)
+        self.options = ingest_options(settings)  # what ingest is told: limits, politeness, known sites
+        self.limits = self.options.limits
+        self.sites = self.options.sites()
+        self.client = make_client(self.options)
         self.pacer = HostPacer(settings.host_delay)
         self.robots = RobotsCache()
         with Session(engine) as session:
@@ -82,8 +84,6 @@ class Run:
         self.extract, self.store_extraction, self.version = extractor(nlp)
         self.summary = RunSummary()
         self.page_mirror: dict[str, Path] = {}  # page URL -> local copy, given only by the sample run
-        set_sites_file(settings.sites_file or None)
-        self.sites = load_sites(settings.sites_file or None)
         self.started = utcnow()
 
 
@@ -100,7 +100,7 @@ def first_line(exc: Exception) -> str:
     return (text.splitlines() or [type(exc).__name__])[0][:200]
 
 
-def publisher_org(url: Optional[str]) -> Optional[str]:
-    """The organization of a lab's own site (data/sites.toml), when URL is on one."""
-    site = known_site(url)
+def publisher_org(url: Optional[str], sites: Mapping[str, Site] | None = None) -> Optional[str]:
+    """The organization of a lab's own site (SITES, else data/sites.toml), when URL is on one."""
+    site = known_site(url, sites)
     return site.org if site is not None and site.kind == "lab" and site.org else None

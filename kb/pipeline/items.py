@@ -79,7 +79,7 @@ def _sighting(run: Run, article_id: int, draft: Optional[ArticleDraft], source_i
         articles.absorb_feed_copies(session, article)
         if extraction is not None:
             result = run.store_extraction(session, article, extraction, extractor_version=run.version,
-                                              lab_org=publisher_org(article.url))
+                                              lab_org=publisher_org(article.url, run.sites))
             run.summary.claims_stored += len(getattr(result, "claim_ids", ()))
         story_id = article.story_id
     run.summary.replaced += 1
@@ -163,10 +163,10 @@ def fetch_page(run: Run, source_id: int, feed_url: str, source_kind: str, page_u
     started = utcnow()
     mirrored = run.page_mirror.get(page_url)
     if mirrored is not None:  # a page the command itself supplied (the bundled sample), never a feed
-        page = dataclasses.replace(fetch_file(str(mirrored), run.settings), url=page_url, final_url=page_url)
+        page = dataclasses.replace(fetch_file(str(mirrored), run.options), url=page_url, final_url=page_url)
     else:  # page_url_for only hands over http(s) links: a feed never makes aikb read a local file
         trusted = origin(feed_url) if source_kind != "file" else None
-        page = fetch(page_url, run.settings, client=run.client, kind="page", trusted_origin=trusted,
+        page = fetch(page_url, run.options, client=run.client, kind="page", trusted_origin=trusted,
                      pacer=run.pacer, robots=run.robots)
     with session_scope(run.engine) as session:
         articles.record_fetch(session, page, source_id=source_id, kind="page", started_at=started)
@@ -270,6 +270,6 @@ def _store_transaction(run: Run, draft: ArticleDraft, keys, source_id, outlet, e
         if outcome.article is not None and extraction is not None:
             # (store_extraction marks the article extracted: extractor_version and extracted_at, once)
             result = run.store_extraction(session, outcome.article, extraction, extractor_version=run.version,
-                                          lab_org=publisher_org(outcome.article.url))
+                                          lab_org=publisher_org(outcome.article.url, run.sites))
             run.summary.claims_stored += len(getattr(result, "claim_ids", ()))
     return outcome

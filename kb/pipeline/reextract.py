@@ -10,17 +10,18 @@ import dataclasses
 import logging
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Mapping, Optional
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from ingest.clean import clean_html, clean_text
 from ingest.documents import clean_markdown, decode_bytes
-from ingest.publisher import known_site, set_sites_file
+from ingest.publisher import Site, load_sites
 from ingest.records import CleanDocument
 from kb.models import Article, ScoreClaim
 from kb.nlp.extract import EXTRACTOR_VERSION, extract_many
+from kb.pipeline.context import publisher_org
 from kb.pipeline.lock import ingest_lock
 from kb.store.articles import raw_payload
 from kb.store.claims import store_extraction
@@ -28,10 +29,6 @@ from kb.store.claims import store_extraction
 log = logging.getLogger(__name__)
 
 
-def publisher_org(url: Optional[str]) -> Optional[str]:
-    """The organization of a lab's own site (data/sites.toml), when URL is on one."""
-    site = known_site(url)
-    return site.org if site is not None and site.kind == "lab" and site.org else None
 
 
 @dataclass
@@ -52,15 +49,15 @@ class ReextractSummary:
                 f"claims {self.claims_before} -> {self.claims_after}")
 
 
-def _document(article: Article):
+def _document(article: Article, sites: Mapping[str, Site] | None = None):
     """The CleanDocument to extract from: the stored raw payload cleaned again, else the stored text."""
     doc = None
     payload = raw_payload(article)
     if payload:
         raw = decode_bytes(payload)
         kind = (article.raw_kind or "").lower()
-        doc = (clean_html(raw, article.url) if kind == "html" else
-               clean_markdown(raw) if kind in ("md", "markdown") else clean_text(raw))
+        doc = (clean_html(raw, article.url, sites=sites) if kind == "html" else
+               clean_markdown(raw, sites=sites) if kind in ("md", "markdown") else clean_text(raw, sites=sites))
     if doc is None or not doc.text.strip():
         doc = CleanDocument(title=article.title or "", text=article.text or "")
     # what ingest knew from the feed (outlet, date) is kept when the payload alone does not say it
@@ -89,17 +86,17 @@ def reextract(engine, nlp, *, all: bool = False, batch_size: int = 32,  # mirror
         A ReextractSummary. Each batch is one transaction; a failing article is retried in a second
         pass, then counted, not fatal.
     """
-    set_sites_file(sites_file)  # which sites are labs (a model's maker)
     is_engine = hasattr(engine, "dialect")
     session_factory = (lambda: Session(engine)) if is_engine else engine
     lock = ingest_lock(engine, wait=wait, holder="reextract", on_wait=on_wait) if is_engine else nullcontext()
     with lock:
-        return reextract_articles(session_factory, nlp, all=all, batch_size=batch_size, progress=progress)
+        return reextract_articles(session_factory, nlp, all=all, batch_size=batch_size, progress=progress,
+                                  sites=load_sites(sites_file))  # which sites are labs (a model's maker)
 
 
 def reextract_articles(session_factory, nlp, *, all: bool = False, batch_size: int = 32,
                        progress=None, only_missing: bool = False, limit: int | None = None,
-                       passes: int = 2) -> ReextractSummary:
+                       passes: int = 2, sites: Mapping[str, Site] | None = None) -> ReextractSummary:
     """reextract's work, for a caller that already holds the ingest lock (ingest's repair step).
 
     Args:
@@ -130,7 +127,7 @@ def reextract_articles(session_factory, nlp, *, all: bool = False, batch_size: i
             chunk = todo[start:start + batch_size]
             try:
                 failed += _reextract_batch(session_factory, nlp, chunk, summary, all=all, batch_size=batch_size,
-                                           record=last)
+                                           record=last, sites=sites)
             except Exception as exc:  # noqa: BLE001 - the batch's transaction failed (connection, deadlock)
                 log.warning("re-extraction batch failed: %s", exc)
                 failed += chunk
@@ -148,7 +145,7 @@ def reextract_articles(session_factory, nlp, *, all: bool = False, batch_size: i
 
 
 def _reextract_batch(session_factory, nlp, chunk: list[int], summary: ReextractSummary, *, all: bool,
-                     batch_size: int, record: bool) -> list[int]:
+                     batch_size: int, record: bool, sites: Mapping[str, Site] | None = None) -> list[int]:
     """Re-extract the articles CHUNK in one transaction; returns the ids that failed."""
     failed: list[int] = []
     done = 0
@@ -165,7 +162,7 @@ def _reextract_batch(session_factory, nlp, chunk: list[int], summary: ReextractS
         docs = []
         for article in rows:
             try:
-                docs.append(_document(article))
+                docs.append(_document(article, sites))
             except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the run
                 summary.failed += 1
                 summary.errors.append(f"article {article.id}: {exc}")
@@ -177,7 +174,7 @@ def _reextract_batch(session_factory, nlp, chunk: list[int], summary: ReextractS
                     if doc.text != article.text:
                         article.text = doc.text  # offsets point into the text handed to the extractor
                     store_extraction(session, article, extraction, extractor_version=EXTRACTOR_VERSION,
-                                     lab_org=publisher_org(article.url))
+                                     lab_org=publisher_org(article.url, sites))
                 done += 1
             except Exception as exc:  # noqa: BLE001
                 failed.append(article.id)

@@ -162,9 +162,9 @@ def _fetch_feed(run: Run, source_id: int):
         started = utcnow()
         # 2. fetch, conditionally: an unchanged feed answers 304 and costs nothing more
         if kind == "file":
-            result = fetch_file(url, run.settings, last_modified=last_modified)
+            result = fetch_file(url, run.options, last_modified=last_modified)
         else:
-            result = fetch(url, run.settings, client=run.client, etag=etag, last_modified=last_modified,
+            result = fetch(url, run.options, client=run.client, etag=etag, last_modified=last_modified,
                            kind="feed", trusted_origin=origin(url), pacer=run.pacer)
         backoff = run.settings.max_failures_backoff_hours
         if result.not_modified:
@@ -230,7 +230,8 @@ def _repair_unextracted(run: Run) -> None:
     if run.extract is None:
         return
     try:
-        result = reextract_articles(lambda: Session(run.engine), run.nlp, only_missing=True, limit=REPAIR_LIMIT)
+        result = reextract_articles(lambda: Session(run.engine), run.nlp, only_missing=True, limit=REPAIR_LIMIT,
+                                     sites=run.sites)
     except (OperationalError, InterfaceError) as exc:
         run.summary.store_failed += 1
         run.summary.errors.append(f"extracting articles stored without claims: database error: {first_line(exc)}")
@@ -257,7 +258,7 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
                 if web_link(target, target) is None:
                     raise InputError(f"not a valid URL: {target}")
                 started = utcnow()
-                page = fetch(target, settings, client=run.client, kind="page", trusted_origin=origin(target))
+                page = fetch(target, run.options, client=run.client, kind="page", trusted_origin=origin(target))
                 with session_scope(engine) as session:
                     articles.record_fetch(session, page, source_id=None, kind="page", started_at=started)
                 if page.error:
@@ -281,7 +282,7 @@ def ingest_article(engine: Engine, settings: Settings, target: str, nlp=None) ->
                 data = read_local_file(path, settings.max_bytes)
                 try:
                     with time_budget(run.limits.time_budget, f"cleaning {path.name}"):
-                        doc = parse_document(path, data, run.limits)
+                        doc = parse_document(path, data, run.limits, sites=run.sites)
                 except BudgetExceeded as exc:
                     raise InputError(f"{path}: {exc}") from None
                 kind = "html" if path.suffix.lower() in (".html", ".htm") else "text"

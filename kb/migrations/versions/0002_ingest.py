@@ -1,4 +1,4 @@
-"""ingestion tables and columns (ingest workstream)
+"""ingestion tables and columns
 
 Article.canonical_hash (the url_hash of its canonical URL, so that a copy stored before its original
 is found when the original arrives) and an index on FetchLog.outcome (error counts for stats and

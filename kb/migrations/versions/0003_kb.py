@@ -1,4 +1,4 @@
-"""search indexes and knowledge-base additions (knowledge-base workstream)
+"""search indexes and knowledge-base additions
 
 Full-text search: on SQLite, FTS5 tables over article title/text and claim evidence, kept in sync by
 triggers (so kb/articles.py and kb/claims.py need not know about them); on PostgreSQL, generated

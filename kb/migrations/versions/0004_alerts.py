@@ -1,4 +1,4 @@
-"""alert tables and columns (alerts workstream)
+"""alert tables and columns for e-mail and webhook alerts
 
 Delivery gets a dedupe_key ("alert:<id>" / "digest:<period end>") unique per rule and channel, so
 that planning a message twice (two deliverers, a restart) inserts it once; an index on the due
