@@ -36,6 +36,7 @@ def export_opml(session: Session) -> str:
 def mark_fetched(session: Session, source: Source, *, max_backoff_hours: float = 24.0, **fetch_state) -> None:
     """kb.store.sources.mark_fetched, then the source's next due time (ttl, skipHours, back-off on failures)."""
     sources.mark_fetched(session, source, **fetch_state)
+    assert source.last_fetched_at is not None  # mark_fetched has just stamped it
     sources.schedule(session, source, next_fetch_time(
         source.last_fetched_at, ttl_minutes=source.ttl_minutes, skip_hours=sources.skip_hours(source),
         failure_count=source.failure_count, max_backoff_hours=max_backoff_hours))

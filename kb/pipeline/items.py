@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Optional
+from typing import Any, Optional
 
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, select
@@ -60,7 +60,7 @@ def _sighting(run: Run, article_id: int, draft: Optional[ArticleDraft], source_i
     with Session(run.engine) as session:
         article = session.get(Article, article_id)
         fuller = draft is not None and article is not None and articles.is_fuller(draft, article)
-    if fuller and run.extract is not None:
+    if fuller and draft is not None and run.extract is not None:
         try:
             extraction = run.extract(run.nlp, draft.doc)
         except Exception as exc:  # noqa: BLE001 - one bad text must not stop the run
@@ -70,7 +70,7 @@ def _sighting(run: Run, article_id: int, draft: Optional[ArticleDraft], source_i
         articles.record_sighting(session, url=link, url_key=url_key(link), article_id=article_id,
                                  source_id=source_id, same_site=own,
                                  text_chars=len(draft.doc.text) if draft is not None else 0)
-        if not fuller or article is None:
+        if not fuller or article is None or draft is None or keys is None:  # (draft None: never fuller)
             if article is not None and article.feed_text_only:
                 article.page_attempts += 1
             run.summary.duplicate += 1
@@ -129,7 +129,7 @@ MAX_PAGE_ATTEMPTS = 5
 def _draft(run: Run, source_id: int, item: FeedItem, page, where: str, *, feed_url: Optional[str],
            trusted: bool = False, feed_site: Optional[str] = None) -> Optional[ArticleDraft]:
     """item_draft under the run's document limits and time budget; refusals and cuts are recorded."""
-    kw = dict(sites=run.sites, trusted=trusted, feed_site=feed_site, limits=run.limits)
+    kw: dict[str, Any] = dict(sites=run.sites, trusted=trusted, feed_site=feed_site, limits=run.limits)
     try:
         with time_budget(run.limits.time_budget, "cleaning the page"):
             draft = item_draft(item, feed_url, page, **kw)

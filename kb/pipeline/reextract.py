@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ingest.clean import clean_html, clean_text
 from ingest.documents import clean_markdown, decode_bytes
@@ -108,12 +108,12 @@ def reextract_articles(session_factory, nlp, *, all: bool = False, batch_size: i
     summary = ReextractSummary(extractor_version=EXTRACTOR_VERSION)
     with session_factory() as session:
         summary.claims_before = session.exec(select(func.count()).select_from(ScoreClaim)).one()
-        stmt = select(Article.id).order_by(Article.id)
+        stmt = select(col(Article.id)).order_by(col(Article.id))
         if only_missing:
-            stmt = stmt.where(Article.extractor_version.is_(None))
+            stmt = stmt.where(col(Article.extractor_version).is_(None))
         elif not all:
-            stmt = stmt.where(or_(Article.extractor_version.is_(None),
-                                  Article.extractor_version != EXTRACTOR_VERSION))
+            stmt = stmt.where(or_(col(Article.extractor_version).is_(None),
+                                  col(Article.extractor_version) != EXTRACTOR_VERSION))
         if limit is not None:
             stmt = stmt.limit(limit)
         ids = list(session.exec(stmt).all())
@@ -150,7 +150,7 @@ def _reextract_batch(session_factory, nlp, chunk: list[int], summary: ReextractS
     failed: list[int] = []
     done = 0
     with session_factory() as session:
-        stmt = select(Article).where(Article.id.in_(chunk)).order_by(Article.id)
+        stmt = select(Article).where(col(Article.id).in_(chunk)).order_by(col(Article.id))
         if session.get_bind().dialect.name == "postgresql":
             stmt = stmt.with_for_update()  # in id order: two re-extractors never deadlock on each other
         rows = []

@@ -150,7 +150,8 @@ def _process_source(run: Run, source_id: int) -> str:
     elif not error:  # a failed, malformed or capped fetch keeps the old validators: the next run refetches it
         with session_scope(run.engine) as session:
             source = session.get(Source, source_id)
-            source.etag, source.last_modified = result.headers.get("etag"), result.headers.get("last-modified")
+            if source is not None:  # (None: the source was removed during the run)
+                source.etag, source.last_modified = result.headers.get("etag"), result.headers.get("last-modified")
     return f"{url}: {error or 'ok'}" + (f" ({stored} new)" if stored else "") + (f"; {capped}" if capped else "")
 
 
@@ -158,6 +159,8 @@ def _fetch_feed(run: Run, source_id: int):
     """Steps 2-3: fetch the source conditionally, parse it, record the fetch; (url, kind, result, feed, error)."""
     with session_scope(run.engine) as session:
         source = session.get(Source, source_id)
+        if source is None:
+            raise LookupError(f"source {source_id} was removed during the run")
         url, etag, last_modified, kind = source.url, source.etag, source.last_modified, source.kind
         started = utcnow()
         # 2. fetch, conditionally: an unchanged feed answers 304 and costs nothing more
@@ -218,7 +221,8 @@ def _record_cap(run: Run, source_id: int, url: str, message: str) -> None:
         session.add(FetchLog(source_id=source_id, url=url[:2048], kind="feed", started_at=utcnow(),
                              outcome="capped", error=message))
         source = session.get(Source, source_id)
-        source.next_fetch_at = utcnow()
+        if source is not None:  # (None: the source was removed during the run)
+            source.next_fetch_at = utcnow()
     run.summary.capped += 1
 
 
