@@ -152,7 +152,9 @@ def test_watch_stops_cleanly_on_ctrl_c(sqlite_url):
     env = dict(os.environ, AIKB_DATABASE_URL=sqlite_url)
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "watch", "--every", "1h", "--no-ingest"],
-                            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            # an xdist worker ignores SIGINT and a child inherits that: give it the default back
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         line = ""
@@ -160,7 +162,7 @@ def test_watch_stops_cleanly_on_ctrl_c(sqlite_url):
             line = proc.stderr.readline()
         assert "next cycle" in line
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)  # generous: a loaded CI machine
+        out, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()
