@@ -79,13 +79,15 @@ def fetch_file(url: str, options: IngestOptions, last_modified: str | None = Non
     """Read a local file as if fetched (status 200, or 304 when its mtime equals LAST_MODIFIED)."""
     started = time.monotonic()
     path = file_path(url)
+    if path is None:
+        return FetchResult(url=url, final_url=url, error=f"not a local file: {url}", duration_ms=_ms(started))
     try:
-        stamp = formatdate(path.stat().st_mtime, usegmt=True)  # type: ignore[union-attr]
+        stamp = formatdate(path.stat().st_mtime, usegmt=True)
         if last_modified and stamp == last_modified:
             return FetchResult(url=url, final_url=url, status=304, headers={"last-modified": stamp},
                                duration_ms=_ms(started))
         # a regular file under the body cap: a feed file later swapped for a pipe or device cannot hang a run
-        body = read_local_file(path, options.max_bytes)  # type: ignore[arg-type]
+        body = read_local_file(path, options.max_bytes)
     except OSError as exc:
         return FetchResult(url=url, final_url=url, error=f"cannot read {path}: {exc.strerror or exc}",
                            duration_ms=_ms(started))
