@@ -28,7 +28,9 @@ from kb.nlp.names import (
 from kb.nlp.people import extract_people, people_records, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim, StanceEvent
 from kb.nlp.scores import DOC_HEDGES, Candidate, ReportRules, ScoreRules, SentenceScorer, benchmarks_by_context
-from kb.nlp.stances import StanceRules, extract_stances, table_stances
+from kb.nlp.stance_lists import table_stances
+from kb.nlp.stance_rules import StanceRules
+from kb.nlp.stances import extract_stances
 from kb.text.lexicon import ORG_END
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, flat_tables, index_lines, place_table, row_location, text_tables,

@@ -9,189 +9,31 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Callable, Iterator, Optional
+from typing import Optional
 
 from spacy.tokens import Span
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
-from kb.nlp.names import gazetteer, norm_key, resolve_org_name
-from kb.nlp.pipeline import read_patterns
+from kb.nlp.names import resolve_org_name
 from kb.nlp.records import StanceEvent
-
-LICENSE_EXTRA = re.compile(r"\b(?:custom|modified [A-Z][\w.-]*|non-commercial|research-only|community|open model|"
-                           r"[A-Z][\w.]+ (?:Community|Open Model|Research))[\w -]{0,30}?licen[cs]e\b|"
-                           r"\bnon-commercial use\b", re.I)
-CLAUSE_BREAK = re.compile(r",\s*but\b|;|\s[\u2014\u2013-]\s|\bbut given\b|\.\s")
-LIST_FOLLOWS = re.compile(r"^\s*(?:These|Those|They|The (?:new |released )?(?:models?|checkpoints|weights))\b"
-                          r"[^.]{0,40}\b(?:include|includes|are|cover)\b")
-# A class of models introducing a list: "open-weight models such as X, Y and Z", "proprietary systems like X",
-# "the best open alternatives - X and Y -". The listed models take the class's stance, the subject does not.
-CLASS_WORD = re.compile(r"\b(?:open|closed|proprietary)", re.I)
-CLASS_INTRO = re.compile(r"\b(?P<cls>open|open[- ]weights?|openly licensed|open[- ]source|closed|closed[- ]weights?|"
-                         r"closed[- ]source|proprietary)\s+(?:[\w-]+\s+){0,2}?(?:models|LLMs|systems|alternatives|"
-                         r"rivals|peers|competitors|releases|options|counterparts)\s*(?:,\s*)?(?:such as|like|"
-                         r"including|includ\w+|e\.g\.,?|:|\(|[\u2014\u2013]|-)\s*(?:the\s+)?$", re.I)
-OTHER_CLASS = re.compile(r"\bother (?:[\w-]+ ){0,2}?(?P<cls>open|open[- ]weights?|open[- ]source|closed|"
-                         r"closed[- ]weights?|proprietary) (?:[\w-]+ ){0,2}?(?:models|LLMs|systems):")
-NAMED_OPEN_CLASS = re.compile(r"(?<![\w.-])(?P<prefix>[A-Z][\w-]+) (?:fully )?open(?:[- ]weights?|[- ]source)?"
-                              r"(?: [\w-]+){0,3} models\b")
-# A sentence whose subject is the group just named: "X, Y and Z ... . All three are on Hugging Face."
-GROUP_SUBJECT = re.compile(r"^\s*(?:Both(?: of them| models)?|All (?:three|four|five|of them|these models|the models)|"
-                           r"These (?:models|checkpoints|variants)|The (?:two|three|four) models|They|Each of them)\b")
-VAGUE_REFERENCE = re.compile(r"\b(?:it|its|the model|this model|the weights|model weights|weights)\b", re.I)
-# "Tags: Cosmos | Open Source | Robotics": a label in a list of tags states nothing about a model.
-TAG_LINE = re.compile(r"(?:^|\b)(?:Tags|Categories|Topics|Filed under)\s*:", re.I)
-# "using the term 'open weight'", "describe it as an 'open source' licence": the words are mentioned, not used.
-TERM_MENTION = re.compile(r"(?:\b(?:the )?(?:term|word|words|label|phrase|expression)|\b(?:describ\w*|call\w*|label\w*|"
-                          r"brand\w*|market\w*) (?:\w+ ){0,2}as(?: an?| the)?|\bcall\w* (?:it|this|them))\s*$", re.I)
-# A cue followed by a plural noun speaks of a class ("continuing to train open-weights models"), not of it.
-CLASS_PLURAL = re.compile(r"^[\s\w-]{0,30}?\b(?:models|LLMs|systems|alternatives|rivals|weights models)\b")
-
-
-NON_WEIGHTS = re.compile(r"\b(?:code|codebase|source code|harness|library|libraries|SDK|framework|toolkit|tools|"
-                         r"tooling|dataset|datasets|data|app|plugin|repo|repository|scripts?|recipes?|benchmark)\b",
-                         re.I)
-
-
-# "open-source" said of something that is not a model: "our open source stack", "open-source tools", "an open
-# source community". The words are read from data/patterns/stance_non_models.jsonl.
-def _word_alternation(kind: str) -> str:
-    return "|".join(w for row in read_patterns("stance_non_models") if row["kind"] == kind for w in row["words"])
-
-
-NON_MODEL_AFTER_CUE = re.compile(rf"^[\s-]+(?:(?!models?\b|weights\b|checkpoints?\b|LLMs?\b)[\w.-]+\s+){{0,3}}?"
-                                rf"(?:{_word_alternation('thing')})\b", re.I)
-# A name used for something else: "Kestrel tools", "the Quill-2 dataset" (a "Heron licence" still says Heron is open)
-NON_MODEL_AFTER_NAME = re.compile(rf"^[\s-]*(?:{_word_alternation('thing')})\b", re.I)
-# A base model a derivative was made from: "distilled from X", "fine-tuned from X", "based on X"
-BASE_OF = re.compile(r"\b(?:based on|derived from|fine-?tuned (?:from|on)|distilled from|built (?:up)?on|"
-                     r"initiali[sz]ed from|trained from)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
-
-
-# A model named as the yardstick of a comparison: "rivals X and Y", "ranks ahead of X", "beats X": an open cue in
-# the sentence speaks of the subject, not of the models it is compared with (a class intro, "open models such
-# as X", is read separately).
-COMPARED = re.compile(r"\b(?:rival\w*|ahead of|beat(?:s|ing)?|outperform\w*|than|versus|vs\.?|compared (?:to|with)|"
-                      r"match(?:es|ing)?|behind|surpass\w*|trail\w*|exceed\w*)\s(?:(?!\b(?:open|closed|proprietary|"
-                      r"release[sd]?|licen[cs]\w*)\b)[^;.:!?\n])*$", re.I)
-
-
-LICENCE_NAME_AFTER = re.compile(r"[\s-]*(?:[\w.-]+\s+){0,2}licen[cs]e", re.I)
-
-
-def _compared(m: Mention, text: str, sent_start: int) -> bool:
-    """Whether mention M is the object of a comparison in its sentence."""
-    return bool(COMPARED.search(text[max(sent_start, m.start_char - 80):m.start_char]))
-
-
-# Rumours and guesses about a release: data/patterns/stance_non_models.jsonl, kind "speculation".
-SPECULATION = re.compile(rf"\b(?:{_word_alternation('speculation')})\b", re.I)
-
-
-# "the Corvid models", "Corvid's open family": a family word after a name that is also a company's
-FAMILY_NOUN_AFTER = re.compile(r"(?:['\u2019]s)?\s+(?:[\w-]+\s+){0,2}?(?:models?|family|series|LLMs?|weights|"
-                               r"checkpoints)\b", re.I)
-
-
-def _model_use(m: Mention, text: str) -> bool:
-    """Whether mention M names a model the sentence speaks about, not a licence, tool, dataset or base model,
-    nor the company a family is named after ("Corvid is back with open weights" speaks of the company)."""
-    if m.kind == "FAMILY" and resolve_org_name(m.name) and not FAMILY_NOUN_AFTER.match(
-            text[m.end_char:m.end_char + 40]):
-        return False
-    return not (NON_MODEL_AFTER_NAME.match(text[m.end_char:m.end_char + 40])
-                or BASE_OF.search(text[max(0, m.start_char - 40):m.start_char]))
-
-
-def _licence_of_non_weights(text: str, start: int, end: int) -> bool:
-    """A licence cue whose clause is about code, tools or data rather than the model or its weights:
-    "The inference code for X is available under the MIT license"; not "X and its code are MIT-licensed"."""
-    if not (re.search(r"licen[cs]|\bunder\b", text[start:end], re.I)
-            or re.search(r"\bunder\b[^.]{0,40}$", text[max(0, start - 40):start])
-            or re.match(r"[\s-]*licen", text[end:end + 12], re.I)):
-        return False
-    clause_start = max([0] + [m.end() for m in CLAUSE_BREAK.finditer(text[:start])])
-    before = text[clause_start:start]
-    thing = NON_WEIGHTS.search(before)
-    model = re.search(r"\b(?:weights|checkpoints?|models?)\b|[A-Z][\w.-]*[ -]?\d", before)
-    return thing is not None and (model is None or thing.start() < model.start())
-
-
-class StanceRules:
-    def __init__(self) -> None:
-        self.cues = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stances")]
-        self.plans = [re.compile(r["regex"], re.I) for r in read_patterns("stance_plans")]
-        lic_aliases = sorted({a for lic in gazetteer().licenses if lic["name"] != "proprietary"
-                              for a in [lic["name"], *lic.get("aliases", [])]}, key=len, reverse=True)
-        self.license_re = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in lic_aliases) + r")(?![\w-])")
-        self.license_names = {a: lic["name"] for lic in gazetteer().licenses
-                              for a in [lic["name"], *lic.get("aliases", [])]}
-        self.open_licences = {lic["name"]: bool(lic.get("open_weights")) for lic in gazetteer().licenses}
-        self._cues: dict[str, tuple[tuple[int, int, str], ...]] = {}  # sentence text -> its cues (each sentence is asked twice or more)
-
-    def cues_in(self, text: str) -> tuple[tuple[int, int, str], ...]:
-        """Non-overlapping (start, end, stance) cue matches; closed cues take precedence."""
-        found = self._cues.get(text)
-        if found is None:
-            if len(self._cues) > 4096:
-                self._cues.clear()
-            found = self._cues[text] = tuple(self._find_cues(text))
-        return found
-
-    def _find_cues(self, text: str) -> list[tuple[int, int, str]]:
-        hits = []
-        tags = TAG_LINE.search(text)
-        for rx, stance in self.cues:
-            for m in rx.finditer(text):
-                cell_start = text.rfind("|", 0, m.start()) + 1
-                lone_cell = "|" in text and not text[cell_start:m.start()].strip() \
-                    and re.match(r"\s*(?:\||$)", text[m.end():])
-                if tags and tags.start() < m.start() or lone_cell:
-                    continue  # a tag or a table cell on its own
-                if re.search(r"[\"\u201c'\u2018]\s*$", text[:m.start()]) and TERM_MENTION.search(
-                        text[:m.start()].rstrip().rstrip("\"\u201c'\u2018")):
-                    continue
-                if stance == "open" and NON_MODEL_AFTER_CUE.match(text[m.end():m.end() + 40]):
-                    continue  # "our open source stack", "open-source tools": not a model's stance
-                hits.append((m.start(), m.end(), stance))
-        for start, end, stance in self.licence_cues(text):
-            hits.append((start, end, stance))
-        # "the inference code for X is MIT-licensed": a licence of code or data says nothing about weights
-        hits = [h for h in hits if not (h[2] == "open" and _licence_of_non_weights(text, h[0], h[1]))]
-        for i, (start, end, stance) in enumerate(hits):
-            # "never published model weights", "nor open-sourced": a negated open cue is closed.
-            if stance == "open" and re.search(r"\b(?:not|never|no|n't|without|nor)\b(?:\s+\w+){0,2}\s*$|\bnon-$",
-                                              text[max(0, start - 30):start], re.I):
-                hits[i] = (start, end, "closed")
-        hits.sort(key=lambda h: (h[2] != "closed", h[0]))
-        kept: list[tuple[int, int, str]] = []
-        for h in hits:
-            if not any(h[0] < k[1] and k[0] < h[1] for k in kept):
-                kept.append(h)
-        return sorted(kept)
-
-    def licence_cues(self, text: str) -> list[tuple[int, int, str]]:
-        """Open cues from a licence that lets weights be downloaded, named next to a model:
-        "under Apache 2.0", "Apache 2.0-licensed", "the MIT license ... with K2"."""
-        out = []
-        for m in self.license_re.finditer(text):
-            name = self.license_names.get(m.group(0), m.group(0))
-            if not self.open_licences.get(name):
-                continue
-            before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 30]
-            if re.search(r"\bunder (?:an? |the )?(?:[\w.-]+ ){0,2}$", before, re.I) or re.match(
-                    r"[\s-]*(?:licen[cs]ed|licen[cs]e[ds]?\b)", after, re.I) or re.search(
-                    r"licen[cs]e$", m.group(0), re.I):
-                out.append((m.start(), m.end(), "open"))
-        return out
-
-    def license_in(self, text: str) -> Optional[str]:
-        m = self.license_re.search(text)
-        if m:
-            return str(self.license_names.get(m.group(0), m.group(0)))
-        m = LICENSE_EXTRA.search(text)
-        return m.group(0) if m else None
-
+from kb.nlp.stance_lists import section_stances
+from kb.nlp.stance_rules import (
+    CLASS_INTRO,
+    CLASS_PLURAL,
+    CLASS_WORD,
+    CLAUSE_BREAK,
+    GROUP_SUBJECT,
+    LICENCE_NAME_AFTER,
+    LIST_FOLLOWS,
+    NAMED_OPEN_CLASS,
+    OTHER_CLASS,
+    SPECULATION,
+    TAG_LINE,
+    VAGUE_REFERENCE,
+    StanceRules,
+    is_compared,
+    model_use,
+)
 
 def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) -> list[Mention]:
     """The model/family mentions a cue speaks about: nearest one, plus the list it belongs to."""
@@ -251,7 +93,7 @@ class _Sentence:
         names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
                        + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
         self.any_names = bool(names)
-        self.names = [m for m in names if _model_use(m, self.doc_text) and not FRAGMENT.fullmatch(m.name)
+        self.names = [m for m in names if model_use(m, self.doc_text) and not FRAGMENT.fullmatch(m.name)
                       and not rules.license_re.fullmatch(m.name)]
         self.plans = [m for rx in rules.plans for m in rx.finditer(self.text) if not re.search(
             r"\bno (?:immediate |current )?$", self.text[max(0, m.start() - 20):m.start()], re.I)]
@@ -369,7 +211,7 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
         return None  # a rumour or a guess is neither a stance nor the vendor's plan
     if CLASS_PLURAL.match(s.text[end:]) and COMPARED_CLASS.search(s.text[clause_start:start]):
         return None  # "X rivals leading closed-source models": the yardstick class, not X's stance
-    pool = [m for m in s.names if not _compared(m, s.doc_text, s.start)]
+    pool = [m for m in s.names if not is_compared(m, s.doc_text, s.start)]
     targets = _licence_subject(s, _targets(s.sent, s.start + start, s.start + end, pool), pool, start)
     planned = _planned(s, start, end)
     if targets:
@@ -435,7 +277,7 @@ ANTECEDENT_REACH = 3  # sentences back that "it" or "the model" may point
 
 def _subject(sent: Span, names: list[Mention]) -> Optional[str]:
     """The model a sentence is about: its first model name that is not the yardstick of a comparison."""
-    return next((m.name for m in names if not _compared(m, doc_text(sent.doc), sent.start_char)), None)
+    return next((m.name for m in names if not is_compared(m, doc_text(sent.doc), sent.start_char)), None)
 
 
 def _antecedent(recent: list[Optional[str]], mentions: DocMentions) -> Optional[str]:
@@ -470,7 +312,7 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
     for sent in sents:
         events = sentence_stances(sent, mentions, rules, _antecedent(recent, mentions), group)
         names = [m for m in mentions.in_span(mentions.models, sent.start, sent.end)
-                 if _model_use(m, doc_text(sent.doc))]
+                 if model_use(m, doc_text(sent.doc))]
         recent.append(_subject(sent, names))
         distinct = tuple(dict.fromkeys(m.name for m in names))
         group = distinct if len(distinct) >= 2 else group if not distinct else ()
@@ -534,143 +376,4 @@ def _family_members(sents: list[Span], mentions: DocMentions, events: list[Stanc
                 out.append(StanceEvent(org=ev.org or mentions.model_orgs.get(member.name), model=member.name,
                                        stance=ev.stance, license=ev.license, evidence=ev.evidence,
                                        start=ev.start, end=ev.end))
-    return out
-
-
-# A newsletter's list under a short heading: "- Open Source LLMs" then "- Vendor - Heron 2 - a 7B model (X, HF)".
-# A heading is a short line (a list item or not) without a model, a parenthesis or a colon.
-LIST_ITEM = re.compile(r"^\s*[-*\u2022]\s+")
-SECTION_CUES = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stance_sections")
-                if r["kind"] == "heading"]
-ITEM_COMPARED = re.compile(r"\b(?:on|than|vs\.?|versus|beats?|matches|rivals?|like|from|over|of)\s+(?:\S+\s+){0,2}$",
-                           re.I)
-
-
-# the item's link list names code but no weights page: "(Paper, Github)"
-CODE_ONLY_LINKS = re.compile("|".join(r["regex"] for r in read_patterns("stance_sections") if r["kind"] == "skip_item"))
-SIZE_SUFFIX = re.compile(r"[\s-]\d+(?:\.\d+)?[BMT]$")
-
-
-def _lines(text: str) -> Iterator[tuple[int, str]]:
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, line
-        pos += len(line) + 1
-
-
-def _heading(line: str, has_model: bool) -> bool:
-    body = LIST_ITEM.sub("", line).strip()
-    return (bool(body) and not has_model and len(body.split()) <= 5 and not re.search(r"[(:.!?]|\d", body))
-
-
-def section_stances(text: str, mentions: DocMentions) -> list[StanceEvent]:
-    """The first model of each list item under a short heading that names open releases is open:
-    "- Open Source LLMs / - Orrin - Heron 2 - 7B reasoning model (X, HF) / - Big Labs + APIs" gives Heron 2.
-    The section ends at the next heading or at a line that is not a list item; a model named after a
-    comparison word ("beats Kite 5") is not the item's subject."""
-    out, stance = [], None
-    for start, line in _lines(text):
-        end = start + len(line)
-        names = [m for m in mentions.models if start <= m.start_char and m.end_char <= end]
-        if _heading(line, bool(names)):
-            stance = next((st for rx, st in SECTION_CUES if rx.search(line)), None)
-            continue
-        if not line.strip():
-            continue
-        if stance is None or not LIST_ITEM.match(line):
-            stance = None
-            continue
-        subject = next((m for m in sorted(names, key=lambda m: m.start_char)
-                        if _model_use(m, text) and not ITEM_COMPARED.search(text[start:m.start_char])), None)
-        if subject is None or CODE_ONLY_LINKS.search(line):
-            continue  # "Text2Lora - adapters (Github)": code, not weights
-        name = _without_size(subject.name, mentions)
-        out.append(StanceEvent(org=mentions.model_orgs.get(subject.name), model=name, stance=stance,
-                               evidence=line.strip(), start=start, end=end))
-    return out
-
-
-def _without_size(name: str, mentions: DocMentions) -> str:
-    """"Heron-M2 456B" in a list item is Heron-M2: a size written apart is a description, not the name (one
-    joined by a hyphen, "Heron-72B", is kept unless the document also names the model without it)."""
-    if re.search(r"\s\d+(?:\.\d+)?[BMT]$", name) and re.search(r"\d|[a-z][A-Z]", SIZE_SUFFIX.sub("", name)):
-        return SIZE_SUFFIX.sub("", name)
-    short = norm_key(SIZE_SUFFIX.sub("", name))
-    return next((m.name for m in mentions.models if short != norm_key(name) and norm_key(m.name) == short), name)
-
-
-LICENCE_HEADER = re.compile(r"(?i)\blicen[cs]e\b|\bweights\b|\bopen[- ]?(?:source|weights?)\b|\bavailability\b")
-YES_CELL = re.compile(r"(?i)^(?:yes|open|open weights|open-weights|downloadable|\u2713|\u2714|\u2705)$")
-NO_CELL = re.compile(r"(?i)^(?:no|closed|closed weights|proprietary|api(?:[- ]only)?|not released|"
-                     r"\u2717|\u2718|\u274c)$")
-
-
-def _table_rows(table_html: str) -> list[list[str]]:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(table_html, "html.parser")
-    rows = []
-    for tr in soup.find_all("tr"):
-        cells = [re.sub(r"\s+", " ", td.get_text(" ", strip=True)) for td in tr.find_all(["td", "th"])]
-        if any(cells):
-            rows.append(cells)
-    return rows
-
-
-def _cell_stance(cell: str, rules: StanceRules, header_says_weights: bool) -> tuple[Optional[str], Optional[str]]:
-    """(stance, licence) a licence/weights cell states."""
-    from kb.nlp.names import clean_label, resolve_license_name
-
-    label = clean_label(cell)
-    lic = resolve_license_name(label) or (rules.license_names.get(label) if label in rules.license_names else None)
-    if lic:
-        if rules.open_licences.get(lic):
-            return "open", lic
-        return ("closed", None) if lic == "proprietary" else (None, None)
-    if re.fullmatch(r"(?i)proprietary|closed(?: weights)?", label):
-        return "closed", None
-    if header_says_weights and YES_CELL.match(label):
-        return "open", None
-    if header_says_weights and NO_CELL.match(label):
-        return "closed", None
-    return None, None
-
-
-def table_stances(tables: list[tuple[str, Optional[tuple[int, int]]]], resolve_model: Callable[[str], Optional[str]],
-                  rules: StanceRules, model_orgs: dict[str, Optional[str]]) -> list[StanceEvent]:
-    """Stances a table states: a "License" (or "Open weights") column or row beside the model names.
-
-    TABLES are (html, (start, end) or None) pairs. "| Lumen 4 | Apache 2.0 |" is open under Apache 2.0;
-    "| Kite 5 | Proprietary |" is closed.
-    """
-    out = []
-    for html, span in tables:
-        try:
-            rows = _table_rows(html)
-        except Exception:  # noqa: BLE001 - a malformed table must not lose the document
-            continue
-        if len(rows) < 2:
-            continue
-        start, end = span or (0, 0)
-        header = rows[0]
-        pairs = []  # (model cell, licence cell, header says weights)
-        lic_cols = [i for i, h in enumerate(header) if LICENCE_HEADER.search(h)]
-        if lic_cols:  # models down the rows, a licence column
-            col = lic_cols[0]
-            says_weights = bool(re.search(r"(?i)weights|open", header[col]))
-            for row in rows[1:]:
-                model = next((resolve_model(c) for c in row if c and resolve_model(c)), None)
-                if model and col < len(row):
-                    pairs.append((model, row[col], says_weights or bool(re.search(r"(?i)licen", header[col]))))
-        for row in rows:  # models across the columns, a licence row
-            if row and LICENCE_HEADER.search(row[0]) and len(row) == len(header):
-                for i in range(1, len(row)):
-                    model = resolve_model(header[i]) if header[i] else None
-                    if model:
-                        pairs.append((model, row[i], True))
-        for model, cell, says_weights in pairs:
-            stance, lic = _cell_stance(cell, rules, says_weights)
-            if stance:
-                out.append(StanceEvent(org=model_orgs.get(model), model=model, stance=stance, license=lic,
-                                       evidence=f"{model} | {cell}", start=start, end=end))
     return out

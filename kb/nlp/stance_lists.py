@@ -1,0 +1,152 @@
+"""Stances stated by a document's structure rather than a sentence: a newsletter's list under an "open
+source" heading, and a table's licence or open-weights column or row.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator, Optional
+
+from kb.nlp.mentions import DocMentions
+from kb.nlp.names import norm_key
+from kb.nlp.pipeline import read_patterns
+from kb.nlp.records import StanceEvent
+from kb.nlp.stance_rules import StanceRules, model_use
+
+
+# A newsletter's list under a short heading: "- Open Source LLMs" then "- Vendor - Heron 2 - a 7B model (X, HF)".
+# A heading is a short line (a list item or not) without a model, a parenthesis or a colon.
+LIST_ITEM = re.compile(r"^\s*[-*\u2022]\s+")
+SECTION_CUES = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stance_sections")
+                if r["kind"] == "heading"]
+ITEM_COMPARED = re.compile(r"\b(?:on|than|vs\.?|versus|beats?|matches|rivals?|like|from|over|of)\s+(?:\S+\s+){0,2}$",
+                           re.I)
+
+
+# the item's link list names code but no weights page: "(Paper, Github)"
+CODE_ONLY_LINKS = re.compile("|".join(r["regex"] for r in read_patterns("stance_sections") if r["kind"] == "skip_item"))
+SIZE_SUFFIX = re.compile(r"[\s-]\d+(?:\.\d+)?[BMT]$")
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _heading(line: str, has_model: bool) -> bool:
+    body = LIST_ITEM.sub("", line).strip()
+    return (bool(body) and not has_model and len(body.split()) <= 5 and not re.search(r"[(:.!?]|\d", body))
+
+
+def section_stances(text: str, mentions: DocMentions) -> list[StanceEvent]:
+    """The first model of each list item under a short heading that names open releases is open:
+    "- Open Source LLMs / - Orrin - Heron 2 - 7B reasoning model (X, HF) / - Big Labs + APIs" gives Heron 2.
+    The section ends at the next heading or at a line that is not a list item; a model named after a
+    comparison word ("beats Kite 5") is not the item's subject."""
+    out, stance = [], None
+    for start, line in _lines(text):
+        end = start + len(line)
+        names = [m for m in mentions.models if start <= m.start_char and m.end_char <= end]
+        if _heading(line, bool(names)):
+            stance = next((st for rx, st in SECTION_CUES if rx.search(line)), None)
+            continue
+        if not line.strip():
+            continue
+        if stance is None or not LIST_ITEM.match(line):
+            stance = None
+            continue
+        subject = next((m for m in sorted(names, key=lambda m: m.start_char)
+                        if model_use(m, text) and not ITEM_COMPARED.search(text[start:m.start_char])), None)
+        if subject is None or CODE_ONLY_LINKS.search(line):
+            continue  # "Text2Lora - adapters (Github)": code, not weights
+        name = _without_size(subject.name, mentions)
+        out.append(StanceEvent(org=mentions.model_orgs.get(subject.name), model=name, stance=stance,
+                               evidence=line.strip(), start=start, end=end))
+    return out
+
+
+def _without_size(name: str, mentions: DocMentions) -> str:
+    """"Heron-M2 456B" in a list item is Heron-M2: a size written apart is a description, not the name (one
+    joined by a hyphen, "Heron-72B", is kept unless the document also names the model without it)."""
+    if re.search(r"\s\d+(?:\.\d+)?[BMT]$", name) and re.search(r"\d|[a-z][A-Z]", SIZE_SUFFIX.sub("", name)):
+        return SIZE_SUFFIX.sub("", name)
+    short = norm_key(SIZE_SUFFIX.sub("", name))
+    return next((m.name for m in mentions.models if short != norm_key(name) and norm_key(m.name) == short), name)
+
+
+LICENCE_HEADER = re.compile(r"(?i)\blicen[cs]e\b|\bweights\b|\bopen[- ]?(?:source|weights?)\b|\bavailability\b")
+YES_CELL = re.compile(r"(?i)^(?:yes|open|open weights|open-weights|downloadable|\u2713|\u2714|\u2705)$")
+NO_CELL = re.compile(r"(?i)^(?:no|closed|closed weights|proprietary|api(?:[- ]only)?|not released|"
+                     r"\u2717|\u2718|\u274c)$")
+
+
+def _table_rows(table_html: str) -> list[list[str]]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(table_html, "html.parser")
+    rows = []
+    for tr in soup.find_all("tr"):
+        cells = [re.sub(r"\s+", " ", td.get_text(" ", strip=True)) for td in tr.find_all(["td", "th"])]
+        if any(cells):
+            rows.append(cells)
+    return rows
+
+
+def _cell_stance(cell: str, rules: StanceRules, header_says_weights: bool) -> tuple[Optional[str], Optional[str]]:
+    """(stance, licence) a licence/weights cell states."""
+    from kb.nlp.names import clean_label, resolve_license_name
+
+    label = clean_label(cell)
+    lic = resolve_license_name(label) or (rules.license_names.get(label) if label in rules.license_names else None)
+    if lic:
+        if rules.open_licences.get(lic):
+            return "open", lic
+        return ("closed", None) if lic == "proprietary" else (None, None)
+    if re.fullmatch(r"(?i)proprietary|closed(?: weights)?", label):
+        return "closed", None
+    if header_says_weights and YES_CELL.match(label):
+        return "open", None
+    if header_says_weights and NO_CELL.match(label):
+        return "closed", None
+    return None, None
+
+
+def table_stances(tables: list[tuple[str, Optional[tuple[int, int]]]], resolve_model: Callable[[str], Optional[str]],
+                  rules: StanceRules, model_orgs: dict[str, Optional[str]]) -> list[StanceEvent]:
+    """Stances a table states: a "License" (or "Open weights") column or row beside the model names.
+
+    TABLES are (html, (start, end) or None) pairs. "| Lumen 4 | Apache 2.0 |" is open under Apache 2.0;
+    "| Kite 5 | Proprietary |" is closed.
+    """
+    out = []
+    for html, span in tables:
+        try:
+            rows = _table_rows(html)
+        except Exception:  # noqa: BLE001 - a malformed table must not lose the document
+            continue
+        if len(rows) < 2:
+            continue
+        start, end = span or (0, 0)
+        header = rows[0]
+        pairs = []  # (model cell, licence cell, header says weights)
+        lic_cols = [i for i, h in enumerate(header) if LICENCE_HEADER.search(h)]
+        if lic_cols:  # models down the rows, a licence column
+            col = lic_cols[0]
+            says_weights = bool(re.search(r"(?i)weights|open", header[col]))
+            for row in rows[1:]:
+                model = next((resolve_model(c) for c in row if c and resolve_model(c)), None)
+                if model and col < len(row):
+                    pairs.append((model, row[col], says_weights or bool(re.search(r"(?i)licen", header[col]))))
+        for row in rows:  # models across the columns, a licence row
+            if row and LICENCE_HEADER.search(row[0]) and len(row) == len(header):
+                for i in range(1, len(row)):
+                    model = resolve_model(header[i]) if header[i] else None
+                    if model:
+                        pairs.append((model, row[i], True))
+        for model, cell, says_weights in pairs:
+            stance, lic = _cell_stance(cell, rules, says_weights)
+            if stance:
+                out.append(StanceEvent(org=model_orgs.get(model), model=model, stance=stance, license=lic,
+                                       evidence=f"{model} | {cell}", start=start, end=end))
+    return out
