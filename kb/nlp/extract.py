@@ -27,7 +27,9 @@ from kb.nlp.names import (
 )
 from kb.nlp.people import extract_people, people_records, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim, StanceEvent
-from kb.nlp.scores import DOC_HEDGES, Candidate, ReportRules, ScoreRules, SentenceScorer, benchmarks_by_context
+from kb.nlp.bench_context import benchmarks_by_context
+from kb.nlp.score_rules import ReportRules, ScoreRules
+from kb.nlp.scores import DOC_HEDGES, Candidate, SentenceScorer
 from kb.nlp.stance_lists import table_stances
 from kb.nlp.stance_rules import StanceRules
 from kb.nlp.stances import extract_stances

@@ -1,0 +1,55 @@
+"""Names the text itself calls benchmarks: unknown names described as tests ("X, which tests ...", "a
+benchmark called X", "on the X benchmark") become benchmark mentions before any score is read.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from spacy.tokens import Doc
+
+from kb.nlp.mentions import DocMentions, Mention, doc_text
+from kb.nlp.names import resolve_org_name
+from kb.nlp.score_rules import ScoreRules
+
+
+def benchmarks_by_context(doc: Doc, mentions: DocMentions, title: str = "", rules: Optional[ScoreRules] = None) -> None:
+    """Unknown names the text describes as benchmarks ("Quarrybench, which tests repairs, ...", "the Quarry
+    test", "a benchmark called Quarry") are benchmarks, not models: every mention of such a name moves from
+    the models to the benchmarks (a gazetteer model is never moved). The focal model is picked again."""
+    from kb.nlp.mentions import pick_focal
+
+    rules = rules or ScoreRules()
+    text = doc_text(doc)
+    names = {m.name for m in mentions.models if not m.known and (
+        any(rx.search(text[m.end_char:m.end_char + 120]) for rx in rules.bench_after)
+        or any(rx.search(text[max(0, m.start_char - 40):m.start_char]) for rx in rules.bench_before))}
+    _named_benchmarks(doc, mentions, rules, text)
+    if not names:
+        return
+    moved = [m for m in mentions.models if m.name in names]
+    mentions.models = [m for m in mentions.models if m.name not in names]
+    mentions.benchmarks = sorted(mentions.benchmarks + [Mention("BENCHMARK", m.name, m.start, m.end, m.start_char,
+                                                                m.end_char) for m in moved], key=lambda m: m.start)
+    if mentions.focal in names:
+        mentions.focal = pick_focal(mentions.models, title, doc)
+
+
+def _named_benchmarks(doc: Doc, mentions: DocMentions, rules: ScoreRules, text: str) -> None:
+    """'On the Quarry benchmark, ...': a name the text calls a benchmark, which nothing else recognised, is a
+    benchmark mention wherever it occurs (not inside another mention, not a known organisation)."""
+    found = {m.group("b") or m.group("c") for rx in rules.bench_named for m in rx.finditer(text)}
+    # the statistical NER calls many unknown benchmark names organisations: only a known one blocks the name
+    taken = {i for x in mentions.models + mentions.benchmarks + [o for o in mentions.orgs if o.known]
+             for i in range(x.start, x.end)}
+    for name in sorted(found, key=len, reverse=True):
+        if resolve_org_name(name) or any(x.name == name for x in mentions.models):
+            continue  # a model the text calls a test ("the Orca 3 test run") is handled by bench_after
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+            if span is None or any(t.i in taken for t in span):
+                continue
+            taken.update(range(span.start, span.end))
+            mentions.benchmarks.append(Mention("BENCHMARK", name, span.start, span.end, m.start(), m.end()))
+            mentions.orgs = [o for o in mentions.orgs if o.end <= span.start or o.start >= span.end]
+    mentions.benchmarks.sort(key=lambda b: b.start)

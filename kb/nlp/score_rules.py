@@ -1,0 +1,192 @@
+"""The prose scorer's rules as data: number filters, qualifiers and units (data/patterns/score_filters,
+qualifiers, score_units) and who reported a claim (data/patterns/reporting.jsonl, names from the gazetteer).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from spacy.tokens import Span, Token
+
+from kb.nlp.mentions import Mention, doc_text
+from kb.nlp.names import gazetteer, norm_key, org_kind, resolve_org_name
+from kb.nlp.pipeline import read_patterns
+from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
+
+NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
+class ScoreRules:
+    """Number filters and qualifier patterns from data/patterns (rules as data)."""
+
+    def __init__(self) -> None:
+        rows = read_patterns("score_filters")
+        self.before = [re.compile(r["regex"], re.I) for r in rows if r["kind"] == "before"]
+        self.after = [re.compile(r["regex"]) for r in rows if r["kind"] == "after"]
+        self.context = [re.compile(r["regex"], re.I) for r in rows if r["kind"] == "context"]
+        self.qualifiers = [(re.compile(r["regex"]), r.get("template"), r.get("normalise"))
+                           for r in read_patterns("qualifiers")]
+        units = read_patterns("score_units")
+        self.units = frozenset(w.lower() for r in units if r["kind"] == "unit" for w in r["words"])
+        self.labels = frozenset(w.lower() for r in units if r["kind"] == "label" for w in r["words"])
+        self.not_subject_res = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "not_subject"]
+        self.comparison = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "comparison"]
+        self.before += [re.compile(r["regex"], re.I) for r in units if r["kind"] == "before"]
+        self.bench_after = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "bench_cue_after"]
+        self.bench_before = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "bench_cue_before"]
+        self.new_value = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "new_value"]
+        self.bench_named = [re.compile(r["regex"]) for r in units if r["kind"] == "bench_named"]
+        self.change_not_score = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "change_not_score"]
+
+    def qualifier(self, text: str) -> Optional[str]:
+        """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
+        for rx, template, normalise in self.qualifiers:
+            m = rx.search(text)
+            if m:
+                if template:
+                    return str(template.format(*([m.group(0)] + list(m.groups()))))
+                if normalise == "tools":
+                    return "without tools" if "without" in m.group(0).lower() else "with tools"
+                return m.group(0)
+        return None
+
+    def is_score_number(self, sent: Span, tok: Token, change: bool = False) -> Optional[tuple[float, str]]:
+        """(value, unit) when a number token can be a benchmark score, else None. CHANGE: the number is
+        one end of a stated change ("from 4.6 to 28.3"), where "from" and "to" are no bounds."""
+        doc = sent.doc
+        if not NUMBER.fullmatch(tok.text):
+            return None
+        before = doc_text(doc)[max(sent.start_char, tok.idx - 30):tok.idx]
+        after = doc_text(doc)[tok.idx + len(tok.text):min(sent.end_char, tok.idx + len(tok.text) + 45)]
+        if before.endswith(("-", "\u2013", ".", "/")) or re.match(r"^[-\u2013/.]\d", after):
+            return None  # ranges, fractions, versions
+        if re.match(r"^-[A-Za-z]", after) or re.search(r"(?:[A-Za-z]|')$", before):
+            return None  # "5-shot", "300-turn"; "MathComp '25", "H200": a number inside a name
+        label = re.search(r"\b([A-Za-z]+)\s$", before)
+        if label and label.group(1).lower() in self.labels:
+            return None  # "Level 4", "Step 3", "Figure 2": a numbered thing, not a score
+        if self.counts(tok):
+            return None
+        bound = any(rx.search(before) for rx in self.before) and not change and not any(
+            rx.search(before) for rx in self.new_value)
+        if bound or any(rx.search(after) for rx in self.after):
+            return None
+        if re.search(rf"\b{MONTHS}\s*$", before) or re.match(rf"^,?\s*{MONTHS}", after):
+            return None
+        if "," in tok.text and not re.match(r"^\s?Elo\b", after) and not re.search(
+                r"\b(?:rating|score|Elo) of\s*$", before):
+            return None  # "200,000" is a count; scores are written without thousands separators
+        value = float(tok.text.replace(",", ""))
+        unit = "score"
+        if re.match(r"^\s?(?:%|percent\b|per cent\b)", after):
+            unit = "%"
+        elif re.match(r"^\s?Elo\b", after) or re.search(r"\bElo(?: score| rating)?(?: of)?\s*$", before):
+            unit = "Elo"
+        if unit == "%" and value > 100:
+            return None
+        if unit == "score" and "." not in tok.text and 1900 <= value <= 2100 and not re.search(
+                r"(?:score|rating|Elo) of\s*$", before):
+            return None  # a year
+        return value, unit
+
+
+    def counts(self, tok: Token) -> bool:
+        """A number that modifies a noun other than a score unit is a count: "100 private tasks",
+        "262 doctors", "512 H200 GPUs", "8 needles" (the parse says which noun the number belongs to)."""
+        head = tok.head
+        if tok.dep_ != "nummod" or head.i <= tok.i or head.i - tok.i > 4 or head.pos_ not in ("NOUN", "PROPN"):
+            return False
+        if head.ent_type_ in ("BENCHMARK", "MODEL"):
+            return False
+        between = tok.doc[tok.i + 1:head.i + 1]
+        if any(t.like_num or (t.is_punct and (t.whitespace_ or t.doc[t.i - 1].whitespace_)) for t in between[:-1]):
+            return False  # "42.8 - ahead of": the parse joined across punctuation
+        return not any(t.lower_ in self.units for t in between)
+
+    def not_subject(self, sent: Span, m: Mention) -> bool:
+        """A model named as a base, an example or a comparison ("based on X", "models like X")."""
+        before = doc_text(sent.doc)[max(sent.start_char, m.start_char - 40):m.start_char]
+        return any(rx.search(before) for rx in self.not_subject_res)
+
+    def after_comparison(self, sent: Span, tok: Token) -> bool:
+        """'posts an Elo of 1588 versus 1538': the number after the comparison word."""
+        before = doc_text(sent.doc)[max(sent.start_char, tok.idx - 25):tok.idx]
+        return any(rx.search(before) for rx in self.comparison)
+
+
+
+
+class ReportRules:
+    """Who reported a prose claim, from data/patterns/reporting.jsonl (rules as data, names from the gazetteer).
+
+    - a lab writing about its own model: the vendor;
+    - an independent evaluator (an organisation of kind "evaluator" in the gazetteer) when the sentence
+      says it measured or reports the number ("according to X", "X's leaderboard", "testers at X");
+    - the maker when the sentence says the maker states it (hedged: a vendor's word in someone else's article);
+    - else the outlet; a figure credit or caption line never names a reporter;
+    - hedged only when the sentence hedges (or is the vendor's word relayed).
+    """
+
+    def __init__(self) -> None:
+        rows = read_patterns("reporting")
+        self.templates = {k: [r["regex"] for r in rows if r["kind"] == k] for k in ("evaluator", "vendor")}
+        self.hedge = re.compile("|".join(r["regex"] for r in rows if r["kind"] == "hedge"), re.I)
+        self.credit = re.compile("|".join(r["regex"] for r in rows if r["kind"] == "credit"), re.I)
+        g = gazetteer()
+        self.evaluators: dict[str, list[str]] = {o["name"]: [o["name"], *o.get("aliases", [])] for o in g.orgs if o.get("kind") == "evaluator"}
+        self._compiled: dict[tuple[str, str], re.Pattern[str]] = {}
+
+    @staticmethod
+    def aliases(org: str) -> list[str]:
+        rec = gazetteer().org_index.get(norm_key(org))
+        return [org, *(([rec["name"], *rec.get("aliases", [])]) if rec else [])]
+
+    def says(self, kind: str, org: str, sentence: str, names: Optional[list[str]] = None) -> bool:
+        """Whether SENTENCE attributes its number to ORG in one of KIND's shapes."""
+        key = (kind, org)
+        rx = self._compiled.get(key)
+        if rx is None:
+            alt = "|".join(re.escape(a) for a in sorted(set(names or self.aliases(org)), key=len, reverse=True) if a)
+            rx = self._compiled[key] = re.compile(
+                "|".join(f"(?:{t.replace('{org}', f'(?:{alt})')})" for t in self.templates[kind]), re.I)
+        return bool(rx.search(sentence))
+
+    def evaluator_of(self, sentence: str) -> Optional[str]:
+        """The evaluator the sentence names as the source of its numbers, if any."""
+        for org, names in self.evaluators.items():
+            if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", sentence) for n in names if n) \
+                    and self.says("evaluator", org, sentence, names):
+                return org
+        return None
+
+    def reporter(self, sentence: str, maker: Optional[str], focal_maker: Optional[str],
+                 outlet: Optional[str], orgs: tuple[str, ...] = ()) -> tuple[Optional[str], Optional[str], bool]:
+        """(reported_by, reporter_kind, hedged) for a claim about a model made by MAKER in SENTENCE."""
+        hedged = bool(self.hedge.search(sentence))
+        credit = bool(self.credit.search(sentence))
+        if not credit:
+            evaluator = self.evaluator_of(sentence)
+            if evaluator:
+                return evaluator, "evaluator", hedged
+        outlet_org = resolve_org_name(outlet) if outlet else None
+        own = maker and (outlet_org == maker or (outlet and maker.lower() in outlet.lower()))
+        if own:
+            return maker, "vendor", hedged  # a lab writing about its own model
+        if maker and not credit and self.says("vendor", maker, sentence):
+            return maker, "vendor", True  # the maker's word, relayed
+        if maker is None and not credit:
+            # "Orbit AI says its new Comet 3 ...": an organisation the sentence quotes about its own model
+            for org in orgs:
+                if org_kind(org) not in ("evaluator", "outlet") and self.says("vendor", org, sentence) \
+                        and re.search(rf"{re.escape(org)}\W+(?:\w+\W+){{0,3}}?(?:its|their|our)\b", sentence):
+                    return org, "vendor", True
+        kind = org_kind(outlet_org) if outlet_org else None
+        if kind == "evaluator":
+            return outlet_org, "evaluator", hedged
+        if kind in ("lab", "company"):
+            return outlet_org, "vendor", hedged  # a lab's post also reports its rivals' numbers
+        if outlet:
+            return outlet, "outlet", hedged
+        # No outlet known (a saved launch post): the post's own lab reports, also its rivals' numbers.
+        vendor = focal_maker or maker
+        return vendor, "vendor" if vendor else None, hedged
