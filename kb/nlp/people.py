@@ -17,93 +17,17 @@ from kb.nlp.names import gazetteer, norm_key, resolve_org_name
 from kb.nlp.orglists import in_heading
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import PersonRole
-from kb.text.lexicon import ORG_END
-
-ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|principal|distinguished|"
-        r"general|deputy|global)\s+)*"
-        r"(?:chief [\w ]{0,30}?(?:officer|scientist|architect|economist)|chief executive|CEO|CTO|CFO|COO|CSO|CPO|CIO|SVP|EVP|VP|"
-        r"(?:co-?)?founder(?: and (?:CEO|CTO|chief [\w ]{1,20}?officer|president))?|president|"
-        r"(?:senior |executive )?vice president(?: (?:of|for) [\w ]{1,40}?)?|head of [\w ]{1,30}?|"
-        r"director(?: of [\w ]{1,30}?)?|chair(?:man|woman|person)?|research scientist|researcher|scientist|"
-        r"professor|engineer|partner|creator of [\w.]+|lead(?:er)? (?:of|for) [\w ]{1,30}?|"
-        r"(?:general|product|program|engineering|research) manager|spokes(?:person|man|woman)|analyst|"
-        r"advis[eo]r|attorney general|chief of staff|secretary|governor|senator|minister|"
-        r"member of (?:the )?technical staff|(?:phd|doctoral|graduate) student|(?:technical|tech|team|project) lead(?:er)?)")
-ORGTEXT = r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}"
-# The role's shortest reading, so that a known organisation after 'of' is the organisation ("the vice president
-# of Harrow AI for Science"); only taken when what follows is an organisation the gazetteer or the NER knows.
-ROLE_SHORT = ROLE.replace("[\\w ]{1,40}?)?|", "[\\w ]{1,40}?)??|")
-POSS = r"(?:['\u2019]s|(?<=s)['\u2019])"  # "Meta's", "Halden Labs'"
-AFTER = [
-    re.compile(rf"^,\s+(?:the\s+)?(?P<org>{ORGTEXT}){POSS}\s+(?P<role>{ROLE})\b", re.I),
-    # "X, who runs the lab as Meta's chief AI officer"; "X, who joined in May as CTO of Y"
-    re.compile(rf"^,\s+who\s+(?:[\w-]+\s+){{1,8}}?as\s+(?:the\s+|a\s+|an\s+)?(?P<org>{ORGTEXT}){POSS}\s+(?P<role>{ROLE})\b",
-               re.I),
-    re.compile(rf"^,\s+who\s+(?:[\w-]+\s+){{1,8}}?as\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})",
-               re.I),
-    # "X (chief scientist at Y)"
-    re.compile(rf"^\s*\((?:the\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})\)", re.I),
-    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE_SHORT})\s+(?:of|at|for|to)\s+(?P<sorg>(?-i:{ORGTEXT}))", re.I),
-    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at|for|to)\s+(?P<org>(?-i:{ORGTEXT}))", re.I),
-    # "X, the White House chief of staff": a capitalised organisation before a role word
-    re.compile(rf"^,\s+(?:the\s+)?(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))\b"),
-    re.compile(rf"^,\s+(?:the\s+)?(?P<role>{ROLE}),\s+(?P<org>{ORGTEXT})", re.I),
-    # "X, a co-founder, said"; not "X, CTO Ana Silva and ...", where the title is the next name's
-    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\b(?!\s+(?-i:(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+))", re.I),
-    re.compile(rf"^(?:,\s+\d+,)?\s+(?:is|was|has been)\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})", re.I),
-    re.compile(rf"^\s+(?:joined|joins|co-founded|founded|runs|leads|left)\s+(?P<org>{ORGTEXT})(?P<role>)"),
-    # "X, who has decided to leave Z", "X, who is joining Z next month", "X, who co-founded Z in 2021"
-    re.compile(rf"^,\s+(?:(?:a|an|the)\s+[^,;]{{0,60}}?\s+)?who\s+(?:(?:has|had|is|was|will|now)\s+)?"
-               rf"(?:(?:decided|chosen|set|planning|about)\s+to\s+)?"
-               rf"(?:leave|leaving|left|join|joining|joined|rejoin(?:s|ed|ing)?|co-?founded|founded|started|"
-               rf"runs|leads|heads)\s+(?P<org>{ORGTEXT})(?P<role>)"),
-    # "X, a Tidewater AI spokesperson", "X, the Z researcher who built ..."
-    re.compile(rf"^,\s+(?:a|an|the)\s+(?P<org>{ORGTEXT})\s+(?P<role>(?:senior\s+|principal\s+|staff\s+|lead\s+)?"
-               rf"(?:spokes(?:person|man|woman)|researcher|engineer|scientist|executive|analyst|representative|"
-               rf"product manager|economist))\b"),
-    # "X (Tidewater AI) said": a bracketed organisation; not a link's source closing a line ("X (Arxiv)")
-    re.compile(rf"^\s*\((?!(?:{ROLE})\))(?P<org>{ORGTEXT})\)(?!\s*(?:$|\n|[.;:]))(?P<role>)"),
-    # "X will lead our model research team": 'our' is the publishing organisation
-    re.compile(r"^,?\s+(?:who\s+)?(?:(?:will|has|had|is|now)\s+)?(?P<role>(?:lead|leads|led|leading|run|runs|head|heads|"
-               r"oversee|oversees|join|joins|joined|joining)\s+(?P<org>our)\s+(?:[\w-]+\s+){0,5}?(?:team|group|"
-               r"organi[sz]ation|lab|division|unit|business))\b"),
-    # "X to lead Veltra's new robotics unit", "asked X to lead a new organization that ..."
-    re.compile(rf"^,?\s+(?:who\s+)?(?:(?:will|is|now|to)\s+)(?P<role>(?:lead|run|head|oversee)\s+(?:(?P<org>{ORGTEXT}){POSS}\s+|"
-               rf"an?\s+|the\s+)(?:new\s+)?(?:[\w-]+\s+){{0,4}}?(?:team|group|organi[sz]ation|lab|division|unit|business))\b"),
-    # "X, who led Quillfeather's speech team", "X, who runs Harrow AI's cloud unit"
-    re.compile(rf"^,?\s+(?:who\s+)?(?:(?:has|had)\s+)?(?P<role>(?:led|leads|runs|ran|heads|headed|oversees|oversaw|"
-               rf"manages|managed)\s+(?P<org>{ORGTEXT}){POSS}\s+(?:[\w-]+\s+){{0,5}}?[\w-]+)(?=\s*[,.;)]|\s+(?:and|at|in|for)\b)"),
-    # "X led the creation of the assistant at Z", "X, who runs the inference team at Z"
-    re.compile(rf"^,?\s+(?:who\s+)?(?:(?:has|had)\s+)?(?P<role>(?:led|leads|runs|ran|heads|headed|oversees|oversaw|"
-               rf"manages|managed)\s+(?:the\s+|a\s+|an\s+|its\s+)?(?:[\w-]+\s+){{0,6}}?[\w-]+\s+at\s+(?P<org>{ORGTEXT}))"),
-]
-# Shapes whose organisation group is SORG name it without a role word, so the name must be an organisation the
-# gazetteer or the NER knows: "Dylan Okafor from Harrow AI", "Ines Duarte's Quillfeather", "Harrow AI's Dylan Okafor".
-KNOWN_ORG_AFTER = [
-    # "X - Co-founder, Harrow AI" / "X - CTO Harrow AI (@handle)": a guest or caption line after a dash
-    re.compile(rf"^,\s+(?P<role>{ROLE})\s+(?:(?:of|at)\s+)?(?P<sorg>{ORGTEXT})\s*(?:[(,|]|$)", re.I),
-    re.compile(r"^\s+from\s+(?:the\s+)?(?P<sorg>[\w][\w.&-]*(?: [A-Z][\w.&-]*){0,3})(?P<role>)"),
-    re.compile(rf"^{POSS}\s+(?P<sorg>{ORGTEXT})(?P<role>)"),
-    # "X (who builds Quillpad)": what a person builds or runs names their organisation
-    re.compile(rf"^\s*\(\s*who\s+(?:builds|built|created|creates|runs|leads|founded|co-founded)\s+"
-               rf"(?P<sorg>{ORGTEXT})\)(?P<role>)"),
-]
-KNOWN_ORG_BEFORE = [re.compile(rf"(?<![\w.&-])(?P<sorg>{ORGTEXT}){POSS}\s+$")]
-BEFORE = [
-    # "Harrow AI's own chief scientist", "Quillfeather's amazing product manager": up to two adjectives between
-    re.compile(rf"(?P<org>{ORGTEXT}|\d{{2,4}}){POSS}\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<role>{ROLE}),?\s+$", re.I),
-    # "Harrow AI CTO X", "Florida Attorney General X": a capitalised title after the organisation
-    re.compile(rf"(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))\s+(?:Dr\.?\s+)?$"),
-    re.compile(rf"(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>(?-i:{ORGTEXT})),?\s+$", re.I),
-    re.compile(r"(?:^|[\s,(])(?P<role>CEO|CTO|CFO|COO|President|Professor|Chief [\w ]{1,30}?Officer)\s+(?:Dr\.?\s+)?$"),
-    # a title before the name without an organisation: "technical leader X writes", "fellow researcher X"
-    re.compile(rf"(?:^|(?<=[\s,(]))(?:(?:fellow|veteran|longtime)\s+)?(?P<role>{ROLE})\s+$", re.I),
-]
-
-
-COMPANY_WORDS = re.compile(r"^(?:(?:the\s+)?(?:company|firm|startup|lab|group|organi[sz]ation)|our)$", re.I)
-ORG_LIKE_END = re.compile(rf"\b(?:{ORG_END})\.?$")  # a company word ends it (data/patterns/lexicon.jsonl)
-
+from kb.nlp.role_patterns import (
+    AFTER,
+    BEFORE,
+    COMPANY_WORDS,
+    KNOWN_ORG_AFTER,
+    KNOWN_ORG_BEFORE,
+    ORGTEXT,
+    ORG_LIKE_END,
+    POSS,
+    ROLE,
+)
 
 def _org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
     if not text:
@@ -386,54 +310,80 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
         titled = ent.label_ == "ORG" and ent.start > 0 and re.fullmatch(
             r"CEO|CTO|CFO|COO|President|Chairman|Founder|Co-founder|Dr\.?|Professor", doc[ent.start - 1].text) \
             and not resolve_org_name(ent.text) and len(ent) in (2, 3)
-        if " - " in ent.text:  # "Ana Silva - Head": NER ran a caption's name into its role
-            cut = doc.char_span(ent.start_char, ent.start_char + ent.text.index(" - "), label=ent.label_,
-                                alignment_mode="contract")
-            if cut is None or not len(cut):
-                continue
-            ent = cut
-        lead = LEADING_TITLE.match(ent.text)
-        if lead and (ent.label_ == "PERSON" or ent.label_ == "ORG" and re.fullmatch(
-                r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}", ent.text[lead.end():])):  # "CTO Ana Silva": the title is context, not part of the name
-            cut = doc.char_span(ent.start_char + lead.end(), ent.end_char, label="PERSON", alignment_mode="contract")
-            if cut is None or not len(cut):
-                continue
-            ent = cut
-        if (ent.label_ not in ("PERSON", "KNOWN_PERSON") and not titled and not _org_tagged_person(ent, doc)) \
-                or not _valid_person(ent, mentions):
+        trimmed = _trimmed(doc, ent)
+        if trimmed is None or not _is_person_here(doc, trimmed, bool(titled), mentions):
             continue
-        line_start = doc_text(doc).rfind("\n", 0, ent.start_char) + 1
-        line_end = doc_text(doc).find("\n", ent.end_char)
-        if CITATION.search(doc_text(doc)[line_start:line_end if line_end >= 0 else None]):
-            continue  # authors in a reference list are not industry people
-        if BYLINE_AFTER.match(doc_text(doc), ent.end_char) and BYLINE_BEFORE.search(
-                doc_text(doc)[max(0, ent.start_char - 20):ent.start_char]):
-            continue  # "authored by Priya Nair \u00b7 Jun 28, 2026": a byline or a card's metadata
-        name = re.sub(r"^(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+", "", re.sub(r"['\u2019]s?$", "", ent.text.strip()).strip())
-        sent = ent.sent
-        # a credit line or a title-cased heading: the organisation must come with the person's role or apposition
-        credited = ent.start in listed or bool(CREDIT.search(sent.text))
-        heading = in_heading(doc, ent.start_char)
-        role, org = (None, None) if ent.start in listed else _role_and_org(doc, ent, sent, mentions,
-                                                                           credited or heading, heading)
-        if role and org is None and re.search(r"\b(?:the|our) (?:company|firm|startup|lab)\b", sent.text, re.I):
-            org = mentions.focal_org()  # "CEO X said the company ..."
-        rec = people.setdefault(name, {"role": None, "org": None, "evidence": sent.text,
-                                       "start": sent.start_char, "end": sent.end_char, "orgs_near": False})
-        if role and not rec["role"]:
-            rec.update(role=re.sub(r"(?<=[a-z])\.$", "", role.strip(" ,")), evidence=sent.text, start=sent.start_char, end=sent.end_char)
-        if org and not rec["org"]:
-            rec["org"] = org
-            if not rec["role"]:
-                rec.update(evidence=sent.text, start=sent.start_char, end=sent.end_char)
-        if not credited and norm_key(name) in gazetteer().person_index:
-            # a well-known person's organisation counts when the words around the name give it
-            known_org = gazetteer().person_index[norm_key(name)]["org"]
-            near = doc_text(doc)[max(sent.start_char, ent.start_char - 60):min(sent.end_char, ent.end_char + 60)]
-            if known_org and (_names_org(near, known_org) or re.search(
-                    r"\b(?:the|his|her|its) (?:company|firm|startup|lab)\b", sent.text)):
-                rec["orgs_near"] = True
-    # Names the NER missed, in an unmistakable role shape: "Ana Silva, Wavecrest's head of research".
+        _note_person(doc, trimmed, mentions, listed, people)
+    _add_appositions(doc, mentions, people)
+    return _records(people)
+
+
+def _trimmed(doc: Doc, ent: Span) -> Optional[Span]:
+    """The entity without a caption's role run into it ("Ana Silva - Head") or a leading title ("CTO Ana
+    Silva": the title is context, not part of the name); None when nothing is left."""
+    if " - " in ent.text:
+        cut = doc.char_span(ent.start_char, ent.start_char + ent.text.index(" - "), label=ent.label_,
+                            alignment_mode="contract")
+        if cut is None or not len(cut):
+            return None
+        ent = cut
+    lead = LEADING_TITLE.match(ent.text)
+    if lead and (ent.label_ == "PERSON" or ent.label_ == "ORG" and re.fullmatch(
+            r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}", ent.text[lead.end():])):
+        cut = doc.char_span(ent.start_char + lead.end(), ent.end_char, label="PERSON", alignment_mode="contract")
+        if cut is None or not len(cut):
+            return None
+        ent = cut
+    return ent
+
+
+def _is_person_here(doc: Doc, ent: Span, titled: bool, mentions: DocMentions) -> bool:
+    """Whether the entity is a person in running text: not a reference list's author, not a byline."""
+    if (ent.label_ not in ("PERSON", "KNOWN_PERSON") and not titled and not _org_tagged_person(ent, doc)) \
+            or not _valid_person(ent, mentions):
+        return False
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, ent.start_char) + 1
+    line_end = text.find("\n", ent.end_char)
+    if CITATION.search(text[line_start:line_end if line_end >= 0 else None]):
+        return False  # authors in a reference list are not industry people
+    # "authored by Priya Nair \u00b7 Jun 28, 2026": a byline or a card's metadata
+    return not (BYLINE_AFTER.match(text, ent.end_char)
+                and BYLINE_BEFORE.search(text[max(0, ent.start_char - 20):ent.start_char]))
+
+
+def _note_person(doc: Doc, ent: Span, mentions: DocMentions, listed: set[int],
+                 people: dict[str, dict[str, Any]]) -> None:
+    """Record the person's first role and org (and whether a well-known person's org is named near)."""
+    name = re.sub(r"^(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+", "", re.sub(r"['\u2019]s?$", "", ent.text.strip()).strip())
+    sent = ent.sent
+    # a credit line or a title-cased heading: the organisation must come with the person's role or apposition
+    credited = ent.start in listed or bool(CREDIT.search(sent.text))
+    heading = in_heading(doc, ent.start_char)
+    role, org = (None, None) if ent.start in listed else _role_and_org(doc, ent, sent, mentions,
+                                                                       credited or heading, heading)
+    if role and org is None and re.search(r"\b(?:the|our) (?:company|firm|startup|lab)\b", sent.text, re.I):
+        org = mentions.focal_org()  # "CEO X said the company ..."
+    rec = people.setdefault(name, {"role": None, "org": None, "evidence": sent.text,
+                                   "start": sent.start_char, "end": sent.end_char, "orgs_near": False})
+    if role and not rec["role"]:
+        rec.update(role=re.sub(r"(?<=[a-z])\.$", "", role.strip(" ,")), evidence=sent.text, start=sent.start_char,
+                   end=sent.end_char)
+    if org and not rec["org"]:
+        rec["org"] = org
+        if not rec["role"]:
+            rec.update(evidence=sent.text, start=sent.start_char, end=sent.end_char)
+    if not credited and norm_key(name) in gazetteer().person_index:
+        # a well-known person's organisation counts when the words around the name give it
+        known_org = gazetteer().person_index[norm_key(name)]["org"]
+        near = doc_text(doc)[max(sent.start_char, ent.start_char - 60):min(sent.end_char, ent.end_char + 60)]
+        if known_org and (_names_org(near, known_org) or re.search(
+                r"\b(?:the|his|her|its) (?:company|firm|startup|lab)\b", sent.text)):
+            rec["orgs_near"] = True
+
+
+def _add_appositions(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
+    """Names the NER missed, in an unmistakable role shape: "Ana Silva, Wavecrest's head of research"."""
     text = doc_text(doc)
     for m in [*ROLE_APPOSITION.finditer(text), *ROLE_BEFORE_NAME.finditer(text)]:
         name = m.group("name")
@@ -449,6 +399,10 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
                         "evidence": around.text if around else name,
                         "start": around.start_char if around else m.start("name"),
                         "end": around.end_char if around else m.end("name")}
+
+
+def _records(people: dict[str, dict[str, Any]]) -> list[PersonRole]:
+    """One PersonRole per name; a well-known person with a stated role gets the gazetteer's org."""
     known = gazetteer().person_index
     out = []
     for name, rec in people.items():

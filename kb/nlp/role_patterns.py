@@ -1,0 +1,95 @@
+"""The role and organisation shapes around a person's name, as regular expressions: a role after the name
+("X, Meta's chief scientist", "X, CEO of Y"), a role or organisation before it ("Y's CEO X", "CTO X"),
+and the company words that end an organisation's name (data/patterns/lexicon.jsonl).
+"""
+from __future__ import annotations
+
+import re
+
+from kb.text.lexicon import ORG_END
+
+
+ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|principal|distinguished|"
+        r"general|deputy|global)\s+)*"
+        r"(?:chief [\w ]{0,30}?(?:officer|scientist|architect|economist)|chief executive|CEO|CTO|CFO|COO|CSO|CPO|CIO|SVP|EVP|VP|"
+        r"(?:co-?)?founder(?: and (?:CEO|CTO|chief [\w ]{1,20}?officer|president))?|president|"
+        r"(?:senior |executive )?vice president(?: (?:of|for) [\w ]{1,40}?)?|head of [\w ]{1,30}?|"
+        r"director(?: of [\w ]{1,30}?)?|chair(?:man|woman|person)?|research scientist|researcher|scientist|"
+        r"professor|engineer|partner|creator of [\w.]+|lead(?:er)? (?:of|for) [\w ]{1,30}?|"
+        r"(?:general|product|program|engineering|research) manager|spokes(?:person|man|woman)|analyst|"
+        r"advis[eo]r|attorney general|chief of staff|secretary|governor|senator|minister|"
+        r"member of (?:the )?technical staff|(?:phd|doctoral|graduate) student|(?:technical|tech|team|project) lead(?:er)?)")
+ORGTEXT = r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}"
+# The role's shortest reading, so that a known organisation after 'of' is the organisation ("the vice president
+# of Harrow AI for Science"); only taken when what follows is an organisation the gazetteer or the NER knows.
+ROLE_SHORT = ROLE.replace("[\\w ]{1,40}?)?|", "[\\w ]{1,40}?)??|")
+POSS = r"(?:['\u2019]s|(?<=s)['\u2019])"  # "Meta's", "Halden Labs'"
+AFTER = [
+    re.compile(rf"^,\s+(?:the\s+)?(?P<org>{ORGTEXT}){POSS}\s+(?P<role>{ROLE})\b", re.I),
+    # "X, who runs the lab as Meta's chief AI officer"; "X, who joined in May as CTO of Y"
+    re.compile(rf"^,\s+who\s+(?:[\w-]+\s+){{1,8}}?as\s+(?:the\s+|a\s+|an\s+)?(?P<org>{ORGTEXT}){POSS}\s+(?P<role>{ROLE})\b",
+               re.I),
+    re.compile(rf"^,\s+who\s+(?:[\w-]+\s+){{1,8}}?as\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})",
+               re.I),
+    # "X (chief scientist at Y)"
+    re.compile(rf"^\s*\((?:the\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})\)", re.I),
+    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE_SHORT})\s+(?:of|at|for|to)\s+(?P<sorg>(?-i:{ORGTEXT}))", re.I),
+    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at|for|to)\s+(?P<org>(?-i:{ORGTEXT}))", re.I),
+    # "X, the White House chief of staff": a capitalised organisation before a role word
+    re.compile(rf"^,\s+(?:the\s+)?(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))\b"),
+    re.compile(rf"^,\s+(?:the\s+)?(?P<role>{ROLE}),\s+(?P<org>{ORGTEXT})", re.I),
+    # "X, a co-founder, said"; not "X, CTO Ana Silva and ...", where the title is the next name's
+    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\b(?!\s+(?-i:(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+))", re.I),
+    re.compile(rf"^(?:,\s+\d+,)?\s+(?:is|was|has been)\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})", re.I),
+    re.compile(rf"^\s+(?:joined|joins|co-founded|founded|runs|leads|left)\s+(?P<org>{ORGTEXT})(?P<role>)"),
+    # "X, who has decided to leave Z", "X, who is joining Z next month", "X, who co-founded Z in 2021"
+    re.compile(rf"^,\s+(?:(?:a|an|the)\s+[^,;]{{0,60}}?\s+)?who\s+(?:(?:has|had|is|was|will|now)\s+)?"
+               rf"(?:(?:decided|chosen|set|planning|about)\s+to\s+)?"
+               rf"(?:leave|leaving|left|join|joining|joined|rejoin(?:s|ed|ing)?|co-?founded|founded|started|"
+               rf"runs|leads|heads)\s+(?P<org>{ORGTEXT})(?P<role>)"),
+    # "X, a Tidewater AI spokesperson", "X, the Z researcher who built ..."
+    re.compile(rf"^,\s+(?:a|an|the)\s+(?P<org>{ORGTEXT})\s+(?P<role>(?:senior\s+|principal\s+|staff\s+|lead\s+)?"
+               rf"(?:spokes(?:person|man|woman)|researcher|engineer|scientist|executive|analyst|representative|"
+               rf"product manager|economist))\b"),
+    # "X (Tidewater AI) said": a bracketed organisation; not a link's source closing a line ("X (Arxiv)")
+    re.compile(rf"^\s*\((?!(?:{ROLE})\))(?P<org>{ORGTEXT})\)(?!\s*(?:$|\n|[.;:]))(?P<role>)"),
+    # "X will lead our model research team": 'our' is the publishing organisation
+    re.compile(r"^,?\s+(?:who\s+)?(?:(?:will|has|had|is|now)\s+)?(?P<role>(?:lead|leads|led|leading|run|runs|head|heads|"
+               r"oversee|oversees|join|joins|joined|joining)\s+(?P<org>our)\s+(?:[\w-]+\s+){0,5}?(?:team|group|"
+               r"organi[sz]ation|lab|division|unit|business))\b"),
+    # "X to lead Veltra's new robotics unit", "asked X to lead a new organization that ..."
+    re.compile(rf"^,?\s+(?:who\s+)?(?:(?:will|is|now|to)\s+)(?P<role>(?:lead|run|head|oversee)\s+(?:(?P<org>{ORGTEXT}){POSS}\s+|"
+               rf"an?\s+|the\s+)(?:new\s+)?(?:[\w-]+\s+){{0,4}}?(?:team|group|organi[sz]ation|lab|division|unit|business))\b"),
+    # "X, who led Quillfeather's speech team", "X, who runs Harrow AI's cloud unit"
+    re.compile(rf"^,?\s+(?:who\s+)?(?:(?:has|had)\s+)?(?P<role>(?:led|leads|runs|ran|heads|headed|oversees|oversaw|"
+               rf"manages|managed)\s+(?P<org>{ORGTEXT}){POSS}\s+(?:[\w-]+\s+){{0,5}}?[\w-]+)(?=\s*[,.;)]|\s+(?:and|at|in|for)\b)"),
+    # "X led the creation of the assistant at Z", "X, who runs the inference team at Z"
+    re.compile(rf"^,?\s+(?:who\s+)?(?:(?:has|had)\s+)?(?P<role>(?:led|leads|runs|ran|heads|headed|oversees|oversaw|"
+               rf"manages|managed)\s+(?:the\s+|a\s+|an\s+|its\s+)?(?:[\w-]+\s+){{0,6}}?[\w-]+\s+at\s+(?P<org>{ORGTEXT}))"),
+]
+# Shapes whose organisation group is SORG name it without a role word, so the name must be an organisation the
+# gazetteer or the NER knows: "Dylan Okafor from Harrow AI", "Ines Duarte's Quillfeather", "Harrow AI's Dylan Okafor".
+KNOWN_ORG_AFTER = [
+    # "X - Co-founder, Harrow AI" / "X - CTO Harrow AI (@handle)": a guest or caption line after a dash
+    re.compile(rf"^,\s+(?P<role>{ROLE})\s+(?:(?:of|at)\s+)?(?P<sorg>{ORGTEXT})\s*(?:[(,|]|$)", re.I),
+    re.compile(r"^\s+from\s+(?:the\s+)?(?P<sorg>[\w][\w.&-]*(?: [A-Z][\w.&-]*){0,3})(?P<role>)"),
+    re.compile(rf"^{POSS}\s+(?P<sorg>{ORGTEXT})(?P<role>)"),
+    # "X (who builds Quillpad)": what a person builds or runs names their organisation
+    re.compile(rf"^\s*\(\s*who\s+(?:builds|built|created|creates|runs|leads|founded|co-founded)\s+"
+               rf"(?P<sorg>{ORGTEXT})\)(?P<role>)"),
+]
+KNOWN_ORG_BEFORE = [re.compile(rf"(?<![\w.&-])(?P<sorg>{ORGTEXT}){POSS}\s+$")]
+BEFORE = [
+    # "Harrow AI's own chief scientist", "Quillfeather's amazing product manager": up to two adjectives between
+    re.compile(rf"(?P<org>{ORGTEXT}|\d{{2,4}}){POSS}\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<role>{ROLE}),?\s+$", re.I),
+    # "Harrow AI CTO X", "Florida Attorney General X": a capitalised title after the organisation
+    re.compile(rf"(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))\s+(?:Dr\.?\s+)?$"),
+    re.compile(rf"(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>(?-i:{ORGTEXT})),?\s+$", re.I),
+    re.compile(r"(?:^|[\s,(])(?P<role>CEO|CTO|CFO|COO|President|Professor|Chief [\w ]{1,30}?Officer)\s+(?:Dr\.?\s+)?$"),
+    # a title before the name without an organisation: "technical leader X writes", "fellow researcher X"
+    re.compile(rf"(?:^|(?<=[\s,(]))(?:(?:fellow|veteran|longtime)\s+)?(?P<role>{ROLE})\s+$", re.I),
+]
+
+
+COMPANY_WORDS = re.compile(r"^(?:(?:the\s+)?(?:company|firm|startup|lab|group|organi[sz]ation)|our)$", re.I)
+ORG_LIKE_END = re.compile(rf"\b(?:{ORG_END})\.?$")  # a company word ends it (data/patterns/lexicon.jsonl)
