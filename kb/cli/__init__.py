@@ -22,8 +22,8 @@ COMMANDS = {
     "clean": "ingest_cmds", "ingest": "ingest_cmds", "feeds": "ingest_cmds", "stats": "ingest_cmds",
     "extract": "extract_cmds",
     "search": "query_cmds", "leaderboard": "query_cmds", "disagreements": "query_cmds", "timeline": "query_cmds",
-    "model": "query_cmds", "person": "query_cmds", "export": "query_cmds", "reextract": "query_cmds",
-    "entities": "query_cmds",
+    "model": "query_cmds", "person": "query_cmds", "export": "query_cmds",
+    "reextract": "curate_cmds", "entities": "curate_cmds",
     "alerts": "alert_cmds", "watch": "alert_cmds",
     "ui": "ui_cmds", "demo": "ui_cmds",
 }

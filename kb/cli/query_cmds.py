@@ -1,5 +1,6 @@
-"""Knowledge-base commands: search, leaderboard, disagreements, timeline, entity pages, export,
-re-extraction and entity curation. They call kb.read.queries (the same functions as the UI)."""
+"""Knowledge-base read commands: search, leaderboard, disagreements, timeline, entity pages, export.
+They call kb.read (the same functions as the UI); kb/cli/curate_cmds.py holds the commands that change
+what is stored (re-extraction, entity curation)."""
 from __future__ import annotations
 
 import json
@@ -18,14 +19,14 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), d
 DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"])
 
 
-def _session(ctx: click.Context) -> Session:
+def read_session(ctx: click.Context) -> Session:
     """A session to read in."""
     from kb.cli import engine_for
 
     return Session(engine_for(ctx.obj))
 
 
-def _transaction(ctx: click.Context):
+def write_session(ctx: click.Context):
     """A session whose changes (an analyst's correction through kb.store) are committed on success."""
     from kb.cli import engine_for
     from kb.db import session_scope
@@ -42,7 +43,7 @@ def _utc(value: datetime | None, *, end_of_day: bool = False) -> datetime | None
     return value.replace(tzinfo=timezone.utc)
 
 
-def _json(rows) -> None:
+def print_json(rows) -> None:
     click.echo(json.dumps([r.to_json() if hasattr(r, "to_json") else r for r in rows], ensure_ascii=False,
                           indent=2))
 
@@ -74,19 +75,19 @@ def search_cmd(ctx, query, model, org, benchmark, stance, outlet, since, until, 
     """
     from kb.read import search
 
-    with _session(ctx) as session:
+    with read_session(ctx) as session:
         if articles:
             hits = search.search_articles(session, query, since=_utc(since), until=_utc(until, end_of_day=True),
                                            outlet=outlet, limit=limit)
             if fmt == "json":
-                return _json(hits)
+                return print_json(hits)
             return print_table(["id", "published", "outlet", "title"],
                           [[h.article_id, h.published_at, h.outlet, h.title] for h in hits])
         hits = search.search_claims(session, query, model=model, org=org, benchmark=benchmark, stance=stance,
                                      outlet=outlet, since=_utc(since), until=_utc(until, end_of_day=True),
                                      limit=limit)
     if fmt == "json":
-        return _json(hits)
+        return print_json(hits)
     if not hits:
         click.echo("no claims found (run `aikb ingest` to add articles, or loosen the filters)")
         return
@@ -128,10 +129,10 @@ def leaderboard_cmd(ctx, benchmark, as_of, limit, fmt):
     """
     from kb.read import queries
 
-    with _session(ctx) as session:
+    with read_session(ctx) as session:
         rows = queries.leaderboard(session, benchmark, as_of=_utc(as_of, end_of_day=True), limit=limit)
     if fmt == "json":
-        return _json(rows)
+        return print_json(rows)
     if not rows:
         click.echo(f"no scores reported on {benchmark} yet" + (f" by {as_of.date()}" if as_of else ""))
         return
@@ -158,10 +159,10 @@ def disagreements_cmd(ctx, benchmark, model, limit, fmt):
     """
     from kb.read import queries
 
-    with _session(ctx) as session:
+    with read_session(ctx) as session:
         rows = queries.disagreements(session, benchmark=benchmark, model=model, limit=limit)
     if fmt == "json":
-        return _json(rows)
+        return print_json(rows)
     if not rows:
         click.echo("no disagreements found")
     for d in rows:
@@ -189,12 +190,12 @@ def timeline_cmd(ctx, org, fmt):
     from kb.read import pages
     from kb.store.reference import ensure_reference
 
-    with _transaction(ctx) as session:
+    with write_session(ctx) as session:
         ensure_reference(session)
-    with _session(ctx) as session:
+    with read_session(ctx) as session:
         events = pages.timeline(session, org)
     if fmt == "json":
-        return _json(events)
+        return print_json(events)
     if not events:
         click.echo("no stance events yet (run `aikb ingest`)")
         return
@@ -217,7 +218,7 @@ def model_cmd(ctx, name, fmt):
     """
     from kb.read import pages
 
-    with _session(ctx) as session:
+    with read_session(ctx) as session:
         page = pages.model_page(session, name)
     if page is None:
         raise NotFound(f"no model named {name!r}; see `aikb entities list --kind model`")
@@ -248,7 +249,7 @@ def person_cmd(ctx, name, fmt):
     """
     from kb.read import pages
 
-    with _session(ctx) as session:
+    with read_session(ctx) as session:
         page = pages.person_page(session, name)
     if page is None:
         raise NotFound(f"no person named {name!r}; see `aikb entities list --kind person`")
@@ -281,7 +282,7 @@ def export_cmd(ctx, what, fmt, output):
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     count = 0
     try:
-        with _session(ctx) as session:
+        with read_session(ctx) as session:
             rows = iter_rows(session, what)
             if fmt == "json":
                 out.write("[")
@@ -297,162 +298,9 @@ def export_cmd(ctx, what, fmt, output):
         click.echo(f"wrote {count} {what} rows to {output}", err=True)
 
 
-@click.command("reextract")
-@click.option("--all", "all_", is_flag=True, help="Also articles already extracted by the current version.")
-@click.option("--wait", type=click.FloatRange(min=0), default=3600.0, show_default=True, metavar="SECONDS",
-              help="On SQLite, how long to wait for a running `aikb ingest` to finish (0: fail at once).")
-@click.pass_context
-def reextract_cmd(ctx, all_, wait):
-    """Re-run the current extractor over stored articles (no fetching), replacing older claims.
-
-    It never runs beside an ingest on the same SQLite file: it waits for it (saying so), then goes.
-    On PostgreSQL both run at once; each article is re-extracted under a row lock.
-
-    Example:
-
-    \b
-        aikb reextract
-        aikb reextract --all
-        aikb reextract --wait 0
-    """
-    from kb.cli import engine_for
-    from kb.nlp.pipeline import load_nlp
-    from kb.pipeline.reextract import reextract
-
-    def progress(done: int, total: int) -> None:
-        click.echo(f"[{done}/{total}] re-extracted", err=True)
-
-    summary = reextract(engine_for(ctx.obj), load_nlp(), all=all_, wait=wait, progress=progress,
-                        on_wait=lambda message: click.echo(message + " ...", err=True),
-                        sites_file=getattr(ctx.obj, "sites_file", "") or None)
-    click.echo(summary.line())
-    for error in summary.errors[:10]:
-        click.echo(f"  {error}", err=True)
-    if summary.failed:
-        raise SystemExit(1)
-
-
-@click.group("entities")
-def entities_group():
-    """List, merge and split entities (models, orgs, people, benchmarks).
-
-    Example:
-
-    \b
-        aikb entities list --kind model
-    """
-
-
-@entities_group.command("list")
-@click.option("--kind", type=click.Choice(["model", "org", "person", "benchmark"]))
-@click.option("--query", help="Only names containing this.")
-@click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True)
-@FORMAT
-@click.pass_context
-def entities_list_cmd(ctx, kind, query, limit, fmt):
-    """List entities with their org and aliases.
-
-    Example:
-
-    \b
-        aikb entities list --kind model --query gpt
-    """
-    from dataclasses import asdict
-
-    from kb.read.pages import list_entities
-
-    with _session(ctx) as session:
-        rows = list_entities(session, kind, query=query, limit=limit)
-    if fmt == "json":
-        return _json([asdict(r) for r in rows])
-    print_table(["id", "kind", "name", "org", "aliases", "origin"],
-           [[r.entity_id, r.kind, r.name, r.org, ", ".join(r.aliases), r.origin] for r in rows])
-
-
-@entities_group.command("merge")
-@click.argument("source")
-@click.argument("target")
-@click.option("--kind", type=click.Choice(["model", "org", "person", "benchmark"]))
-@click.pass_context
-def entities_merge_cmd(ctx, source, target, kind):
-    """Merge entity SOURCE into TARGET: its names, claims, stances and roles move to TARGET.
-
-    Example:
-
-    \b
-        aikb entities merge "GPT5.4 Thinking" "GPT-5.4 Thinking" --kind model
-    """
-    from kb.store.entities import merge_entities
-
-    with _transaction(ctx) as session:
-        result = merge_entities(session, source, target, kind)
-    click.echo(f"merged {result.kind} {result.source!r} into {result.target!r}: {result.claims_moved} claims "
-               f"moved, {result.claims_collapsed} joined an identical claim")
-
-
-@entities_group.command("split")
-@click.argument("name")
-@click.option("--kind", type=click.Choice(["model", "org", "person", "benchmark"]))
-@click.pass_context
-def entities_split_cmd(ctx, name, kind):
-    """Detach NAME (an alias or a merged entity) into an entity of its own.
-
-    Claims already linked move with `aikb reextract --all`.
-
-    Example:
-
-    \b
-        aikb entities split "Gemini Pro" --kind model
-    """
-    from kb.store.entities import split_name
-
-    with _transaction(ctx) as session:
-        entity = split_name(session, name, kind)
-        click.echo(f"{entity.kind} {entity.name!r} is now entity {entity.id}; run `aikb reextract --all` "
-                   "to re-link its claims")
-
-
-@entities_group.command("set-org")
-@click.argument("model")
-@click.argument("org")
-@click.pass_context
-def entities_set_org_cmd(ctx, model, org):
-    """Make ORG the organization of MODEL (kept across `aikb reextract`).
-
-    Example:
-
-    \b
-        aikb entities set-org "Halo 2" "Northwind AI"
-    """
-    from kb.store.entities import set_org
-
-    with _transaction(ctx) as session:
-        entity, org_entity = set_org(session, model, org)
-        click.echo(f"model {entity.name!r} now belongs to {org_entity.name!r}")
-
-
-@entities_group.command("seed")
-@click.pass_context
-def entities_seed_cmd(ctx):
-    """Load (again) the gazetteer's names and aliases and the reference stance history.
-
-    Example:
-
-    \b
-        aikb entities seed
-    """
-    from kb.store.linking import seed_gazetteer
-    from kb.store.reference import load_reference
-
-    with _transaction(ctx) as session:
-        new = seed_gazetteer(session)
-        events = load_reference(session)
-    click.echo(f"{new} new entities from the gazetteer, {events} new reference stance events")
-
-
 def register(cli: click.Group) -> None:
     """Add this module's commands to the aikb group."""
     for command in (search_cmd, leaderboard_cmd, disagreements_cmd, timeline_cmd, model_cmd, person_cmd,
-                    export_cmd, reextract_cmd, entities_group):
+                    export_cmd):
         cli.add_command(command)
 
