@@ -6,7 +6,7 @@ import pytest
 
 from ingest.records import CleanDocument
 from kb.nlp.extract import extract
-from kb.nlp.names import norm_key
+from kb.text.keys import name_key
 from kb.nlp.pipeline import load_nlp
 
 
@@ -16,95 +16,95 @@ def nlp():
 
 
 def _models(nlp, text):
-    return {norm_key(m.name) for m in extract(nlp, CleanDocument(title="Notes", text=text)).models}
+    return {name_key(m.name) for m in extract(nlp, CleanDocument(title="Notes", text=text)).models}
 
 
 def test_maker_before_a_bare_version_gives_the_family(nlp):
     models = _models(nlp, "Qwen 3.8 27B is a strong local model with open weights. On my laptop it trails "
                           "OpenAI 6.1 Sol on hard tasks, and 6.1 Luna is cheaper still. Qwen 3.8 27B remains my default.")
-    assert {norm_key("GPT-6.1 Sol"), norm_key("GPT-6.1 Luna")} <= models, models
-    assert norm_key("Qwen 6.1 Luna") not in models
+    assert {name_key("GPT-6.1 Sol"), name_key("GPT-6.1 Luna")} <= models, models
+    assert name_key("Qwen 6.1 Luna") not in models
 
 
 def test_dominant_family_keeps_its_own_variants(nlp):
     models = _models(nlp, "Gemini 3.5 Flash is the new default model in the app. It replaces 3.0 Flash, and "
                           "Gemini 3.5 Pro follows next month for paying users.")
-    assert norm_key("Gemini 3.0 Flash") in models, models
+    assert name_key("Gemini 3.0 Flash") in models, models
 
 
 def test_unknown_family_word_before_a_version_is_not_claimed(nlp):
     models = _models(nlp, "Gemini 3.5 Flash is the new default model. Rivals such as Nimbus 2 Pro were benchmarked too.")
-    assert norm_key("Gemini 2 Pro") not in models, models
+    assert name_key("Gemini 2 Pro") not in models, models
 
 
 def test_family_named_as_a_whole_is_a_model_when_no_member_is_named(nlp):
     models = _models(nlp, "Brightline's new 12B model ships under the MIT license, a welcome change from the "
                           "restrictive Llama licenses that many teams still work around.")
-    assert norm_key("Llama") in models, models
+    assert name_key("Llama") in models, models
     models = _models(nlp, "Partners building agents with NVIDIA Nemotron said the toolkit saved them weeks.")
-    assert norm_key("Nemotron") in models, models
+    assert name_key("Nemotron") in models, models
 
 
 def test_bare_family_word_adds_nothing_when_members_are_named(nlp):
     models = _models(nlp, "Llama 4 Maverick is the flagship, and the Llama ecosystem keeps growing around it.")
-    assert norm_key("Llama") not in models and norm_key("Llama 4 Maverick") in models, models
+    assert name_key("Llama") not in models and name_key("Llama 4 Maverick") in models, models
     # a family word without a model context ("Gemini has improved") is not listed either
-    assert norm_key("Gemini") not in _models(nlp, "I suspect Gemini has improved at drawing since last spring.")
+    assert name_key("Gemini") not in _models(nlp, "I suspect Gemini has improved at drawing since last spring.")
 
 
 def test_nickname_followed_by_a_variant_is_another_model(nlp):
     models = _models(nlp, "The new image editor runs on Nano Banana Pro, which replaces the original model for "
                           "paying customers. Free users keep Nano Banana for now.")
-    assert norm_key("Nano Banana Pro") in models and norm_key("Nano Banana") in models, models
-    assert norm_key("Gemini 2.5 Flash Image") not in models  # a record's own name wins over another's alias
+    assert name_key("Nano Banana Pro") in models and name_key("Nano Banana") in models, models
+    assert name_key("Gemini 2.5 Flash Image") not in models  # a record's own name wins over another's alias
 
 
 def test_capitalised_words_before_model_belong_to_the_name(nlp):
     models = _models(nlp, "The browser agent is driven by the Gemini 2.5 Computer Use model, not the chat model.")
-    assert norm_key("Gemini 2.5 Computer Use") in models and norm_key("Gemini 2.5") not in models, models
+    assert name_key("Gemini 2.5 Computer Use") in models and name_key("Gemini 2.5") not in models, models
     # in title case ('Video Model') the boundary is unknown: the known name stays as it is
     models = _models(nlp, "Creators can download the open weights of the LTX-2 Video Model next month.")
-    assert norm_key("LTX-2") in models and norm_key("LTX-2 Video") not in models, models
+    assert name_key("LTX-2") in models and name_key("LTX-2 Video") not in models, models
 
 
 def test_a_model_line_called_a_series_is_not_a_model(nlp):
     models = _models(nlp, "Its price matches Anthropic's Claude Sonnet series, while Claude Sonnet 4.5 stays cheaper.")
-    assert norm_key("Claude Sonnet") not in models and norm_key("Claude Sonnet 4.5") in models, models
+    assert name_key("Claude Sonnet") not in models and name_key("Claude Sonnet 4.5") in models, models
 
 
 def test_footnote_mark_after_a_known_name_is_not_a_version(nlp):
     models = _models(nlp, "Radiology reports Gemini 3 Pro 2 is now our strongest model for scans, the team said.")
-    assert norm_key("Gemini 3 Pro") in models and norm_key("Gemini 3 Pro 2") not in models, models
+    assert name_key("Gemini 3 Pro") in models and name_key("Gemini 3 Pro 2") not in models, models
 
 
 def test_family_that_writes_versions_with_a_letter(nlp):
     models = _models(nlp, "Kimi K3 is out. Compared with Kimi K2.6 it writes tighter code, and the jump from "
                           "Kimi 2.5 is bigger still.")
-    assert norm_key("Kimi K2.5") in models and norm_key("Kimi 2.5") not in models, models
+    assert name_key("Kimi K2.5") in models and name_key("Kimi 2.5") not in models, models
     # without lettered siblings the number stays as written
     models = _models(nlp, "Kimi 2.5 is a capable open weights model for coding.")
-    assert norm_key("Kimi 2.5") in models, models
+    assert name_key("Kimi 2.5") in models, models
 
 
 def test_product_surface_of_a_family_is_not_a_model(nlp):
     models = _models(nlp, "Gemini 3 Pro drafts the essay. Try it in Gemini Canvas, or ask Gemini Pro for a summary.")
-    assert norm_key("Gemini Canvas") not in models and norm_key("Gemini 3 Pro") in models, models
+    assert name_key("Gemini Canvas") not in models and name_key("Gemini 3 Pro") in models, models
 
 
 def test_copula_name_after_a_sentence_end(nlp):
     models = _models(nlp, "The site now renders a richer UI. Vesper 2 is the best coding model we have shipped.")
-    assert norm_key("UI") not in models and norm_key("Vesper 2") in models, models
+    assert name_key("UI") not in models and name_key("Vesper 2") in models, models
 
 
 def test_maker_possessive_before_a_bare_version(nlp):
     models = _models(nlp, "DeepSeek's new V4 Flash costs less than the 1.6T v4 Pro, and both are open weights. "
                           "Later V4 Pro checkpoints follow.")
-    assert norm_key("DeepSeek V4 Flash") in models, models
-    assert norm_key("DeepSeek V4 Pro") in models, models
+    assert name_key("DeepSeek V4 Flash") in models, models
+    assert name_key("DeepSeek V4 Pro") in models, models
     # counts and years after a maker's possessive are not versions
     models = _models(nlp, "DeepSeek's 2 million users and Meta's 2025 roadmap were discussed; DeepSeek's 3.5 "
                           "percent share grew.")
-    assert not any(n.startswith(norm_key("DeepSeek")) or n.startswith(norm_key("Llama")) for n in models), models
+    assert not any(n.startswith(name_key("DeepSeek")) or n.startswith(name_key("Llama")) for n in models), models
 
 
 @pytest.mark.parametrize("text, not_models", [
@@ -117,25 +117,25 @@ def test_products_and_numbered_labels_are_not_models(nlp, text, not_models):
 
 
 def test_a_new_versioned_name_in_model_context_is_still_found(nlp):
-    assert norm_key("Kestrel 2") in _models(nlp, "Brightline released Kestrel 2, an open-weights model, on Monday.")
+    assert name_key("Kestrel 2") in _models(nlp, "Brightline released Kestrel 2, an open-weights model, on Monday.")
 
 
 def test_an_unseen_variant_word_written_twice_after_a_known_shape_is_part_of_the_name(nlp):
     text = ("OpenAI released GPT-7.2 Borealis on Tuesday. GPT-7.2 Borealis scores 61.0% on GPQA Diamond, "
             "and the cheaper GPT-7.2 costs half as much.")
     models = _models(nlp, text)
-    assert norm_key("GPT-7.2 Borealis") in models, models
+    assert name_key("GPT-7.2 Borealis") in models, models
 
 
 def test_a_capitalised_word_written_once_after_a_name_is_not_a_variant(nlp):
     models = _models(nlp, "GPT-7.2 Tuesday was busy. The model GPT-7.2 scores 61.0% on GPQA Diamond.")
-    assert norm_key("GPT-7.2 Tuesday") not in models, models
+    assert name_key("GPT-7.2 Tuesday") not in models, models
 
 
 def test_a_licence_named_after_a_model_does_not_extend_its_name(nlp):
     text = ("Orrery 3 ships under the Orrery 3 Community License. The Orrery 3 Community License allows "
             "research use; Orrery 3 is an open-weights model.")
-    assert norm_key("Orrery 3 Community") not in _models(nlp, text)
+    assert name_key("Orrery 3 Community") not in _models(nlp, text)
 
 
 @pytest.mark.parametrize("text", [
@@ -172,14 +172,14 @@ def test_a_list_item_led_by_a_model_name_makes_it_the_subject_of_its_score(nlp):
 
 def test_a_heading_without_a_model_shaped_name_is_no_model(nlp):
     text = "Key Takeaways: the new release scores 40% on SWE-bench Pro."
-    assert "Key Takeaways" not in _models(nlp, text) and norm_key("Key Takeaways") not in _models(nlp, text)
+    assert "Key Takeaways" not in _models(nlp, text) and name_key("Key Takeaways") not in _models(nlp, text)
 
 
 def test_a_variant_word_glued_by_a_hyphen_after_the_version_is_part_of_the_name(nlp):
     models = _models(nlp, "Heronlabs shipped DeepSeek V5.1-Sprinter, and DeepSeek V5.1-Sprinter scores 88% on AIME 2025.")
-    assert norm_key("DeepSeek V5.1-Sprinter") in models, models
+    assert name_key("DeepSeek V5.1-Sprinter") in models, models
 
 
 def test_a_hyphen_with_spaces_after_a_name_glues_nothing(nlp):
     models = _models(nlp, "DeepSeek V5.1 - Sprinter edition notes: the model scores 88% on AIME 2025.")
-    assert norm_key("DeepSeek V5.1-Sprinter") not in models and norm_key("DeepSeek V5.1 - Sprinter") not in models
+    assert name_key("DeepSeek V5.1-Sprinter") not in models and name_key("DeepSeek V5.1 - Sprinter") not in models

@@ -63,7 +63,7 @@ def test_extractor_linker_and_builder_use_one_key_on_every_alias(kind):
         assert linking.name_key(spelling, kind) == key, spelling
         assert builder.name_key(spelling, k) == key, spelling
         if kind == "model":
-            assert names.norm_key(spelling) == key, spelling
+            assert names.name_key(spelling) == key, spelling
             # one spelling per model within a document is chosen by the same key
             first, _ = mentions._canonical_model(spelling, {})
             assert mentions._canonical_model(spelling.upper().replace(" ", "-"), {key: first})[0] == first

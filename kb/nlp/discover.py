@@ -11,7 +11,8 @@ import re
 from spacy.tokens import Doc, Span
 
 from kb.nlp.doc_spans import Ents, doc_text
-from kb.nlp.names import gazetteer, norm_key, resolve_license_name, resolve_org_name
+from kb.nlp.names import gazetteer, resolve_license_name, resolve_org_name
+from kb.text.keys import name_key
 from kb.nlp.pipeline import read_patterns
 from kb.text.lexicon import ORG_END, alternation, lower_words
 
@@ -144,7 +145,7 @@ def _cued_span(doc: Doc, name: str, name_at: int, taken: set[int]) -> Span | Non
     words = name.split()
     if words[0].lower() in NOT_NAMES or name.lower() in NOT_NAMES or _not_a_model(name):
         return None
-    if resolve_org_name(words[0]) or resolve_org_name(name) or norm_key(name) in gazetteer().bench_index:
+    if resolve_org_name(words[0]) or resolve_org_name(name) or name_key(name) in gazetteer().bench_index:
         return None
     span = doc.char_span(name_at, name_at + len(name), alignment_mode="contract")
     if span is None or any(t.i in taken for t in span):
@@ -164,7 +165,7 @@ def _lead_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
             name = " ".join(words[1:])
         start = m.end("name") - len(name)
         if not re.search(r"\d|-[A-Za-z]|[a-z][A-Z]", name) or _not_a_model(name) or name.lower() in NOT_NAMES \
-                or resolve_org_name(name) or norm_key(name) in g.bench_index or resolve_license_name(name):
+                or resolve_org_name(name) or name_key(name) in g.bench_index or resolve_license_name(name):
             continue
         span = doc.char_span(start, start + len(name), alignment_mode="contract")
         if span is None or any(t.i in taken for t in span) or any(
@@ -185,7 +186,7 @@ def _listed_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
             name = re.sub(r"\s+(?:from|by)\s+.*$", "", part).strip()
             if not re.fullmatch(rf"{NAME}", name) or name.lower() in NOT_NAMES or _not_a_model(name):
                 continue
-            if resolve_org_name(name) or resolve_org_name(name.split()[0]) or norm_key(name) in g.bench_index \
+            if resolve_org_name(name) or resolve_org_name(name.split()[0]) or name_key(name) in g.bench_index \
                     or resolve_license_name(name):
                 continue
             span = doc.char_span(start, start + len(name), alignment_mode="contract")

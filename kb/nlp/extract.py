@@ -22,9 +22,15 @@ from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
 from kb.nlp.orglists import OrgLister, in_heading
 from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
 from kb.nlp.names import (
-    gazetteer, norm_key, org_kind, org_of_model, resolve_benchmark_name, resolve_license_name, resolve_model_name,
+    gazetteer,
+    org_kind,
+    org_of_model,
+    resolve_benchmark_name,
+    resolve_license_name,
+    resolve_model_name,
     resolve_org_name,
 )
+from kb.text.keys import name_key
 from kb.nlp.people import extract_people, people_records, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim, StanceEvent
 from kb.nlp.bench_context import benchmarks_by_context
@@ -56,7 +62,7 @@ def _product_like(name: str, after: str) -> bool:
     """An NER organisation that is a product, feature, family or acronym rather than a company."""
     if name.lower().startswith("the ") or PRODUCT_WORDS.search(name):
         return True  # "the Gemini API", "AI Studio"
-    if norm_key(name) in gazetteer().family_index:
+    if name_key(name) in gazetteer().family_index:
         return True  # "Gemini", "Nemotron": a model family, not its maker
     if re.fullmatch(r"[A-Z]{2,4}", name):
         return True  # "OCR", "CES", "NIM": unknown short acronyms are seldom organisations in AI news
@@ -78,7 +84,7 @@ def _bare_families(spacy_doc: Doc, mentions: DocMentions, counts: Counter[str]) 
     for f in mentions.families:
         if f.name in done or f.name in counts:
             continue
-        fam = g.family_index.get(norm_key(f.name)) or {}
+        fam = g.family_index.get(name_key(f.name)) or {}
         if any(n == f.name or n.startswith(f.name + " ") or n.startswith(f.name + "-") for n in counts):
             continue  # a member is named
         maker = fam.get("org")
@@ -256,14 +262,14 @@ def _stances(sents: list[Span], mentions: DocMentions, placed: list[PlacedTable]
     _, stance_rules = _rules()
     stances = extract_stances(sents, mentions, stance_rules)
     stated_stances = {(s.model, s.stance, s.planned) for s in stances}
-    doc_models = {norm_key(m.name): m.name for m in mentions.models}
+    doc_models = {name_key(m.name): m.name for m in mentions.models}
 
     def table_model(cell: str) -> Optional[str]:
         """A model named in a table cell: one the prose names, a gazetteer/shape name, or a model-shaped label."""
         from kb.nlp.table_labels import looks_like_model
 
         label = cell.strip()
-        return (doc_models.get(norm_key(label)) or resolve_model_name(label)
+        return (doc_models.get(name_key(label)) or resolve_model_name(label)
                 or (label if looks_like_model(label) and not resolve_license_name(label) else None))
 
     for ev in table_stances([(p.html, p.span) for p in placed], table_model, stance_rules, mentions.model_orgs):

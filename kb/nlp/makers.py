@@ -13,7 +13,8 @@ from spacy.tokens import Doc
 
 from kb.nlp.discover import COMPANY_TAIL
 from kb.nlp.doc_spans import Ents, Mention, doc_text
-from kb.nlp.names import Record, gazetteer, norm_key, org_of_model, resolve_model_name, resolve_org_name
+from kb.nlp.names import Record, gazetteer, org_of_model, resolve_model_name, resolve_org_name
+from kb.text.keys import name_key
 from kb.text.lexicon import ORG_END, words
 
 BARE_VARIANTS = words("tier_variant")  # data/patterns/lexicon.jsonl
@@ -40,7 +41,7 @@ def maker_family(org: str, ver: str) -> Optional[Record]:
     if len(fams) == 1:
         return fams[0]
     known = [f for f in fams if resolve_model_name(f"{f['family']} {ver}")
-             and gazetteer().model_index.get(norm_key(f"{f['family']} {ver}"))]
+             and gazetteer().model_index.get(name_key(f"{f['family']} {ver}"))]
     return known[0] if len(known) == 1 else None
 
 

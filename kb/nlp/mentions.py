@@ -19,9 +19,14 @@ from kb.nlp.makers import (
 )
 from kb.nlp.name_extent import FAMILY_NOUNS, footnote_mark, name_extension, numbered_label
 from kb.nlp.names import (
-    GENERIC_VARIANTS, gazetteer, model_family, norm_key, resolve_benchmark_name, resolve_model_name,
+    GENERIC_VARIANTS,
+    gazetteer,
+    model_family,
+    resolve_benchmark_name,
+    resolve_model_name,
     resolve_org_name,
 )
+from kb.text.keys import name_key
 
 __all__ = ["DocMentions", "Mention", "collect_mentions", "doc_text", "pick_focal", "sentence_subject"]
 
@@ -32,9 +37,9 @@ VERSION_RANGE = re.compile(r"(?P<base>.*?[A-Za-z][\s-]?)(?P<a>\d+\.\d+)[-\u2013]
 def _canonical_model(text: str, seen: dict[str, str]) -> tuple[str, bool]:
     """Gazetteer name for a model surface form, else the first spelling seen in this doc."""
     resolved = resolve_model_name(text)
-    known = bool(resolved and gazetteer().model_index.get(norm_key(resolved)))
+    known = bool(resolved and gazetteer().model_index.get(name_key(resolved)))
     name = resolved or text.strip()
-    return seen.setdefault(norm_key(name), name), known
+    return seen.setdefault(name_key(name), name), known
 
 
 def collect_mentions(doc: Doc, title: str = "") -> DocMentions:

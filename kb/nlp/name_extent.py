@@ -11,7 +11,8 @@ from spacy.tokens import Doc, Span, Token
 
 from kb.nlp.discover import NON_NAME_WORDS, NOT_MODEL_NAMES
 from kb.nlp.doc_spans import doc_text
-from kb.nlp.names import gazetteer, norm_key, resolve_benchmark_name, resolve_model_name, resolve_org_name
+from kb.nlp.names import gazetteer, resolve_benchmark_name, resolve_model_name, resolve_org_name
+from kb.text.keys import name_key
 from kb.text.lexicon import words
 
 def numbered_label(doc: Doc, ent: Span) -> bool:
@@ -39,7 +40,7 @@ FAMILY_NOUNS = {"series", "family", "lineup", "line-up"}
 
 def _known(name: str) -> bool:
     resolved = resolve_model_name(name)
-    return bool(resolved and gazetteer().model_index.get(norm_key(resolved)))
+    return bool(resolved and gazetteer().model_index.get(name_key(resolved)))
 
 
 EXTENSION_VARIANTS = frozenset(words("tier_variant"))

@@ -27,11 +27,6 @@ SIZE = r"\d+(?:\.\d+)?[BMTbmt](?:-A\d+(?:\.\d+)?[Bb])?"
 VERSION = r"(?:[vVkKmMrR]?\d+(?:\.\d+)*[a-zA-Z]?|[A-Z]\d+(?:\.\d+)*)"
 
 
-# The extractor's name for the one name key (kb/text/keys.py), which the linker and the gazetteer
-# builder use too; organisations are keyed with kind "org" (a legal form such as "Inc." is dropped).
-norm_key = name_key
-
-
 Record = dict[str, Any]  # one row of a data/gazetteer/*.jsonl file
 
 
@@ -52,10 +47,10 @@ class Gazetteer:
     families: list[Record] = field(default_factory=list)
     people: list[Record] = field(default_factory=list)
     model_index: dict[str, Record] = field(default_factory=dict)  # name_key(alias) -> model record
-    org_index: dict[str, Record] = field(default_factory=dict)  # name_key(alias, "org") and name_key(alias) -> org record
-    bench_index: dict[str, str] = field(default_factory=dict)  # norm_key(alias) -> canonical benchmark
+    org_index: dict[str, Record] = field(default_factory=dict)  # name_key(alias, "org") -> org record
+    bench_index: dict[str, str] = field(default_factory=dict)  # name_key(alias) -> canonical benchmark
     license_index: dict[str, Record] = field(default_factory=dict)
-    family_index: dict[str, Record] = field(default_factory=dict)  # norm_key(family) -> family record
+    family_index: dict[str, Record] = field(default_factory=dict)  # name_key(family) -> family record
     person_index: dict[str, Record] = field(default_factory=dict)
     shape: re.Pattern[str] = re.compile(r"(?!)")  # matches nothing until load() builds the name shape
 
@@ -68,26 +63,23 @@ class Gazetteer:
         g = cls(models=read("models"), orgs=read("orgs"), benchmarks=read("benchmarks"), licenses=read("licenses"),
                 families=read("families"), people=read("people"))
         for m in g.models:  # a record's own name wins over another record's alias ("Pico Pear")
-            g.model_index.setdefault(norm_key(m["name"]), m)
+            g.model_index.setdefault(name_key(m["name"]), m)
         for m in g.models:
             for alias in m.get("aliases", []):
-                g.model_index.setdefault(norm_key(alias), m)
+                g.model_index.setdefault(name_key(alias), m)
         for o in g.orgs:  # keyed as the linker keys organisations ("Megvii Inc" -> "megvii") ...
             for alias in [o["name"], *o.get("aliases", [])]:
                 g.org_index.setdefault(name_key(alias, "org"), o)
-        for o in g.orgs:  # ... and by the plain key, for callers that look an org up with norm_key(name)
-            for alias in [o["name"], *o.get("aliases", [])]:
-                g.org_index.setdefault(name_key(alias), o)
         for b in g.benchmarks:
             for alias in [b["name"], *b.get("aliases", [])]:
-                g.bench_index.setdefault(norm_key(alias), b["name"])
+                g.bench_index.setdefault(name_key(alias), b["name"])
         for lic in g.licenses:
             for alias in [lic["name"], *lic.get("aliases", [])]:
-                g.license_index.setdefault(norm_key(alias), lic)
+                g.license_index.setdefault(name_key(alias), lic)
         for f in g.families:
-            g.family_index[norm_key(f["family"])] = f
+            g.family_index[name_key(f["family"])] = f
         for p in g.people:
-            g.person_index[norm_key(p["name"])] = p
+            g.person_index[name_key(p["name"])] = p
         g.shape = g._build_shape()
         return g
 
@@ -129,7 +121,7 @@ def model_family(name: str) -> Optional[Record]:
     m = g.shape.match(name)
     if not m:
         return None
-    return g.family_index.get(norm_key(m.group("fam")))
+    return g.family_index.get(name_key(m.group("fam")))
 
 
 def shape_name(text: str) -> Optional[str]:
@@ -138,7 +130,7 @@ def shape_name(text: str) -> Optional[str]:
     m = g.shape.fullmatch(text)
     if not m:
         return None
-    fam = g.family_index.get(norm_key(m.group("fam")))
+    fam = g.family_index.get(name_key(m.group("fam")))
     rest = m.group("rest")
     if not rest.strip(" -"):
         return None  # a bare family ("Heron") is not a model
@@ -206,11 +198,11 @@ def resolve_benchmark_name(text: str) -> Optional[str]:
     stripped = _strip_setting(label)
     unversioned = re.sub(r"\s+v\d+(?:\.\d+)*$", "", stripped)  # "Smarts Index v4.1"
     for candidate in (label, stripped):
-        name = g.bench_index.get(norm_key(candidate))
+        name = g.bench_index.get(name_key(candidate))
         if name:
             return name
-    if unversioned != stripped and g.bench_index.get(norm_key(unversioned)):
-        name = g.bench_index[norm_key(unversioned)]
+    if unversioned != stripped and g.bench_index.get(name_key(unversioned)):
+        name = g.bench_index[name_key(unversioned)]
         if name.endswith(" Index"):
             return name  # "Smarts Index v4.1": an index's revision is the same running index
         return f"{name} {stripped[len(unversioned):].strip()}"  # "BFCL v4" is another test set than "BFCL"
@@ -239,7 +231,7 @@ def org_kind(name: str) -> Optional[str]:
 def org_of_model(name: str) -> Optional[str]:
     """The organisation that makes a model (gazetteer first, then its family)."""
     g = gazetteer()
-    rec = g.model_index.get(norm_key(name or ""))
+    rec = g.model_index.get(name_key(name or ""))
     if rec and rec.get("org"):
         return str(rec["org"])
     fam = model_family(name or "")
@@ -248,5 +240,5 @@ def org_of_model(name: str) -> Optional[str]:
 
 def resolve_license_name(text: str) -> Optional[str]:
     """Canonical licence name ("Apache-2.0" -> "Apache 2.0"), or None."""
-    rec = gazetteer().license_index.get(norm_key(clean_label(text)))
+    rec = gazetteer().license_index.get(name_key(clean_label(text)))
     return rec["name"] if rec else None

@@ -16,9 +16,8 @@ from typing import Callable
 from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, doc_text
-from kb.nlp.names import (
-    gazetteer, model_family, norm_key, resolve_license_name, resolve_model_name, resolve_org_name,
-)
+from kb.nlp.names import gazetteer, model_family, resolve_license_name, resolve_model_name, resolve_org_name
+from kb.text.keys import name_key
 from kb.text.lexicon import ORG_FINDING_END
 
 WORD = r"(?:[A-Z0-9][\w.&'\u2019+]*(?:-[A-Za-z0-9][\w.&+]*)*)"
@@ -123,8 +122,8 @@ class OrgLister:
             return True
         if any(s < end and start < e for s, e in self.model_spans):
             return False  # a model, family or benchmark mention
-        if (resolve_model_name(name) or model_family(name) or norm_key(name) in gazetteer().family_index
-                or norm_key(name) in gazetteer().bench_index or resolve_license_name(name)):
+        if (resolve_model_name(name) or model_family(name) or name_key(name) in gazetteer().family_index
+                or name_key(name) in gazetteer().bench_index or resolve_license_name(name)):
             return False
         if self.product_like(name, self.text[end:end + 12]) and not re.fullmatch(r"[A-Z0-9]{2,4}", name):
             return False

@@ -13,7 +13,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, doc_text
-from kb.nlp.names import gazetteer, norm_key, resolve_org_name
+from kb.nlp.names import gazetteer, resolve_org_name
+from kb.text.keys import name_key
 from kb.nlp.orglists import in_heading
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import PersonRole
@@ -134,7 +135,7 @@ def _org_tagged_person(ent: Span, doc: Doc) -> bool:
             or resolve_org_name(ent.text) or ORG_LIKE_END.search(ent.text):
         return False
     g = gazetteer()
-    if any(norm_key(t.text) in g.family_index or norm_key(t.text) in g.model_index or resolve_org_name(t.text)
+    if any(name_key(t.text) in g.family_index or name_key(t.text) in g.model_index or resolve_org_name(t.text)
            for t in ent):
         return False  # "Gemini Enterprise", "Nova Forge": a product of a known family or company
     nxt = doc[ent.end:ent.end + 2]
@@ -179,7 +180,7 @@ def _candidates(doc: Doc, mentions: DocMentions) -> list[Span]:
 
 def _names_org(text: str, org: str) -> bool:
     """Whether TEXT names ORG by its name or one of its gazetteer aliases."""
-    rec = gazetteer().org_index.get(norm_key(org)) or {}
+    rec = gazetteer().org_index.get(name_key(org, "org")) or {}
     names = [org, *rec.get("aliases", [])]
     return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text) for n in names if n)
 
@@ -373,9 +374,9 @@ def _note_person(doc: Doc, ent: Span, mentions: DocMentions, listed: set[int],
         rec["org"] = org
         if not rec["role"]:
             rec.update(evidence=sent.text, start=sent.start_char, end=sent.end_char)
-    if not credited and norm_key(name) in gazetteer().person_index:
+    if not credited and name_key(name) in gazetteer().person_index:
         # a well-known person's organisation counts when the words around the name give it
-        known_org = gazetteer().person_index[norm_key(name)]["org"]
+        known_org = gazetteer().person_index[name_key(name)]["org"]
         near = doc_text(doc)[max(sent.start_char, ent.start_char - 60):min(sent.end_char, ent.end_char + 60)]
         if known_org and (_names_org(near, known_org) or re.search(
                 r"\b(?:the|his|her|its) (?:company|firm|startup|lab)\b", sent.text)):
@@ -406,8 +407,8 @@ def _records(people: dict[str, dict[str, Any]]) -> list[PersonRole]:
     known = gazetteer().person_index
     out = []
     for name, rec in people.items():
-        if rec["org"] is None and norm_key(name) in known and (rec["role"] or rec.get("orgs_near")):
-            rec["org"] = known[norm_key(name)]["org"]  # "CEO Lisa Su said", "Sam Altman ... at OpenAI"
+        if rec["org"] is None and name_key(name) in known and (rec["role"] or rec.get("orgs_near")):
+            rec["org"] = known[name_key(name)]["org"]  # "CEO Lisa Su said", "Sam Altman ... at OpenAI"
         out.append(PersonRole(name=name, org=rec["org"], role=rec["role"], evidence=rec["evidence"],
                               start=rec["start"], end=rec["end"]))
     return out
@@ -436,7 +437,7 @@ def title_people(title_doc: Optional[Doc], body: Doc, mentions: DocMentions,
         if any(w.lower() in model_words for w in words):
             continue  # "Introducing Muse Glimmer": a model the NER took for a person
         # the body's first reference (surname, or first name for a well-known person) is the evidence
-        refs = words[-1:] if norm_key(p.name) not in known else [words[-1], words[0]]
+        refs = words[-1:] if name_key(p.name) not in known else [words[-1], words[0]]
         hits = [m for w in refs for m in re.finditer(rf"(?<![\w-]){re.escape(w)}(?![\w-])", body_text)]
         if not hits:
             continue
@@ -447,7 +448,7 @@ def title_people(title_doc: Optional[Doc], body: Doc, mentions: DocMentions,
             sent = span.sent if span is not None else None
             if sent is None:
                 continue
-            out.append(PersonRole(name=p.name, org=p.org or known.get(norm_key(p.name), {}).get("org"), role=p.role,
+            out.append(PersonRole(name=p.name, org=p.org or known.get(name_key(p.name), {}).get("org"), role=p.role,
                                   evidence=sent.text, start=sent.start_char, end=sent.end_char))
             continue
         q = out[same[0]]

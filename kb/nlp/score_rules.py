@@ -9,7 +9,8 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from kb.nlp.mentions import Mention, doc_text
-from kb.nlp.names import gazetteer, norm_key, org_kind, resolve_org_name
+from kb.nlp.names import gazetteer, org_kind, resolve_org_name
+from kb.text.keys import name_key
 from kb.nlp.pipeline import read_patterns
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
@@ -138,7 +139,7 @@ class ReportRules:
 
     @staticmethod
     def aliases(org: str) -> list[str]:
-        rec = gazetteer().org_index.get(norm_key(org))
+        rec = gazetteer().org_index.get(name_key(org, "org"))
         return [org, *(([rec["name"], *rec.get("aliases", [])]) if rec else [])]
 
     def says(self, kind: str, org: str, sentence: str, names: Optional[list[str]] = None) -> bool:

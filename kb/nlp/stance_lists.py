@@ -7,7 +7,7 @@ import re
 from typing import Callable, Iterator, Optional
 
 from kb.nlp.mentions import DocMentions
-from kb.nlp.names import norm_key
+from kb.text.keys import name_key
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import StanceEvent
 from kb.nlp.stance_rules import StanceRules, model_use
@@ -71,8 +71,8 @@ def _without_size(name: str, mentions: DocMentions) -> str:
     joined by a hyphen, "Heron-72B", is kept unless the document also names the model without it)."""
     if re.search(r"\s\d+(?:\.\d+)?[BMT]$", name) and re.search(r"\d|[a-z][A-Z]", SIZE_SUFFIX.sub("", name)):
         return SIZE_SUFFIX.sub("", name)
-    short = norm_key(SIZE_SUFFIX.sub("", name))
-    return next((m.name for m in mentions.models if short != norm_key(name) and norm_key(m.name) == short), name)
+    short = name_key(SIZE_SUFFIX.sub("", name))
+    return next((m.name for m in mentions.models if short != name_key(name) and name_key(m.name) == short), name)
 
 
 LICENCE_HEADER = re.compile(r"(?i)\blicen[cs]e\b|\bweights\b|\bopen[- ]?(?:source|weights?)\b|\bavailability\b")
