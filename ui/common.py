@@ -211,6 +211,21 @@ def fmt_date(when: Optional[datetime | date]) -> str:
 # Shared pieces of pages
 # ---------------------------------------------------------------------------------------------
 
+def choose_name(items: list, label: str, placeholder: str, *, none_yet: str, caption: str) -> str:
+    """The name picked (or typed) in the page's "name" select box, bound to the URL's ?name=; an info and a
+    stop when ITEMS is empty (NONE_YET: "No models yet"), a caption and a stop while nothing is chosen
+    (CAPTION, with {n} the number of ITEMS)."""
+    if not items:
+        st.info(f"{none_yet}: {INGEST_HINT}.")
+        st.stop()
+    name = st.selectbox(label, options_with_current(items, "name"), index=None, accept_new_options=True,
+                        key="name", bind="query-params", placeholder=placeholder)
+    if not name:
+        st.caption(caption.format(n=len(items)))
+        st.stop()
+    return str(name)
+
+
 def entity_page(url: str, read: Callable[..., Any], name: str, noun: str, *, alias_caption: bool = True) -> Any:
     """The page record READ(url, NAME) (a ui.reads wrapper) with its name as the header, or a warning and a
     stop when there is none.

@@ -7,14 +7,13 @@ from kb.errors import AikbError
 from kb.store.entities import set_org
 from ui import reads
 from ui.common import (
-    INGEST_HINT,
+    choose_name,
     change,
     csv_download,
     entity_page,
     fmt_date,
     md_escape,
     md_link,
-    options_with_current,
     page_setup,
     prefetch,
     widget_hint,
@@ -24,15 +23,8 @@ url = page_setup("Models")
 hint = widget_hint("name")
 if hint:  # a deep link: fetch the page while the filter lists load
     prefetch(lambda: reads.facets(url), lambda: reads.model_page(url, hint))
-models = reads.facets(url).get("models", [])
-if not models:
-    st.info(f"No models yet: {INGEST_HINT}.")
-    st.stop()
-name = st.selectbox("Model", options_with_current(models, "name"), index=None, accept_new_options=True,
-                    key="name", bind="query-params", placeholder="choose or type a model name")
-if not name:
-    st.caption(f"{len(models)} models known. Choose one to see its scores, stances and people.")
-    st.stop()
+name = choose_name(reads.facets(url).get("models", []), "Model", "choose or type a model name", none_yet="No models yet",
+                   caption="{n} models known. Choose one to see its scores, stances and people.")
 
 page = entity_page(url, reads.model_page, name, "model", alias_caption=False)
 facts = [f"Organization: **{md_escape(page.org) or 'unknown'}**"]

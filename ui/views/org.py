@@ -3,19 +3,12 @@ import streamlit as st
 
 from ui.charts import timeline_chart, timeline_frame
 from ui import reads
-from ui.common import INGEST_HINT, claim_card, entity_page, fmt_date, md_escape, options_with_current, page_setup
+from ui.common import choose_name, claim_card, entity_page, fmt_date, md_escape, page_setup
 from ui.workbench import DATE, reader_path
 
 url = page_setup("Organizations")
-orgs = reads.facets(url).get("orgs", [])
-if not orgs:
-    st.info(f"No organizations yet: {INGEST_HINT}.")
-    st.stop()
-name = st.selectbox("Organization", options_with_current(orgs, "name"), index=None, accept_new_options=True,
-                    key="name", bind="query-params", placeholder="choose or type an organization")
-if not name:
-    st.caption(f"{len(orgs)} organizations known.")
-    st.stop()
+name = choose_name(reads.facets(url).get("orgs", []), "Organization", "choose or type an organization",
+                   none_yet="No organizations yet", caption="{n} organizations known.")
 page = entity_page(url, reads.org_page, name, "organization")
 
 st.subheader("Models", anchor=False)
