@@ -243,7 +243,7 @@ def test_models_listed_under_an_open_source_heading_are_open(nlp):
     # negatives: a compared model, an item of code only, an item under another heading, a size in the name
     assert not {m for m, _, _ in got} & {"Kite 5", "Quill 9", "Sable 3", "Heron 2 456B"}, got
     text = ("Heron 2 and Lumen 4 Mini were released this week.\n\n- Big labs this week\n"
-            "- Orrin launches the Heron 2 model in its app (X, HF)\n- Tessaly ships the Lumen 4 Mini model (HF)")
+            "- Orrin launches the Heron 2 model in its app (X, Blog)\n- Tessaly ships the Lumen 4 Mini model (Blog)")
     assert stances(nlp, text) == set()
 
 
@@ -317,3 +317,42 @@ def test_a_size_after_a_name_is_not_another_family_member(nlp):
     got = stances(nlp, "Orrin released Heron 2 as open weights today. Heron 2 456B needs eight GPUs; Heron 2 Mini runs "
                        "on a laptop.")
     assert ("Heron 2", "open", False) in got and ("Heron 2 456B", "open", False) not in got, got
+
+
+# A line whose link list names a Hugging Face page: the weights are published (issue 12 item 5).
+def test_a_line_linking_the_weights_page_is_open(nlp):
+    text = ("Weekly notes: Heron 2 and Lumen 4 Mini shipped.\n\n- Orrin ships Heron 2, a 7B reasoning model "
+            "(X, HF, Blog)\n- Tessaly puts Lumen 4 Mini in its app (X, Blog)")
+    assert stances(nlp, text) == {("Heron 2", "open", False)}
+    # negative: the line itself says API-only
+    text = "Weekly notes: Heron 2 shipped.\n\n- Orrin ships Heron 2, an API-only reasoning model (X, HF)"
+    assert stances(nlp, text) == {("Heron 2", "closed", False)}
+
+
+STANCE_SCOPE_CASES = [
+    # the people around open models are not a model's stance; "for research use" still is
+    ("Quill 9 is popular with open model users.", set()),
+    ("Quill 9 is open-sourced for research use.", {("Quill 9", "open", False)}),
+    ("Orrin released Quill 9 and made it available to the open-source community.", {("Quill 9", "open", False)}),
+    # "comparable to X" makes X a yardstick
+    ("Quill 9 is an open model comparable to Kite 5 on coding.", {("Quill 9", "open", False)}),
+    # "open models like ..." speaks of its examples, not of the names listed before it; a predicate still does
+    ("The lab tested Quill 9, Kite 5, and open models like the new Orrin release.", set()),
+    ("Lumen 4 comprises several open models such as a speech recogniser.", {("Lumen 4", "open", False)}),
+    # a tier word after the cue names that tier of the family; with no family named, nothing
+    ("Orrin released Quill 9 in two flavours: an open-source Small version and an API-only Medium version.",
+     {("Quill 9 Small", "open", False), ("Quill 9 Medium", "closed", False)}),
+    ("With two tiers, an open-weights Small and an API-only Medium, the lab covers both.", set()),
+    # the subject of "has open-sourced" releases; its object is the open model
+    ("Lumen 4 has open-sourced an 8B instruction model, Lumen 4 Chat, built for laptops.",
+     {("Lumen 4 Chat", "open", False)}),
+    ("Lumen 4 has been open-sourced by Orrin.", {("Lumen 4", "open", False)}),
+    # a Creative Commons licence is an open licence; "X checkpoints are licensed" is not a licence's name
+    ("Quill 9 checkpoints are licensed under CC BY-SA 4.0 for everyone.", {("Quill 9", "open", False)}),
+    ("The Quill 9 dataset is licensed under CC BY-SA 4.0.", set()),
+]
+
+
+@pytest.mark.parametrize("text,expected", STANCE_SCOPE_CASES)
+def test_stance_scope(nlp, text, expected):
+    assert stances(nlp, text) == expected

@@ -16,8 +16,10 @@ from spacy.tokens import Span
 from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
 from kb.nlp.records import StanceEvent
-from kb.nlp.stance_lists import section_stances
+from kb.nlp.stance_lists import link_list_stances, section_stances
 from kb.nlp.stance_rules import (
+    CLASS_AS_MEMBER,
+    CLASS_EXAMPLES,
     CLASS_INTRO,
     CLASS_PLURAL,
     CLASS_WORD,
@@ -164,6 +166,25 @@ def _licence_subject(s: _Sentence, targets: list[Mention], pool: list[Mention], 
     return targets
 
 
+OPEN_VERB = re.compile(r"open[- ]sourc(?:ed|es|ing)", re.I)
+VERB_SUBJECT_GAP = re.compile(r"\s+(?:(?:has|have|had|is|just|also|now|finally)\s+){0,2}", re.I)
+# "open-sourced an 8B instruction model, X" / "open-sourced X": what follows the verb is its object
+VERB_OBJECT_GAP = re.compile(r"\s+(?:(?:an?|the|its|their|two|three|new)\b[^,;:.]{0,80}?,\s*|(?:the |its |their )?)",
+                             re.I)
+
+
+def _released_object(s: _Sentence, cue: tuple[int, int, str], pool: list[Mention]) -> list[Mention]:
+    """"InternLM3 has open-sourced an 8B instruction model, InternLM3-8B-Instruct": a model named as the
+    subject of the open-sourcing verb is the team or series releasing; the stance is the object's."""
+    if not OPEN_VERB.fullmatch(s.text[cue[0]:cue[1]]):
+        return []
+    start, end = s.start + cue[0], s.start + cue[1]
+    if not any(VERB_SUBJECT_GAP.fullmatch(s.doc_text[m.end_char:start]) for m in pool if m.end_char <= start):
+        return []
+    objects = [m for m in pool if m.start_char >= end and VERB_OBJECT_GAP.fullmatch(s.doc_text[end:m.start_char])]
+    return _targets(s.sent, objects[0].start_char, objects[0].start_char, pool[pool.index(objects[0]):]) if objects else []
+
+
 def _planned(s: _Sentence, start: int, end: int) -> bool:
     """A plan cue governs a stance cue that follows it ("plans to open-source X"), or a cue right before
     "future versions"; not an unrelated cue earlier in the sentence. A licence is an attribute of a release:
@@ -212,7 +233,8 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
     if CLASS_PLURAL.match(s.text[end:]) and COMPARED_CLASS.search(s.text[clause_start:start]):
         return None  # "X rivals leading closed-source models": the yardstick class, not X's stance
     pool = [m for m in s.names if not is_compared(m, s.doc_text, s.start)]
-    targets = _licence_subject(s, _targets(s.sent, s.start + start, s.start + end, pool), pool, start)
+    targets = _released_object(s, cue, pool) or _licence_subject(
+        s, _targets(s.sent, s.start + start, s.start + end, pool), pool, start)
     planned = _planned(s, start, end)
     if targets:
         return [t.name for t in targets], planned
@@ -228,6 +250,23 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
             and not INDEFINITE.search(s.text[max(0, start - 40):start])):
         return [s.mentions.focal], False  # "API and enterprise only. There are no open weights." in its story
     return None
+
+
+# A tier word right after the cue names one tier of the family: "two flavors: an open-source Small version and an
+# API-only Medium version" (case-sensitive: a capitalised tier, not "a small model").
+TIER_AFTER = re.compile(r"\s+(Small|Medium|Large|Mini|Nano|Pro|Max|Ultra|Flash|Lite|Plus)\b(?!\s*\d)"
+                        r"(?:\s+(?:version|variant|model|tier|edition)s?\b)?")
+
+
+def _tier_target(s: _Sentence, cue: tuple[int, int, str]) -> Optional[str]:
+    """"Family Tier" when the cue describes a tier of a family named before it in the sentence, "" when the tier's
+    family is not named there (the cue then says nothing usable), None when the cue is not about a tier."""
+    tier = TIER_AFTER.match(s.text, cue[1])
+    if tier is None:
+        return None
+    before = [m for m in s.names if m.end_char <= s.start + cue[0] and m.kind in ("MODEL", "FAMILY")
+              and not m.name.endswith(" " + tier.group(1))]
+    return f"{before[-1].name} {tier.group(1)}" if before else ""
 
 
 def _event_org(s: _Sentence, name: Optional[str]) -> Optional[str]:
@@ -260,9 +299,12 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
     out += _other_class(s, out)
     license_name = rules.license_in(text)
     for cue in cues:
-        if any(a <= cue[0] < b for a, b in listed_spans):
+        if any(a <= cue[0] < b for a, b in listed_spans) or (CLASS_EXAMPLES.match(text[cue[0]:])
+                                                                 and CLASS_AS_MEMBER.search(text[:cue[0]])):
             continue  # the class cue of a list: its members are given above, the sentence's subject is not
-        found = _cue_models(s, cue, current, group)
+        tier = _tier_target(s, cue)
+        found = ([tier], _planned(s, cue[0], cue[1])) if tier else None if tier == "" else _cue_models(
+            s, cue, current, group)
         if found is None:
             continue
         names, planned = found
@@ -332,8 +374,12 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
             if key not in seen:
                 seen.add(key)
                 out.append(ev)
-    for ev in section_stances(doc_text(sents[0].doc), mentions) if sents else []:
-        if (ev.model, ev.stance, ev.planned) not in seen and not any(e.model == ev.model for e in out):
+    structural = (section_stances(doc_text(sents[0].doc), mentions)
+                  + link_list_stances(doc_text(sents[0].doc), mentions, rules)) if sents else []
+    for ev in structural:
+        # a family's short name after one of its tiers was given ("Magistral" after "Magistral Small") adds nothing
+        if (ev.model, ev.stance, ev.planned) not in seen and not any(
+                e.model and (e.model == ev.model or e.model.startswith(f"{ev.model} ")) for e in out):
             seen.add((ev.model, ev.stance, ev.planned))
             out.append(ev)
     return out + _family_members(sents, mentions, out, rules)
