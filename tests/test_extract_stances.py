@@ -356,3 +356,23 @@ STANCE_SCOPE_CASES = [
 @pytest.mark.parametrize("text,expected", STANCE_SCOPE_CASES)
 def test_stance_scope(nlp, text, expected):
     assert stances(nlp, text) == expected
+
+
+# A licence section of a model card: "the code and weights" are licensed together; "this series" is the card's
+# own model, unless the sentence names another series that no mention caught.
+def test_licence_section_of_a_model_card(nlp):
+    assert stances(nlp, "The code and weights of Quill 9 are distributed under the Apache 2.0 license.") == {
+        ("Quill 9", "open", False)}
+    head = "Quill 9: our new model\n\nQuill 9 is our best model yet. Quill 9 runs on laptops.\n\nLicense\n\n"
+    ex = extract(nlp, CleanDocument(title="Quill 9: our new model",
+                                    text=head + "The code and weights are distributed under the MIT license."))
+    assert {(s.model, s.stance) for s in ex.stances} == {("Quill 9", "open")}
+    # negative: the sentence names its own series, which is not the card's model
+    ex = extract(nlp, CleanDocument(title="Quill 9: our new model", text=head + (
+        "The code and weights of the Heron series are distributed under the MIT license.")))
+    assert not ex.stances
+    text = ("Quill 9 Embed: new embedding models\n\nQuill 9 Embed is our best embedding model. Quill 9 Embed ranks "
+            "documents well, better than Kite 5.\n\nWe have open-sourced this series of embedding models under the "
+            "Apache 2.0 license.")
+    ex = extract(nlp, CleanDocument(title="Quill 9 Embed: new embedding models", text=text))
+    assert {(s.model, s.stance) for s in ex.stances} == {("Quill 9 Embed", "open")}

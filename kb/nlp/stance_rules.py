@@ -33,7 +33,8 @@ NAMED_OPEN_CLASS = re.compile(r"(?<![\w.-])(?P<prefix>[A-Z][\w-]+) (?:fully )?op
 # A sentence whose subject is the group just named: "X, Y and Z ... . All three are on Hugging Face."
 GROUP_SUBJECT = re.compile(r"^\s*(?:Both(?: of them| models)?|All (?:three|four|five|of them|these models|the models)|"
                            r"These (?:models|checkpoints|variants)|The (?:two|three|four) models|They|Each of them)\b")
-VAGUE_REFERENCE = re.compile(r"\b(?:it|its|the model|this model|the weights|model weights|weights)\b", re.I)
+VAGUE_REFERENCE = re.compile(r"\b(?:it|its|the model|this model|the weights|model weights|weights|this series|"
+                             r"this (?:model )?family)\b", re.I)
 # "Tags: Cosmos | Open Source | Robotics": a label in a list of tags states nothing about a model.
 TAG_LINE = re.compile(r"(?:^|\b)(?:Tags|Categories|Topics|Filed under)\s*:", re.I)
 # "using the term 'open weight'", "describe it as an 'open source' licence": the words are mentioned, not used.
@@ -120,7 +121,9 @@ def _licence_of_non_weights(text: str, start: int, end: int) -> bool:
     before = text[clause_start:start]
     thing = NON_WEIGHTS.search(before)
     model = re.search(r"\b(?:weights|checkpoints?|models?)\b|[A-Z][\w.-]*[ -]?\d", before)
-    return thing is not None and (model is None or thing.start() < model.start())
+    # "the code and weights of X are distributed under ...": the weights named beside the code are licensed too
+    return thing is not None and (model is None or thing.start() < model.start()) and not re.search(
+        r"\b(?:weights|checkpoints)\b", before, re.I)
 
 
 class StanceRules:

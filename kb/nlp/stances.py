@@ -16,6 +16,7 @@ from spacy.tokens import Span
 from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
 from kb.nlp.records import StanceEvent
+from kb.text.keys import name_key
 from kb.nlp.stance_lists import link_list_stances, section_stances
 from kb.nlp.stance_rules import (
     CLASS_AS_MEMBER,
@@ -201,9 +202,9 @@ def _vague_target(text: str, start: int, end: int, current: Optional[str], focal
     if CLASS_PLURAL.match(text[end:]):
         return None
     near = [v.group(0).lower() for v in VAGUE_REFERENCE.finditer(text)
-            if (abs(v.start() - start) < 50 or abs(v.start() - end) < 50) and not (start <= v.start() < end + 8)]
-    if any("weights" not in v for v in near):
-        return current
+            if (abs(v.start() - start) < 50 or abs(v.start() - end) < 50) and not (start <= v.start() < end + 8 and not v.group(0).lower().startswith("this"))]
+    if any(not re.search(r"weights|series|family", v) for v in near):
+        return current  # "it", "the model": the antecedent; "the weights", "this series": the article's model
     return focal if near else None
 
 
@@ -218,6 +219,10 @@ COMPARED_CLASS = re.compile(r"\b(?:comparable (?:to|with)|(?:on )?par with|close
 # A cue about the weights or the access themselves, which in an article about one model is about that model
 WEIGHTS_CUE = re.compile(r"\bweights?\b|\bAPI\b|\bproprietary\b", re.I)
 INDEFINITE = re.compile(r"\b(?:an?|another|any|some|every)\s+(?:[\w-]+\s+){0,2}$", re.I)  # "a powerful open model"
+
+
+# "the code and weights of the Heron series": the sentence names the series it speaks of
+OWN_SERIES = re.compile(r"\b(?:the|its|our|their)\s+(?P<name>[A-Z][\w.-]+(?:\s[A-Z0-9][\w.-]*)?)\s+(?:series|family)\b")
 
 
 def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
@@ -241,6 +246,9 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
     if group and GROUP_SUBJECT.match(s.text):
         return list(group), planned
     vague = None if planned else _vague_target(s.text, start, end, current, s.mentions.focal)
+    own = OWN_SERIES.search(s.text)
+    if vague and own and not name_key(vague).startswith(name_key(own.group("name"))):
+        return None  # "the weights of the Yi-Coder series" name their own series, which no mention caught
     if vague:
         return [vague], planned
     if planned:
