@@ -376,3 +376,15 @@ def test_licence_section_of_a_model_card(nlp):
             "Apache 2.0 license.")
     ex = extract(nlp, CleanDocument(title="Quill 9 Embed: new embedding models", text=text))
     assert {(s.model, s.stance) for s in ex.stances} == {("Quill 9 Embed", "open")}
+
+
+# A sentence ending in a colon that calls the list after it open models: each item that starts with a model.
+def test_items_under_a_sentence_introducing_open_models(nlp):
+    text = ("Orrin has shipped many models.\n\nLooking back, Orrin's major open models are as follows:\n\n"
+            "- Heron 2 -- shipped in May (7B, 13B): a small model\n- Heron 3 -- shipped in June: a bigger one\n"
+            "- In July: Heron 4, a tiny model\n\nThe rest is history.")
+    assert stances(nlp, text) == {("Heron 2", "open", False), ("Heron 3", "open", False)}
+    # negative: a promised list is no release
+    text = ("Orrin has shipped many models.\n\nOrrin's open models for next year are as follows:\n\n"
+            "- Heron 5 -- due in May\n- Heron 6 -- due in June")
+    assert not {m for m, _, planned in stances(nlp, text) if m or not planned}

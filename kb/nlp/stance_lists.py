@@ -42,26 +42,44 @@ def _heading(line: str, has_model: bool) -> bool:
     return (bool(body) and not has_model and len(body.split()) <= 5 and not re.search(r"[(:.!?]|\d", body))
 
 
-def section_stances(text: str, mentions: DocMentions) -> list[StanceEvent]:
+# A sentence that introduces a list and ends in a colon (a footnote mark may follow): "the history of its major
+# open models is as follows:"
+INTRO_END = re.compile(r":\s*(?:\d+\s*)?(?:\{[^{}]*\}\s*)?$")
+
+
+def _intro_stance(line: str, has_model: bool, rules: StanceRules) -> Optional[str]:
+    """The stance a list-introducing sentence without a model name states for its items ("open models ...:")."""
+    if has_model or LIST_ITEM.match(line) or not INTRO_END.search(line) or any(rx.search(line) for rx in rules.plans):
+        return None
+    stances = {c[2] for c in rules.cues_in(line)}
+    return stances.pop() if len(stances) == 1 else None
+
+
+def section_stances(text: str, mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
     """The first model of each list item under a short heading that names open releases is open:
     "- Open Source LLMs / - Orrin - Heron 2 - 7B reasoning model (X, HF) / - Big Labs + APIs" gives Heron 2.
-    The section ends at the next heading or at a line that is not a list item; a model named after a
+    Under a sentence that introduces the list ("Its major open models, in order:") an item must start with
+    its model. The section ends at the next heading or at a line that is not a list item; a model named after a
     comparison word ("beats Kite 5") is not the item's subject."""
-    out, stance = [], None
+    out, stance, intro = [], None, False
     for start, line in _lines(text):
         end = start + len(line)
         names = [m for m in mentions.models if start <= m.start_char and m.end_char <= end]
         if _heading(line, bool(names)):
-            stance = next((st for rx, st in SECTION_CUES if rx.search(line)), None)
+            stance, intro = next((st for rx, st in SECTION_CUES if rx.search(line)), None), False
             continue
         if not line.strip():
             continue
-        if stance is None or not LIST_ITEM.match(line):
-            stance = None
+        item = LIST_ITEM.match(line)
+        if item is None:
+            stance = _intro_stance(line, bool(names), rules)
+            intro = stance is not None
             continue
         subject = _line_subject(text, start, end, mentions)
-        if subject is None or CODE_ONLY_LINKS.search(line):
+        if stance is None or subject is None or CODE_ONLY_LINKS.search(line):
             continue  # "Text2Lora - adapters (Github)": code, not weights
+        if intro and not any(m.start_char == start + item.end() for m in names):
+            continue  # "- Released May 3 ...": under an introducing sentence the item starts with its model
         out.append(StanceEvent(org=subject[1], model=subject[0], stance=stance,
                                evidence=line.strip(), start=start, end=end))
     return out

@@ -382,7 +382,7 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
             if key not in seen:
                 seen.add(key)
                 out.append(ev)
-    structural = (section_stances(doc_text(sents[0].doc), mentions)
+    structural = (section_stances(doc_text(sents[0].doc), mentions, rules)
                   + link_list_stances(doc_text(sents[0].doc), mentions, rules)) if sents else []
     for ev in structural:
         # a family's short name after one of its tiers was given ("Magistral" after "Magistral Small") adds nothing
