@@ -388,3 +388,16 @@ def test_items_under_a_sentence_introducing_open_models(nlp):
     text = ("Orrin has shipped many models.\n\nOrrin's open models for next year are as follows:\n\n"
             "- Heron 5 -- due in May\n- Heron 6 -- due in June")
     assert not {m for m, _, planned in stances(nlp, text) if m or not planned}
+
+
+# "We release both 8B and 32B models": each size is the one model of the article's family with that size.
+def test_models_named_by_their_sizes(nlp):
+    head = ("Heron 32B: our new vision models\n\nHeron 32B beats Kite 8B on charts. Heron 8B runs on phones. "
+            "Heron 32B and Heron 8B share a tokenizer.\n\n")
+    ex = extract(nlp, CleanDocument(title="Heron 32B: our new vision models",
+                                    text=head + "We release both 8B and 32B models as open weights for researchers."))
+    assert {(s.model, s.stance) for s in ex.stances} == {("Heron 8B", "open"), ("Heron 32B", "open")}
+    # negative: sizes the article gives no model for name nobody
+    ex = extract(nlp, CleanDocument(title="Heron 32B: our new vision models",
+                                    text=head + "We release both 7B and 70B models as open weights for researchers."))
+    assert ("Heron 8B", "open") not in {(s.model, s.stance) for s in ex.stances}

@@ -221,6 +221,31 @@ WEIGHTS_CUE = re.compile(r"\bweights?\b|\bAPI\b|\bproprietary\b", re.I)
 INDEFINITE = re.compile(r"\b(?:an?|another|any|some|every)\s+(?:[\w-]+\s+){0,2}$", re.I)  # "a powerful open model"
 
 
+# "both 8B and 32B models", "the 7B, 13B and 70B checkpoints": models named by their sizes only
+SIZE_LIST = re.compile(r"\b(\d+(?:\.\d+)?[BM](?:(?:\s*,\s*|\s*,?\s*(?:and|&)\s*)\d+(?:\.\d+)?[BM])*)\s+(?:[\w-]+\s+)?"
+                       r"(?:models|versions|variants|checkpoints|sizes)\b")
+
+
+def _sized_models(s: _Sentence, start: int, end: int) -> list[Optional[str]]:
+    """The document's models that "We release both 8B and 32B models as open weights" means: for each size, the
+    one model named in the document whose name ends with that size ("Heron 8B", "Heron-32B"); all or nothing."""
+    lo = max([0] + [m.end() for m in CLAUSE_BREAK.finditer(s.text[:start])])
+    hit = next((m for m in SIZE_LIST.finditer(s.text) if lo <= m.start() and m.start() - end < 60), None)
+    if hit is None:
+        return []
+    names = dict.fromkeys(m.name for m in s.mentions.models)
+    stem = re.sub(r"[\s-]\d+(?:\.\d+)?[BM]$", "", s.mentions.focal or "")
+    out: list[Optional[str]] = []
+    for size in re.findall(r"\d+(?:\.\d+)?[BM]", hit.group(1)):
+        match = [n for n in names if re.search(rf"[\s-]{re.escape(size)}$", n, re.I)]
+        if len(match) > 1 and stem:  # "Aya 8B" or "Kite 8B": the article's own family
+            match = [n for n in match if n.startswith(stem + " ") or n.startswith(stem + "-")]
+        if len(match) != 1:
+            return []
+        out.append(match[0])
+    return out
+
+
 # "the code and weights of the Heron series": the sentence names the series it speaks of
 OWN_SERIES = re.compile(r"\b(?:the|its|our|their)\s+(?P<name>[A-Z][\w.-]+(?:\s[A-Z0-9][\w.-]*)?)\s+(?:series|family)\b")
 
@@ -243,6 +268,9 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
     planned = _planned(s, start, end)
     if targets:
         return [t.name for t in targets], planned
+    sized = _sized_models(s, start, end)
+    if sized:
+        return sized, planned
     if group and GROUP_SUBJECT.match(s.text):
         return list(group), planned
     vague = None if planned else _vague_target(s.text, start, end, current, s.mentions.focal)
