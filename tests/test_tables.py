@@ -449,3 +449,64 @@ def test_a_pair_of_values_under_a_paired_header_is_two_claims():
     # Negative: a pair under a header that names one thing keeps the first value only (as before).
     one = html.replace("MMMU <br>(val/test)", "MMMU")
     assert {g[:3] for g in _got(one) if g[1] == "MMMU"} == {("Wren 3", "MMMU", 51.1)}
+
+
+def test_a_zero_shot_header_is_a_setting_of_a_score_column_not_a_shots_column():
+    html = ("<table><tr><th>Model</th><th>XQA Zero-Shot Acc. (%)</th><th>Latency (ms)</th></tr>"
+            "<tr><td>Wren 3</td><td>71.5</td><td>1.6</td></tr><tr><td>Kestrel 2</td><td>68.0</td><td>2.4</td></tr></table>")
+    got = _got(html)
+    assert {g[:3] for g in got} == {("Wren 3", "XQA Zero-Shot Acc.", 71.5), ("Kestrel 2", "XQA Zero-Shot Acc.", 68.0)}
+    # Negative: a "# Shots" column still holds shot counts (a setting), never scores.
+    shots = ("<table><tr><th>Benchmark</th><th># Shots</th><th>Wren 3</th></tr>"
+             "<tr><td>MMLU-Pro</td><td>5</td><td>48.2</td></tr><tr><td>GPQA Diamond</td><td>0</td><td>30.1</td></tr></table>")
+    assert _got(shots) == {("Wren 3", "MMLU-Pro", 48.2, "5-shot"), ("Wren 3", "GPQA Diamond", 30.1, "0-shot")}
+
+
+def test_checkpoint_ids_under_a_model_header_are_models_of_a_one_benchmark_table():
+    html = ("<table><tr><th>Model Name</th><th>RetrBench (NDCG@10)</th><th>Parameters (Millions)</th></tr>"
+            "<tr><td>acme-embed-small</td><td>51.98</td><td>33</td></tr>"
+            "<tr><td>acme-embed-s</td><td>50.15</td><td>22</td></tr>"
+            "<tr><td>ORG-reranker-v2-m3</td><td>49.04</td><td>110</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert got == {("acme-embed-small", "RetrBench", 51.98), ("acme-embed-s", "RetrBench", 50.15),
+                   ("ORG-reranker-v2-m3", "RetrBench", 49.04)}  # no claim from the parameter column
+    # Negatives: the same ids under a "Dataset" header, or one such row alone, are too weak to read.
+    assert _got(html.replace("Model Name", "Dataset")) == set()
+    one = html.split("<tr><td>acme-embed-s<")[0] + "</table>"
+    assert _got(one) == set()
+
+
+def test_a_time_per_query_column_is_no_benchmark_and_w_slash_tools_still_is_a_setting():
+    html = ("<table><tr><th>Model</th><th>XBench</th><th>Retrieval Time (seconds/query)</th><th>HLE (w/ tools)</th></tr>"
+            "<tr><td>Wren 3</td><td>49.1</td><td>0.16</td><td>31.8</td></tr>"
+            "<tr><td>Kestrel 2</td><td>52.3</td><td>0.64</td><td>20.3</td></tr></table>")
+    got = _got(html)
+    assert not any(v in (0.16, 0.64) for _, _, v, _ in got)
+    assert ("Wren 3", "HLE", 31.8, "w/ tools") in got and ("Kestrel 2", "XBench", 52.3, None) in got
+
+
+def test_a_metric_in_parentheses_is_how_a_benchmark_is_scored_not_its_name():
+    html = ("<table><tr><th>Benchmark</th><th>Wren 3</th><th>Kestrel 2</th></tr>"
+            "<tr><td>MMLU-Pro</td><td>60.2</td><td>58.1</td></tr>"
+            "<tr><td>Corpus-test (BPB)</td><td>0.606</td><td>0.638</td></tr>"
+            "<tr><td>Long-context reasoning (XYZR v2)</td><td>41.0</td><td>39.5</td></tr></table>")
+    benches = {b for _, b, _, _ in _got(html)}
+    assert "Corpus-test" in benches and "BPB" not in benches
+    # Negative: a name in parentheses after a description is still the benchmark.
+    assert "XYZR v2" in benches
+
+
+def test_a_topic_column_beside_stacked_benchmarks_is_a_category():
+    html = ("<table><tr><th>Topic</th><th>Bench</th><th>Wren 3</th><th>Kestrel 2</th></tr>"
+            "<tr><td>NLU</td><td>ComplexNLU<br>Word-Task</td><td>64.7<br>67.1</td><td>64.5<br>76.3</td></tr>"
+            "<tr><td>Math</td><td>AIME 2025</td><td>81.0</td><td>79.4</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert {("Wren 3", "ComplexNLU", 64.7), ("Kestrel 2", "Word-Task", 76.3), ("Wren 3", "AIME 2025", 81.0)} <= got
+    assert not any(b == "NLU" for _, b, _ in got)  # the topic is no benchmark
+    assert len(got) == 6
+
+
+def test_image_classification_benchmarks_are_benchmark_shaped():
+    assert looks_like_benchmark("IN-1k Top-1") and looks_like_benchmark("ImageNet-V2")
+    # Negative: a word that merely contains the letters is no benchmark.
+    assert not looks_like_benchmark("Input-1k tokens")

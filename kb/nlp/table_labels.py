@@ -44,9 +44,12 @@ SETTING_WORDS = frozenset((
 SETTING_ROLES = frozenset((
     "setting settings mode config configuration shots shot effort variant condition "
 ).split()) | {"evaluation setting", "eval setting", "reasoning effort", "n shots", "shots k"}
+# Header of a label column whose cells are models: a checkpoint id no name shape knows counts there.
+MODEL_ROLES = frozenset({"model", "models", "model name", "name", "checkpoint"})
+CHECKPOINT_ID = re.compile(r"^(?=.*[a-z])[A-Za-z][\w.]*(?:[-/][\w.]+){1,6}$")  # "xyz-embed-base", "org/xyz-small"
 # Label columns that describe a row; only a setting in them is used.
 SKIP_ROLES = frozenset((
-    "category capability capabilities description domain area type notes note skill focus "
+    "category capability capabilities description domain area topic aspect type notes note skill focus "
     "measures group section comment metric metrics organization organisation org lab developer provider company vendor "
     "creator maker license licence params parameters size type access availability "
 ).split()) | {"what it measures"}
@@ -58,6 +61,7 @@ _NAMES = [json.loads(line) for line in (Path(__file__).resolve().parents[2] / "d
 BENCH_WORDS = re.compile(
     r"(?i)bench|\w[ -]?eval\b|\bevals?\b|\bexam\b|arena|olympiad|\w?qa\b|\bmath\b|math[- ]?\d|intelligence index|"
     r"last exam|" + "|".join(r["regex"] for r in _NAMES if r["kind"] == "benchmark_word"))
+METRICS = frozenset(r["word"] for r in _NAMES if r["kind"] == "metric")
 ACRONYM = re.compile(r"^[A-Z]{3,}[A-Z0-9]*(?:[-/][A-Za-z0-9.]+)*$")
 # All-caps words that are not benchmarks.
 ACRONYM_STOP = frozenset((
@@ -70,7 +74,7 @@ FAMILIES = re.compile(
 # "(GB)", "(ms)", "(W)", "(tokens)": a physical or money unit marks a spec/price row, not a score.
 MEASURE_UNIT = re.compile(r"(?i)^\s*(?:[kmgtp]?b|[kmgtp]?w|wh|kwh|ms|s|sec|seconds|min|minutes|hours?|days?|"
                           r"years?|tok(?:ens)?(?:/s)?|[kmbt]|gb/s|tb/s|[tp]?flops|[mg]hz|nm|ml|l|g|kg|co2e?|usd|eur|"
-                          r"millions?|billions?|users|requests)\s*$")
+                          r"millions?|billions?|users|requests)(?:\s*/\s*(?:query|request|token|sample|image|step|gpu|s|sec))?\s*$")  # "seconds/query", not "w/ tools"
 HARDWARE = re.compile(r"^(?:[A-Z]{1,3}\d{2,4}[A-Z]?|TPU\s?v\d+\w*)$")  # H100, B200, MI300X, TPU v5p
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,38}/([\w.-]{2,96})$")
 REPO_SIZE = re.compile(r"(?<![A-Za-z0-9.])\d+(?:\.\d+)?[bBmM](?![A-Za-z])")
@@ -278,7 +282,7 @@ def _identify_uncached(text: str, kind: str, res: Resolvers) -> Optional[Axis]:
     elif kind == "benchmark":
         # "Long-context reasoning (XYZR v2)": the name is in the parentheses, the base describes it.
         for s in suffixes:
-            if not _not_benchmark(s) and (res[kind](s) or shape[kind](s)):
+            if not _not_benchmark(s) and s.lower() not in METRICS and (res[kind](s) or shape[kind](s)):
                 name, strict, used = written_name(s, res[kind](s) or s, kind), True, s
                 break
     if name is None and _name_like(base, kind):
@@ -320,6 +324,16 @@ def _continues(line: str) -> bool:
     """A line that can be the rest of a name broken by <br>: one capitalised word, no setting."""
     base = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", "", line).strip()
     return bool(base) and len(base.split()) == 1 and bool(re.match(r"[A-Z0-9]", base)) and not is_setting(line)
+
+
+def checkpoint(text: str, res: Resolvers) -> Optional[Axis]:
+    """A cell under a "Model" header shaped like a checkpoint id ("xyz-embed-base", "ABC-reranker-v2-m3"):
+    an unseen model (lenient), even when lower-case or shaped like a benchmark acronym."""
+    if not CHECKPOINT_ID.match(text) or len(text) > 64 or BENCH_WORDS.search(text) or res["benchmark"](text):
+        return None
+    if is_setting(text) or {w for w in word_set(text) if len(w) > 1} & NON_MODEL:  # "-s" is a size, not seconds
+        return None
+    return Axis(text, False, (), None, text)
 
 
 def role_of(text: str) -> str:
@@ -367,6 +381,8 @@ def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolver
             unit = unit or _unit_word(text)
             continue
         axis = identify(text, kind, res)
+        if axis is None and kind == "model" and role_l in MODEL_ROLES:
+            axis = checkpoint(text, res)
         if axis:
             found.append(axis)
             labels[len(found) - 1] = cell_text
