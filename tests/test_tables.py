@@ -510,3 +510,51 @@ def test_image_classification_benchmarks_are_benchmark_shaped():
     assert looks_like_benchmark("IN-1k Top-1") and looks_like_benchmark("ImageNet-V2")
     # Negative: a word that merely contains the letters is no benchmark.
     assert not looks_like_benchmark("Input-1k tokens")
+
+
+def test_a_versioned_acronym_id_under_a_model_header_is_a_checkpoint():
+    from kb.nlp.table_labels import checkpoint
+
+    eager = {"model": resolve_model, "benchmark": lambda t: t if re.match(r"[A-Z]{3,}", t) else None}
+    assert checkpoint("ABCD-Large-V1", eager) is not None and checkpoint("xyz-embed-base", eager) is not None
+    # Negatives: an acronym id without a version is left to the benchmark resolver; benchmark words and
+    # plain words are no checkpoints.
+    assert checkpoint("ABCD-Large", eager) is None
+    assert checkpoint("Some-Bench-v2", eager) is None and checkpoint("Average", eager) is None
+
+
+def test_a_benchmark_named_eval_with_a_version_glued_on_is_no_model():
+    assert looks_like_benchmark("SomeEval2.0") and not looks_like_model("SomeEval2.0")
+    html = ("<table><tr><th>Benchmark (Metric)</th><th>Wren 3</th><th>Kestrel 2</th></tr>"
+            "<tr><td>SomeEval2.0 (LC-winrate)</td><td>52.0</td><td>70.0</td></tr>"
+            "<tr><td>MMLU-Pro</td><td>60.2</td><td>58.1</td></tr></table>")
+    assert ("Kestrel 2", "SomeEval2.0", 70.0) in {g[:3] for g in _got(html)}
+    # Negative: a model whose name starts with the letters stays a model.
+    assert looks_like_model("Evalon 2") and not looks_like_benchmark("Evalon 2")
+
+
+def _claim(model: str, bench: str, value: float) -> ScoreClaim:
+    return ScoreClaim(model=model, benchmark=bench, value=value, unit="%")
+
+
+def test_prose_and_tables_stating_one_number_give_one_claim():
+    from kb.nlp.table_place import merge_claims
+
+    def is_org(word: str) -> bool:
+        return word == "Acme"
+
+    prose = [_claim("Kestrel K2", "XBench Verified", 65.8), _claim("Wren", "YQA", 40.0)]
+    first = [_claim("Kestrel K2 Chat", "XBench Verified", 65.8), _claim("Acme m1-mini", "MATH-500", 90.0),
+             _claim("Wren 3", "YQA", 40.0), _claim("Wren 3 Base", "YQA", 40.0)]
+    second = [_claim("m1-mini", "MATH500", 90.0), _claim("m1-mini", "ZBench", 12.5)]
+    got = {(c.model, c.benchmark, c.value) for c in merge_claims(prose, [first, second], is_org)}
+    assert ("Kestrel K2", "XBench Verified", 65.8) not in got  # the table names the model fully
+    assert ("Kestrel K2 Chat", "XBench Verified", 65.8) in got
+    assert ("m1-mini", "MATH500", 90.0) not in got and ("m1-mini", "ZBench", 12.5) in got
+    # Negatives: a prose name that could be either of two table models stays; both table models stay;
+    # a longer name that is another model ("m1-mini" vs "m1-mini-high") or a name that only starts the same
+    # ("Wren-4" vs "Wren-4o") is no short form.
+    assert ("Wren", "YQA", 40.0) in got and ("Wren 3 Base", "YQA", 40.0) in got
+    kept = merge_claims([_claim("Wren-4", "YQA", 50.0)], [[_claim("Wren-4o", "YQA", 50.0)],
+                                                         [_claim("m1-mini-high", "MATH-500", 90.0)]], is_org)
+    assert len(kept) == 3

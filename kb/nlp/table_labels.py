@@ -59,7 +59,7 @@ SKIP_ROLES = frozenset((
 _NAMES = [json.loads(line) for line in (Path(__file__).resolve().parents[2] / "data" / "patterns" / "table_names.jsonl")
           .read_text(encoding="utf-8").splitlines() if line.strip()]
 BENCH_WORDS = re.compile(
-    r"(?i)bench|\w[ -]?eval\b|\bevals?\b|\bexam\b|arena|olympiad|\w?qa\b|\bmath\b|math[- ]?\d|intelligence index|"
+    r"(?i)bench|\w[ -]?eval(?:\b|\d)|\bevals?\b|\bexam\b|arena|olympiad|\w?qa\b|\bmath\b|math[- ]?\d|intelligence index|"
     r"last exam|" + "|".join(r["regex"] for r in _NAMES if r["kind"] == "benchmark_word"))
 METRICS = frozenset(r["word"] for r in _NAMES if r["kind"] == "metric")
 ACRONYM = re.compile(r"^[A-Z]{3,}[A-Z0-9]*(?:[-/][A-Za-z0-9.]+)*$")
@@ -329,8 +329,10 @@ def _continues(line: str) -> bool:
 def checkpoint(text: str, res: Resolvers) -> Optional[Axis]:
     """A cell under a "Model" header shaped like a checkpoint id ("xyz-embed-base", "ABC-reranker-v2-m3"):
     an unseen model (lenient), even when lower-case or shaped like a benchmark acronym."""
-    if not CHECKPOINT_ID.match(text) or len(text) > 64 or BENCH_WORDS.search(text) or res["benchmark"](text):
+    if not CHECKPOINT_ID.match(text) or len(text) > 64 or BENCH_WORDS.search(text):
         return None
+    if res["benchmark"](text) and not re.search(r"[-_][vV]\d+(?:\.\d+)?$", text):
+        return None  # an acronym id ("ABC-Large-V1") is a benchmark shape too; its version marks a checkpoint
     if is_setting(text) or {w for w in word_set(text) if len(w) > 1} & NON_MODEL:  # "-s" is a size, not seconds
         return None
     return Axis(text, False, (), None, text)
