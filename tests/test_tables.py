@@ -512,15 +512,23 @@ def test_image_classification_benchmarks_are_benchmark_shaped():
     assert not looks_like_benchmark("Input-1k tokens")
 
 
-def test_a_versioned_acronym_id_under_a_model_header_is_a_checkpoint():
+def test_an_acronym_id_under_a_model_header_is_a_checkpoint_but_a_model_corner_keeps_benchmark_rows():
     from kb.nlp.table_labels import checkpoint
 
-    eager = {"model": resolve_model, "benchmark": lambda t: t if re.match(r"[A-Z]{3,}", t) else None}
-    assert checkpoint("ABCD-Large-V1", eager) is not None and checkpoint("xyz-embed-base", eager) is not None
-    # Negatives: an acronym id without a version is left to the benchmark resolver; benchmark words and
-    # plain words are no checkpoints.
-    assert checkpoint("ABCD-Large", eager) is None
-    assert checkpoint("Some-Bench-v2", eager) is None and checkpoint("Average", eager) is None
+    assert checkpoint("ABCD-reranker-v2-m3") is not None and checkpoint("xyz-embed-base") is not None
+    assert checkpoint("Some-Bench-v2") is None and checkpoint("Average") is None and checkpoint("GSM8K") is None
+    eager = {"model": resolve_model, "benchmark": lambda t: t if re.match(r"[A-Z]{3,}", t) else resolve_benchmark(t)}
+    rows = ("<table><tr><th>Model</th><th>Param</th><th>RetrBench-R</th><th>CodeRetrBench</th></tr>"
+            "<tr><td>Wren-Embed-4B</td><td>4B</td><td>69.8</td><td>81.2</td></tr>"
+            "<tr><td>ABCD-reranker-v2-m3</td><td>0.6B</td><td>57.0</td><td>41.4</td></tr></table>")
+    got = {(c.model, c.benchmark, c.value) for c in extract_table_scores(rows, resolve_model, eager["benchmark"])}
+    assert ("ABCD-reranker-v2-m3", "RetrBench-R", 57.0) in got and len(got) == 4
+    # Negative: "Model" in the corner above benchmark rows (acronym ids among them), models as columns.
+    corner = ("<table><tr><th>Model</th><th>Wren 3</th><th>Kestrel 2</th></tr>"
+              "<tr><td>CRUX-Of</td><td>60.6</td><td>66.2</td></tr><tr><td>MMLU-Pro</td><td>60.2</td><td>58.1</td></tr>"
+              "<tr><td>ABCD-Redux</td><td>87.5</td><td>83.9</td></tr></table>")
+    got = {(c.model, c.benchmark, c.value) for c in extract_table_scores(corner, resolve_model, eager["benchmark"])}
+    assert ("Wren 3", "ABCD-Redux", 87.5) in got and ("Kestrel 2", "CRUX-Of", 66.2) in got and len(got) == 6
 
 
 def test_a_benchmark_named_eval_with_a_version_glued_on_is_no_model():
@@ -558,3 +566,25 @@ def test_prose_and_tables_stating_one_number_give_one_claim():
     kept = merge_claims([_claim("Wren-4", "YQA", 50.0)], [[_claim("Wren-4o", "YQA", 50.0)],
                                                          [_claim("m1-mini-high", "MATH-500", 90.0)]], is_org)
     assert len(kept) == 3
+
+
+def test_a_negative_score_is_read_and_a_delta_column_still_is_not():
+    html = ("<table><tr><th>Model</th><th>FollowBench</th><th>XQA</th><th>\u0394 vs. prior</th></tr>"
+            "<tr><td>Wren 3</td><td>-0.68</td><td>58.2</td><td>-1.2</td></tr>"
+            "<tr><td>Kestrel 2</td><td>\u22121.64</td><td>63.4</td><td>+2.0</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert got == {("Wren 3", "FollowBench", -0.68), ("Kestrel 2", "FollowBench", -1.64),
+                   ("Wren 3", "XQA", 58.2), ("Kestrel 2", "XQA", 63.4)}
+    # Negative: a lone dash is an empty cell, and "- 5" is no number.
+    assert parse_value("-") is None and parse_value("- 5") is None
+
+
+def test_a_next_best_column_of_model_dash_value_cells_names_each_value_s_model():
+    html = ("<table><tr><th>Benchmark</th><th>Wren 3</th><th>Next best</th></tr>"
+            "<tr><td>AIME 2025</td><td>88.1 %</td><td>Kestrel 2 \u2013 86.2 %</td></tr>"
+            "<tr><td>GPQA Diamond</td><td>61.3 %</td><td>Abstract puzzles \u2013 12</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert got == {("Wren 3", "AIME 2025", 88.1), ("Kestrel 2", "AIME 2025", 86.2), ("Wren 3", "GPQA Diamond", 61.3)}
+    # Negative: with a plain hyphen ("Kestrel 2 - 86.2", as in a range or a name) the cell is not split.
+    plain = html.replace("Kestrel 2 \u2013 86.2 %", "Kestrel 2 - 86.2")
+    assert not any(m == "Kestrel 2" for m, _, _ in {g[:3] for g in _got(plain)})

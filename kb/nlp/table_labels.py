@@ -17,7 +17,7 @@ FOOTNOTE = re.compile(r"\s*(?:\[\s*[\w*\u2020\u2021]{1,3}\s*\]|[*\u2020\u2021\u0
                       r"|(?<![A-Za-z+])#+"
                       r"|[\u00b9\u00b2\u00b3\u2070-\u2079\u1d43-\u1d4b]+)(?=\s|$|[,;:)\]])")
 VALUE = re.compile(
-    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>%|elo\b|pts\b|points\b)?\s*"
+    r"^(?P<num>[-\u2212]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+))\s*(?P<unit>%|elo\b|pts\b|points\b)?\s*"
     r"(?:(?:\u00b1|\+/-|\+-)\s*\d+(?:\.\d+)?\s*%?)?\s*(?P<unit2>%)?\s*"
     r"(?:[(\[](?P<paren>[^()\[\]]{1,48})[)\]])?$", re.I)
 NUMBERISH = re.compile(r"^[~<>\u2248\u2264\u2265+\-\u2212$\u20ac]?\s*\.?\d")
@@ -156,7 +156,7 @@ def parse_value(cell_text: str, lines: tuple[str, ...] = ()) -> Optional[Parsed]
     unit = {"%": "%", "elo": "Elo"}.get((unit or "").lower())
     paren = m.group("paren")
     qual = paren.strip() if paren and is_setting(paren) else below
-    return float(m.group("num").replace(",", "")), unit, qual
+    return float(m.group("num").replace(",", "").replace("\u2212", "-")), unit, qual
 
 
 def is_setting(text: str) -> bool:
@@ -326,13 +326,13 @@ def _continues(line: str) -> bool:
     return bool(base) and len(base.split()) == 1 and bool(re.match(r"[A-Z0-9]", base)) and not is_setting(line)
 
 
-def checkpoint(text: str, res: Resolvers) -> Optional[Axis]:
+def checkpoint(text: str) -> Optional[Axis]:
     """A cell under a "Model" header shaped like a checkpoint id ("xyz-embed-base", "ABC-reranker-v2-m3"):
     an unseen model (lenient), even when lower-case or shaped like a benchmark acronym."""
+    # An acronym id ("ABC-reranker-v2") has a benchmark's shape too: the header decides. A table whose corner
+    # says "Model" above benchmark rows is read the other way round (its columns are the recognised models).
     if not CHECKPOINT_ID.match(text) or len(text) > 64 or BENCH_WORDS.search(text):
         return None
-    if res["benchmark"](text) and not re.search(r"[-_][vV]\d+(?:\.\d+)?$", text):
-        return None  # an acronym id ("ABC-Large-V1") is a benchmark shape too; its version marks a checkpoint
     if is_setting(text) or {w for w in word_set(text) if len(w) > 1} & NON_MODEL:  # "-s" is a size, not seconds
         return None
     return Axis(text, False, (), None, text)
@@ -384,7 +384,7 @@ def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolver
             continue
         axis = identify(text, kind, res)
         if axis is None and kind == "model" and role_l in MODEL_ROLES:
-            axis = checkpoint(text, res)
+            axis = checkpoint(text)
         if axis:
             found.append(axis)
             labels[len(found) - 1] = cell_text

@@ -40,6 +40,7 @@ MAX_COLSPAN, MAX_ROWSPAN, MAX_ROWS, MAX_COLS = 60, 300, 1500, 80
 LINE_BREAK = "\u2028"
 SUP_FOOTNOTE = re.compile(r"[\[(]?\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4}|[*\u2020\u2021\u00a7\u00b6#^]+)"
                           r"(?:\s*,\s*(?:\d{1,2}|[a-zA-Z]|[*\u2020\u2021]+))*\s*[\])]?|")
+NAMED_VALUE = re.compile(r"(?P<name>[A-Z][\w.\u2011 -]{1,46}?)\s+[\u2013\u2014]\s+(?P<value>\d+(?:\.\d+)?\s*%?)")
 SHOTS_HEADER = re.compile(r"(?i)(?<![\w-])shots?\b")
 MAX_HTML_CHARS = 2_000_000  # parsing alone would take seconds; launch-post score tables are a few KB
 
@@ -144,6 +145,10 @@ def _build_grid(table: Tag) -> list[list[_Cell]]:
                 break
             lines = _cell_lines(cell)
             text = " ".join(lines)
+            named = NAMED_VALUE.fullmatch(text)
+            if named:  # "Wren 2 – 86.2 %" in a "Next best" column: read as "86.2 % (Wren 2)", a value and its model
+                text = f"{named.group('value')} ({named.group('name')})"
+                lines = (text,)
             item = _Cell(text, lines, cell.name == "th" or thead, thead, origin, parse_value(text, lines))
             origin += 1
             for dr in range(_span(cell, "rowspan", MAX_ROWSPAN)):
