@@ -588,3 +588,15 @@ def test_a_next_best_column_of_model_dash_value_cells_names_each_value_s_model()
     # Negative: with a plain hyphen ("Kestrel 2 - 86.2", as in a range or a name) the cell is not split.
     plain = html.replace("Kestrel 2 \u2013 86.2 %", "Kestrel 2 - 86.2")
     assert not any(m == "Kestrel 2" for m, _, _ in {g[:3] for g in _got(plain)})
+
+
+def test_a_size_measured_at_is_a_setting_and_a_model_parameters_column_names_no_model():
+    html = ("<table><tr><th>Model</th><th>Model Parameters</th><th>RetrBench Score at 256 Dimensions</th></tr>"
+            "<tr><td>Wren Embed 2</td><td>109M</td><td>54.2 (100%)</td></tr>"
+            "<tr><td>Kestrel embed large</td><td>Not Published</td><td>51.7 (96%)</td></tr></table>")
+    got = _got(html)
+    assert {g[:3] for g in got} == {("Wren Embed 2", "RetrBench", 54.2), ("Kestrel embed large", "RetrBench", 51.7)}
+    assert all("at 256 Dimensions" in (q or "") for _, _, _, q in got)
+    # Negatives: what is measured at a size is still no benchmark when it is a throughput or a price.
+    other = html.replace("RetrBench Score at 256 Dimensions", "Throughput at 8 GPUs")
+    assert _got(other) == set()

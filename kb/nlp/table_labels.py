@@ -34,6 +34,7 @@ SETTING_PHRASE = re.compile(r"""(?ix)
   | \breasoning\s+effort\b | \b[\w-]+\s+mode\b | \btext[-\s]only\b | \bsingle\s+attempt\b
   | \b(?:parallel\s+)?test[-\s]time\s+compute\b | \b\d+k\s+(?:thinking|budget|context)\b | \bbest[-\s]of[-\s]\d+\b""")
 TRAILING_SETTING = re.compile(r"(?i)\s+((?:pass|maj|avg|cons|best|mean)\s*[@^]\s*\d+|\d+\s*-?\s*shots?|(?:zero|one|few)[-\s]shot)$")
+AT_SETTING = re.compile(r"(?i)\s+(at\s+\d[\d.,]*\s*[km]?\s+[a-z]+)(?=\s*(?:[(\[]|$))")
 # A parameter count in a model table's "Size" column: "34B", "2.5B", "335M".
 PARAM_SIZE = re.compile(r"^\d+(?:\.\d+)?\s?[BMKT]$")
 SETTING_WORDS = frozenset((
@@ -44,6 +45,8 @@ SETTING_WORDS = frozenset((
 SETTING_ROLES = frozenset((
     "setting settings mode config configuration shots shot effort variant condition "
 ).split()) | {"evaluation setting", "eval setting", "reasoning effort", "n shots", "shots k"}
+# The last word of a spec column's header ("Model Parameters", "Total Size"); not "Benchmark (Metric)".
+SPEC_HEADS = frozenset("parameters params size".split())
 # Header of a label column whose cells are models: a checkpoint id no name shape knows counts there.
 MODEL_ROLES = frozenset({"model", "models", "model name", "name", "checkpoint"})
 CHECKPOINT_ID = re.compile(r"^(?=.*[a-z])[A-Za-z][\w.]*(?:[-/][\w.]+){1,6}$")  # "xyz-embed-base", "org/xyz-small"
@@ -188,6 +191,10 @@ def _split_label(text: str) -> tuple[str, list[str]]:
     if m:
         base = base[:m.start()].strip()
         suffixes.insert(0, m.group(1))
+    m = AT_SETTING.search(base)
+    if m and m.start() > 0:  # "XBench Score at 256 Dimensions": the size it was measured at
+        base = base[:m.start()].strip()
+        suffixes.insert(0, m.group(1))
     m = TRAILING_SETTING.search(base)
     if m and m.start() > 0:  # "XBench 2025 pass@1", "YQA 5-shot": the setting written after the name
         base = base[:m.start()].strip()
@@ -266,7 +273,8 @@ def _identify_uncached(text: str, kind: str, res: Resolvers) -> Optional[Axis]:
     m = re.search(r"\s+(elo|rating|accuracy|score|\(?%\)?)$", base, re.I)
     if kind == "benchmark" and m and m.start() > 0:
         base, suffixes = base[:m.start()], [m.group(1), *suffixes]  # "Arena rating": unit, not name
-    if kind == "benchmark" and (_not_benchmark(base) or _not_benchmark(text) or word_set(base) & AGGREGATE):
+    if kind == "benchmark" and (_not_benchmark(base) or _not_benchmark(AT_SETTING.sub(" ", text))
+                                or word_set(base) & AGGREGATE):
         return None  # prices, hardware and latency columns, whatever a resolver says
     name, strict, used = None, False, None
     own_shape, other_shape = shape[kind](base), shape[other](base)
@@ -377,7 +385,9 @@ def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolver
         if PARAM_SIZE.match(text):  # a bare "7B" is a size, never a name
             size = size or text.replace(" ", "")
             continue
-        if role_l in SKIP_ROLES:  # "Metric: acc" is no setting, "Metric: pass@1" is; "Accuracy (%)" a unit
+        # "Model Parameters" is a "parameters" column. "Metric: acc" is no setting, "Metric: pass@1" is;
+        # "Accuracy (%)" a unit.
+        if role_l in SKIP_ROLES or role_l.rpartition(" ")[2] in SPEC_HEADS:
             if is_setting(text):
                 quals.append(text)
             unit = unit or _unit_word(text)
