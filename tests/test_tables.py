@@ -600,3 +600,22 @@ def test_a_size_measured_at_is_a_setting_and_a_model_parameters_column_names_no_
     # Negatives: what is measured at a size is still no benchmark when it is a throughput or a price.
     other = html.replace("RetrBench Score at 256 Dimensions", "Throughput at 8 GPUs")
     assert _got(other) == set()
+
+
+def test_a_row_named_by_a_size_alone_is_the_one_model_of_the_document_with_that_size():
+    from kb.nlp.table_place import by_size
+
+    html = ("<table><tr><th>Model</th><th>Embed Dim</th><th>RetrBench</th><th>CodeRetr Bench</th></tr>"
+            "<tr><td>311M (nested)</td><td>768</td><td>52.6</td><td>63.9</td></tr>"
+            "<tr><td>311M (nested)</td><td>256</td><td>51.6</td><td>63.4</td></tr>"
+            "<tr><td>97M (native)</td><td>384</td><td>48.9</td><td>58.3</td></tr></table>")
+    known = {"wren-embed-311m-r2", "wren-embed-97m-r2", "Kestrel 2"}
+    claims = extract_table_scores(html, by_size(resolve_model, known), resolve_benchmark)
+    got = {(c.model, c.benchmark, c.value) for c in claims}
+    assert {("wren-embed-311m-r2", "RetrBench", 51.6), ("wren-embed-97m-r2", "CodeRetr Bench", 58.3)} <= got
+    assert len(got) == 6 and not any(v in (768, 256, 384) for _, _, v in got)  # the dimension is no score
+    # Negatives: a size two of the document's models carry names neither; a size no model carries, none.
+    assert extract_table_scores(html, by_size(resolve_model, known | {"other-311m"}), resolve_benchmark) and \
+        not any(c.model.endswith("311m-r2") for c in
+                extract_table_scores(html, by_size(resolve_model, known | {"other-311m"}), resolve_benchmark))
+    assert extract_table_scores(html, by_size(resolve_model, {"Kestrel 2"}), resolve_benchmark) == []

@@ -41,8 +41,8 @@ from kb.nlp.stance_rules import StanceRules
 from kb.nlp.stances import extract_stances
 from kb.text.lexicon import ORG_END
 from kb.nlp.table_place import (
-    MAX_CONTEXT, PlacedTable, caption_reporter, flat_tables, index_lines, merge_claims, place_table, row_location,
-    text_tables,
+    MAX_CONTEXT, PlacedTable, by_size, caption_reporter, flat_tables, index_lines, merge_claims, place_table,
+    row_location, text_tables,
 )
 
 EXTRACTOR_VERSION = "2026.12.03-3d"
@@ -158,10 +158,12 @@ def _table_claims(placed: list[PlacedTable], mentions: DocMentions, outlet: Opti
     from kb.nlp.tables import extract_table_scores
 
     out: list[list[ScoreClaim]] = []
+    known = {m.name for m in mentions.models}  # a row named "311M (native)" is the one model of that size
     for p in placed:
         try:
-            claims = extract_table_scores(p.html, resolve_model_name, resolve_benchmark_name, p.context,
-                                          subject=mentions.focal)
+            claims = extract_table_scores(p.html, by_size(resolve_model_name, known), resolve_benchmark_name,
+                                          p.context, subject=mentions.focal)
+            known.update(c.model for c in claims)
         except Exception as exc:  # noqa: BLE001 - a malformed table must not lose the rest of the document
             LOG.warning("table reader failed: %s", exc)
             continue

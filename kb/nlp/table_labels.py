@@ -252,7 +252,7 @@ def _name_like(text: str, kind: str) -> bool:
         return False
     if kind == "model":
         # Capitalised, or a lower-case checkpoint id with a hyphen and a digit ("e5-base-v2").
-        return (len(text) <= 40 and len(text.split()) <= 5 and not word_set(text) & NON_MODEL
+        return (len(text) <= 40 and len(text.split()) <= 5 and not word_set(text) & NON_MODEL and not PARAM_SIZE.match(text)
                 and bool(re.match(r"[A-Z0-9]", text) or re.fullmatch(r"[a-z][\w.]*(?:-[\w.]+)+", text)
                          and re.search(r"\d", text)))
     return len(text) <= 60 and len(text.split()) <= 8 and not word_set(text) & NON_BENCH

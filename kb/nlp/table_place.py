@@ -205,6 +205,24 @@ def caption_reporter(context: str) -> Optional[str]:
     return name if name and name.lower() not in {"our", "we", "the", "table", "results"} else None
 
 
+# ---- a table row named by a size alone --------------------------------------------------------
+
+SIZE_LABEL = re.compile(r"\d+(?:\.\d+)?[BMK]", re.I)
+
+
+def by_size(resolve: Callable[[str], Optional[str]], known: set[str]) -> Callable[[str], Optional[str]]:
+    """RESOLVE, and a label that is only a size ("311M" in a "311M (native)" row) read as the one model of
+    the document (KNOWN names) whose name carries that size ("xyz-embed-311m-r2"); None when several do."""
+    def call(text: str) -> Optional[str]:
+        name = resolve(text)
+        if name or not SIZE_LABEL.fullmatch(text.strip()):
+            return name
+        size = re.compile(rf"(?<![\w.]){re.escape(text.strip())}(?![\w.])", re.I)
+        hits = {k for k in known if size.search(k)}
+        return hits.pop() if len(hits) == 1 else None
+    return call
+
+
 # ---- one claim once: prose and tables that state the same number ----------------------------------
 
 def _squash(text: Optional[str]) -> str:

@@ -231,7 +231,7 @@ def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int
         shots = any(SHOTS_HEADER.search(grid[h][c].text) for h in range(head))
         # Cells that start like a number ("1.4x", "72% / 79%") still mark a data column.
         nums = max(nums, sum(bool(NUMBERISH.match(cell.text)) and not is_setting(cell.text) for cell in cells))
-        sizes = sum(bool(PARAM_SIZE.match(cell.text)) for cell in cells)
+        sizes = sum(bool(PARAM_SIZE.match(re.sub(r"\s*[(\[].*$", "", cell.text))) for cell in cells)  # "7B (base)"
         if (cells and nums * 2 < len(cells)) or (shots and cells) or (cells and sizes * 2 > len(cells)):
             # "# Shots: 5" is a setting and "Size: 7B" part of a model's identity, not a score
             labels.append(c)
