@@ -585,8 +585,10 @@ def test_a_next_best_column_of_model_dash_value_cells_names_each_value_s_model()
             "<tr><td>GPQA Diamond</td><td>61.3 %</td><td>Abstract puzzles \u2013 12</td></tr></table>")
     got = {g[:3] for g in _got(html)}
     assert got == {("Wren 3", "AIME 2025", 88.1), ("Kestrel 2", "AIME 2025", 86.2), ("Wren 3", "GPQA Diamond", 61.3)}
-    # Negative: with a plain hyphen ("Kestrel 2 - 86.2", as in a range or a name) the cell is not split.
-    plain = html.replace("Kestrel 2 \u2013 86.2 %", "Kestrel 2 - 86.2")
+    spaced = html.replace("Kestrel 2 \u2013 86.2 %", "Kestrel 2 - 86.2 %")  # the normaliser's form of the dash
+    assert ("Kestrel 2", "AIME 2025", 86.2) in {g[:3] for g in _got(spaced)}
+    # Negative: a hyphen inside a name ("Kestrel 2-86.2") does not split the cell.
+    plain = html.replace("Kestrel 2 \u2013 86.2 %", "Kestrel 2-86.2")
     assert not any(m == "Kestrel 2" for m, _, _ in {g[:3] for g in _got(plain)})
 
 

@@ -40,7 +40,7 @@ MAX_COLSPAN, MAX_ROWSPAN, MAX_ROWS, MAX_COLS = 60, 300, 1500, 80
 LINE_BREAK = "\u2028"
 SUP_FOOTNOTE = re.compile(r"[\[(]?\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4}|[*\u2020\u2021\u00a7\u00b6#^]+)"
                           r"(?:\s*,\s*(?:\d{1,2}|[a-zA-Z]|[*\u2020\u2021]+))*\s*[\])]?|")
-NAMED_VALUE = re.compile(r"(?P<name>[A-Z][\w.\u2011 -]{1,46}?)\s+[\u2013\u2014]\s+(?P<value>\d+(?:\.\d+)?\s*%?)")
+NAMED_VALUE = re.compile(r"(?P<name>[A-Z][\w.\u2011 -]{1,46}?)\s+[-\u2013\u2014]\s+(?P<value>\d+(?:\.\d+)?\s*%?)")
 SHOTS_HEADER = re.compile(r"(?i)(?<![\w-])shots?\b")
 MAX_HTML_CHARS = 2_000_000  # parsing alone would take seconds; launch-post score tables are a few KB
 
