@@ -621,3 +621,14 @@ def test_a_row_named_by_a_size_alone_is_the_one_model_of_the_document_with_that_
         not any(c.model.endswith("311m-r2") for c in
                 extract_table_scores(html, by_size(resolve_model, known | {"other-311m"}), resolve_benchmark))
     assert extract_table_scores(html, by_size(resolve_model, {"Kestrel 2"}), resolve_benchmark) == []
+
+
+def test_the_model_column_names_the_row_not_a_download_link_beside_it():
+    html = ("<table><tr><th>Model</th><th>RewardBench Score</th><th>Download (HF)</th></tr>"
+            "<tr><td>Wren2-1.8B-Reward</td><td>80.6</td><td>wren2-1_8B-reward</td></tr>"
+            "<tr><td>Wren2-7B-Reward</td><td>86.6</td><td>wren2-7B-reward</td></tr></table>")
+    assert {g[0] for g in _got(html)} == {"Wren2-1.8B-Reward", "Wren2-7B-Reward"}
+    # Negative: with no "Model" header the last name in the row still wins (a group, then its model).
+    grouped = (html.replace("<th>Model</th>", "<th>Series</th>").replace("Download (HF)", "Repo")
+               .replace(">wren2-1_8B-reward<", ">Wren2-1.8B-Reward-HF<").replace(">wren2-7B-reward<", ">Wren2-7B-Reward-HF<"))
+    assert {g[0] for g in _got(grouped)} == {"Wren2-1.8B-Reward-HF", "Wren2-7B-Reward-HF"}

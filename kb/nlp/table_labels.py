@@ -372,6 +372,7 @@ def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolver
     quals: list[str] = []
     unit = size = None
     labels: dict[int, str] = {}
+    named_i: Optional[int] = None
     for text, role, cell_text in items:
         role_l = role_of(role)
         if is_empty(text):
@@ -398,13 +399,17 @@ def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolver
         if axis:
             found.append(axis)
             labels[len(found) - 1] = cell_text
+            if kind == "model" and role_l in MODEL_ROLES and axis.strict:
+                named_i = len(found) - 1
         elif is_setting(text):
             quals.append(text)
         unit = unit or ("%" if "%" in text else None)
     if not found:
         return Axis(quals=tuple(quals), unit=unit, size=size)
-    # The last strict candidate: the benchmark column right of a category, the model row under a group.
-    best_i = next((i for i in reversed(range(len(found))) if found[i].strict), len(found) - 1)
+    # The model a "Model" column names (not a download link beside it); else the last strict candidate:
+    # the benchmark column right of a category, the model row under a group.
+    best_i = named_i if named_i is not None else next(
+        (i for i in reversed(range(len(found))) if found[i].strict), len(found) - 1)
     best = found[best_i]
     for other in found:
         if other is not best and is_setting(other.text):
