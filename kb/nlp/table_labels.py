@@ -351,12 +351,14 @@ def role_of(text: str) -> str:
     return re.sub(r"[^a-z ]", "", text.lower()).strip()
 
 
-def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolvers) -> Axis:
-    """Choose the model/benchmark among a label's cells (text, role, lines); the rest add settings/units."""
-    items: list[tuple[str, str, str]] = []  # (text, role, the whole cell)
+def _label_items(cells: list[tuple[str, str, tuple[str, ...]]], kind: str,
+                 res: Resolvers) -> Optional[list[tuple[str, str, str]]]:
+    """A label's cells as (text, role, the whole cell), a cell's lines apart when one of them is the name;
+    None for a label that marks numbers that are no scores."""
+    items: list[tuple[str, str, str]] = []
     for text, role, lines in cells:
         if word_set(text) & NOT_A_SCORE or "\u0394" in text:
-            return Axis()  # a "Rank" or "Δ vs. previous" sub-column under a model holds no score
+            return None  # a "Rank" or "Δ vs. previous" sub-column under a model holds no score
         # "Kestrel Ultra 4.6<br>thinking": read the lines apart when one of them is the name on its own.
         # "XYZ<br>Challenge" is one name broken over two lines: read whole unless a later line is a setting.
         # A description beneath a name ("Abstract visual puzzles") is no continuation of it.
@@ -368,6 +370,14 @@ def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolver
             items.extend((x, role if x == named[0] else "note", text) for x in lines)
         else:
             items.append((text, role, text))
+    return items
+
+
+def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolvers) -> Axis:
+    """Choose the model/benchmark among a label's cells (text, role, lines); the rest add settings/units."""
+    items = _label_items(cells, kind, res)
+    if items is None:
+        return Axis()
     found: list[Axis] = []
     quals: list[str] = []
     unit = size = None

@@ -11,9 +11,13 @@ caller maps offsets to where the table sits in the clean text and decides who re
 `evidence` is the row as text: "<row label>: <column header> <cell>; ..." (e.g. "XBench Hard:
 Wren 3 89.2%; Kestrel 2 88.1%").
 
+Also read: checkpoint ids under a "Model" header ("xyz-embed-base"; 2+ such rows make a one-benchmark
+table readable), a "Next best" cell "Wren 2 - 86.2 %" (the value and its model), negative scores.
+
 Not read: values split across two cells of one row by a footnote, charts drawn as images or divs,
-"a / b" pairs beyond the first value, and tables whose only model is an unseen name beside a single
-benchmark (too weak to tell from a survey or pricing table).
+"a / b" pairs beyond the first value, free text in a cell ("second best after Wren (55.8 %)"), and
+tables whose only model is an unseen name beside a single benchmark with no "Model" header (too weak to
+tell from a survey or pricing table).
 """
 from __future__ import annotations
 
