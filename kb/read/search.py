@@ -30,6 +30,7 @@ from kb.read.core_tables import scoreclaim as ScoreClaim
 from kb.read.facets import date_terms, entity_terms, outlet_term
 from kb.read.lookup import resolve_id
 from kb.read.query_records import ArticleHit, ClaimHit, SourceRef
+from kb.read.stance_facet import stance_model_ids
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -329,8 +330,6 @@ def _models_with_stance(conn: Connection, stance: str) -> list[int]:
     stance, else its org's for the same model line), merged names included."""
     if stance not in ("open", "closed"):
         raise InputError(f"stance must be open or closed, not {stance!r}")
-    from kb.read.stance_facet import stance_model_ids
-
     return stance_model_ids(conn, stance)
 
 
