@@ -401,3 +401,26 @@ def test_models_named_by_their_sizes(nlp):
     ex = extract(nlp, CleanDocument(title="Heron 32B: our new vision models",
                                     text=head + "We release both 7B and 70B models as open weights for researchers."))
     assert ("Heron 8B", "open") not in {(s.model, s.stance) for s in ex.stances}
+
+
+NEWS_SHAPES = [
+    # a model in apposition to "an open-weight model"; negative: a later name in another phrase
+    ("Kite 5 refused the task, and so did Lumen 4 and Vega 3. Kite 5 is the most used of them. The team finished "
+     "only after switching to a small open-weight model, Quill 9, run locally.", {("Quill 9", "open", False)}),
+    ("Kite 5 refused the task, and so did Lumen 4 and Vega 3. Kite 5 is the most used of them. The team finished "
+     "only after switching to a small open-weight model, and later to Quill 9, run locally.", set()),
+    # withheld as too dangerous is closed; "too slow to release" is no stance
+    ("Penrose released Quill 9 on Monday. Penrose calls Quill 9 too dangerous to release publicly.",
+     {("Quill 9", "closed", False)}),
+    ("Penrose released Quill 9 on Monday. Penrose calls Quill 9 too slow to release publicly.", set()),
+    # a headline's "Org to open source ..." is a promise; "We decided to release ..." is a release
+    ("Penrose released Quill 9 last week.\n\nOrrin to open source its most powerful AI model\n\nMore news.",
+     {(None, "open", True)}),
+    ("Penrose released Quill 9 last week. We decided to release Quill 9 Mini under the MIT license.",
+     {("Quill 9 Mini", "open", False)}),
+]
+
+
+@pytest.mark.parametrize("text,expected", NEWS_SHAPES)
+def test_news_shapes(nlp, text, expected):
+    assert stances(nlp, text) == expected

@@ -57,6 +57,8 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
             gap = text[cue_end:m.start_char]
             if re.fullmatch(r"[^,;:\u2014\u2013\n]{0,40}:\s*", gap):
                 return True  # "three open-weight models on Thursday: X, Y and Z"
+            if re.fullmatch(r"\s*(?:[\w-]+\s+){0,3}?(?:model|LLM|system),\s*", gap):
+                return True  # "switched to a Chinese open-weight model, X, run locally": an apposition
             return m.start_char - cue_end < 70 and not re.search(r"[,;:\u2014\u2013]|\s-\s", gap)
         return cue_start - m.end_char < 160
 
