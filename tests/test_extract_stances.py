@@ -424,3 +424,18 @@ NEWS_SHAPES = [
 @pytest.mark.parametrize("text,expected", NEWS_SHAPES)
 def test_news_shapes(nlp, text, expected):
     assert stances(nlp, text) == expected
+
+
+def test_released_checkpoints_in_a_story_about_one_model(nlp):
+    head = "Quill 9: a linear attention model\n\nQuill 9 is our new model. Quill 9 reads long documents fast.\n\n"
+
+    def got(tail: str) -> set:
+        ex = extract(nlp, CleanDocument(title="Quill 9: a linear attention model", text=head + tail))
+        return {(s.model, s.stance, s.planned) for s in ex.stances}
+
+    assert got("We open-sourced the Lumen kernel and released two model checkpoints trained on 5T tokens.") == {
+        ("Quill 9", "open", False)}
+    # negatives: withheld checkpoints are closed, and checkpoints still to come are no release
+    assert got("We have not released the checkpoints.") == {("Quill 9", "closed", False)}
+    assert ("Quill 9", "open", False) not in got(
+        "We open-sourced the Lumen kernel, and the checkpoints will follow once testing is complete.")

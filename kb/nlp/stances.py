@@ -97,7 +97,6 @@ class _Sentence:
         self.text, self.doc_text, self.start = sent.text, doc_text(sent.doc), sent.start_char
         names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
                        + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
-        self.any_names = bool(names)
         self.names = [m for m in names if model_use(m, self.doc_text) and not FRAGMENT.fullmatch(m.name)
                       and not rules.license_re.fullmatch(m.name)]
         self.plans = [m for rx in rules.plans for m in rx.finditer(self.text) if not re.search(
@@ -219,7 +218,7 @@ COMPARED_CLASS = re.compile(r"\b(?:comparable (?:to|with)|(?:on )?par with|close
 
 
 # A cue about the weights or the access themselves, which in an article about one model is about that model
-WEIGHTS_CUE = re.compile(r"\bweights?\b|\bAPI\b|\bproprietary\b", re.I)
+WEIGHTS_CUE = re.compile(r"\bweights?\b|\bcheckpoints?\b|\bAPI\b|\bproprietary\b", re.I)
 INDEFINITE = re.compile(r"\b(?:an?|another|any|some|every)\s+(?:[\w-]+\s+){0,2}$", re.I)  # "a powerful open model"
 
 
@@ -283,7 +282,7 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
         return [vague], planned
     if planned:
         return [None], True
-    if (not s.any_names and _leads(s.mentions) and WEIGHTS_CUE.search(s.text[start:end])
+    if (not s.names and _leads(s.mentions) and WEIGHTS_CUE.search(s.text[start:end])
             and not CLASS_PLURAL.match(s.text[end:]) and len(s.text.split()) >= 5
             and not INDEFINITE.search(s.text[max(0, start - 40):start])):
         return [s.mentions.focal], False  # "API and enterprise only. There are no open weights." in its story
