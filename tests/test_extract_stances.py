@@ -413,6 +413,8 @@ NEWS_SHAPES = [
     ("Penrose released Quill 9 on Monday. Penrose calls Quill 9 too dangerous to release publicly.",
      {("Quill 9", "closed", False)}),
     ("Penrose released Quill 9 on Monday. Penrose calls Quill 9 too slow to release publicly.", set()),
+    ("Penrose released Quill 9 on Monday. Quill 9 is the first broad release of its class, after the lab said the "
+     "class was so capable that it was too dangerous to release publicly.", set()),
     # a headline's "Org to open source ..." is a promise; "We decided to release ..." is a release
     ("Penrose released Quill 9 last week.\n\nOrrin to open source its most powerful AI model\n\nMore news.",
      {(None, "open", True)}),
