@@ -232,3 +232,38 @@ def test_an_opening_benchmark_keeps_a_version_the_ner_mislabels(nlp):
     assert got == {("Orca 4", "Quarrycode v2.1", 61.5)}
     # negative: a person's name after "On" is no benchmark
     assert not claims(nlp, "Tidewater released the Orca 4 model. On Maria Lopez's laptop, it reaches 61.5%.")
+
+
+# List shapes of prose scores (kb/nlp/score_lists.py).
+def test_an_unknown_name_in_a_list_of_benchmark_values_is_its_items_benchmark(nlp):
+    got = claims(nlp, "Marlin 2 results: GPQA Diamond 75.4, Kestrel-QX 52.0, MMLU-Pro 61.3.")
+    assert got == {("Marlin 2", "GPQA Diamond", 75.4), ("Marlin 2", "Kestrel-QX", 52.0),
+                   ("Marlin 2", "MMLU-Pro", 61.3)}
+
+
+def test_an_unknown_name_before_a_number_does_not_borrow_another_benchmark(nlp):
+    # no item of this sentence is a known benchmark with its value: Kestrel's number is not MMLU-Pro's
+    got = claims(nlp, "Marlin 2 reaches 61.3% on MMLU-Pro; elsewhere, Kestrel 52.0 is what the team logged.")
+    assert got == {("Marlin 2", "MMLU-Pro", 61.3)}
+
+
+def test_a_settings_pair_gives_each_value_its_setting_and_the_items_benchmark(nlp):
+    ex = extract(nlp, CleanDocument(title="Notes", text=(
+        "Marlin 2 scores 81.0 on MMLU. Reported results (BF16 / FP8): GPQA Diamond 75.44 / 75.10, Kestrel-QX 52.00 / 49.19.")))
+    got = {(s.model, s.benchmark, s.value, s.qualifier) for s in ex.scores}
+    assert got == {("Marlin 2", "MMLU", 81.0, None),
+                   ("Marlin 2", "GPQA Diamond", 75.44, "BF16"), ("Marlin 2", "GPQA Diamond", 75.1, "FP8"),
+                   ("Marlin 2", "Kestrel-QX", 52.0, "BF16"), ("Marlin 2", "Kestrel-QX", 49.19, "FP8")}
+
+
+def test_a_slash_without_a_settings_header_is_still_no_pair(nlp):
+    # "42 / 50" with no "(A / B):" header is a fraction: neither number is a score
+    assert claims(nlp, "Marlin 2 solved 42 / 50 on GPQA Diamond.") == set()
+
+
+def test_a_short_benchmark_name_takes_the_one_fuller_name_the_text_writes(nlp):
+    text = ("Marlin 2 scores 65.3% on the Kestrel-Code v1.1 benchmark. Summary: Kestrel-Code 65.3%, GPQA Diamond 75.4.")
+    assert claims(nlp, text) == {("Marlin 2", "Kestrel-Code v1.1", 65.3), ("Marlin 2", "GPQA Diamond", 75.4)}
+    # a variant word or a year makes another benchmark: "MMLU" stays apart from "MMLU-Pro"
+    got = claims(nlp, "Marlin 2 scores 61.3% on MMLU-Pro and 80.2% on MMLU.")
+    assert got == {("Marlin 2", "MMLU-Pro", 61.3), ("Marlin 2", "MMLU", 80.2)}

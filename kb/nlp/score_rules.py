@@ -51,16 +51,22 @@ class ScoreRules:
                 return m.group(0)
         return None
 
-    def is_score_number(self, sent: Span, tok: Token, change: bool = False) -> Optional[tuple[float, str]]:
+    def is_score_number(self, sent: Span, tok: Token, change: bool = False,
+                        paired: bool = False) -> Optional[tuple[float, str]]:
         """(value, unit) when a number token can be a benchmark score, else None. CHANGE: the number is
-        one end of a stated change ("from 4.6 to 28.3"), where "from" and "to" are no bounds."""
+        one end of a stated change ("from 4.6 to 28.3"), where "from" and "to" are no bounds. PAIRED: the
+        number is the first of a settings pair ("81.9 / 81.6" under "(BF16 / FP8)"), not a fraction."""
         doc = sent.doc
         if not NUMBER.fullmatch(tok.text):
             return None
         before = doc_text(doc)[max(sent.start_char, tok.idx - 30):tok.idx]
         after = doc_text(doc)[tok.idx + len(tok.text):min(sent.end_char, tok.idx + len(tok.text) + 45)]
+        if paired:
+            after = re.sub(r"^(\s?%?)\s*/\s*\d+(?:\.\d+)?", r"\1", after)
         if before.endswith(("-", "\u2013", ".", "/")) or re.match(r"^[-\u2013/.]\d", after):
             return None  # ranges, fractions, versions
+        if not paired and re.search(r"\d\s?%?\s*/\s*$", before):
+            return None  # "42 / 50": the second number of a fraction
         if re.match(r"^-[A-Za-z]", after) or re.search(r"(?:[A-Za-z]|')$", before):
             return None  # "5-shot", "300-turn"; "MathComp '25", "H200": a number inside a name
         label = re.search(r"\b([A-Za-z]+)\s$", before)

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
+from kb.nlp.score_lists import list_item_benchmark, settings_pairs
 from kb.nlp.score_rules import ScoreRules
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
@@ -49,6 +50,7 @@ class _Context:
     respectively: dict[int, str]  # token index -> its model
     changes: dict[int, tuple[str, Optional[str]]]  # token index -> (which end of a change, its model)
     topic: Optional[str] = None
+    pairs: Optional[dict[int, tuple[str, int]]] = None  # token index -> (its setting, the item's first value)
 
 
 NUM = r"\d+(?:\.\d+)?"
@@ -207,6 +209,10 @@ class SentenceScorer:
                 if end > k and not resolve_org_name(doc[k:end].text) and not resolve_org_name(doc[k].text):
                     return Mention("BENCHMARK", doc[k:end].text, k, end, doc[k].idx, doc[end - 1].idx
                                    + len(doc[end - 1].text)), None
+        decided, item = list_item_benchmark(sent, tok, benches, self.m.in_span(self.m.models, sent.start, sent.end),
+                                            self.rules.units | self.rules.labels)
+        if decided:
+            return item, None  # "..., Quarry-Eval 52.0": the item's own name, never another item's benchmark
         left = [b for b in benches if b.end <= tok.i]
         if left:
             return left[-1], None
@@ -223,7 +229,7 @@ class SentenceScorer:
         topic = self.current if subj is None and not pronoun and self._benchmark_subject(sent, benches) else None
         ctx = _Context(models, benches, subj, subj.name if subj else (self.current if pronoun else None),
                        any(rx.search(sent.text) for rx in self.rules.context), self._respectively(sent, models),
-                       self._changes(sent, models, subj), topic)
+                       self._changes(sent, models, subj), topic, settings_pairs(sent))
         taken = {i for x in models + benches for i in range(x.start, x.end)}
         found: list[Candidate] = []
         for tok in sent:
@@ -267,7 +273,8 @@ class SentenceScorer:
     def _number(self, sent: Span, tok: Token, ctx: "_Context", found: list[Candidate]) -> list[Candidate]:
         """The claims one number token makes (none, one, or one per model it is shared by)."""
         change = ctx.changes.get(tok.i)
-        num = self.rules.is_score_number(sent, tok, change=change is not None)
+        pair = (ctx.pairs or {}).get(tok.i)
+        num = self.rules.is_score_number(sent, tok, change=change is not None, paired=pair is not None)
         if num is None:
             return []
         anchored, shape = self.model_anchor(sent, tok, ctx.models)
@@ -281,7 +288,8 @@ class SentenceScorer:
             if change[1] is None:
                 return []  # the old value of an unnamed model ("from 77.2% to 84.5%" names only the new one)
             anchored, shape = [change[1]], "change"
-        bench, paren_q = self.bench_anchor(sent, tok, ctx.benches)
+        # both values of a settings pair are on the item's benchmark, the one before its first value
+        bench, paren_q = self.bench_anchor(sent, sent.doc[pair[1]] if pair else tok, ctx.benches)
         bench_name = self._bench_for(sent, tok, ctx, bench, shape)
         if bench_name is None:
             return []
@@ -292,7 +300,7 @@ class SentenceScorer:
             return []
         if not anchored and self.rules.after_comparison(sent, tok):
             return []  # "43.6% vs 34.4%": the second number is someone else's, unnamed here
-        qualifier = self._qualifier(sent, tok, shape, paren_q)
+        qualifier = pair[0] if pair else self._qualifier(sent, tok, shape, paren_q)
         out = [Candidate(name, bench_name, num[0], num[1], qualifier, sent) for name in names]
         same = SAME_AS.search(doc_text(sent.doc)[tok.idx:sent.end_char])
         if same:
