@@ -267,3 +267,16 @@ def test_a_short_benchmark_name_takes_the_one_fuller_name_the_text_writes(nlp):
     # a variant word or a year makes another benchmark: "MMLU" stays apart from "MMLU-Pro"
     got = claims(nlp, "Marlin 2 scores 61.3% on MMLU-Pro and 80.2% on MMLU.")
     assert got == {("Marlin 2", "MMLU-Pro", 61.3), ("Marlin 2", "MMLU", 80.2)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "on math" names no benchmark: the number is not MMLU's, which the sentence names later
+    ("Marlin 2 scored 80.4 on math and 80.6 on MMLU.", {("Marlin 2", "MMLU", 80.6)}),
+    ("Marlin 2 leads GPQA Diamond at 71.0, and it gets 90% on general puzzle problems.",
+     {("Marlin 2", "GPQA Diamond", 71.0)}),
+    # words that point back to the benchmark keep it ("on the test"), as do lower-case words before its name
+    ("For GPQA Diamond, Marlin 2 scores 71.0% on the full test set.", {("Marlin 2", "GPQA Diamond", 71.0)}),
+    ("Marlin 2 scores 71.0% on the new GPQA Diamond.", {("Marlin 2", "GPQA Diamond", 71.0)}),
+])
+def test_a_number_on_something_that_is_no_benchmark_is_no_score(nlp, text, expected):
+    assert claims(nlp, text) == expected

@@ -38,6 +38,7 @@ class ScoreRules:
         self.new_value = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "new_value"]
         self.bench_named = [re.compile(r["regex"]) for r in units if r["kind"] == "bench_named"]
         self.change_not_score = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "change_not_score"]
+        self.bench_reference = frozenset(w for r in units if r["kind"] == "bench_reference" for w in r["words"])
 
     def qualifier(self, text: str) -> Optional[str]:
         """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
@@ -109,6 +110,22 @@ class ScoreRules:
         if any(t.like_num or (t.is_punct and (t.whitespace_ or t.doc[t.i - 1].whitespace_)) for t in between[:-1]):
             return False  # "42.8 - ahead of": the parse joined across punctuation
         return not any(t.lower_ in self.units for t in between)
+
+    def other_target(self, sent: Span, k: int, benches: list[Mention]) -> Optional[bool]:
+        """After "N on/in ...", the phrase from token K: True when it names something that is no benchmark
+        ("80.4 on math", "90% on general math problems"), False when it points back to one ("on the test"),
+        None when a benchmark of BENCHES opens it after lower-case words ("on the new Quarry")."""
+        doc = sent.doc
+        end = k
+        while end < sent.end and end - k < 5 and not doc[end].is_punct and doc[end].lower_ not in (
+                "and", "or", "but", "while", "with", "versus", "vs", "against", "than", "compared", "at", "for"):
+            end += 1
+        for i in range(k, end):
+            if any(b.start == i for b in benches):
+                return None if all(t.is_lower for t in doc[k:i]) else True
+            if doc[i].lower_ in self.bench_reference:
+                return False
+        return end > k and any(t.is_alpha for t in doc[k:end])
 
     def not_subject(self, sent: Span, m: Mention) -> bool:
         """A model named as a base, an example or a comparison ("based on X", "models like X")."""

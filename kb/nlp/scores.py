@@ -209,6 +209,8 @@ class SentenceScorer:
                 if end > k and not resolve_org_name(doc[k:end].text) and not resolve_org_name(doc[k].text):
                     return Mention("BENCHMARK", doc[k:end].text, k, end, doc[k].idx, doc[end - 1].idx
                                    + len(doc[end - 1].text)), None
+            if any(t.lower_ in ("on", "in") for t in doc[j:k]) and self.rules.other_target(sent, k, benches):
+                return None, None  # "80.4 on math": the number is on something the text names as no benchmark
         decided, item = list_item_benchmark(sent, tok, benches, self.m.in_span(self.m.models, sent.start, sent.end),
                                             self.rules.units | self.rules.labels)
         if decided:
