@@ -280,3 +280,17 @@ def test_a_short_benchmark_name_takes_the_one_fuller_name_the_text_writes(nlp):
 ])
 def test_a_number_on_something_that_is_no_benchmark_is_no_score(nlp, text, expected):
     assert claims(nlp, text) == expected
+
+
+def test_capitalised_words_after_on_are_the_front_of_a_known_benchmark_name(nlp):
+    got = claims(nlp, "Marlin 2 scores 71.0 on GPQA Diamond. On Kestrel Harness MMLU-Pro spoken questions: 58.5% easy, "
+                      "42.5% hard.")
+    assert got == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "Kestrel Harness MMLU-Pro", 58.5),
+                   ("Marlin 2", "Kestrel Harness MMLU-Pro", 42.5)}
+
+
+def test_a_place_or_a_sentence_opening_word_is_not_a_benchmark_prefix(nlp):
+    got = claims(nlp, "Marlin 2 scores 61.3% on German MMLU-Pro questions and 70.2% on GPQA Diamond.")
+    assert got == {("Marlin 2", "GPQA Diamond", 70.2)}  # "German MMLU-Pro questions" is no benchmark it names
+    got = claims(nlp, "Marlin 2 scores 71.0 on GPQA Diamond. Results on MMLU-Pro: 61.3%.")
+    assert got == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 61.3)}

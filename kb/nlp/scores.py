@@ -200,7 +200,7 @@ class SentenceScorer:
                 end = k
                 while end < sent.end and end - k < 4 and (doc[end].text[:1].isupper() or doc[end].like_num
                                                           or doc[end].text == "-") and doc[end].ent_type_ not in (
-                        "MODEL", "PERSON", "GPE", "DATE"):
+                        "MODEL", "PERSON", "GPE", "DATE", "NORP"):
                     end += 1
                 while end > k and doc[end - 1].text == "-":
                     end -= 1
