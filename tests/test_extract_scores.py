@@ -294,3 +294,32 @@ def test_a_place_or_a_sentence_opening_word_is_not_a_benchmark_prefix(nlp):
     assert got == {("Marlin 2", "GPQA Diamond", 70.2)}  # "German MMLU-Pro questions" is no benchmark it names
     got = claims(nlp, "Marlin 2 scores 71.0 on GPQA Diamond. Results on MMLU-Pro: 61.3%.")
     assert got == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 61.3)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a range is no score
+    ("Marlin 2 scores 71.0 on GPQA Diamond. The harness allowed between 45 and 60 minutes per task.",
+     {("Marlin 2", "GPQA Diamond", 71.0)}),
+    # a number after "against <not a model>'s" is someone else's, not the subject's
+    ("On GPQA Diamond Marlin 2 takes 9.1 turns per task against Kestrel's 14.99.", set()),
+    ("On GPQA Diamond, Marlin 2 scores 71.0 against GPT-5.4's 68.2.",
+     {("Marlin 2", "GPQA Diamond", 71.0), ("GPT-5.4", "GPQA Diamond", 68.2)}),
+])
+def test_ranges_and_other_owners_values_are_not_the_subjects(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+def test_a_tie_with_a_named_model_gives_both_the_value(nlp):
+    got = claims(nlp, "On GPQA Diamond, Marlin 2 ties for first place at 61.2 points with the larger GPT-5.4 model.")
+    assert got == {("Marlin 2", "GPQA Diamond", 61.2), ("GPT-5.4", "GPQA Diamond", 61.2)}
+    # "with" a model as the judge is no tie
+    got = claims(nlp, "On GPQA Diamond, Marlin 2 scores 61.2 points with GPT-5.4 as the grader.")
+    assert got == {("Marlin 2", "GPQA Diamond", 61.2)}
+
+
+def test_a_value_in_parentheses_after_an_unknown_name_is_that_names(nlp):
+    got = claims(nlp, "Marlin 2 leads GPQA Diamond (70.94) and Kestrelia (0.662 avg).")
+    assert got == {("Marlin 2", "GPQA Diamond", 70.94), ("Marlin 2", "Kestrelia", 0.662)}
+    # outside a list of benchmark values the parenthesised number after an unknown name has no benchmark
+    got = claims(nlp, "Marlin 2 scores 71.0% on GPQA Diamond, and the Kestrel (0.66) helped.")
+    assert got == {("Marlin 2", "GPQA Diamond", 71.0)}

@@ -20,40 +20,55 @@ NOT_NAME_ENTS = ("PERSON", "GPE", "DATE", "TIME", "MONEY", "NORP", "LOC")
 VERSION = re.compile(r"[vV]?\d{1,2}(?:\.\d{1,2})?")
 
 
+def _name_word(t: Token) -> bool:
+    """A token that can be part of a name: capitalised ("Quarry"), or letters mixed with digits or signs
+    ("τ³-bench", "v2")."""
+    return t.text[:1].isupper() or (not t.is_alpha and not t.is_punct and any(c.isalpha() for c in t.text))
+
+
 def item_name_before(sent: Span, tok: Token, mentions: list[Mention],
                      unit_words: frozenset[str] = frozenset()) -> Optional[tuple[int, int]]:
-    """Token bounds of the capitalised name a list item puts right before its number ("Quarry-Eval 52.0",
-    "DeepCode 65.3%"): it starts an item (after a comma, colon, semicolon or the sentence start), is no
-    mention the document already knows, and no unit or label word ("Elo 1286", "Level 4")."""
+    """Token bounds of the name a list item puts right before its number ("Quarry-Eval 52.0",
+    "DeepCode 65.3%", "Quarry-3 (0.66)"): it starts an item (after a comma, colon, semicolon, "and" or
+    the sentence start), is no mention the document already knows, and no unit or label word ("Elo 1286",
+    "Level 4")."""
     doc = sent.doc
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    j = tok.i
-    while j > sent.start and tok.i - j < 5:
+    last = tok.i - 1 if tok.i - 1 > sent.start and doc[tok.i - 1].text == "(" else tok.i
+    j = last
+    while j > sent.start and last - j < 5:
         t = doc[j - 1]
-        glued = t.text == "-" and not t.whitespace_ and not doc[j - 2].whitespace_
-        if t.i in taken or not (glued or t.text[:1].isupper() or (VERSION.fullmatch(t.text) and j < tok.i)):
+        glued = t.text == "-" and not t.whitespace_ and j - 2 >= sent.start and not doc[j - 2].whitespace_
+        if t.i in taken or not (glued or _name_word(t) or (VERSION.fullmatch(t.text) and j < last)):
             break
         j -= 1
-    if j == tok.i or doc[j].text == "-" or not doc[j].text[:1].isupper():
+    if j == last or doc[j].text == "-" or not _name_word(doc[j]):
         return None
-    if j > sent.start and doc[j - 1].text not in ITEM_START:
+    if j > sent.start and doc[j - 1].text not in ITEM_START and last == tok.i:
+        return None  # (a name right before parentheses owns their number wherever it stands)
+    if any(t.is_stop or t.lower_ in unit_words for t in doc[j:last]):
         return None
-    if any(t.is_stop or t.lower_ in unit_words for t in doc[j:tok.i]):
-        return None
-    return j, tok.i
+    return j, last
 
 
-def _benchmark_like(span: Span) -> bool:
-    """Whether an item's name can be a benchmark: not a person, place, date or known organisation."""
-    return not (any(t.ent_type_ in NOT_NAME_ENTS for t in span) or re.match(rf"{MONTHS}\b", span.text)
+def _benchmark_like(span: Span, parenthesised: bool = False) -> bool:
+    """Whether an item's name can be a benchmark: not a place, date or known organisation, nor a person
+    (the NER's guess for an unknown word, trusted less when the item's value is in parentheses)."""
+    ents = tuple(e for e in NOT_NAME_ENTS if not (parenthesised and e == "PERSON"))
+    return not (any(t.ent_type_ in ents for t in span) or re.match(rf"{MONTHS}\b", span.text)
                 or resolve_org_name(span.text))
 
 
 def listed_value(sent: Span, tok: Token, benches: list[Mention]) -> bool:
     """Whether a known benchmark of the sentence is itself a list item: its value follows it right away
-    ("GPQA Diamond 75.44"), so the sentence lists names with their values."""
+    ("GPQA Diamond 75.44", "GPQA Diamond (75.44)"), so the sentence lists names with their values."""
     doc = sent.doc
-    return any(b.end < sent.end and b.end != tok.i and doc[b.end].like_num for b in benches)
+
+    def valued(b: Mention) -> bool:
+        i = b.end + 1 if b.end < sent.end and doc[b.end].text == "(" else b.end
+        return i < sent.end and i != tok.i and doc[i].like_num
+
+    return any(valued(b) for b in benches)
 
 
 def list_item_benchmark(sent: Span, tok: Token, benches: list[Mention], models: list[Mention],
@@ -65,7 +80,7 @@ def list_item_benchmark(sent: Span, tok: Token, benches: list[Mention], models: 
     if bounds is None:
         return False, None
     span = sent.doc[bounds[0]:bounds[1]]
-    if not listed_value(sent, tok, benches) or not _benchmark_like(span):
+    if not listed_value(sent, tok, benches) or not _benchmark_like(span, bounds[1] < tok.i):
         return True, None
     return True, Mention("BENCHMARK", span.text, span.start, span.end, span.start_char, span.end_char)
 

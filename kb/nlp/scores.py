@@ -152,6 +152,8 @@ class SentenceScorer:
             shared = SAME_AS.search(text[sent.start_char:tok.idx])  # "ties at 61.2 with the larger M": both
             if m and (doc[j].lower_ != "with" or (m.start > j + 1 and not shared)):  # "61% with M as the judge"
                 return [m.name], "for"
+            if m and shared and m.start > j + 1:
+                return [m.name], "tie"  # "ties for first at 61.2 with the larger M": the subject's and M's
             # "... and 61.3 for the smaller model": the value belongs to a model the sentence does not name
             if re.match(r"\s*(?:the|its|their|our|a|an)\s+(?:\w+\s+){0,2}?(?:models?|versions?|variants?|"
                         r"predecessor|sibling|one|checkpoint|baseline)\b", text[doc[j].idx + len(doc[j].text):], re.I):
@@ -296,6 +298,8 @@ class SentenceScorer:
         if bench_name is None:
             return []
         names = anchored or self._owner(sent, tok, ctx)
+        if shape == "tie":
+            names = list(dict.fromkeys(self._owner(sent, tok, ctx) + anchored))
         if not names:
             return []
         if (ctx.relative and shape == "") or shape == "unnamed":
