@@ -323,3 +323,23 @@ def test_a_value_in_parentheses_after_an_unknown_name_is_that_names(nlp):
     # outside a list of benchmark values the parenthesised number after an unknown name has no benchmark
     got = claims(nlp, "Marlin 2 scores 71.0% on GPQA Diamond, and the Kestrel (0.66) helped.")
     assert got == {("Marlin 2", "GPQA Diamond", 71.0)}
+
+
+def test_not_matching_a_models_other_quality_is_no_shared_score(nlp):
+    got = claims(nlp, "Marlin 2 scores 80.3% on GPQA Diamond. It is not quite matching GPT-5.4's efficiency on tokens.")
+    assert got == {("Marlin 2", "GPQA Diamond", 80.3)}
+    got = claims(nlp, "Marlin 2 scores 80.3% on GPQA Diamond. That is the same score as GPT-5.4.")
+    assert got == {("Marlin 2", "GPQA Diamond", 80.3), ("GPT-5.4", "GPQA Diamond", 80.3)}
+
+
+def test_a_list_item_headed_by_another_name_does_not_inherit_the_previous_model(nlp):
+    text = "Roundup:\n\n- Marlin 2 - 71.0% on GPQA Diamond\n- Kestrel Labs ClinicPilot - 85.5% accuracy on MMLU-Pro\n"
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0)}
+    # an item headed by a topic word, under a model's heading, keeps the model
+    text = "Marlin 2 scores 71.0 on GPQA Diamond. Other results:\n\n- Coding: 64.2% on MMLU-Pro\n"
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 64.2)}
+
+
+def test_a_topic_label_before_a_colon_is_no_foreign_item_head(nlp):
+    text = "Marlin 2 scores 71.0 on GPQA Diamond.\n\n- **Math Skills:** It reaches 64.2 on MMLU-Pro.\n"
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 64.2)}

@@ -120,3 +120,30 @@ def settings_pairs(sent: Span) -> dict[int, tuple[str, int]]:
         out[x[0].i] = (head.group("a").strip(), x[0].i)
         out[y[0].i] = (head.group("b").strip(), x[0].i)
     return out
+
+
+BULLET = re.compile(r"\s*(?:>\s*)*(?:[-*\u2022+]|\d{1,2}[.)])\s+")
+HEAD_END = re.compile(r"\s[-\u2013]\s|:\s")
+
+
+def foreign_item_head(sent: Span, bench: Optional[Mention], models: list[Mention]) -> bool:
+    """'- Acme Widget-X - 85.5% on Quarry cases': a list item that names no model, headed by a name that is
+    not the number's benchmark. The number is that name's, so it never goes to the model an earlier item
+    or sentence was about."""
+    bullet = BULLET.match(sent.text)
+    if not bullet or models:
+        return False
+    sep = HEAD_END.search(sent.text, bullet.end(), bullet.end() + 80)
+    if not sep:
+        return False
+    head = sent.doc.char_span(sent.start_char + bullet.end(), sent.start_char + sep.start(), alignment_mode="contract")
+    if head is None or not len(head) or any(x.start < head.end and head.start < x.end for x in models):
+        return False
+    if bench is not None and bench.start < head.end and head.start < bench.end:
+        return False  # "- Quarry: 71%": the item is the benchmark
+    # a product-like name ("Rx-9", "DxO-2") heads either kind of item; plain title words ("Math Skills:")
+    # are a topic label before a colon, a name only before a dash
+    if re.search(r"[A-Za-z][-.]?\d|\w-[A-Z]", head.text):
+        return True
+    named = [t for t in head if t.pos_ == "PROPN" or t.is_upper and t.is_alpha]
+    return ":" not in sep.group(0) and len(named) >= 2

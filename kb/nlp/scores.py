@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
-from kb.nlp.score_lists import list_item_benchmark, settings_pairs
+from kb.nlp.score_lists import foreign_item_head, list_item_benchmark, settings_pairs
 from kb.nlp.score_rules import ScoreRules
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
@@ -297,6 +297,8 @@ class SentenceScorer:
         bench_name = self._bench_for(sent, tok, ctx, bench, shape)
         if bench_name is None:
             return []
+        if not anchored and foreign_item_head(sent, bench, ctx.models):
+            return []  # "- Acme Widget-X - 85% on Quarry": the item's own head, not an earlier model
         names = anchored or self._owner(sent, tok, ctx)
         if shape == "tie":
             names = list(dict.fromkeys(self._owner(sent, tok, ctx) + anchored))
@@ -436,8 +438,11 @@ class SentenceScorer:
         target = next((x for x in models if x.start_char >= char), None)
         if target is None or target.name == base.model:
             return []
-        q = None
         after = sent.doc[target.end:target.end + 4]
+        if re.search(r"\b(?:not|never|without|n't)\b", doc_text(sent.doc)[max(sent.start_char, char - 35):char]) or (
+                len(after) >= 2 and after[0].lower_ in ("'s", "\u2019s") and after[1].lower_ not in self.rules.units):
+            return []  # "not quite matching M's efficiency": no tie, and not on a score
+        q = None
         if len(after) >= 3 and after[0].text == "(" and after[2].text == ")":
             q = after[1].text
         return [Candidate(target.name, base.benchmark, base.value, base.unit, q, sent)]
