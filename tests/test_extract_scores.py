@@ -343,3 +343,19 @@ def test_a_list_item_headed_by_another_name_does_not_inherit_the_previous_model(
 def test_a_topic_label_before_a_colon_is_no_foreign_item_head(nlp):
     text = "Marlin 2 scores 71.0 on GPQA Diamond.\n\n- **Math Skills:** It reaches 64.2 on MMLU-Pro.\n"
     assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 64.2)}
+
+
+def test_a_chain_of_changes_keeps_the_baseline_model_of_the_sentence_before(nlp):
+    text = ("Tidewater released the Orca 4 model. Quarry-Bench 2.0 moves from 31.5 to 47.0 against Orca 3. "
+            "GPQA Diamond moves from 60.1 to 66.9.")
+    assert claims(nlp, text) == {("Orca 4", "Quarry-Bench 2.0", 47.0), ("Orca 3", "Quarry-Bench 2.0", 31.5),
+                                 ("Orca 4", "GPQA Diamond", 66.9), ("Orca 3", "GPQA Diamond", 60.1)}
+    # a sentence in between breaks the chain: the old value has no named owner
+    text = ("Tidewater released the Orca 4 model. Quarry-Bench 2.0 moves from 31.5 to 47.0 against Orca 3. "
+            "The team trained it for weeks. GPQA Diamond moves from 60.1 to 66.9.")
+    assert ("Orca 3", "GPQA Diamond", 60.1) not in claims(nlp, text)
+
+
+def test_a_score_written_with_a_thousands_separator_after_scores_is_kept(nlp):
+    assert claims(nlp, "On GDPval-AA, Marlin 2 scores 1,769.") == {("Marlin 2", "GDPval-AA", 1769.0)}
+    assert claims(nlp, "On GDPval-AA, Marlin 2 was tested on 1,769 tasks.") == set()

@@ -82,8 +82,8 @@ class ScoreRules:
         if re.search(rf"\b{MONTHS}\s*$", before) or re.match(rf"^,?\s*{MONTHS}", after):
             return None
         if "," in tok.text and not re.match(r"^\s?Elo\b", after) and not re.search(
-                r"\b(?:rating|score|Elo) of\s*$", before):
-            return None  # "200,000" is a count; scores are written without thousands separators
+                r"\b(?:rating|score|Elo) of\s*$|\b(?:scores|scored)\s*$", before):
+            return None  # "200,000" is a count; scores are written without thousands separators ("scores 1,769")
         value = float(tok.text.replace(",", ""))
         unit = "score"
         if re.match(r"^\s?(?:%|percent\b|per cent\b)", after):

@@ -120,6 +120,7 @@ class SentenceScorer:
         self.current: Optional[str] = mentions.focal
         self.prev_bench: Optional[str] = None
         self.prev_claim: Optional[Candidate] = None
+        self.baseline: Optional[str] = None  # the model the previous sentence's change started from
 
     def model_anchor(self, sent: Span, tok: Token, models: list[Mention]) -> tuple[list[str], str]:
         """Models a number belongs to by its local shape, with the shape name ('' when none)."""
@@ -363,8 +364,11 @@ class SentenceScorer:
                  subj: Optional[Mention]) -> dict[int, tuple[str, Optional[str]]]:
         """'moves from 4.6 to 28.3 against M', 'a boost to 83% from M's 78.4%': token index of each end
         of a stated change -> (which end, the model it is stated for or None). The new value goes to the
-        sentence's owner as usual; the old one only to a model the sentence names for it."""
+        sentence's owner as usual; the old one only to a model the sentence names for it, or, in a sentence
+        naming no model right after one whose change was against a model, to that same model ("X moves from
+        4.6 to 28.3 against M. Y moves from 46.2 to 66.9.")."""
         out: dict[int, tuple[str, Optional[str]]] = {}
+        carried, self.baseline = self.baseline, None
         text = doc_text(sent.doc)
         for rx in (FROM_TO, TO_FROM):
             for m in rx.finditer(sent.text):
@@ -389,8 +393,11 @@ class SentenceScorer:
                     rival = PREDECESSOR.search(text, sent.start_char + m.end(), sent.end_char)
                     old_owner = next((x.name for x in models if rival and x.start_char == rival.end()
                                       and (subj is None or x.name != subj.name)), None)
+                if old_owner is None and not models:
+                    old_owner = carried
                 out[a[0].i] = ("old", old_owner)
                 out[b[0].i] = ("new", None)
+                self.baseline = old_owner or self.baseline
         return out
 
     def _opening_benchmark(self, sent: Span, models: list[Mention]) -> list[Mention]:
