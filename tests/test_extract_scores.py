@@ -359,3 +359,11 @@ def test_a_chain_of_changes_keeps_the_baseline_model_of_the_sentence_before(nlp)
 def test_a_score_written_with_a_thousands_separator_after_scores_is_kept(nlp):
     assert claims(nlp, "On GDPval-AA, Marlin 2 scores 1,769.") == {("Marlin 2", "GDPval-AA", 1769.0)}
     assert claims(nlp, "On GDPval-AA, Marlin 2 was tested on 1,769 tasks.") == set()
+
+
+def test_an_unnamed_variant_as_subject_does_not_take_the_current_models_number(nlp):
+    text = "Marlin 2 scores 71.0 on GPQA Diamond. The 14B reasoning variant achieves 85% on MMLU-Pro."
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0)}
+    # "the model" still stands for the current model
+    text = "Marlin 2 scores 71.0 on GPQA Diamond. The model achieves 85% on MMLU-Pro."
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 85.0)}

@@ -39,6 +39,7 @@ class ScoreRules:
         self.bench_named = [re.compile(r["regex"]) for r in units if r["kind"] == "bench_named"]
         self.change_not_score = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "change_not_score"]
         self.bench_reference = frozenset(w for r in units if r["kind"] == "bench_reference" for w in r["words"])
+        self.unnamed = frozenset(w for r in units if r["kind"] == "unnamed_subject" for w in r["words"])
 
     def qualifier(self, text: str) -> Optional[str]:
         """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
@@ -126,6 +127,11 @@ class ScoreRules:
             if doc[i].lower_ in self.bench_reference:
                 return False
         return end > k and any(t.is_alpha for t in doc[k:end])
+
+    def unnamed_subject(self, sent: Span) -> bool:
+        """'The 14B reasoning variant achieves 85%': the main verb's subject is another, unnamed model."""
+        return any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i == sent.root.i and t.lower_ in self.unnamed
+                   for t in sent)
 
     def not_subject(self, sent: Span, m: Mention) -> bool:
         """A model named as a base, an example or a comparison ("based on X", "models like X")."""

@@ -336,6 +336,8 @@ class SentenceScorer:
         if local and (ctx.subj is None or local[-1].start > ctx.subj.start):
             ctx.subject_name = local[-1].name
         first = next((x for x in ctx.models if x.end <= tok.i and not self.rules.not_subject(sent, x)), None)
+        if not ctx.subject_name and first is None and self.rules.unnamed_subject(sent):
+            return []  # "The 14B variant achieves 85%": not the current model's number
         name = ctx.subject_name or (first.name if first else None) or ctx.topic or (
             self.current if not ctx.models else None)
         return [name] if name else []
