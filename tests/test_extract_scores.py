@@ -367,3 +367,11 @@ def test_an_unnamed_variant_as_subject_does_not_take_the_current_models_number(n
     # "the model" still stands for the current model
     text = "Marlin 2 scores 71.0 on GPQA Diamond. The model achieves 85% on MMLU-Pro."
     assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 85.0)}
+
+
+def test_the_low_end_of_a_range_of_multiples_is_no_score(nlp):
+    text = "Marlin 2 scores 71.0 on GPQA Diamond. A 2 to 5x larger model would match the GPQA Diamond results."
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0)}
+    # "from 2 to 25%" is a change, not a range of multiples: the new value stays
+    text = "Marlin 2 was released. Its GPQA Diamond score jumps from 2 to 25%."
+    assert ("Marlin 2", "GPQA Diamond", 25.0) in claims(nlp, text)
