@@ -1,4 +1,5 @@
-"""List shapes of prose scores: "B1 N, B2 N, B3 N" item lists, where the name right before a number owns it.
+"""List shapes of prose scores: "B1 N, B2 N, B3 N" item lists, where the name right before a number owns it;
+settings pairs, bullet items, "respectively" lists, and one name per benchmark in a document.
 
 In "Published results: MMLU Pro 81.9, GPQA Diamond 75.4, Quarry-Eval 52.0" each item is a name and its
 value. A name the gazetteer does not know ("Quarry-Eval") is still that item's benchmark when the list's
@@ -13,6 +14,7 @@ from spacy.tokens import Span, Token
 
 from kb.nlp.doc_spans import Mention
 from kb.nlp.names import resolve_org_name
+from kb.nlp.score_rules import ScoreRules
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
 ITEM_START = {",", ";", ":", "):", "and", "&", "(", "\u2014", "\u2013"}
@@ -147,3 +149,17 @@ def foreign_item_head(sent: Span, bench: Optional[Mention], models: list[Mention
         return True
     named = [t for t in head if t.pos_ == "PROPN" or t.is_upper and t.is_alpha]
     return ":" not in sep.group(0) and len(named) >= 2
+
+
+def respectively_values(sent: Span, models: list[Mention], rules: ScoreRules) -> dict[int, str]:
+    """'A and B scored 77.2% and 68.9%, respectively': token index of each value -> its model."""
+    if "respectively" not in sent.text.lower():
+        return {}
+    inside = {i for m in models for i in range(m.start, m.end)}
+    nums = [t for t in sent if t.like_num and t.i not in inside and rules.is_score_number(sent, t)]
+    if not nums:
+        return {}
+    group = [m for m in models if m.end <= nums[0].i]
+    if len(group) != len(nums):
+        return {}
+    return {t.i: m.name for t, m in zip(nums, group)}

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
-from kb.nlp.score_lists import foreign_item_head, list_item_benchmark, settings_pairs
+from kb.nlp.score_lists import foreign_item_head, list_item_benchmark, respectively_values, settings_pairs
 from kb.nlp.score_rules import ScoreRules
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
@@ -233,7 +233,7 @@ class SentenceScorer:
         # "Quarrybench moves from 4.6 to 28.3": a benchmark as subject; the numbers are the topic model's
         topic = self.current if subj is None and not pronoun and self._benchmark_subject(sent, benches) else None
         ctx = _Context(models, benches, subj, subj.name if subj else (self.current if pronoun else None),
-                       any(rx.search(sent.text) for rx in self.rules.context), self._respectively(sent, models),
+                       any(rx.search(sent.text) for rx in self.rules.context), respectively_values(sent, models, self.rules),
                        self._changes(sent, models, subj), topic, settings_pairs(sent))
         taken = {i for x in models + benches for i in range(x.start, x.end)}
         found: list[Candidate] = []
@@ -428,19 +428,6 @@ class SentenceScorer:
             return None
         named = list(dict.fromkeys(b.name for b in benches if b.end <= bounds[0]))
         return named[-len(nums):][nums.index(tok.i)] if len(named) >= len(nums) else None
-
-    def _respectively(self, sent: Span, models: list[Mention]) -> dict[int, str]:
-        """'A and B scored 77.2% and 68.9%, respectively': token index of each value -> its model."""
-        if "respectively" not in sent.text.lower():
-            return {}
-        inside = {i for m in models for i in range(m.start, m.end)}
-        nums = [t for t in sent if t.like_num and t.i not in inside and self.rules.is_score_number(sent, t)]
-        if not nums:
-            return {}
-        group = [m for m in models if m.end <= nums[0].i]
-        if len(group) != len(nums):
-            return {}
-        return {t.i: m.name for t, m in zip(nums, group)}
 
     def _same_as(self, sent: Span, models: list[Mention], char: int, base: Candidate) -> list[Candidate]:
         """'the same score as M (max)': M gets the claim's value on the same benchmark."""
