@@ -222,3 +222,81 @@ def test_from_an_untagged_company_gives_the_org_but_a_place_does_not(nlp):
                           "the call as well.")
     assert people.get("Tomasz Wierzbicki") == ("Quillpad", None), people
     assert "Maria Delgado" not in people, people
+
+
+# Issue 12 item 6 (helper e): shapes from newsletters' guest lines and journalism, each with a negative case.
+
+def test_short_org_name_takes_the_full_name_the_document_gives(nlp):
+    text = ("Kestrel AI said on Monday that its new model beat rivals. Kestrel co-founder Hana Mori called it a "
+            "milestone.")
+    assert _people(nlp, text).get("Hana Mori") == ("Kestrel AI", "co-founder")
+    # two companies the short name could stand for: the text's own word is kept
+    text = ("Kestrel AI said on Monday that its new model beat rivals, while Kestrel Robotics said it would follow. "
+            "Kestrel co-founder Hana Mori called it a milestone.")
+    assert _people(nlp, text).get("Hana Mori") == ("Kestrel", "co-founder")
+
+
+CREATOR_CASES = [
+    ("Our friend Mira Castell, the creator of Fernwood, joined us to announce a new release.",
+     "Mira Castell", "Fernwood", "creator"),
+    ("As my friend Paul Okoro (creator of TaskGrid) shared on the show, the model is fast.",
+     "Paul Okoro", "TaskGrid", "creator"),
+    # a lower-case project is no organisation: it stays in the role
+    ("Our friend Mira Castell, the creator of fernwood.js, joined us to announce a new release.",
+     "Mira Castell", None, "creator of fernwood.js"),
+]
+
+
+@pytest.mark.parametrize("text,name,org,role", CREATOR_CASES)
+def test_creator_of_a_named_project_is_its_organisation(nlp, text, name, org, role):
+    assert _people(nlp, text).get(name) == (org, role), _people(nlp, text)
+
+
+def test_vp_titles_with_a_department(nlp):
+    assert _people(nlp, "The keynote came from Ravi Mehta, VP Product AI at Google.").get("Ravi Mehta") == (
+        "Google", "VP Product AI")
+    assert _people(nlp, "Then we spoke with Dana Whitfield, VP of Product for Google Search, about the "
+                        "launch.").get("Dana Whitfield") == ("Google", "VP of Product")
+    # a department after 'of' is not an organisation
+    assert _people(nlp, "Dana Whitfield, VP of Product, said the launch went well.").get(
+        "Dana Whitfield", (None,))[0] is None
+
+
+def test_guest_line_gives_role_and_unseen_company(nlp):
+    text = "Guests this week:\n- Guest: Arjun Patel - CoFounder Quillpad (@apatel)\n- Open models\n"
+    assert _people(nlp, text).get("Arjun Patel") == ("Quillpad", "CoFounder")
+    # a host line gives no role word: no record
+    text = "Show notes:\n- Host - Tom Berg - AI Evangelist & Quillpad (@tberg)\n- Open models\n"
+    assert _people(nlp, text) == {}
+
+
+def test_guest_line_full_name_folds_the_short_forms(nlp):
+    text = ("We chatted with Wei Chen from Quillpad about the model. Later Justin Chen showed the demo.\n\n"
+            "- Wei Justin Chen - Head of Model Team, Quillpad - @wchen\n")
+    people = _people(nlp, text)
+    assert people.get("Wei Justin Chen") == ("Quillpad", "Head of Model Team"), people
+    assert "Wei Chen" not in people and "Justin Chen" not in people, people
+
+
+def test_role_of_a_known_org_right_before_a_name(nlp):
+    text = "The progress was summarized by co-founder of Hugging Face Oskar Lindahl: the scores doubled."
+    assert _people(nlp, text).get("Oskar Lindahl") == ("Hugging Face", "co-founder")
+    # an organisation neither the gazetteer nor the NER knows: the words could be anything
+    text = "The progress was summarized by co-founder of Lumen Prize Oskar Lindahl: the scores doubled."
+    assert "Oskar Lindahl" not in _people(nlp, text)
+
+
+def test_first_name_read_as_an_unseen_model_does_not_hide_the_person(nlp):
+    text = ("We then had the pleasure to host our friend Maxime Labonne, head of Post Training at Liquid AI, to come "
+            "and tell us more. Maxime, a legend in the model merging community, explained that the model was designed "
+            "for efficiency. Maxime pointed out that it is fast.")
+    assert _people(nlp, text).get("Maxime Labonne") == ("Liquid AI", "head of Post Training")
+
+
+def test_corpus_and_computer_names_are_not_people(nlp):
+    text = ("## Beating the Pattern and Reasoning Corpus (PRC)\n\nThe Pattern and Reasoning Corpus (PRC) is an "
+            "evaluation introduced in 2021 by a small lab. NVIDIA's Tiny Supercomputer, which ships in May, runs it.")
+    assert _people(nlp, text) == {}
+    # a person's name beside the same words is still a person
+    text = "Corpus work is slow, said Ana Reasoner, an engineer at NVIDIA."
+    assert _people(nlp, text).get("Ana Reasoner") == ("NVIDIA", "engineer")

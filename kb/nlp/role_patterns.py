@@ -6,14 +6,26 @@ from __future__ import annotations
 
 import re
 
+from kb.nlp.pipeline import read_patterns
 from kb.text.lexicon import ORG_END
 
 
+def _words(kind: str) -> list[str]:
+    """The words of one kind in data/patterns/person_words.jsonl, longest first (for an alternation)."""
+    return sorted({w for row in read_patterns("person_words") if row["kind"] == kind for w in row["words"]}, key=len,
+                  reverse=True)
+
+
+# "VP Product AI", "SVP Engineering": a title run into capitalised department words (case-sensitive)
+DEPARTMENT = "|".join(re.escape(w) for w in _words("department"))
+TITLE_DEPARTMENT = rf"(?-i:(?:VP|SVP|EVP)(?: (?:{DEPARTMENT})){{1,3}})(?![\w-])"
+
 ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|principal|distinguished|"
         r"general|deputy|global)\s+)*"
-        r"(?:chief [\w ]{0,30}?(?:officer|scientist|architect|economist)|chief executive|CEO|CTO|CFO|COO|CSO|CPO|CIO|SVP|EVP|VP|"
+        r"(?:chief [\w ]{0,30}?(?:officer|scientist|architect|economist)|chief executive|CEO|CTO|CFO|COO|CSO|CPO|CIO|"
+        rf"{TITLE_DEPARTMENT}|SVP|EVP|"
         r"(?:co-?)?founder(?: and (?:CEO|CTO|chief [\w ]{1,20}?officer|president))?|president|"
-        r"(?:senior |executive )?vice president(?: (?:of|for) [\w ]{1,40}?)?|head of [\w ]{1,30}?|"
+        r"(?:senior |executive )?(?:vice president|VP)(?: (?:of|for) [\w ]{1,40}?)?|head of [\w ]{1,30}?|"
         r"director(?: of [\w ]{1,30}?)?|chair(?:man|woman|person)?|research scientist|researcher|scientist|"
         r"professor|engineer|partner|creator of [\w.]+|lead(?:er)? (?:of|for) [\w ]{1,30}?|"
         r"(?:general|product|program|engineering|research) manager|spokes(?:person|man|woman)|analyst|"
@@ -24,13 +36,22 @@ ORGTEXT = r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}"
 # of Harrow AI for Science"); only taken when what follows is an organisation the gazetteer or the NER knows.
 ROLE_SHORT = ROLE.replace("[\\w ]{1,40}?)?|", "[\\w ]{1,40}?)??|")
 POSS = r"(?:['\u2019]s|(?<=s)['\u2019])"  # "Meta's", "Halden Labs'"
+PROJECT_ROLE = "|".join(re.escape(w) for w in _words("project_role"))
 AFTER = [
+    # "X, the creator of Fernwood, said"; "X (creator of TaskGrid)": what a person made names their organisation
+    # (a lower-case project, "creator of llama.cpp", stays in the role)
+    re.compile(rf"^(?:,\s+|\s*\(\s*)(?:the\s+|a\s+|an\s+|one of the\s+)?(?P<role>{PROJECT_ROLE})\s+of\s+"
+               rf"(?P<org>(?-i:[A-Z][\w.&+-]*(?: [A-Z][\w.&+-]*){{0,2}}))(?=\s*[,.;:)]|\s+(?:and|who|has|had|is|was)\b)",
+               re.I),
     re.compile(rf"^,\s+(?:the\s+)?(?P<org>{ORGTEXT}){POSS}\s+(?P<role>{ROLE})\b", re.I),
     # "X, who runs the lab as Meta's chief AI officer"; "X, who joined in May as CTO of Y"
     re.compile(rf"^,\s+who\s+(?:[\w-]+\s+){{1,8}}?as\s+(?:the\s+|a\s+|an\s+)?(?P<org>{ORGTEXT}){POSS}\s+(?P<role>{ROLE})\b",
                re.I),
     re.compile(rf"^,\s+who\s+(?:[\w-]+\s+){{1,8}}?as\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})",
                re.I),
+    # "X, one of the authors of the post and head of engineering for Z": a second role joined by 'and' (a known Z)
+    re.compile(rf"^,\s+(?:one of|a|an|the)\s[^,;()]{{3,60}}?\s+and\s+(?:the\s+)?(?P<role>{ROLE_SHORT})\s+(?:of|at|for)\s+"
+               rf"(?P<sorg>(?-i:{ORGTEXT}))", re.I),
     # "X (chief scientist at Y)"
     re.compile(rf"^\s*\((?:the\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})\)", re.I),
     re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE_SHORT})\s+(?:of|at|for|to)\s+(?P<sorg>(?-i:{ORGTEXT}))", re.I),
