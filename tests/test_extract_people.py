@@ -300,3 +300,41 @@ def test_corpus_and_computer_names_are_not_people(nlp):
     # a person's name beside the same words is still a person
     text = "Corpus work is slow, said Ana Reasoner, an engineer at NVIDIA."
     assert _people(nlp, text).get("Ana Reasoner") == ("NVIDIA", "engineer")
+
+
+def test_past_organisation_in_brackets(nlp):
+    people = _people(nlp, "The new lab is led by Tomas Berg (formerly of Quillpad) and Ana Silva (ex-GitHub CEO), the "
+                          "memo says.")
+    assert people.get("Tomas Berg") == ("Quillpad", "former"), people
+    assert people.get("Ana Silva") == ("GitHub", "former CEO"), people
+    # a lower-case phrase in the brackets names no organisation
+    assert "Tomas Berg" not in _people(nlp, "The new lab is led by Tomas Berg (formerly of the lab) this year.")
+
+
+def test_guest_list_with_organisations_in_brackets(nlp):
+    text = "Show notes:\n- Guests - Tomas Berg (Quillpad), Ana Silva (Wavecrest)\n- Open models\n"
+    people = _people(nlp, text)
+    assert people.get("Tomas Berg") == ("Quillpad", None) and people.get("Ana Silva") == ("Wavecrest", None), people
+    # the same shape in a line of links is not a guest list
+    assert _people(nlp, text.replace("Guests -", "Links -")) == {}
+
+
+def test_guest_line_with_a_handle_before_the_dash(nlp):
+    text = "Show notes:\n- Guest - Tomas Berg (@tberg) - CTO Quillpad\n- Open models\n"
+    assert _people(nlp, text).get("Tomas Berg") == ("Quillpad", "CTO")
+
+
+def test_second_role_joined_by_and_after_a_bare_mention(nlp):
+    text = ("This week we had Tomas Berg as a guest. We were lucky to have Tomas Berg, one of the authors of the "
+            "Relay post and head of engineering for Cloudflare, join us.")
+    assert _people(nlp, text).get("Tomas Berg") == ("Cloudflare", "head of engineering")
+    # the organisation after the second role must be one the gazetteer or the NER knows
+    text = ("We were lucky to have Tomas Berg, one of the authors of the Relay post and head of engineering for "
+            "Lumen Cloud, join us.")
+    assert "Tomas Berg" not in _people(nlp, text)
+
+
+def test_role_running_into_a_preposition_is_no_title(nlp):
+    text = ("Cloudflare had already explored the idea. We spoke with the head of engineering for Cloudflare Workers "
+            "about it.")
+    assert _people(nlp, text) == {}

@@ -201,7 +201,10 @@ def _role_and_org(doc: Doc, ent: Span, sent: Span, mentions: DocMentions, credit
             if known_org(m.group("sorg"), mentions):
                 return m.group("role"), known_org(m.group("sorg"), mentions)
         elif m:
-            return m.group("role"), org_of(m.groupdict().get("org"), mentions)
+            role = m.group("role")
+            if m.groupdict().get("past") and role.lower() != "former":
+                role = f"former {role}"  # "(ex-Quillpad CEO)"
+            return role, org_of(m.groupdict().get("org"), mentions)
     for rx in BEFORE:
         m = rx.search(before)
         if m:

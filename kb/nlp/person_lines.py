@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from kb.nlp.doc_spans import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
 from kb.nlp.person_orgs import NOT_NAME_WORDS, known_org, org_of
-from kb.nlp.role_patterns import ORGTEXT, POSS, ROLE
+from kb.nlp.role_patterns import ORGTEXT, POSS, ROLE, ROLE_SHORT
 
 NAME_WORD = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 ROLE_APPOSITION = re.compile(rf"(?<![\w.])(?P<name>{NAME_WORD} {NAME_WORD}),\s+"
@@ -27,10 +27,19 @@ ROLE_BEFORE_NAME = re.compile(rf"(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}})
 ROLE_OF_ORG_NAME = re.compile(rf"(?<![\w-])(?P<role>(?i:{ROLE}))\s+(?:of|at)\s+"
                               rf"(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}?)\s+"
                               rf"(?P<name>{NAME_WORD} {NAME_WORD})(?![\w-]| [A-Z])")
+# "Ana Silva, one of the authors of the post and head of research for Quillpad": a name the NER missed, a role
+# and an organisation the gazetteer or the NER knows
+NAME_ROLE_OF_ORG = re.compile(rf"(?<![\w.@\[])(?P<name>{NAME_WORD} {NAME_WORD}),\s+(?:(?:one of|a|an|the)\s[^,;()\n]{{3,60}}?"
+                              rf"\s+and\s+)?(?:the\s+|a\s+|an\s+)?(?P<role>(?i:{ROLE_SHORT}))\s+(?:of|at|for)\s+"
+                              rf"(?P<org>{ORGTEXT})")
+# "- Guests - Ana Silva (Quillpad), Tom Berg (Wavecrest)": a guest list line with each guest's organisation
+GUEST_LIST = re.compile(r"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?Guests?[ \t]*[:\-\u2013\u2014][ \t]*(?P<items>[^\n]+)$")
+GUEST_ITEM = re.compile(rf"(?<![\w.@-])(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})\s*\((?P<org>{ORGTEXT})\)"
+                        rf"(?=\s*(?:,|&|and\b|$))")
 # "- Guest: Ana Silva - Head of Research, Wavecrest (@ana)", "Ana Silva - COO Wavecrest": a list line giving a
 # name, a dash, a role and an organisation (a host line gives no role word: "Host - Ana Silva - AI Evangelist")
 GUEST_LINE = re.compile(rf"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?(?:(?:Guests?|Speakers?|Panel(?:ists?)?)[ \t]*[:\-\u2013\u2014]"
-                        rf"[ \t]*)?(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})[ \t]+[-\u2013\u2014|][ \t]+"
+                        rf"[ \t]*)?(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})(?:[ \t]+\(@[\w.]+\))?[ \t]+[-\u2013\u2014|][ \t]+"
                         rf"(?P<role>(?i:{ROLE}))(?:,|[ \t]+(?:of|at|@))?[ \t]+(?P<org>{ORGTEXT})[ \t]*"
                         rf"(?=[(\[]|[-\u2013\u2014|][ \t]|$)")
 
@@ -73,7 +82,7 @@ def _partial_names(name: str, people: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def _add_guest(doc: Doc, m: re.Match[str], org: Optional[str], people: dict[str, dict[str, Any]]) -> None:
-    name, role = m.group("name"), m.group("role").strip(" ,")
+    name, role = m.group("name"), (m.groupdict().get("role") or "").strip(" ,") or None
     merged: dict[str, Any] = {}
     for p in _partial_names(name, people):
         rec = people.pop(p)
@@ -90,17 +99,23 @@ def _add_guest(doc: Doc, m: re.Match[str], org: Optional[str], people: dict[str,
 def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
     """Add the people the shapes above name to PEOPLE (name -> record), in place."""
     text = doc_text(doc)
-    for m in GUEST_LINE.finditer(text):
+    guests = [*GUEST_LINE.finditer(text)]
+    for line in GUEST_LIST.finditer(text):
+        guests += [m for m in GUEST_ITEM.finditer(text, line.start("items"), line.end("items"))]
+    for m in guests:
         if _name_ok(doc, m.group("name")) and not _clashes(doc, mentions, m.start("name"), m.end("name")):
             _add_guest(doc, m, org_of(m.group("org"), mentions), people)
     found = [(m, org_of(m.group("org"), mentions)) for m in [*ROLE_APPOSITION.finditer(text),
                                                               *ROLE_BEFORE_NAME.finditer(text)]]
-    found += [(m, known_org(m.group("org"), mentions)) for m in ROLE_OF_ORG_NAME.finditer(text)
+    found += [(m, known_org(m.group("org"), mentions)) for m in [*ROLE_OF_ORG_NAME.finditer(text),
+                                                                 *NAME_ROLE_OF_ORG.finditer(text)]
               if known_org(m.group("org"), mentions)]
     for m, org in found:
-        name = m.group("name")
+        name, role = m.group("name"), m.group("role").strip(" ,")
+        rec = people.get(name)
+        if rec is not None and not rec["role"] and not rec["org"]:
+            rec.update(role=role, org=org, **_evidence(doc, m.start("name"), m.end("name")))  # a bare mention before
         if name in people or any(name in p for p in people) or not _name_ok(doc, name) \
                 or _clashes(doc, mentions, m.start("name"), m.end("name")):
             continue
-        people[name] = {"role": m.group("role").strip(" ,"), "org": org, "orgs_near": False,
-                        **_evidence(doc, m.start("name"), m.end("name"))}
+        people[name] = {"role": role, "org": org, "orgs_near": False, **_evidence(doc, m.start("name"), m.end("name"))}

@@ -52,6 +52,9 @@ AFTER = [
     # "X, one of the authors of the post and head of engineering for Z": a second role joined by 'and' (a known Z)
     re.compile(rf"^,\s+(?:one of|a|an|the)\s[^,;()]{{3,60}}?\s+and\s+(?:the\s+)?(?P<role>{ROLE_SHORT})\s+(?:of|at|for)\s+"
                rf"(?P<sorg>(?-i:{ORGTEXT}))", re.I),
+    # "X (formerly of Y)", "X (ex-Y CEO)", "X (former Y CEO)": a past organisation in brackets (PAST marks it)
+    re.compile(rf"^\s*\((?P<role>(?P<past>former))ly\s+(?:of|at|with)\s+(?P<org>(?-i:{ORGTEXT}))\)", re.I),
+    re.compile(rf"^\s*\((?P<past>ex-|former\s+)(?P<org>(?-i:{ORGTEXT}))\s+(?P<role>{ROLE})\)", re.I),
     # "X (chief scientist at Y)"
     re.compile(rf"^\s*\((?:the\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})\)", re.I),
     re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE_SHORT})\s+(?:of|at|for|to)\s+(?P<sorg>(?-i:{ORGTEXT}))", re.I),
@@ -108,7 +111,9 @@ BEFORE = [
     re.compile(rf"(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>(?-i:{ORGTEXT})),?\s+$", re.I),
     re.compile(r"(?:^|[\s,(])(?P<role>CEO|CTO|CFO|COO|President|Professor|Chief [\w ]{1,30}?Officer)\s+(?:Dr\.?\s+)?$"),
     # a title before the name without an organisation: "technical leader X writes", "fellow researcher X"
-    re.compile(rf"(?:^|(?<=[\s,(]))(?:(?:fellow|veteran|longtime)\s+)?(?P<role>{ROLE})\s+$", re.I),
+    # (not a role that runs into a preposition: "head of engineering for Quillpad Cloud" names no person)
+    re.compile(rf"(?:^|(?<=[\s,(]))(?:(?:fellow|veteran|longtime)\s+)?(?P<role>{ROLE})(?<!\sfor)(?<!\sof)(?<!\sat)"
+               rf"(?<!\sto)(?<!\sand)(?<!\sin)\s+$", re.I),
 ]
 
 
