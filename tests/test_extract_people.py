@@ -338,3 +338,22 @@ def test_role_running_into_a_preposition_is_no_title(nlp):
     text = ("Cloudflare had already explored the idea. We spoke with the head of engineering for Cloudflare Workers "
             "about it.")
     assert _people(nlp, text) == {}
+
+
+def test_plural_role_before_a_list_of_names(nlp):
+    text = "Kestrel was co-founded in 2023 by former Google researchers Ana Silva, Tomas Berg and Li Wei. It ships."
+    people = _people(nlp, text)
+    assert {n: people.get(n) for n in ("Ana Silva", "Tomas Berg", "Li Wei")} == {
+        n: ("Google", "former researcher") for n in ("Ana Silva", "Tomas Berg", "Li Wei")}, people
+    # an organisation nobody knows, or a last name cut short, gives no records
+    assert _people(nlp, text.replace("Google", "Lumen")) == {}
+    assert "Li Wei" not in _people(nlp, text.replace("Li Wei.", "Li Wei Chen."))
+
+
+def test_title_words_from_data(nlp):
+    text = "Venture capitalist Tomas Berg, a longtime ally of the founders, served as an adviser."
+    assert _people(nlp, text).get("Tomas Berg") == (None, "Venture capitalist")
+    assert _people(nlp, "Google Gemini co-lead Tomas Berg leaves for a rival lab.").get("Tomas Berg") == (
+        "Google", "co-lead")
+    # the same word as a verb is no title
+    assert _people(nlp, "Later this year Tomas Berg will co-lead a reading group on agents.") == {}

@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from kb.nlp.doc_spans import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
 from kb.nlp.person_orgs import NOT_NAME_WORDS, known_org, org_of
+from kb.nlp.pipeline import read_patterns
 from kb.nlp.role_patterns import ORGTEXT, POSS, ROLE, ROLE_SHORT
 
 NAME_WORD = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
@@ -32,6 +33,14 @@ ROLE_OF_ORG_NAME = re.compile(rf"(?<![\w-])(?P<role>(?i:{ROLE}))\s+(?:of|at)\s+"
 NAME_ROLE_OF_ORG = re.compile(rf"(?<![\w.@\[])(?P<name>{NAME_WORD} {NAME_WORD}),\s+(?:(?:one of|a|an|the)\s[^,;()\n]{{3,60}}?"
                               rf"\s+and\s+)?(?:the\s+|a\s+|an\s+)?(?P<role>(?i:{ROLE_SHORT}))\s+(?:of|at|for)\s+"
                               rf"(?P<org>{ORGTEXT})")
+PLURAL_ROLE = "|".join(re.escape(w) for row in read_patterns("person_words") if row["kind"] == "plural_role"
+                       for w in row["words"])
+# "former Quillpad researchers Ana Silva, Tom Berg and Li Wei": each name takes the organisation (one the
+# gazetteer or the NER knows) and the singular role
+ROLE_LIST = re.compile(rf"(?<![\w-])(?P<past>(?i:former)\s+)?(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,2}})\s+"
+                       rf"(?P<role>{PLURAL_ROLE})\s+(?P<names>{NAME_WORD} {NAME_WORD}(?:,\s+{NAME_WORD} {NAME_WORD})*,?"
+                       rf"\s+and\s+{NAME_WORD} {NAME_WORD})(?![\w-]| [A-Z])")
+LIST_NAME = re.compile(rf"{NAME_WORD} {NAME_WORD}")
 # "- Guests - Ana Silva (Quillpad), Tom Berg (Wavecrest)": a guest list line with each guest's organisation
 GUEST_LIST = re.compile(r"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?Guests?[ \t]*[:\-\u2013\u2014][ \t]*(?P<items>[^\n]+)$")
 GUEST_ITEM = re.compile(rf"(?<![\w.@-])(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})\s*\((?P<org>{ORGTEXT})\)"
@@ -105,6 +114,7 @@ def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[st
     for m in guests:
         if _name_ok(doc, m.group("name")) and not _clashes(doc, mentions, m.start("name"), m.end("name")):
             _add_guest(doc, m, org_of(m.group("org"), mentions), people)
+    _add_role_lists(doc, mentions, people)
     found = [(m, org_of(m.group("org"), mentions)) for m in [*ROLE_APPOSITION.finditer(text),
                                                               *ROLE_BEFORE_NAME.finditer(text)]]
     found += [(m, known_org(m.group("org"), mentions)) for m in [*ROLE_OF_ORG_NAME.finditer(text),
@@ -119,3 +129,21 @@ def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[st
                 or _clashes(doc, mentions, m.start("name"), m.end("name")):
             continue
         people[name] = {"role": role, "org": org, "orgs_near": False, **_evidence(doc, m.start("name"), m.end("name"))}
+
+
+def _add_role_lists(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
+    """The names of a plural role's list ("former Quillpad researchers A, B and C"): new or filling a bare record."""
+    text = doc_text(doc)
+    for m in ROLE_LIST.finditer(text):
+        org = known_org(m.group("org"), mentions)
+        if not org:
+            continue
+        role = ("former " if m.group("past") else "") + re.sub(r"s$", "", m.group("role"))
+        for n in LIST_NAME.finditer(text, m.start("names"), m.end("names")):
+            name = n.group(0)
+            if not _name_ok(doc, name) or _clashes(doc, mentions, n.start(), n.end()):
+                continue
+            rec = people.setdefault(name, {"role": None, "org": None, "orgs_near": False,
+                                           **_evidence(doc, n.start(), n.end())})
+            if not rec["role"] and not rec["org"]:
+                rec.update(role=role, org=org, **_evidence(doc, n.start(), n.end()))

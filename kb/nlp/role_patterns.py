@@ -20,10 +20,11 @@ def _words(kind: str) -> list[str]:
 DEPARTMENT = "|".join(re.escape(w) for w in _words("department"))
 TITLE_DEPARTMENT = rf"(?-i:(?:VP|SVP|EVP)(?: (?:{DEPARTMENT})){{1,3}})(?![\w-])"
 
+TITLES = "|".join(re.escape(w) for w in _words("title"))
 ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|principal|distinguished|"
         r"general|deputy|global)\s+)*"
         r"(?:chief [\w ]{0,30}?(?:officer|scientist|architect|economist)|chief executive|CEO|CTO|CFO|COO|CSO|CPO|CIO|"
-        rf"{TITLE_DEPARTMENT}|SVP|EVP|"
+        rf"{TITLE_DEPARTMENT}|SVP|EVP|{TITLES}|"
         r"(?:co-?)?founder(?: and (?:CEO|CTO|chief [\w ]{1,20}?officer|president))?|president|"
         r"(?:senior |executive )?(?:vice president|VP)(?: (?:of|for) [\w ]{1,40}?)?|head of [\w ]{1,30}?|"
         r"director(?: of [\w ]{1,30}?)?|chair(?:man|woman|person)?|research scientist|researcher|scientist|"
