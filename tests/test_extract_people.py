@@ -357,3 +357,31 @@ def test_title_words_from_data(nlp):
         "Google", "co-lead")
     # the same word as a verb is no title
     assert _people(nlp, "Later this year Tomas Berg will co-lead a reading group on agents.") == {}
+
+
+JOURNALISM_MORE = [
+    # a former organisation before the title
+    ("Former Google engineer Priya Raman said the model is good.", "Priya Raman", "Google", "former engineer"),
+    # two roles joined by 'and' before 'of'
+    ("Priya Raman, CEO and co-founder of Quillpad, said the model would ship.", "Priya Raman", "Quillpad",
+     "CEO and co-founder"),
+    # a clause between the hired name and 'as', and no determiner before the role
+    ("Quillpad hired Priya Raman, formerly of Google, as chief scientist.", "Priya Raman", "Quillpad", "chief scientist"),
+    # 'who heads AI at Y': the word after the verb is not the organisation
+    ("Priya Raman, who heads AI at Quillpad, said the model would ship.", "Priya Raman", "Quillpad",
+     "heads AI at Quillpad"),
+    # ... but 'leave Y at the end of the year' is
+    ("I want to thank Rohan Varghese, who has decided to leave Quillpad at the end of this year. Rohan joined "
+     "Quillpad in 2013.", "Rohan Varghese", "Quillpad", None),
+    # a handle in brackets between the name and the apposition
+    ("Priya Raman (@praman), a researcher at Quillpad, posted the results.", "Priya Raman", "Quillpad", "researcher"),
+]
+
+
+@pytest.mark.parametrize("text,name,org,role", JOURNALISM_MORE)
+def test_more_journalism_shapes(nlp, text, name, org, role):
+    assert _people(nlp, text).get(name) == (org, role), _people(nlp, text)
+
+
+def test_hired_as_needs_a_role_word(nlp):
+    assert "Priya Raman" not in _people(nlp, "Quillpad hired Priya Raman as a consultant for the launch.")

@@ -65,7 +65,7 @@ def _valid_person(ent: Span, mentions: DocMentions) -> bool:
 MAKER_OF_PROJECT = re.compile(r"(?:^|[\s(])(?P<project>[a-z][\w+-]*(?:\.[\w+-]+)*|[\w+-]+\.[a-z]+)\s+"
                               r"(?P<role>creator|co-creator|maintainer|author)\s+$")
 HIRED_BY = re.compile(rf"(?P<org>{ORGTEXT})\s+(?:has\s+|had\s+)?(?:hired|appointed|named|tapped|poached|recruited)\s+$")
-HIRED_AS = re.compile(rf"\s+as\s+(?:its|their|the)\s+(?:new\s+)?(?P<role>{ROLE})\b", re.I)
+HIRED_AS = re.compile(rf"(?:,[^,;.]{{1,40}},)?\s+as\s+(?:(?:its|their|the)\s+)?(?:new\s+)?(?P<role>{ROLE})\b", re.I)
 BYLINE_BEFORE = re.compile(r"\b(?:[Bb]y|[Aa]uthored by|[Ww]ritten by|[Pp]osted by)\s+$")
 BYLINE_AFTER = re.compile(r"\s*[\u00b7\u2022|]\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]{2,8},? \d{4}|"
                           r"\d{4}-\d\d-\d\d|\d+ min)")
@@ -177,6 +177,7 @@ def _context(doc: Doc, ent: Span, sent: Span) -> tuple[str, str, bool]:
     text = doc_text(doc)
     before = re.sub(r"(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+$", "", text[sent.start_char:ent.start_char][-80:])
     after = text[ent.end_char:sent.end_char][:120]
+    after = re.sub(r"^\s*\(@[\w.]+\)", "", after)  # "Ana Silva (@asilva), a researcher at ..."
     after = re.sub(r"^\s+,", ",", after)
     dash = re.match(r"^\s*[\u2014\u2013]\s*|^\s+-\s+", after)
     if dash:
@@ -208,7 +209,8 @@ def _role_and_org(doc: Doc, ent: Span, sent: Span, mentions: DocMentions, credit
     for rx in BEFORE:
         m = rx.search(before)
         if m:
-            return m.group("role"), org_of(m.groupdict().get("org"), mentions)
+            past = m.groupdict().get("past") and not m.group("role").lower().startswith("former")
+            return ("former " if past else "") + m.group("role"), org_of(m.groupdict().get("org"), mentions)
     m, h = HIRED_BY.search(before), HIRED_AS.match(after)
     if m and h:  # "Tidewater AI hired X as its chief technology officer"
         return h.group("role"), org_of(m.group("org"), mentions)

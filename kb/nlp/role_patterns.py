@@ -58,8 +58,11 @@ AFTER = [
     re.compile(rf"^\s*\((?P<past>ex-|former\s+)(?P<org>(?-i:{ORGTEXT}))\s+(?P<role>{ROLE})\)", re.I),
     # "X (chief scientist at Y)"
     re.compile(rf"^\s*\((?:the\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})\)", re.I),
-    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE_SHORT})\s+(?:of|at|for|to)\s+(?P<sorg>(?-i:{ORGTEXT}))", re.I),
-    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at|for|to)\s+(?P<org>(?-i:{ORGTEXT}))", re.I),
+    # "X, CEO and co-founder of Y": two roles joined by 'and' before the organisation
+    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE_SHORT}(?:\s+and\s+(?:a\s+|the\s+)?{ROLE_SHORT})?)\s+"
+               rf"(?:of|at|for|to)\s+(?P<sorg>(?-i:{ORGTEXT}))", re.I),
+    re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE}(?:\s+and\s+(?:a\s+|the\s+)?{ROLE})?)\s+(?:of|at|for|to)\s+"
+               rf"(?P<org>(?-i:{ORGTEXT}))", re.I),
     # "X, the White House chief of staff": a capitalised organisation before a role word
     re.compile(rf"^,\s+(?:the\s+)?(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))\b"),
     re.compile(rf"^,\s+(?:the\s+)?(?P<role>{ROLE}),\s+(?P<org>{ORGTEXT})", re.I),
@@ -71,7 +74,7 @@ AFTER = [
     re.compile(rf"^,\s+(?:(?:a|an|the)\s+[^,;]{{0,60}}?\s+)?who\s+(?:(?:has|had|is|was|will|now)\s+)?"
                rf"(?:(?:decided|chosen|set|planning|about)\s+to\s+)?"
                rf"(?:leave|leaving|left|join|joining|joined|rejoin(?:s|ed|ing)?|co-?founded|founded|started|"
-               rf"runs|leads|heads)\s+(?P<org>{ORGTEXT})(?P<role>)"),
+               rf"runs|leads|heads)\s+(?P<org>{ORGTEXT})(?P<role>)(?![\w.&-]|\s+(?:at|for|in)\s+[A-Z])"),
     # "X, a Tidewater AI spokesperson", "X, the Z researcher who built ..."
     re.compile(rf"^,\s+(?:a|an|the)\s+(?P<org>{ORGTEXT})\s+(?P<role>(?:senior\s+|principal\s+|staff\s+|lead\s+)?"
                rf"(?:spokes(?:person|man|woman)|researcher|engineer|scientist|executive|analyst|representative|"
@@ -108,7 +111,9 @@ BEFORE = [
     # "Harrow AI's own chief scientist", "Quillfeather's amazing product manager": up to two adjectives between
     re.compile(rf"(?P<org>{ORGTEXT}|\d{{2,4}}){POSS}\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<role>{ROLE}),?\s+$", re.I),
     # "Harrow AI CTO X", "Florida Attorney General X": a capitalised title after the organisation
-    re.compile(rf"(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))\s+(?:Dr\.?\s+)?$"),
+    # ("Former Quillpad engineer X": PAST marks a former role)
+    re.compile(rf"(?:(?<![\w-])(?P<past>(?i:former|ex-)\s*))?(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))"
+               rf"\s+(?:Dr\.?\s+)?$"),
     re.compile(rf"(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>(?-i:{ORGTEXT})),?\s+$", re.I),
     re.compile(r"(?:^|[\s,(])(?P<role>CEO|CTO|CFO|COO|President|Professor|Chief [\w ]{1,30}?Officer)\s+(?:Dr\.?\s+)?$"),
     # a title before the name without an organisation: "technical leader X writes", "fellow researcher X"
