@@ -385,3 +385,31 @@ def test_more_journalism_shapes(nlp, text, name, org, role):
 
 def test_hired_as_needs_a_role_word(nlp):
     assert "Priya Raman" not in _people(nlp, "Quillpad hired Priya Raman as a consultant for the launch.")
+
+
+APPOSITION_MORE = [
+    ("Priya Raman, who is the CEO of Quillpad, said the model would ship.", "Priya Raman", "Quillpad", "CEO"),
+    ("Priya Raman of Hugging Face said the model would ship.", "Priya Raman", "Hugging Face", None),
+    ("Priya Raman, a Quillpad co-founder, said the model would ship.", "Priya Raman", "Quillpad", "co-founder"),
+    ("Priya Raman, a machine learning engineer at Quillpad, said the model would ship.", "Priya Raman", "Quillpad",
+     "machine learning engineer"),
+    ("Priya Raman, a research lead at Quillpad, said the model would ship.", "Priya Raman", "Quillpad",
+     "research lead"),
+    ("Priya Raman, Quillpad's head of developer relations, said the model would ship.", "Priya Raman", "Quillpad",
+     "head of developer relations"),
+    ("Priya Raman, a former engineer at Quillpad, said the model would ship.", "Priya Raman", "Quillpad",
+     "former engineer"),
+]
+
+
+@pytest.mark.parametrize("text,name,org,role", APPOSITION_MORE)
+def test_more_apposition_shapes(nlp, text, name, org, role):
+    assert _people(nlp, text).get(name) == (org, role), _people(nlp, text)
+
+
+def test_of_a_place_is_no_organisation(nlp):
+    # 'X of Y' counts only for an organisation the gazetteer or the NER knows
+    assert "Priya Raman" not in _people(nlp, "Priya Raman of Boston said the model would ship.")
+    # a clause word before the role is not part of it
+    assert _people(nlp, "Priya Raman, who leads the group as a senior engineer at Quillpad, said it works.").get(
+        "Priya Raman") == ("Quillpad", "senior engineer")

@@ -39,6 +39,9 @@ ROLE_SHORT = ROLE.replace("[\\w ]{1,40}?)?|", "[\\w ]{1,40}?)??|")
 POSS = r"(?:['\u2019]s|(?<=s)['\u2019])"  # "Meta's", "Halden Labs'"
 PROJECT_ROLE = "|".join(re.escape(w) for w in _words("project_role"))
 AFTER = [
+    # "X, Y's head of developer relations, said": the role runs to the punctuation or the next clause
+    re.compile(rf"^,\s+(?:the\s+)?(?P<org>{ORGTEXT}){POSS}\s+(?P<role>{ROLE})(?=\s*[,.;)\u2014\u2013]|\s+-\s|"
+               rf"\s+(?:at|who|said|says|told|wrote)\b)", re.I),
     # "X, the creator of Fernwood, said"; "X (creator of TaskGrid)": what a person made names their organisation
     # (a lower-case project, "creator of llama.cpp", stays in the role)
     re.compile(rf"^(?:,\s+|\s*\(\s*)(?:the\s+|a\s+|an\s+|one of the\s+)?(?P<role>{PROJECT_ROLE})\s+of\s+"
@@ -63,12 +66,15 @@ AFTER = [
                rf"(?:of|at|for|to)\s+(?P<sorg>(?-i:{ORGTEXT}))", re.I),
     re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE}(?:\s+and\s+(?:a\s+|the\s+)?{ROLE})?)\s+(?:of|at|for|to)\s+"
                rf"(?P<org>(?-i:{ORGTEXT}))", re.I),
+    # "X, a machine learning engineer at Y", "X, a research lead at Y": lower-case words before the role word
+    re.compile(rf"^,\s+(?:a|an|the)\s+(?P<role>(?:(?!(?:who|which|that|and|or|but|is|was|has|had|former)\b)"
+               rf"(?-i:[a-z][\w-]*)\s+){{1,3}}?(?:{ROLE}|lead))\s+(?:at|of)\s+(?P<org>(?-i:{ORGTEXT}))", re.I),
     # "X, the White House chief of staff": a capitalised organisation before a role word
     re.compile(rf"^,\s+(?:the\s+)?(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))\b"),
     re.compile(rf"^,\s+(?:the\s+)?(?P<role>{ROLE}),\s+(?P<org>{ORGTEXT})", re.I),
     # "X, a co-founder, said"; not "X, CTO Ana Silva and ...", where the title is the next name's
     re.compile(rf"^,\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\b(?!\s+(?-i:(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+))", re.I),
-    re.compile(rf"^(?:,\s+\d+,)?\s+(?:is|was|has been)\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})", re.I),
+    re.compile(rf"^(?:,\s+\d+,)?,?\s+(?:who\s+)?(?:is|was|has been)\s+(?:the\s+|a\s+|an\s+)?(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>{ORGTEXT})", re.I),
     re.compile(rf"^\s+(?:joined|joins|co-founded|founded|runs|leads|left)\s+(?P<org>{ORGTEXT})(?P<role>)"),
     # "X, who has decided to leave Z", "X, who is joining Z next month", "X, who co-founded Z in 2021"
     re.compile(rf"^,\s+(?:(?:a|an|the)\s+[^,;]{{0,60}}?\s+)?who\s+(?:(?:has|had|is|was|will|now)\s+)?"
@@ -78,6 +84,7 @@ AFTER = [
     # "X, a Tidewater AI spokesperson", "X, the Z researcher who built ..."
     re.compile(rf"^,\s+(?:a|an|the)\s+(?P<org>{ORGTEXT})\s+(?P<role>(?:senior\s+|principal\s+|staff\s+|lead\s+)?"
                rf"(?:spokes(?:person|man|woman)|researcher|engineer|scientist|executive|analyst|representative|"
+               rf"(?:co-?)?founder|"
                rf"product manager|economist))\b"),
     # "X (Tidewater AI) said": a bracketed organisation; not a link's source closing a line ("X (Arxiv)")
     re.compile(rf"^\s*\((?!(?:{ROLE})\))(?P<org>{ORGTEXT})\)(?!\s*(?:$|\n|[.;:]))(?P<role>)"),
@@ -100,6 +107,9 @@ AFTER = [
 KNOWN_ORG_AFTER = [
     # "X - Co-founder, Harrow AI" / "X - CTO Harrow AI (@handle)": a guest or caption line after a dash
     re.compile(rf"^,\s+(?P<role>{ROLE})\s+(?:(?:of|at)\s+)?(?P<sorg>{ORGTEXT})\s*(?:[(,|]|$)", re.I),
+    # "Priya Raman of Harrow AI said"
+    re.compile(rf"^\s+of\s+(?:the\s+)?(?P<sorg>{ORGTEXT})(?P<role>)(?=\s*[,;.]|\s+(?:said|says|told|wrote|added|"
+               rf"explained|argued|noted|believes|thinks)\b)"),
     re.compile(r"^\s+from\s+(?:the\s+)?(?P<sorg>[\w][\w.&-]*(?: [A-Z][\w.&-]*){0,3})(?P<role>)"),
     re.compile(rf"^{POSS}\s+(?P<sorg>{ORGTEXT})(?P<role>)"),
     # "X (who builds Quillpad)": what a person builds or runs names their organisation
