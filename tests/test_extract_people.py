@@ -413,3 +413,12 @@ def test_of_a_place_is_no_organisation(nlp):
     # a clause word before the role is not part of it
     assert _people(nlp, "Priya Raman, who leads the group as a senior engineer at Quillpad, said it works.").get(
         "Priya Raman") == ("Quillpad", "senior engineer")
+
+
+def test_byline_line_names_are_authors(nlp):
+    text = ("Posted by Priya Raman, Research Scientist, and Tom Berg, Software Engineer, Quillpad Research\n\n"
+            "Today we release a small model for code.")
+    assert _people(nlp, text) == {}
+    # 'By' opening a sentence is no byline
+    text = "By Monday, Priya Raman, Quillpad's head of research, expects a release."
+    assert _people(nlp, text).get("Priya Raman") == ("Quillpad", "head of research")

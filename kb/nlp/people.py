@@ -16,7 +16,7 @@ from kb.nlp.names import gazetteer, resolve_org_name
 from kb.text.keys import name_key
 from kb.nlp.orglists import in_heading
 from kb.nlp.person_lines import add_shaped_people, first_name_model
-from kb.nlp.person_orgs import BRAND_FIRST_NAMES, NOT_NAME_WORDS, known_org, org_of
+from kb.nlp.person_orgs import BRAND_FIRST_NAMES, NOT_NAME_WORDS, known_org, on_byline_line, org_of
 from kb.nlp.records import PersonRole
 from kb.nlp.role_patterns import (
     AFTER,
@@ -289,6 +289,8 @@ def _is_person_here(doc: Doc, ent: Span, titled: bool, mentions: DocMentions) ->
     if CITATION.search(text[line_start:line_end if line_end >= 0 else None]):
         return False  # authors in a reference list are not industry people
     # "authored by Priya Nair \u00b7 Jun 28, 2026": a byline or a card's metadata
+    if on_byline_line(text, ent.start_char):
+        return False  # "Posted by Ana Silva, Research Scientist, and Tom Berg, Google Research"
     return not (BYLINE_AFTER.match(text, ent.end_char)
                 and BYLINE_BEFORE.search(text[max(0, ent.start_char - 20):ent.start_char]))
 

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from kb.nlp.doc_spans import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
-from kb.nlp.person_orgs import NOT_NAME_WORDS, known_org, org_of
+from kb.nlp.person_orgs import NOT_NAME_WORDS, known_org, on_byline_line, org_of
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.role_patterns import ORGTEXT, POSS, ROLE, ROLE_SHORT
 
@@ -77,7 +77,9 @@ def _evidence(doc: Doc, start: int, end: int) -> dict[str, Any]:
     return {"evidence": around.text, "start": around.start_char, "end": around.end_char}
 
 
-def _name_ok(doc: Doc, name: str) -> bool:
+def _name_ok(doc: Doc, name: str, at: int) -> bool:
+    if on_byline_line(doc_text(doc), at):
+        return False  # a byline's names are the authors
     return not resolve_org_name(name) and not any(w.lower() in NOT_NAME_WORDS or doc.vocab[w.lower()].is_stop
                                                   for w in name.split())
 
@@ -112,7 +114,8 @@ def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[st
     for line in GUEST_LIST.finditer(text):
         guests += [m for m in GUEST_ITEM.finditer(text, line.start("items"), line.end("items"))]
     for m in guests:
-        if _name_ok(doc, m.group("name")) and not _clashes(doc, mentions, m.start("name"), m.end("name")):
+        if _name_ok(doc, m.group("name"), m.start("name")) and not _clashes(doc, mentions, m.start("name"),
+                                                                             m.end("name")):
             _add_guest(doc, m, org_of(m.group("org"), mentions), people)
     _add_role_lists(doc, mentions, people)
     found = [(m, org_of(m.group("org"), mentions)) for m in [*ROLE_APPOSITION.finditer(text),
@@ -122,13 +125,14 @@ def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[st
               if known_org(m.group("org"), mentions)]
     for m, org in found:
         name, role = m.group("name"), m.group("role").strip(" ,")
+        if not _name_ok(doc, name, m.start("name")) or _clashes(doc, mentions, m.start("name"), m.end("name")):
+            continue
         rec = people.get(name)
         if rec is not None and not rec["role"] and not rec["org"]:
             rec.update(role=role, org=org, **_evidence(doc, m.start("name"), m.end("name")))  # a bare mention before
-        if name in people or any(name in p for p in people) or not _name_ok(doc, name) \
-                or _clashes(doc, mentions, m.start("name"), m.end("name")):
-            continue
-        people[name] = {"role": role, "org": org, "orgs_near": False, **_evidence(doc, m.start("name"), m.end("name"))}
+        elif not any(name in p for p in people):
+            people[name] = {"role": role, "org": org, "orgs_near": False,
+                            **_evidence(doc, m.start("name"), m.end("name"))}
 
 
 def _add_role_lists(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
@@ -141,7 +145,7 @@ def _add_role_lists(doc: Doc, mentions: DocMentions, people: dict[str, dict[str,
         role = ("former " if m.group("past") else "") + re.sub(r"s$", "", m.group("role"))
         for n in LIST_NAME.finditer(text, m.start("names"), m.end("names")):
             name = n.group(0)
-            if not _name_ok(doc, name) or _clashes(doc, mentions, n.start(), n.end()):
+            if not _name_ok(doc, name, n.start()) or _clashes(doc, mentions, n.start(), n.end()):
                 continue
             rec = people.setdefault(name, {"role": None, "org": None, "orgs_near": False,
                                            **_evidence(doc, n.start(), n.end())})

@@ -83,3 +83,13 @@ def known_org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
         if head in ner and head[:1].isupper():
             return head
     return None
+
+
+# A line that opens with a byline marker: its names are the post's authors, not people the post is about.
+BYLINE_LINE = re.compile(r"[ \t]*(?:[-*>][ \t]*)?(?:(?:Posted|Written|Authored|Published|Reported)[ \t]+by|By)[ \t]+"
+                         r"[A-Z][\w.'-]*[ \t]+[A-Z]")
+
+
+def on_byline_line(text: str, at: int) -> bool:
+    """Whether offset AT of TEXT lies on a line that opens with "Posted by", "Written by", "By" and the like."""
+    return bool(BYLINE_LINE.match(text, text.rfind("\n", 0, at) + 1))
