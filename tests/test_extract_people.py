@@ -422,3 +422,12 @@ def test_byline_line_names_are_authors(nlp):
     # 'By' opening a sentence is no byline
     text = "By Monday, Priya Raman, Quillpad's head of research, expects a release."
     assert _people(nlp, text).get("Priya Raman") == ("Quillpad", "head of research")
+
+
+def test_known_org_prefers_the_company_over_its_product(nlp):
+    text = ("Cloudflare had already explored the idea. We were lucky to have Tomas Berg, one of the authors of the "
+            "Relay post and head of engineering for Cloudflare Workers, join us.")
+    assert _people(nlp, text).get("Tomas Berg") == ("Cloudflare", "head of engineering")
+    # a longer name that ends in a company word is the organisation itself
+    text = "Meta is hiring. Tomas Berg, one of the founders and head of research at Meta Superintelligence Labs, spoke."
+    assert _people(nlp, text).get("Tomas Berg") == ("Meta Superintelligence Labs", "head of research")

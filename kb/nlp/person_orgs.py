@@ -81,7 +81,8 @@ def known_org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
         if resolve_org_name(head):
             return resolve_org_name(head)
         if head in ner and head[:1].isupper():
-            return head
+            shorter = known_org(" ".join(words[:n - 1]), mentions) if n > 1 and not ORG_LIKE_END.search(head) else None
+            return shorter or head  # "Cloudflare Workers" where "Cloudflare" is an organisation: its product
     return None
 
 
