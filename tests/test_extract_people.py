@@ -431,3 +431,11 @@ def test_known_org_prefers_the_company_over_its_product(nlp):
     # a longer name that ends in a company word is the organisation itself
     text = "Meta is hiring. Tomas Berg, one of the founders and head of research at Meta Superintelligence Labs, spoke."
     assert _people(nlp, text).get("Tomas Berg") == ("Meta Superintelligence Labs", "head of research")
+
+
+def test_at_a_known_org_and_joined_founder_titles(nlp):
+    assert _people(nlp, "Priya Raman at Hugging Face told reporters the model would ship.").get("Priya Raman") == (
+        "Hugging Face", None)
+    assert "Priya Raman" not in _people(nlp, "Priya Raman at the time told reporters the model would ship.")
+    assert _people(nlp, "Co-founder and COO Priya Raman told reporters the model would ship.").get("Priya Raman") == (
+        None, "Co-founder and COO")

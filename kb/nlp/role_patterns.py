@@ -25,7 +25,7 @@ ROLE = (r"(?:(?:former|current|new|interim|acting|own|founding|senior|executive|
         r"general|deputy|global)\s+)*"
         r"(?:chief [\w ]{0,30}?(?:officer|scientist|architect|economist)|chief executive|CEO|CTO|CFO|COO|CSO|CPO|CIO|"
         rf"{TITLE_DEPARTMENT}|SVP|EVP|{TITLES}|"
-        r"(?:co-?)?founder(?: and (?:CEO|CTO|chief [\w ]{1,20}?officer|president))?|president|"
+        r"(?:co-?)?founder(?: and (?:CEO|CTO|COO|CFO|CPO|CSO|chief [\w ]{1,20}?(?:officer|scientist)|president))?|president|"
         r"(?:senior |executive )?(?:vice president|VP)(?: (?:of|for) [\w ]{1,40}?)?|head of [\w ]{1,30}?|"
         r"director(?: of [\w ]{1,30}?)?|chair(?:man|woman|person)?|research scientist|researcher|scientist|"
         r"professor|engineer|partner|creator of [\w.]+|lead(?:er)? (?:of|for) [\w ]{1,30}?|"
@@ -107,8 +107,8 @@ AFTER = [
 KNOWN_ORG_AFTER = [
     # "X - Co-founder, Harrow AI" / "X - CTO Harrow AI (@handle)": a guest or caption line after a dash
     re.compile(rf"^,\s+(?P<role>{ROLE})\s+(?:(?:of|at)\s+)?(?P<sorg>{ORGTEXT})\s*(?:[(,|]|$)", re.I),
-    # "Priya Raman of Harrow AI said"
-    re.compile(rf"^\s+of\s+(?:the\s+)?(?P<sorg>{ORGTEXT})(?P<role>)(?=\s*[,;.]|\s+(?:said|says|told|wrote|added|"
+    # "Priya Raman of Harrow AI said", "Priya Raman at Harrow AI told"
+    re.compile(rf"^\s+(?:of|at)\s+(?:the\s+)?(?P<sorg>{ORGTEXT})(?P<role>)(?=\s*[,;.]|\s+(?:said|says|told|wrote|added|"
                rf"explained|argued|noted|believes|thinks)\b)"),
     re.compile(r"^\s+from\s+(?:the\s+)?(?P<sorg>[\w][\w.&-]*(?: [A-Z][\w.&-]*){0,3})(?P<role>)"),
     re.compile(rf"^{POSS}\s+(?P<sorg>{ORGTEXT})(?P<role>)"),
@@ -125,11 +125,11 @@ BEFORE = [
     re.compile(rf"(?:(?<![\w-])(?P<past>(?i:former|ex-)\s*))?(?P<org>(?!(?i:{ROLE})\b){ORGTEXT})\s+(?P<role>(?i:{ROLE}))"
                rf"\s+(?:Dr\.?\s+)?$"),
     re.compile(rf"(?P<role>{ROLE})\s+(?:of|at)\s+(?P<org>(?-i:{ORGTEXT})),?\s+$", re.I),
-    re.compile(r"(?:^|[\s,(])(?P<role>CEO|CTO|CFO|COO|President|Professor|Chief [\w ]{1,30}?Officer)\s+(?:Dr\.?\s+)?$"),
     # a title before the name without an organisation: "technical leader X writes", "fellow researcher X"
     # (not a role that runs into a preposition: "head of engineering for Quillpad Cloud" names no person)
     re.compile(rf"(?:^|(?<=[\s,(]))(?:(?:fellow|veteran|longtime)\s+)?(?P<role>{ROLE})(?<!\sfor)(?<!\sof)(?<!\sat)"
                rf"(?<!\sto)(?<!\sand)(?<!\sin)\s+$", re.I),
+    re.compile(r"(?:^|[\s,(])(?P<role>CEO|CTO|CFO|COO|President|Professor|Chief [\w ]{1,30}?Officer)\s+(?:Dr\.?\s+)?$"),
 ]
 
 
