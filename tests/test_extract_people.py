@@ -439,3 +439,14 @@ def test_at_a_known_org_and_joined_founder_titles(nlp):
     assert "Priya Raman" not in _people(nlp, "Priya Raman at the time told reporters the model would ship.")
     assert _people(nlp, "Co-founder and COO Priya Raman told reporters the model would ship.").get("Priya Raman") == (
         None, "Co-founder and COO")
+
+
+def test_title_shapes_the_ner_misses(nlp):
+    # an organisation and an executive title before a name the NER left untagged
+    assert _people(nlp, "\u201cWe will ship,\u201d Quillpad CTO Priya Raman wrote on X.").get("Priya Raman") == (
+        "Quillpad", "CTO")
+    # a lower-case title is not enough: 'the team lead' could be anyone's
+    assert _people(nlp, "\u201cWe will ship,\u201d the team said on X.") == {}
+    # the organisation inside a 'head of' role
+    assert _people(nlp, "Priya Raman, the head of Quillpad\u2019s AI lab, said it works.").get("Priya Raman") == (
+        "Quillpad", "head of Quillpad's AI lab")

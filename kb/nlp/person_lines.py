@@ -41,6 +41,10 @@ ROLE_LIST = re.compile(rf"(?<![\w-])(?P<past>(?i:former)\s+)?(?P<org>[A-Z][\w.&-
                        rf"(?P<role>{PLURAL_ROLE})\s+(?P<names>{NAME_WORD} {NAME_WORD}(?:,\s+{NAME_WORD} {NAME_WORD})*,?"
                        rf"\s+and\s+{NAME_WORD} {NAME_WORD})(?![\w-]| [A-Z])")
 LIST_NAME = re.compile(rf"{NAME_WORD} {NAME_WORD}")
+# "Quillpad CTO Ana Silva wrote": an organisation and a capitalised executive title before a name the NER missed
+ORG_TITLE_NAME = re.compile(rf"(?<![\w-])(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,2}})\s+"
+                            rf"(?P<role>CEO|CTO|CFO|COO|CSO|CPO|CIO|President|(?:Co-)?[Ff]ounder|Chief [A-Z]\w* Officer)\s+"
+                            rf"(?P<name>{NAME_WORD} {NAME_WORD})(?![\w-]| [A-Z])")
 # "- Guests - Ana Silva (Quillpad), Tom Berg (Wavecrest)": a guest list line with each guest's organisation
 GUEST_LIST = re.compile(r"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?Guests?[ \t]*[:\-\u2013\u2014][ \t]*(?P<items>[^\n]+)$")
 GUEST_ITEM = re.compile(rf"(?<![\w.@-])(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})\s*\((?P<org>{ORGTEXT})\)"
@@ -119,7 +123,8 @@ def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[st
             _add_guest(doc, m, org_of(m.group("org"), mentions), people)
     _add_role_lists(doc, mentions, people)
     found = [(m, org_of(m.group("org"), mentions)) for m in [*ROLE_APPOSITION.finditer(text),
-                                                              *ROLE_BEFORE_NAME.finditer(text)]]
+                                                              *ROLE_BEFORE_NAME.finditer(text),
+                                                              *ORG_TITLE_NAME.finditer(text)]]
     found += [(m, known_org(m.group("org"), mentions)) for m in [*ROLE_OF_ORG_NAME.finditer(text),
                                                                  *NAME_ROLE_OF_ORG.finditer(text)]
               if known_org(m.group("org"), mentions)]

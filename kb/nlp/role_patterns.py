@@ -39,6 +39,9 @@ ROLE_SHORT = ROLE.replace("[\\w ]{1,40}?)?|", "[\\w ]{1,40}?)??|")
 POSS = r"(?:['\u2019]s|(?<=s)['\u2019])"  # "Meta's", "Halden Labs'"
 PROJECT_ROLE = "|".join(re.escape(w) for w in _words("project_role"))
 AFTER = [
+    # "X, the head of Y's AI lab, said": the organisation inside the role
+    re.compile(rf"^,\s+(?:the\s+)?(?P<role>(?:head|director|leader|lead|chief)\s+of\s+(?P<org>(?-i:{ORGTEXT})){POSS}\s+"
+               rf"[\w -]{{1,40}}?)(?=\s*[,.;)\u2014\u2013]|\s+-\s|\s+(?:who|said|says|told)\b)", re.I),
     # "X, Y's head of developer relations, said": the role runs to the punctuation or the next clause
     re.compile(rf"^,\s+(?:the\s+)?(?P<org>{ORGTEXT}){POSS}\s+(?P<role>{ROLE})(?=\s*[,.;)\u2014\u2013]|\s+-\s|"
                rf"\s+(?:at|who|said|says|told|wrote)\b)", re.I),
