@@ -445,8 +445,9 @@ def test_title_shapes_the_ner_misses(nlp):
     # an organisation and an executive title before a name the NER left untagged
     assert _people(nlp, "\u201cWe will ship,\u201d Quillpad CTO Priya Raman wrote on X.").get("Priya Raman") == (
         "Quillpad", "CTO")
-    # a lower-case title is not enough: 'the team lead' could be anyone's
-    assert _people(nlp, "\u201cWe will ship,\u201d the team said on X.") == {}
+    # a title-cased heading or an event name is no person
+    assert _people(nlp, "## Quillpad CEO Summit Recap\n\nThe summit had many talks.") == {}
+    assert _people(nlp, "Notes from the Quillpad CEO Summit Recap session are below.") == {}
     # the organisation inside a 'head of' role
     assert _people(nlp, "Priya Raman, the head of Quillpad\u2019s AI lab, said it works.").get("Priya Raman") == (
         "Quillpad", "head of Quillpad's AI lab")

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from kb.nlp.doc_spans import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
+from kb.nlp.orglists import in_heading
 from kb.nlp.person_orgs import NOT_NAME_WORDS, known_org, on_byline_line, org_of
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.role_patterns import ORGTEXT, POSS, ROLE, ROLE_SHORT
@@ -27,7 +28,8 @@ ROLE_BEFORE_NAME = re.compile(rf"(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}})
 # organisation must be one the gazetteer or the NER knows
 ROLE_OF_ORG_NAME = re.compile(rf"(?<![\w-])(?P<role>(?i:{ROLE}))\s+(?:of|at)\s+"
                               rf"(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}?)\s+"
-                              rf"(?P<name>{NAME_WORD} {NAME_WORD})(?![\w-]| [A-Z])")
+                              rf"(?P<name>{NAME_WORD} {NAME_WORD})(?=\s*[,;:)]|\.(?:\s|$)|\s+(?:said|says|told|wrote|writes|"
+                            rf"added|explained|announced|noted|posted|shared|argued|replied)\b)")
 # "Ana Silva, one of the authors of the post and head of research for Quillpad": a name the NER missed, a role
 # and an organisation the gazetteer or the NER knows
 NAME_ROLE_OF_ORG = re.compile(rf"(?<![\w.@\[])(?P<name>{NAME_WORD} {NAME_WORD}),\s+(?:(?:one of|a|an|the)\s[^,;()\n]{{3,60}}?"
@@ -44,7 +46,8 @@ LIST_NAME = re.compile(rf"{NAME_WORD} {NAME_WORD}")
 # "Quillpad CTO Ana Silva wrote": an organisation and a capitalised executive title before a name the NER missed
 ORG_TITLE_NAME = re.compile(rf"(?<![\w-])(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,2}})\s+"
                             rf"(?P<role>CEO|CTO|CFO|COO|CSO|CPO|CIO|President|(?:Co-)?[Ff]ounder|Chief [A-Z]\w* Officer)\s+"
-                            rf"(?P<name>{NAME_WORD} {NAME_WORD})(?![\w-]| [A-Z])")
+                            rf"(?P<name>{NAME_WORD} {NAME_WORD})(?=\s*[,;:)]|\.(?:\s|$)|\s+(?:said|says|told|wrote|writes|"
+                            rf"added|explained|announced|noted|posted|shared|argued|replied)\b)")
 # "- Guests - Ana Silva (Quillpad), Tom Berg (Wavecrest)": a guest list line with each guest's organisation
 GUEST_LIST = re.compile(r"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?Guests?[ \t]*[:\-\u2013\u2014][ \t]*(?P<items>[^\n]+)$")
 GUEST_ITEM = re.compile(rf"(?<![\w.@-])(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})\s*\((?P<org>{ORGTEXT})\)"
@@ -123,8 +126,9 @@ def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[st
             _add_guest(doc, m, org_of(m.group("org"), mentions), people)
     _add_role_lists(doc, mentions, people)
     found = [(m, org_of(m.group("org"), mentions)) for m in [*ROLE_APPOSITION.finditer(text),
-                                                              *ROLE_BEFORE_NAME.finditer(text),
-                                                              *ORG_TITLE_NAME.finditer(text)]]
+                                                              *ROLE_BEFORE_NAME.finditer(text)]]
+    found += [(m, org_of(m.group("org"), mentions)) for m in ORG_TITLE_NAME.finditer(text)
+              if not in_heading(doc, m.start("name"))]  # "Quillpad CEO Summit Recap": a title-cased heading
     found += [(m, known_org(m.group("org"), mentions)) for m in [*ROLE_OF_ORG_NAME.finditer(text),
                                                                  *NAME_ROLE_OF_ORG.finditer(text)]
               if known_org(m.group("org"), mentions)]
