@@ -375,3 +375,29 @@ def test_the_low_end_of_a_range_of_multiples_is_no_score(nlp):
     # "from 2 to 25%" is a change, not a range of multiples: the new value stays
     text = "Marlin 2 was released. Its GPQA Diamond score jumps from 2 to 25%."
     assert ("Marlin 2", "GPQA Diamond", 25.0) in claims(nlp, text)
+
+
+def test_a_list_lead_in_names_the_benchmark_of_its_value_headed_items(nlp):
+    text = ("Prices fell again this month. Here is every cut, ranked by Quarry Elo:\n\n"
+            "- Elo 1301 Rank 1: Claude Opus 4.6 cut its price by half ($3/mtok)\n"
+            "- Elo 1270 Rank 4: GPT-5.4 dropped 40% ($1.25/mtok)\n\nThat is all for today.")
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    got = {(s.model, s.benchmark, s.value, s.unit, s.qualifier) for s in ex.scores}
+    assert got == {("Claude Opus 4.6", "Quarry", 1301.0, "Elo", "Rank 1"), ("GPT-5.4", "Quarry", 1270.0, "Elo", "Rank 4")}
+    # negative: a lead-in that names no benchmark gives the items none
+    assert claims(nlp, text.replace("ranked by Quarry Elo:", "in order:")) == set()
+    # negative: the same line outside a list (a paragraph in between ends it) is read as usual
+    text = text.replace("\n- Elo 1270", "\nThe next one is smaller.\n\nElo 1270")
+    assert ("GPT-5.4", "Quarry", 1270.0) not in claims(nlp, text)
+
+
+def test_model_and_value_items_take_the_benchmark_the_lead_in_points_back_to(nlp):
+    text = ("Kite 5 sets a record on GPQA Diamond. Progress on the benchmark over two years, as the lab tallied it:\n\n"
+            "- Kite 3 (2023): 12%\n- Kite 4 (2024): 31%\n- Kite 4 Pro (high effort): 35%\n- GPT-5.4 (2025): ~40%\n")
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    got = {(s.model, s.benchmark, s.value, s.qualifier) for s in ex.scores}
+    assert got == {("Kite 3", "GPQA Diamond", 12.0, None), ("Kite 4", "GPQA Diamond", 31.0, None),
+                   ("Kite 4 Pro", "GPQA Diamond", 35.0, "high effort")}  # "~40%" is an approximation
+    # negative: an item that goes on after its value is no such item ("12% of users" is a share)
+    text = "Kite 5 sets a record on GPQA Diamond. What users did on the benchmark:\n\n- Kite 3 (2023): 12% of users left\n"
+    assert claims(nlp, text) == set()

@@ -16,7 +16,8 @@ from spacy.tokens import Doc, Span, Token
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
-from kb.nlp.score_lists import foreign_item_head, list_item_benchmark, respectively_values, settings_pairs
+from kb.nlp.score_lists import (ListLeadIn, foreign_item_head, list_item_benchmark, respectively_values,
+                                 settings_pairs)
 from kb.nlp.score_rules import ScoreRules
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
@@ -121,6 +122,7 @@ class SentenceScorer:
         self.prev_bench: Optional[str] = None
         self.prev_claim: Optional[Candidate] = None
         self.baseline: Optional[str] = None  # the model the previous sentence's change started from
+        self.lists = ListLeadIn()
 
     def model_anchor(self, sent: Span, tok: Token, models: list[Mention]) -> tuple[list[str], str]:
         """Models a number belongs to by its local shape, with the shape name ('' when none)."""
@@ -230,6 +232,10 @@ class SentenceScorer:
         models = self.m.in_span(self.m.models, sent.start, sent.end)
         benches = self.m.in_span(self.m.benchmarks, sent.start, sent.end) or self._opening_benchmark(sent, models)
         subj, pronoun = sentence_subject(sent, models)
+        listed = [Candidate(*c, sent) for c in self.lists.read(sent, models, benches, self.prev_bench, self.rules)]
+        if listed:  # an item of a list whose lead-in names the benchmark ('by Quarry Elo:', '- Elo 1286: M')
+            self._carry(subj, [], listed)
+            return listed
         # "Quarrybench moves from 4.6 to 28.3": a benchmark as subject; the numbers are the topic model's
         topic = self.current if subj is None and not pronoun and self._benchmark_subject(sent, benches) else None
         ctx = _Context(models, benches, subj, subj.name if subj else (self.current if pronoun else None),
