@@ -401,3 +401,16 @@ def test_model_and_value_items_take_the_benchmark_the_lead_in_points_back_to(nlp
     # negative: an item that goes on after its value is no such item ("12% of users" is a share)
     text = "Kite 5 sets a record on GPQA Diamond. What users did on the benchmark:\n\n- Kite 3 (2023): 12% of users left\n"
     assert claims(nlp, text) == set()
+
+
+def test_a_score_out_of_a_maximum_keeps_its_points_and_the_fraction_as_qualifier(nlp):
+    text = "GPT-5.4 shines in contests. It earns medals on Quarry Olympiad (35/42), Ledger Cup (10/12) and Tarn."
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    got = {(s.model, s.benchmark, s.value, s.unit, s.qualifier) for s in ex.scores}
+    assert got == {("GPT-5.4", "Quarry Olympiad", 35.0, "score", "35/42"),
+                   ("GPT-5.4", "Ledger Cup", 10.0, "score", "10/12")}
+    assert claims(nlp, "GPT-5.4 posts a near-perfect 118/120 on Tarnfield 2024.") == {("GPT-5.4", "Tarnfield 2024", 118.0)}
+    # negatives: a date, a share above its whole and a span of years are no scores, nor a fraction away from
+    # any benchmark ("Edit 12/20: more on GPQA Diamond")
+    assert claims(nlp, "Edit 12/20: GPT-5.4 notes on GPQA Diamond added.") == set()
+    assert claims(nlp, "GPT-5.4 runs 24/7 on Quarry Olympiad servers, with AIME 2024/2025 results pending.") == set()

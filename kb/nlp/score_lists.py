@@ -87,6 +87,18 @@ def list_item_benchmark(sent: Span, tok: Token, benches: list[Mention], models: 
     return True, Mention("BENCHMARK", span.text, span.start, span.end, span.start_char, span.end_char)
 
 
+def fraction_benchmark(sent: Span, tok: Token, mentions: list[Mention]) -> Optional[Mention]:
+    """'gold medals on Quarry (35/42), Ledger (10/12)': a name right before the parentheses of a score written as
+    a fraction of its maximum is that score's benchmark (a contest or exam), when nothing else names it."""
+    bounds = item_name_before(sent, tok, mentions)
+    if bounds is None or "/" not in tok.text or bounds[1] >= tok.i:
+        return None
+    span = sent.doc[bounds[0]:bounds[1]]
+    if not _benchmark_like(span, True):
+        return None
+    return Mention("BENCHMARK", span.text, span.start, span.end, span.start_char, span.end_char)
+
+
 def fuller_benchmark_names(names: list[str]) -> dict[str, str]:
     """Short name -> the one fuller name of the same benchmark in the document: "Quarry" -> "Quarry v1.1"
     when the text also writes "Quarry v1.1" (and no other "Quarry ..." version), so that one benchmark
