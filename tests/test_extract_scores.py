@@ -414,3 +414,24 @@ def test_a_score_out_of_a_maximum_keeps_its_points_and_the_fraction_as_qualifier
     # any benchmark ("Edit 12/20: more on GPQA Diamond")
     assert claims(nlp, "Edit 12/20: GPT-5.4 notes on GPQA Diamond added.") == set()
     assert claims(nlp, "GPT-5.4 runs 24/7 on Quarry Olympiad servers, with AIME 2024/2025 results pending.") == set()
+
+
+def test_a_value_after_something_like_is_an_approximation(nlp):
+    text = "On GPQA Diamond, GPT-5.4 wins something like 51% of its match-ups."
+    assert claims(nlp, text) == set()
+    # negative: the plain value stays
+    assert claims(nlp, "On GPQA Diamond, GPT-5.4 scores 51%.") == {("GPT-5.4", "GPQA Diamond", 51.0)}
+
+
+def test_an_acronym_name_the_text_calls_a_model_is_no_benchmark(nlp):
+    text = ("Tidewater releases RIVET-3, a 90B parameter mixture-of-experts model (9B active), reaching 69% on "
+            "LiveCodeBench and 74% on MMLU-Pro.")
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    assert "RIVET-3" in {m.name for m in ex.models}
+    assert {(s.model, s.benchmark, s.value) for s in ex.scores} == {
+        ("RIVET-3", "LiveCodeBench", 69.0), ("RIVET-3", "MMLU-Pro", 74.0)}
+    # negative: the same shape described as a benchmark stays one, and a known benchmark is never moved
+    text = "RIVET-3, a new test that models find hard, is out. GPT-5.4 scores 41% on RIVET-3."
+    assert claims(nlp, text) == {("GPT-5.4", "RIVET-3", 41.0)}
+    text = "MMLU-Pro, a benchmark every model reports, saw GPT-5.4 reach 81%."
+    assert ("GPT-5.4", "MMLU-Pro", 81.0) in claims(nlp, text)

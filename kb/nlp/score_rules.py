@@ -49,6 +49,7 @@ class ScoreRules:
         self.bench_named = [re.compile(r["regex"]) for r in units if r["kind"] == "bench_named"]
         self.change_not_score = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "change_not_score"]
         self.bench_reference = frozenset(w for r in units if r["kind"] == "bench_reference" for w in r["words"])
+        self.model_after = [re.compile(r["regex"]) for r in units if r["kind"] == "model_cue_after"]
         self.unnamed = frozenset(w for r in units if r["kind"] == "unnamed_subject" for w in r["words"])
 
     def qualifier(self, text: str) -> Optional[str]:
