@@ -435,3 +435,12 @@ def test_an_acronym_name_the_text_calls_a_model_is_no_benchmark(nlp):
     assert claims(nlp, text) == {("GPT-5.4", "RIVET-3", 41.0)}
     text = "MMLU-Pro, a benchmark every model reports, saw GPT-5.4 reach 81%."
     assert ("GPT-5.4", "MMLU-Pro", 81.0) in claims(nlp, text)
+
+
+def test_a_newsletter_spelling_of_a_known_benchmark_is_that_benchmark(nlp):
+    # 'Humanities Last Exam' (a frequent spelling) is the gazetteer's Humanity's Last Exam, so one claim
+    # written with both spellings stays one claim
+    text = "GPT-5.4 posts 41.6% on Humanities Last Exam. Recap: GPT-5.4 scores 41.6% on HLE."
+    assert claims(nlp, text) == {("GPT-5.4", "Humanity's Last Exam", 41.6)}
+    # negative: another exam's name is not folded into it
+    assert claims(nlp, "GPT-5.4 posts 41.6% on Humanities Final Exam.") != {("GPT-5.4", "Humanity's Last Exam", 41.6)}
