@@ -94,3 +94,20 @@ def test_institutions_named_once(nlp):
     # negative: a title-cased heading ending in such a word
     assert not [o for o in orgs(nlp, "Notes From The Model Evaluation Academy\n\nWe ran Quill 6 again.")
                 if "Academy" in o]
+
+
+def test_another_name_of_an_organisation_is_reported_as_written(nlp):
+    found = orgs(nlp, "Researchers at Ai2 trained the model, and DeepMind replied with a paper of its own a week later.")
+    assert {"Ai2", "DeepMind"} <= found, found
+    assert not {"Allen Institute for AI", "Google DeepMind"} & found, found
+
+
+def test_same_name_spelled_differently_and_short_forms_keep_one_spelling(nlp):
+    found = orgs(nlp, "The weights sit on HuggingFace. Moonshot AI trained it, and Moonshot says a larger one follows.")
+    assert "Hugging Face" in found and "HuggingFace" not in found, found
+    assert "Moonshot AI" in found and "Moonshot" not in found, found  # a short form beside the full name
+
+
+def test_organisation_name_used_for_a_product_is_not_a_spelling(nlp):
+    found = orgs(nlp, "Meta says the feature ships first in the Meta AI app, where it reads food photos.")
+    assert "Meta" in found and "Meta AI" not in found, found

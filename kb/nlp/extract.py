@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
-from kb.nlp.orglists import OrgLister, in_heading
+from kb.nlp.orglists import OrgLister, in_heading, written_spellings
 from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
 from kb.nlp.names import (
     gazetteer,
@@ -44,7 +44,7 @@ from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, caption_reporter, flat_tables, index_lines, place_table, row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.12.03-2"
+EXTRACTOR_VERSION = "2026.12.03-3f"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
@@ -302,17 +302,22 @@ def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str],
     names, and the makers of its models that the text names outside the models' own names."""
     text = doc_text(spacy_doc)
     org_counts = _named_orgs(spacy_doc, mentions, person_tokens, text)
+    spans = [(o.start_char, o.end_char) for o in mentions.orgs]
     # Organisations a list names ("companies such as A, B and C", "Cadence and IBM"), even once.
-    for name, _, _ in OrgLister(spacy_doc, mentions, _product_like).listed():
+    for name, start, end in OrgLister(spacy_doc, mentions, _product_like).listed():
         if name not in person_tokens:
             org_counts[name] += 1
+            spans.append((start, end))
     model_spans = [(m.start_char, m.end_char) for m in mentions.models]
     for maker in {made_by for n in counts if (made_by := mentions.model_orgs.get(n))} - set(org_counts):
         # named in the text (the NER missed it), not only inside a model's name ("DeepSeek V4 Pro")
         if any(not any(a <= m.start() < b for a, b in model_spans)
                for m in re.finditer(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text)):
             org_counts[maker] += 1
-    return tuple(OrgMention(name=n, kind=org_kind(n), mentions=k) for n, k in org_counts.items())
+    written = written_spellings(text, spans, set(org_counts), model_spans)
+    # each organisation as the text writes it ("HuggingFace", "Mistral"), one record per spelling
+    return tuple(OrgMention(name=w, kind=org_kind(n), mentions=c) for n, k in org_counts.items()
+                 for w, c in (written.get(n) or {n: k}).items())
 
 
 def _named_orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], text: str) -> Counter[str]:

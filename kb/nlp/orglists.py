@@ -11,13 +11,16 @@ Each name must not be a model, family, benchmark, licence, person or place.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections import Counter
+from typing import Callable, Iterable
 
 from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, doc_text
-from kb.nlp.names import gazetteer, model_family, resolve_license_name, resolve_model_name, resolve_org_name
-from kb.text.keys import name_key
+from kb.nlp.names import (
+    clean_label, gazetteer, model_family, resolve_license_name, resolve_model_name, resolve_org_name,
+)
+from kb.text.keys import name_key, spelling
 from kb.text.lexicon import ORG_FINDING_END
 
 WORD = r"(?:[A-Z0-9][\w.&'\u2019+]*(?:-[A-Za-z0-9][\w.&+]*)*)"
@@ -208,3 +211,37 @@ class OrgLister:
                                                                 company_word=True):
                 found[(start, start + len(name))] = resolve_org_name(name) or name
         return [(n, a, b) for (a, b), n in sorted(found.items())]
+
+
+# "the Meta AI app": an organisation's other name used as a product's name is no spelling of the organisation
+PRODUCT_AFTER = re.compile(r"[\s-]*(?:app|apps|API|APIs|website|chatbot|assistant|platform|subscribers?|users?)\b")
+
+
+def written_spellings(text: str, spans: list[tuple[int, int]], orgs: set[str],
+                      names: Iterable[tuple[int, int]] = ()) -> dict[str, Counter[str]]:
+    """The names the text gives each of ORGS (canonical names): another name of an organisation is reported
+    as written ("Ai2", "DeepMind", "Mistral" for the gazetteer's "Mistral AI"), and the linker joins them
+    through the gazetteer's aliases. The same name spelled differently ("HuggingFace") keeps the canonical
+    spelling, and a short form of a longer name the text also writes ("Moonshot" beside "Moonshot AI")
+    adds nothing."""
+    out: dict[str, Counter[str]] = {}
+    for start, end in sorted(spans):
+        written = re.sub(r"^(?:the|The)\s+", "", clean_label(text[start:end]))
+        written = re.sub(r"['\u2019]s$", "", written)
+        canon = resolve_org_name(written) or written
+        if canon not in orgs or not written:
+            continue
+        same = name_key(written, "org") == name_key(canon, "org") or PRODUCT_AFTER.match(text, end)
+        out.setdefault(canon, Counter())[canon if same else written] += 1
+    inside = [*spans, *names]  # the canonical name written on its own ("Meta" beside "Meta AI"), not in another name
+    for canon, forms in out.items():
+        if canon not in forms and any(not any(a <= m.start() < b for a, b in inside)
+                                      for m in re.finditer(rf"(?<![\w-]){re.escape(canon)}(?![\w-])", text)):
+            forms[canon] += 1
+    for canon, forms in out.items():
+        merged: Counter[str] = Counter()
+        for form, n in forms.items():
+            longer = [g for g in forms if g != form != canon and spelling(g).startswith(spelling(form) + " ")]
+            merged[longer[0] if longer else next(g for g in forms if spelling(g) == spelling(form))] += n
+        out[canon] = merged
+    return out
