@@ -111,3 +111,33 @@ def test_same_name_spelled_differently_and_short_forms_keep_one_spelling(nlp):
 def test_organisation_name_used_for_a_product_is_not_a_spelling(nlp):
     found = orgs(nlp, "Meta says the feature ships first in the Meta AI app, where it reads food photos.")
     assert "Meta" in found and "Meta AI" not in found, found
+
+
+def test_identifiers_in_code_are_not_organisations(nlp):
+    text = ("Brannock and IBM are piloting the retrieval model. Load it like this:\n\n```python\n"
+            "from quillkit import QuillLoader\nloader = QuillLoader(device='cpu')\n```\n\n"
+            "Then call QuillLoader.encode(texts, batch_size=8, normalize=True) on your documents.\n")
+    found = orgs(nlp, text)
+    assert not [o for o in found if "Quill" in o or "=" in o], found
+    assert {"Brannock", "IBM"} <= found, found  # prose outside the code still names organisations
+
+
+def test_defined_abbreviation_is_a_term_not_an_organisation(nlp):
+    from kb.nlp.orglists import defines_abbreviation
+
+    text = "It is a Sparse Gated Experts (SGE) design; SGE layers route tokens, and experts (SGE) help."
+    start = text.index("SGE")
+    assert defines_abbreviation(text, start, start + 3)
+    other = "Shares of Tidewater (TDW) rose."
+    assert not defines_abbreviation(other, other.index("TDW"), other.index("TDW") + 3)
+    assert "SGE" not in orgs(nlp, text)
+
+
+def test_name_written_before_a_thing_noun_is_not_an_organisation(nlp):
+    from kb.nlp.orglists import thing_names
+
+    text = ("We trained on the Quillon dataset. Quillon covers 40 languages, and Quillon was filtered twice. "
+            "Brannock and IBM helped with the release.")
+    assert thing_names(text, ["Quillon", "Brannock"]) == {"Quillon"}
+    found = orgs(nlp, text)
+    assert "Quillon" not in found and "Brannock" in found, found

@@ -19,7 +19,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
-from kb.nlp.orglists import OrgLister, in_heading, written_spellings
+from kb.nlp.orglists import (
+    OrgLister, code_spans, defines_abbreviation, in_heading, in_spans, thing_names, written_spellings,
+)
 from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
 from kb.nlp.names import (
     gazetteer,
@@ -314,6 +316,8 @@ def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str],
         if any(not any(a <= m.start() < b for a, b in model_spans)
                for m in re.finditer(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text)):
             org_counts[maker] += 1
+    for name in thing_names(text, [n for n in org_counts if not resolve_org_name(n)]):
+        del org_counts[name]  # "the Quillon dataset", "AutoThing(x=1)": a thing or code, not a company
     written = written_spellings(text, spans, set(org_counts), model_spans)
     # each organisation as the text writes it ("HuggingFace", "Mistral"), one record per spelling
     return tuple(OrgMention(name=w, kind=org_kind(n), mentions=c) for n, k in org_counts.items()
@@ -329,8 +333,11 @@ def _named_orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], 
     licence_words = {m.group(1) for m in re.finditer(r"\b([A-Z][\w.-]*)[\s-]+(?:licen[cs]es?|licensed)\b", text)
                      if not re.search(r"\b(?:at|from)\s+(?:the\s+)?" + re.escape(m.group(1))
                                       + r"\b(?![\s-]+licen)", text)}
+    code = code_spans(text)
     for o in mentions.orgs:
         name = o.name.strip(" .,")
+        if in_spans(code, o.start_char) or defines_abbreviation(text, o.start_char, o.end_char):
+            continue  # an identifier in code; "Mixture of Experts (MoE)" defines a term
         if resolve_license_name(name) and name in licence_words:
             continue  # the document names it as a licence ("the MIT license"): its bare uses are the licence too
         if resolve_license_name(name) and (
