@@ -183,3 +183,21 @@ def test_a_variant_word_glued_by_a_hyphen_after_the_version_is_part_of_the_name(
 def test_a_hyphen_with_spaces_after_a_name_glues_nothing(nlp):
     models = _models(nlp, "DeepSeek V5.1 - Sprinter edition notes: the model scores 88% on AIME 2025.")
     assert name_key("DeepSeek V5.1-Sprinter") not in models and name_key("DeepSeek V5.1 - Sprinter") not in models
+
+
+def test_model_name_with_a_glued_full_stop_and_in_markup(nlp):
+    models = _models(nlp, "The vision tower feeds a decoder built on Qwen3-8B. It runs on one card.")
+    assert name_key("Qwen3-8B") in models and name_key("Qwen3") not in models, models
+    names = [m.name for m in extract(nlp, CleanDocument(
+        title="Notes", text='Gemma 3 is out. <img width="60%" alt="DeepSeek-R1" /> Read the <a href="/x">report</a>.')).models]
+    assert not [n for n in names if n.startswith("-") or "<" in n or '"' in n or "/" in n], names
+
+
+def test_found_names_that_are_function_words_dates_acronyms_or_first_names(nlp):
+    text = ("Tinsel Labs released Tinsel-7 today. With 10 billion active parameters, the model is small. "
+            "Model Release Date April 18, 2026. The lab also shipped a SOTA lip-sync model. "
+            "We hosted our friend Marek Holub, who tested it, and Marek says the model scores 71 on MMLU.")
+    models = _models(nlp, text)
+    assert name_key("Tinsel-7") in models, models
+    for bad in ("With 10", "Date April 18", "SOTA", "Marek"):
+        assert name_key(bad) not in models, (bad, models)

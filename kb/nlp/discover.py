@@ -69,6 +69,8 @@ VERSIONED = re.compile(r"(?<![\w.-])(?P<name>(?:[A-Z][a-zA-Z]+ )?[A-Z][a-zA-Z]+(
                        # a size ("70B"), or a version that is small and has one decimal: "AA-LCR 52.00", "TOR 0.82" are a metric's value
                        r"(?:\d{1,3}(?:\.\d)?[BbMm]|(?:1\d|20|\d)(?:\.\d)?(?!\d|\.\d)[A-Za-z]?)"
                        rf"(?:-\d+[BbMm])?(?: (?:{alternation('tier_variant', 'variant')}))?)(?![\w-])")
+MONTHS = lower_words("month", "month_abbr")
+VARIANT_WORDS = lower_words("tier_variant", "variant")
 NOT_VERSIONED = {"figure", "table", "section", "chapter", "version", "step", "phase", "day", "week", "level", "tier",
                  "gen", "series", "part", "top", "grade", "class", "type", "model", "page", "episode", "season",
                  "item", "rule", "article", "appendix", "note", "h", "a", "b", "m", "q", "round", "stage", "number",
@@ -106,7 +108,26 @@ def discover(doc: Doc, taken: set[int]) -> set[str]:
     ents = Ents(doc)
     found = _cued_names(doc, taken, ents) | _lead_names(doc, taken, ents) | _listed_names(doc, taken, ents)
     found |= _versioned_names(doc, taken, ents)
-    return found | _family_member_names(doc, taken, ents, found)
+    found |= _family_member_names(doc, taken, ents, found)
+    return {n for n in found if not _not_a_name(doc, n)}
+
+
+ACRONYM = re.compile(r"[A-Z]{2,5}")
+SIZE_OF = re.compile(r"\s*(?:context|tokens?|parameters?|params|active)\b", re.I)
+
+
+def _not_a_name(doc: Doc, name: str) -> bool:
+    """A found name that is no model's: it opens with a function word or a variant word ("With 10",
+    "Base 9B"), holds a date ("Released May 3"), is an unknown bare acronym ("SOTA"), or is the first name
+    of a person the document names in full ("Maxime" beside "Maxime Labonne")."""
+    words = name.split()
+    if len(words) > 1 and (doc.vocab[words[0].lower()].is_stop or words[0].lower() in VARIANT_WORDS):
+        return True
+    if any(w.lower().rstrip(".") in MONTHS for w in words):
+        return True
+    if len(words) == 1 and ACRONYM.fullmatch(name) and not gazetteer().model_index.get(name_key(name)):
+        return True
+    return len(words) == 1 and any(e.label_ == "PERSON" and len(e) > 1 and e[0].text == name for e in doc.ents)
 
 
 def _cued_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
@@ -213,6 +234,8 @@ def _versioned_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
             name = _versioned_name(doc, m, text)
             if name is None:
                 continue
+            if re.search(r"\d[BbMmKk]$", name) and SIZE_OF.match(text, m.end()):
+                continue  # "a 1M context window", "80B parameters": a size, not a version
             start = sent.start_char + m.start() + (len(m.group("name")) - len(name))
             span = doc.char_span(start, start + len(name), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):
