@@ -201,3 +201,18 @@ def test_found_names_that_are_function_words_dates_acronyms_or_first_names(nlp):
     assert name_key("Tinsel-7") in models, models
     for bad in ("With 10", "Date April 18", "SOTA", "Marek"):
         assert name_key(bad) not in models, (bad, models)
+
+
+def test_hyphen_glued_pieces_belong_to_the_name_as_written(nlp):
+    models = _models(nlp, "The new checkpoints are Qwen3-30B-A3B-PT and GLM-4.5-Air-mini, both under Apache 2.0.")
+    assert {name_key("Qwen3-30B-A3B-PT"), name_key("GLM-4.5-Air-mini")} <= models, models
+    assert name_key("Qwen3-30B-A3B") not in models and name_key("GLM-4.5-Air") not in models, models
+
+
+def test_hyphen_glued_ordinary_words_formats_and_tails_are_not_part_of_the_name(nlp):
+    models = _models(nlp, "Our GPT-4o-powered agent beat the GLM-4.5-Air-FP8 build on every task.")
+    assert name_key("GPT-4o") in models and name_key("GPT-4o-powered") not in models, models
+    assert name_key("GLM-4.5-Air") in models and name_key("GLM-4.5-Air-FP8") not in models, models
+    # the tail of a longer glued name is not a model of its own
+    models = _models(nlp, "We distilled DeepSeek-R1-Distill-Qwen-7B from the larger model.")
+    assert name_key("Qwen-7B") not in models, models

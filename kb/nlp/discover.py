@@ -127,7 +127,9 @@ def _not_a_name(doc: Doc, name: str) -> bool:
         return True
     if len(words) == 1 and ACRONYM.fullmatch(name) and not gazetteer().model_index.get(name_key(name)):
         return True
-    return len(words) == 1 and any(e.label_ == "PERSON" and len(e) > 1 and e[0].text == name for e in doc.ents)
+    return bool(re.fullmatch(r"[A-Z][a-z]+", name)) and any(
+        e.label_ == "PERSON" and len(e) > 1 and e[0].text == name and all(re.fullmatch(r"[A-Z][a-z]+", t.text) for t in e)
+        for e in doc.ents)
 
 
 def _cued_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:

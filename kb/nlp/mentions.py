@@ -17,7 +17,9 @@ from kb.nlp.doc_spans import DocMentions, Ents, Mention, doc_text
 from kb.nlp.makers import (
     MAKER_VERSION, maker_family, maker_from_context, org_for_model, variant_family, version_variant,
 )
-from kb.nlp.name_extent import FAMILY_NOUNS, footnote_mark, name_extension, numbered_label
+from kb.nlp.name_extent import (
+    FAMILY_NOUNS, footnote_mark, glued_end, glued_fragment, glued_start, name_extension, numbered_label,
+)
 from kb.nlp.names import (
     GENERIC_VARIANTS,
     gazetteer,
@@ -103,14 +105,17 @@ def _ner_model(doc: Doc, ent: Span, out: DocMentions, seen: dict[str, str], take
         pass  # "Step 3 of the setup", a rocket the data lists: a numbered thing or a product
     elif not re.search(r"\d", ent.text) and ent.end < len(doc) and doc[ent.end].lower_ in FAMILY_NOUNS:
         pass  # "Acme's Vela Quartz series": a line of models, not one model
-    else:
-        end = name_extension(doc, ent)
+    elif glued_fragment(doc, ent.start):
+        pass  # "<name>-Distill-Qwen-7B": the tail of a longer name, not a model of its own
+    elif not any(i in taken for i in range(ent.start, ent.end)):  # not already inside a glued name
+        end = glued_end(doc, name_extension(doc, ent))
+        start = glued_start(doc, ent.start)
         footnote = end == ent.end and footnote_mark(doc, ent)
-        surface = doc[ent.start:end - 1 if footnote else end].text
+        surface = doc[start:end - 1 if footnote else end].text
         name, known = _canonical_model(surface, seen)
-        out.models.append(Mention("MODEL", name, ent.start, end, ent.start_char, doc[end - 1].idx
+        out.models.append(Mention("MODEL", name, start, end, doc[start].idx, doc[end - 1].idx
                                   + len(doc[end - 1].text), known))
-        taken.update(range(ent.start, end))
+        taken.update(range(start, end))
 
 
 def _abbreviation_mentions(doc: Doc, out: DocMentions, abbrev: dict[str, str], taken: set[int]) -> None:
