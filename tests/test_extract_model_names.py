@@ -216,3 +216,11 @@ def test_hyphen_glued_ordinary_words_formats_and_tails_are_not_part_of_the_name(
     # the tail of a longer glued name is not a model of its own
     models = _models(nlp, "We distilled DeepSeek-R1-Distill-Qwen-7B from the larger model.")
     assert name_key("Qwen-7B") not in models, models
+
+
+def test_checkpoint_id_the_gazetteer_lists_is_reported_as_written(nlp):
+    names = {m.name for m in extract(nlp, CleanDocument(
+        title="Notes", text="We fine-tuned gemma-3-12b-it on our support tickets, and it beat Gemini Flash 2.5 "
+                            "on the internal set.")).models}
+    assert "gemma-3-12b-it" in names and "Gemma 3 12B" not in names, names
+    assert "Gemini 2.5 Flash" in names, names  # another word order is the same model, in the canonical spelling

@@ -22,6 +22,7 @@ from kb.nlp.name_extent import (
 )
 from kb.nlp.names import (
     GENERIC_VARIANTS,
+    clean_label,
     gazetteer,
     model_family,
     resolve_benchmark_name,
@@ -41,6 +42,10 @@ def _canonical_model(text: str, seen: dict[str, str]) -> tuple[str, bool]:
     resolved = resolve_model_name(text)
     known = bool(resolved and gazetteer().model_index.get(name_key(resolved)))
     name = resolved or text.strip()
+    written = clean_label(text)
+    if resolved and re.fullmatch(r"\S+-\S+", written) and name_key(written) != name_key(resolved) \
+            and gazetteer().model_index.get(name_key(written)):
+        name = written  # a checkpoint id the gazetteer lists for the model ("<family>-3-12b-it"): as written
     return seen.setdefault(name_key(name), name), known
 
 
