@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kb.read import search
 from kb.db import open_engine
@@ -58,3 +58,50 @@ def test_sorting_and_the_ids_behind_a_count(session):
     assert len(search_claim_ids(session, "GPQA", limit=5000)) == 6
     with pytest.raises(InputError):
         search_claim_ids(session, "", sort="loudest")
+
+
+def test_a_connection_reads_what_a_session_reads(session, db_url):
+    """The CLI searches through a Core connection (no ORM to load), the UI through a session: same records."""
+    asks = [("Char", {}), ("Meta", {}), ("", {"stance": "open"}), ("GPQA", {"org": "Halcyon Research"}),
+            ("", {"benchmark": "GPQA Diamond", "outlet": "Model Ledger"})]
+    with open_engine(db_url).connect() as conn:
+        for query, facets in asks:
+            through_session = search.search_claims(session, query, **facets)
+            assert through_session, (query, facets)
+            assert search.search_claims(conn, query, **facets) == through_session
+        assert search.search_articles(conn, "Hyperi") == search.search_articles(session, "Hyperi")
+        assert search.search_claims(conn, "Char", stance="closed") == search.search_claims(session, "Char",
+                                                                                          stance="closed")
+
+
+def test_resolve_id_agrees_with_resolve_and_follows_merges(session):
+    """Search's Core lookup names the entity the ORM lookup does: by name, by alias, merged into another."""
+    from kb.read.lookup import resolve, resolve_id
+    from kb.store.entities import merge_entities
+
+    conn = search.connection_of(session)
+    for kind, name in (("model", "Fjordline 3"), ("model", "fjordline-3"), ("org", "Meta"), ("org", "Fjord AI"),
+                       ("benchmark", "GPQA Diamond"), ("model", "Fjordline 9"), ("org", "")):
+        entity = resolve(session, kind, name)
+        assert resolve_id(conn, kind, name) == (entity.id if entity else None), (kind, name)
+    assert resolve_id(conn, "model", "Fjordline 9") is None
+    merge_entities(session, "Brightline 5", "Aurora-2 Pro", "model")
+    survivor = resolve(session, "model", "Aurora-2 Pro")
+    assert resolve_id(search.connection_of(session), "model", "Brightline 5") == survivor.id
+    assert models(search.search_claims(session, "", model="Brightline 5")) == ["Aurora-2 Pro"]
+
+
+def test_a_sessions_pending_changes_are_searched_as_its_own_queries_would(session):
+    """A session that autoflushes has its unflushed changes searched (as the ORM queries search made before
+    it read through Core did); inside no_autoflush they stay unseen."""
+    from kb.models import Alias, Entity
+    from kb.text.keys import name_key
+
+    halcyon = session.exec(select(Entity).where(Entity.kind == "org", Entity.name == "Halcyon Research")).one()
+    session.add(Alias(entity_id=halcyon.id, kind="org", alias="Halcyon Group", key=name_key("Halcyon Group", "org")))
+    by_name = search.search_claims(session, "", org="Halcyon Research")
+    assert by_name and search.search_claims(session, "", org="Halcyon Group") == by_name
+    with session.no_autoflush:
+        session.add(Alias(entity_id=halcyon.id, kind="org", alias="Halcyon Works",
+                          key=name_key("Halcyon Works", "org")))
+        assert search.search_claims(session, "", org="Halcyon Works") == []

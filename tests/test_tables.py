@@ -449,3 +449,186 @@ def test_a_pair_of_values_under_a_paired_header_is_two_claims():
     # Negative: a pair under a header that names one thing keeps the first value only (as before).
     one = html.replace("MMMU <br>(val/test)", "MMMU")
     assert {g[:3] for g in _got(one) if g[1] == "MMMU"} == {("Wren 3", "MMMU", 51.1)}
+
+
+def test_a_zero_shot_header_is_a_setting_of_a_score_column_not_a_shots_column():
+    html = ("<table><tr><th>Model</th><th>XQA Zero-Shot Acc. (%)</th><th>Latency (ms)</th></tr>"
+            "<tr><td>Wren 3</td><td>71.5</td><td>1.6</td></tr><tr><td>Kestrel 2</td><td>68.0</td><td>2.4</td></tr></table>")
+    got = _got(html)
+    assert {g[:3] for g in got} == {("Wren 3", "XQA Zero-Shot Acc.", 71.5), ("Kestrel 2", "XQA Zero-Shot Acc.", 68.0)}
+    # Negative: a "# Shots" column still holds shot counts (a setting), never scores.
+    shots = ("<table><tr><th>Benchmark</th><th># Shots</th><th>Wren 3</th></tr>"
+             "<tr><td>MMLU-Pro</td><td>5</td><td>48.2</td></tr><tr><td>GPQA Diamond</td><td>0</td><td>30.1</td></tr></table>")
+    assert _got(shots) == {("Wren 3", "MMLU-Pro", 48.2, "5-shot"), ("Wren 3", "GPQA Diamond", 30.1, "0-shot")}
+
+
+def test_checkpoint_ids_under_a_model_header_are_models_of_a_one_benchmark_table():
+    html = ("<table><tr><th>Model Name</th><th>RetrBench (NDCG@10)</th><th>Parameters (Millions)</th></tr>"
+            "<tr><td>acme-embed-small</td><td>51.98</td><td>33</td></tr>"
+            "<tr><td>acme-embed-s</td><td>50.15</td><td>22</td></tr>"
+            "<tr><td>ORG-reranker-v2-m3</td><td>49.04</td><td>110</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert got == {("acme-embed-small", "RetrBench", 51.98), ("acme-embed-s", "RetrBench", 50.15),
+                   ("ORG-reranker-v2-m3", "RetrBench", 49.04)}  # no claim from the parameter column
+    # Negatives: the same ids under a "Dataset" header, or one such row alone, are too weak to read.
+    assert _got(html.replace("Model Name", "Dataset")) == set()
+    one = html.split("<tr><td>acme-embed-s<")[0] + "</table>"
+    assert _got(one) == set()
+
+
+def test_a_time_per_query_column_is_no_benchmark_and_w_slash_tools_still_is_a_setting():
+    html = ("<table><tr><th>Model</th><th>XBench</th><th>Retrieval Time (seconds/query)</th><th>HLE (w/ tools)</th></tr>"
+            "<tr><td>Wren 3</td><td>49.1</td><td>0.16</td><td>31.8</td></tr>"
+            "<tr><td>Kestrel 2</td><td>52.3</td><td>0.64</td><td>20.3</td></tr></table>")
+    got = _got(html)
+    assert not any(v in (0.16, 0.64) for _, _, v, _ in got)
+    assert ("Wren 3", "HLE", 31.8, "w/ tools") in got and ("Kestrel 2", "XBench", 52.3, None) in got
+
+
+def test_a_metric_in_parentheses_is_how_a_benchmark_is_scored_not_its_name():
+    html = ("<table><tr><th>Benchmark</th><th>Wren 3</th><th>Kestrel 2</th></tr>"
+            "<tr><td>MMLU-Pro</td><td>60.2</td><td>58.1</td></tr>"
+            "<tr><td>Corpus-test (BPB)</td><td>0.606</td><td>0.638</td></tr>"
+            "<tr><td>Long-context reasoning (XYZR v2)</td><td>41.0</td><td>39.5</td></tr></table>")
+    benches = {b for _, b, _, _ in _got(html)}
+    assert "Corpus-test" in benches and "BPB" not in benches
+    # Negative: a name in parentheses after a description is still the benchmark.
+    assert "XYZR v2" in benches
+
+
+def test_a_topic_column_beside_stacked_benchmarks_is_a_category():
+    html = ("<table><tr><th>Topic</th><th>Bench</th><th>Wren 3</th><th>Kestrel 2</th></tr>"
+            "<tr><td>NLU</td><td>ComplexNLU<br>Word-Task</td><td>64.7<br>67.1</td><td>64.5<br>76.3</td></tr>"
+            "<tr><td>Math</td><td>AIME 2025</td><td>81.0</td><td>79.4</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert {("Wren 3", "ComplexNLU", 64.7), ("Kestrel 2", "Word-Task", 76.3), ("Wren 3", "AIME 2025", 81.0)} <= got
+    assert not any(b == "NLU" for _, b, _ in got)  # the topic is no benchmark
+    assert len(got) == 6
+
+
+def test_image_classification_benchmarks_are_benchmark_shaped():
+    assert looks_like_benchmark("IN-1k Top-1") and looks_like_benchmark("ImageNet-V2")
+    # Negative: a word that merely contains the letters is no benchmark.
+    assert not looks_like_benchmark("Input-1k tokens")
+
+
+def test_an_acronym_id_under_a_model_header_is_a_checkpoint_but_a_model_corner_keeps_benchmark_rows():
+    from kb.nlp.table_labels import checkpoint
+
+    assert checkpoint("ABCD-reranker-v2-m3") is not None and checkpoint("xyz-embed-base") is not None
+    assert checkpoint("Some-Bench-v2") is None and checkpoint("Average") is None and checkpoint("GSM8K") is None
+    eager = {"model": resolve_model, "benchmark": lambda t: t if re.match(r"[A-Z]{3,}", t) else resolve_benchmark(t)}
+    rows = ("<table><tr><th>Model</th><th>Param</th><th>RetrBench-R</th><th>CodeRetrBench</th></tr>"
+            "<tr><td>Wren-Embed-4B</td><td>4B</td><td>69.8</td><td>81.2</td></tr>"
+            "<tr><td>ABCD-reranker-v2-m3</td><td>0.6B</td><td>57.0</td><td>41.4</td></tr></table>")
+    got = {(c.model, c.benchmark, c.value) for c in extract_table_scores(rows, resolve_model, eager["benchmark"])}
+    assert ("ABCD-reranker-v2-m3", "RetrBench-R", 57.0) in got and len(got) == 4
+    # Negative: "Model" in the corner above benchmark rows (acronym ids among them), models as columns.
+    corner = ("<table><tr><th>Model</th><th>Wren 3</th><th>Kestrel 2</th></tr>"
+              "<tr><td>CRUX-Of</td><td>60.6</td><td>66.2</td></tr><tr><td>MMLU-Pro</td><td>60.2</td><td>58.1</td></tr>"
+              "<tr><td>ABCD-Redux</td><td>87.5</td><td>83.9</td></tr></table>")
+    got = {(c.model, c.benchmark, c.value) for c in extract_table_scores(corner, resolve_model, eager["benchmark"])}
+    assert ("Wren 3", "ABCD-Redux", 87.5) in got and ("Kestrel 2", "CRUX-Of", 66.2) in got and len(got) == 6
+
+
+def test_a_benchmark_named_eval_with_a_version_glued_on_is_no_model():
+    assert looks_like_benchmark("SomeEval2.0") and not looks_like_model("SomeEval2.0")
+    html = ("<table><tr><th>Benchmark (Metric)</th><th>Wren 3</th><th>Kestrel 2</th></tr>"
+            "<tr><td>SomeEval2.0 (LC-winrate)</td><td>52.0</td><td>70.0</td></tr>"
+            "<tr><td>MMLU-Pro</td><td>60.2</td><td>58.1</td></tr></table>")
+    assert ("Kestrel 2", "SomeEval2.0", 70.0) in {g[:3] for g in _got(html)}
+    # Negative: a model whose name starts with the letters stays a model.
+    assert looks_like_model("Evalon 2") and not looks_like_benchmark("Evalon 2")
+
+
+def _claim(model: str, bench: str, value: float) -> ScoreClaim:
+    return ScoreClaim(model=model, benchmark=bench, value=value, unit="%")
+
+
+def test_prose_and_tables_stating_one_number_give_one_claim():
+    from kb.nlp.table_place import merge_claims
+
+    def is_org(word: str) -> bool:
+        return word == "Acme"
+
+    prose = [_claim("Kestrel K2", "XBench Verified", 65.8), _claim("Wren", "YQA", 40.0)]
+    first = [_claim("Kestrel K2 Chat", "XBench Verified", 65.8), _claim("Acme m1-mini", "MATH-500", 90.0),
+             _claim("Wren 3", "YQA", 40.0), _claim("Wren 3 Base", "YQA", 40.0)]
+    second = [_claim("m1-mini", "MATH500", 90.0), _claim("m1-mini", "ZBench", 12.5)]
+    got = {(c.model, c.benchmark, c.value) for c in merge_claims(prose, [first, second], is_org)}
+    assert ("Kestrel K2", "XBench Verified", 65.8) not in got  # the table names the model fully
+    assert ("Kestrel K2 Chat", "XBench Verified", 65.8) in got
+    assert ("m1-mini", "MATH500", 90.0) not in got and ("m1-mini", "ZBench", 12.5) in got
+    # Negatives: a prose name that could be either of two table models stays; both table models stay;
+    # a longer name that is another model ("m1-mini" vs "m1-mini-high") or a name that only starts the same
+    # ("Wren-4" vs "Wren-4o") is no short form.
+    assert ("Wren", "YQA", 40.0) in got and ("Wren 3 Base", "YQA", 40.0) in got
+    kept = merge_claims([_claim("Wren-4", "YQA", 50.0)], [[_claim("Wren-4o", "YQA", 50.0)],
+                                                         [_claim("m1-mini-high", "MATH-500", 90.0)]], is_org)
+    assert len(kept) == 3
+
+
+def test_a_negative_score_is_read_and_a_delta_column_still_is_not():
+    html = ("<table><tr><th>Model</th><th>FollowBench</th><th>XQA</th><th>\u0394 vs. prior</th></tr>"
+            "<tr><td>Wren 3</td><td>-0.68</td><td>58.2</td><td>-1.2</td></tr>"
+            "<tr><td>Kestrel 2</td><td>\u22121.64</td><td>63.4</td><td>+2.0</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert got == {("Wren 3", "FollowBench", -0.68), ("Kestrel 2", "FollowBench", -1.64),
+                   ("Wren 3", "XQA", 58.2), ("Kestrel 2", "XQA", 63.4)}
+    # Negative: a lone dash is an empty cell, and "- 5" is no number.
+    assert parse_value("-") is None and parse_value("- 5") is None
+
+
+def test_a_next_best_column_of_model_dash_value_cells_names_each_value_s_model():
+    html = ("<table><tr><th>Benchmark</th><th>Wren 3</th><th>Next best</th></tr>"
+            "<tr><td>AIME 2025</td><td>88.1 %</td><td>Kestrel 2 \u2013 86.2 %</td></tr>"
+            "<tr><td>GPQA Diamond</td><td>61.3 %</td><td>Abstract puzzles \u2013 12</td></tr></table>")
+    got = {g[:3] for g in _got(html)}
+    assert got == {("Wren 3", "AIME 2025", 88.1), ("Kestrel 2", "AIME 2025", 86.2), ("Wren 3", "GPQA Diamond", 61.3)}
+    spaced = html.replace("Kestrel 2 \u2013 86.2 %", "Kestrel 2 - 86.2 %")  # the normaliser's form of the dash
+    assert ("Kestrel 2", "AIME 2025", 86.2) in {g[:3] for g in _got(spaced)}
+    # Negative: a hyphen inside a name ("Kestrel 2-86.2") does not split the cell.
+    plain = html.replace("Kestrel 2 \u2013 86.2 %", "Kestrel 2-86.2")
+    assert not any(m == "Kestrel 2" for m, _, _ in {g[:3] for g in _got(plain)})
+
+
+def test_a_size_measured_at_is_a_setting_and_a_model_parameters_column_names_no_model():
+    html = ("<table><tr><th>Model</th><th>Model Parameters</th><th>RetrBench Score at 256 Dimensions</th></tr>"
+            "<tr><td>Wren Embed 2</td><td>109M</td><td>54.2 (100%)</td></tr>"
+            "<tr><td>Kestrel embed large</td><td>Not Published</td><td>51.7 (96%)</td></tr></table>")
+    got = _got(html)
+    assert {g[:3] for g in got} == {("Wren Embed 2", "RetrBench", 54.2), ("Kestrel embed large", "RetrBench", 51.7)}
+    assert all("at 256 Dimensions" in (q or "") for _, _, _, q in got)
+    # Negatives: what is measured at a size is still no benchmark when it is a throughput or a price.
+    other = html.replace("RetrBench Score at 256 Dimensions", "Throughput at 8 GPUs")
+    assert _got(other) == set()
+
+
+def test_a_row_named_by_a_size_alone_is_the_one_model_of_the_document_with_that_size():
+    from kb.nlp.table_place import by_size
+
+    html = ("<table><tr><th>Model</th><th>Embed Dim</th><th>RetrBench</th><th>CodeRetr Bench</th></tr>"
+            "<tr><td>311M (nested)</td><td>768</td><td>52.6</td><td>63.9</td></tr>"
+            "<tr><td>311M (nested)</td><td>256</td><td>51.6</td><td>63.4</td></tr>"
+            "<tr><td>97M (native)</td><td>384</td><td>48.9</td><td>58.3</td></tr></table>")
+    known = {"wren-embed-311m-r2", "wren-embed-97m-r2", "Kestrel 2"}
+    claims = extract_table_scores(html, by_size(resolve_model, known), resolve_benchmark)
+    got = {(c.model, c.benchmark, c.value) for c in claims}
+    assert {("wren-embed-311m-r2", "RetrBench", 51.6), ("wren-embed-97m-r2", "CodeRetr Bench", 58.3)} <= got
+    assert len(got) == 6 and not any(v in (768, 256, 384) for _, _, v in got)  # the dimension is no score
+    # Negatives: a size two of the document's models carry names neither; a size no model carries, none.
+    assert extract_table_scores(html, by_size(resolve_model, known | {"other-311m"}), resolve_benchmark) and \
+        not any(c.model.endswith("311m-r2") for c in
+                extract_table_scores(html, by_size(resolve_model, known | {"other-311m"}), resolve_benchmark))
+    assert extract_table_scores(html, by_size(resolve_model, {"Kestrel 2"}), resolve_benchmark) == []
+
+
+def test_the_model_column_names_the_row_not_a_download_link_beside_it():
+    html = ("<table><tr><th>Model</th><th>RewardBench Score</th><th>Download (HF)</th></tr>"
+            "<tr><td>Wren2-1.8B-Reward</td><td>80.6</td><td>wren2-1_8B-reward</td></tr>"
+            "<tr><td>Wren2-7B-Reward</td><td>86.6</td><td>wren2-7B-reward</td></tr></table>")
+    assert {g[0] for g in _got(html)} == {"Wren2-1.8B-Reward", "Wren2-7B-Reward"}
+    # Negative: with no "Model" header the last name in the row still wins (a group, then its model).
+    grouped = (html.replace("<th>Model</th>", "<th>Series</th>").replace("Download (HF)", "Repo")
+               .replace(">wren2-1_8B-reward<", ">Wren2-1.8B-Reward-HF<").replace(">wren2-7B-reward<", ">Wren2-7B-Reward-HF<"))
+    assert {g[0] for g in _got(grouped)} == {"Wren2-1.8B-Reward-HF", "Wren2-7B-Reward-HF"}

@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime, time, timezone
+from typing import TYPE_CHECKING
 
 import click
 
 from kb.cli.output import plain, print_table
-from sqlmodel import Session
-
 from kb.errors import NotFound
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlmodel import Session
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
                       show_default=True, help="Output format.")
@@ -21,9 +24,19 @@ DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:
 
 def read_session(ctx: click.Context) -> Session:
     """A session to read in."""
+    from sqlmodel import Session
+
     from kb.cli import engine_for
 
     return Session(engine_for(ctx.obj))
+
+
+def read_connection(ctx: click.Context) -> Connection:
+    """A Core connection to read in: for the readers that need no ORM (search), so that the command loads
+    neither SQLModel nor the ORM (start-up time, issue 14)."""
+    from kb.cli import engine_for
+
+    return engine_for(ctx.obj).connect()
 
 
 def write_session(ctx: click.Context):
@@ -75,15 +88,15 @@ def search_cmd(ctx, query, model, org, benchmark, stance, outlet, since, until, 
     """
     from kb.read import search
 
-    with read_session(ctx) as session:
+    with read_connection(ctx) as conn:
         if articles:
-            hits = search.search_articles(session, query, since=_utc(since), until=_utc(until, end_of_day=True),
+            hits = search.search_articles(conn, query, since=_utc(since), until=_utc(until, end_of_day=True),
                                            outlet=outlet, limit=limit)
             if fmt == "json":
                 return print_json(hits)
             return print_table(["id", "published", "outlet", "title"],
                           [[h.article_id, h.published_at, h.outlet, h.title] for h in hits])
-        hits = search.search_claims(session, query, model=model, org=org, benchmark=benchmark, stance=stance,
+        hits = search.search_claims(conn, query, model=model, org=org, benchmark=benchmark, stance=stance,
                                      outlet=outlet, since=_utc(since), until=_utc(until, end_of_day=True),
                                      limit=limit)
     if fmt == "json":

@@ -43,10 +43,11 @@ from kb.nlp.stance_rules import StanceRules
 from kb.nlp.stances import extract_stances
 from kb.text.lexicon import ORG_END
 from kb.nlp.table_place import (
-    MAX_CONTEXT, PlacedTable, caption_reporter, flat_tables, index_lines, place_table, row_location, text_tables,
+    MAX_CONTEXT, PlacedTable, by_size, caption_reporter, flat_tables, index_lines, merge_claims, place_table,
+    row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.12.03-3f"
+EXTRACTOR_VERSION = "2026.12.03-4f"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
@@ -154,25 +155,28 @@ def _table_reporter(p: PlacedTable, mentions: DocMentions, outlet: Optional[str]
 
 
 def _table_claims(placed: list[PlacedTable], mentions: DocMentions, outlet: Optional[str],
-                  text: str) -> list[ScoreClaim]:
-    """Scores from the document's tables (kb/nlp/tables.py), with reporter, context and offsets."""
+                  text: str) -> list[list[ScoreClaim]]:
+    """Scores from each of the document's tables (kb/nlp/tables.py), with reporter, context and offsets."""
     from kb.nlp.tables import extract_table_scores
 
-    out = []
+    out: list[list[ScoreClaim]] = []
+    known = {m.name for m in mentions.models}  # a row named "311M (native)" is the one model of that size
     for p in placed:
         try:
-            claims = extract_table_scores(p.html, resolve_model_name, resolve_benchmark_name, p.context,
-                                          subject=mentions.focal)
+            claims = extract_table_scores(p.html, by_size(resolve_model_name, known), resolve_benchmark_name,
+                                          p.context, subject=mentions.focal)
+            known.update(c.model for c in claims)
         except Exception as exc:  # noqa: BLE001 - a malformed table must not lose the rest of the document
             LOG.warning("table reader failed: %s", exc)
             continue
         by, kind = _table_reporter(p, mentions, outlet)
+        out.append([])
         for c in claims:
             where = row_location(p, c.evidence)
             extra: dict[str, Any] = {"reported_by": by, "reporter_kind": kind, "in_table": True}
             if where:
                 extra.update(evidence=text[where[0]:where[1]], start=where[0], end=where[1])
-            out.append(replace(c, **extra))
+            out[-1].append(replace(c, **extra))
     return out
 
 
@@ -195,13 +199,9 @@ def _assemble(spacy_doc: Doc, doc_in: object, truncated: bool, title_doc: Option
     spans = [p.span for p in placed if p.span]
     # Table rows flattened into the text are read by the table reader, not by the prose rules.
     sents = [s for s in spacy_doc.sents if not any(a <= s.start_char < b for a, b in spans)]
-    scores = _scores(spacy_doc, sents, title, title_doc, mentions, outlet)
-    stated = {(s.model, s.benchmark, s.value) for s in scores}
-    for c in _table_claims(placed, mentions, outlet, text):
-        # A table repeating a number the prose states is one claim (the prose keeps its sentence).
-        if (c.model, c.benchmark, c.value) not in stated:
-            stated.add((c.model, c.benchmark, c.value))
-            scores.append(c)
+    # A table repeating a number the prose or another table states is one claim.
+    scores = merge_claims(_scores(spacy_doc, sents, title, title_doc, mentions, outlet),
+                          _table_claims(placed, mentions, outlet, text), lambda w: resolve_org_name(w) is not None)
     stances = _stances(sents, mentions, placed)
     named = title_people(title_doc, spacy_doc, mentions, extract_people(spacy_doc, mentions))
     people = people_records(named)  # a name with no role or organisation is no people record (credits, authors)

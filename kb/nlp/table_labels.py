@@ -17,7 +17,7 @@ FOOTNOTE = re.compile(r"\s*(?:\[\s*[\w*\u2020\u2021]{1,3}\s*\]|[*\u2020\u2021\u0
                       r"|(?<![A-Za-z+])#+"
                       r"|[\u00b9\u00b2\u00b3\u2070-\u2079\u1d43-\u1d4b]+)(?=\s|$|[,;:)\]])")
 VALUE = re.compile(
-    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>%|elo\b|pts\b|points\b)?\s*"
+    r"^(?P<num>[-\u2212]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+))\s*(?P<unit>%|elo\b|pts\b|points\b)?\s*"
     r"(?:(?:\u00b1|\+/-|\+-)\s*\d+(?:\.\d+)?\s*%?)?\s*(?P<unit2>%)?\s*"
     r"(?:[(\[](?P<paren>[^()\[\]]{1,48})[)\]])?$", re.I)
 NUMBERISH = re.compile(r"^[~<>\u2248\u2264\u2265+\-\u2212$\u20ac]?\s*\.?\d")
@@ -34,6 +34,7 @@ SETTING_PHRASE = re.compile(r"""(?ix)
   | \breasoning\s+effort\b | \b[\w-]+\s+mode\b | \btext[-\s]only\b | \bsingle\s+attempt\b
   | \b(?:parallel\s+)?test[-\s]time\s+compute\b | \b\d+k\s+(?:thinking|budget|context)\b | \bbest[-\s]of[-\s]\d+\b""")
 TRAILING_SETTING = re.compile(r"(?i)\s+((?:pass|maj|avg|cons|best|mean)\s*[@^]\s*\d+|\d+\s*-?\s*shots?|(?:zero|one|few)[-\s]shot)$")
+AT_SETTING = re.compile(r"(?i)\s+(at\s+\d[\d.,]*\s*[km]?\s+[a-z]+)(?=\s*(?:[(\[]|$))")
 # A parameter count in a model table's "Size" column: "34B", "2.5B", "335M".
 PARAM_SIZE = re.compile(r"^\d+(?:\.\d+)?\s?[BMKT]$")
 SETTING_WORDS = frozenset((
@@ -44,9 +45,14 @@ SETTING_WORDS = frozenset((
 SETTING_ROLES = frozenset((
     "setting settings mode config configuration shots shot effort variant condition "
 ).split()) | {"evaluation setting", "eval setting", "reasoning effort", "n shots", "shots k"}
+# The last word of a spec column's header ("Model Parameters", "Total Size"); not "Benchmark (Metric)".
+SPEC_HEADS = frozenset("parameters params size".split())
+# Header of a label column whose cells are models: a checkpoint id no name shape knows counts there.
+MODEL_ROLES = frozenset({"model", "models", "model name", "name", "checkpoint"})
+CHECKPOINT_ID = re.compile(r"^(?=.*[a-z])[A-Za-z][\w.]*(?:[-/][\w.]+){1,6}$")  # "xyz-embed-base", "org/xyz-small"
 # Label columns that describe a row; only a setting in them is used.
 SKIP_ROLES = frozenset((
-    "category capability capabilities description domain area type notes note skill focus "
+    "category capability capabilities description domain area topic aspect type notes note skill focus "
     "measures group section comment metric metrics organization organisation org lab developer provider company vendor "
     "creator maker license licence params parameters size type access availability "
 ).split()) | {"what it measures"}
@@ -56,8 +62,9 @@ SKIP_ROLES = frozenset((
 _NAMES = [json.loads(line) for line in (Path(__file__).resolve().parents[2] / "data" / "patterns" / "table_names.jsonl")
           .read_text(encoding="utf-8").splitlines() if line.strip()]
 BENCH_WORDS = re.compile(
-    r"(?i)bench|\w[ -]?eval\b|\bevals?\b|\bexam\b|arena|olympiad|\w?qa\b|\bmath\b|math[- ]?\d|intelligence index|"
+    r"(?i)bench|\w[ -]?eval(?:\b|\d)|\bevals?\b|\bexam\b|arena|olympiad|\w?qa\b|\bmath\b|math[- ]?\d|intelligence index|"
     r"last exam|" + "|".join(r["regex"] for r in _NAMES if r["kind"] == "benchmark_word"))
+METRICS = frozenset(r["word"] for r in _NAMES if r["kind"] == "metric")
 ACRONYM = re.compile(r"^[A-Z]{3,}[A-Z0-9]*(?:[-/][A-Za-z0-9.]+)*$")
 # All-caps words that are not benchmarks.
 ACRONYM_STOP = frozenset((
@@ -70,7 +77,7 @@ FAMILIES = re.compile(
 # "(GB)", "(ms)", "(W)", "(tokens)": a physical or money unit marks a spec/price row, not a score.
 MEASURE_UNIT = re.compile(r"(?i)^\s*(?:[kmgtp]?b|[kmgtp]?w|wh|kwh|ms|s|sec|seconds|min|minutes|hours?|days?|"
                           r"years?|tok(?:ens)?(?:/s)?|[kmbt]|gb/s|tb/s|[tp]?flops|[mg]hz|nm|ml|l|g|kg|co2e?|usd|eur|"
-                          r"millions?|billions?|users|requests)\s*$")
+                          r"millions?|billions?|users|requests)(?:\s*/\s*(?:query|request|token|sample|image|step|gpu|s|sec))?\s*$")  # "seconds/query", not "w/ tools"
 HARDWARE = re.compile(r"^(?:[A-Z]{1,3}\d{2,4}[A-Z]?|TPU\s?v\d+\w*)$")  # H100, B200, MI300X, TPU v5p
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,38}/([\w.-]{2,96})$")
 REPO_SIZE = re.compile(r"(?<![A-Za-z0-9.])\d+(?:\.\d+)?[bBmM](?![A-Za-z])")
@@ -152,7 +159,7 @@ def parse_value(cell_text: str, lines: tuple[str, ...] = ()) -> Optional[Parsed]
     unit = {"%": "%", "elo": "Elo"}.get((unit or "").lower())
     paren = m.group("paren")
     qual = paren.strip() if paren and is_setting(paren) else below
-    return float(m.group("num").replace(",", "")), unit, qual
+    return float(m.group("num").replace(",", "").replace("\u2212", "-")), unit, qual
 
 
 def is_setting(text: str) -> bool:
@@ -182,6 +189,10 @@ def _split_label(text: str) -> tuple[str, list[str]]:
         suffixes.insert(0, rest)
     m = re.search(r"\s+((?:with|without|w/o?|no)\s+tools?)$", base, re.I)
     if m:
+        base = base[:m.start()].strip()
+        suffixes.insert(0, m.group(1))
+    m = AT_SETTING.search(base)
+    if m and m.start() > 0:  # "XBench Score at 256 Dimensions": the size it was measured at
         base = base[:m.start()].strip()
         suffixes.insert(0, m.group(1))
     m = TRAILING_SETTING.search(base)
@@ -241,7 +252,7 @@ def _name_like(text: str, kind: str) -> bool:
         return False
     if kind == "model":
         # Capitalised, or a lower-case checkpoint id with a hyphen and a digit ("e5-base-v2").
-        return (len(text) <= 40 and len(text.split()) <= 5 and not word_set(text) & NON_MODEL
+        return (len(text) <= 40 and len(text.split()) <= 5 and not word_set(text) & NON_MODEL and not PARAM_SIZE.match(text)
                 and bool(re.match(r"[A-Z0-9]", text) or re.fullmatch(r"[a-z][\w.]*(?:-[\w.]+)+", text)
                          and re.search(r"\d", text)))
     return len(text) <= 60 and len(text.split()) <= 8 and not word_set(text) & NON_BENCH
@@ -262,7 +273,8 @@ def _identify_uncached(text: str, kind: str, res: Resolvers) -> Optional[Axis]:
     m = re.search(r"\s+(elo|rating|accuracy|score|\(?%\)?)$", base, re.I)
     if kind == "benchmark" and m and m.start() > 0:
         base, suffixes = base[:m.start()], [m.group(1), *suffixes]  # "Arena rating": unit, not name
-    if kind == "benchmark" and (_not_benchmark(base) or _not_benchmark(text) or word_set(base) & AGGREGATE):
+    if kind == "benchmark" and (_not_benchmark(base) or _not_benchmark(AT_SETTING.sub(" ", text))
+                                or word_set(base) & AGGREGATE):
         return None  # prices, hardware and latency columns, whatever a resolver says
     name, strict, used = None, False, None
     own_shape, other_shape = shape[kind](base), shape[other](base)
@@ -278,7 +290,7 @@ def _identify_uncached(text: str, kind: str, res: Resolvers) -> Optional[Axis]:
     elif kind == "benchmark":
         # "Long-context reasoning (XYZR v2)": the name is in the parentheses, the base describes it.
         for s in suffixes:
-            if not _not_benchmark(s) and (res[kind](s) or shape[kind](s)):
+            if not _not_benchmark(s) and s.lower() not in METRICS and (res[kind](s) or shape[kind](s)):
                 name, strict, used = written_name(s, res[kind](s) or s, kind), True, s
                 break
     if name is None and _name_like(base, kind):
@@ -322,17 +334,31 @@ def _continues(line: str) -> bool:
     return bool(base) and len(base.split()) == 1 and bool(re.match(r"[A-Z0-9]", base)) and not is_setting(line)
 
 
+def checkpoint(text: str) -> Optional[Axis]:
+    """A cell under a "Model" header shaped like a checkpoint id ("xyz-embed-base", "ABC-reranker-v2-m3"):
+    an unseen model (lenient), even when lower-case or shaped like a benchmark acronym."""
+    # An acronym id ("ABC-reranker-v2") has a benchmark's shape too: the header decides. A table whose corner
+    # says "Model" above benchmark rows is read the other way round (its columns are the recognised models).
+    if not CHECKPOINT_ID.match(text) or len(text) > 64 or BENCH_WORDS.search(text):
+        return None
+    if is_setting(text) or {w for w in word_set(text) if len(w) > 1} & NON_MODEL:  # "-s" is a size, not seconds
+        return None
+    return Axis(text, False, (), None, text)
+
+
 def role_of(text: str) -> str:
     """A label column's header reduced to letters: '# Shots' -> 'shots'."""
     return re.sub(r"[^a-z ]", "", text.lower()).strip()
 
 
-def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolvers) -> Axis:
-    """Choose the model/benchmark among a label's cells (text, role, lines); the rest add settings/units."""
-    items: list[tuple[str, str, str]] = []  # (text, role, the whole cell)
+def _label_items(cells: list[tuple[str, str, tuple[str, ...]]], kind: str,
+                 res: Resolvers) -> Optional[list[tuple[str, str, str]]]:
+    """A label's cells as (text, role, the whole cell), a cell's lines apart when one of them is the name;
+    None for a label that marks numbers that are no scores."""
+    items: list[tuple[str, str, str]] = []
     for text, role, lines in cells:
         if word_set(text) & NOT_A_SCORE or "\u0394" in text:
-            return Axis()  # a "Rank" or "Δ vs. previous" sub-column under a model holds no score
+            return None  # a "Rank" or "Δ vs. previous" sub-column under a model holds no score
         # "Kestrel Ultra 4.6<br>thinking": read the lines apart when one of them is the name on its own.
         # "XYZ<br>Challenge" is one name broken over two lines: read whole unless a later line is a setting.
         # A description beneath a name ("Abstract visual puzzles") is no continuation of it.
@@ -344,10 +370,19 @@ def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolver
             items.extend((x, role if x == named[0] else "note", text) for x in lines)
         else:
             items.append((text, role, text))
+    return items
+
+
+def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolvers) -> Axis:
+    """Choose the model/benchmark among a label's cells (text, role, lines); the rest add settings/units."""
+    items = _label_items(cells, kind, res)
+    if items is None:
+        return Axis()
     found: list[Axis] = []
     quals: list[str] = []
     unit = size = None
     labels: dict[int, str] = {}
+    named_i: Optional[int] = None
     for text, role, cell_text in items:
         role_l = role_of(role)
         if is_empty(text):
@@ -361,22 +396,30 @@ def pick(cells: list[tuple[str, str, tuple[str, ...]]], kind: str, res: Resolver
         if PARAM_SIZE.match(text):  # a bare "7B" is a size, never a name
             size = size or text.replace(" ", "")
             continue
-        if role_l in SKIP_ROLES:  # "Metric: acc" is no setting, "Metric: pass@1" is; "Accuracy (%)" a unit
+        # "Model Parameters" is a "parameters" column. "Metric: acc" is no setting, "Metric: pass@1" is;
+        # "Accuracy (%)" a unit.
+        if role_l in SKIP_ROLES or role_l.rpartition(" ")[2] in SPEC_HEADS:
             if is_setting(text):
                 quals.append(text)
             unit = unit or _unit_word(text)
             continue
         axis = identify(text, kind, res)
+        if axis is None and kind == "model" and role_l in MODEL_ROLES:
+            axis = checkpoint(text)
         if axis:
             found.append(axis)
             labels[len(found) - 1] = cell_text
+            if kind == "model" and role_l in MODEL_ROLES and axis.strict:
+                named_i = len(found) - 1
         elif is_setting(text):
             quals.append(text)
         unit = unit or ("%" if "%" in text else None)
     if not found:
         return Axis(quals=tuple(quals), unit=unit, size=size)
-    # The last strict candidate: the benchmark column right of a category, the model row under a group.
-    best_i = next((i for i in reversed(range(len(found))) if found[i].strict), len(found) - 1)
+    # The model a "Model" column names (not a download link beside it); else the last strict candidate:
+    # the benchmark column right of a category, the model row under a group.
+    best_i = named_i if named_i is not None else next(
+        (i for i in reversed(range(len(found))) if found[i].strict), len(found) - 1)
     best = found[best_i]
     for other in found:
         if other is not best and is_setting(other.text):

@@ -10,9 +10,11 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from bs4 import BeautifulSoup, Tag
+
+from kb.nlp.records import ScoreClaim
 
 CONTEXT_ATTR = "data-aikb-context"  # set by ingest.metadata.data_tables: the heading before the table
 MAX_CONTEXT = 240
@@ -201,3 +203,85 @@ def caption_reporter(context: str) -> Optional[str]:
     name = (m.group("org") or m.group("org2") or m.group("org3") or "").strip(" .,;:")
     name = re.sub(r"\s+(?:on|in|for|with|and|using|as|at)\b.*$", "", name)
     return name if name and name.lower() not in {"our", "we", "the", "table", "results"} else None
+
+
+# ---- a table row named by a size alone --------------------------------------------------------
+
+SIZE_LABEL = re.compile(r"\d+(?:\.\d+)?[BMK]", re.I)
+
+
+def by_size(resolve: Callable[[str], Optional[str]], known: set[str]) -> Callable[[str], Optional[str]]:
+    """RESOLVE, and a label that is only a size ("311M" in a "311M (native)" row) read as the one model of
+    the document (KNOWN names) whose name carries that size ("xyz-embed-311m-r2"); None when several do."""
+    def call(text: str) -> Optional[str]:
+        name = resolve(text)
+        if name or not SIZE_LABEL.fullmatch(text.strip()):
+            return name
+        size = re.compile(rf"(?<![\w.]){re.escape(text.strip())}(?![\w.])", re.I)
+        hits = {k for k in known if size.search(k)}
+        return hits.pop() if len(hits) == 1 else None
+    return call
+
+
+# ---- one claim once: prose and tables that state the same number ----------------------------------
+
+def _squash(text: Optional[str]) -> str:
+    return re.sub(r"[^a-z0-9]", "", (text or "").lower())
+
+
+def _bench_key(claim: ScoreClaim) -> tuple[str, float]:
+    """A claim's benchmark spelled loosely ("MATH500" = "MATH-500", "XBench (agentic)" = "XBench") and value."""
+    return _squash(re.sub(r"\s*[(\[][^()\[\]]*[)\]]", "", claim.benchmark)), claim.value
+
+
+def _short_form(short: str, full: str) -> bool:
+    """SHORT names FULL up to a word boundary ("Wren 2.5" of "Wren2.5-8B", "Kestrel K2" of "Kestrel K2 Chat";
+    not "Wren-4" of "Wren-4o")."""
+    want, seen = _squash(short), 0
+    if not want or len(want) >= len(_squash(full)):
+        return False
+    for i, ch in enumerate(full.lower()):
+        if ch.isalnum():
+            if seen == len(want):
+                return not full[i - 1].isalnum()
+            if ch != want[seen]:
+                return False
+            seen += 1
+    return False
+
+
+def _without_org(name: str, is_org: Callable[[str], bool]) -> str:
+    """'Acme m1-mini' -> 'm1-mini' when the first word is an organisation's name."""
+    first, _, rest = name.partition(" ")
+    return rest if rest and is_org(first) else name
+
+
+def merge_claims(prose: list[ScoreClaim], tables: list[list[ScoreClaim]],
+                 is_org: Callable[[str], bool]) -> list[ScoreClaim]:
+    """The prose's claims and each table's, every number once.
+
+    A table claim the prose or an earlier table states is dropped (the prose keeps its sentence): the same
+    model, or across tables the same model behind an organisation's name ("Acme m1-mini" / "m1-mini"), with
+    the same value for the same benchmark loosely spelled. A prose claim whose model is a short form of the
+    one table claim with its benchmark and value ("Kestrel K2" of "Kestrel K2 Chat") gives way to it.
+    """
+    in_tables: dict[tuple[str, float], set[str]] = {}
+    for claims in tables:
+        for c in claims:
+            in_tables.setdefault(_bench_key(c), set()).add(c.model)
+    out = [p for p in prose if not ((full := in_tables.get(_bench_key(p), set())) and p.model not in full
+                                    and len(full) == 1 and _short_form(p.model, next(iter(full))))]
+    stated = {(c.model, c.benchmark, c.value) for c in out}
+    seen: dict[tuple[str, float], set[str]] = {}
+    for c in out:
+        seen.setdefault(_bench_key(c), set()).add(_squash(_without_org(c.model, is_org)))
+    for claims in tables:
+        for c in claims:
+            if (c.model, c.benchmark, c.value) in stated or _squash(_without_org(c.model, is_org)) in seen.get(
+                    _bench_key(c), set()):
+                continue
+            stated.add((c.model, c.benchmark, c.value))
+            out.append(c)
+        for c in claims:  # claims of one table never merge with each other
+            seen.setdefault(_bench_key(c), set()).add(_squash(_without_org(c.model, is_org)))
+    return out

@@ -11,9 +11,13 @@ caller maps offsets to where the table sits in the clean text and decides who re
 `evidence` is the row as text: "<row label>: <column header> <cell>; ..." (e.g. "XBench Hard:
 Wren 3 89.2%; Kestrel 2 88.1%").
 
+Also read: checkpoint ids under a "Model" header ("xyz-embed-base"; 2+ such rows make a one-benchmark
+table readable), a "Next best" cell "Wren 2 - 86.2 %" (the value and its model), negative scores.
+
 Not read: values split across two cells of one row by a footnote, charts drawn as images or divs,
-"a / b" pairs beyond the first value, and tables whose only model is an unseen name beside a single
-benchmark (too weak to tell from a survey or pricing table).
+"a / b" pairs beyond the first value, free text in a cell ("second best after Wren (55.8 %)"), and
+tables whose only model is an unseen name beside a single benchmark with no "Model" header (too weak to
+tell from a survey or pricing table).
 """
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.nlp.records import ScoreClaim
 from kb.nlp.table_labels import (
-    BENCH_WORDS, FOOTNOTE, NUMBERISH, PARAM_SIZE, SCORE_HEADER, SETTING_PHRASE, SETTING_ROLES, Axis, identify,
+    BENCH_WORDS, FOOTNOTE, MODEL_ROLES, NUMBERISH, PARAM_SIZE, SCORE_HEADER, SETTING_PHRASE, SETTING_ROLES, Axis, identify,
     Parsed, Resolvers, is_empty, is_setting, looks_like_benchmark, parse_value, pick, role_of, word_set,
 )
 
@@ -40,6 +44,8 @@ MAX_COLSPAN, MAX_ROWSPAN, MAX_ROWS, MAX_COLS = 60, 300, 1500, 80
 LINE_BREAK = "\u2028"
 SUP_FOOTNOTE = re.compile(r"[\[(]?\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4}|[*\u2020\u2021\u00a7\u00b6#^]+)"
                           r"(?:\s*,\s*(?:\d{1,2}|[a-zA-Z]|[*\u2020\u2021]+))*\s*[\])]?|")
+NAMED_VALUE = re.compile(r"(?P<name>[A-Z][\w.\u2011 -]{1,46}?)\s+[-\u2013\u2014]\s+(?P<value>\d+(?:\.\d+)?\s*%?)")
+SHOTS_HEADER = re.compile(r"(?i)(?<![\w-])shots?\b")
 MAX_HTML_CHARS = 2_000_000  # parsing alone would take seconds; launch-post score tables are a few KB
 
 
@@ -143,6 +149,10 @@ def _build_grid(table: Tag) -> list[list[_Cell]]:
                 break
             lines = _cell_lines(cell)
             text = " ".join(lines)
+            named = NAMED_VALUE.fullmatch(text)
+            if named:  # "Wren 2 – 86.2 %" in a "Next best" column: read as "86.2 % (Wren 2)", a value and its model
+                text = f"{named.group('value')} ({named.group('name')})"
+                lines = (text,)
             item = _Cell(text, lines, cell.name == "th" or thead, thead, origin, parse_value(text, lines))
             origin += 1
             for dr in range(_span(cell, "rowspan", MAX_ROWSPAN)):
@@ -221,10 +231,11 @@ def _layout(grid: list[list[_Cell]]) -> tuple[int, list[int], list[int], set[int
     for c in range(len(grid[0]) if grid else 0):
         cells = [grid[r][c] for r in body if not is_empty(grid[r][c].text)]
         nums = sum(numeric(cell) for cell in cells)
-        shots = any(re.search(r"(?i)\bshots?\b", grid[h][c].text) for h in range(head))
+        # "# Shots" heads a column of shot counts; "Zero-Shot Top-1" heads scores taken in that setting.
+        shots = any(SHOTS_HEADER.search(grid[h][c].text) for h in range(head))
         # Cells that start like a number ("1.4x", "72% / 79%") still mark a data column.
         nums = max(nums, sum(bool(NUMBERISH.match(cell.text)) and not is_setting(cell.text) for cell in cells))
-        sizes = sum(bool(PARAM_SIZE.match(cell.text)) for cell in cells)
+        sizes = sum(bool(PARAM_SIZE.match(re.sub(r"\s*[(\[].*$", "", cell.text))) for cell in cells)  # "7B (base)"
         if (cells and nums * 2 < len(cells)) or (shots and cells) or (cells and sizes * 2 > len(cells)):
             # "# Shots: 5" is a setting and "Size: 7B" part of a model's identity, not a score
             labels.append(c)
@@ -279,8 +290,10 @@ def _read_table(table: Tag, res: Resolvers, context: str, subject: Optional[str]
         n_bench = sum(a.strict for a in bench.values())
         n_model = sum(a.strict for a in model.values())
         lenient_models = sum(a.name is not None for a in model.values())
-        # Both axes must be recognised; an unseen model name alone is trusted only beside 2+ benchmarks.
-        if n_bench < 1 or not (n_model >= 1 or (n_bench >= 2 and lenient_models >= 1)):
+        # Both axes must be recognised; an unseen model name alone is trusted only beside 2+ benchmarks,
+        # or as one of 2+ rows under a "Model" header.
+        listed = row_kind == "model" and lenient_models >= 2 and any(role_of(role(c)) in MODEL_ROLES for c in labels)
+        if n_bench < 1 or not (n_model >= 1 or (n_bench >= 2 and lenient_models >= 1) or listed):
             continue
         if n_bench + n_model > best[0]:
             _name_sizes(model)

@@ -297,31 +297,3 @@ def openness_by_name(session: Session, models: Iterable[str]) -> dict[str, Optio
     entities, _ = _resolve_all(session, "model", list(models)[:500])
     stance = model_openness(session, [e.id for e in entities])
     return {e.name: stance.get(e.id) for e in entities}
-
-
-def stance_model_ids(session: Session, stance: str) -> list[int]:
-    """Every model whose current stance (model_openness) is STANCE, in one pass over the stance events."""
-    model_name = func.coalesce(Entity.name, StanceEvent.model_name)
-    events = core_rows(session, select(col(StanceEvent.model_id), col(StanceEvent.org_id), model_name, col(StanceEvent.stance),
-                                       col(StanceEvent.occurred_at), col(StanceEvent.id))
-                       .join(Entity, col(Entity.id) == col(StanceEvent.model_id), isouter=True)
-                       .where(col(StanceEvent.planned) == False, col(StanceEvent.occurred_at).is_not(None)))  # noqa: E712
-    own: dict[int, tuple] = {}
-    line: dict[tuple[int, str], tuple] = {}
-    for model_id, org_id, name, value, when, eid in events:
-        if model_id is not None and (model_id not in own or (when, eid) > own[model_id][:2]):
-            own[model_id] = (when, eid, value)
-        if org_id is not None:
-            key = (org_id, family_key(name))
-            if key not in line or (when, eid) > line[key][:2]:
-                line[key] = (when, eid, value)
-    ids = {m for m, (_, _, value) in own.items() if value == stance}
-    orgs = list({org for org, _ in line})
-    for start in range(0, len(orgs), 500):
-        for mid, name, org_id in core_rows(session, select(Entity.id, Entity.name, Entity.org_id).where(
-                Entity.kind == "model", col(Entity.org_id).in_(orgs[start:start + 500]))):
-            if mid not in own:
-                found = line.get((org_id, family_key(name)))
-                if found and found[2] == stance:
-                    ids.add(mid)
-    return sorted(ids)

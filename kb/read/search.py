@@ -8,22 +8,34 @@ Facets combined with words are terms of the same index (kb/read/facets.py): the 
 words' and the facets' posting lists, so a common word with a popular model costs no more than
 either alone. Model, benchmark and organization facets become our own terms (ids, never user text);
 an outlet becomes one word (kb.read.facets.outlet_term), quoted, that only narrows: the exact test follows.
+
+Written on SQLAlchemy Core over kb/read/core_tables.py (no SQLModel, no ORM: `aikb search` starts in
+little more than `import sqlalchemy`, issue 14). Every function takes DB, a Session (the UI, the other
+readers) or a Connection (the CLI); results are the same plain records either way.
 """
 from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 
-from sqlalchemy import ColumnElement, Executable, column, func, literal_column, or_, table
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, Executable, column, func, literal_column, or_, select, table
+from sqlalchemy.engine import Connection
 
 from kb.errors import InputError
-from kb.models import Article, ClaimSource, Entity, ScoreClaim
+from kb.read.core_tables import article as Article
+from kb.read.core_tables import claimsource as ClaimSource
+from kb.read.core_tables import entity as Entity
+from kb.read.core_tables import scoreclaim as ScoreClaim
 from kb.read.facets import date_terms, entity_terms, outlet_term
-from kb.read.lookup import resolve
+from kb.read.lookup import resolve_id
 from kb.read.query_records import ArticleHit, ClaimHit, SourceRef
+from kb.read.stance_facet import stance_model_ids
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+DB = Union["Session", Connection]  # a session (its connection is used) or a connection
 
 MAX_TERMS = 16  # a 10 KB paste is cut to its first words instead of building a huge query
 MAX_LIMIT = 1000
@@ -53,9 +65,19 @@ def query_terms(query: Optional[str]) -> list[str]:
     return terms
 
 
-def core_rows(session: Session, stmt: Executable) -> Sequence[Any]:
+def connection_of(db: DB) -> Connection:
+    """DB's connection: DB itself, or the session's (its pending changes flushed first when it autoflushes,
+    as its own queries would)."""
+    if isinstance(db, Connection):
+        return db
+    if db.autoflush:
+        db.flush()
+    return db.connection()
+
+
+def core_rows(db: DB, stmt: Executable) -> Sequence[Any]:
     """Plain rows of a column SELECT, through Core (the ORM layer costs more than the query here)."""
-    return session.connection().execute(stmt).all()
+    return (db if isinstance(db, Connection) else db.connection()).execute(stmt).all()
 
 
 def _printable(value: Optional[str]) -> str:
@@ -73,8 +95,8 @@ def pg_query_text(terms: list[str]) -> str:
     return " ".join(terms).replace("-", " ").replace("\x00", "")
 
 
-def _is_sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+def _is_sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
 
 
 def _check_range(since: Optional[datetime], until: Optional[datetime]) -> None:
@@ -82,18 +104,18 @@ def _check_range(since: Optional[datetime], until: Optional[datetime]) -> None:
         raise InputError(f"--since {since.date()} is after --until {until.date()}")
 
 
-def _entity_ids(session: Session, kind: str, name: Optional[str]) -> Optional[list[int]]:
+def _entity_ids(conn: Connection, kind: str, name: Optional[str]) -> Optional[list[int]]:
     """Ids of the entity NAME (and those merged into it); [] when unknown, None when no filter."""
     if not name:
         return None
-    entity = resolve(session, kind, name)
-    if entity is None:
+    entity_id = resolve_id(conn, kind, name)
+    if entity_id is None:
         return []
-    merged = session.exec(select(Entity.id).where(Entity.merged_into_id == entity.id)).all()
-    return [entity.id, *merged]
+    merged = conn.execute(select(Entity.c.id).where(Entity.c.merged_into_id == entity_id)).scalars().all()
+    return [entity_id, *merged]
 
 
-def search_claims(session: Session, query: str = "", *, model: Optional[str] = None,
+def search_claims(db: DB, query: str = "", *, model: Optional[str] = None,
                   org: Optional[str] = None, benchmark: Optional[str] = None,
                   stance: Optional[str] = None, outlet: Optional[str] = None,
                   since: Optional[datetime] = None, until: Optional[datetime] = None,
@@ -109,15 +131,16 @@ def search_claims(session: Session, query: str = "", *, model: Optional[str] = N
     first report first.
     """
     limit = max(0, min(int(limit), MAX_LIMIT))
-    return claim_hits(session, search_claim_ids(session, query, model=model, org=org, benchmark=benchmark,
-                                                stance=stance, outlet=outlet, since=since, until=until,
-                                                limit=limit, offset=offset))
+    conn = connection_of(db)
+    return claim_hits(conn, search_claim_ids(conn, query, model=model, org=org, benchmark=benchmark,
+                                             stance=stance, outlet=outlet, since=since, until=until,
+                                             limit=limit, offset=offset))
 
 
 SORTS = ("date", "value", "corroboration")
 
 
-def search_claim_ids(session: Session, query: str = "", *, model: Optional[str] = None,
+def search_claim_ids(db: DB, query: str = "", *, model: Optional[str] = None,
                      org: Optional[str] = None, benchmark: Optional[str] = None,
                      stance: Optional[str] = None, outlet: Optional[str] = None,
                      since: Optional[datetime] = None, until: Optional[datetime] = None,
@@ -126,34 +149,36 @@ def search_claim_ids(session: Session, query: str = "", *, model: Optional[str] 
     the database (date: newest first report; value, corroboration: highest first); with words the
     matches come newest report first and callers sort what they fetched."""
     _check_range(since, until)
+    conn = connection_of(db)
     if sort not in SORTS:
         raise InputError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     limit = max(0, int(limit))
     offset = max(0, int(offset))
     terms = query_terms(query)
-    org_terms = _org_terms(session, terms) if terms else []
+    org_terms = _org_terms(conn, terms) if terms else []
     terms = [t for t in terms if not any(t in unit for unit, _ in org_terms)]
     facets: dict[str, list[int]] = {}  # facet term prefix -> entity ids, any of which may match
     for prefix, kind, name in (("m", "model", model), ("b", "benchmark", benchmark), ("o", "org", org)):
-        ids = _entity_ids(session, kind, name)
+        ids = _entity_ids(conn, kind, name)
         if ids is not None:
             if not ids:
                 return []
             facets[prefix] = ids
     conds: list[ColumnElement[bool]] = []  # conditions on the claim that no index term expresses
+    sc = ScoreClaim.c
     if stance:
-        conds.append(col(ScoreClaim.model_id).in_(_models_with_stance(session, stance)))
+        conds.append(sc.model_id.in_(_models_with_stance(conn, stance)))
     if since:
-        conds.append(col(ScoreClaim.first_reported_at) >= since)
+        conds.append(sc.first_reported_at >= since)
     if until:
-        conds.append(col(ScoreClaim.first_reported_at) <= until)
+        conds.append(sc.first_reported_at <= until)
     outlet = _printable(outlet)
     if not terms and not outlet and not org_terms:
-        return _claims_by_facets(session, facets, conds, sort, limit, offset)
-    stmt = _reports_matching(session, terms, org_terms, facets, conds, outlet, since, until)
+        return _claims_by_facets(conn, facets, conds, sort, limit, offset)
+    stmt = _reports_matching(conn, terms, org_terms, facets, conds, outlet, since, until)
     want, fetch, ids = offset + limit, max(3 * (offset + limit), 60), []
     while True:
-        rows = session.exec(stmt.limit(fetch)).all()
+        rows = conn.execute(stmt.limit(fetch)).scalars().all()
         ids = list(dict.fromkeys(rows))
         if len(ids) >= want or len(rows) < fetch or fetch >= 50_000:
             break
@@ -161,26 +186,27 @@ def search_claim_ids(session: Session, query: str = "", *, model: Optional[str] 
     return ids[offset:offset + limit]
 
 
-def _claims_by_facets(session: Session, facets: dict[str, list[int]], conds: list, sort: str, limit: int,
+def _claims_by_facets(conn: Connection, facets: dict[str, list[int]], conds: list, sort: str, limit: int,
                       offset: int) -> list[int]:
     """No words and no outlet: the claims themselves, filtered and ordered by SORT in the database."""
+    sc = ScoreClaim.c
     claim_conds = list(conds)
     if "m" in facets:
-        claim_conds.append(col(ScoreClaim.model_id).in_(facets["m"]))
+        claim_conds.append(sc.model_id.in_(facets["m"]))
     if "b" in facets:
-        claim_conds.append(col(ScoreClaim.benchmark_id).in_(facets["b"]))
+        claim_conds.append(sc.benchmark_id.in_(facets["b"]))
     if "o" in facets:
-        claim_conds.append(col(ScoreClaim.model_id).in_(select(col(Entity.id)).where(col(Entity.org_id).in_(facets["o"]))))
-    order = {"date": (col(ScoreClaim.first_reported_at).desc(),),
-             "value": (col(ScoreClaim.value).desc(), col(ScoreClaim.first_reported_at).desc()),
-             "corroboration": (col(ScoreClaim.corroboration).desc(), col(ScoreClaim.first_reported_at).desc())}[sort]
-    stmt = (select(col(ScoreClaim.id)).where(*claim_conds)
-            .order_by(*order, col(ScoreClaim.id).desc())
+        claim_conds.append(sc.model_id.in_(select(Entity.c.id).where(Entity.c.org_id.in_(facets["o"]))))
+    order = {"date": (sc.first_reported_at.desc(),),
+             "value": (sc.value.desc(), sc.first_reported_at.desc()),
+             "corroboration": (sc.corroboration.desc(), sc.first_reported_at.desc())}[sort]
+    stmt = (select(sc.id).where(*claim_conds)
+            .order_by(*order, sc.id.desc())
             .offset(offset).limit(limit))
-    return list(session.exec(stmt).all())
+    return list(conn.execute(stmt).scalars().all())
 
 
-def _reports_matching(session: Session, terms: list[str], org_terms: list, facets: dict[str, list[int]],
+def _reports_matching(conn: Connection, terms: list[str], org_terms: list, facets: dict[str, list[int]],
                       conds: list, outlet: Optional[str], since: Optional[datetime], until: Optional[datetime]):
     """Words or an outlet: the claim ids of the REPORTS that hold the words AND the facets' terms, newest first.
 
@@ -188,18 +214,19 @@ def _reports_matching(session: Session, terms: list[str], org_terms: list, facet
     newest first; the caller keeps each claim once, at its newest matching report. The exact outlet
     and claim conditions then filter the few candidates.
     """
+    cs = ClaimSource.c
     src_conds = []
-    groups = _facet_groups(facets) + _date_groups(session, since, until)
+    groups = _facet_groups(facets) + _date_groups(conn, since, until)
     phrase = outlet_term(outlet) if outlet else ""
     if outlet:  # the exact test, on the few reports the index returns (their article by primary key)
-        src_conds.append(or_(col(ClaimSource.outlet) == outlet, col(Article.outlet) == outlet))
-    if _is_sqlite(session):
-        stmt = (select(col(ClaimSource.claim_id)).select_from(_FTS_EVIDENCE)
-                .join(ClaimSource, col(ClaimSource.id) == _FTS_EVIDENCE.c.rowid)
+        src_conds.append(or_(cs.outlet == outlet, Article.c.outlet == outlet))
+    if _is_sqlite(conn):
+        stmt = (select(cs.claim_id).select_from(_FTS_EVIDENCE)
+                .join(ClaimSource, cs.id == _FTS_EVIDENCE.c.rowid)
                 .where(literal_column("claimsource_fts").op("MATCH")(fts5_match(terms, groups, phrase, org_terms)))
                 .order_by(_FTS_EVIDENCE.c.rowid.desc()))
     else:
-        stmt = select(col(ClaimSource.claim_id)).order_by(col(ClaimSource.id).desc())
+        stmt = select(cs.claim_id).order_by(cs.id.desc())
         if terms:
             src_conds.append(literal_column(PG_EVIDENCE_DOC).op("@@")(pg_words_query(terms)))
         for unit, org_ids in org_terms:  # the words in the evidence, or a claim on the org's models
@@ -208,9 +235,9 @@ def _reports_matching(session: Session, terms: list[str], org_terms: list, facet
         if groups or phrase:
             src_conds.append(literal_column(PG_FACET_DOC).op("@@")(pg_facet_query(groups, phrase)))
     if conds:
-        stmt = stmt.join(ScoreClaim, col(ScoreClaim.id) == col(ClaimSource.claim_id)).where(*conds)
+        stmt = stmt.join(ScoreClaim, ScoreClaim.c.id == cs.claim_id).where(*conds)
     if outlet:
-        stmt = stmt.join(Article, col(Article.id) == col(ClaimSource.article_id))
+        stmt = stmt.join(Article, Article.c.id == cs.article_id)
     return stmt.where(*src_conds)
 
 
@@ -219,12 +246,12 @@ def _facet_groups(facets: dict[str, list[int]]) -> list[list[str]]:
     return [entity_terms(prefix, ids) for prefix, ids in sorted(facets.items())]
 
 
-def _date_groups(session: Session, since: Optional[datetime], until: Optional[datetime]) -> list[list[str]]:
+def _date_groups(conn: Connection, since: Optional[datetime], until: Optional[datetime]) -> list[list[str]]:
     """A date range as a group of month and year terms (an open end: the store's first or last claim)."""
     if not since and not until:
         return []
-    lo = since or core_rows(session, select(func.min(ScoreClaim.first_reported_at)))[0][0]
-    hi = until or core_rows(session, select(func.max(ScoreClaim.first_reported_at)))[0][0]
+    lo = since or conn.execute(select(func.min(ScoreClaim.c.first_reported_at))).scalar()
+    hi = until or conn.execute(select(func.max(ScoreClaim.c.first_reported_at))).scalar()
     if lo is None or hi is None or lo > hi:
         return [["nothing"]]  # no claims in the range (no facet text holds a bare word)
     return [date_terms(_utc(lo).date(), _utc(hi).date())]
@@ -258,14 +285,14 @@ def pg_words_query(terms: list[str]):
     return query
 
 
-def _org_terms(session: Session, terms: list[str]) -> list[tuple[list[str], list[int]]]:
+def _org_terms(conn: Connection, terms: list[str]) -> list[tuple[list[str], list[int]]]:
     """Words of the query that name an organization: (the words, the org's ids). The whole query first."""
-    whole = _entity_ids(session, "org", " ".join(terms)) if len(terms) > 1 else None
+    whole = _entity_ids(conn, "org", " ".join(terms)) if len(terms) > 1 else None
     if whole:
         return [(list(terms), whole)]
     out = []
     for term in terms:
-        ids = _entity_ids(session, "org", term)
+        ids = _entity_ids(conn, "org", term)
         if ids:
             out.append(([term], ids))
     return out
@@ -298,33 +325,30 @@ def pg_facet_query(groups: list[list[str]], outlet: str = ""):
     return query
 
 
-def _models_with_stance(session: Session, stance: str) -> list[int]:
+def _models_with_stance(conn: Connection, stance: str) -> list[int]:
     """Ids of the models whose current stance is STANCE (kb.read.compare.model_openness: the model's own latest
     stance, else its org's for the same model line), merged names included."""
     if stance not in ("open", "closed"):
         raise InputError(f"stance must be open or closed, not {stance!r}")
-    from kb.read.compare import (
-        stance_model_ids,  # kb.read.compare reads through this module
-    )
-
-    return stance_model_ids(session, stance)
+    return stance_model_ids(conn, stance)
 
 
-_MODEL, _BENCH, _ORG = aliased(Entity), aliased(Entity), aliased(Entity)  # built once: aliased() is not free
-_CLAIM_COLUMNS = (ScoreClaim.id, ScoreClaim.value, ScoreClaim.unit, ScoreClaim.qualifier,
-                  ScoreClaim.corroboration, ScoreClaim.first_reported_at, ScoreClaim.claim_key,
-                  _MODEL.name, _BENCH.name, _ORG.name, ScoreClaim.disputed, ScoreClaim.undated)
+_MODEL, _BENCH, _ORG = Entity.alias("m"), Entity.alias("b"), Entity.alias("o")
+_CLAIM_COLUMNS = (ScoreClaim.c.id, ScoreClaim.c.value, ScoreClaim.c.unit, ScoreClaim.c.qualifier,
+                  ScoreClaim.c.corroboration, ScoreClaim.c.first_reported_at, ScoreClaim.c.claim_key,
+                  _MODEL.c.name, _BENCH.c.name, _ORG.c.name, ScoreClaim.c.disputed, ScoreClaim.c.undated)
 
 
-def claim_hits(session: Session, claim_ids: list[int], *, as_of: Optional[datetime] = None) -> list[ClaimHit]:
+def claim_hits(db: DB, claim_ids: list[int], *, as_of: Optional[datetime] = None) -> list[ClaimHit]:
     """ClaimHit records for CLAIM_IDS in that order, each with its sources (original outlet first)."""
     if not claim_ids:
         return []
-    rows = core_rows(session,
+    sc = ScoreClaim.c
+    rows = core_rows(db,
         select(*_CLAIM_COLUMNS)
-        .join(_MODEL, _MODEL.id == col(ScoreClaim.model_id)).join(_BENCH, _BENCH.id == col(ScoreClaim.benchmark_id))
-        .join(_ORG, _ORG.id == _MODEL.org_id, isouter=True).where(col(ScoreClaim.id).in_(claim_ids)))
-    sources = sources_for(session, claim_ids, as_of=as_of)
+        .join(_MODEL, _MODEL.c.id == sc.model_id).join(_BENCH, _BENCH.c.id == sc.benchmark_id)
+        .join(_ORG, _ORG.c.id == _MODEL.c.org_id, isouter=True).where(sc.id.in_(claim_ids)))
+    sources = sources_for(db, claim_ids, as_of=as_of)
     by_id = {}
     for (cid, value, unit, qualifier, corroboration, first_at, key, model_name, bench_name, org_name, disputed,
          undated) in rows:
@@ -341,19 +365,18 @@ def claim_hits(session: Session, claim_ids: list[int], *, as_of: Optional[dateti
     return [by_id[i] for i in claim_ids if i in by_id]
 
 
-def sources_for(session: Session, claim_ids: list[int], *, as_of: Optional[datetime] = None
+def sources_for(db: DB, claim_ids: list[int], *, as_of: Optional[datetime] = None
                 ) -> dict[int, list[tuple[Optional[str], SourceRef]]]:
     """Claim id -> [(reporter_kind, SourceRef)], originals (not syndicated copies) first, then by date."""
-    stmt = (select(col(ClaimSource.claim_id), col(ClaimSource.article_id), col(ClaimSource.evidence), col(ClaimSource.start),
-                   col(ClaimSource.end), col(ClaimSource.reported_by), col(ClaimSource.reporter_kind), col(ClaimSource.hedged),
-                   col(ClaimSource.published_at), col(Article.title), col(Article.url), col(Article.outlet), col(Article.original_outlet),
-                   col(Article.published_at))
-            .join(Article, col(Article.id) == col(ClaimSource.article_id)).where(col(ClaimSource.claim_id).in_(claim_ids)))
+    cs, a = ClaimSource.c, Article.c
+    stmt = (select(cs.claim_id, cs.article_id, cs.evidence, cs.start, cs.end, cs.reported_by, cs.reporter_kind,
+                   cs.hedged, cs.published_at, a.title, a.url, a.outlet, a.original_outlet, a.published_at)
+            .join(Article, a.id == cs.article_id).where(cs.claim_id.in_(claim_ids)))
     if as_of is not None:
-        stmt = stmt.where(col(ClaimSource.published_at) <= as_of)
+        stmt = stmt.where(cs.published_at <= as_of)
     out: dict[int, list] = {}
     for (cid, aid, evidence, start, end, reported_by, kind, hedged, cs_published, title, url, outlet, original,
-         published) in core_rows(session, stmt):
+         published) in core_rows(db, stmt):
         copy = bool(original) and original.casefold() != (outlet or "").casefold()
         ref = SourceRef(article_id=aid, title=title, url=url, outlet=outlet, original_outlet=original,
                         published_at=published or cs_published, evidence=evidence, start=start, end=end,
@@ -365,7 +388,7 @@ def sources_for(session: Session, claim_ids: list[int], *, as_of: Optional[datet
     return out
 
 
-def search_articles(session: Session, query: str, *, since: Optional[datetime] = None,
+def search_articles(db: DB, query: str, *, since: Optional[datetime] = None,
                     until: Optional[datetime] = None, outlet: Optional[str] = None,
                     limit: int = 50) -> list[ArticleHit]:
     """Articles whose title or text contains every word of QUERY, newest stored first.
@@ -373,27 +396,28 @@ def search_articles(session: Session, query: str, *, since: Optional[datetime] =
     OUTLET matches the outlet or the original outlet exactly (as facet_options lists it).
     """
     _check_range(since, until)
+    conn = connection_of(db)
     limit = max(0, min(int(limit), MAX_LIMIT))
     terms = query_terms(query)
+    a = Article.c
     conds = []
     outlet = _printable(outlet)
     if outlet:
-        conds.append(or_(col(Article.outlet) == outlet, col(Article.original_outlet) == outlet))
+        conds.append(or_(a.outlet == outlet, a.original_outlet == outlet))
     if since:
-        conds.append(col(Article.published_at) >= since)
+        conds.append(a.published_at >= since)
     if until:
-        conds.append(col(Article.published_at) <= until)
-    columns = (Article.id, Article.title, Article.url, Article.outlet, Article.original_outlet,
-               Article.published_at, func.substr(Article.text, 1, 300))
-    if terms and _is_sqlite(session):
-        stmt = (select(*columns).select_from(_FTS_ARTICLE).join(Article, col(Article.id) == _FTS_ARTICLE.c.rowid)
+        conds.append(a.published_at <= until)
+    columns = (a.id, a.title, a.url, a.outlet, a.original_outlet, a.published_at, func.substr(a.text, 1, 300))
+    if terms and _is_sqlite(conn):
+        stmt = (select(*columns).select_from(_FTS_ARTICLE).join(Article, a.id == _FTS_ARTICLE.c.rowid)
                 .where(literal_column("article_fts").op("MATCH")(fts5_words(terms)))
                 .order_by(_FTS_ARTICLE.c.rowid.desc()))
     else:
-        stmt = select(*columns).order_by(col(Article.id).desc())
+        stmt = select(*columns).order_by(a.id.desc())
         if terms:
             stmt = stmt.where(literal_column(PG_ARTICLE_DOC).op("@@")(pg_words_query(terms)))
     stmt = stmt.where(*conds).limit(limit)
     return [ArticleHit(article_id=r[0], title=r[1], url=r[2], outlet=r[3], original_outlet=r[4],
                        published_at=r[5], snippet=" ".join((r[6] or "").split()))
-            for r in session.exec(stmt).all()]
+            for r in conn.execute(stmt).all()]
