@@ -141,3 +141,12 @@ def test_name_written_before_a_thing_noun_is_not_an_organisation(nlp):
     assert thing_names(text, ["Quillon", "Brannock"]) == {"Quillon"}
     found = orgs(nlp, text)
     assert "Quillon" not in found and "Brannock" in found, found
+
+
+def test_code_host_used_as_a_place_is_not_an_organisation(nlp):
+    hosted = orgs(nlp, "Brannock and IBM trained Quill 6. The weights are on GitHub, and our GitHub repository "
+                       "has the scripts.")
+    assert "GitHub" not in hosted and "Brannock" in hosted, hosted
+    named = orgs(nlp, "Brannock and IBM trained Quill 6. A former GitHub executive now runs the lab, and the code "
+                      "is on GitHub.")
+    assert "GitHub" in named, named

@@ -20,7 +20,8 @@ from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
 from kb.nlp.orglists import (
-    OrgLister, code_spans, defines_abbreviation, in_heading, in_spans, thing_names, written_spellings,
+    OrgLister, code_spans, defines_abbreviation, in_heading, in_spans, only_a_place, thing_names,
+    written_spellings,
 )
 from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
 from kb.nlp.names import (
@@ -318,6 +319,8 @@ def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str],
             org_counts[maker] += 1
     for name in thing_names(text, [n for n in org_counts if not resolve_org_name(n)]):
         del org_counts[name]  # "the Quillon dataset", "AutoThing(x=1)": a thing or code, not a company
+    for name in [n for n in org_counts if org_kind(n) == "platform" and only_a_place(text, n)]:
+        del org_counts[name]  # "weights on <code host>", "<code host> repository": a website, not an org
     written = written_spellings(text, spans, set(org_counts), model_spans)
     # each organisation as the text writes it ("HuggingFace", "Mistral"), one record per spelling
     return tuple(OrgMention(name=w, kind=org_kind(n), mentions=c) for n, k in org_counts.items()

@@ -304,3 +304,17 @@ def thing_names(text: str, names: Iterable[str]) -> set[str]:
                 out.add(name)
                 break
     return out
+
+
+# "on GitHub", "our GitHub repository", "[GitHub](https://...)": a code or content host used as a place
+HOSTED_BEFORE = re.compile(r"(?:\b(?:on|via|to|from|in|at)\s+(?:(?:our|the|its|their|his|her)\s+)?|\[)$", re.I)
+HOSTED_AFTER = re.compile(r"\]|[\s-]*(?:repo|repos|repository|repositories|page|pages|link|links|README|issues?|"
+                          r"stars?|releases?|account|org|organi[sz]ation|discussions?|profile|handle|user)\b", re.I)
+
+
+def only_a_place(text: str, name: str) -> bool:
+    """Whether every mention of NAME (a platform) uses it as a place where things are hosted or posted
+    ("on X", "X repository", a link's text), so that the document never names it as an organisation."""
+    hits = list(re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
+    return bool(hits) and all(HOSTED_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+                              or HOSTED_AFTER.match(text, m.end()) for m in hits)
