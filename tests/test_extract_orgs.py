@@ -150,3 +150,11 @@ def test_code_host_used_as_a_place_is_not_an_organisation(nlp):
     named = orgs(nlp, "Brannock and IBM trained Quill 6. A former GitHub executive now runs the lab, and the code "
                       "is on GitHub.")
     assert "GitHub" in named, named
+
+
+def test_licence_written_with_a_capital_or_in_a_badge_is_not_the_university(nlp):
+    text = ("Brannock and IBM released Quill 6. The weights are licensed under the [MIT License](LICENSE), "
+            "and MIT appears again in the model card.")
+    assert "MIT" not in orgs(nlp, text)
+    assert "MIT" not in orgs(nlp, "Brannock and IBM shipped it. ![badge](https://x.io/badge/License-MIT-blue) MIT.")
+    assert "MIT" in orgs(nlp, "Researchers at MIT and IBM found the model careful; MIT will publish the data.")

@@ -327,14 +327,18 @@ def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str],
                  for w, c in (written.get(n) or {n: k}).items())
 
 
+# A name used as a licence: "the MIT License", "License-MIT" (a badge), "License: MIT"
+LICENCE_USE = re.compile(r"\b([A-Z][\w.-]*)[\s-]+(?i:licen[cs]es?|licensed)\b|\b(?i:licen[cs]e)[\s:-]+([A-Z][\w.]*)\b")
+
+
 def _named_orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], text: str) -> Counter[str]:
     """Counts of the organisation mentions that name an organisation (not a licence, product or person);
     NER-only ones named once are kept only when repeated or when the name itself says organisation."""
     org_counts: Counter[str] = Counter()
     # Licence names the document uses as licences ("the MIT license"), unless it also names the
     # institution ("researchers at MIT").
-    licence_words = {m.group(1) for m in re.finditer(r"\b([A-Z][\w.-]*)[\s-]+(?:licen[cs]es?|licensed)\b", text)
-                     if not re.search(r"\b(?:at|from)\s+(?:the\s+)?" + re.escape(m.group(1))
+    licence_words = {m.group(1) or m.group(2) for m in LICENCE_USE.finditer(text)
+                     if not re.search(r"\b(?:at|from)\s+(?:the\s+)?" + re.escape(m.group(1) or m.group(2))
                                       + r"\b(?![\s-]+licen)", text)}
     code = code_spans(text)
     for o in mentions.orgs:
