@@ -158,3 +158,8 @@ def test_licence_written_with_a_capital_or_in_a_badge_is_not_the_university(nlp)
     assert "MIT" not in orgs(nlp, text)
     assert "MIT" not in orgs(nlp, "Brannock and IBM shipped it. ![badge](https://x.io/badge/License-MIT-blue) MIT.")
     assert "MIT" in orgs(nlp, "Researchers at MIT and IBM found the model careful; MIT will publish the data.")
+
+
+def test_ampersand_name_from_the_gazetteer_is_one_organisation(nlp):
+    found = orgs(nlp, "Brannock and Weights & Biases ran the hackathon; W&B also hosted the evals.")
+    assert {"Weights & Biases", "W&B"} <= found and not {"Weights", "Biases"} & found, found
