@@ -224,3 +224,10 @@ def test_checkpoint_id_the_gazetteer_lists_is_reported_as_written(nlp):
                             "on the internal set.")).models}
     assert "gemma-3-12b-it" in names and "Gemma 3 12B" not in names, names
     assert "Gemini 2.5 Flash" in names, names  # another word order is the same model, in the canonical spelling
+
+
+def test_launched_name_without_a_version_needs_a_model_word_in_its_sentence(nlp):
+    models = _models(nlp, "Tidewater launches Stream, a voice-first personal assistant for busy parents.")
+    assert name_key("Stream") not in models, models
+    models = _models(nlp, "Tidewater launched Quillon, an open-weights model for legal search.")
+    assert name_key("Quillon") in models, models

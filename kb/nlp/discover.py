@@ -84,6 +84,7 @@ def _not_versioned(name: str) -> bool:
     """A versioned name that is a numbered label or a product ("Step 3", an operating system's version)."""
     first = name.split()[0].split("-")[0].lower()
     return first in NOT_VERSIONED or first in NOT_MODEL_NAMES or name.lower() in NOT_MODEL_NAMES
+MODEL_NOUN = re.compile(r"\b(?:models?|LLMs?|weights|checkpoints?|parameters|open[- ]weights?|benchmarks?)\b", re.I)
 MODEL_CONTEXT = re.compile("|".join(r["regex"] for r in read_patterns("model_context")), re.I)
 
 NON_NAME_WORDS = frozenset((
@@ -158,6 +159,9 @@ def _cued_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
             if len(name.split()) == 1 and not re.search(r"[\d\-]|[a-z][A-Z]", name) and span[0].pos_ != "PROPN" \
                     and rx is not HEADING_NAME:  # a heading "Quillon: Our open-weights model" says it is a model
                 continue
+            if n_rx == 0 and not re.search(r"\d", name) and not MODEL_NOUN.search(span.sent.text):
+                continue  # "Acme launches Stream, a voice assistant": a launched name without a version is a
+                # model only when its sentence talks of models
             found.add(name)
     return found
 
