@@ -231,3 +231,15 @@ def test_launched_name_without_a_version_needs_a_model_word_in_its_sentence(nlp)
     assert name_key("Stream") not in models, models
     models = _models(nlp, "Tidewater launched Quillon, an open-weights model for legal search.")
     assert name_key("Quillon") in models, models
+
+
+def test_family_spelled_the_new_way_names_its_models_but_not_alone(nlp):
+    models = _models(nlp, "We compared Olmo 3 7B Think with a smaller checkpoint on the same prompts.")
+    assert name_key("Olmo 3 7B Think") in models, models
+    assert name_key("Olmo") not in _models(nlp, "Olmo is a series of open language models for science.")
+
+
+def test_model_name_inside_a_web_address_is_not_a_mention(nlp):
+    models = _models(nlp, "Full logs: https://runs.example.com/reports/Qwen3-8B/overview for the curious.")
+    assert name_key("Qwen3-8B") not in models, models
+    assert name_key("Qwen3-8B") in _models(nlp, "Qwen3-8B is a capable small model with open weights.")

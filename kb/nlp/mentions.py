@@ -112,6 +112,8 @@ def _ner_model(doc: Doc, ent: Span, out: DocMentions, seen: dict[str, str], take
         pass  # "Acme's Vela Quartz series": a line of models, not one model
     elif glued_fragment(doc, ent.start):
         pass  # "<name>-Distill-Qwen-7B": the tail of a longer name, not a model of its own
+    elif _in_url(doc, ent.start_char):
+        pass  # "https://host/reports/<name>/...": a link's address, not the text's words
     elif not any(i in taken for i in range(ent.start, ent.end)):  # not already inside a glued name
         end = glued_end(doc, name_extension(doc, ent))
         start = glued_start(doc, ent.start)
@@ -121,6 +123,17 @@ def _ner_model(doc: Doc, ent: Span, out: DocMentions, seen: dict[str, str], take
         out.models.append(Mention("MODEL", name, start, end, doc[start].idx, doc[end - 1].idx
                                   + len(doc[end - 1].text), known))
         taken.update(range(start, end))
+
+
+URL = re.compile(r"\bhttps?://[^\s)\]>\"']+")
+
+
+def _in_url(doc: Doc, start: int) -> bool:
+    """Whether character START lies inside a web address of the text."""
+    spans = doc.user_data.get("aikb_urls")
+    if spans is None:
+        spans = doc.user_data["aikb_urls"] = [m.span() for m in URL.finditer(doc_text(doc))]
+    return any(a <= start < b for a, b in spans)
 
 
 def _abbreviation_mentions(doc: Doc, out: DocMentions, abbrev: dict[str, str], taken: set[int]) -> None:
