@@ -103,6 +103,13 @@ def _inline_markdown(line: str) -> str:
     return line
 
 
+def _prose(text: str) -> str:
+    """Inline HTML in a markdown paragraph, heading or list item dropped ("is released under the <span
+    class="bold">X license</span>" -> "is released under the X license"); a line break becomes a space."""
+    text = _HTML_TAG.sub(lambda m: " " if re.match(r"</?(?:br|p|div|li|tr|td|th)\b", m.group(0), re.I) else "", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~^])")
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 
@@ -188,18 +195,21 @@ def clean_markdown(raw: str, *, sites: Mapping[str, Site] | None = None) -> Clea
             continue
         heading = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
         if heading:
-            text = _inline_markdown(heading.group(1))
+            text = _prose(_inline_markdown(heading.group(1)))
             context = heading_text = re.sub(r"<[^>]+>", " ", text).strip()
             if not title:
                 title = text
             else:
                 blocks += ["", text, ""]
         elif re.match(r"^\s*([-*+]|\d+[.)])\s+", line):
-            blocks.append("- " + _inline_markdown(re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", line)))
+            blocks.append("- " + _prose(_inline_markdown(re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", line))))
         elif not line.strip() or re.match(r"^\s*(-{3,}|\*{3,}|```)", line):
             blocks.append("")
         else:
-            text = _inline_markdown(line.strip().lstrip("> ").strip())
+            text = _prose(_inline_markdown(line.strip().lstrip("> ").strip()))
+            if not text:
+                i += 1
+                continue  # a line of markup only ("<div align="center">")
             plain = re.sub(r"<[^>]+>", " ", text).strip()
             if plain and len(plain) <= MAX_TABLE_CONTEXT:
                 # a short line under a heading ("1) Base models") adds to it; a paragraph between them does not

@@ -216,3 +216,17 @@ def test_markdown_shortcode_chart_data_is_not_text(tmp_path):
     doc = read_document(tmp_path / "r.md")
     assert "0.6410" not in doc.text and "barchart" not in doc.text and "spacer" not in doc.text
     assert "71.2 % on AIME 2025" in doc.text and "The smaller model also did well on code." in doc.text
+
+
+def test_markdown_prose_drops_inline_html(tmp_path):
+    md = ("# Wren 3 card\n\n<div align=\"center\">\n<a href=\"LICENSE\"><img alt=\"badge\" src=\"b.svg\"/></a>\n</div>\n\n"
+          "In short, <span class=\"bold\">Wren 3</span> is released under the <span class=\"bold\">Brightline "
+          "license</span>.<br>It runs on phones.\n\n- <b>Wren 3 Mini</b>: a smaller model\n")
+    (tmp_path / "w.md").write_text(md)
+    doc = read_document(tmp_path / "w.md")
+    assert "In short, Wren 3 is released under the Brightline license. It runs on phones." in doc.text
+    assert "- Wren 3 Mini: a smaller model" in doc.text
+    assert "<" not in doc.text and "href" not in doc.text
+    # negative: a comparison written with "<" in prose is text, not a tag
+    (tmp_path / "c.md").write_text("# Notes\n\nLatency stays < 20 ms when batch <= 4.\n")
+    assert "Latency stays < 20 ms when batch <= 4." in read_document(tmp_path / "c.md").text

@@ -243,7 +243,7 @@ def test_models_listed_under_an_open_source_heading_are_open(nlp):
     # negatives: a compared model, an item of code only, an item under another heading, a size in the name
     assert not {m for m, _, _ in got} & {"Kite 5", "Quill 9", "Sable 3", "Heron 2 456B"}, got
     text = ("Heron 2 and Lumen 4 Mini were released this week.\n\n- Big labs this week\n"
-            "- Orrin launches the Heron 2 model in its app (X, HF)\n- Tessaly ships the Lumen 4 Mini model (HF)")
+            "- Orrin launches the Heron 2 model in its app (X, Blog)\n- Tessaly ships the Lumen 4 Mini model (Blog)")
     assert stances(nlp, text) == set()
 
 
@@ -317,3 +317,127 @@ def test_a_size_after_a_name_is_not_another_family_member(nlp):
     got = stances(nlp, "Orrin released Heron 2 as open weights today. Heron 2 456B needs eight GPUs; Heron 2 Mini runs "
                        "on a laptop.")
     assert ("Heron 2", "open", False) in got and ("Heron 2 456B", "open", False) not in got, got
+
+
+# A line whose link list names a Hugging Face page: the weights are published (issue 12 item 5).
+def test_a_line_linking_the_weights_page_is_open(nlp):
+    text = ("Weekly notes: Heron 2 and Lumen 4 Mini shipped.\n\n- Orrin ships Heron 2, a 7B reasoning model "
+            "(X, HF, Blog)\n- Tessaly puts Lumen 4 Mini in its app (X, Blog)")
+    assert stances(nlp, text) == {("Heron 2", "open", False)}
+    # negative: the line itself says API-only
+    text = "Weekly notes: Heron 2 shipped.\n\n- Orrin ships Heron 2, an API-only reasoning model (X, HF)"
+    assert stances(nlp, text) == {("Heron 2", "closed", False)}
+
+
+STANCE_SCOPE_CASES = [
+    # the people around open models are not a model's stance; "for research use" still is
+    ("Quill 9 is popular with open model users.", set()),
+    ("Quill 9 is open-sourced for research use.", {("Quill 9", "open", False)}),
+    ("Orrin released Quill 9 and made it available to the open-source community.", {("Quill 9", "open", False)}),
+    # "comparable to X" makes X a yardstick
+    ("Quill 9 is an open model comparable to Kite 5 on coding.", {("Quill 9", "open", False)}),
+    # "open models like ..." speaks of its examples, not of the names listed before it; a predicate still does
+    ("The lab tested Quill 9, Kite 5, and open models like the new Orrin release.", set()),
+    ("Lumen 4 comprises several open models such as a speech recogniser.", {("Lumen 4", "open", False)}),
+    # a tier word after the cue names that tier of the family; with no family named, nothing
+    ("Orrin released Quill 9 in two flavours: an open-source Small version and an API-only Medium version.",
+     {("Quill 9 Small", "open", False), ("Quill 9 Medium", "closed", False)}),
+    ("With two tiers, an open-weights Small and an API-only Medium, the lab covers both.", set()),
+    # the subject of "has open-sourced" releases; its object is the open model
+    ("Lumen 4 has open-sourced an 8B instruction model, Lumen 4 Chat, built for laptops.",
+     {("Lumen 4 Chat", "open", False)}),
+    ("Lumen 4 has been open-sourced by Orrin.", {("Lumen 4", "open", False)}),
+    # a Creative Commons licence is an open licence; "X checkpoints are licensed" is not a licence's name
+    ("Quill 9 checkpoints are licensed under CC BY-SA 4.0 for everyone.", {("Quill 9", "open", False)}),
+    ("The Quill 9 dataset is licensed under CC BY-SA 4.0.", set()),
+]
+
+
+@pytest.mark.parametrize("text,expected", STANCE_SCOPE_CASES)
+def test_stance_scope(nlp, text, expected):
+    assert stances(nlp, text) == expected
+
+
+# A licence section of a model card: "the code and weights" are licensed together; "this series" is the card's
+# own model, unless the sentence names another series that no mention caught.
+def test_licence_section_of_a_model_card(nlp):
+    assert stances(nlp, "The code and weights of Quill 9 are distributed under the Apache 2.0 license.") == {
+        ("Quill 9", "open", False)}
+    head = "Quill 9: our new model\n\nQuill 9 is our best model yet. Quill 9 runs on laptops.\n\nLicense\n\n"
+    ex = extract(nlp, CleanDocument(title="Quill 9: our new model",
+                                    text=head + "The code and weights are distributed under the MIT license."))
+    assert {(s.model, s.stance) for s in ex.stances} == {("Quill 9", "open")}
+    # negative: the sentence names its own series, which is not the card's model
+    ex = extract(nlp, CleanDocument(title="Quill 9: our new model", text=head + (
+        "The code and weights of the Heron series are distributed under the MIT license.")))
+    assert not ex.stances
+    text = ("Quill 9 Embed: new embedding models\n\nQuill 9 Embed is our best embedding model. Quill 9 Embed ranks "
+            "documents well, better than Kite 5.\n\nWe have open-sourced this series of embedding models under the "
+            "Apache 2.0 license.")
+    ex = extract(nlp, CleanDocument(title="Quill 9 Embed: new embedding models", text=text))
+    assert {(s.model, s.stance) for s in ex.stances} == {("Quill 9 Embed", "open")}
+
+
+# A sentence ending in a colon that calls the list after it open models: each item that starts with a model.
+def test_items_under_a_sentence_introducing_open_models(nlp):
+    text = ("Orrin has shipped many models.\n\nLooking back, Orrin's major open models are as follows:\n\n"
+            "- Heron 2 -- shipped in May (7B, 13B): a small model\n- Heron 3 -- shipped in June: a bigger one\n"
+            "- In July: Heron 4, a tiny model\n\nThe rest is history.")
+    assert stances(nlp, text) == {("Heron 2", "open", False), ("Heron 3", "open", False)}
+    # negative: a promised list is no release
+    text = ("Orrin has shipped many models.\n\nOrrin's open models for next year are as follows:\n\n"
+            "- Heron 5 -- due in May\n- Heron 6 -- due in June")
+    assert not {m for m, _, planned in stances(nlp, text) if m or not planned}
+
+
+# "We release both 8B and 32B models": each size is the one model of the article's family with that size.
+def test_models_named_by_their_sizes(nlp):
+    head = ("Heron 32B: our new vision models\n\nHeron 32B beats Kite 8B on charts. Heron 8B runs on phones. "
+            "Heron 32B and Heron 8B share a tokenizer.\n\n")
+    ex = extract(nlp, CleanDocument(title="Heron 32B: our new vision models",
+                                    text=head + "We release both 8B and 32B models as open weights for researchers."))
+    assert {(s.model, s.stance) for s in ex.stances} == {("Heron 8B", "open"), ("Heron 32B", "open")}
+    # negative: sizes the article gives no model for name nobody
+    ex = extract(nlp, CleanDocument(title="Heron 32B: our new vision models",
+                                    text=head + "We release both 7B and 70B models as open weights for researchers."))
+    assert ("Heron 8B", "open") not in {(s.model, s.stance) for s in ex.stances}
+
+
+NEWS_SHAPES = [
+    # a model in apposition to "an open-weight model"; negative: a later name in another phrase
+    ("Kite 5 refused the task, and so did Lumen 4 and Vega 3. Kite 5 is the most used of them. The team finished "
+     "only after switching to a small open-weight model, Quill 9, run locally.", {("Quill 9", "open", False)}),
+    ("Kite 5 refused the task, and so did Lumen 4 and Vega 3. Kite 5 is the most used of them. The team finished "
+     "only after switching to a small open-weight model, and later to Quill 9, run locally.", set()),
+    # withheld as too dangerous is closed; "too slow to release" is no stance
+    ("Penrose released Quill 9 on Monday. Penrose calls Quill 9 too dangerous to release publicly.",
+     {("Quill 9", "closed", False)}),
+    ("Penrose released Quill 9 on Monday. Penrose calls Quill 9 too slow to release publicly.", set()),
+    ("Penrose released Quill 9 on Monday. Quill 9 is the first broad release of its class, after the lab said the "
+     "class was so capable that it was too dangerous to release publicly.", set()),
+    # a headline's "Org to open source ..." is a promise; "We decided to release ..." is a release
+    ("Penrose released Quill 9 last week.\n\nOrrin to open source its most powerful AI model\n\nMore news.",
+     {(None, "open", True)}),
+    ("Penrose released Quill 9 last week. We decided to release Quill 9 Mini under the MIT license.",
+     {("Quill 9 Mini", "open", False)}),
+]
+
+
+@pytest.mark.parametrize("text,expected", NEWS_SHAPES)
+def test_news_shapes(nlp, text, expected):
+    assert stances(nlp, text) == expected
+
+
+def test_released_checkpoints_in_a_story_about_one_model(nlp):
+    head = "Quill 9: a linear attention model\n\nQuill 9 is our new model. Quill 9 reads long documents fast.\n\n"
+
+    def got(tail: str) -> set:
+        ex = extract(nlp, CleanDocument(title="Quill 9: a linear attention model", text=head + tail))
+        return {(s.model, s.stance, s.planned) for s in ex.stances}
+
+    assert got("We open-sourced the Lumen kernel and released two model checkpoints trained on 5T tokens.") == {
+        ("Quill 9", "open", False)}
+    # negatives: withheld checkpoints are closed, and checkpoints still to come are no release
+    assert got("We have not released the checkpoints.") == {("Quill 9", "closed", False)}
+    assert ("Quill 9", "open", False) not in got(
+        "We open-sourced the Lumen kernel, and the checkpoints will follow once testing is complete.")

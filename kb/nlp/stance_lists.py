@@ -25,6 +25,9 @@ ITEM_COMPARED = re.compile(r"\b(?:on|than|vs\.?|versus|beats?|matches|rivals?|li
 # the item's link list names code but no weights page: "(Paper, Github)"
 CODE_ONLY_LINKS = re.compile("|".join(r["regex"] for r in read_patterns("stance_sections") if r["kind"] == "skip_item"))
 SIZE_SUFFIX = re.compile(r"[\s-]\d+(?:\.\d+)?[BMT]$")
+# the line's link list names the weights page: "Heron 2 - a 7B reasoning model (X, HF, Blog)"
+WEIGHTS_LINKS = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stance_sections")
+                 if r["kind"] == "weights_link"]
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -39,30 +42,74 @@ def _heading(line: str, has_model: bool) -> bool:
     return (bool(body) and not has_model and len(body.split()) <= 5 and not re.search(r"[(:.!?]|\d", body))
 
 
-def section_stances(text: str, mentions: DocMentions) -> list[StanceEvent]:
+# A sentence that introduces a list and ends in a colon (a footnote mark may follow): "the history of its major
+# open models is as follows:"
+INTRO_END = re.compile(r":\s*(?:\d+\s*)?(?:\{[^{}]*\}\s*)?$")
+
+
+def _intro_stance(line: str, has_model: bool, rules: StanceRules) -> Optional[str]:
+    """The stance a list-introducing sentence without a model name states for its items ("open models ...:")."""
+    if has_model or LIST_ITEM.match(line) or not INTRO_END.search(line) or any(rx.search(line) for rx in rules.plans):
+        return None
+    stances = {c[2] for c in rules.cues_in(line)}
+    return stances.pop() if len(stances) == 1 else None
+
+
+def section_stances(text: str, mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
     """The first model of each list item under a short heading that names open releases is open:
     "- Open Source LLMs / - Orrin - Heron 2 - 7B reasoning model (X, HF) / - Big Labs + APIs" gives Heron 2.
-    The section ends at the next heading or at a line that is not a list item; a model named after a
+    Under a sentence that introduces the list ("Its major open models, in order:") an item must start with
+    its model. The section ends at the next heading or at a line that is not a list item; a model named after a
     comparison word ("beats Kite 5") is not the item's subject."""
-    out, stance = [], None
+    out, stance, intro = [], None, False
     for start, line in _lines(text):
         end = start + len(line)
         names = [m for m in mentions.models if start <= m.start_char and m.end_char <= end]
         if _heading(line, bool(names)):
-            stance = next((st for rx, st in SECTION_CUES if rx.search(line)), None)
+            stance, intro = next((st for rx, st in SECTION_CUES if rx.search(line)), None), False
             continue
         if not line.strip():
             continue
-        if stance is None or not LIST_ITEM.match(line):
-            stance = None
+        item = LIST_ITEM.match(line)
+        if item is None:
+            stance = _intro_stance(line, bool(names), rules)
+            intro = stance is not None
             continue
-        subject = next((m for m in sorted(names, key=lambda m: m.start_char)
-                        if model_use(m, text) and not ITEM_COMPARED.search(text[start:m.start_char])), None)
-        if subject is None or CODE_ONLY_LINKS.search(line):
+        subject = _line_subject(text, start, end, mentions)
+        if stance is None or subject is None or CODE_ONLY_LINKS.search(line):
             continue  # "Text2Lora - adapters (Github)": code, not weights
-        name = _without_size(subject.name, mentions)
-        out.append(StanceEvent(org=mentions.model_orgs.get(subject.name), model=name, stance=stance,
+        if intro and not any(m.start_char == start + item.end() for m in names):
+            continue  # "- Released May 3 ...": under an introducing sentence the item starts with its model
+        out.append(StanceEvent(org=subject[1], model=subject[0], stance=stance,
                                evidence=line.strip(), start=start, end=end))
+    return out
+
+
+def _line_subject(text: str, start: int, end: int, mentions: DocMentions) -> Optional[tuple[str, Optional[str]]]:
+    """(name, org) of the first model a line speaks of (not one named after a comparison word); the name
+    without a size suffix."""
+    names = sorted((m for m in mentions.models if start <= m.start_char and m.end_char <= end),
+                   key=lambda m: m.start_char)
+    subject = next((m for m in names if model_use(m, text) and not ITEM_COMPARED.search(text[start:m.start_char])),
+                   None)
+    if subject is None:
+        return None
+    return _without_size(subject.name, mentions), mentions.model_orgs.get(subject.name)
+
+
+def link_list_stances(text: str, mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
+    """A line (a headline or a list item) ending in a link list that names a Hugging Face page states that the
+    line's first model has published weights: "Orrin ships Heron 2, a 7B reasoning model (X, HF, Blog)".
+    A line that also says closed or API-only is left to the sentence rules."""
+    out = []
+    for start, line in _lines(text):
+        hit = next(((rx, st) for rx, st in WEIGHTS_LINKS if rx.search(line)), None)
+        if hit is None or any(c[2] == "closed" for c in rules.cues_in(line)):
+            continue
+        subject = _line_subject(text, start, start + len(line), mentions)
+        if subject:
+            out.append(StanceEvent(org=subject[1], model=subject[0], stance=hit[1],
+                                   evidence=line.strip(), start=start, end=start + len(line)))
     return out
 
 

@@ -33,12 +33,20 @@ NAMED_OPEN_CLASS = re.compile(r"(?<![\w.-])(?P<prefix>[A-Z][\w-]+) (?:fully )?op
 # A sentence whose subject is the group just named: "X, Y and Z ... . All three are on Hugging Face."
 GROUP_SUBJECT = re.compile(r"^\s*(?:Both(?: of them| models)?|All (?:three|four|five|of them|these models|the models)|"
                            r"These (?:models|checkpoints|variants)|The (?:two|three|four) models|They|Each of them)\b")
-VAGUE_REFERENCE = re.compile(r"\b(?:it|its|the model|this model|the weights|model weights|weights)\b", re.I)
+VAGUE_REFERENCE = re.compile(r"\b(?:it|its|the model|this model|the weights|model weights|weights|this series|"
+                             r"this (?:model )?family)\b", re.I)
 # "Tags: Cosmos | Open Source | Robotics": a label in a list of tags states nothing about a model.
 TAG_LINE = re.compile(r"(?:^|\b)(?:Tags|Categories|Topics|Filed under)\s*:", re.I)
 # "using the term 'open weight'", "describe it as an 'open source' licence": the words are mentioned, not used.
 TERM_MENTION = re.compile(r"(?:\b(?:the )?(?:term|word|words|label|phrase|expression)|\b(?:describ\w*|call\w*|label\w*|"
                           r"brand\w*|market\w*) (?:\w+ ){0,2}as(?: an?| the)?|\bcall\w* (?:it|this|them))\s*$", re.I)
+# A class cue that introduces examples ("open models like X"): it speaks only of the examples after it (read by
+# the class-list rule when they are known names), never of the names before it ("Y, Z, and open models like X").
+CLASS_EXAMPLES = re.compile(r"^[\s\w-]{0,40}?\b(?:models|LLMs|systems|alternatives|rivals|peers|competitors|releases|"
+                            r"options|counterparts)\s*,?\s*(?:such as|like)\s", re.I)
+# ... when the class is a list member or an object ("X, Y, and open models like Z"), not a predicate
+# ("X comprises open models such as ...")
+CLASS_AS_MEMBER = re.compile(r"(?:,|\band|\bor|\bwith|\bthan)\s+(?:(?:other|some|many|several|the|recent|new)\s+)?$", re.I)
 # A cue followed by a plural noun speaks of a class ("continuing to train open-weights models"), not of it.
 CLASS_PLURAL = re.compile(r"^[\s\w-]{0,30}?\b(?:models|LLMs|systems|alternatives|rivals|weights models)\b")
 
@@ -56,6 +64,9 @@ def _word_alternation(kind: str) -> str:
 
 NON_MODEL_AFTER_CUE = re.compile(rf"^[\s-]+(?:(?!models?\b|weights\b|checkpoints?\b|LLMs?\b)[\w.-]+\s+){{0,3}}?"
                                 rf"(?:{_word_alternation('thing')})\b", re.I)
+# "open model users", "open-source players like X", "the Open Source AI Definition": the people, companies or
+# definition around open models, named right after the cue
+AUDIENCE_AFTER_CUE = re.compile(rf"^[\s-]+(?:AI\s+)?(?:{_word_alternation('audience')})\b", re.I)
 # A name used for something else: "Kestrel tools", "the Quill-2 dataset" (a "Heron licence" still says Heron is open)
 NON_MODEL_AFTER_NAME = re.compile(rf"^[\s-]*(?:{_word_alternation('thing')})\b", re.I)
 # A base model a derivative was made from: "distilled from X", "fine-tuned from X", "based on X"
@@ -67,11 +78,12 @@ BASE_OF = re.compile(r"\b(?:based on|derived from|fine-?tuned (?:from|on)|distil
 # the sentence speaks of the subject, not of the models it is compared with (a class intro, "open models such
 # as X", is read separately).
 COMPARED = re.compile(r"\b(?:rival\w*|ahead of|beat(?:s|ing)?|outperform\w*|than|versus|vs\.?|compared (?:to|with)|"
+                      r"comparable (?:to|with)|on par with|similar to|"
                       r"match(?:es|ing)?|behind|surpass\w*|trail\w*|exceed\w*)\s(?:(?!\b(?:open|closed|proprietary|"
                       r"release[sd]?|licen[cs]\w*)\b)[^;.:!?\n])*$", re.I)
 
 
-LICENCE_NAME_AFTER = re.compile(r"[\s-]*(?:[\w.-]+\s+){0,2}licen[cs]e", re.I)
+LICENCE_NAME_AFTER = re.compile(r"[\s-]*(?:[\w.-]+\s+){0,2}licen[cs]e\b", re.I)  # the noun, not "are licensed"
 
 
 def is_compared(m: Mention, text: str, sent_start: int) -> bool:
@@ -109,7 +121,9 @@ def _licence_of_non_weights(text: str, start: int, end: int) -> bool:
     before = text[clause_start:start]
     thing = NON_WEIGHTS.search(before)
     model = re.search(r"\b(?:weights|checkpoints?|models?)\b|[A-Z][\w.-]*[ -]?\d", before)
-    return thing is not None and (model is None or thing.start() < model.start())
+    # "the code and weights of X are distributed under ...": the weights named beside the code are licensed too
+    return thing is not None and (model is None or thing.start() < model.start()) and not re.search(
+        r"\b(?:weights|checkpoints)\b", before, re.I)
 
 
 class StanceRules:
@@ -146,7 +160,9 @@ class StanceRules:
                 if re.search(r"[\"\u201c'\u2018]\s*$", text[:m.start()]) and TERM_MENTION.search(
                         text[:m.start()].rstrip().rstrip("\"\u201c'\u2018")):
                     continue
-                if stance == "open" and NON_MODEL_AFTER_CUE.match(text[m.end():m.end() + 40]):
+                if stance == "open" and (NON_MODEL_AFTER_CUE.match(text[m.end():m.end() + 40])
+                                         or AUDIENCE_AFTER_CUE.match(text[m.end():m.end() + 40])
+                                         and not re.search(r"\bto\s+(?:the\s+)?$", text[:m.start()])):
                     continue  # "our open source stack", "open-source tools": not a model's stance
                 hits.append((m.start(), m.end(), stance))
         for start, end, stance in self.licence_cues(text):

@@ -16,8 +16,11 @@ from spacy.tokens import Span
 from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
 from kb.nlp.records import StanceEvent
-from kb.nlp.stance_lists import section_stances
+from kb.text.keys import name_key
+from kb.nlp.stance_lists import link_list_stances, section_stances
 from kb.nlp.stance_rules import (
+    CLASS_AS_MEMBER,
+    CLASS_EXAMPLES,
     CLASS_INTRO,
     CLASS_PLURAL,
     CLASS_WORD,
@@ -54,6 +57,8 @@ def _targets(sent: Span, cue_start: int, cue_end: int, models: list[Mention]) ->
             gap = text[cue_end:m.start_char]
             if re.fullmatch(r"[^,;:\u2014\u2013\n]{0,40}:\s*", gap):
                 return True  # "three open-weight models on Thursday: X, Y and Z"
+            if re.fullmatch(r"\s*(?:[\w-]+\s+){0,3}?(?:model|LLM|system),\s*", gap):
+                return True  # "switched to a Chinese open-weight model, X, run locally": an apposition
             return m.start_char - cue_end < 70 and not re.search(r"[,;:\u2014\u2013]|\s-\s", gap)
         return cue_start - m.end_char < 160
 
@@ -92,7 +97,6 @@ class _Sentence:
         self.text, self.doc_text, self.start = sent.text, doc_text(sent.doc), sent.start_char
         names = sorted(mentions.in_span(mentions.models, sent.start, sent.end)
                        + mentions.in_span(mentions.families, sent.start, sent.end), key=lambda m: m.start)
-        self.any_names = bool(names)
         self.names = [m for m in names if model_use(m, self.doc_text) and not FRAGMENT.fullmatch(m.name)
                       and not rules.license_re.fullmatch(m.name)]
         self.plans = [m for rx in rules.plans for m in rx.finditer(self.text) if not re.search(
@@ -164,6 +168,25 @@ def _licence_subject(s: _Sentence, targets: list[Mention], pool: list[Mention], 
     return targets
 
 
+OPEN_VERB = re.compile(r"open[- ]sourc(?:ed|es|ing)", re.I)
+VERB_SUBJECT_GAP = re.compile(r"\s+(?:(?:has|have|had|is|just|also|now|finally)\s+){0,2}", re.I)
+# "open-sourced an 8B instruction model, X" / "open-sourced X": what follows the verb is its object
+VERB_OBJECT_GAP = re.compile(r"\s+(?:(?:an?|the|its|their|two|three|new)\b[^,;:.]{0,80}?,\s*|(?:the |its |their )?)",
+                             re.I)
+
+
+def _released_object(s: _Sentence, cue: tuple[int, int, str], pool: list[Mention]) -> list[Mention]:
+    """"InternLM3 has open-sourced an 8B instruction model, InternLM3-8B-Instruct": a model named as the
+    subject of the open-sourcing verb is the team or series releasing; the stance is the object's."""
+    if not OPEN_VERB.fullmatch(s.text[cue[0]:cue[1]]):
+        return []
+    start, end = s.start + cue[0], s.start + cue[1]
+    if not any(VERB_SUBJECT_GAP.fullmatch(s.doc_text[m.end_char:start]) for m in pool if m.end_char <= start):
+        return []
+    objects = [m for m in pool if m.start_char >= end and VERB_OBJECT_GAP.fullmatch(s.doc_text[end:m.start_char])]
+    return _targets(s.sent, objects[0].start_char, objects[0].start_char, pool[pool.index(objects[0]):]) if objects else []
+
+
 def _planned(s: _Sentence, start: int, end: int) -> bool:
     """A plan cue governs a stance cue that follows it ("plans to open-source X"), or a cue right before
     "future versions"; not an unrelated cue earlier in the sentence. A licence is an attribute of a release:
@@ -180,9 +203,9 @@ def _vague_target(text: str, start: int, end: int, current: Optional[str], focal
     if CLASS_PLURAL.match(text[end:]):
         return None
     near = [v.group(0).lower() for v in VAGUE_REFERENCE.finditer(text)
-            if (abs(v.start() - start) < 50 or abs(v.start() - end) < 50) and not (start <= v.start() < end + 8)]
-    if any("weights" not in v for v in near):
-        return current
+            if (abs(v.start() - start) < 50 or abs(v.start() - end) < 50) and not (start <= v.start() < end + 8 and not v.group(0).lower().startswith("this"))]
+    if any(not re.search(r"weights|series|family", v) for v in near):
+        return current  # "it", "the model": the antecedent; "the weights", "this series": the article's model
     return focal if near else None
 
 
@@ -195,8 +218,37 @@ COMPARED_CLASS = re.compile(r"\b(?:comparable (?:to|with)|(?:on )?par with|close
 
 
 # A cue about the weights or the access themselves, which in an article about one model is about that model
-WEIGHTS_CUE = re.compile(r"\bweights?\b|\bAPI\b|\bproprietary\b", re.I)
+WEIGHTS_CUE = re.compile(r"\bweights?\b|\bcheckpoints?\b|\bAPI\b|\bproprietary\b", re.I)
 INDEFINITE = re.compile(r"\b(?:an?|another|any|some|every)\s+(?:[\w-]+\s+){0,2}$", re.I)  # "a powerful open model"
+
+
+# "both 8B and 32B models", "the 7B, 13B and 70B checkpoints": models named by their sizes only
+SIZE_LIST = re.compile(r"\b(\d+(?:\.\d+)?[BM](?:(?:\s*,\s*|\s*,?\s*(?:and|&)\s*)\d+(?:\.\d+)?[BM])*)\s+(?:[\w-]+\s+)?"
+                       r"(?:models|versions|variants|checkpoints|sizes)\b")
+
+
+def _sized_models(s: _Sentence, start: int, end: int) -> list[Optional[str]]:
+    """The document's models that "We release both 8B and 32B models as open weights" means: for each size, the
+    one model named in the document whose name ends with that size ("Heron 8B", "Heron-32B"); all or nothing."""
+    lo = max([0] + [m.end() for m in CLAUSE_BREAK.finditer(s.text[:start])])
+    hit = next((m for m in SIZE_LIST.finditer(s.text) if lo <= m.start() and m.start() - end < 60), None)
+    if hit is None:
+        return []
+    names = dict.fromkeys(m.name for m in s.mentions.models)
+    stem = re.sub(r"[\s-]\d+(?:\.\d+)?[BM]$", "", s.mentions.focal or "")
+    out: list[Optional[str]] = []
+    for size in re.findall(r"\d+(?:\.\d+)?[BM]", hit.group(1)):
+        match = [n for n in names if re.search(rf"[\s-]{re.escape(size)}$", n, re.I)]
+        if len(match) > 1 and stem:  # "Aya 8B" or "Kite 8B": the article's own family
+            match = [n for n in match if n.startswith(stem + " ") or n.startswith(stem + "-")]
+        if len(match) != 1:
+            return []
+        out.append(match[0])
+    return out
+
+
+# "the code and weights of the Heron series": the sentence names the series it speaks of
+OWN_SERIES = re.compile(r"\b(?:the|its|our|their)\s+(?P<name>[A-Z][\w.-]+(?:\s[A-Z0-9][\w.-]*)?)\s+(?:series|family)\b")
 
 
 def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
@@ -212,22 +264,46 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
     if CLASS_PLURAL.match(s.text[end:]) and COMPARED_CLASS.search(s.text[clause_start:start]):
         return None  # "X rivals leading closed-source models": the yardstick class, not X's stance
     pool = [m for m in s.names if not is_compared(m, s.doc_text, s.start)]
-    targets = _licence_subject(s, _targets(s.sent, s.start + start, s.start + end, pool), pool, start)
+    targets = _released_object(s, cue, pool) or _licence_subject(
+        s, _targets(s.sent, s.start + start, s.start + end, pool), pool, start)
     planned = _planned(s, start, end)
     if targets:
         return [t.name for t in targets], planned
+    sized = _sized_models(s, start, end)
+    if sized:
+        return sized, planned
     if group and GROUP_SUBJECT.match(s.text):
         return list(group), planned
     vague = None if planned else _vague_target(s.text, start, end, current, s.mentions.focal)
+    own = OWN_SERIES.search(s.text)
+    if vague and own and not name_key(vague).startswith(name_key(own.group("name"))):
+        return None  # "the weights of the Yi-Coder series" name their own series, which no mention caught
     if vague:
         return [vague], planned
     if planned:
         return [None], True
-    if (not s.any_names and _leads(s.mentions) and WEIGHTS_CUE.search(s.text[start:end])
+    if (not s.names and _leads(s.mentions) and WEIGHTS_CUE.search(s.text[start:end])
             and not CLASS_PLURAL.match(s.text[end:]) and len(s.text.split()) >= 5
             and not INDEFINITE.search(s.text[max(0, start - 40):start])):
         return [s.mentions.focal], False  # "API and enterprise only. There are no open weights." in its story
     return None
+
+
+# A tier word right after the cue names one tier of the family: "two flavors: an open-source Small version and an
+# API-only Medium version" (case-sensitive: a capitalised tier, not "a small model").
+TIER_AFTER = re.compile(r"\s+(Small|Medium|Large|Mini|Nano|Pro|Max|Ultra|Flash|Lite|Plus)\b(?!\s*\d)"
+                        r"(?:\s+(?:version|variant|model|tier|edition)s?\b)?")
+
+
+def _tier_target(s: _Sentence, cue: tuple[int, int, str]) -> Optional[str]:
+    """"Family Tier" when the cue describes a tier of a family named before it in the sentence, "" when the tier's
+    family is not named there (the cue then says nothing usable), None when the cue is not about a tier."""
+    tier = TIER_AFTER.match(s.text, cue[1])
+    if tier is None:
+        return None
+    before = [m for m in s.names if m.end_char <= s.start + cue[0] and m.kind in ("MODEL", "FAMILY")
+              and not m.name.endswith(" " + tier.group(1))]
+    return f"{before[-1].name} {tier.group(1)}" if before else ""
 
 
 def _event_org(s: _Sentence, name: Optional[str]) -> Optional[str]:
@@ -260,9 +336,12 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
     out += _other_class(s, out)
     license_name = rules.license_in(text)
     for cue in cues:
-        if any(a <= cue[0] < b for a, b in listed_spans):
+        if any(a <= cue[0] < b for a, b in listed_spans) or (CLASS_EXAMPLES.match(text[cue[0]:])
+                                                                 and CLASS_AS_MEMBER.search(text[:cue[0]])):
             continue  # the class cue of a list: its members are given above, the sentence's subject is not
-        found = _cue_models(s, cue, current, group)
+        tier = _tier_target(s, cue)
+        found = ([tier], _planned(s, cue[0], cue[1])) if tier else None if tier == "" else _cue_models(
+            s, cue, current, group)
         if found is None:
             continue
         names, planned = found
@@ -332,8 +411,12 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
             if key not in seen:
                 seen.add(key)
                 out.append(ev)
-    for ev in section_stances(doc_text(sents[0].doc), mentions) if sents else []:
-        if (ev.model, ev.stance, ev.planned) not in seen and not any(e.model == ev.model for e in out):
+    structural = (section_stances(doc_text(sents[0].doc), mentions, rules)
+                  + link_list_stances(doc_text(sents[0].doc), mentions, rules)) if sents else []
+    for ev in structural:
+        # a family's short name after one of its tiers was given ("Magistral" after "Magistral Small") adds nothing
+        if (ev.model, ev.stance, ev.planned) not in seen and not any(
+                e.model and (e.model == ev.model or e.model.startswith(f"{ev.model} ")) for e in out):
             seen.add((ev.model, ev.stance, ev.planned))
             out.append(ev)
     return out + _family_members(sents, mentions, out, rules)
