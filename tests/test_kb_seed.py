@@ -205,3 +205,23 @@ def test_upgrade_from_0007_on_a_populated_store(db_url, gazetteers):
         assert resolve(session, "model", "Quill Two Max").name == "Quill-2 Max"
         assert resolve(session, "model", "Quill-2 Max").family == "Quill"
         assert get_meta(session, "gazetteer") == linking.gazetteer_fingerprint(a)
+
+
+def test_entities_seed_command_loads_and_records(db_url, gazetteers, monkeypatch):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    a, b, _ = gazetteers
+    runner = CliRunner()
+    first = runner.invoke(cli, ["--db", db_url, "entities", "seed"])
+    assert first.exit_code == 0, first.output
+    assert "2 new entities from the gazetteer, 1 new reference stance events" in first.output
+    again = runner.invoke(cli, ["--db", db_url, "entities", "seed"])
+    assert "0 new entities from the gazetteer, 0 new reference stance events" in again.output
+    monkeypatch.setattr(linking, "GAZETTEER_DIR", b)
+    newer = runner.invoke(cli, ["--db", db_url, "entities", "seed"])
+    assert "1 new entities from the gazetteer" in newer.output  # B's new model
+    with Session(open_engine(db_url)) as session:
+        assert get_meta(session, "gazetteer") == linking.gazetteer_fingerprint(b)
+        assert resolve(session, "org", "QuillonAI").name == "Quillon Labs"
