@@ -149,10 +149,10 @@ def test_the_fingerprint_follows_the_bytes(tmp_path):
     assert linking.gazetteer_fingerprint(tmp_path / "none") != linking.gazetteer_fingerprint(one)
 
 
-def test_two_workers_seeding_a_changed_gazetteer_at_once_both_succeed(pg_url, gazetteers, monkeypatch):
+def test_two_workers_seeding_a_changed_gazetteer_at_once_both_succeed(db_url, gazetteers, monkeypatch):
     _, b, _ = gazetteers
     monkeypatch.setattr(linking, "GAZETTEER_DIR", b)
-    engine = open_engine(pg_url)
+    engine = open_engine(db_url)
     errors: list[BaseException] = []
     first = Session(engine)
     assert linking.ensure_gazetteer(first) == 3  # seeded, not committed: its rows hold the unique keys

@@ -97,8 +97,10 @@ def ensure_gazetteer(session: Session, directory: Optional[Path] = None, *, forc
     stamp = gazetteer_fingerprint(directory)
     if not force and get_meta(session, "gazetteer") == stamp:
         return 0
-    new = seed_gazetteer(session, directory)
+    # recorded first, in the same transaction: the write takes SQLite's write lock and PostgreSQL's row
+    # lock, so a second seeder waits for this one and then sees its rows instead of racing it
     set_meta(session, "gazetteer", stamp)
+    new = seed_gazetteer(session, directory)
     log.info("gazetteer seeded (%d new entities), fingerprint %s", new, stamp[:12])
     return new
 

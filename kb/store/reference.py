@@ -53,9 +53,8 @@ def ensure_reference(session: Session, path: Optional[Path] = None, *, force: bo
     stamp = reference_fingerprint(path)
     if not force and get_meta(session, "reference") == stamp:
         return 0
-    new = load_reference(session, path)
-    set_meta(session, "reference", stamp)
-    return new
+    set_meta(session, "reference", stamp)  # first: a concurrent loader waits for this one (see ensure_gazetteer)
+    return load_reference(session, path)
 
 
 def _key(row: dict) -> str:
