@@ -243,3 +243,27 @@ def test_model_name_inside_a_web_address_is_not_a_mention(nlp):
     models = _models(nlp, "Full logs: https://runs.example.com/reports/Qwen3-8B/overview for the curious.")
     assert name_key("Qwen3-8B") not in models, models
     assert name_key("Qwen3-8B") in _models(nlp, "Qwen3-8B is a capable small model with open weights.")
+
+
+def _scores(nlp, text):
+    return {(s.model, s.benchmark, s.value) for s in extract(nlp, CleanDocument(title="Notes", text=text)).scores}
+
+
+def test_another_size_of_a_known_sized_model_is_a_model(nlp):
+    # the gazetteer knows Falcon3-7B; its other sizes and their tuned checkpoints are models too
+    text = ("The lab shipped several checkpoints this week. Falcon3-7B posts 61.5 on ARC Challenge, while "
+            "Falcon3-12B improves on it, notably in GSM8K (84.2). Falcon3-2B-Instruct scores 49.3 on IFEval.")
+    got = _scores(nlp, text)
+    assert ("Falcon3-12B", "GSM8K", 84.2) in got, got
+    assert ("Falcon3-2B-Instruct", "IFEval", 49.3) in got, got
+    assert ("Falcon3-7B", "GSM8K", 84.2) not in got
+    models = _models(nlp, text)
+    assert {name_key("Falcon3-12B"), name_key("Falcon3-2B-Instruct")} <= models, models
+
+
+def test_a_size_after_an_unknown_stem_or_in_a_size_list_is_no_sibling(nlp):
+    models = _models(nlp, "Falcon3-7B is the middle size. Zorblat3-9B was mentioned once, and the "
+                          "Falcon3-1B/3B pair ships later.")
+    assert name_key("Zorblat3-9B") not in models, models
+    assert name_key("Falcon3-1B") not in models, models
+    assert name_key("Falcon3-7B") in models

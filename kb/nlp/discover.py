@@ -7,6 +7,7 @@ once one is named. `discover(doc, taken)` returns the names; kb/nlp/mentions.py 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -110,6 +111,7 @@ def discover(doc: Doc, taken: set[int]) -> set[str]:
     found = _cued_names(doc, taken, ents) | _lead_names(doc, taken, ents) | _listed_names(doc, taken, ents)
     found |= _versioned_names(doc, taken, ents)
     found |= _family_member_names(doc, taken, ents, found)
+    found |= _size_sibling_names(doc, taken, ents)
     return {n for n in found if not _not_a_name(doc, n)}
 
 
@@ -289,3 +291,38 @@ def _family_member_names(doc: Doc, taken: set[int], ents: Ents, found: set[str])
                 e.label_ in ("DATE", "TIME", "MONEY", "QUANTITY", "GPE") for e in ents.within(span)):
             members.add(name)
     return members
+
+
+# "<stem>-<size>" ("Vela3-7B", "Orca 2 13B"): a stem, then a parameter size
+# and a tuning word as written ("Vela3-7B-Instruct"); never one of a list of sizes ("Vela3-1B/3B")
+SIZED = re.compile(r"(?<![\w.-])(?P<stem>[A-Z][\w.]*(?:[ -][A-Z0-9][\w.]*)?)[- ]\d+(?:\.\d+)?[BM]"
+                   rf"(?:-(?:{alternation('variant')}))?(?![\w./-])")
+
+
+@lru_cache(maxsize=1)
+def _sized_stems() -> frozenset[str]:
+    """Stems of gazetteer models named with a parameter size ("Vela3" of "Vela3-7B")."""
+    stems = set()
+    for m in gazetteer().models:
+        for name in [m["name"], *m.get("aliases", [])]:
+            hit = SIZED.fullmatch(name)
+            if hit and re.search(r"\d", hit.group("stem")):
+                stems.add(name_key(hit.group("stem")))
+    return frozenset(stems)
+
+
+def _size_sibling_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
+    """Another size of a model the gazetteer knows by its versioned stem and a size: with "Vela3-7B" known,
+    "Vela3-1B" and "Vela3-10B" are models too. Only a stem holding a version counts ("Vela3", "Orca 2"),
+    so that a bare word before a size ("Base 7B") is not taken for one."""
+    found = set()
+    stems = _sized_stems()
+    for m in SIZED.finditer(doc_text(doc)):
+        if name_key(m.group("stem")) not in stems:
+            continue
+        span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+        if span is None or any(t.i in taken for t in span) or any(
+                e.label_ in ("DATE", "TIME", "MONEY", "QUANTITY", "GPE") for e in ents.within(span)):
+            continue
+        found.add(m.group())
+    return found
