@@ -444,3 +444,17 @@ def test_a_newsletter_spelling_of_a_known_benchmark_is_that_benchmark(nlp):
     assert claims(nlp, text) == {("GPT-5.4", "Humanity's Last Exam", 41.6)}
     # negative: another exam's name is not folded into it
     assert claims(nlp, "GPT-5.4 posts 41.6% on Humanities Final Exam.") != {("GPT-5.4", "Humanity's Last Exam", 41.6)}
+
+
+def test_a_number_before_a_later_subject_belongs_to_the_model_named_before_it(nlp):
+    # the parser may miss the first model as a subject; the model named after the number cannot own it
+    got = claims(nlp, "Notably, Kite 5 attains solid results in GSM8K (81.2) and MATH (44.0), while Kite 5 Pro "
+                      "exhibits further gains in IFEval (70.3).")
+    assert ("Kite 5", "GSM8K", 81.2) in got and ("Kite 5", "MATH", 44.0) in got, got
+    assert ("Kite 5 Pro", "IFEval", 70.3) in got, got
+    assert ("Kite 5 Pro", "GSM8K", 81.2) not in got
+
+
+def test_a_number_before_the_only_model_still_goes_to_the_subject(nlp):
+    got = claims(nlp, "With 85.0 on GSM8K, Kite 5 leads the open models.")
+    assert got == {("Kite 5", "GSM8K", 85.0)}, got

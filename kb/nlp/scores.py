@@ -347,6 +347,8 @@ class SentenceScorer:
         first = next((x for x in ctx.models if x.end <= tok.i and not self.rules.not_subject(sent, x)), None)
         if not ctx.subject_name and first is None and self.rules.unnamed_subject(sent):
             return []  # "The 14B variant achieves 85%": not the current model's number
+        if first is not None and not local and ctx.subj is not None and ctx.subj.start > tok.i:
+            return [first.name]  # "X attains 54.4 on B, while Y gains ...": Y is named after the number
         name = ctx.subject_name or (first.name if first else None) or ctx.topic or (
             self.current if not ctx.models else None)
         return [name] if name else []
