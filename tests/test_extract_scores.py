@@ -458,3 +458,13 @@ def test_a_number_before_a_later_subject_belongs_to_the_model_named_before_it(nl
 def test_a_number_before_the_only_model_still_goes_to_the_subject(nlp):
     got = claims(nlp, "With 85.0 on GSM8K, Kite 5 leads the open models.")
     assert got == {("Kite 5", "GSM8K", 85.0)}, got
+
+
+def test_a_size_label_in_the_parentheses_names_that_size_of_the_model(nlp):
+    got = claims(nlp, "Kite 5 was measured on suites such as GSM8K (70B: 83.4) and GPQA Diamond (70B: 51.9), ahead of rivals.")
+    assert got == {("Kite 5 70B", "GSM8K", 83.4), ("Kite 5 70B", "GPQA Diamond", 51.9)}, got
+
+
+def test_a_parenthesised_value_without_a_size_label_keeps_its_owner(nlp):
+    got = claims(nlp, "Kite 5 was measured on suites such as GSM8K (83.4) and GPQA Diamond (51.9), ahead of rivals.")
+    assert got == {("Kite 5", "GSM8K", 83.4), ("Kite 5", "GPQA Diamond", 51.9)}, got

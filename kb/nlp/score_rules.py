@@ -27,6 +27,19 @@ def fraction_points(text: str) -> Optional[str]:
     return m[1]
 
 
+SIZE_LABEL = re.compile(r"\s*(?P<size>\d+(?:\.\d+)?[BM])\s*:")
+HAS_SIZE = re.compile(r"\b\d+(?:\.\d+)?[BM]\b")
+
+
+def sized_owners(names: list[str], paren: Optional[str]) -> list[str]:
+    """A value labelled with a size in its parentheses ("B (27B: 67.5)") is that size's: the owner named
+    without a size becomes "<owner> <size>"; an owner that names a size keeps its name."""
+    m = SIZE_LABEL.match(paren or "")
+    if not m:
+        return names
+    return [n if HAS_SIZE.search(n) else f"{n} {m.group('size')}" for n in names]
+
+
 class ScoreRules:
     """Number filters and qualifier patterns from data/patterns (rules as data)."""
 

@@ -18,7 +18,7 @@ from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
 from kb.nlp.score_lists import (ListLeadIn, foreign_item_head, fraction_benchmark, list_item_benchmark, respectively_values,
                                  settings_pairs)
-from kb.nlp.score_rules import ScoreRules
+from kb.nlp.score_rules import ScoreRules, sized_owners
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
 POSSESSIVE_LINKS = {"'s", "\u2019s", "'", "\u2019", "score", "scores", "of", "at", "with", ":", "a", "an",
@@ -319,7 +319,7 @@ class SentenceScorer:
         if not anchored and self.rules.after_comparison(sent, tok):
             return []  # "43.6% vs 34.4%": the second number is someone else's, unnamed here
         qualifier = pair[0] if pair else tok.text if "/" in tok.text else self._qualifier(sent, tok, shape, paren_q)
-        out = [Candidate(name, bench_name, num[0], num[1], qualifier, sent) for name in names]
+        out = [Candidate(name, bench_name, num[0], num[1], qualifier, sent) for name in sized_owners(names, paren_q)]
         same = SAME_AS.search(doc_text(sent.doc)[tok.idx:sent.end_char])
         if same:
             out.extend(self._same_as(sent, ctx.models, same.end() + tok.idx, out[-1]))
