@@ -267,3 +267,20 @@ def test_a_size_after_an_unknown_stem_or_in_a_size_list_is_no_sibling(nlp):
     assert name_key("Zorblat3-9B") not in models, models
     assert name_key("Falcon3-1B") not in models, models
     assert name_key("Falcon3-7B") in models
+
+
+
+def test_a_maker_glued_before_a_model_named_alone_is_not_part_of_its_name(nlp):
+    text = ("Weekly notes\n\nThe race: Harbor 2.0 vs. Perception's LOOM-1.5.\n\n"
+            "Perception answered with LOOM-1.5, its new agent model.\n\n"
+            "* **Perception LOOM-1.5**: 900 tok/s, 61% SWE-bench Pro\n")
+    assert _scores(nlp, text) == {("LOOM-1.5", "SWE-bench Pro", 61.0)}
+    assert name_key("Perception LOOM-1.5") not in _models(nlp, text)
+
+
+def test_a_leading_word_that_is_no_maker_stays_in_the_name(nlp):
+    # nothing says Perception makes LOOM-1.5 (no possessive, no maker): the name is kept as written
+    text = ("Weekly notes\n\nThe race: Harbor 2.0 vs. LOOM-1.5.\n\n"
+            "Perception answered with LOOM-1.5, its new agent model.\n\n"
+            "* **Perception LOOM-1.5**: 900 tok/s, 61% SWE-bench Pro\n")
+    assert ("LOOM-1.5", "SWE-bench Pro", 61.0) not in _scores(nlp, text)

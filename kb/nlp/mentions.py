@@ -68,6 +68,7 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
     _lettered_versions(out)
     out.families.sort(key=lambda m: m.start)
     _attach_makers(doc, out)
+    _unglue_makers(doc, out)
     out.focal = pick_focal(out.models, title, doc)
     return out
 
@@ -278,6 +279,22 @@ def _attach_makers(doc: Doc, out: DocMentions) -> None:
             kin = {o for n, o in out.model_orgs.items() if o and n != name and re.split(r"[\s-]", n)[0] == stem}
             if len(kin) == 1:
                 out.model_orgs[name] = kin.pop()
+
+
+def _unglue_makers(doc: Doc, out: DocMentions) -> None:
+    """"Acme Vela-2" where the document names Vela-2 alone and Acme as its maker ("Acme's Vela-2",
+    "Acme launched Vela-2"): the leading word is the maker, the model is Vela-2."""
+    names = {name_key(m.name): m.name for m in out.models}
+    text = doc_text(doc)
+    for i, m in enumerate(out.models):
+        first, _, rest = m.name.partition(" ")
+        alone = names.get(name_key(rest))
+        if alone is None or alone == m.name or m.end - m.start < 2 or name_key(first) in gazetteer().family_index:
+            continue
+        maker = out.model_orgs.get(alone) or ""
+        if name_key(maker.split()[0] if maker else "") == name_key(first) or re.search(
+                rf"(?<![\w-]){re.escape(first)}['\u2019]s {re.escape(rest)}(?![\w-])", text):
+            out.models[i] = Mention("MODEL", alone, m.start + 1, m.end, m.start_char + len(first) + 1, m.end_char, m.known)
 
 
 def _short_variant_names(doc: Doc, out: DocMentions, taken: set[int]) -> None:
