@@ -222,3 +222,232 @@ def test_from_an_untagged_company_gives_the_org_but_a_place_does_not(nlp):
                           "the call as well.")
     assert people.get("Tomasz Wierzbicki") == ("Quillpad", None), people
     assert "Maria Delgado" not in people, people
+
+
+# Issue 12 item 6 (helper e): shapes from newsletters' guest lines and journalism, each with a negative case.
+
+def test_short_org_name_takes_the_full_name_the_document_gives(nlp):
+    text = ("Kestrel AI said on Monday that its new model beat rivals. Kestrel co-founder Hana Mori called it a "
+            "milestone.")
+    assert _people(nlp, text).get("Hana Mori") == ("Kestrel AI", "co-founder")
+    # two companies the short name could stand for: the text's own word is kept
+    text = ("Kestrel AI said on Monday that its new model beat rivals, while Kestrel Robotics said it would follow. "
+            "Kestrel co-founder Hana Mori called it a milestone.")
+    assert _people(nlp, text).get("Hana Mori") == ("Kestrel", "co-founder")
+
+
+CREATOR_CASES = [
+    ("Our friend Mira Castell, the creator of Fernwood, joined us to announce a new release.",
+     "Mira Castell", "Fernwood", "creator"),
+    ("As my friend Paul Okoro (creator of TaskGrid) shared on the show, the model is fast.",
+     "Paul Okoro", "TaskGrid", "creator"),
+    # a lower-case project is no organisation: it stays in the role
+    ("Our friend Mira Castell, the creator of fernwood.js, joined us to announce a new release.",
+     "Mira Castell", None, "creator of fernwood.js"),
+]
+
+
+@pytest.mark.parametrize("text,name,org,role", CREATOR_CASES)
+def test_creator_of_a_named_project_is_its_organisation(nlp, text, name, org, role):
+    assert _people(nlp, text).get(name) == (org, role), _people(nlp, text)
+
+
+def test_vp_titles_with_a_department(nlp):
+    assert _people(nlp, "The keynote came from Ravi Mehta, VP Product AI at Google.").get("Ravi Mehta") == (
+        "Google", "VP Product AI")
+    assert _people(nlp, "Then we spoke with Dana Whitfield, VP of Product for Google Search, about the "
+                        "launch.").get("Dana Whitfield") == ("Google", "VP of Product")
+    # a department after 'of' is not an organisation
+    assert _people(nlp, "Dana Whitfield, VP of Product, said the launch went well.").get(
+        "Dana Whitfield", (None,))[0] is None
+
+
+def test_guest_line_gives_role_and_unseen_company(nlp):
+    text = "Guests this week:\n- Guest: Arjun Patel - CoFounder Quillpad (@apatel)\n- Open models\n"
+    assert _people(nlp, text).get("Arjun Patel") == ("Quillpad", "CoFounder")
+    # a host line gives no role word: no record
+    text = "Show notes:\n- Host - Tom Berg - AI Evangelist & Quillpad (@tberg)\n- Open models\n"
+    assert _people(nlp, text) == {}
+
+
+def test_guest_line_full_name_folds_the_short_forms(nlp):
+    text = ("We chatted with Wei Chen from Quillpad about the model. Later Justin Chen showed the demo.\n\n"
+            "- Wei Justin Chen - Head of Model Team, Quillpad - @wchen\n")
+    people = _people(nlp, text)
+    assert people.get("Wei Justin Chen") == ("Quillpad", "Head of Model Team"), people
+    assert "Wei Chen" not in people and "Justin Chen" not in people, people
+
+
+def test_role_of_a_known_org_right_before_a_name(nlp):
+    text = "The progress was summarized by co-founder of Hugging Face Oskar Lindahl: the scores doubled."
+    assert _people(nlp, text).get("Oskar Lindahl") == ("Hugging Face", "co-founder")
+    # an organisation neither the gazetteer nor the NER knows: the words could be anything
+    text = "The progress was summarized by co-founder of Lumen Prize Oskar Lindahl: the scores doubled."
+    assert "Oskar Lindahl" not in _people(nlp, text)
+
+
+def test_first_name_read_as_an_unseen_model_does_not_hide_the_person(nlp):
+    text = ("We then had the pleasure to host our friend Maxime Labonne, head of Post Training at Liquid AI, to come "
+            "and tell us more. Maxime, a legend in the model merging community, explained that the model was designed "
+            "for efficiency. Maxime pointed out that it is fast.")
+    assert _people(nlp, text).get("Maxime Labonne") == ("Liquid AI", "head of Post Training")
+
+
+def test_corpus_and_computer_names_are_not_people(nlp):
+    text = ("## Beating the Pattern and Reasoning Corpus (PRC)\n\nThe Pattern and Reasoning Corpus (PRC) is an "
+            "evaluation introduced in 2021 by a small lab. NVIDIA's Tiny Supercomputer, which ships in May, runs it.")
+    assert _people(nlp, text) == {}
+    # a person's name beside the same words is still a person
+    text = "Corpus work is slow, said Ana Reasoner, an engineer at NVIDIA."
+    assert _people(nlp, text).get("Ana Reasoner") == ("NVIDIA", "engineer")
+
+
+def test_past_organisation_in_brackets(nlp):
+    people = _people(nlp, "The new lab is led by Tomas Berg (formerly of Quillpad) and Ana Silva (ex-GitHub CEO), the "
+                          "memo says.")
+    assert people.get("Tomas Berg") == ("Quillpad", "former"), people
+    assert people.get("Ana Silva") == ("GitHub", "former CEO"), people
+    # a lower-case phrase in the brackets names no organisation
+    assert "Tomas Berg" not in _people(nlp, "The new lab is led by Tomas Berg (formerly of the lab) this year.")
+
+
+def test_guest_list_with_organisations_in_brackets(nlp):
+    text = "Show notes:\n- Guests - Tomas Berg (Quillpad), Ana Silva (Wavecrest)\n- Open models\n"
+    people = _people(nlp, text)
+    assert people.get("Tomas Berg") == ("Quillpad", None) and people.get("Ana Silva") == ("Wavecrest", None), people
+    # the same shape in a line of links is not a guest list
+    assert _people(nlp, text.replace("Guests -", "Links -")) == {}
+
+
+def test_guest_line_with_a_handle_before_the_dash(nlp):
+    text = "Show notes:\n- Guest - Tomas Berg (@tberg) - CTO Quillpad\n- Open models\n"
+    assert _people(nlp, text).get("Tomas Berg") == ("Quillpad", "CTO")
+
+
+def test_second_role_joined_by_and_after_a_bare_mention(nlp):
+    text = ("This week we had Tomas Berg as a guest. We were lucky to have Tomas Berg, one of the authors of the "
+            "Relay post and head of engineering for Cloudflare, join us.")
+    assert _people(nlp, text).get("Tomas Berg") == ("Cloudflare", "head of engineering")
+    # the organisation after the second role must be one the gazetteer or the NER knows
+    text = ("We were lucky to have Tomas Berg, one of the authors of the Relay post and head of engineering for "
+            "Lumen Cloud, join us.")
+    assert "Tomas Berg" not in _people(nlp, text)
+
+
+def test_role_running_into_a_preposition_is_no_title(nlp):
+    text = ("Cloudflare had already explored the idea. We spoke with the head of engineering for Cloudflare Workers "
+            "about it.")
+    assert _people(nlp, text) == {}
+
+
+def test_plural_role_before_a_list_of_names(nlp):
+    text = "Kestrel was co-founded in 2023 by former Google researchers Ana Silva, Tomas Berg and Li Wei. It ships."
+    people = _people(nlp, text)
+    assert {n: people.get(n) for n in ("Ana Silva", "Tomas Berg", "Li Wei")} == {
+        n: ("Google", "former researcher") for n in ("Ana Silva", "Tomas Berg", "Li Wei")}, people
+    # an organisation nobody knows, or a last name cut short, gives no records
+    assert _people(nlp, text.replace("Google", "Lumen")) == {}
+    assert "Li Wei" not in _people(nlp, text.replace("Li Wei.", "Li Wei Chen."))
+
+
+def test_title_words_from_data(nlp):
+    text = "Venture capitalist Tomas Berg, a longtime ally of the founders, served as an adviser."
+    assert _people(nlp, text).get("Tomas Berg") == (None, "Venture capitalist")
+    assert _people(nlp, "Google Gemini co-lead Tomas Berg leaves for a rival lab.").get("Tomas Berg") == (
+        "Google", "co-lead")
+    # the same word as a verb is no title
+    assert _people(nlp, "Later this year Tomas Berg will co-lead a reading group on agents.") == {}
+
+
+JOURNALISM_MORE = [
+    # a former organisation before the title
+    ("Former Google engineer Priya Raman said the model is good.", "Priya Raman", "Google", "former engineer"),
+    # two roles joined by 'and' before 'of'
+    ("Priya Raman, CEO and co-founder of Quillpad, said the model would ship.", "Priya Raman", "Quillpad",
+     "CEO and co-founder"),
+    # a clause between the hired name and 'as', and no determiner before the role
+    ("Quillpad hired Priya Raman, formerly of Google, as chief scientist.", "Priya Raman", "Quillpad", "chief scientist"),
+    # 'who heads AI at Y': the word after the verb is not the organisation
+    ("Priya Raman, who heads AI at Quillpad, said the model would ship.", "Priya Raman", "Quillpad",
+     "heads AI at Quillpad"),
+    # ... but 'leave Y at the end of the year' is
+    ("I want to thank Rohan Varghese, who has decided to leave Quillpad at the end of this year. Rohan joined "
+     "Quillpad in 2013.", "Rohan Varghese", "Quillpad", None),
+    # a handle in brackets between the name and the apposition
+    ("Priya Raman (@praman), a researcher at Quillpad, posted the results.", "Priya Raman", "Quillpad", "researcher"),
+]
+
+
+@pytest.mark.parametrize("text,name,org,role", JOURNALISM_MORE)
+def test_more_journalism_shapes(nlp, text, name, org, role):
+    assert _people(nlp, text).get(name) == (org, role), _people(nlp, text)
+
+
+def test_hired_as_needs_a_role_word(nlp):
+    assert "Priya Raman" not in _people(nlp, "Quillpad hired Priya Raman as a consultant for the launch.")
+
+
+APPOSITION_MORE = [
+    ("Priya Raman, who is the CEO of Quillpad, said the model would ship.", "Priya Raman", "Quillpad", "CEO"),
+    ("Priya Raman of Hugging Face said the model would ship.", "Priya Raman", "Hugging Face", None),
+    ("Priya Raman, a Quillpad co-founder, said the model would ship.", "Priya Raman", "Quillpad", "co-founder"),
+    ("Priya Raman, a machine learning engineer at Quillpad, said the model would ship.", "Priya Raman", "Quillpad",
+     "machine learning engineer"),
+    ("Priya Raman, a research lead at Quillpad, said the model would ship.", "Priya Raman", "Quillpad",
+     "research lead"),
+    ("Priya Raman, Quillpad's head of developer relations, said the model would ship.", "Priya Raman", "Quillpad",
+     "head of developer relations"),
+    ("Priya Raman, a former engineer at Quillpad, said the model would ship.", "Priya Raman", "Quillpad",
+     "former engineer"),
+]
+
+
+@pytest.mark.parametrize("text,name,org,role", APPOSITION_MORE)
+def test_more_apposition_shapes(nlp, text, name, org, role):
+    assert _people(nlp, text).get(name) == (org, role), _people(nlp, text)
+
+
+def test_of_a_place_is_no_organisation(nlp):
+    # 'X of Y' counts only for an organisation the gazetteer or the NER knows
+    assert "Priya Raman" not in _people(nlp, "Priya Raman of Boston said the model would ship.")
+    # a clause word before the role is not part of it
+    assert _people(nlp, "Priya Raman, who leads the group as a senior engineer at Quillpad, said it works.").get(
+        "Priya Raman") == ("Quillpad", "senior engineer")
+
+
+def test_byline_line_names_are_authors(nlp):
+    text = ("Posted by Priya Raman, Research Scientist, and Tom Berg, Software Engineer, Quillpad Research\n\n"
+            "Today we release a small model for code.")
+    assert _people(nlp, text) == {}
+    # 'By' opening a sentence is no byline
+    text = "By Monday, Priya Raman, Quillpad's head of research, expects a release."
+    assert _people(nlp, text).get("Priya Raman") == ("Quillpad", "head of research")
+
+
+def test_known_org_prefers_the_company_over_its_product(nlp):
+    text = ("Cloudflare had already explored the idea. We were lucky to have Tomas Berg, one of the authors of the "
+            "Relay post and head of engineering for Cloudflare Workers, join us.")
+    assert _people(nlp, text).get("Tomas Berg") == ("Cloudflare", "head of engineering")
+    # a longer name that ends in a company word is the organisation itself
+    text = "Meta is hiring. Tomas Berg, one of the founders and head of research at Meta Superintelligence Labs, spoke."
+    assert _people(nlp, text).get("Tomas Berg") == ("Meta Superintelligence Labs", "head of research")
+
+
+def test_at_a_known_org_and_joined_founder_titles(nlp):
+    assert _people(nlp, "Priya Raman at Hugging Face told reporters the model would ship.").get("Priya Raman") == (
+        "Hugging Face", None)
+    assert "Priya Raman" not in _people(nlp, "Priya Raman at the time told reporters the model would ship.")
+    assert _people(nlp, "Co-founder and COO Priya Raman told reporters the model would ship.").get("Priya Raman") == (
+        None, "Co-founder and COO")
+
+
+def test_title_shapes_the_ner_misses(nlp):
+    # an organisation and an executive title before a name the NER left untagged
+    assert _people(nlp, "\u201cWe will ship,\u201d Quillpad CTO Priya Raman wrote on X.").get("Priya Raman") == (
+        "Quillpad", "CTO")
+    # a title-cased heading or an event name is no person
+    assert _people(nlp, "## Quillpad CEO Summit Recap\n\nThe summit had many talks.") == {}
+    assert _people(nlp, "Notes from the Quillpad CEO Summit Recap session are below.") == {}
+    # the organisation inside a 'head of' role
+    assert _people(nlp, "Priya Raman, the head of Quillpad\u2019s AI lab, said it works.").get("Priya Raman") == (
+        "Quillpad", "head of Quillpad's AI lab")

@@ -232,3 +232,146 @@ def test_an_opening_benchmark_keeps_a_version_the_ner_mislabels(nlp):
     assert got == {("Orca 4", "Quarrycode v2.1", 61.5)}
     # negative: a person's name after "On" is no benchmark
     assert not claims(nlp, "Tidewater released the Orca 4 model. On Maria Lopez's laptop, it reaches 61.5%.")
+
+
+# List shapes of prose scores (kb/nlp/score_lists.py).
+def test_an_unknown_name_in_a_list_of_benchmark_values_is_its_items_benchmark(nlp):
+    got = claims(nlp, "Marlin 2 results: GPQA Diamond 75.4, Kestrel-QX 52.0, MMLU-Pro 61.3.")
+    assert got == {("Marlin 2", "GPQA Diamond", 75.4), ("Marlin 2", "Kestrel-QX", 52.0),
+                   ("Marlin 2", "MMLU-Pro", 61.3)}
+
+
+def test_an_unknown_name_before_a_number_does_not_borrow_another_benchmark(nlp):
+    # no item of this sentence is a known benchmark with its value: Kestrel's number is not MMLU-Pro's
+    got = claims(nlp, "Marlin 2 reaches 61.3% on MMLU-Pro; elsewhere, Kestrel 52.0 is what the team logged.")
+    assert got == {("Marlin 2", "MMLU-Pro", 61.3)}
+
+
+def test_a_settings_pair_gives_each_value_its_setting_and_the_items_benchmark(nlp):
+    ex = extract(nlp, CleanDocument(title="Notes", text=(
+        "Marlin 2 scores 81.0 on MMLU. Reported results (BF16 / FP8): GPQA Diamond 75.44 / 75.10, Kestrel-QX 52.00 / 49.19.")))
+    got = {(s.model, s.benchmark, s.value, s.qualifier) for s in ex.scores}
+    assert got == {("Marlin 2", "MMLU", 81.0, None),
+                   ("Marlin 2", "GPQA Diamond", 75.44, "BF16"), ("Marlin 2", "GPQA Diamond", 75.1, "FP8"),
+                   ("Marlin 2", "Kestrel-QX", 52.0, "BF16"), ("Marlin 2", "Kestrel-QX", 49.19, "FP8")}
+
+
+def test_a_slash_without_a_settings_header_is_still_no_pair(nlp):
+    # "42 / 50" with no "(A / B):" header is a fraction: neither number is a score
+    assert claims(nlp, "Marlin 2 solved 42 / 50 on GPQA Diamond.") == set()
+
+
+def test_a_short_benchmark_name_takes_the_one_fuller_name_the_text_writes(nlp):
+    text = ("Marlin 2 scores 65.3% on the Kestrel-Code v1.1 benchmark. Summary: Kestrel-Code 65.3%, GPQA Diamond 75.4.")
+    assert claims(nlp, text) == {("Marlin 2", "Kestrel-Code v1.1", 65.3), ("Marlin 2", "GPQA Diamond", 75.4)}
+    # a variant word or a year makes another benchmark: "MMLU" stays apart from "MMLU-Pro"
+    got = claims(nlp, "Marlin 2 scores 61.3% on MMLU-Pro and 80.2% on MMLU.")
+    assert got == {("Marlin 2", "MMLU-Pro", 61.3), ("Marlin 2", "MMLU", 80.2)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "on math" names no benchmark: the number is not MMLU's, which the sentence names later
+    ("Marlin 2 scored 80.4 on math and 80.6 on MMLU.", {("Marlin 2", "MMLU", 80.6)}),
+    ("Marlin 2 leads GPQA Diamond at 71.0, and it gets 90% on general puzzle problems.",
+     {("Marlin 2", "GPQA Diamond", 71.0)}),
+    # words that point back to the benchmark keep it ("on the test"), as do lower-case words before its name
+    ("For GPQA Diamond, Marlin 2 scores 71.0% on the full test set.", {("Marlin 2", "GPQA Diamond", 71.0)}),
+    ("Marlin 2 scores 71.0% on the new GPQA Diamond.", {("Marlin 2", "GPQA Diamond", 71.0)}),
+])
+def test_a_number_on_something_that_is_no_benchmark_is_no_score(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+def test_capitalised_words_after_on_are_the_front_of_a_known_benchmark_name(nlp):
+    got = claims(nlp, "Marlin 2 scores 71.0 on GPQA Diamond. On Kestrel Harness MMLU-Pro spoken questions: 58.5% easy, "
+                      "42.5% hard.")
+    assert got == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "Kestrel Harness MMLU-Pro", 58.5),
+                   ("Marlin 2", "Kestrel Harness MMLU-Pro", 42.5)}
+
+
+def test_a_place_or_a_sentence_opening_word_is_not_a_benchmark_prefix(nlp):
+    got = claims(nlp, "Marlin 2 scores 61.3% on German MMLU-Pro questions and 70.2% on GPQA Diamond.")
+    assert got == {("Marlin 2", "GPQA Diamond", 70.2)}  # "German MMLU-Pro questions" is no benchmark it names
+    got = claims(nlp, "Marlin 2 scores 71.0 on GPQA Diamond. Results on MMLU-Pro: 61.3%.")
+    assert got == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 61.3)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a range is no score
+    ("Marlin 2 scores 71.0 on GPQA Diamond. The harness allowed between 45 and 60 minutes per task.",
+     {("Marlin 2", "GPQA Diamond", 71.0)}),
+    # a number after "against <not a model>'s" is someone else's, not the subject's
+    ("On GPQA Diamond Marlin 2 takes 9.1 turns per task against Kestrel's 14.99.", set()),
+    ("On GPQA Diamond, Marlin 2 scores 71.0 against GPT-5.4's 68.2.",
+     {("Marlin 2", "GPQA Diamond", 71.0), ("GPT-5.4", "GPQA Diamond", 68.2)}),
+])
+def test_ranges_and_other_owners_values_are_not_the_subjects(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+def test_a_tie_with_a_named_model_gives_both_the_value(nlp):
+    got = claims(nlp, "On GPQA Diamond, Marlin 2 ties for first place at 61.2 points with the larger GPT-5.4 model.")
+    assert got == {("Marlin 2", "GPQA Diamond", 61.2), ("GPT-5.4", "GPQA Diamond", 61.2)}
+    # "with" a model as the judge is no tie
+    got = claims(nlp, "On GPQA Diamond, Marlin 2 scores 61.2 points with GPT-5.4 as the grader.")
+    assert got == {("Marlin 2", "GPQA Diamond", 61.2)}
+
+
+def test_a_value_in_parentheses_after_an_unknown_name_is_that_names(nlp):
+    got = claims(nlp, "Marlin 2 leads GPQA Diamond (70.94) and Kestrelia (0.662 avg).")
+    assert got == {("Marlin 2", "GPQA Diamond", 70.94), ("Marlin 2", "Kestrelia", 0.662)}
+    # outside a list of benchmark values the parenthesised number after an unknown name has no benchmark
+    got = claims(nlp, "Marlin 2 scores 71.0% on GPQA Diamond, and the Kestrel (0.66) helped.")
+    assert got == {("Marlin 2", "GPQA Diamond", 71.0)}
+
+
+def test_not_matching_a_models_other_quality_is_no_shared_score(nlp):
+    got = claims(nlp, "Marlin 2 scores 80.3% on GPQA Diamond. It is not quite matching GPT-5.4's efficiency on tokens.")
+    assert got == {("Marlin 2", "GPQA Diamond", 80.3)}
+    got = claims(nlp, "Marlin 2 scores 80.3% on GPQA Diamond. That is the same score as GPT-5.4.")
+    assert got == {("Marlin 2", "GPQA Diamond", 80.3), ("GPT-5.4", "GPQA Diamond", 80.3)}
+
+
+def test_a_list_item_headed_by_another_name_does_not_inherit_the_previous_model(nlp):
+    text = "Roundup:\n\n- Marlin 2 - 71.0% on GPQA Diamond\n- Kestrel Labs ClinicPilot - 85.5% accuracy on MMLU-Pro\n"
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0)}
+    # an item headed by a topic word, under a model's heading, keeps the model
+    text = "Marlin 2 scores 71.0 on GPQA Diamond. Other results:\n\n- Coding: 64.2% on MMLU-Pro\n"
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 64.2)}
+
+
+def test_a_topic_label_before_a_colon_is_no_foreign_item_head(nlp):
+    text = "Marlin 2 scores 71.0 on GPQA Diamond.\n\n- **Math Skills:** It reaches 64.2 on MMLU-Pro.\n"
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 64.2)}
+
+
+def test_a_chain_of_changes_keeps_the_baseline_model_of_the_sentence_before(nlp):
+    text = ("Tidewater released the Orca 4 model. Quarry-Bench 2.0 moves from 31.5 to 47.0 against Orca 3. "
+            "GPQA Diamond moves from 60.1 to 66.9.")
+    assert claims(nlp, text) == {("Orca 4", "Quarry-Bench 2.0", 47.0), ("Orca 3", "Quarry-Bench 2.0", 31.5),
+                                 ("Orca 4", "GPQA Diamond", 66.9), ("Orca 3", "GPQA Diamond", 60.1)}
+    # a sentence in between breaks the chain: the old value has no named owner
+    text = ("Tidewater released the Orca 4 model. Quarry-Bench 2.0 moves from 31.5 to 47.0 against Orca 3. "
+            "The team trained it for weeks. GPQA Diamond moves from 60.1 to 66.9.")
+    assert ("Orca 3", "GPQA Diamond", 60.1) not in claims(nlp, text)
+
+
+def test_a_score_written_with_a_thousands_separator_after_scores_is_kept(nlp):
+    assert claims(nlp, "On GDPval-AA, Marlin 2 scores 1,769.") == {("Marlin 2", "GDPval-AA", 1769.0)}
+    assert claims(nlp, "On GDPval-AA, Marlin 2 was tested on 1,769 tasks.") == set()
+
+
+def test_an_unnamed_variant_as_subject_does_not_take_the_current_models_number(nlp):
+    text = "Marlin 2 scores 71.0 on GPQA Diamond. The 14B reasoning variant achieves 85% on MMLU-Pro."
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0)}
+    # "the model" still stands for the current model
+    text = "Marlin 2 scores 71.0 on GPQA Diamond. The model achieves 85% on MMLU-Pro."
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0), ("Marlin 2", "MMLU-Pro", 85.0)}
+
+
+def test_the_low_end_of_a_range_of_multiples_is_no_score(nlp):
+    text = "Marlin 2 scores 71.0 on GPQA Diamond. A 2 to 5x larger model would match the GPQA Diamond results."
+    assert claims(nlp, text) == {("Marlin 2", "GPQA Diamond", 71.0)}
+    # "from 2 to 25%" is a change, not a range of multiples: the new value stays
+    text = "Marlin 2 was released. Its GPQA Diamond score jumps from 2 to 25%."
+    assert ("Marlin 2", "GPQA Diamond", 25.0) in claims(nlp, text)

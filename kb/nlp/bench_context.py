@@ -25,6 +25,7 @@ def benchmarks_by_context(doc: Doc, mentions: DocMentions, title: str = "", rule
         any(rx.search(text[m.end_char:m.end_char + 120]) for rx in rules.bench_after)
         or any(rx.search(text[max(0, m.start_char - 40):m.start_char]) for rx in rules.bench_before))}
     _named_benchmarks(doc, mentions, rules, text)
+    _prefixed_benchmarks(doc, mentions)
     if not names:
         return
     moved = [m for m in mentions.models if m.name in names]
@@ -53,3 +54,29 @@ def _named_benchmarks(doc: Doc, mentions: DocMentions, rules: ScoreRules, text: 
             mentions.benchmarks.append(Mention("BENCHMARK", name, span.start, span.end, m.start(), m.end()))
             mentions.orgs = [o for o in mentions.orgs if o.end <= span.start or o.start >= span.end]
     mentions.benchmarks.sort(key=lambda b: b.start)
+
+
+PREFIX_NOT = ("GPE", "DATE", "TIME", "NORP", "MONEY", "LOC")
+
+
+def _prefixed_benchmarks(doc: Doc, mentions: DocMentions) -> None:
+    """'on Quarry Harness ABC-v3', 'on Tidal ABC-DE': capitalised words between "on" and a known benchmark
+    name, which nothing else claims, are the front of that benchmark's name as the text writes it (a
+    harness or a variant of it). A place, date, known organisation or other mention is never such a word."""
+    taken = {i for x in mentions.models + mentions.orgs for i in range(x.start, x.end) if x.kind != "ORG" or x.known}
+    taken |= {i for b in mentions.benchmarks for i in range(b.start, b.end)}
+    for n, b in enumerate(mentions.benchmarks):
+        j = b.start
+        while j > 0 and b.start - j < 3:
+            t = doc[j - 1]
+            if t.i in taken or not t.is_alpha or not (t.pos_ == "PROPN" or t.is_upper) or t.is_stop \
+                    or not t.text[:1].isupper() or t.ent_type_ in PREFIX_NOT \
+                    or resolve_org_name(t.text) or t.is_sent_start:
+                break
+            j -= 1
+        if j == b.start or j == 0 or doc[j - 1].lower_ != "on":
+            continue
+        prefix = doc[j:b.start]
+        mentions.benchmarks[n] = Mention("BENCHMARK", f"{prefix.text} {b.name}", j, b.end, prefix.start_char,
+                                         b.end_char)
+    mentions.orgs = [o for o in mentions.orgs if not any(b.start <= o.start < b.end for b in mentions.benchmarks)]

@@ -35,6 +35,7 @@ from kb.nlp.people import extract_people, people_records, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim, StanceEvent
 from kb.nlp.bench_context import benchmarks_by_context
 from kb.nlp.score_rules import ReportRules, ScoreRules
+from kb.nlp.score_lists import fuller_benchmark_names
 from kb.nlp.scores import DOC_HEDGES, Candidate, SentenceScorer
 from kb.nlp.stance_lists import table_stances
 from kb.nlp.stance_rules import StanceRules
@@ -45,7 +46,7 @@ from kb.nlp.table_place import (
     row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.12.03-4b"
+EXTRACTOR_VERSION = "2026.12.03-6"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
@@ -235,16 +236,18 @@ def _scores(spacy_doc: Doc, sents: list[Span], title: str, title_doc: Optional[D
         scorer.prev_claim, scorer.prev_bench = title_scorer.prev_claim, title_scorer.prev_bench
     scores: list[ScoreClaim] = []
     seen = set()
-    for sent in sents:
-        for c in scorer.sentence(sent):
-            key = (c.model, c.benchmark, c.value, c.qualifier)
-            if key in seen:
-                continue
-            seen.add(key)
-            by, kind, hedged = _reporter(c.sent.text, c.model, mentions, outlet, doc_hedged)
-            scores.append(ScoreClaim(model=c.model, benchmark=c.benchmark, value=c.value, unit=c.unit,
-                                     qualifier=c.qualifier, reported_by=by, reporter_kind=kind, hedged=hedged,
-                                     evidence=c.sent.text, start=c.sent.start_char, end=c.sent.end_char))
+    cands = [c for sent in sents for c in scorer.sentence(sent)]
+    fuller = fuller_benchmark_names([c.benchmark for c in cands] + [b.name for b in mentions.benchmarks])
+    for c in cands:
+        c.benchmark = fuller.get(c.benchmark, c.benchmark)  # "Quarry" -> the "Quarry v1.1" the text names
+        key = (c.model, c.benchmark, c.value, c.qualifier)
+        if key in seen:
+            continue
+        seen.add(key)
+        by, kind, hedged = _reporter(c.sent.text, c.model, mentions, outlet, doc_hedged)
+        scores.append(ScoreClaim(model=c.model, benchmark=c.benchmark, value=c.value, unit=c.unit,
+                                 qualifier=c.qualifier, reported_by=by, reporter_kind=kind, hedged=hedged,
+                                 evidence=c.sent.text, start=c.sent.start_char, end=c.sent.end_char))
     stated = {(s.model, s.benchmark, s.value) for s in scores}
     for c in title_cands:
         if (c.model, c.benchmark, c.value) in stated:

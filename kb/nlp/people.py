@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, doc_text
 from kb.nlp.names import gazetteer, resolve_org_name
 from kb.text.keys import name_key
 from kb.nlp.orglists import in_heading
-from kb.nlp.pipeline import read_patterns
+from kb.nlp.person_lines import add_shaped_people, first_name_model
+from kb.nlp.person_orgs import BRAND_FIRST_NAMES, NOT_NAME_WORDS, known_org, on_byline_line, org_of
 from kb.nlp.records import PersonRole
 from kb.nlp.role_patterns import (
     AFTER,
@@ -26,65 +26,14 @@ from kb.nlp.role_patterns import (
     KNOWN_ORG_BEFORE,
     ORGTEXT,
     ORG_LIKE_END,
-    POSS,
     ROLE,
 )
 
-def _org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
-    if not text:
-        return None
-    if COMPANY_WORDS.match(text.strip()):  # "the company's CTO": the article's own organisation
-        return mentions.focal_org()
-    text = text.strip()
-    if not re.search(r"\b(?:Inc|Corp|Ltd|Co|Bros)\.$", text):
-        text = text.rstrip(".")  # "at Quillfeather." ends a sentence
-    text = re.sub(r"['\u2019]s?$", "", text)  # "Tidewater AI's cloud unit"
-    words = text.split()
-    while words and words[0].lower() in STOP_WORDS:  # "As technical leader X": a sentence's first word
-        words = words[1:]
-    if not words:
-        return None
-    text = " ".join(words)
-    for n in range(len(words), 0, -1):  # "Google DeepMind and Koray" -> "Google DeepMind"
-        resolved = resolve_org_name(" ".join(words[:n]))
-        if resolved:
-            return resolved
-    text = text.strip()
-    inside = [o.name for o in mentions.orgs if o.name in text]
-    if inside:
-        return re.sub(r"['\u2019]s?$", "", max(inside, key=len))
-    if any(text in o.name for o in mentions.orgs):
-        return text  # the NER ran the name into the next words ("Sakana positioned Fugu"): the role's own text
-
-    makers = {o for o in mentions.model_orgs.values() if o}
-    if len(words) <= 4 and ORG_LIKE_END.search(text) and re.fullmatch(r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)*", text):
-        return text  # "Halcyon Labs' chief research officer": the name says company
-    if text in makers or (text[:1].isupper() and len(words) <= 3 and not any(w.lower() in NOT_NAME_WORDS for w in words)
-                          and re.fullmatch(r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)*", text)):
-        return text  # an unseen company named as the possessor of a role: "Lumora's CTO"
-    return None
-
-
-ROLE_APPOSITION = re.compile(rf"(?<![\w.])(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?),\s+"
-                             rf"(?:the\s+)?(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}){POSS}\s+(?P<role>{ROLE})\b")
-ROLE_BEFORE_NAME = re.compile(rf"(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}){POSS}\s+(?P<role>{ROLE}),\s+"
-                              rf"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
 CITATION = re.compile(r"\bet al\.|[\u201c\"][^\u201d\"]{8,}[\u201d\"][,.]?\s*(?:[A-Z][\w ]*(?:Journal|Proceedings|"
                       r"Review|Press|Conference|Transactions)|\(\d{4}\)|arXiv)|\bIn Proceedings\b|\bpp\. \d"
                       # an author list before a quoted title: "Ann B. Lee, Tom Ford, and Li Wei, \u201cTitle\u201d"
                       r"|(?:^|[\s(])(?:[A-Z][\w'-]*\.?\s+){1,3}[A-Z][\w'-]+(?:,\s+(?:and\s+)?(?:[A-Z][\w'-]*\.?\s+){1,3}"
                       r"[A-Z][\w'-]+|\s+and\s+(?:[A-Z][\w'-]*\.?\s+){1,3}[A-Z][\w'-]+)+,?\s+[\u201c\"]")
-def _person_words(kind: str) -> frozenset[str]:
-    """Lower-cased words of one kind from data/patterns/person_words.jsonl."""
-    return frozenset(w.lower() for row in read_patterns("person_words") if row["kind"] == kind for w in row["words"])
-
-
-NOT_NAME_WORDS = _person_words("not_name")
-# First names that are also product brands: a person only when the document does not use the word as a brand
-# prefix (followed by two or more different names).
-BRAND_FIRST_NAMES = _person_words("brand_first_name")
-
-
 def _brand_word(word: str, doc: Doc) -> bool:
     text = doc_text(doc)
     followers = set(re.findall(rf"(?<![\w-]){re.escape(word)}\s+([A-Z][\w-]*)", text))
@@ -104,8 +53,9 @@ def _valid_person(ent: Span, mentions: DocMentions) -> bool:
     if not all(t.text[:1].isupper() for t in toks if t.text.lower() not in ("de", "van", "von", "der", "la")):
         return False
     spans = mentions.models + mentions.benchmarks + mentions.families
-    if any(m.start < ent.end and ent.start < m.end for m in spans):
-        return False
+    if any(m.start < ent.end and ent.start < m.end and not (ent.label_ == "PERSON" and first_name_model(m, ent.start, ent.end))
+           for m in spans):
+        return False  # a model's name; not a first name read as an unseen model ("Maxime" of "Maxime Labonne")
     if len(toks[0].text) > 3 and resolve_org_name(toks[0].text):
         return False  # "Cloudflare Workers", "Google Colab": a company's product
 
@@ -115,7 +65,7 @@ def _valid_person(ent: Span, mentions: DocMentions) -> bool:
 MAKER_OF_PROJECT = re.compile(r"(?:^|[\s(])(?P<project>[a-z][\w+-]*(?:\.[\w+-]+)*|[\w+-]+\.[a-z]+)\s+"
                               r"(?P<role>creator|co-creator|maintainer|author)\s+$")
 HIRED_BY = re.compile(rf"(?P<org>{ORGTEXT})\s+(?:has\s+|had\s+)?(?:hired|appointed|named|tapped|poached|recruited)\s+$")
-HIRED_AS = re.compile(rf"\s+as\s+(?:its|their|the)\s+(?:new\s+)?(?P<role>{ROLE})\b", re.I)
+HIRED_AS = re.compile(rf"(?:,[^,;.]{{1,40}},)?\s+as\s+(?:(?:its|their|the)\s+)?(?:new\s+)?(?P<role>{ROLE})\b", re.I)
 BYLINE_BEFORE = re.compile(r"\b(?:[Bb]y|[Aa]uthored by|[Ww]ritten by|[Pp]osted by)\s+$")
 BYLINE_AFTER = re.compile(r"\s*[\u00b7\u2022|]\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]{2,8},? \d{4}|"
                           r"\d{4}-\d\d-\d\d|\d+ min)")
@@ -190,21 +140,6 @@ FROM_NEW_ORG = re.compile(r"^\s+from\s+(?P<org>[A-Z][\w.&-]*[a-z][\w.&-]*(?:\s[A
 ORG_NOT_LABELS = ("PERSON", "GPE", "LOC", "NORP", "DATE", "TIME", "EVENT", "WORK_OF_ART", "LANGUAGE", "FAC", "PRODUCT")
 
 
-def _known_org(text: Optional[str], mentions: DocMentions) -> Optional[str]:
-    """TEXT (or its first words) as an organisation the gazetteer or the document's NER knows, else None."""
-    if not text:
-        return None
-    words = re.sub(r"['\u2019]s?$", "", text.strip().rstrip(".,")).split()
-    ner = {o.name for o in mentions.orgs}
-    for n in range(len(words), 0, -1):
-        head = " ".join(words[:n])
-        if resolve_org_name(head):
-            return resolve_org_name(head)
-        if head in ner and head[:1].isupper():
-            return head
-    return None
-
-
 # A name list: four or more people joined only by commas, semicolons, 'and' or line breaks (credits,
 # contributors, paper authors, acknowledgements, show-notes hosts).
 LIST_GAP = re.compile(r"[\s,;&|/\u00b7\u2022*-]*(?:and\s+)?")
@@ -242,6 +177,7 @@ def _context(doc: Doc, ent: Span, sent: Span) -> tuple[str, str, bool]:
     text = doc_text(doc)
     before = re.sub(r"(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+$", "", text[sent.start_char:ent.start_char][-80:])
     after = text[ent.end_char:sent.end_char][:120]
+    after = re.sub(r"^\s*\(@[\w.]+\)", "", after)  # "Ana Silva (@asilva), a researcher at ..."
     after = re.sub(r"^\s+,", ",", after)
     dash = re.match(r"^\s*[\u2014\u2013]\s*|^\s+-\s+", after)
     if dash:
@@ -258,22 +194,26 @@ def _role_and_org(doc: Doc, ent: Span, sent: Span, mentions: DocMentions, credit
         m = rx.search(after)
         if m and heading and not m.group("role"):
             continue  # a heading's "Name (Source)" or "Name joins X" without a title
-        if m and m.groupdict().get("org") and COMPANY_WORDS.match(m.group("org").strip()) and not _org(m.group("org"), mentions):
+        if m and m.groupdict().get("org") and COMPANY_WORDS.match(m.group("org").strip()) and not org_of(m.group("org"), mentions):
             # "X, the company's head of research": the organisation named last before X in the sentence
             named = [o.name for o in mentions.orgs if sent.start_char <= o.start_char and o.end_char <= ent.start_char]
             return m.group("role"), (resolve_org_name(named[-1]) or named[-1]) if named else None
         if m and "sorg" in rx.groupindex:
-            if _known_org(m.group("sorg"), mentions):
-                return m.group("role"), _known_org(m.group("sorg"), mentions)
+            if known_org(m.group("sorg"), mentions):
+                return m.group("role"), known_org(m.group("sorg"), mentions)
         elif m:
-            return m.group("role"), _org(m.groupdict().get("org"), mentions)
+            role = m.group("role")
+            if m.groupdict().get("past") and role.lower() != "former":
+                role = f"former {role}"  # "(ex-Quillpad CEO)"
+            return role, org_of(m.groupdict().get("org"), mentions)
     for rx in BEFORE:
         m = rx.search(before)
         if m:
-            return m.group("role"), _org(m.groupdict().get("org"), mentions)
+            past = m.groupdict().get("past") and not m.group("role").lower().startswith("former")
+            return ("former " if past else "") + m.group("role"), org_of(m.groupdict().get("org"), mentions)
     m, h = HIRED_BY.search(before), HIRED_AS.match(after)
     if m and h:  # "Tidewater AI hired X as its chief technology officer"
-        return h.group("role"), _org(m.group("org"), mentions)
+        return h.group("role"), org_of(m.group("org"), mentions)
     m = MAKER_OF_PROJECT.search(before)
     if m:  # "llama.cpp creator Georgi Gerganov": a project, not an organisation
         return f"{m.group('role').lower()} of {m.group('project')}", None
@@ -281,8 +221,8 @@ def _role_and_org(doc: Doc, ent: Span, sent: Span, mentions: DocMentions, credit
         return None, None
     for rx in KNOWN_ORG_AFTER[0 if dashed else 1:]:
         m = rx.search(after)
-        if m and _known_org(m.group("sorg"), mentions):
-            return m.group("role") or None, _known_org(m.group("sorg"), mentions)
+        if m and known_org(m.group("sorg"), mentions):
+            return m.group("role") or None, known_org(m.group("sorg"), mentions)
     m = FROM_NEW_ORG.match(after)
     if m and not heading:  # "Ana Silva from Quillpad joined the show": an organisation the NER left untagged
         span = doc.char_span(ent.end_char + m.start("org"), ent.end_char + m.end("org"), alignment_mode="expand")
@@ -295,8 +235,8 @@ def _role_and_org(doc: Doc, ent: Span, sent: Span, mentions: DocMentions, credit
             return None, m.group("org")
     for rx in KNOWN_ORG_BEFORE:
         m = rx.search(before)
-        if m and _known_org(m.group("sorg"), mentions):  # "Harrow AI's Dylan Okafor"
-            return None, _known_org(m.group("sorg"), mentions)
+        if m and known_org(m.group("sorg"), mentions):  # "Harrow AI's Dylan Okafor"
+            return None, known_org(m.group("sorg"), mentions)
     return None, None
 
 
@@ -315,7 +255,7 @@ def extract_people(doc: Doc, mentions: DocMentions) -> list[PersonRole]:
         if trimmed is None or not _is_person_here(doc, trimmed, bool(titled), mentions):
             continue
         _note_person(doc, trimmed, mentions, listed, people)
-    _add_appositions(doc, mentions, people)
+    add_shaped_people(doc, mentions, people)
     return _records(people)
 
 
@@ -349,6 +289,8 @@ def _is_person_here(doc: Doc, ent: Span, titled: bool, mentions: DocMentions) ->
     if CITATION.search(text[line_start:line_end if line_end >= 0 else None]):
         return False  # authors in a reference list are not industry people
     # "authored by Priya Nair \u00b7 Jun 28, 2026": a byline or a card's metadata
+    if on_byline_line(text, ent.start_char):
+        return False  # "Posted by Ana Silva, Research Scientist, and Tom Berg, Google Research"
     return not (BYLINE_AFTER.match(text, ent.end_char)
                 and BYLINE_BEFORE.search(text[max(0, ent.start_char - 20):ent.start_char]))
 
@@ -376,30 +318,11 @@ def _note_person(doc: Doc, ent: Span, mentions: DocMentions, listed: set[int],
             rec.update(evidence=sent.text, start=sent.start_char, end=sent.end_char)
     if not credited and name_key(name) in gazetteer().person_index:
         # a well-known person's organisation counts when the words around the name give it
-        known_org = gazetteer().person_index[name_key(name)]["org"]
+        their_org = gazetteer().person_index[name_key(name)]["org"]
         near = doc_text(doc)[max(sent.start_char, ent.start_char - 60):min(sent.end_char, ent.end_char + 60)]
-        if known_org and (_names_org(near, known_org) or re.search(
+        if their_org and (_names_org(near, their_org) or re.search(
                 r"\b(?:the|his|her|its) (?:company|firm|startup|lab)\b", sent.text)):
             rec["orgs_near"] = True
-
-
-def _add_appositions(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
-    """Names the NER missed, in an unmistakable role shape: "Ana Silva, Wavecrest's head of research"."""
-    text = doc_text(doc)
-    for m in [*ROLE_APPOSITION.finditer(text), *ROLE_BEFORE_NAME.finditer(text)]:
-        name = m.group("name")
-        if name in people or any(name in p for p in people) or resolve_org_name(name) or any(
-                x.start_char < m.end("name") and m.start("name") < x.end_char
-                for x in mentions.models + mentions.benchmarks + [o for o in mentions.orgs if o.known]):
-            continue
-        if any(w.lower() in NOT_NAME_WORDS or doc.vocab[w.lower()].is_stop for w in name.split()):
-            continue
-        span = doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
-        around = span.sent if span is not None else None
-        people[name] = {"role": m.group("role").strip(" ,"), "org": _org(m.group("org"), mentions), "orgs_near": False,
-                        "evidence": around.text if around else name,
-                        "start": around.start_char if around else m.start("name"),
-                        "end": around.end_char if around else m.end("name")}
 
 
 def _records(people: dict[str, dict[str, Any]]) -> list[PersonRole]:

@@ -38,6 +38,8 @@ class ScoreRules:
         self.new_value = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "new_value"]
         self.bench_named = [re.compile(r["regex"]) for r in units if r["kind"] == "bench_named"]
         self.change_not_score = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "change_not_score"]
+        self.bench_reference = frozenset(w for r in units if r["kind"] == "bench_reference" for w in r["words"])
+        self.unnamed = frozenset(w for r in units if r["kind"] == "unnamed_subject" for w in r["words"])
 
     def qualifier(self, text: str) -> Optional[str]:
         """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
@@ -51,16 +53,22 @@ class ScoreRules:
                 return m.group(0)
         return None
 
-    def is_score_number(self, sent: Span, tok: Token, change: bool = False) -> Optional[tuple[float, str]]:
+    def is_score_number(self, sent: Span, tok: Token, change: bool = False,
+                        paired: bool = False) -> Optional[tuple[float, str]]:
         """(value, unit) when a number token can be a benchmark score, else None. CHANGE: the number is
-        one end of a stated change ("from 4.6 to 28.3"), where "from" and "to" are no bounds."""
+        one end of a stated change ("from 4.6 to 28.3"), where "from" and "to" are no bounds. PAIRED: the
+        number is the first of a settings pair ("81.9 / 81.6" under "(BF16 / FP8)"), not a fraction."""
         doc = sent.doc
         if not NUMBER.fullmatch(tok.text):
             return None
         before = doc_text(doc)[max(sent.start_char, tok.idx - 30):tok.idx]
         after = doc_text(doc)[tok.idx + len(tok.text):min(sent.end_char, tok.idx + len(tok.text) + 45)]
+        if paired:
+            after = re.sub(r"^(\s?%?)\s*/\s*\d+(?:\.\d+)?", r"\1", after)
         if before.endswith(("-", "\u2013", ".", "/")) or re.match(r"^[-\u2013/.]\d", after):
             return None  # ranges, fractions, versions
+        if not paired and re.search(r"\d\s?%?\s*/\s*$", before):
+            return None  # "42 / 50": the second number of a fraction
         if re.match(r"^-[A-Za-z]", after) or re.search(r"(?:[A-Za-z]|')$", before):
             return None  # "5-shot", "300-turn"; "MathComp '25", "H200": a number inside a name
         label = re.search(r"\b([A-Za-z]+)\s$", before)
@@ -75,8 +83,8 @@ class ScoreRules:
         if re.search(rf"\b{MONTHS}\s*$", before) or re.match(rf"^,?\s*{MONTHS}", after):
             return None
         if "," in tok.text and not re.match(r"^\s?Elo\b", after) and not re.search(
-                r"\b(?:rating|score|Elo) of\s*$", before):
-            return None  # "200,000" is a count; scores are written without thousands separators
+                r"\b(?:rating|score|Elo) of\s*$|\b(?:scores|scored)\s*$", before):
+            return None  # "200,000" is a count; scores are written without thousands separators ("scores 1,769")
         value = float(tok.text.replace(",", ""))
         unit = "score"
         if re.match(r"^\s?(?:%|percent\b|per cent\b)", after):
@@ -103,6 +111,27 @@ class ScoreRules:
         if any(t.like_num or (t.is_punct and (t.whitespace_ or t.doc[t.i - 1].whitespace_)) for t in between[:-1]):
             return False  # "42.8 - ahead of": the parse joined across punctuation
         return not any(t.lower_ in self.units for t in between)
+
+    def other_target(self, sent: Span, k: int, benches: list[Mention]) -> Optional[bool]:
+        """After "N on/in ...", the phrase from token K: True when it names something that is no benchmark
+        ("80.4 on math", "90% on general math problems"), False when it points back to one ("on the test"),
+        None when a benchmark of BENCHES opens it after lower-case words ("on the new Quarry")."""
+        doc = sent.doc
+        end = k
+        while end < sent.end and end - k < 5 and not doc[end].is_punct and doc[end].lower_ not in (
+                "and", "or", "but", "while", "with", "versus", "vs", "against", "than", "compared", "at", "for"):
+            end += 1
+        for i in range(k, end):
+            if any(b.start == i for b in benches):
+                return None if all(t.is_lower for t in doc[k:i]) else True
+            if doc[i].lower_ in self.bench_reference:
+                return False
+        return end > k and any(t.is_alpha for t in doc[k:end])
+
+    def unnamed_subject(self, sent: Span) -> bool:
+        """'The 14B reasoning variant achieves 85%': the main verb's subject is another, unnamed model."""
+        return any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i == sent.root.i and t.lower_ in self.unnamed
+                   for t in sent)
 
     def not_subject(self, sent: Span, m: Mention) -> bool:
         """A model named as a base, an example or a comparison ("based on X", "models like X")."""

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
+from kb.nlp.score_lists import foreign_item_head, list_item_benchmark, respectively_values, settings_pairs
 from kb.nlp.score_rules import ScoreRules
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
@@ -49,6 +50,7 @@ class _Context:
     respectively: dict[int, str]  # token index -> its model
     changes: dict[int, tuple[str, Optional[str]]]  # token index -> (which end of a change, its model)
     topic: Optional[str] = None
+    pairs: Optional[dict[int, tuple[str, int]]] = None  # token index -> (its setting, the item's first value)
 
 
 NUM = r"\d+(?:\.\d+)?"
@@ -118,6 +120,7 @@ class SentenceScorer:
         self.current: Optional[str] = mentions.focal
         self.prev_bench: Optional[str] = None
         self.prev_claim: Optional[Candidate] = None
+        self.baseline: Optional[str] = None  # the model the previous sentence's change started from
 
     def model_anchor(self, sent: Span, tok: Token, models: list[Mention]) -> tuple[list[str], str]:
         """Models a number belongs to by its local shape, with the shape name ('' when none)."""
@@ -150,6 +153,8 @@ class SentenceScorer:
             shared = SAME_AS.search(text[sent.start_char:tok.idx])  # "ties at 61.2 with the larger M": both
             if m and (doc[j].lower_ != "with" or (m.start > j + 1 and not shared)):  # "61% with M as the judge"
                 return [m.name], "for"
+            if m and shared and m.start > j + 1:
+                return [m.name], "tie"  # "ties for first at 61.2 with the larger M": the subject's and M's
             # "... and 61.3 for the smaller model": the value belongs to a model the sentence does not name
             if re.match(r"\s*(?:the|its|their|our|a|an)\s+(?:\w+\s+){0,2}?(?:models?|versions?|variants?|"
                         r"predecessor|sibling|one|checkpoint|baseline)\b", text[doc[j].idx + len(doc[j].text):], re.I):
@@ -198,7 +203,7 @@ class SentenceScorer:
                 end = k
                 while end < sent.end and end - k < 4 and (doc[end].text[:1].isupper() or doc[end].like_num
                                                           or doc[end].text == "-") and doc[end].ent_type_ not in (
-                        "MODEL", "PERSON", "GPE", "DATE"):
+                        "MODEL", "PERSON", "GPE", "DATE", "NORP"):
                     end += 1
                 while end > k and doc[end - 1].text == "-":
                     end -= 1
@@ -207,6 +212,12 @@ class SentenceScorer:
                 if end > k and not resolve_org_name(doc[k:end].text) and not resolve_org_name(doc[k].text):
                     return Mention("BENCHMARK", doc[k:end].text, k, end, doc[k].idx, doc[end - 1].idx
                                    + len(doc[end - 1].text)), None
+            if any(t.lower_ in ("on", "in") for t in doc[j:k]) and self.rules.other_target(sent, k, benches):
+                return None, None  # "80.4 on math": the number is on something the text names as no benchmark
+        decided, item = list_item_benchmark(sent, tok, benches, self.m.in_span(self.m.models, sent.start, sent.end),
+                                            self.rules.units | self.rules.labels)
+        if decided:
+            return item, None  # "..., Quarry-Eval 52.0": the item's own name, never another item's benchmark
         left = [b for b in benches if b.end <= tok.i]
         if left:
             return left[-1], None
@@ -222,8 +233,8 @@ class SentenceScorer:
         # "Quarrybench moves from 4.6 to 28.3": a benchmark as subject; the numbers are the topic model's
         topic = self.current if subj is None and not pronoun and self._benchmark_subject(sent, benches) else None
         ctx = _Context(models, benches, subj, subj.name if subj else (self.current if pronoun else None),
-                       any(rx.search(sent.text) for rx in self.rules.context), self._respectively(sent, models),
-                       self._changes(sent, models, subj), topic)
+                       any(rx.search(sent.text) for rx in self.rules.context), respectively_values(sent, models, self.rules),
+                       self._changes(sent, models, subj), topic, settings_pairs(sent))
         taken = {i for x in models + benches for i in range(x.start, x.end)}
         found: list[Candidate] = []
         for tok in sent:
@@ -267,7 +278,8 @@ class SentenceScorer:
     def _number(self, sent: Span, tok: Token, ctx: "_Context", found: list[Candidate]) -> list[Candidate]:
         """The claims one number token makes (none, one, or one per model it is shared by)."""
         change = ctx.changes.get(tok.i)
-        num = self.rules.is_score_number(sent, tok, change=change is not None)
+        pair = (ctx.pairs or {}).get(tok.i)
+        num = self.rules.is_score_number(sent, tok, change=change is not None, paired=pair is not None)
         if num is None:
             return []
         anchored, shape = self.model_anchor(sent, tok, ctx.models)
@@ -281,18 +293,23 @@ class SentenceScorer:
             if change[1] is None:
                 return []  # the old value of an unnamed model ("from 77.2% to 84.5%" names only the new one)
             anchored, shape = [change[1]], "change"
-        bench, paren_q = self.bench_anchor(sent, tok, ctx.benches)
+        # both values of a settings pair are on the item's benchmark, the one before its first value
+        bench, paren_q = self.bench_anchor(sent, sent.doc[pair[1]] if pair else tok, ctx.benches)
         bench_name = self._bench_for(sent, tok, ctx, bench, shape)
         if bench_name is None:
             return []
+        if not anchored and foreign_item_head(sent, bench, ctx.models):
+            return []  # "- Acme Widget-X - 85% on Quarry": the item's own head, not an earlier model
         names = anchored or self._owner(sent, tok, ctx)
+        if shape == "tie":
+            names = list(dict.fromkeys(self._owner(sent, tok, ctx) + anchored))
         if not names:
             return []
         if (ctx.relative and shape == "") or shape == "unnamed":
             return []
         if not anchored and self.rules.after_comparison(sent, tok):
             return []  # "43.6% vs 34.4%": the second number is someone else's, unnamed here
-        qualifier = self._qualifier(sent, tok, shape, paren_q)
+        qualifier = pair[0] if pair else self._qualifier(sent, tok, shape, paren_q)
         out = [Candidate(name, bench_name, num[0], num[1], qualifier, sent) for name in names]
         same = SAME_AS.search(doc_text(sent.doc)[tok.idx:sent.end_char])
         if same:
@@ -319,6 +336,8 @@ class SentenceScorer:
         if local and (ctx.subj is None or local[-1].start > ctx.subj.start):
             ctx.subject_name = local[-1].name
         first = next((x for x in ctx.models if x.end <= tok.i and not self.rules.not_subject(sent, x)), None)
+        if not ctx.subject_name and first is None and self.rules.unnamed_subject(sent):
+            return []  # "The 14B variant achieves 85%": not the current model's number
         name = ctx.subject_name or (first.name if first else None) or ctx.topic or (
             self.current if not ctx.models else None)
         return [name] if name else []
@@ -347,8 +366,11 @@ class SentenceScorer:
                  subj: Optional[Mention]) -> dict[int, tuple[str, Optional[str]]]:
         """'moves from 4.6 to 28.3 against M', 'a boost to 83% from M's 78.4%': token index of each end
         of a stated change -> (which end, the model it is stated for or None). The new value goes to the
-        sentence's owner as usual; the old one only to a model the sentence names for it."""
+        sentence's owner as usual; the old one only to a model the sentence names for it, or, in a sentence
+        naming no model right after one whose change was against a model, to that same model ("X moves from
+        4.6 to 28.3 against M. Y moves from 46.2 to 66.9.")."""
         out: dict[int, tuple[str, Optional[str]]] = {}
+        carried, self.baseline = self.baseline, None
         text = doc_text(sent.doc)
         for rx in (FROM_TO, TO_FROM):
             for m in rx.finditer(sent.text):
@@ -373,8 +395,11 @@ class SentenceScorer:
                     rival = PREDECESSOR.search(text, sent.start_char + m.end(), sent.end_char)
                     old_owner = next((x.name for x in models if rival and x.start_char == rival.end()
                                       and (subj is None or x.name != subj.name)), None)
+                if old_owner is None and not models:
+                    old_owner = carried
                 out[a[0].i] = ("old", old_owner)
                 out[b[0].i] = ("new", None)
+                self.baseline = old_owner or self.baseline
         return out
 
     def _opening_benchmark(self, sent: Span, models: list[Mention]) -> list[Mention]:
@@ -404,26 +429,16 @@ class SentenceScorer:
         named = list(dict.fromkeys(b.name for b in benches if b.end <= bounds[0]))
         return named[-len(nums):][nums.index(tok.i)] if len(named) >= len(nums) else None
 
-    def _respectively(self, sent: Span, models: list[Mention]) -> dict[int, str]:
-        """'A and B scored 77.2% and 68.9%, respectively': token index of each value -> its model."""
-        if "respectively" not in sent.text.lower():
-            return {}
-        inside = {i for m in models for i in range(m.start, m.end)}
-        nums = [t for t in sent if t.like_num and t.i not in inside and self.rules.is_score_number(sent, t)]
-        if not nums:
-            return {}
-        group = [m for m in models if m.end <= nums[0].i]
-        if len(group) != len(nums):
-            return {}
-        return {t.i: m.name for t, m in zip(nums, group)}
-
     def _same_as(self, sent: Span, models: list[Mention], char: int, base: Candidate) -> list[Candidate]:
         """'the same score as M (max)': M gets the claim's value on the same benchmark."""
         target = next((x for x in models if x.start_char >= char), None)
         if target is None or target.name == base.model:
             return []
-        q = None
         after = sent.doc[target.end:target.end + 4]
+        if re.search(r"\b(?:not|never|without|n't)\b", doc_text(sent.doc)[max(sent.start_char, char - 35):char]) or (
+                len(after) >= 2 and after[0].lower_ in ("'s", "\u2019s") and after[1].lower_ not in self.rules.units):
+            return []  # "not quite matching M's efficiency": no tie, and not on a score
+        q = None
         if len(after) >= 3 and after[0].text == "(" and after[2].text == ")":
             q = after[1].text
         return [Candidate(target.name, base.benchmark, base.value, base.unit, q, sent)]

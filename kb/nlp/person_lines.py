@@ -1,0 +1,162 @@
+"""People the NER missed, found by shapes that say person unmistakably: an apposition with a possessive role
+("Ana Silva, Wavecrest's head of research"), a role and a known organisation right before a name ("co-founder of
+Lumen Prize Oskar Lindahl"), and a guest line ("- Guest: Ana Silva - Head of Research, Wavecrest (@ana)").
+
+A guest line also fills the role or organisation the prose left empty for a person already found, and folds the
+two-word forms of a name it gives in full ("Wei Justin Chen" takes "Wei Chen" and "Justin Chen").
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from spacy.tokens import Doc
+
+from kb.nlp.doc_spans import DocMentions, Mention, doc_text
+from kb.nlp.names import resolve_org_name
+from kb.nlp.orglists import in_heading
+from kb.nlp.person_orgs import NOT_NAME_WORDS, known_org, on_byline_line, org_of
+from kb.nlp.pipeline import read_patterns
+from kb.nlp.role_patterns import ORGTEXT, POSS, ROLE, ROLE_SHORT
+
+NAME_WORD = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+ROLE_APPOSITION = re.compile(rf"(?<![\w.])(?P<name>{NAME_WORD} {NAME_WORD}),\s+"
+                             rf"(?:the\s+)?(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}){POSS}\s+(?P<role>{ROLE})\b")
+ROLE_BEFORE_NAME = re.compile(rf"(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}){POSS}\s+(?P<role>{ROLE}),\s+"
+                              rf"(?P<name>{NAME_WORD} {NAME_WORD})(?![\w-])")
+# "summarized by co-founder of Lumen Prize Oskar Lindahl": the name is the last two capitalised words; the
+# organisation must be one the gazetteer or the NER knows
+ROLE_OF_ORG_NAME = re.compile(rf"(?<![\w-])(?P<role>(?i:{ROLE}))\s+(?:of|at)\s+"
+                              rf"(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}?)\s+"
+                              rf"(?P<name>{NAME_WORD} {NAME_WORD})(?=\s*[,;:)]|\.(?:\s|$)|\s+(?:said|says|told|wrote|writes|"
+                            rf"added|explained|announced|noted|posted|shared|argued|replied)\b)")
+# "Ana Silva, one of the authors of the post and head of research for Quillpad": a name the NER missed, a role
+# and an organisation the gazetteer or the NER knows
+NAME_ROLE_OF_ORG = re.compile(rf"(?<![\w.@\[])(?P<name>{NAME_WORD} {NAME_WORD}),\s+(?:(?:one of|a|an|the)\s[^,;()\n]{{3,60}}?"
+                              rf"\s+and\s+)?(?:the\s+|a\s+|an\s+)?(?P<role>(?i:{ROLE_SHORT}))\s+(?:of|at|for)\s+"
+                              rf"(?P<org>{ORGTEXT})")
+PLURAL_ROLE = "|".join(re.escape(w) for row in read_patterns("person_words") if row["kind"] == "plural_role"
+                       for w in row["words"])
+# "former Quillpad researchers Ana Silva, Tom Berg and Li Wei": each name takes the organisation (one the
+# gazetteer or the NER knows) and the singular role
+ROLE_LIST = re.compile(rf"(?<![\w-])(?P<past>(?i:former)\s+)?(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,2}})\s+"
+                       rf"(?P<role>{PLURAL_ROLE})\s+(?P<names>{NAME_WORD} {NAME_WORD}(?:,\s+{NAME_WORD} {NAME_WORD})*,?"
+                       rf"\s+and\s+{NAME_WORD} {NAME_WORD})(?![\w-]| [A-Z])")
+LIST_NAME = re.compile(rf"{NAME_WORD} {NAME_WORD}")
+# "Quillpad CTO Ana Silva wrote": an organisation and a capitalised executive title before a name the NER missed
+ORG_TITLE_NAME = re.compile(rf"(?<![\w-])(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,2}})\s+"
+                            rf"(?P<role>CEO|CTO|CFO|COO|CSO|CPO|CIO|President|(?:Co-)?[Ff]ounder|Chief [A-Z]\w* Officer)\s+"
+                            rf"(?P<name>{NAME_WORD} {NAME_WORD})(?=\s*[,;:)]|\.(?:\s|$)|\s+(?:said|says|told|wrote|writes|"
+                            rf"added|explained|announced|noted|posted|shared|argued|replied)\b)")
+# "- Guests - Ana Silva (Quillpad), Tom Berg (Wavecrest)": a guest list line with each guest's organisation
+GUEST_LIST = re.compile(r"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?Guests?[ \t]*[:\-\u2013\u2014][ \t]*(?P<items>[^\n]+)$")
+GUEST_ITEM = re.compile(rf"(?<![\w.@-])(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})\s*\((?P<org>{ORGTEXT})\)"
+                        rf"(?=\s*(?:,|&|and\b|$))")
+# "- Guest: Ana Silva - Head of Research, Wavecrest (@ana)", "Ana Silva - COO Wavecrest": a list line giving a
+# name, a dash, a role and an organisation (a host line gives no role word: "Host - Ana Silva - AI Evangelist")
+GUEST_LINE = re.compile(rf"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?(?:(?:Guests?|Speakers?|Panel(?:ists?)?)[ \t]*[:\-\u2013\u2014]"
+                        rf"[ \t]*)?(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})(?:[ \t]+\(@[\w.]+\))?[ \t]+[-\u2013\u2014|][ \t]+"
+                        rf"(?P<role>(?i:{ROLE}))(?:,|[ \t]+(?:of|at|@))?[ \t]+(?P<org>{ORGTEXT})[ \t]*"
+                        rf"(?=[(\[]|[-\u2013\u2014|][ \t]|$)")
+
+
+def first_name_model(m: Mention, start: int, end: int) -> bool:
+    """Whether mention M is only the first word of the two- or three-token name at tokens [START, END): an
+    unseen one-word 'model' without a digit ("Maxime" read as a model name beside "Maxime Labonne")."""
+    return (m.kind == "MODEL" and not m.known and m.start == start and m.end == m.start + 1 and 2 <= end - start <= 3
+            and m.name.isalpha() and not m.name.isupper())
+
+
+def _clashes(doc: Doc, mentions: DocMentions, start_char: int, end_char: int) -> bool:
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    for x in mentions.models + mentions.benchmarks + [o for o in mentions.orgs if o.known]:
+        if x.start_char < end_char and start_char < x.end_char and not (
+                span is not None and first_name_model(x, span.start, span.end)):
+            return True
+    return False
+
+
+def _evidence(doc: Doc, start: int, end: int) -> dict[str, Any]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    around = span.sent if span is not None else None
+    if around is None:
+        return {"evidence": doc_text(doc)[start:end], "start": start, "end": end}
+    return {"evidence": around.text, "start": around.start_char, "end": around.end_char}
+
+
+def _name_ok(doc: Doc, name: str, at: int) -> bool:
+    if on_byline_line(doc_text(doc), at):
+        return False  # a byline's names are the authors
+    return not resolve_org_name(name) and not any(w.lower() in NOT_NAME_WORDS or doc.vocab[w.lower()].is_stop
+                                                  for w in name.split())
+
+
+def _partial_names(name: str, people: dict[str, dict[str, Any]]) -> list[str]:
+    """Two-word names already found that are this three-word name without one of its first words."""
+    words = name.split()
+    if len(words) != 3:
+        return []
+    return [p for p in people if p.split() in ([words[0], words[2]], [words[1], words[2]])]
+
+
+def _add_guest(doc: Doc, m: re.Match[str], org: Optional[str], people: dict[str, dict[str, Any]]) -> None:
+    name, role = m.group("name"), (m.groupdict().get("role") or "").strip(" ,") or None
+    merged: dict[str, Any] = {}
+    for p in _partial_names(name, people):
+        rec = people.pop(p)
+        merged = {**rec, **{k: v for k, v in merged.items() if v}}
+    if name in people:
+        merged = people[name]
+    if not merged:
+        merged = {"role": None, "org": None, "orgs_near": False, **_evidence(doc, m.start("name"), m.end("name"))}
+    merged["role"] = merged.get("role") or role
+    merged["org"] = merged.get("org") or org
+    people[name] = merged
+
+
+def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
+    """Add the people the shapes above name to PEOPLE (name -> record), in place."""
+    text = doc_text(doc)
+    guests = [*GUEST_LINE.finditer(text)]
+    for line in GUEST_LIST.finditer(text):
+        guests += [m for m in GUEST_ITEM.finditer(text, line.start("items"), line.end("items"))]
+    for m in guests:
+        if _name_ok(doc, m.group("name"), m.start("name")) and not _clashes(doc, mentions, m.start("name"),
+                                                                             m.end("name")):
+            _add_guest(doc, m, org_of(m.group("org"), mentions), people)
+    _add_role_lists(doc, mentions, people)
+    found = [(m, org_of(m.group("org"), mentions)) for m in [*ROLE_APPOSITION.finditer(text),
+                                                              *ROLE_BEFORE_NAME.finditer(text)]]
+    found += [(m, org_of(m.group("org"), mentions)) for m in ORG_TITLE_NAME.finditer(text)
+              if not in_heading(doc, m.start("name"))]  # "Quillpad CEO Summit Recap": a title-cased heading
+    found += [(m, known_org(m.group("org"), mentions)) for m in [*ROLE_OF_ORG_NAME.finditer(text),
+                                                                 *NAME_ROLE_OF_ORG.finditer(text)]
+              if known_org(m.group("org"), mentions)]
+    for m, org in found:
+        name, role = m.group("name"), m.group("role").strip(" ,")
+        if not _name_ok(doc, name, m.start("name")) or _clashes(doc, mentions, m.start("name"), m.end("name")):
+            continue
+        rec = people.get(name)
+        if rec is not None and not rec["role"] and not rec["org"]:
+            rec.update(role=role, org=org, **_evidence(doc, m.start("name"), m.end("name")))  # a bare mention before
+        elif not any(name in p for p in people):
+            people[name] = {"role": role, "org": org, "orgs_near": False,
+                            **_evidence(doc, m.start("name"), m.end("name"))}
+
+
+def _add_role_lists(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
+    """The names of a plural role's list ("former Quillpad researchers A, B and C"): new or filling a bare record."""
+    text = doc_text(doc)
+    for m in ROLE_LIST.finditer(text):
+        org = known_org(m.group("org"), mentions)
+        if not org:
+            continue
+        role = ("former " if m.group("past") else "") + re.sub(r"s$", "", m.group("role"))
+        for n in LIST_NAME.finditer(text, m.start("names"), m.end("names")):
+            name = n.group(0)
+            if not _name_ok(doc, name, n.start()) or _clashes(doc, mentions, n.start(), n.end()):
+                continue
+            rec = people.setdefault(name, {"role": None, "org": None, "orgs_near": False,
+                                           **_evidence(doc, n.start(), n.end())})
+            if not rec["role"] and not rec["org"]:
+                rec.update(role=role, org=org, **_evidence(doc, n.start(), n.end()))
