@@ -6,13 +6,13 @@ ix_claimsource_claim_id, each test read the report's table row; on the 1M-claim 
 independent frontier of the most reported benchmark (120,000 claims) took 1.1 s of the 2 s page budget
 (issue 14 item 9), 0.3 s with this covering index.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
