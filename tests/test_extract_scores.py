@@ -444,3 +444,19 @@ def test_a_newsletter_spelling_of_a_known_benchmark_is_that_benchmark(nlp):
     assert claims(nlp, text) == {("GPT-5.4", "Humanity's Last Exam", 41.6)}
     # negative: another exam's name is not folded into it
     assert claims(nlp, "GPT-5.4 posts 41.6% on Humanities Final Exam.") != {("GPT-5.4", "Humanity's Last Exam", 41.6)}
+
+
+def test_a_model_before_a_score_verb_owns_its_clause_when_the_tagger_misreads_it(nlp):
+    # "Tarn-4 scores" is tagged as a number modifying a verb, or as a noun phrase after "said"; the
+    # while-clause's model must not take the first clause's values
+    for lead in ("", "Brightwater said "):
+        got = claims(nlp, f"{lead}Tarn-4 scores 74.1% on GPQA Diamond and 52.6% on SWE-bench Verified, while "
+                          "Tarn-4 Lite reaches 61.0% on GPQA Diamond.")
+        assert got == {("Tarn-4", "GPQA Diamond", 74.1), ("Tarn-4", "SWE-bench Verified", 52.6),
+                       ("Tarn-4 Lite", "GPQA Diamond", 61.0)}, lead
+
+
+def test_a_score_verb_read_as_a_noun_after_a_determiner_makes_no_subject(nlp):
+    # "the Tarn-4 scores" is a noun phrase: the value is the sentence subject's, not Tarn-4's
+    got = claims(nlp, "Tarn-4 Lite beats the Tarn-4 scores from spring with 61.0% on GPQA Diamond.")
+    assert ("Tarn-4", "GPQA Diamond", 61.0) not in got

@@ -51,6 +51,7 @@ class ScoreRules:
         self.bench_reference = frozenset(w for r in units if r["kind"] == "bench_reference" for w in r["words"])
         self.model_after = [re.compile(r["regex"]) for r in units if r["kind"] == "model_cue_after"]
         self.unnamed = frozenset(w for r in units if r["kind"] == "unnamed_subject" for w in r["words"])
+        self.score_verbs = frozenset(w for r in units if r["kind"] == "score_verb" for w in r["words"])
 
     def qualifier(self, text: str) -> Optional[str]:
         """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
