@@ -441,3 +441,36 @@ def test_released_checkpoints_in_a_story_about_one_model(nlp):
     assert got("We have not released the checkpoints.") == {("Quill 9", "closed", False)}
     assert ("Quill 9", "open", False) not in got(
         "We open-sourced the Lumen kernel, and the checkpoints will follow once testing is complete.")
+
+
+PRECISION_SHAPES = [
+    # a contrast with another licence ("under X's terms, not under Apache 2.0") is not a closed stance;
+    # negative: "is not under the MIT license" alone stays closed
+    ("Penrose released Quill 9 on Monday. The new Quill 9 checkpoints are licensed under Orrin terms, not under "
+     "Apache 2.0 like the older ones.", set()),
+    ("Penrose released Quill 9 on Monday. Quill 9 is not under the MIT license.", {("Quill 9", "closed", False)}),
+    # a model named as the level another is on is a yardstick ("on the level of X"); negative: "X is open"
+    ("Kite 5 is on the level of the small Lumen 4 models and is open-source.", {("Kite 5", "open", False)}),
+    ("Kite 5 is fast. Lumen 4 is open-source.", {("Lumen 4", "open", False)}),
+    # weights not public yet: a release to come (a plan), not a closed model; negative: no "yet"
+    ("Penrose released Quill 9 on Monday. Quill 9 weights are not public yet.", {("Quill 9", "open", True)}),
+    ("Penrose released Quill 9 on Monday. Quill 9 weights are not public.", {("Quill 9", "closed", False)}),
+    ("Penrose released Quill 9 on Monday. Quill 9 is not open-source, yet it is popular.",
+     {("Quill 9", "closed", False)}),
+    # "it" after a sentence that names a model only as a comparison means the earlier subject
+    ("Kite 5 is a dense model. It is a fast model (earning it many comparisons to Lumen 4), which means it is cheap. "
+     "It is the new best open model by a clear margin.", {("Kite 5", "open", False)}),
+    # "the MIT license will make it popular" is no promise; negative: "will make the weights available"
+    ("Penrose released Quill 9 under the MIT license. The MIT license will make it popular with builders.",
+     {("Quill 9", "open", False)}),
+    ("Penrose will make the Quill 9 weights available on Hugging Face.", {("Quill 9", "open", True)}),
+    # the base checkpoint of a model was withheld: no stance for the model nor the sentence's subject;
+    # negative: the model itself withheld
+    ("We compare against Kite 5 because the base checkpoint for Lumen 4 was not open-sourced at the time.", set()),
+    ("We compare against Kite 5 because Lumen 4 was not open-sourced at the time.", {("Lumen 4", "closed", False)}),
+]
+
+
+@pytest.mark.parametrize("text,expected", PRECISION_SHAPES)
+def test_precision_shapes(nlp, text, expected):
+    assert stances(nlp, text) == expected
