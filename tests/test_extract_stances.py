@@ -474,3 +474,16 @@ PRECISION_SHAPES = [
 @pytest.mark.parametrize("text,expected", PRECISION_SHAPES)
 def test_precision_shapes(nlp, text, expected):
     assert stances(nlp, text) == expected
+
+
+def test_licence_field_of_a_model_card(nlp):
+    card = "Quill 9-Vision is a vision model from Penrose. Quill 9-Vision reads charts and tables.\n\n"
+    assert stances(nlp, card + "- Developed by: Penrose\n- License: Apache 2.0\n") == {("Quill 9-Vision", "open", False)}
+    # the family named in the field is the card's model; a custom community licence counts
+    assert stances(nlp, card + "License: Use of Quill 9 is governed by the Quill 9 Community License.\n") == {
+        ("Quill 9-Vision", "open", False)}
+    # negatives: a proprietary licence, a code licence, and a roundup of several models
+    assert stances(nlp, card + "- License: proprietary\n") == {("Quill 9-Vision", "closed", False)}
+    assert stances(nlp, card + "- Code license: MIT\n") == set()
+    assert stances(nlp, "Quill 9, Kite 5, Lumen 4 and Vega 3 are new this week. Kite 5 is fast.\n\n"
+                        "- License: Apache 2.0\n") == set()

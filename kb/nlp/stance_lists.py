@@ -4,13 +4,14 @@ source" heading, and a table's licence or open-weights column or row.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Callable, Iterator, Optional
 
 from kb.nlp.mentions import DocMentions
 from kb.text.keys import name_key
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import StanceEvent
-from kb.nlp.stance_rules import StanceRules, model_use
+from kb.nlp.stance_rules import LICENSE_EXTRA, StanceRules, model_use
 
 
 # A newsletter's list under a short heading: "- Open Source LLMs" then "- Vendor - Heron 2 - a 7B model (X, HF)".
@@ -109,6 +110,40 @@ def link_list_stances(text: str, mentions: DocMentions, rules: StanceRules) -> l
         subject = _line_subject(text, start, start + len(line), mentions)
         if subject:
             out.append(StanceEvent(org=subject[1], model=subject[0], stance=hit[1],
+                                   evidence=line.strip(), start=start, end=start + len(line)))
+    return out
+
+
+LICENCE_FIELD = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stance_sections")
+                 if r["kind"] == "licence_field"]
+
+
+def licence_field_stances(text: str, mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
+    """A model card's licence field ("- License: Apache 2.0") speaks of the model the line names, else of the
+    card's model when the document is about one model (its focal model has at least half the mentions)."""
+    out = []
+    counts = Counter(m.name for m in mentions.models)
+    focal = mentions.focal if mentions.focal and counts.get(mentions.focal, 0) * 2 >= sum(counts.values()) else None
+    for start, line in _lines(text):
+        hit = next(((m, st) for rx, st in LICENCE_FIELD for m in [rx.match(line)] if m), None)
+        if hit is None:
+            continue
+        value, stance = hit[0].group("value"), hit[1]
+        lic = rules.license_re.search(value)
+        name = rules.license_names.get(lic.group(0), lic.group(0)) if lic else None
+        if re.fullmatch(r"\W*(?:proprietary|closed(?:[- ](?:source|weights))?)\W*", value, re.I):
+            stance, name = "closed", None  # "License: Proprietary"
+        elif any(c[2] == "closed" for c in rules.cues_in(line)) or not (
+                name and rules.open_licences.get(name)) and not (lic is None and LICENSE_EXTRA.search(value)):
+            continue  # "License: see terms": no licence that lets weights out
+        subject = _line_subject(text, start, start + len(line), mentions)
+        model = subject[0] if subject else focal
+        if focal and model and model != focal and name_key(focal).startswith(name_key(model)):
+            model = focal  # "Use of Heron 3 is governed by ..." in the card of Heron 3-Vision: the card's model
+        if model:
+            extra = LICENSE_EXTRA.search(value) if stance == "open" else None
+            out.append(StanceEvent(org=mentions.model_orgs.get(model), model=model, stance=stance,
+                                   license=name or (extra.group(0) if extra else None),
                                    evidence=line.strip(), start=start, end=start + len(line)))
     return out
 
