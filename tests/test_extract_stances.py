@@ -487,3 +487,11 @@ def test_licence_field_of_a_model_card(nlp):
     assert stances(nlp, card + "- Code license: MIT\n") == set()
     assert stances(nlp, "Quill 9, Kite 5, Lumen 4 and Vega 3 are new this week. Kite 5 is fast.\n\n"
                         "- License: Apache 2.0\n") == set()
+
+
+def test_a_vendor_launch_through_its_own_api_is_closed(nlp):
+    launch = "Heron-MT 2 update\n\nHere we introduce the latest update of Heron-MT 2 via the Orrin API. "
+    assert stances(nlp, launch + "Heron-MT 2 translates 90 languages.") == {("Heron-MT 2", "closed", False)}
+    # negatives: the same post pointing at downloadable weights, and a reporter's "available in the API"
+    assert stances(nlp, launch + "The weights are on Hugging Face.") == {("Heron-MT 2", "open", False)}
+    assert stances(nlp, "Heron-MT 2 is now available in the Orrin API, the company said.") == set()

@@ -148,6 +148,27 @@ def licence_field_stances(text: str, mentions: DocMentions, rules: StanceRules) 
     return out
 
 
+API_LAUNCH = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stance_sections")
+              if r["kind"] == "api_launch"]
+
+
+def api_launch_stances(text: str, mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
+    """A vendor's launch post that offers its model through its own API or app and says nothing open anywhere
+    ("Here we introduce Heron-MT via the Orrin API."): the model named in that sentence is closed."""
+    if any(c[2] == "open" for c in rules.cues_in(text)) or re.search(r"(?i)hugging ?face|\bweights\b|download",
+                                                                     text):
+        return []
+    for rx, stance in API_LAUNCH:
+        for m in rx.finditer(text):
+            names = [n for n in mentions.models if m.start() <= n.start_char and n.end_char <= m.end()
+                     and model_use(n, text)]
+            if names:
+                n = names[0]
+                return [StanceEvent(org=mentions.model_orgs.get(n.name), model=n.name, stance=stance,
+                                    evidence=text[m.start():m.end()], start=m.start(), end=m.end())]
+    return []
+
+
 def _without_size(name: str, mentions: DocMentions) -> str:
     """"Heron-M2 456B" in a list item is Heron-M2: a size written apart is a description, not the name (one
     joined by a hyphen, "Heron-72B", is kept unless the document also names the model without it)."""

@@ -17,7 +17,7 @@ from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
 from kb.nlp.records import StanceEvent
 from kb.text.keys import name_key
-from kb.nlp.stance_lists import licence_field_stances, link_list_stances, section_stances
+from kb.nlp.stance_lists import api_launch_stances, licence_field_stances, link_list_stances, section_stances
 from kb.nlp.stance_rules import (
     CLASS_AS_MEMBER,
     CLASS_EXAMPLES,
@@ -421,7 +421,8 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
                 out.append(ev)
     structural = (section_stances(doc_text(sents[0].doc), mentions, rules)
                   + link_list_stances(doc_text(sents[0].doc), mentions, rules)
-                  + licence_field_stances(doc_text(sents[0].doc), mentions, rules)) if sents else []
+                  + licence_field_stances(doc_text(sents[0].doc), mentions, rules)
+                  + api_launch_stances(doc_text(sents[0].doc), mentions, rules)) if sents else []
     for ev in structural:
         # a family's short name after one of its tiers was given ("Magistral" after "Magistral Small") adds nothing
         if (ev.model, ev.stance, ev.planned) not in seen and not any(
