@@ -495,3 +495,22 @@ def test_a_vendor_launch_through_its_own_api_is_closed(nlp):
     # negatives: the same post pointing at downloadable weights, and a reporter's "available in the API"
     assert stances(nlp, launch + "The weights are on Hugging Face.") == {("Heron-MT 2", "open", False)}
     assert stances(nlp, "Heron-MT 2 is now available in the Orrin API, the company said.") == set()
+
+
+CLASS_AND_ACCESS_SHAPES = [
+    # a class named with a short qualifier or as "giants" before its examples; negative: no class word
+    ("From open models like Quill 9 to proprietary models with sounds like Kite 5, video had a big year.",
+     {("Quill 9", "open", False), ("Kite 5", "closed", False)}),
+    ("From open models like Quill 9 to proprietary giants like Kite 5, video had a big year.",
+     {("Quill 9", "open", False), ("Kite 5", "closed", False)}),
+    ("From open models like Quill 9 to giants like Kite 5, video had a big year.", {("Quill 9", "open", False)}),
+    # offered only to paying subscribers is closed; negative: subscribers merely mentioned
+    ("Penrose launched Kite 5 Deep mode exclusively for Ultra subscribers, and it is hitting 45% on ARC-AGI-2.",
+     {("Kite 5 Deep", "closed", False)}),
+    ("Penrose launched Kite 5 Deep mode for everyone, and Ultra subscribers get it first.", set()),
+]
+
+
+@pytest.mark.parametrize("text,expected", CLASS_AND_ACCESS_SHAPES)
+def test_class_and_access_shapes(nlp, text, expected):
+    assert stances(nlp, text) == expected

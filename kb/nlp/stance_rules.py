@@ -24,7 +24,8 @@ LIST_FOLLOWS = re.compile(r"^\s*(?:These|Those|They|The (?:new |released )?(?:mo
 CLASS_WORD = re.compile(r"\b(?:open|closed|proprietary)", re.I)
 CLASS_INTRO = re.compile(r"\b(?P<cls>open|open[- ]weights?|openly licensed|open[- ]source|closed|closed[- ]weights?|"
                          r"closed[- ]source|proprietary)\s+(?:[\w-]+\s+){0,2}?(?:models|LLMs|systems|alternatives|"
-                         r"rivals|peers|competitors|releases|options|counterparts)\s*(?:,\s*)?(?:such as|like|"
+                         r"rivals|peers|competitors|releases|options|counterparts|giants|heavyweights|offerings)"
+                         r"(?:\s+(?:with|from)\s+[\w-]+(?:\s+[\w-]+)?)?\s*(?:,\s*)?(?:such as|like|"
                          r"including|includ\w+|e\.g\.,?|:|\(|[\u2014\u2013]|-)\s*(?:the\s+)?$", re.I)
 OTHER_CLASS = re.compile(r"\bother (?:[\w-]+ ){0,2}?(?P<cls>open|open[- ]weights?|open[- ]source|closed|"
                          r"closed[- ]weights?|proprietary) (?:[\w-]+ ){0,2}?(?:models|LLMs|systems):")
