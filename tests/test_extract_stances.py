@@ -508,6 +508,10 @@ CLASS_AND_ACCESS_SHAPES = [
     ("Penrose launched Kite 5 Deep mode exclusively for Ultra subscribers, and it is hitting 45% on ARC-AGI-2.",
      {("Kite 5 Deep", "closed", False)}),
     ("Penrose launched Kite 5 Deep mode for everyone, and Ultra subscribers get it first.", set()),
+    # "comments on open models" is a topic; negative: a model joining the open models of the year
+    ("Penrose released Quill 9 this week. It covers one narrow piece, its limited comments on open models.", set()),
+    ("Penrose released Quill 9 this week. It says we should increase investment in open models.", set()),
+    ("Penrose released Quill 9 this week. Quill 9 joins the open models of the year.", {("Quill 9", "open", False)}),
 ]
 
 

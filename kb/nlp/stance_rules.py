@@ -79,6 +79,11 @@ BASE_OF = re.compile(r"\b(?:based on|derived from|fine-?tuned (?:from|on)|distil
 NOT_YET = re.compile(r"\b(?:not|n't)\s+yet\b|^[^.;,:!?]{0,40}?\byet\s*(?:[.;,)]|$)", re.I)
 
 
+# A preposition that makes a plural class cue the topic of a phrase: "its comments on open models"
+TOPIC_BEFORE = re.compile(r"\b(?:on|about|regarding|around|towards?|concerning|(?:investment|investing|interest|funding|"
+                          r"support|research) in)\s+$", re.I)
+
+
 # One variant of a model: "the base checkpoint for X was not open-sourced" speaks of the variant, not of X
 VARIANT_OF = re.compile(r"\b(?:base|pre-?trained|pretraining)\s+(?:checkpoints?|weights|versions?|variants?|models?)\s+"
                         r"(?:for|of)\s+(?:the\s+)?$", re.I)
@@ -174,6 +179,9 @@ class StanceRules:
                                          or AUDIENCE_AFTER_CUE.match(text[m.end():m.end() + 40])
                                          and not re.search(r"\bto\s+(?:the\s+)?$", text[:m.start()])):
                     continue  # "our open source stack", "open-source tools": not a model's stance
+                if stance == "open" and re.search(r"\bmodels$", m.group(0), re.I) and TOPIC_BEFORE.search(
+                        text[max(0, m.start() - 20):m.start()]):
+                    continue  # "comments on open models", "a policy for open models": a topic, not a stance
                 hits.append((m.start(), m.end(), stance))
         for start, end, stance in self.licence_cues(text):
             hits.append((start, end, stance))
