@@ -346,3 +346,18 @@ class DigestItem(SQLModel, table=True):
     delivery_id: int = Field(foreign_key="delivery.id", primary_key=True)
     alert_id: int = Field(foreign_key="alert.id", primary_key=True)
     channel: str = Field(max_length=16)
+
+
+# ---------------------------------------------------------------------------------------------
+# The store about itself
+# ---------------------------------------------------------------------------------------------
+
+
+class KbMeta(SQLModel, table=True):
+    """One fact about the store ("gazetteer" -> the fingerprint of the gazetteer it was seeded from) (0008)."""
+
+    __tablename__ = "kbmeta"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=255)
+    updated_at: datetime

@@ -183,3 +183,63 @@ def test_a_variant_word_glued_by_a_hyphen_after_the_version_is_part_of_the_name(
 def test_a_hyphen_with_spaces_after_a_name_glues_nothing(nlp):
     models = _models(nlp, "DeepSeek V5.1 - Sprinter edition notes: the model scores 88% on AIME 2025.")
     assert name_key("DeepSeek V5.1-Sprinter") not in models and name_key("DeepSeek V5.1 - Sprinter") not in models
+
+
+def test_model_name_with_a_glued_full_stop_and_in_markup(nlp):
+    models = _models(nlp, "The vision tower feeds a decoder built on Qwen3-8B. It runs on one card.")
+    assert name_key("Qwen3-8B") in models and name_key("Qwen3") not in models, models
+    names = [m.name for m in extract(nlp, CleanDocument(
+        title="Notes", text='Gemma 3 is out. <img width="60%" alt="DeepSeek-R1" /> Read the <a href="/x">report</a>.')).models]
+    assert not [n for n in names if n.startswith("-") or "<" in n or '"' in n or "/" in n], names
+
+
+def test_found_names_that_are_function_words_dates_acronyms_or_first_names(nlp):
+    text = ("Tinsel Labs released Tinsel-7 today. With 10 billion active parameters, the model is small. "
+            "Model Release Date April 18, 2026. The lab also shipped a SOTA lip-sync model. "
+            "We hosted our friend Marek Holub, who tested it, and Marek says the model scores 71 on MMLU.")
+    models = _models(nlp, text)
+    assert name_key("Tinsel-7") in models, models
+    for bad in ("With 10", "Date April 18", "SOTA", "Marek"):
+        assert name_key(bad) not in models, (bad, models)
+
+
+def test_hyphen_glued_pieces_belong_to_the_name_as_written(nlp):
+    models = _models(nlp, "The new checkpoints are Qwen3-30B-A3B-PT and GLM-4.5-Air-mini, both under Apache 2.0.")
+    assert {name_key("Qwen3-30B-A3B-PT"), name_key("GLM-4.5-Air-mini")} <= models, models
+    assert name_key("Qwen3-30B-A3B") not in models and name_key("GLM-4.5-Air") not in models, models
+
+
+def test_hyphen_glued_ordinary_words_formats_and_tails_are_not_part_of_the_name(nlp):
+    models = _models(nlp, "Our GPT-4o-powered agent beat the GLM-4.5-Air-FP8 build on every task.")
+    assert name_key("GPT-4o") in models and name_key("GPT-4o-powered") not in models, models
+    assert name_key("GLM-4.5-Air") in models and name_key("GLM-4.5-Air-FP8") not in models, models
+    # the tail of a longer glued name is not a model of its own
+    models = _models(nlp, "We distilled DeepSeek-R1-Distill-Qwen-7B from the larger model.")
+    assert name_key("Qwen-7B") not in models, models
+
+
+def test_checkpoint_id_the_gazetteer_lists_is_reported_as_written(nlp):
+    names = {m.name for m in extract(nlp, CleanDocument(
+        title="Notes", text="We fine-tuned gemma-3-12b-it on our support tickets, and it beat Gemini Flash 2.5 "
+                            "on the internal set.")).models}
+    assert "gemma-3-12b-it" in names and "Gemma 3 12B" not in names, names
+    assert "Gemini 2.5 Flash" in names, names  # another word order is the same model, in the canonical spelling
+
+
+def test_launched_name_without_a_version_needs_a_model_word_in_its_sentence(nlp):
+    models = _models(nlp, "Tidewater launches Stream, a voice-first personal assistant for busy parents.")
+    assert name_key("Stream") not in models, models
+    models = _models(nlp, "Tidewater launched Quillon, an open-weights model for legal search.")
+    assert name_key("Quillon") in models, models
+
+
+def test_family_spelled_the_new_way_names_its_models_but_not_alone(nlp):
+    models = _models(nlp, "We compared Olmo 3 7B Think with a smaller checkpoint on the same prompts.")
+    assert name_key("Olmo 3 7B Think") in models, models
+    assert name_key("Olmo") not in _models(nlp, "Olmo is a series of open language models for science.")
+
+
+def test_model_name_inside_a_web_address_is_not_a_mention(nlp):
+    models = _models(nlp, "Full logs: https://runs.example.com/reports/Qwen3-8B/overview for the curious.")
+    assert name_key("Qwen3-8B") not in models, models
+    assert name_key("Qwen3-8B") in _models(nlp, "Qwen3-8B is a capable small model with open weights.")

@@ -94,3 +94,72 @@ def test_institutions_named_once(nlp):
     # negative: a title-cased heading ending in such a word
     assert not [o for o in orgs(nlp, "Notes From The Model Evaluation Academy\n\nWe ran Quill 6 again.")
                 if "Academy" in o]
+
+
+def test_another_name_of_an_organisation_is_reported_as_written(nlp):
+    found = orgs(nlp, "Researchers at Ai2 trained the model, and DeepMind replied with a paper of its own a week later.")
+    assert {"Ai2", "DeepMind"} <= found, found
+    assert not {"Allen Institute for AI", "Google DeepMind"} & found, found
+
+
+def test_same_name_spelled_differently_and_short_forms_keep_one_spelling(nlp):
+    found = orgs(nlp, "The weights sit on HuggingFace. Moonshot AI trained it, and Moonshot says a larger one follows.")
+    assert "Hugging Face" in found and "HuggingFace" not in found, found
+    assert "Moonshot AI" in found and "Moonshot" not in found, found  # a short form beside the full name
+
+
+def test_organisation_name_used_for_a_product_is_not_a_spelling(nlp):
+    found = orgs(nlp, "Meta says the feature ships first in the Meta AI app, where it reads food photos.")
+    assert "Meta" in found and "Meta AI" not in found, found
+
+
+def test_identifiers_in_code_are_not_organisations(nlp):
+    text = ("Brannock and IBM are piloting the retrieval model. Load it like this:\n\n```python\n"
+            "from quillkit import QuillLoader\nloader = QuillLoader(device='cpu')\n```\n\n"
+            "Then call QuillLoader.encode(texts, batch_size=8, normalize=True) on your documents.\n")
+    found = orgs(nlp, text)
+    assert not [o for o in found if "Quill" in o or "=" in o], found
+    assert {"Brannock", "IBM"} <= found, found  # prose outside the code still names organisations
+
+
+def test_defined_abbreviation_is_a_term_not_an_organisation(nlp):
+    from kb.nlp.orglists import defines_abbreviation
+
+    text = "It is a Sparse Gated Experts (SGE) design; SGE layers route tokens, and experts (SGE) help."
+    start = text.index("SGE")
+    assert defines_abbreviation(text, start, start + 3)
+    other = "Shares of Tidewater (TDW) rose."
+    assert not defines_abbreviation(other, other.index("TDW"), other.index("TDW") + 3)
+    assert "SGE" not in orgs(nlp, text)
+
+
+def test_name_written_before_a_thing_noun_is_not_an_organisation(nlp):
+    from kb.nlp.orglists import thing_names
+
+    text = ("We trained on the Quillon dataset. Quillon covers 40 languages, and Quillon was filtered twice. "
+            "Brannock and IBM helped with the release.")
+    assert thing_names(text, ["Quillon", "Brannock"]) == {"Quillon"}
+    found = orgs(nlp, text)
+    assert "Quillon" not in found and "Brannock" in found, found
+
+
+def test_code_host_used_as_a_place_is_not_an_organisation(nlp):
+    hosted = orgs(nlp, "Brannock and IBM trained Quill 6. The weights are on GitHub, and our GitHub repository "
+                       "has the scripts.")
+    assert "GitHub" not in hosted and "Brannock" in hosted, hosted
+    named = orgs(nlp, "Brannock and IBM trained Quill 6. A former GitHub executive now runs the lab, and the code "
+                      "is on GitHub.")
+    assert "GitHub" in named, named
+
+
+def test_licence_written_with_a_capital_or_in_a_badge_is_not_the_university(nlp):
+    text = ("Brannock and IBM released Quill 6. The weights are licensed under the [MIT License](LICENSE), "
+            "and MIT appears again in the model card.")
+    assert "MIT" not in orgs(nlp, text)
+    assert "MIT" not in orgs(nlp, "Brannock and IBM shipped it. ![badge](https://x.io/badge/License-MIT-blue) MIT.")
+    assert "MIT" in orgs(nlp, "Researchers at MIT and IBM found the model careful; MIT will publish the data.")
+
+
+def test_ampersand_name_from_the_gazetteer_is_one_organisation(nlp):
+    found = orgs(nlp, "Brannock and Weights & Biases ran the hackathon; W&B also hosted the evals.")
+    assert {"Weights & Biases", "W&B"} <= found and not {"Weights", "Biases"} & found, found

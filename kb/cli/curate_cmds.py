@@ -151,12 +151,12 @@ def entities_seed_cmd(ctx):
     \b
         aikb entities seed
     """
-    from kb.store.linking import seed_gazetteer
-    from kb.store.reference import load_reference
+    from kb.store.linking import ensure_gazetteer
+    from kb.store.reference import ensure_reference
 
     with write_session(ctx) as session:
-        new = seed_gazetteer(session)
-        events = load_reference(session)
+        new = ensure_gazetteer(session, force=True)
+        events = ensure_reference(session, force=True)
     click.echo(f"{new} new entities from the gazetteer, {events} new reference stance events")
 
 

@@ -69,6 +69,8 @@ VERSIONED = re.compile(r"(?<![\w.-])(?P<name>(?:[A-Z][a-zA-Z]+ )?[A-Z][a-zA-Z]+(
                        # a size ("70B"), or a version that is small and has one decimal: "AA-LCR 52.00", "TOR 0.82" are a metric's value
                        r"(?:\d{1,3}(?:\.\d)?[BbMm]|(?:1\d|20|\d)(?:\.\d)?(?!\d|\.\d)[A-Za-z]?)"
                        rf"(?:-\d+[BbMm])?(?: (?:{alternation('tier_variant', 'variant')}))?)(?![\w-])")
+MONTHS = lower_words("month", "month_abbr")
+VARIANT_WORDS = lower_words("tier_variant", "variant")
 NOT_VERSIONED = {"figure", "table", "section", "chapter", "version", "step", "phase", "day", "week", "level", "tier",
                  "gen", "series", "part", "top", "grade", "class", "type", "model", "page", "episode", "season",
                  "item", "rule", "article", "appendix", "note", "h", "a", "b", "m", "q", "round", "stage", "number",
@@ -82,6 +84,7 @@ def _not_versioned(name: str) -> bool:
     """A versioned name that is a numbered label or a product ("Step 3", an operating system's version)."""
     first = name.split()[0].split("-")[0].lower()
     return first in NOT_VERSIONED or first in NOT_MODEL_NAMES or name.lower() in NOT_MODEL_NAMES
+MODEL_NOUN = re.compile(r"\b(?:models?|LLMs?|weights|checkpoints?|parameters|open[- ]weights?|benchmarks?)\b", re.I)
 MODEL_CONTEXT = re.compile("|".join(r["regex"] for r in read_patterns("model_context")), re.I)
 
 NON_NAME_WORDS = frozenset((
@@ -106,7 +109,28 @@ def discover(doc: Doc, taken: set[int]) -> set[str]:
     ents = Ents(doc)
     found = _cued_names(doc, taken, ents) | _lead_names(doc, taken, ents) | _listed_names(doc, taken, ents)
     found |= _versioned_names(doc, taken, ents)
-    return found | _family_member_names(doc, taken, ents, found)
+    found |= _family_member_names(doc, taken, ents, found)
+    return {n for n in found if not _not_a_name(doc, n)}
+
+
+ACRONYM = re.compile(r"[A-Z]{2,5}")
+SIZE_OF = re.compile(r"\s*(?:context|tokens?|parameters?|params|active)\b", re.I)
+
+
+def _not_a_name(doc: Doc, name: str) -> bool:
+    """A found name that is no model's: it opens with a function word or a variant word ("With 10",
+    "Base 9B"), holds a date ("Released May 3"), is an unknown bare acronym ("SOTA"), or is the first name
+    of a person the document names in full ("Maxime" beside "Maxime Labonne")."""
+    words = name.split()
+    if len(words) > 1 and (doc.vocab[words[0].lower()].is_stop or words[0].lower() in VARIANT_WORDS):
+        return True
+    if any(w.lower().rstrip(".") in MONTHS for w in words):
+        return True
+    if len(words) == 1 and ACRONYM.fullmatch(name) and not gazetteer().model_index.get(name_key(name)):
+        return True
+    return bool(re.fullmatch(r"[A-Z][a-z]+", name)) and any(
+        e.label_ == "PERSON" and len(e) > 1 and e[0].text == name and all(re.fullmatch(r"[A-Z][a-z]+", t.text) for t in e)
+        for e in doc.ents)
 
 
 def _cued_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
@@ -135,6 +159,9 @@ def _cued_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
             if len(name.split()) == 1 and not re.search(r"[\d\-]|[a-z][A-Z]", name) and span[0].pos_ != "PROPN" \
                     and rx is not HEADING_NAME:  # a heading "Quillon: Our open-weights model" says it is a model
                 continue
+            if n_rx == 0 and not re.search(r"\d", name) and not MODEL_NOUN.search(span.sent.text):
+                continue  # "Acme launches Stream, a voice assistant": a launched name without a version is a
+                # model only when its sentence talks of models
             found.add(name)
     return found
 
@@ -213,6 +240,8 @@ def _versioned_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
             name = _versioned_name(doc, m, text)
             if name is None:
                 continue
+            if re.search(r"\d[BbMmKk]$", name) and SIZE_OF.match(text, m.end()):
+                continue  # "a 1M context window", "80B parameters": a size, not a version
             start = sent.start_char + m.start() + (len(m.group("name")) - len(name))
             span = doc.char_span(start, start + len(name), alignment_mode="contract")
             if span is None or any(t.i in taken for t in span):

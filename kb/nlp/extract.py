@@ -19,7 +19,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
-from kb.nlp.orglists import OrgLister, in_heading
+from kb.nlp.orglists import (
+    OrgLister, code_spans, defines_abbreviation, in_heading, in_spans, only_a_place, thing_names,
+    written_spellings,
+)
 from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
 from kb.nlp.names import (
     gazetteer,
@@ -305,17 +308,30 @@ def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str],
     names, and the makers of its models that the text names outside the models' own names."""
     text = doc_text(spacy_doc)
     org_counts = _named_orgs(spacy_doc, mentions, person_tokens, text)
+    spans = [(o.start_char, o.end_char) for o in mentions.orgs]
     # Organisations a list names ("companies such as A, B and C", "Cadence and IBM"), even once.
-    for name, _, _ in OrgLister(spacy_doc, mentions, _product_like).listed():
+    for name, start, end in OrgLister(spacy_doc, mentions, _product_like).listed():
         if name not in person_tokens:
             org_counts[name] += 1
+            spans.append((start, end))
     model_spans = [(m.start_char, m.end_char) for m in mentions.models]
     for maker in {made_by for n in counts if (made_by := mentions.model_orgs.get(n))} - set(org_counts):
         # named in the text (the NER missed it), not only inside a model's name ("DeepSeek V4 Pro")
         if any(not any(a <= m.start() < b for a, b in model_spans)
                for m in re.finditer(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text)):
             org_counts[maker] += 1
-    return tuple(OrgMention(name=n, kind=org_kind(n), mentions=k) for n, k in org_counts.items())
+    for name in thing_names(text, [n for n in org_counts if not resolve_org_name(n)]):
+        del org_counts[name]  # "the Quillon dataset", "AutoThing(x=1)": a thing or code, not a company
+    for name in [n for n in org_counts if org_kind(n) == "platform" and only_a_place(text, n)]:
+        del org_counts[name]  # "weights on <code host>", "<code host> repository": a website, not an org
+    written = written_spellings(text, spans, set(org_counts), model_spans)
+    # each organisation as the text writes it ("HuggingFace", "Mistral"), one record per spelling
+    return tuple(OrgMention(name=w, kind=org_kind(n), mentions=c) for n, k in org_counts.items()
+                 for w, c in (written.get(n) or {n: k}).items())
+
+
+# A name used as a licence: "the MIT License", "License-MIT" (a badge), "License: MIT"
+LICENCE_USE = re.compile(r"\b([A-Z][\w.-]*)[\s-]+(?i:licen[cs]es?|licensed)\b|\b(?i:licen[cs]e)[\s:-]+([A-Z][\w.]*)\b")
 
 
 def _named_orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], text: str) -> Counter[str]:
@@ -324,11 +340,14 @@ def _named_orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], 
     org_counts: Counter[str] = Counter()
     # Licence names the document uses as licences ("the MIT license"), unless it also names the
     # institution ("researchers at MIT").
-    licence_words = {m.group(1) for m in re.finditer(r"\b([A-Z][\w.-]*)[\s-]+(?:licen[cs]es?|licensed)\b", text)
-                     if not re.search(r"\b(?:at|from)\s+(?:the\s+)?" + re.escape(m.group(1))
+    licence_words = {m.group(1) or m.group(2) for m in LICENCE_USE.finditer(text)
+                     if not re.search(r"\b(?:at|from)\s+(?:the\s+)?" + re.escape(m.group(1) or m.group(2))
                                       + r"\b(?![\s-]+licen)", text)}
+    code = code_spans(text)
     for o in mentions.orgs:
         name = o.name.strip(" .,")
+        if in_spans(code, o.start_char) or defines_abbreviation(text, o.start_char, o.end_char):
+            continue  # an identifier in code; "Mixture of Experts (MoE)" defines a term
         if resolve_license_name(name) and name in licence_words:
             continue  # the document names it as a licence ("the MIT license"): its bare uses are the licence too
         if resolve_license_name(name) and (

@@ -17,9 +17,12 @@ from kb.nlp.doc_spans import DocMentions, Ents, Mention, doc_text
 from kb.nlp.makers import (
     MAKER_VERSION, maker_family, maker_from_context, org_for_model, variant_family, version_variant,
 )
-from kb.nlp.name_extent import FAMILY_NOUNS, footnote_mark, name_extension, numbered_label
+from kb.nlp.name_extent import (
+    FAMILY_NOUNS, footnote_mark, glued_end, glued_fragment, glued_start, name_extension, numbered_label,
+)
 from kb.nlp.names import (
     GENERIC_VARIANTS,
+    clean_label,
     gazetteer,
     model_family,
     resolve_benchmark_name,
@@ -39,6 +42,10 @@ def _canonical_model(text: str, seen: dict[str, str]) -> tuple[str, bool]:
     resolved = resolve_model_name(text)
     known = bool(resolved and gazetteer().model_index.get(name_key(resolved)))
     name = resolved or text.strip()
+    written = clean_label(text)
+    if resolved and re.fullmatch(r"\S+-\S+", written) and name_key(written) != name_key(resolved) \
+            and gazetteer().model_index.get(name_key(written)):
+        name = written  # a checkpoint id the gazetteer lists for the model ("<family>-3-12b-it"): as written
     return seen.setdefault(name_key(name), name), known
 
 
@@ -103,14 +110,30 @@ def _ner_model(doc: Doc, ent: Span, out: DocMentions, seen: dict[str, str], take
         pass  # "Step 3 of the setup", a rocket the data lists: a numbered thing or a product
     elif not re.search(r"\d", ent.text) and ent.end < len(doc) and doc[ent.end].lower_ in FAMILY_NOUNS:
         pass  # "Acme's Vela Quartz series": a line of models, not one model
-    else:
-        end = name_extension(doc, ent)
+    elif glued_fragment(doc, ent.start):
+        pass  # "<name>-Distill-Qwen-7B": the tail of a longer name, not a model of its own
+    elif _in_url(doc, ent.start_char):
+        pass  # "https://host/reports/<name>/...": a link's address, not the text's words
+    elif not any(i in taken for i in range(ent.start, ent.end)):  # not already inside a glued name
+        end = glued_end(doc, name_extension(doc, ent))
+        start = glued_start(doc, ent.start)
         footnote = end == ent.end and footnote_mark(doc, ent)
-        surface = doc[ent.start:end - 1 if footnote else end].text
+        surface = doc[start:end - 1 if footnote else end].text
         name, known = _canonical_model(surface, seen)
-        out.models.append(Mention("MODEL", name, ent.start, end, ent.start_char, doc[end - 1].idx
+        out.models.append(Mention("MODEL", name, start, end, doc[start].idx, doc[end - 1].idx
                                   + len(doc[end - 1].text), known))
-        taken.update(range(ent.start, end))
+        taken.update(range(start, end))
+
+
+URL = re.compile(r"\bhttps?://[^\s)\]>\"']+")
+
+
+def _in_url(doc: Doc, start: int) -> bool:
+    """Whether character START lies inside a web address of the text."""
+    spans = doc.user_data.get("aikb_urls")
+    if spans is None:
+        spans = doc.user_data["aikb_urls"] = [m.span() for m in URL.finditer(doc_text(doc))]
+    return any(a <= start < b for a, b in spans)
 
 
 def _abbreviation_mentions(doc: Doc, out: DocMentions, abbrev: dict[str, str], taken: set[int]) -> None:

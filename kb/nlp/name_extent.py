@@ -92,3 +92,41 @@ def _repeated_variant(doc: Doc, ent: Span, t: Token) -> bool:
         return False  # "Heron 3 Community License": a licence or product named after the model
     return len(re.findall(rf"(?<![\w-]){re.escape(ent.text)} {t.text}(?![\w-])", doc_text(doc))) >= 2
 
+
+
+GLUED_WORDS = frozenset(w.lower() for w in words("tier_variant", "variant"))
+WEIGHT_FORMATS = frozenset(w.lower() for w in words("weight_format"))
+
+
+def _glued_piece(t: Token) -> bool:
+    """A piece that a hyphen glues into a model's name: a version or size ("21B", "0528"), a code ("PT",
+    "FP8"), a variant word ("mini", "Instruct") or a capitalised word; not an ordinary word ("GPT-4o-powered"),
+    markup, or another model's name (its own mention)."""
+    text = t.text
+    return bool(re.search(r"\d", text) or re.fullmatch(r"[A-Z][A-Za-z]*", text) or text.lower() in GLUED_WORDS) \
+        and re.fullmatch(r"[\w.]+", text) is not None and text.lower() not in NON_NAME_WORDS | WEIGHT_FORMATS \
+        and t.ent_type_ != "MODEL"
+
+
+def glued_fragment(doc: Doc, start: int) -> bool:
+    """A model name glued by a hyphen after another model's name is the tail of that longer name
+    ("<name>-Distill-Qwen-7B"), not a mention of its own."""
+    return start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+        and not doc[start - 2].whitespace_ and doc[start - 2].ent_type_ == "MODEL"
+
+
+def glued_end(doc: Doc, end: int) -> int:
+    """Where a model name ends when the text glues more pieces to it by hyphens, with no space:
+    "<name>-21B-A3B-PT", "<name>-mini-flash-reasoning" are one name as written."""
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and _glued_piece(doc[end + 1]):
+        end += 2
+    return end
+
+
+def glued_start(doc: Doc, start: int) -> int:
+    """Where a model name starts when a piece is glued before it by a hyphen ("AM-<name>")."""
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+            and not doc[start - 2].whitespace_ and _glued_piece(doc[start - 2]):
+        start -= 2
+    return start

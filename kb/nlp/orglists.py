@@ -11,14 +11,17 @@ Each name must not be a model, family, benchmark, licence, person or place.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections import Counter
+from typing import Callable, Iterable
 
 from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, doc_text
-from kb.nlp.names import gazetteer, model_family, resolve_license_name, resolve_model_name, resolve_org_name
-from kb.text.keys import name_key
-from kb.text.lexicon import ORG_FINDING_END
+from kb.nlp.names import (
+    clean_label, gazetteer, model_family, resolve_license_name, resolve_model_name, resolve_org_name,
+)
+from kb.text.keys import name_key, spelling
+from kb.text.lexicon import ORG_FINDING_END, alternation
 
 WORD = r"(?:[A-Z0-9][\w.&'\u2019+]*(?:-[A-Za-z0-9][\w.&+]*)*)"
 ITEM = rf"{WORD}(?: {WORD}){{0,3}}"
@@ -101,6 +104,7 @@ class OrgLister:
         self.ents = list(doc.ents)
         self.model_spans = [(m.start_char, m.end_char) for m in mentions.models + mentions.families
                             + mentions.benchmarks]
+        self.code = code_spans(self.text)
 
     def _ent_label(self, start: int, end: int) -> str | None:
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -118,6 +122,8 @@ class OrgLister:
         end = start + len(name)
         if not name or name in STOP_ITEMS or len(name) < 2 or not re.search(r"[A-Za-z]", name):
             return False
+        if in_spans(self.code, start) or defines_abbreviation(self.text, start, end):
+            return False  # an identifier in code; "Mixture of Experts (MoE)" defines a term
         if resolve_org_name(name):
             return True
         if any(s < end and start < e for s, e in self.model_spans):
@@ -208,3 +214,107 @@ class OrgLister:
                                                                 company_word=True):
                 found[(start, start + len(name))] = resolve_org_name(name) or name
         return [(n, a, b) for (a, b), n in sorted(found.items())]
+
+
+# "the Meta AI app": an organisation's other name used as a product's name is no spelling of the organisation
+PRODUCT_AFTER = re.compile(r"[\s-]*(?:app|apps|API|APIs|website|chatbot|assistant|platform|subscribers?|users?)\b")
+
+
+def written_spellings(text: str, spans: list[tuple[int, int]], orgs: set[str],
+                      names: Iterable[tuple[int, int]] = ()) -> dict[str, Counter[str]]:
+    """The names the text gives each of ORGS (canonical names): another name of an organisation is reported
+    as written ("Ai2", "DeepMind", "Mistral" for the gazetteer's "Mistral AI"), and the linker joins them
+    through the gazetteer's aliases. The same name spelled differently ("HuggingFace") keeps the canonical
+    spelling, and a short form of a longer name the text also writes ("Moonshot" beside "Moonshot AI")
+    adds nothing."""
+    out: dict[str, Counter[str]] = {}
+    for start, end in sorted(spans):
+        written = re.sub(r"^(?:the|The)\s+", "", clean_label(text[start:end]))
+        written = re.sub(r"['\u2019]s$", "", written)
+        canon = resolve_org_name(written) or written
+        if canon not in orgs or not written:
+            continue
+        same = name_key(written, "org") == name_key(canon, "org") or PRODUCT_AFTER.match(text, end)
+        out.setdefault(canon, Counter())[canon if same else written] += 1
+    inside = [*spans, *names]  # the canonical name written on its own ("Meta" beside "Meta AI"), not in another name
+    for canon, forms in out.items():
+        if canon not in forms and any(not any(a <= m.start() < b for a, b in inside)
+                                      for m in re.finditer(rf"(?<![\w-]){re.escape(canon)}(?![\w-])", text)):
+            forms[canon] += 1
+    for canon, forms in out.items():
+        merged: Counter[str] = Counter()
+        for form, n in forms.items():
+            longer = [g for g in forms if g != form != canon and spelling(g).startswith(spelling(form) + " ")]
+            merged[longer[0] if longer else next(g for g in forms if spelling(g) == spelling(form))] += n
+        out[canon] = merged
+    return out
+
+
+# Code in a document: fenced blocks, inline `code`, and lines shaped like code ("from x import Y",
+# "f(a=1, b='x')", "key = {...}"): the names in it are identifiers, not organisations.
+CODE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]+`"
+                  r"|(?m:^[ \t]*(?:from \S+ import|import \S+)[^\n]*$)"
+                  r"|(?m:^[^\n]*(?:\w=[\w'\"\[({]|\w\s=\s*[\w'\"\[({][^\n]*[({]|[{}]\s*,?\s*$)[^\n]*$)", re.S)
+NOT_NAME_CHARS = re.compile(r"[=<>\"{}()\[\]_\\|]|^\W|'(?!s\b)")
+THING_AFTER = re.compile(rf"\s+(?:(?:[A-Z]?[a-z]+\s+)?(?:{alternation('thing_noun')})|(?:{alternation('product_noun')}))\b")
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text holds code; HTML tags (their attributes look like code) are blanked first."""
+    blank = re.sub(r"<[^<>\n]*>", lambda m: " " * len(m.group(0)), text)
+    return [m.span() for m in CODE.finditer(blank)]
+
+
+def in_spans(spans: list[tuple[int, int]], start: int) -> bool:
+    return any(a <= start < b for a, b in spans)
+
+
+def defines_abbreviation(text: str, start: int, end: int) -> bool:
+    """"Mixture of Experts (MoE)", "large language model (LLM)": a parenthesised abbreviation of the
+    words before it is a term the text defines, not an organisation."""
+    if not (text[max(0, start - 1):start] == "(" and text[end:end + 1] == ")"):
+        return False
+    caps = [c.lower() for c in text[start:end] if c.isalpha()]
+    words = re.findall(r"[A-Za-z]+", text[max(0, start - 80):start - 1])[-len(caps):]
+    return len(words) == len(caps) > 1 and all(w[0].lower() == c for w, c in zip(words, caps))
+
+
+def defined_abbreviations(text: str) -> set[str]:
+    """Every abbreviation the text defines by the initials of the words before it ("Mixture of Experts
+    (MoE)"): its later bare uses are the term too (the long form names an organisation, if any)."""
+    return {m.group(1) for m in re.finditer(r"\(([A-Z][A-Za-z]{1,7})\)", text)
+            if defines_abbreviation(text, m.start(1), m.end(1))}
+
+
+def thing_names(text: str, names: Iterable[str]) -> set[str]:
+    """The unknown NAMES the document writes right before a thing noun ("the Quillon dataset"), or as
+    its family's member ("<family word>-Name"), or in the shape of code, or defines as an abbreviation."""
+    out = set()
+    defined = defined_abbreviations(text)
+    for name in names:
+        if NOT_NAME_CHARS.search(name) or name in defined:
+            out.add(name)
+            continue
+        first = re.split(r"[\s-]", name)[0]
+        if name_key(first) in gazetteer().family_index and first != name:
+            out.add(name)  # "<family>-Ground", "<family> Guard": a model line, not its maker
+            continue
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            if THING_AFTER.match(text, m.end()):
+                out.add(name)
+                break
+    return out
+
+
+# "on GitHub", "our GitHub repository", "[GitHub](https://...)": a code or content host used as a place
+HOSTED_BEFORE = re.compile(r"(?:\b(?:on|via|to|from|in|at)\s+(?:(?:our|the|its|their|his|her)\s+)?|\[)$", re.I)
+HOSTED_AFTER = re.compile(r"\]|[\s-]*(?:repo|repos|repository|repositories|page|pages|link|links|README|issues?|"
+                          r"stars?|releases?|account|org|organi[sz]ation|discussions?|profile|handle|user)\b", re.I)
+
+
+def only_a_place(text: str, name: str) -> bool:
+    """Whether every mention of NAME (a platform) uses it as a place where things are hosted or posted
+    ("on X", "X repository", a link's text), so that the document never names it as an organisation."""
+    hits = list(re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
+    return bool(hits) and all(HOSTED_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+                              or HOSTED_AFTER.match(text, m.end()) for m in hits)

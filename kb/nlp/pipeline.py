@@ -9,7 +9,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Optional, cast
 
 import spacy
 from spacy.language import Language
@@ -87,12 +87,9 @@ class ShapeMatcher:
             rest = m.group("rest")
             if not rest.strip(" -"):
                 continue
-            span = doc.char_span(m.start(), m.end(), label="MODEL", alignment_mode="contract")
-            if span is None or not len(span):  # inside a repo id token: "deepseek-ai/DeepSeek-V4-Pro"
-                span = doc.char_span(m.start(), m.end(), label="MODEL", alignment_mode="expand")
-                if span is None or "/" not in span.text or " " in span.text:
-                    continue
-            spans.append(span)
+            span = _model_span(doc, m.start(), m.end())
+            if span is not None:
+                spans.append(span)
         for rx in self.bench_res:
             for m in rx.finditer(text):
                 if resolve_benchmark_name(m.group(0)) is None:
@@ -123,6 +120,27 @@ class ShapeMatcher:
                 new.append(span)
         doc.ents = [_extend_benchmark(doc, e) for e in filter_spans(new + known)]
         return doc
+
+
+REPO_ID = re.compile(r"[\w.-]+/[\w.-]+")
+
+
+def _model_span(doc: Doc, start: int, end: int) -> Optional[Span]:
+    """The tokens of a model name the shape found at [START, END): the whole name, or the repo id token
+    that holds it ("deepseek-ai/DeepSeek-V4-Pro"), or the name with the full stop the tokenizer glued to
+    its last token ("... Qwen9-8B."). A name that starts inside a token (markup: 'alt="Name-R1') or
+    would lose its end ("Qwen9-" of "Qwen9-8B.") is none."""
+    span = doc.char_span(start, end, label="MODEL", alignment_mode="contract")
+    if span is not None and len(span) and span.start_char == start and span.end_char == end:
+        return span
+    wide = doc.char_span(start, end, label="MODEL", alignment_mode="expand")
+    if wide is None:
+        return None
+    if wide.start_char == start and re.fullmatch(r"[.,;:!?]+", doc.text[end:wide.end_char]):
+        return wide
+    if REPO_ID.fullmatch(wide.text):  # inside a repo id token: "deepseek-ai/DeepSeek-V4-Pro"
+        return wide
+    return None
 
 
 VERSION_TOKEN = re.compile(r"[vV]\d{1,2}(?:\.\d{1,2})*")

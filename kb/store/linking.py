@@ -19,6 +19,7 @@ from kb.errors import InputError
 from kb.models import Alias, Entity, table_of
 from kb.read.lookup import KINDS, resolve
 from kb.settings import DATA_DIR
+from kb.store.meta import fingerprint, get_meta, set_meta
 from kb.text.keys import name_key
 
 log = logging.getLogger(__name__)
@@ -72,14 +73,36 @@ GAZETTEER_DIR = DATA_DIR / "gazetteer"
 GAZETTEER_FILES = ("orgs.jsonl", "benchmarks.jsonl", "people.jsonl", "models.jsonl")  # orgs before models
 
 
-def gazetteer_seeded(session: Session) -> bool:
-    """Whether the gazetteer's entities are in this database."""
-    return session.exec(select(Entity.id).where(Entity.origin == "gazetteer").limit(1)).first() is not None
+SEED_VERSION = "1"  # bump when seeding itself changes: every store then seeds again once
 
 
-def ensure_gazetteer(session: Session, directory: Optional[Path] = None) -> int:
-    """Seed the gazetteer unless it already is (one cheap query when it is); returns new entities."""
-    return 0 if gazetteer_seeded(session) else seed_gazetteer(session, directory)
+def gazetteer_fingerprint(directory: Optional[Path] = None) -> str:
+    """The fingerprint of the gazetteer files seeding reads (hashed once per process)."""
+    directory = Path(directory or GAZETTEER_DIR)
+    return fingerprint([directory / name for name in GAZETTEER_FILES], salt=f"gazetteer-seed-{SEED_VERSION}")
+
+
+def gazetteer_current(session: Session, directory: Optional[Path] = None) -> bool:
+    """Whether this database was seeded from the gazetteer as it is now (one primary-key read)."""
+    return get_meta(session, "gazetteer") == gazetteer_fingerprint(directory)
+
+
+def ensure_gazetteer(session: Session, directory: Optional[Path] = None, *, force: bool = False) -> int:
+    """Seed the gazetteer unless this database holds this very gazetteer already; returns new entities.
+
+    One cheap query when nothing changed (it runs on every stored extraction). A store seeded from
+    another version of the files (or before 0008 recorded any) is seeded again: the seed is idempotent
+    and adds the names and aliases it lacks. FORCE seeds whatever the record says (`aikb entities seed`).
+    """
+    stamp = gazetteer_fingerprint(directory)
+    if not force and get_meta(session, "gazetteer") == stamp:
+        return 0
+    # recorded first, in the same transaction: the write takes SQLite's write lock and PostgreSQL's row
+    # lock, so a second seeder waits for this one and then sees its rows instead of racing it
+    set_meta(session, "gazetteer", stamp)
+    new = seed_gazetteer(session, directory)
+    log.info("gazetteer seeded (%d new entities), fingerprint %s", new, stamp[:12])
+    return new
 
 
 def seed_gazetteer(session: Session, directory: Optional[Path] = None) -> int:

@@ -5,8 +5,10 @@ data/reference/stances.jsonl is built by scripts/build_reference.py from Epoch A
 name, so the timeline shows them as reference data, not news.
 
 When it is loaded: with the first extraction stored in a database (kb.store.claims.store_extraction, so
-every `aikb ingest` / `aikb demo` store has it), on `aikb timeline` when it is missing, and again on
-`aikb entities seed` (idempotent: a row already loaded is never duplicated).
+every `aikb ingest` / `aikb demo` store has it), on `aikb timeline` when it is missing, again when the
+file differs from the one the store recorded loading (kbmeta, 0008: a newer release's rows reach an old
+store), and on `aikb entities seed` (idempotent: a row already loaded is never duplicated; a row the
+newer file drops or changes stays as it was).
 """
 from __future__ import annotations
 
@@ -25,19 +27,34 @@ from kb.db import utcnow
 from kb.models import Alias, Entity, StanceEvent
 from kb.settings import DATA_DIR
 from kb.store.linking import link
+from kb.store.meta import fingerprint, get_meta, set_meta
 from kb.text.keys import name_key
 
 log = logging.getLogger(__name__)
 REFERENCE_FILE = DATA_DIR / "reference" / "stances.jsonl"
 
 
-def reference_loaded(session: Session) -> bool:
-    return session.exec(select(StanceEvent.id).where(StanceEvent.origin == "reference").limit(1)).first() is not None
+def reference_fingerprint(path: Optional[Path] = None) -> str:
+    """The fingerprint of the reference file (hashed once per process)."""
+    return fingerprint([Path(path or REFERENCE_FILE)], salt="reference-load-1")
 
 
-def ensure_reference(session: Session, path: Optional[Path] = None) -> int:
-    """Load the reference history unless some of it is already there; returns new events."""
-    return 0 if reference_loaded(session) else load_reference(session, path)
+def reference_current(session: Session, path: Optional[Path] = None) -> bool:
+    """Whether this database loaded the reference history as it is now (one primary-key read)."""
+    return get_meta(session, "reference") == reference_fingerprint(path)
+
+
+def ensure_reference(session: Session, path: Optional[Path] = None, *, force: bool = False) -> int:
+    """Load the reference history unless this very file was loaded already; returns new events.
+
+    One cheap query when nothing changed; another version of the file (or a store from before 0008)
+    is loaded again, adding the rows it lacks. FORCE loads whatever the record says.
+    """
+    stamp = reference_fingerprint(path)
+    if not force and get_meta(session, "reference") == stamp:
+        return 0
+    set_meta(session, "reference", stamp)  # first: a concurrent loader waits for this one (see ensure_gazetteer)
+    return load_reference(session, path)
 
 
 def _key(row: dict) -> str:
