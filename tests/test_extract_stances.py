@@ -485,6 +485,9 @@ def test_licence_field_of_a_model_card(nlp):
     # negatives: a proprietary licence, a code licence, and a roundup of several models
     assert stances(nlp, card + "- License: proprietary\n") == {("Quill 9-Vision", "closed", False)}
     assert stances(nlp, card + "- Code license: MIT\n") == set()
+    # the most named model appears only in a usage section far below the opening lines: not the card's model
+    usage = "Retrieval notes\n\n" + "These embedders map text to vectors for search and ranking tasks. " * 8 + "\n\n"
+    assert stances(nlp, usage + card + "- License: Apache 2.0\n") == set()
     assert stances(nlp, "Quill 9, Kite 5, Lumen 4 and Vega 3 are new this week. Kite 5 is fast.\n\n"
                         "- License: Apache 2.0\n") == set()
 

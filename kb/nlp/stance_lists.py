@@ -118,12 +118,17 @@ LICENCE_FIELD = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patte
                  if r["kind"] == "licence_field"]
 
 
+CARD_HEAD = 400  # the card's model is named in its title or opening lines, not only in a usage section further down
+
+
 def licence_field_stances(text: str, mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
     """A model card's licence field ("- License: Apache 2.0") speaks of the model the line names, else of the
-    card's model when the document is about one model (its focal model has at least half the mentions)."""
+    card's model when the document is about one model (its focal model has at least half the mentions and is
+    named in the opening lines)."""
     out = []
     counts = Counter(m.name for m in mentions.models)
-    focal = mentions.focal if mentions.focal and counts.get(mentions.focal, 0) * 2 >= sum(counts.values()) else None
+    focal = mentions.focal if mentions.focal and counts.get(mentions.focal, 0) * 2 >= sum(counts.values()) and any(
+        m.name == mentions.focal and m.start_char < CARD_HEAD for m in mentions.models) else None
     for start, line in _lines(text):
         hit = next(((m, st) for rx, st in LICENCE_FIELD for m in [rx.match(line)] if m), None)
         if hit is None:
