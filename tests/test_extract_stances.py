@@ -460,6 +460,9 @@ PRECISION_SHAPES = [
     # "it" after a sentence that names a model only as a comparison means the earlier subject
     ("Kite 5 is a dense model. It is a fast model (earning it many comparisons to Lumen 4), which means it is cheap. "
      "It is the new best open model by a clear margin.", {("Kite 5", "open", False)}),
+    # a model named after "outpacing" is a yardstick, so "it" in the next sentence is not that model
+    ("Penrose releases Quill 9 today. Quill 9 is fast. The new model scores well, outpacing larger models like "
+     "Lumen 4. It is now hosted on Hugging Face.", {("Quill 9", "open", False)}),
     # "the MIT license will make it popular" is no promise; negative: "will make the weights available"
     ("Penrose released Quill 9 under the MIT license. The MIT license will make it popular with builders.",
      {("Quill 9", "open", False)}),

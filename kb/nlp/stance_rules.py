@@ -92,7 +92,7 @@ VARIANT_OF = re.compile(r"\b(?:base|pre-?trained|pretraining)\s+(?:checkpoints?|
 # A model named as the yardstick of a comparison: "rivals X and Y", "ranks ahead of X", "beats X": an open cue in
 # the sentence speaks of the subject, not of the models it is compared with (a class intro, "open models such
 # as X", is read separately).
-COMPARED = re.compile(r"\b(?:rival\w*|ahead of|beat(?:s|ing)?|outperform\w*|than|versus|vs\.?|compared (?:to|with)|"
+COMPARED = re.compile(r"\b(?:rival\w*|ahead of|beat(?:s|ing)?|outperform\w*|outpac\w*|outscor\w*|outclass\w*|than|versus|vs\.?|compared (?:to|with)|"
                       r"comparable (?:to|with)|on par with|similar to|comparisons? (?:to|with)|(?:on|at) the level of|"
                       r"match(?:es|ing)?|behind|surpass\w*|trail\w*|exceed\w*)\s(?:(?!\b(?:open|closed|proprietary|"
                       r"release[sd]?|licen[cs]\w*)\b)[^;.:!?\n])*$", re.I)
