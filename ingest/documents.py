@@ -166,10 +166,21 @@ def _with_context(table_html: str, context: str) -> str:
     return re.sub(r"<table\b", lambda m: m.group(0) + attr, table_html, count=1, flags=re.I)
 
 
+_QUOTE_MARK = re.compile(r"^\s{0,3}>[ \t]?")
+
+
+def _unquoted(line: str) -> str:
+    """A block-quote line as the text it quotes: '> - item' is a list item, a bare '>' a paragraph break
+    (a quoted list or its lead-in is not merged into one paragraph)."""
+    while _QUOTE_MARK.match(line):
+        line = _QUOTE_MARK.sub("", line, count=1)
+    return line
+
+
 def clean_markdown(raw: str, *, sites: Mapping[str, Site] | None = None) -> CleanDocument:
     """Markdown: the first heading is the title, pipe tables and raw HTML tables go to `tables` (with the
     heading or line that introduces them as context), formatting is dropped. SITES: as for clean_text."""
-    lines = raw.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    lines = [_unquoted(line) for line in raw.lstrip("\ufeff").replace("\r\n", "\n").split("\n")]
     title = ""
     blocks: list[str] = []
     tables: list[str] = []

@@ -230,3 +230,16 @@ def test_markdown_prose_drops_inline_html(tmp_path):
     # negative: a comparison written with "<" in prose is text, not a tag
     (tmp_path / "c.md").write_text("# Notes\n\nLatency stays < 20 ms when batch <= 4.\n")
     assert "Latency stays < 20 ms when batch <= 4." in read_document(tmp_path / "c.md").text
+
+
+def test_markdown_quoted_list_keeps_its_items_apart(tmp_path):
+    # A block quote holding a lead-in and a list: the lead-in and each item stay their own line, as they
+    # would outside the quote; an unquoted paragraph still wraps into one line.
+    md = ("# Weekly notes\n\n> The quarter's ranking, by Quarry points:\n>\n> -   **Rank 1**: Vela-7 leads\n>\n"
+          "> -   **Rank 2**: Orrery-3 follows\n\nA plain paragraph that\nwraps across lines.\n")
+    (tmp_path / "q.md").write_text(md)
+    lines = read_document(tmp_path / "q.md").text.split("\n")
+    assert "The quarter's ranking, by Quarry points:" in lines
+    assert "- Rank 1: Vela-7 leads" in lines and "- Rank 2: Orrery-3 follows" in lines
+    assert "A plain paragraph that wraps across lines." in lines
+    assert not any(line.startswith(">") for line in lines)

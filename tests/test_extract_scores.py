@@ -375,3 +375,72 @@ def test_the_low_end_of_a_range_of_multiples_is_no_score(nlp):
     # "from 2 to 25%" is a change, not a range of multiples: the new value stays
     text = "Marlin 2 was released. Its GPQA Diamond score jumps from 2 to 25%."
     assert ("Marlin 2", "GPQA Diamond", 25.0) in claims(nlp, text)
+
+
+def test_a_list_lead_in_names_the_benchmark_of_its_value_headed_items(nlp):
+    text = ("Prices fell again this month. Here is every cut, ranked by Quarry Elo:\n\n"
+            "- Elo 1301 Rank 1: Claude Opus 4.6 cut its price by half ($3/mtok)\n"
+            "- Elo 1270 Rank 4: GPT-5.4 dropped 40% ($1.25/mtok)\n\nThat is all for today.")
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    got = {(s.model, s.benchmark, s.value, s.unit, s.qualifier) for s in ex.scores}
+    assert got == {("Claude Opus 4.6", "Quarry", 1301.0, "Elo", "Rank 1"), ("GPT-5.4", "Quarry", 1270.0, "Elo", "Rank 4")}
+    # negative: a lead-in that names no benchmark gives the items none
+    assert claims(nlp, text.replace("ranked by Quarry Elo:", "in order:")) == set()
+    # negative: the same line outside a list (a paragraph in between ends it) is read as usual
+    text = text.replace("\n- Elo 1270", "\nThe next one is smaller.\n\nElo 1270")
+    assert ("GPT-5.4", "Quarry", 1270.0) not in claims(nlp, text)
+
+
+def test_model_and_value_items_take_the_benchmark_the_lead_in_points_back_to(nlp):
+    text = ("Kite 5 sets a record on GPQA Diamond. Progress on the benchmark over two years, as the lab tallied it:\n\n"
+            "- Kite 3 (2023): 12%\n- Kite 4 (2024): 31%\n- Kite 4 Pro (high effort): 35%\n- GPT-5.4 (2025): ~40%\n")
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    got = {(s.model, s.benchmark, s.value, s.qualifier) for s in ex.scores}
+    assert got == {("Kite 3", "GPQA Diamond", 12.0, None), ("Kite 4", "GPQA Diamond", 31.0, None),
+                   ("Kite 4 Pro", "GPQA Diamond", 35.0, "high effort")}  # "~40%" is an approximation
+    # negative: an item that goes on after its value is no such item ("12% of users" is a share)
+    text = "Kite 5 sets a record on GPQA Diamond. What users did on the benchmark:\n\n- Kite 3 (2023): 12% of users left\n"
+    assert claims(nlp, text) == set()
+
+
+def test_a_score_out_of_a_maximum_keeps_its_points_and_the_fraction_as_qualifier(nlp):
+    text = "GPT-5.4 shines in contests. It earns medals on Quarry Olympiad (35/42), Ledger Cup (10/12) and Tarn."
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    got = {(s.model, s.benchmark, s.value, s.unit, s.qualifier) for s in ex.scores}
+    assert got == {("GPT-5.4", "Quarry Olympiad", 35.0, "score", "35/42"),
+                   ("GPT-5.4", "Ledger Cup", 10.0, "score", "10/12")}
+    assert claims(nlp, "GPT-5.4 posts a near-perfect 118/120 on Tarnfield 2024.") == {("GPT-5.4", "Tarnfield 2024", 118.0)}
+    # negatives: a date, a share above its whole and a span of years are no scores, nor a fraction away from
+    # any benchmark ("Edit 12/20: more on GPQA Diamond")
+    assert claims(nlp, "Edit 12/20: GPT-5.4 notes on GPQA Diamond added.") == set()
+    assert claims(nlp, "GPT-5.4 runs 24/7 on Quarry Olympiad servers, with AIME 2024/2025 results pending.") == set()
+
+
+def test_a_value_after_something_like_is_an_approximation(nlp):
+    text = "On GPQA Diamond, GPT-5.4 wins something like 51% of its match-ups."
+    assert claims(nlp, text) == set()
+    # negative: the plain value stays
+    assert claims(nlp, "On GPQA Diamond, GPT-5.4 scores 51%.") == {("GPT-5.4", "GPQA Diamond", 51.0)}
+
+
+def test_an_acronym_name_the_text_calls_a_model_is_no_benchmark(nlp):
+    text = ("Tidewater releases RIVET-3, a 90B parameter mixture-of-experts model (9B active), reaching 69% on "
+            "LiveCodeBench and 74% on MMLU-Pro.")
+    ex = extract(nlp, CleanDocument(title="Notes", text=text))
+    assert "RIVET-3" in {m.name for m in ex.models}
+    assert {(s.model, s.benchmark, s.value) for s in ex.scores} == {
+        ("RIVET-3", "LiveCodeBench", 69.0), ("RIVET-3", "MMLU-Pro", 74.0)}
+    # negative: the same shape described as a benchmark stays one, and a known benchmark is never moved
+    text = "RIVET-3, a new test that models find hard, is out. GPT-5.4 scores 41% on RIVET-3."
+    assert claims(nlp, text) == {("GPT-5.4", "RIVET-3", 41.0)}
+    text = "MMLU-Pro, a benchmark every model reports, saw GPT-5.4 reach 81%."
+    assert ("GPT-5.4", "MMLU-Pro", 81.0) in claims(nlp, text)
+
+
+def test_a_newsletter_spelling_of_a_known_benchmark_is_that_benchmark(nlp):
+    # 'Humanities Last Exam' (a frequent spelling) is the gazetteer's Humanity's Last Exam, so one claim
+    # written with both spellings stays one claim
+    text = "GPT-5.4 posts 41.6% on Humanities Last Exam. Recap: GPT-5.4 scores 41.6% on HLE."
+    assert claims(nlp, text) == {("GPT-5.4", "Humanity's Last Exam", 41.6)}
+    # negative: another exam's name is not folded into it
+    assert claims(nlp, "GPT-5.4 posts 41.6% on Humanities Final Exam.") != {("GPT-5.4", "Humanity's Last Exam", 41.6)}

@@ -9,7 +9,8 @@ from typing import Optional
 from spacy.tokens import Doc
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
-from kb.nlp.names import resolve_org_name
+from kb.nlp.names import gazetteer, resolve_org_name
+from kb.text.keys import name_key
 from kb.nlp.score_rules import ScoreRules
 
 
@@ -25,6 +26,7 @@ def benchmarks_by_context(doc: Doc, mentions: DocMentions, title: str = "", rule
         any(rx.search(text[m.end_char:m.end_char + 120]) for rx in rules.bench_after)
         or any(rx.search(text[max(0, m.start_char - 40):m.start_char]) for rx in rules.bench_before))}
     _named_benchmarks(doc, mentions, rules, text)
+    _described_models(mentions, rules, text)
     _prefixed_benchmarks(doc, mentions)
     if not names:
         return
@@ -80,3 +82,18 @@ def _prefixed_benchmarks(doc: Doc, mentions: DocMentions) -> None:
         mentions.benchmarks[n] = Mention("BENCHMARK", f"{prefix.text} {b.name}", j, b.end, prefix.start_char,
                                          b.end_char)
     mentions.orgs = [o for o in mentions.orgs if not any(b.start <= o.start < b.end for b in mentions.benchmarks)]
+
+
+def _described_models(mentions: DocMentions, rules: ScoreRules, text: str) -> None:
+    """'Quarry-3, a 106B parameter mixture-of-experts model': a name only a benchmark shape made a benchmark
+    (the gazetteer knows no benchmark of that name), which the text describes as a model or system, is a
+    model wherever it occurs."""
+    index = gazetteer().bench_index
+    names = {b.name for b in mentions.benchmarks if name_key(b.name) not in index
+             and any(rx.search(text[b.end_char:b.end_char + 120]) for rx in rules.model_after)}
+    if not names:
+        return
+    moved = [b for b in mentions.benchmarks if b.name in names]
+    mentions.benchmarks = [b for b in mentions.benchmarks if b.name not in names]
+    mentions.models = sorted(mentions.models + [Mention("MODEL", b.name, b.start, b.end, b.start_char, b.end_char)
+                                                for b in moved], key=lambda m: m.start)

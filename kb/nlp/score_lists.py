@@ -12,7 +12,7 @@ from typing import Optional
 
 from spacy.tokens import Span, Token
 
-from kb.nlp.doc_spans import Mention
+from kb.nlp.doc_spans import Mention, doc_text
 from kb.nlp.names import resolve_org_name
 from kb.nlp.score_rules import ScoreRules
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
@@ -85,6 +85,18 @@ def list_item_benchmark(sent: Span, tok: Token, benches: list[Mention], models: 
     if not listed_value(sent, tok, benches) or not _benchmark_like(span, bounds[1] < tok.i):
         return True, None
     return True, Mention("BENCHMARK", span.text, span.start, span.end, span.start_char, span.end_char)
+
+
+def fraction_benchmark(sent: Span, tok: Token, mentions: list[Mention]) -> Optional[Mention]:
+    """'gold medals on Quarry (35/42), Ledger (10/12)': a name right before the parentheses of a score written as
+    a fraction of its maximum is that score's benchmark (a contest or exam), when nothing else names it."""
+    bounds = item_name_before(sent, tok, mentions)
+    if bounds is None or "/" not in tok.text or bounds[1] >= tok.i:
+        return None
+    span = sent.doc[bounds[0]:bounds[1]]
+    if not _benchmark_like(span, True):
+        return None
+    return Mention("BENCHMARK", span.text, span.start, span.end, span.start_char, span.end_char)
 
 
 def fuller_benchmark_names(names: list[str]) -> dict[str, str]:
@@ -163,3 +175,78 @@ def respectively_values(sent: Span, models: list[Mention], rules: ScoreRules) ->
     if len(group) != len(nums):
         return {}
     return {t.i: m.name for t, m in zip(nums, group)}
+
+
+ITEM_LINE = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*\u2022+]|\d{1,2}[.)])[ \t]+")
+LEAD_NAME = re.compile(r"\b(?:by|on|per|from|in)\s+(?:the\s+)?(?P<b>[A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*){0,2})\s+"
+                       r"(?:Elo|scores?|ratings?|rank(?:ing)?s?|leaderboard)\b")
+VALUE_HEAD = re.compile(r"\s*(?P<u>Elo|[Ss]core|[Rr]ating|[Pp]oints)\s+(?P<v>\d{1,4}(?:\.\d+)?)"
+                        r"(?:\s*,?\s*\(?(?P<q>(?:Rank|rank|#)\s*\d{1,3})\)?)?\s*:\s*")
+VALUE_TAIL = re.compile(r"\s*(?:\((?P<q>[^()]{1,30})\))?\s*:\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?P<p>%)?\s*$")
+
+
+def is_list_item(sent: Span) -> bool:
+    """Whether a sentence is a list item: its line opens with a bullet or a number ('- ', '2. ') before it."""
+    text = doc_text(sent.doc)
+    line_start = text.rfind("\n", 0, sent.start_char) + 1
+    return bool(ITEM_LINE.fullmatch(text[line_start:sent.start_char]) or ITEM_LINE.match(sent.text)
+                or ITEM_LINE.fullmatch(sent.text_with_ws + " "))  # the parser may cut the bullet off as a sentence
+
+
+def lead_in_benchmark(sent: Span, benches: list[Mention], previous: Optional[str], rules: ScoreRules) -> Optional[str]:
+    """The benchmark a list's lead-in (a sentence ending with ':') names for its items: a benchmark it names,
+    a name before a rating word ('ranked by Quarry Elo:'), or, when it refers to 'the benchmark' or 'the
+    evaluation', the one named before it. None for a lead-in that names none ('Highlights:')."""
+    if not sent.text.rstrip().endswith(":"):
+        return None
+    if benches:
+        return benches[-1].name
+    m = LEAD_NAME.search(sent.text)
+    if m:
+        return m.group("b")
+    return previous if any(t.lower_ in rules.bench_reference for t in sent) else None
+
+
+def item_values(sent: Span, models: list[Mention],
+                rules: ScoreRules) -> list[tuple[str, float, str, Optional[str]]]:
+    """(model, value, unit, qualifier) of a list item that is a model and its value on the list's benchmark:
+    a value head before the model ('- Elo 1286 Rank 2: Vela-7 cut prices ...') or the model with a
+    note and its value and nothing else ('- Vela-7 (2024): 21%'). Empty for any other item."""
+    start = sent.start_char + (m.end() if (m := ITEM_LINE.match(sent.text)) else 0)
+    text = doc_text(sent.doc)
+    head = VALUE_HEAD.match(text, start, sent.end_char)
+    if head:
+        first = next((x for x in models if x.start_char == head.end()), None)
+        if first is None:
+            return []
+        unit = "Elo" if head.group("u") == "Elo" else "score"
+        return [(first.name, float(head.group("v")), unit, head.group("q"))]
+    first = next((x for x in models if x.start_char == start), None)
+    tail = VALUE_TAIL.match(text[first.end_char:sent.end_char]) if first else None
+    if first is None or tail is None:
+        return []
+    tok = sent.doc.char_span(first.end_char + tail.start("v"), first.end_char + tail.end("v"))
+    num = rules.is_score_number(sent, tok[0]) if tok is not None and len(tok) == 1 else None
+    if num is None:
+        return []  # "- Vela-7 (2024): ~50%": an approximation
+    note = tail.group("q")
+    qualifier = None if note is None or re.fullmatch(r"(?:19|20)\d\d", note.strip()) else note.strip()
+    return [(first.name, num[0], num[1], qualifier)]
+
+
+class ListLeadIn:
+    """A list's lead-in and its items, read sentence by sentence: a sentence ending with ':' sets the benchmark
+    it names for the list; any sentence that is no list item ends the list."""
+
+    def __init__(self) -> None:
+        self.bench: Optional[str] = None
+
+    def read(self, sent: Span, models: list[Mention], benches: list[Mention], previous: Optional[str],
+             rules: ScoreRules) -> list[tuple[str, str, float, str, Optional[str]]]:
+        """(model, benchmark, value, unit, qualifier) of a list item in one of item_values' shapes."""
+        item = is_list_item(sent)
+        values = item_values(sent, models, rules) if item and self.bench and not benches else []
+        if not item:
+            self.bench = lead_in_benchmark(sent, benches, previous, rules)
+        bench = self.bench
+        return [(m, bench, v, unit, q) for m, v, unit, q in values] if bench else []

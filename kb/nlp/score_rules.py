@@ -15,6 +15,16 @@ from kb.nlp.pipeline import read_patterns
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+FRACTION = re.compile(r"(\d{1,4})/(\d{1,4})")  # "35/42": points out of a maximum, one token to the parser
+
+
+def fraction_points(text: str) -> Optional[str]:
+    """The points of a score written as a fraction of its maximum ("35/42" -> "35"); None for other text,
+    a share above its whole ("24/7") or a span of years ("2024/2025")."""
+    m = FRACTION.fullmatch(text)
+    if not m or int(m[1]) > int(m[2]) or 1900 <= int(m[2]) <= 2100:
+        return None
+    return m[1]
 
 
 class ScoreRules:
@@ -39,6 +49,7 @@ class ScoreRules:
         self.bench_named = [re.compile(r["regex"]) for r in units if r["kind"] == "bench_named"]
         self.change_not_score = [re.compile(r["regex"], re.I) for r in units if r["kind"] == "change_not_score"]
         self.bench_reference = frozenset(w for r in units if r["kind"] == "bench_reference" for w in r["words"])
+        self.model_after = [re.compile(r["regex"]) for r in units if r["kind"] == "model_cue_after"]
         self.unnamed = frozenset(w for r in units if r["kind"] == "unnamed_subject" for w in r["words"])
 
     def qualifier(self, text: str) -> Optional[str]:
@@ -59,7 +70,8 @@ class ScoreRules:
         one end of a stated change ("from 4.6 to 28.3"), where "from" and "to" are no bounds. PAIRED: the
         number is the first of a settings pair ("81.9 / 81.6" under "(BF16 / FP8)"), not a fraction."""
         doc = sent.doc
-        if not NUMBER.fullmatch(tok.text):
+        points = fraction_points(tok.text)
+        if not NUMBER.fullmatch(tok.text) and points is None:
             return None
         before = doc_text(doc)[max(sent.start_char, tok.idx - 30):tok.idx]
         after = doc_text(doc)[tok.idx + len(tok.text):min(sent.end_char, tok.idx + len(tok.text) + 45)]
@@ -85,7 +97,7 @@ class ScoreRules:
         if "," in tok.text and not re.match(r"^\s?Elo\b", after) and not re.search(
                 r"\b(?:rating|score|Elo) of\s*$|\b(?:scores|scored)\s*$", before):
             return None  # "200,000" is a count; scores are written without thousands separators ("scores 1,769")
-        value = float(tok.text.replace(",", ""))
+        value = float(points or tok.text.replace(",", ""))
         unit = "score"
         if re.match(r"^\s?(?:%|percent\b|per cent\b)", after):
             unit = "%"

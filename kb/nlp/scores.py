@@ -16,7 +16,8 @@ from spacy.tokens import Doc, Span, Token
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
-from kb.nlp.score_lists import foreign_item_head, list_item_benchmark, respectively_values, settings_pairs
+from kb.nlp.score_lists import (ListLeadIn, foreign_item_head, fraction_benchmark, list_item_benchmark, respectively_values,
+                                 settings_pairs)
 from kb.nlp.score_rules import ScoreRules
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
@@ -54,6 +55,7 @@ class _Context:
 
 
 NUM = r"\d+(?:\.\d+)?"
+YEAR = re.compile(r"(?:19|20)\d\d")  # "on Putnam 2024": a year after a name is part of it
 FROM_TO = re.compile(rf"\bfrom\s+(?P<a>{NUM})\s*(?:%|percent|per cent)?\s+to\s+(?P<b>{NUM})(?![\d.]*\s*(?:[-/]|of\b))")
 TO_FROM = re.compile(rf"\bto\s+(?P<b>{NUM})\s*(?:%|percent|per cent)?\s+from\s+"
                      rf"(?P<m>(?:[^\s,;]+\s+){{0,4}}?[^\s,;]+?['\u2019]s\s+)?(?P<a>{NUM})")
@@ -121,6 +123,7 @@ class SentenceScorer:
         self.prev_bench: Optional[str] = None
         self.prev_claim: Optional[Candidate] = None
         self.baseline: Optional[str] = None  # the model the previous sentence's change started from
+        self.lists = ListLeadIn()
 
     def model_anchor(self, sent: Span, tok: Token, models: list[Mention]) -> tuple[list[str], str]:
         """Models a number belongs to by its local shape, with the shape name ('' when none)."""
@@ -177,7 +180,7 @@ class SentenceScorer:
         doc = sent.doc
         paren = _paren_bounds(sent, tok.i)
         if paren:
-            b = _ending_at(benches, paren[0])
+            b = _ending_at(benches, paren[0]) or fraction_benchmark(sent, tok, benches + self.m.models)
             if b:
                 inner = doc[paren[0] + 1:paren[1]].text
                 return b, inner
@@ -202,8 +205,8 @@ class SentenceScorer:
             if doc[k - 1].lower_ == "on" and k < sent.end and doc[k].text[:1].isupper() and not doc[k].is_stop:
                 end = k
                 while end < sent.end and end - k < 4 and (doc[end].text[:1].isupper() or doc[end].like_num
-                                                          or doc[end].text == "-") and doc[end].ent_type_ not in (
-                        "MODEL", "PERSON", "GPE", "DATE", "NORP"):
+                                                          or doc[end].text == "-") and (doc[end].ent_type_ not in (
+                        "MODEL", "PERSON", "GPE", "DATE", "NORP") or (end > k and YEAR.fullmatch(doc[end].text))):
                     end += 1
                 while end > k and doc[end - 1].text == "-":
                     end -= 1
@@ -230,6 +233,10 @@ class SentenceScorer:
         models = self.m.in_span(self.m.models, sent.start, sent.end)
         benches = self.m.in_span(self.m.benchmarks, sent.start, sent.end) or self._opening_benchmark(sent, models)
         subj, pronoun = sentence_subject(sent, models)
+        listed = [Candidate(*c, sent) for c in self.lists.read(sent, models, benches, self.prev_bench, self.rules)]
+        if listed:  # an item of a list whose lead-in names the benchmark ('by Quarry Elo:', '- Elo 1286: M')
+            self._carry(subj, [], listed)
+            return listed
         # "Quarrybench moves from 4.6 to 28.3": a benchmark as subject; the numbers are the topic model's
         topic = self.current if subj is None and not pronoun and self._benchmark_subject(sent, benches) else None
         ctx = _Context(models, benches, subj, subj.name if subj else (self.current if pronoun else None),
@@ -295,6 +302,8 @@ class SentenceScorer:
             anchored, shape = [change[1]], "change"
         # both values of a settings pair are on the item's benchmark, the one before its first value
         bench, paren_q = self.bench_anchor(sent, sent.doc[pair[1]] if pair else tok, ctx.benches)
+        if "/" in tok.text and (bench is None or not (paren_q or 0 < bench.start - tok.i <= 4)):
+            return []  # a fraction is a score beside its benchmark only: "IMO (35/42)", "118/120 on Putnam"
         bench_name = self._bench_for(sent, tok, ctx, bench, shape)
         if bench_name is None:
             return []
@@ -309,7 +318,7 @@ class SentenceScorer:
             return []
         if not anchored and self.rules.after_comparison(sent, tok):
             return []  # "43.6% vs 34.4%": the second number is someone else's, unnamed here
-        qualifier = pair[0] if pair else self._qualifier(sent, tok, shape, paren_q)
+        qualifier = pair[0] if pair else tok.text if "/" in tok.text else self._qualifier(sent, tok, shape, paren_q)
         out = [Candidate(name, bench_name, num[0], num[1], qualifier, sent) for name in names]
         same = SAME_AS.search(doc_text(sent.doc)[tok.idx:sent.end_char])
         if same:
