@@ -214,7 +214,9 @@ class ScoreClaim(SQLModel, table=True):
 class ClaimSource(SQLModel, table=True):
     """One article's report of a score claim: who reported it, hedged or not, and the evidence."""
 
-    __table_args__ = (UniqueConstraint("claim_id", "article_id", name="uq_claimsource_claim_article"),)
+    __table_args__ = (UniqueConstraint("claim_id", "article_id", name="uq_claimsource_claim_article"),
+                      # the reporter filters' EXISTS per claim, answered from the index (migration 0009)
+                      Index("ix_claimsource_claim_kind", "claim_id", "reporter_kind", "published_at"))
 
     id: int = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="scoreclaim.id", index=True)

@@ -90,3 +90,38 @@ def test_a_labs_own_post_gives_its_new_model_the_lab_as_maker(nlp):
     text = "Today we release Quartz-7, our fastest model. Quartz-7 scores 61.0% on GPQA Diamond."
     assert _orgs(nlp, text, outlet="Cohere").get("Quartz-7") == "Cohere"
     assert _orgs(nlp, text, outlet="Circuit Weekly").get("Quartz-7") is None
+
+
+def test_the_makers_name_without_its_company_word_still_names_the_vendor(nlp):
+    lead = "Brightwater AI on Thursday launched Tern 2, the successor to its first model. "
+    got = one(nlp, lead + "Brightwater said Tern 2 scores 64.0% on GPQA Diamond.", outlet="Some Wire")
+    assert got[("Tern 2", 64.0)] == ("Brightwater AI", "vendor", True)
+    # a sentence that does not attribute the number to the maker stays the outlet's
+    got = one(nlp, lead + "Tern 2 scores 64.0% on GPQA Diamond, Bright testers found.", outlet="Some Wire")
+    assert got[("Tern 2", 64.0)] == ("Some Wire", "outlet", False)
+
+
+def _table_reporters(nlp, html: str, text: str) -> set:
+    ex = extract(nlp, CleanDocument(title="Tern 2 launch", text=text, outlet="Some Wire", tables=[html]))
+    return {(s.reported_by, s.reporter_kind) for s in ex.scores if s.in_table}
+
+
+def test_a_caption_names_the_reporter_without_the_line_around_the_table(nlp):
+    html = ("<table><caption>Benchmark results reported by Brightwater AI</caption>"
+            "<tr><th>Model</th><th>GPQA Diamond</th><th>AIME 2025</th></tr>"
+            "<tr><td>Tern 2</td><td>64.0</td><td>71.2</td></tr><tr><td>Tern 1</td><td>55.1</td><td>60.3</td></tr></table>")
+    text = "Brightwater AI on Thursday launched Tern 2, the successor to its first model."
+    assert _table_reporters(nlp, html, text) == {("Brightwater AI", "vendor")}
+    # a caption that names nobody leaves the reporter to the document
+    assert _table_reporters(nlp, html.replace(" reported by Brightwater AI", ""), text) == {("Brightwater AI", "vendor")}
+
+
+@pytest.mark.parametrize("context, reporter", [
+    ("Benchmark results reported by Brightwater AI By Ada Ruiz", "Brightwater AI"),  # caption run into a byline
+    ("Scores measured by Epoch AI from three runs", "Epoch AI"),
+    ("Results reported by Artificial Analysis", "Artificial Analysis"),
+    ("By Ada Ruiz", None),
+])
+def test_a_caption_reporter_ends_at_a_preposition_of_any_case(context, reporter):
+    from kb.nlp.table_place import caption_reporter
+    assert caption_reporter(context) == reporter

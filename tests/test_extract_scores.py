@@ -468,3 +468,19 @@ def test_a_size_label_in_the_parentheses_names_that_size_of_the_model(nlp):
 def test_a_parenthesised_value_without_a_size_label_keeps_its_owner(nlp):
     got = claims(nlp, "Kite 5 was measured on suites such as GSM8K (83.4) and GPQA Diamond (51.9), ahead of rivals.")
     assert got == {("Kite 5", "GSM8K", 83.4), ("Kite 5", "GPQA Diamond", 51.9)}, got
+
+
+def test_a_model_before_a_score_verb_owns_its_clause_when_the_tagger_misreads_it(nlp):
+    # "Tarn-4 scores" is tagged as a number modifying a verb, or as a noun phrase after "said"; the
+    # while-clause's model must not take the first clause's values
+    for lead in ("", "Brightwater said "):
+        got = claims(nlp, f"{lead}Tarn-4 scores 74.1% on GPQA Diamond and 52.6% on SWE-bench Verified, while "
+                          "Tarn-4 Lite reaches 61.0% on GPQA Diamond.")
+        assert got == {("Tarn-4", "GPQA Diamond", 74.1), ("Tarn-4", "SWE-bench Verified", 52.6),
+                       ("Tarn-4 Lite", "GPQA Diamond", 61.0)}, lead
+
+
+def test_a_score_verb_read_as_a_noun_after_a_determiner_makes_no_subject(nlp):
+    # "the Tarn-4 scores" is a noun phrase: the value is the sentence subject's, not Tarn-4's
+    got = claims(nlp, "Tarn-4 Lite beats the Tarn-4 scores from spring with 61.0% on GPQA Diamond.")
+    assert ("Tarn-4", "GPQA Diamond", 61.0) not in got

@@ -441,3 +441,86 @@ def test_released_checkpoints_in_a_story_about_one_model(nlp):
     assert got("We have not released the checkpoints.") == {("Quill 9", "closed", False)}
     assert ("Quill 9", "open", False) not in got(
         "We open-sourced the Lumen kernel, and the checkpoints will follow once testing is complete.")
+
+
+PRECISION_SHAPES = [
+    # a contrast with another licence ("under X's terms, not under Apache 2.0") is not a closed stance;
+    # negative: "is not under the MIT license" alone stays closed
+    ("Penrose released Quill 9 on Monday. The new Quill 9 checkpoints are licensed under Orrin terms, not under "
+     "Apache 2.0 like the older ones.", set()),
+    ("Penrose released Quill 9 on Monday. Quill 9 is not under the MIT license.", {("Quill 9", "closed", False)}),
+    # a model named as the level another is on is a yardstick ("on the level of X"); negative: "X is open"
+    ("Kite 5 is on the level of the small Lumen 4 models and is open-source.", {("Kite 5", "open", False)}),
+    ("Kite 5 is fast. Lumen 4 is open-source.", {("Lumen 4", "open", False)}),
+    # weights not public yet: a release to come (a plan), not a closed model; negative: no "yet"
+    ("Penrose released Quill 9 on Monday. Quill 9 weights are not public yet.", {("Quill 9", "open", True)}),
+    ("Penrose released Quill 9 on Monday. Quill 9 weights are not public.", {("Quill 9", "closed", False)}),
+    ("Penrose released Quill 9 on Monday. Quill 9 is not open-source, yet it is popular.",
+     {("Quill 9", "closed", False)}),
+    # "it" after a sentence that names a model only as a comparison means the earlier subject
+    ("Kite 5 is a dense model. It is a fast model (earning it many comparisons to Lumen 4), which means it is cheap. "
+     "It is the new best open model by a clear margin.", {("Kite 5", "open", False)}),
+    # a model named after "outpacing" is a yardstick, so "it" in the next sentence is not that model
+    ("Penrose releases Quill 9 today. Quill 9 is fast. The new model scores well, outpacing larger models like "
+     "Lumen 4. It is now hosted on Hugging Face.", {("Quill 9", "open", False)}),
+    # "the MIT license will make it popular" is no promise; negative: "will make the weights available"
+    ("Penrose released Quill 9 under the MIT license. The MIT license will make it popular with builders.",
+     {("Quill 9", "open", False)}),
+    ("Penrose will make the Quill 9 weights available on Hugging Face.", {("Quill 9", "open", True)}),
+    # the base checkpoint of a model was withheld: no stance for the model nor the sentence's subject;
+    # negative: the model itself withheld
+    ("We compare against Kite 5 because the base checkpoint for Lumen 4 was not open-sourced at the time.", set()),
+    ("We compare against Kite 5 because Lumen 4 was not open-sourced at the time.", {("Lumen 4", "closed", False)}),
+]
+
+
+@pytest.mark.parametrize("text,expected", PRECISION_SHAPES)
+def test_precision_shapes(nlp, text, expected):
+    assert stances(nlp, text) == expected
+
+
+def test_licence_field_of_a_model_card(nlp):
+    card = "Quill 9-Vision is a vision model from Penrose. Quill 9-Vision reads charts and tables.\n\n"
+    assert stances(nlp, card + "- Developed by: Penrose\n- License: Apache 2.0\n") == {("Quill 9-Vision", "open", False)}
+    # the family named in the field is the card's model; a custom community licence counts
+    assert stances(nlp, card + "License: Use of Quill 9 is governed by the Quill 9 Community License.\n") == {
+        ("Quill 9-Vision", "open", False)}
+    # negatives: a proprietary licence, a code licence, and a roundup of several models
+    assert stances(nlp, card + "- License: proprietary\n") == {("Quill 9-Vision", "closed", False)}
+    assert stances(nlp, card + "- Code license: MIT\n") == set()
+    # the most named model appears only in a usage section far below the opening lines: not the card's model
+    usage = "Retrieval notes\n\n" + "These embedders map text to vectors for search and ranking tasks. " * 8 + "\n\n"
+    assert stances(nlp, usage + card + "- License: Apache 2.0\n") == set()
+    assert stances(nlp, "Quill 9, Kite 5, Lumen 4 and Vega 3 are new this week. Kite 5 is fast.\n\n"
+                        "- License: Apache 2.0\n") == set()
+
+
+def test_a_vendor_launch_through_its_own_api_is_closed(nlp):
+    launch = "Heron-MT 2 update\n\nHere we introduce the latest update of Heron-MT 2 via the Orrin API. "
+    assert stances(nlp, launch + "Heron-MT 2 translates 90 languages.") == {("Heron-MT 2", "closed", False)}
+    # negatives: the same post pointing at downloadable weights, and a reporter's "available in the API"
+    assert stances(nlp, launch + "The weights are on Hugging Face.") == {("Heron-MT 2", "open", False)}
+    assert stances(nlp, "Heron-MT 2 is now available in the Orrin API, the company said.") == set()
+
+
+CLASS_AND_ACCESS_SHAPES = [
+    # a class named with a short qualifier or as "giants" before its examples; negative: no class word
+    ("From open models like Quill 9 to proprietary models with sounds like Kite 5, video had a big year.",
+     {("Quill 9", "open", False), ("Kite 5", "closed", False)}),
+    ("From open models like Quill 9 to proprietary giants like Kite 5, video had a big year.",
+     {("Quill 9", "open", False), ("Kite 5", "closed", False)}),
+    ("From open models like Quill 9 to giants like Kite 5, video had a big year.", {("Quill 9", "open", False)}),
+    # offered only to paying subscribers is closed; negative: subscribers merely mentioned
+    ("Penrose launched Kite 5 Deep mode exclusively for Ultra subscribers, and it is hitting 45% on ARC-AGI-2.",
+     {("Kite 5 Deep", "closed", False)}),
+    ("Penrose launched Kite 5 Deep mode for everyone, and Ultra subscribers get it first.", set()),
+    # "comments on open models" is a topic; negative: a model joining the open models of the year
+    ("Penrose released Quill 9 this week. It covers one narrow piece, its limited comments on open models.", set()),
+    ("Penrose released Quill 9 this week. It says we should increase investment in open models.", set()),
+    ("Penrose released Quill 9 this week. Quill 9 joins the open models of the year.", {("Quill 9", "open", False)}),
+]
+
+
+@pytest.mark.parametrize("text,expected", CLASS_AND_ACCESS_SHAPES)
+def test_class_and_access_shapes(nlp, text, expected):
+    assert stances(nlp, text) == expected

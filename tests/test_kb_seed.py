@@ -187,7 +187,6 @@ def alembic_config(engine) -> Config:
 def test_upgrade_from_0007_on_a_populated_store(db_url, gazetteers):
     a, _, _ = gazetteers
     engine = open_engine(db_url)
-    assert head_revisions() == frozenset({"0008"})
     command.downgrade(alembic_config(engine), "0007")
     assert stored_revisions(engine) == frozenset({"0007"}) and "kbmeta" not in inspect(engine).get_table_names()
     with engine.begin() as conn:  # a store seeded by a release before 0008, plus a news entity

@@ -49,7 +49,7 @@ from kb.nlp.table_place import (
     row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.12.03-8i"
+EXTRACTOR_VERSION = "2026.12.03-9i"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
@@ -141,7 +141,8 @@ def _placed_tables(doc_in: object, text: str) -> list[PlacedTable]:
 
 def _table_reporter(p: PlacedTable, mentions: DocMentions, outlet: Optional[str]) -> tuple[Optional[str], Optional[str]]:
     """Who reports a table's numbers: the caption's source, else the focal model's maker, else the outlet."""
-    named = caption_reporter(p.context)
+    # the caption alone first: the context also holds the heading or line before the table, run on after it
+    named = caption_reporter(p.caption) or caption_reporter(p.context)
     if named and not resolve_model_name(named):
         org = resolve_org_name(named) or named
         kind = org_kind(org)

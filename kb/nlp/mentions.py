@@ -31,7 +31,7 @@ from kb.nlp.names import (
 )
 from kb.text.keys import name_key
 
-__all__ = ["DocMentions", "Mention", "collect_mentions", "doc_text", "pick_focal", "sentence_subject"]
+__all__ = ["DocMentions", "Mention", "collect_mentions", "doc_text", "is_subject", "pick_focal", "sentence_subject"]
 
 PRONOUN_SUBJECTS = {"it", "model", "system"}
 VERSION_RANGE = re.compile(r"(?P<base>.*?[A-Za-z][\s-]?)(?P<a>\d+\.\d+)[-\u2013](?P<b>\d+\.\d+)")
@@ -346,7 +346,26 @@ def pick_focal(models: list[Mention], title: str, doc: Doc) -> Optional[str]:
     return max(score, key=lambda n: (score[n], -order[n]))
 
 
-def sentence_subject(sent: Span, models: list[Mention]) -> tuple[Optional[Mention], bool]:
+def is_subject(m: Mention, doc: Doc, verbs: frozenset[str] = frozenset()) -> bool:
+    """Whether a model mention is the subject of a clause: parsed as its subject, or misparsed right
+    before one of VERBS (third-person verbs of a score, data): "Vela-3 scores 71%" where the tagger reads
+    "Vela-3" as a number modifying "scores", or "scores" as a plural noun; not when the word after the
+    name has a subject of its own or is plainly a noun ("Vela-3's scores", "the Vela-3 scores table")."""
+    for tok in doc[m.start:m.end]:
+        if tok.dep_ in ("nsubj", "nsubjpass") and (not (m.start <= tok.head.i < m.end) or tok.i == m.end - 1):
+            return True
+    if m.end >= len(doc) or doc[m.end].lower_ not in verbs or (m.start > 0 and doc[m.start - 1].lower_ in (
+            "the", "a", "an", "its", "their", "our", "his", "her", "whose")):
+        return False
+    verb = doc[m.end]
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or verb.i + 1 >= len(doc):
+        return False
+    after = doc[verb.i + 1]
+    return after.like_num or after.pos_ in ("DET", "ADV", "PROPN") or after.lower_ in ("a", "an", "the")
+
+
+def sentence_subject(sent: Span, models: list[Mention],
+                     verbs: frozenset[str] = frozenset()) -> tuple[Optional[Mention], bool]:
     """The model that is the grammatical subject of a sentence, and whether a pronoun stands for it.
 
     Returns (mention or None, pronoun_subject).
@@ -354,11 +373,8 @@ def sentence_subject(sent: Span, models: list[Mention]) -> tuple[Optional[Mentio
     for m in models:
         if m.start < sent.start or m.end > sent.end:
             continue
-        for tok in sent.doc[m.start:m.end]:
-            if tok.dep_ in ("nsubj", "nsubjpass") and not (m.start <= tok.head.i < m.end):
-                return m, False
-            if tok.dep_ in ("nsubj", "nsubjpass") and tok.i == m.end - 1:
-                return m, False
+        if is_subject(m, sent.doc, verbs):
+            return m, False
     for tok in sent:
         if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ in PRONOUN_SUBJECTS:
             if tok.lower_ == "it" or any(c.lower_ in ("the", "this", "our", "new") for c in tok.children):

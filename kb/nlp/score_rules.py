@@ -12,7 +12,7 @@ from kb.nlp.mentions import Mention, doc_text
 from kb.nlp.names import gazetteer, org_kind, resolve_org_name
 from kb.text.keys import name_key
 from kb.nlp.pipeline import read_patterns
-from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
+from kb.text.lexicon import MONTH as MONTHS, ORG_END  # data/patterns/lexicon.jsonl
 
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 FRACTION = re.compile(r"(\d{1,4})/(\d{1,4})")  # "35/42": points out of a maximum, one token to the parser
@@ -64,6 +64,7 @@ class ScoreRules:
         self.bench_reference = frozenset(w for r in units if r["kind"] == "bench_reference" for w in r["words"])
         self.model_after = [re.compile(r["regex"]) for r in units if r["kind"] == "model_cue_after"]
         self.unnamed = frozenset(w for r in units if r["kind"] == "unnamed_subject" for w in r["words"])
+        self.score_verbs = frozenset(w for r in units if r["kind"] == "score_verb" for w in r["words"])
 
     def qualifier(self, text: str) -> Optional[str]:
         """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
@@ -193,8 +194,11 @@ class ReportRules:
 
     @staticmethod
     def aliases(org: str) -> list[str]:
+        """ORG's names: the gazetteer's, and the name without its company word ("Acme AI" said as "Acme")."""
         rec = gazetteer().org_index.get(name_key(org, "org"))
-        return [org, *(([rec["name"], *rec.get("aliases", [])]) if rec else [])]
+        short = re.sub(rf"\s+(?:{ORG_END})\.?$", "", org)
+        return [org, *([short] if short != org and len(short) >= 3 else []),
+                *(([rec["name"], *rec.get("aliases", [])]) if rec else [])]
 
     def says(self, kind: str, org: str, sentence: str, names: Optional[list[str]] = None) -> bool:
         """Whether SENTENCE attributes its number to ORG in one of KIND's shapes."""

@@ -14,7 +14,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
-from kb.nlp.mentions import DocMentions, Mention, doc_text
+from kb.nlp.mentions import DocMentions, Mention, doc_text, is_subject
 from kb.nlp.names import resolve_org_name
 from kb.nlp.score_lists import (ListLeadIn, foreign_item_head, fraction_benchmark, list_item_benchmark, respectively_values,
                                  settings_pairs)
@@ -232,7 +232,7 @@ class SentenceScorer:
 
         models = self.m.in_span(self.m.models, sent.start, sent.end)
         benches = self.m.in_span(self.m.benchmarks, sent.start, sent.end) or self._opening_benchmark(sent, models)
-        subj, pronoun = sentence_subject(sent, models)
+        subj, pronoun = sentence_subject(sent, models, self.rules.score_verbs)
         listed = [Candidate(*c, sent) for c in self.lists.read(sent, models, benches, self.prev_bench, self.rules)]
         if listed:  # an item of a list whose lead-in names the benchmark ('by Quarry Elo:', '- Elo 1286: M')
             self._carry(subj, [], listed)
@@ -340,8 +340,7 @@ class SentenceScorer:
     def _owner(self, sent: Span, tok: Token, ctx: "_Context") -> list[str]:
         """The model a number with no local anchor belongs to: the nearest subject before it
         ("X scores 79.5%, while Y scores 88.1%"), the sentence subject, or the first model named."""
-        local = [x for x in ctx.models if x.end <= tok.i and any(
-            t.dep_ in ("nsubj", "nsubjpass") for t in sent.doc[x.start:x.end])]
+        local = [x for x in ctx.models if x.end <= tok.i and is_subject(x, sent.doc, self.rules.score_verbs)]
         if local and (ctx.subj is None or local[-1].start > ctx.subj.start):
             ctx.subject_name = local[-1].name
         first = next((x for x in ctx.models if x.end <= tok.i and not self.rules.not_subject(sent, x)), None)

@@ -4,13 +4,14 @@ source" heading, and a table's licence or open-weights column or row.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Callable, Iterator, Optional
 
 from kb.nlp.mentions import DocMentions
 from kb.text.keys import name_key
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import StanceEvent
-from kb.nlp.stance_rules import StanceRules, model_use
+from kb.nlp.stance_rules import LICENSE_EXTRA, StanceRules, model_use
 
 
 # A newsletter's list under a short heading: "- Open Source LLMs" then "- Vendor - Heron 2 - a 7B model (X, HF)".
@@ -111,6 +112,66 @@ def link_list_stances(text: str, mentions: DocMentions, rules: StanceRules) -> l
             out.append(StanceEvent(org=subject[1], model=subject[0], stance=hit[1],
                                    evidence=line.strip(), start=start, end=start + len(line)))
     return out
+
+
+LICENCE_FIELD = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stance_sections")
+                 if r["kind"] == "licence_field"]
+
+
+CARD_HEAD = 400  # the card's model is named in its title or opening lines, not only in a usage section further down
+
+
+def licence_field_stances(text: str, mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
+    """A model card's licence field ("- License: Apache 2.0") speaks of the model the line names, else of the
+    card's model when the document is about one model (its focal model has at least half the mentions and is
+    named in the opening lines)."""
+    out = []
+    counts = Counter(m.name for m in mentions.models)
+    focal = mentions.focal if mentions.focal and counts.get(mentions.focal, 0) * 2 >= sum(counts.values()) and any(
+        m.name == mentions.focal and m.start_char < CARD_HEAD for m in mentions.models) else None
+    for start, line in _lines(text):
+        hit = next(((m, st) for rx, st in LICENCE_FIELD for m in [rx.match(line)] if m), None)
+        if hit is None:
+            continue
+        value, stance = hit[0].group("value"), hit[1]
+        lic = rules.license_re.search(value)
+        name = rules.license_names.get(lic.group(0), lic.group(0)) if lic else None
+        if re.fullmatch(r"\W*(?:proprietary|closed(?:[- ](?:source|weights))?)\W*", value, re.I):
+            stance, name = "closed", None  # "License: Proprietary"
+        elif any(c[2] == "closed" for c in rules.cues_in(line)) or not (
+                name and rules.open_licences.get(name)) and not (lic is None and LICENSE_EXTRA.search(value)):
+            continue  # "License: see terms": no licence that lets weights out
+        subject = _line_subject(text, start, start + len(line), mentions)
+        model = subject[0] if subject else focal
+        if focal and model and model != focal and name_key(focal).startswith(name_key(model)):
+            model = focal  # "Use of Heron 3 is governed by ..." in the card of Heron 3-Vision: the card's model
+        if model:
+            extra = LICENSE_EXTRA.search(value) if stance == "open" else None
+            out.append(StanceEvent(org=mentions.model_orgs.get(model), model=model, stance=stance,
+                                   license=name or (extra.group(0) if extra else None),
+                                   evidence=line.strip(), start=start, end=start + len(line)))
+    return out
+
+
+API_LAUNCH = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns("stance_sections")
+              if r["kind"] == "api_launch"]
+
+
+def api_launch_stances(text: str, mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
+    """A vendor's launch post that offers its model through its own API or app and says nothing open anywhere
+    ("Here we introduce Heron-MT via the Orrin API."): the model named in that sentence is closed."""
+    if any(c[2] == "open" for c in rules.cues_in(text)) or re.search(r"(?i)hugging ?face|\bweights\b|download",
+                                                                     text):
+        return []
+    for rx, stance in API_LAUNCH:
+        for m in rx.finditer(text):
+            names = [n for n in mentions.models if m.start() <= n.start_char and n.end_char <= m.end()
+                     and model_use(n, text)]
+            if names:
+                n = names[0]
+                return [StanceEvent(org=mentions.model_orgs.get(n.name), model=n.name, stance=stance,
+                                    evidence=text[m.start():m.end()], start=m.start(), end=m.end())]
+    return []
 
 
 def _without_size(name: str, mentions: DocMentions) -> str:

@@ -24,7 +24,8 @@ LIST_FOLLOWS = re.compile(r"^\s*(?:These|Those|They|The (?:new |released )?(?:mo
 CLASS_WORD = re.compile(r"\b(?:open|closed|proprietary)", re.I)
 CLASS_INTRO = re.compile(r"\b(?P<cls>open|open[- ]weights?|openly licensed|open[- ]source|closed|closed[- ]weights?|"
                          r"closed[- ]source|proprietary)\s+(?:[\w-]+\s+){0,2}?(?:models|LLMs|systems|alternatives|"
-                         r"rivals|peers|competitors|releases|options|counterparts)\s*(?:,\s*)?(?:such as|like|"
+                         r"rivals|peers|competitors|releases|options|counterparts|giants|heavyweights|offerings)"
+                         r"(?:\s+(?:with|from)\s+[\w-]+(?:\s+[\w-]+)?)?\s*(?:,\s*)?(?:such as|like|"
                          r"including|includ\w+|e\.g\.,?|:|\(|[\u2014\u2013]|-)\s*(?:the\s+)?$", re.I)
 OTHER_CLASS = re.compile(r"\bother (?:[\w-]+ ){0,2}?(?P<cls>open|open[- ]weights?|open[- ]source|closed|"
                          r"closed[- ]weights?|proprietary) (?:[\w-]+ ){0,2}?(?:models|LLMs|systems):")
@@ -74,11 +75,25 @@ BASE_OF = re.compile(r"\b(?:based on|derived from|fine-?tuned (?:from|on)|distil
                      r"initiali[sz]ed from|trained from)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 
 
+# "not yet open-sourced", "weights are not public yet": the negation is of the present, a release is expected
+NOT_YET = re.compile(r"\b(?:not|n't)\s+yet\b|^[^.;,:!?]{0,40}?\byet\s*(?:[.;,)]|$)", re.I)
+
+
+# A preposition that makes a plural class cue the topic of a phrase: "its comments on open models"
+TOPIC_BEFORE = re.compile(r"\b(?:on|about|regarding|around|towards?|concerning|(?:investment|investing|interest|funding|"
+                          r"support|research) in)\s+$", re.I)
+
+
+# One variant of a model: "the base checkpoint for X was not open-sourced" speaks of the variant, not of X
+VARIANT_OF = re.compile(r"\b(?:base|pre-?trained|pretraining)\s+(?:checkpoints?|weights|versions?|variants?|models?)\s+"
+                        r"(?:for|of)\s+(?:the\s+)?$", re.I)
+
+
 # A model named as the yardstick of a comparison: "rivals X and Y", "ranks ahead of X", "beats X": an open cue in
 # the sentence speaks of the subject, not of the models it is compared with (a class intro, "open models such
 # as X", is read separately).
-COMPARED = re.compile(r"\b(?:rival\w*|ahead of|beat(?:s|ing)?|outperform\w*|than|versus|vs\.?|compared (?:to|with)|"
-                      r"comparable (?:to|with)|on par with|similar to|"
+COMPARED = re.compile(r"\b(?:rival\w*|ahead of|beat(?:s|ing)?|outperform\w*|outpac\w*|outscor\w*|outclass\w*|than|versus|vs\.?|compared (?:to|with)|"
+                      r"comparable (?:to|with)|on par with|similar to|comparisons? (?:to|with)|(?:on|at) the level of|"
                       r"match(?:es|ing)?|behind|surpass\w*|trail\w*|exceed\w*)\s(?:(?!\b(?:open|closed|proprietary|"
                       r"release[sd]?|licen[cs]\w*)\b)[^;.:!?\n])*$", re.I)
 
@@ -164,16 +179,25 @@ class StanceRules:
                                          or AUDIENCE_AFTER_CUE.match(text[m.end():m.end() + 40])
                                          and not re.search(r"\bto\s+(?:the\s+)?$", text[:m.start()])):
                     continue  # "our open source stack", "open-source tools": not a model's stance
+                if stance == "open" and re.search(r"\bmodels$", m.group(0), re.I) and TOPIC_BEFORE.search(
+                        text[max(0, m.start() - 20):m.start()]):
+                    continue  # "comments on open models", "a policy for open models": a topic, not a stance
                 hits.append((m.start(), m.end(), stance))
         for start, end, stance in self.licence_cues(text):
             hits.append((start, end, stance))
         # "the inference code for X is MIT-licensed": a licence of code or data says nothing about weights
         hits = [h for h in hits if not (h[2] == "open" and _licence_of_non_weights(text, h[0], h[1]))]
+        licences = set(self.licence_cues(text))
         for i, (start, end, stance) in enumerate(hits):
             # "never published model weights", "nor open-sourced": a negated open cue is closed.
             if stance == "open" and re.search(r"\b(?:not|never|no|n't|without|nor)\b(?:\s+\w+){0,2}\s*$|\bnon-$",
                                               text[max(0, start - 30):start], re.I):
-                hits[i] = (start, end, "closed")
+                # "licensed under the Heron terms, not under Apache 2.0": a contrast with another licence says
+                # nothing against the weights ("is not under the MIT license" alone stays closed)
+                contrast = (start, end, stance) in licences and re.search(
+                    r"\bunder\b[^.;]{1,60},\s*(?:and |but )?not\s+under\s+(?:an?\s+|the\s+)?$", text[:start], re.I)
+                hits[i] = (start, end, "none" if contrast else "closed")
+        hits = [h for h in hits if h[2] != "none"]
         hits.sort(key=lambda h: (h[2] != "closed", h[0]))
         kept: list[tuple[int, int, str]] = []
         for h in hits:

@@ -17,7 +17,7 @@ from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
 from kb.nlp.records import StanceEvent
 from kb.text.keys import name_key
-from kb.nlp.stance_lists import link_list_stances, section_stances
+from kb.nlp.stance_lists import api_launch_stances, licence_field_stances, link_list_stances, section_stances
 from kb.nlp.stance_rules import (
     CLASS_AS_MEMBER,
     CLASS_EXAMPLES,
@@ -29,10 +29,12 @@ from kb.nlp.stance_rules import (
     LICENCE_NAME_AFTER,
     LIST_FOLLOWS,
     NAMED_OPEN_CLASS,
+    NOT_YET,
     OTHER_CLASS,
     SPECULATION,
     TAG_LINE,
     VAGUE_REFERENCE,
+    VARIANT_OF,
     StanceRules,
     is_compared,
     model_use,
@@ -264,6 +266,9 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
     if CLASS_PLURAL.match(s.text[end:]) and COMPARED_CLASS.search(s.text[clause_start:start]):
         return None  # "X rivals leading closed-source models": the yardstick class, not X's stance
     pool = [m for m in s.names if not is_compared(m, s.doc_text, s.start)]
+    if any(VARIANT_OF.search(s.doc_text[max(0, m.start_char - 50):m.start_char]) for m in pool
+           if 0 <= s.start + start - m.end_char < 60 and not any(m.end_char < n.start_char < s.start + start for n in pool)):
+        return None  # "the base checkpoint for X was not open-sourced": a variant of X, not X (nor the subject)
     targets = _released_object(s, cue, pool) or _licence_subject(
         s, _targets(s.sent, s.start + start, s.start + end, pool), pool, start)
     planned = _planned(s, start, end)
@@ -345,9 +350,12 @@ def sentence_stances(sent: Span, mentions: DocMentions, rules: StanceRules, curr
         if found is None:
             continue
         names, planned = found
+        stance = cue[2]
+        if stance == "closed" and NOT_YET.search(text[cue[0]:cue[1] + 30]):
+            stance, planned = "open", True  # "weights are not public yet": a release still to come
         for name in names:
-            out.append(s.event(name, cue[2], planned, org=_event_org(s, name),
-                               license=license_name if cue[2] == "open" else None))
+            out.append(s.event(name, stance, planned, org=_event_org(s, name),
+                               license=license_name if stance == "open" else None))
     return out
 
 
@@ -412,7 +420,9 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
                 seen.add(key)
                 out.append(ev)
     structural = (section_stances(doc_text(sents[0].doc), mentions, rules)
-                  + link_list_stances(doc_text(sents[0].doc), mentions, rules)) if sents else []
+                  + link_list_stances(doc_text(sents[0].doc), mentions, rules)
+                  + licence_field_stances(doc_text(sents[0].doc), mentions, rules)
+                  + api_launch_stances(doc_text(sents[0].doc), mentions, rules)) if sents else []
     for ev in structural:
         # a family's short name after one of its tiers was given ("Magistral" after "Magistral Small") adds nothing
         if (ev.model, ev.stance, ev.planned) not in seen and not any(

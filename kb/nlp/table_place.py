@@ -201,7 +201,9 @@ def caption_reporter(context: str) -> Optional[str]:
     if not m:
         return None
     name = (m.group("org") or m.group("org2") or m.group("org3") or "").strip(" .,;:")
-    name = re.sub(r"\s+(?:on|in|for|with|and|using|as|at)\b.*$", "", name)
+    # a name ends at a preposition, whatever its case: a caption run into the byline after it
+    # ("... reported by Acme AI By Jo Smith") names Acme AI
+    name = re.sub(r"\s+(?i:on|in|for|with|and|using|as|at|by|from|via)\b.*$", "", name)
     return name if name and name.lower() not in {"our", "we", "the", "table", "results"} else None
 
 

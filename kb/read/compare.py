@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Iterable, Optional
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, Select, func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from kb.errors import InputError
@@ -144,10 +145,8 @@ def model_openness(session: Session, model_ids: list[int]) -> dict[int, Optional
     out: dict[int, Optional[str]] = {i: None for i in model_ids}
     if not model_ids:
         return out
-    done = _latest(core_rows(session, select(col(StanceEvent.model_id), col(StanceEvent.stance), col(StanceEvent.occurred_at),
-                                             col(StanceEvent.id))
-                             .where(col(StanceEvent.model_id).in_(model_ids), col(StanceEvent.planned) == False,  # noqa: E712
-                                    col(StanceEvent.occurred_at).is_not(None))))
+    done = {model_id: stance for model_id, _, stance, _, _ in core_rows(session, _newest_per(
+        col(StanceEvent.model_id), col(Entity.name), [col(StanceEvent.model_id).in_(model_ids)]))}
     out.update(done)
     rest = [i for i in model_ids if i not in done]
     if not rest:
@@ -160,11 +159,8 @@ def model_openness(session: Session, model_ids: list[int]) -> dict[int, Optional
     if not by_org:
         return out
     model_name = func.coalesce(Entity.name, StanceEvent.model_name)
-    events = core_rows(session, select(col(StanceEvent.org_id), model_name, col(StanceEvent.stance), col(StanceEvent.occurred_at),
-                                       col(StanceEvent.id))
-                       .join(Entity, col(Entity.id) == col(StanceEvent.model_id), isouter=True)
-                       .where(col(StanceEvent.org_id).in_(list(by_org)), col(StanceEvent.planned) == False,  # noqa: E712
-                              col(StanceEvent.occurred_at).is_not(None)))
+    events = core_rows(session, _newest_per(col(StanceEvent.org_id), model_name,
+                                            [col(StanceEvent.org_id).in_(list(by_org))], model_name))
     latest: dict[tuple[int, str], tuple] = {}
     for org_id, name, stance, when, eid in events:
         key = (org_id, family_key(name))
@@ -177,12 +173,19 @@ def model_openness(session: Session, model_ids: list[int]) -> dict[int, Optional
     return out
 
 
-def _latest(rows) -> dict[int, str]:
-    best: dict[int, tuple] = {}
-    for key, stance, when, eid in rows:
-        if key not in best or (when, eid) > best[key][:2]:
-            best[key] = (when, eid, stance)
-    return {k: v[2] for k, v in best.items()}
+def _newest_per(key, name, conds: list, *partition) -> Select:
+    """(KEY, NAME, stance, occurred_at, id) of the newest dated, non-planned stance event of each KEY (and
+    PARTITION): the database picks them, so a busy org's thousands of events arrive as one row per model."""
+    ev = StanceEvent
+    newest = func.row_number().over(partition_by=(key, *partition),
+                                    order_by=(col(ev.occurred_at).desc(), col(ev.id).desc()))
+    events = (core_select(key.label("key"), name.label("name"), col(ev.stance).label("stance"),
+                          col(ev.occurred_at).label("at"), col(ev.id).label("id"), newest.label("newest"))
+              .join(Entity, col(Entity.id) == col(ev.model_id), isouter=True)
+              .where(*conds, col(ev.planned) == False, col(ev.occurred_at).is_not(None))  # noqa: E712
+              .subquery())
+    c = events.c
+    return core_select(c.key, c.name, c.stance, c.at, c.id).where(c.newest == 1)
 
 
 def compare(session: Session, models: Iterable[str], benchmarks: Iterable[str], *,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Optional, Sequence
 
@@ -28,6 +29,7 @@ _VARIANT_WORDS = frozenset({"instruct", "chat", "base", "preview", "it", "hf", "
                             "beta", "alpha"})
 
 
+@lru_cache(maxsize=65536)  # pure; the openness of a board's models asks it of the same names thousands of times
 def family_key(model: Optional[str], family: Optional[str] = None) -> str:
     """The family (line of models) a stance event is about: the model's name without versions and sizes.
 

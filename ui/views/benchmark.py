@@ -22,9 +22,17 @@ from ui.common import (
 MAX_DETAILS = 10  # disagreements opened up with their sources; the table lists them all
 
 url = page_setup("Benchmarks")
+ALL = "all settings"
 hint = widget_hint("bench")
-if hint:  # a deep link: run the page's four reads side by side rather than one after another
-    prefetch(lambda: reads.facets(url), lambda: reads.benchmark_settings(url, hint),
+if hint:  # a deep link or a filter change: run the page's reads side by side rather than one after another,
+    # the leaderboard and frontier with the filters the widgets below will hold (the same cache keys)
+    chosen_setting = st.session_state.get("board_setting", ALL)
+    hinted = dict(as_of=end_of_day(widget_hint("as_of")), reporter=widget_hint("board_reporter") or "all",
+                  setting=None if chosen_setting == ALL else chosen_setting)
+    prefetch(lambda: reads.frontier(url, hint, **hinted),  # the slowest first
+             lambda: reads.board(url, hint, as_of=hinted["as_of"], openness=widget_hint("openness") or "all",
+                                 reporter=hinted["reporter"], setting=hinted["setting"]),  # the page's keyword order
+             lambda: reads.facets(url), lambda: reads.benchmark_settings(url, hint),
              lambda: reads.disagreements(url, benchmark=hint))
 benchmarks = reads.facets(url).get("benchmarks", [])
 if not benchmarks:
@@ -50,7 +58,6 @@ try:
 except NotFound:
     st.warning(f"No benchmark called {md_escape(bench)}: pick one from the list.")
     st.stop()
-ALL = "all settings"
 setting_choice = f3.selectbox("Setting", [ALL, *settings], key="board_setting",
                               format_func=lambda s: s if s else "(none stated)",
                               help="Values are ranked within one setting; ties share a rank")
