@@ -20,6 +20,9 @@ from kb.nlp.pipeline import read_patterns
 from kb.nlp.role_patterns import ORGTEXT, POSS, ROLE, ROLE_SHORT
 
 NAME_WORD = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+# what may follow a name the NER missed: punctuation, a sentence end or a verb of saying
+NAME_ENDS = (r"(?=\s*[,;:)]|\.(?:\s|$)|\s+(?:said|says|told|wrote|writes|added|explained|announced|noted|posted|"
+             r"shared|argued|replied)\b)")
 ROLE_APPOSITION = re.compile(rf"(?<![\w.])(?P<name>{NAME_WORD} {NAME_WORD}),\s+"
                              rf"(?:the\s+)?(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}){POSS}\s+(?P<role>{ROLE})\b")
 ROLE_BEFORE_NAME = re.compile(rf"(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}){POSS}\s+(?P<role>{ROLE}),\s+"
@@ -28,8 +31,7 @@ ROLE_BEFORE_NAME = re.compile(rf"(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}})
 # organisation must be one the gazetteer or the NER knows
 ROLE_OF_ORG_NAME = re.compile(rf"(?<![\w-])(?P<role>(?i:{ROLE}))\s+(?:of|at)\s+"
                               rf"(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}?)\s+"
-                              rf"(?P<name>{NAME_WORD} {NAME_WORD})(?=\s*[,;:)]|\.(?:\s|$)|\s+(?:said|says|told|wrote|writes|"
-                            rf"added|explained|announced|noted|posted|shared|argued|replied)\b)")
+                              rf"(?P<name>{NAME_WORD} {NAME_WORD}){NAME_ENDS}")
 # "Ana Silva, one of the authors of the post and head of research for Quillpad": a name the NER missed, a role
 # and an organisation the gazetteer or the NER knows
 NAME_ROLE_OF_ORG = re.compile(rf"(?<![\w.@\[])(?P<name>{NAME_WORD} {NAME_WORD}),\s+(?:(?:one of|a|an|the)\s[^,;()\n]{{3,60}}?"
@@ -46,8 +48,7 @@ LIST_NAME = re.compile(rf"{NAME_WORD} {NAME_WORD}")
 # "Quillpad CTO Ana Silva wrote": an organisation and a capitalised executive title before a name the NER missed
 ORG_TITLE_NAME = re.compile(rf"(?<![\w-])(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,2}})\s+"
                             rf"(?P<role>CEO|CTO|CFO|COO|CSO|CPO|CIO|President|(?:Co-)?[Ff]ounder|Chief [A-Z]\w* Officer)\s+"
-                            rf"(?P<name>{NAME_WORD} {NAME_WORD})(?=\s*[,;:)]|\.(?:\s|$)|\s+(?:said|says|told|wrote|writes|"
-                            rf"added|explained|announced|noted|posted|shared|argued|replied)\b)")
+                            rf"(?P<name>{NAME_WORD} {NAME_WORD}){NAME_ENDS}")
 # "- Guests - Ana Silva (Quillpad), Tom Berg (Wavecrest)": a guest list line with each guest's organisation
 GUEST_LIST = re.compile(r"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?Guests?[ \t]*[:\-\u2013\u2014][ \t]*(?P<items>[^\n]+)$")
 GUEST_ITEM = re.compile(rf"(?<![\w.@-])(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})\s*\((?P<org>{ORGTEXT})\)"
