@@ -524,3 +524,14 @@ CLASS_AND_ACCESS_SHAPES = [
 @pytest.mark.parametrize("text,expected", CLASS_AND_ACCESS_SHAPES)
 def test_class_and_access_shapes(nlp, text, expected):
     assert stances(nlp, text) == expected
+
+
+def test_a_model_that_can_only_be_used_through_the_vendors_api_is_closed_beside_an_open_sibling(nlp):
+    text = ("Tarn Compute released two models. The smaller Tarn-4 Lite is available for download under the Apache "
+            "2.0 licence, while the larger Tarn-4 can only be used through the company's API.")
+    got = {(e.model, e.stance) for e in extract(nlp, CleanDocument(title="Notes", text=text, outlet="Wire")).stances}
+    assert got == {("Tarn-4 Lite", "open"), ("Tarn-4", "closed")}
+    # without "only", an API is one way among others, not a closed stance
+    text = "Tarn Compute released Tarn-4. Tarn-4 can be used through the company's API or on partner clouds."
+    got = {(e.model, e.stance) for e in extract(nlp, CleanDocument(title="Notes", text=text, outlet="Wire")).stances}
+    assert ("Tarn-4", "closed") not in got
