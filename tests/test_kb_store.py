@@ -180,6 +180,18 @@ def test_timeline_marks_the_shift_from_open_to_closed(session):
         pages.timeline(session, "Nobody Corp")
 
 
+def test_a_model_of_no_known_organization_shows_its_own_stance_history(session):
+    a1 = add_article(session, "t3", outlet="Compute Daily", published="2026-05-02")
+    store_extraction(session, a1, extraction(
+        models=(ModelMention("Tarn-4"), ModelMention("Tarn-4 Lite")),
+        stances=(Stance(None, "Tarn-4", "closed"), Stance(None, "Tarn-4 Lite", "open", license="Apache 2.0"))),
+        extractor_version="t1")
+    session.commit()
+    page = pages.model_page(session, "Tarn-4")
+    assert page.org is None and [(s.model, s.stance) for s in page.stances] == [("Tarn-4", "closed")]
+    assert [s.stance for s in pages.model_page(session, "Tarn-4 Lite").stances] == ["open"]
+
+
 def test_facets_combine_with_the_text_query(session):
     _board_fixture(session)
     assert {h.model for h in search.search_claims(session, "GridLogic", model="Kestrel 2")} == {"Kestrel 2"}

@@ -38,13 +38,15 @@ def _with_merged(session: Session, entity: Entity) -> list[int]:
     return [entity.id, *session.exec(select(Entity.id).where(Entity.merged_into_id == entity.id)).all()]
 
 
-def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) -> list[TimelineEvent]:
+def timeline(session: Session, org: Optional[str] = None, *, model_ids: Optional[list[int]] = None,
+             limit: int = 5000) -> list[TimelineEvent]:
     """Stance events in time order (one org, or all), each marked when it shifts the org's stance.
 
     What counts as a shift is kb.read.shifts' rule: the org's stance for the same model family changes, or
     its latest news stance breaks with the stance it mostly took before; planned events never count.
     Events of one org at the same instant (one article) are ordered so that restated history comes
     before the change: "Llama stays open, Muse Spark is closed" reads as one shift, not two.
+    MODEL_IDS keeps the events of those model entities only (a model of no known org has no org timeline).
     Raises NotFound for an unknown org.
     """
     stmt = (select(col(StanceEvent.id), _ORG.name, func.coalesce(_MODEL.name, col(StanceEvent.model_name)),
@@ -59,6 +61,8 @@ def timeline(session: Session, org: Optional[str] = None, *, limit: int = 5000) 
         if entity is None:
             raise NotFound(f"no organization named {org!r}; see `aikb entities list --kind org`")
         stmt = stmt.where(col(StanceEvent.org_id).in_(_with_merged(session, entity)))
+    if model_ids is not None:
+        stmt = stmt.where(col(StanceEvent.model_id).in_(model_ids))
     # the LATEST events when there are more than LIMIT (an all-org timeline on a large store)
     rows = core_rows(session, stmt.order_by(col(StanceEvent.occurred_at).desc(), col(StanceEvent.id).desc()).limit(limit))
     by_org: dict = {}
@@ -141,6 +145,8 @@ def model_page(session: Session, name: str, *, max_scores: int = 200) -> Optiona
                     key = keys[e.model] = name_key(e.model)
                 if key in family_keys or key == model.key:
                     stances.append(e)
+    else:  # a model of no known organization: its own events
+        stances = timeline(session, model_ids=list(ids), limit=1000)
     article_ids = select(col(ArticleEntity.article_id)).where(col(ArticleEntity.entity_id).in_(ids)).limit(2000)
     people_conds: list[ColumnElement[bool]] = [col(PersonRole.article_id).in_(article_ids)]
     if org is not None:
