@@ -70,3 +70,16 @@ def test_the_original_outlet_comes_first_even_when_a_copy_is_older():
     original = _src(2, "Signal Wire", None, 2)
     other = _src(3, "Model Ledger", None, 3)
     assert [s.article_id for s in order_sources([other, copy, original])] == [2, 3, 1]
+
+
+def test_a_stance_table_lists_an_undated_event_that_the_time_axis_leaves_out():
+    from kb.read.query_records import TimelineEvent
+    from ui.charts import timeline_frame
+
+    def event(i, when):
+        return TimelineEvent(event_id=i, org=None, model=f"Tarn-{i}", stance="closed", license=None, planned=False,
+                             origin="news", reference_source=None, occurred_at=when, evidence="e", article_id=1,
+                             article_title="t", article_url=None, is_shift=False)
+    events = [event(1, datetime(2026, 5, 2, tzinfo=timezone.utc)), event(2, None)]
+    assert list(timeline_frame(events)["model"]) == ["Tarn-1"]  # the chart: dated events only
+    assert list(timeline_frame(events, undated=True)["model"]) == ["Tarn-1", "Tarn-2"]  # the model page's table

@@ -127,8 +127,9 @@ def timeline_row(org, model) -> str:
     return f"{model or 'unnamed model'} ({UNKNOWN_ORG})"
 
 
-def timeline_frame(events: Iterable) -> pd.DataFrame:
-    """One row per stance event, with the columns the openness timeline shows.
+def timeline_frame(events: Iterable, undated: bool = False) -> pd.DataFrame:
+    """One row per stance event, with the columns the openness timeline shows (an event of an undated
+    article only with UNDATED: a table can list it, a time axis cannot place it).
 
     "row" is what the chart draws it on: the org, or for an event of no known org its model ("Atlas 3
     (org unknown)"), so unknown orgs never pile up in one row; those rows sort after every org.
@@ -146,7 +147,7 @@ def timeline_frame(events: Iterable) -> pd.DataFrame:
         "shift": bool(e.is_shift),
         "evidence": e.evidence or "",
         "article_url": e.article_url,
-    } for e in events if e.occurred_at is not None]
+    } for e in events if undated or e.occurred_at is not None]
     return pd.DataFrame(rows, columns=["date", "row", "org", "model", "stance", "license", "planned", "origin",
                                        "source", "shift", "evidence", "article_url"])
 

@@ -49,7 +49,7 @@ with st.expander("Set the organization", expanded=not page.org):
 
 st.subheader("Stance history", anchor=False)
 if page.stances:
-    frame = timeline_frame(page.stances).drop(columns=["article_url", "row"])
+    frame = timeline_frame(page.stances, undated=True).drop(columns=["article_url", "row"])
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD")})
 else:
