@@ -5,15 +5,15 @@ matter) among canonical names and aliases; near misses never match (the key keep
 "GPT-5" and "GPT-5.4" stay two models). Merged entities keep their row with `merged_into_id` so
 lookups follow them to the survivor.
 
-resolve and find return ORM entities (the store and the pages use their fields); resolve_id answers the
-same question with an id, on SQLAlchemy Core alone, for search (its start-up loads no SQLModel, so this
-module loads it only when resolve is called).
+resolve_id answers on SQLAlchemy Core alone, for search (its start-up loads no SQLModel); resolve and find
+return the ORM entity of that id for the store and the pages (this module loads SQLModel only then).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 from sqlalchemy import select as core_select
+from sqlalchemy.engine import Connection
 
 from kb.errors import InputError, NotFound
 from kb.read.core_tables import alias as alias_table
@@ -21,40 +21,30 @@ from kb.read.core_tables import entity as entity_table
 from kb.text.keys import name_key
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-    from sqlmodel import Session
+    from sqlalchemy.orm import Session
 
     from kb.models import Entity
 
 KINDS = ("model", "org", "person", "benchmark")
+DB = Union["Session", Connection]  # a session (its connection is used) or a connection
 
 
-def _live(session: Session, entity: Optional[Entity]) -> Optional[Entity]:
-    """Follow merged_into_id to the surviving entity (bounded, in case of a cycle)."""
-    from kb.models import Entity
-
-    for _ in range(10):
-        if entity is None or entity.merged_into_id is None:
-            return entity
-        entity = session.get(Entity, entity.merged_into_id)
-    return entity
+def connection_of(db: DB) -> Connection:
+    """DB's connection: DB itself, or the session's (its pending changes flushed first when it autoflushes,
+    as its own queries would)."""
+    if isinstance(db, Connection):
+        return db
+    if db.autoflush:
+        db.flush()
+    return db.connection()
 
 
 def resolve(session: Session, kind: str, name: str) -> Optional[Entity]:
-    """The entity this name denotes (by canonical key, then alias), or None."""
-    from sqlmodel import select
+    """The entity this name denotes (by canonical key, then alias, merges followed), or None."""
+    from kb.models import Entity
 
-    from kb.models import Alias, Entity
-
-    key = name_key(name, kind)
-    if not key:
-        return None
-    entity = session.exec(select(Entity).where(Entity.kind == kind, Entity.key == key)).first()
-    if entity is None:
-        alias = session.exec(select(Alias).where(Alias.kind == kind, Alias.key == key)).first()
-        if alias is not None:
-            entity = session.get(Entity, alias.entity_id)
-    return _live(session, entity)
+    entity_id = resolve_id(connection_of(session), kind, name)
+    return None if entity_id is None else session.get(Entity, entity_id)
 
 
 def find(session: Session, name: str, kind: Optional[str] = None) -> Entity:
@@ -70,9 +60,9 @@ def find(session: Session, name: str, kind: Optional[str] = None) -> Entity:
 
 
 def resolve_id(conn: Connection, kind: str, name: str) -> Optional[int]:
-    """The id of the entity resolve would return (canonical key, then alias, then merges followed), or None.
+    """The id of the entity a name denotes (canonical key, then alias, then merges followed), or None.
 
-    CONN is a Core connection: no ORM, no pending changes of a session (callers holding a session flush it).
+    CONN is a Core connection: no ORM, no pending changes of a session (connection_of flushes them).
     """
     key = name_key(name, kind)
     if not key:
@@ -83,7 +73,7 @@ def resolve_id(conn: Connection, kind: str, name: str) -> Optional[int]:
         a = alias_table
         found = conn.execute(core_select(e.c.id, e.c.merged_into_id).join(a, a.c.entity_id == e.c.id)
                              .where(a.c.kind == kind, a.c.key == key)).first()
-    for _ in range(10):  # follow merged_into_id to the survivor (bounded, as _live)
+    for _ in range(10):  # follow merged_into_id to the survivor (bounded, in case of a cycle)
         if found is None or found[1] is None:
             break
         found = conn.execute(core_select(e.c.id, e.c.merged_into_id).where(e.c.id == found[1])).first()

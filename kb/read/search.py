@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
+from typing import Any, Optional, Sequence
 
 from sqlalchemy import ColumnElement, Executable, column, func, literal_column, or_, select, table
 from sqlalchemy.engine import Connection
@@ -28,14 +28,9 @@ from kb.read.core_tables import claimsource as ClaimSource
 from kb.read.core_tables import entity as Entity
 from kb.read.core_tables import scoreclaim as ScoreClaim
 from kb.read.facets import date_terms, entity_terms, outlet_term
-from kb.read.lookup import resolve_id
+from kb.read.lookup import DB, connection_of, resolve_id
 from kb.read.query_records import ArticleHit, ClaimHit, SourceRef
 from kb.read.stance_facet import stance_model_ids
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-DB = Union["Session", Connection]  # a session (its connection is used) or a connection
 
 MAX_TERMS = 16  # a 10 KB paste is cut to its first words instead of building a huge query
 MAX_LIMIT = 1000
@@ -63,16 +58,6 @@ def query_terms(query: Optional[str]) -> list[str]:
         if len(terms) >= MAX_TERMS:
             break
     return terms
-
-
-def connection_of(db: DB) -> Connection:
-    """DB's connection: DB itself, or the session's (its pending changes flushed first when it autoflushes,
-    as its own queries would)."""
-    if isinstance(db, Connection):
-        return db
-    if db.autoflush:
-        db.flush()
-    return db.connection()
 
 
 def core_rows(db: DB, stmt: Executable) -> Sequence[Any]:
