@@ -19,7 +19,7 @@ from kb.errors import InputError
 from kb.models import Alias, Entity, table_of
 from kb.read.lookup import KINDS, resolve
 from kb.settings import DATA_DIR
-from kb.store.meta import fingerprint, get_meta, set_meta
+from kb.store.meta import fingerprint, load_unless_recorded
 from kb.text.keys import name_key
 
 log = logging.getLogger(__name__)
@@ -82,11 +82,6 @@ def gazetteer_fingerprint(directory: Optional[Path] = None) -> str:
     return fingerprint([directory / name for name in GAZETTEER_FILES], salt=f"gazetteer-seed-{SEED_VERSION}")
 
 
-def gazetteer_current(session: Session, directory: Optional[Path] = None) -> bool:
-    """Whether this database was seeded from the gazetteer as it is now (one primary-key read)."""
-    return get_meta(session, "gazetteer") == gazetteer_fingerprint(directory)
-
-
 def ensure_gazetteer(session: Session, directory: Optional[Path] = None, *, force: bool = False) -> int:
     """Seed the gazetteer unless this database holds this very gazetteer already; returns new entities.
 
@@ -95,14 +90,12 @@ def ensure_gazetteer(session: Session, directory: Optional[Path] = None, *, forc
     and adds the names and aliases it lacks. FORCE seeds whatever the record says (`aikb entities seed`).
     """
     stamp = gazetteer_fingerprint(directory)
-    if not force and get_meta(session, "gazetteer") == stamp:
-        return 0
-    # recorded first, in the same transaction: the write takes SQLite's write lock and PostgreSQL's row
-    # lock, so a second seeder waits for this one and then sees its rows instead of racing it
-    set_meta(session, "gazetteer", stamp)
-    new = seed_gazetteer(session, directory)
-    log.info("gazetteer seeded (%d new entities), fingerprint %s", new, stamp[:12])
-    return new
+
+    def seed() -> int:
+        new = seed_gazetteer(session, directory)
+        log.info("gazetteer seeded (%d new entities), fingerprint %s", new, stamp[:12])
+        return new
+    return load_unless_recorded(session, "gazetteer", stamp, seed, force)
 
 
 def seed_gazetteer(session: Session, directory: Optional[Path] = None) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
@@ -60,3 +60,16 @@ def set_meta(session: Session, key: str, value: str) -> None:
     stmt = stmt.on_conflict_do_update(index_elements=[table.c.key],
                                       set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at})
     session.connection().execute(stmt)
+
+
+def load_unless_recorded(session: Session, key: str, stamp: str, load: Callable[[], int], force: bool = False) -> int:
+    """Run LOAD (an idempotent seed) unless the store recorded STAMP under KEY; returns what LOAD returns, 0
+    when skipped. One primary-key read when nothing changed; FORCE loads whatever the record says.
+
+    The stamp is recorded first, in the same transaction: the write takes SQLite's write lock and
+    PostgreSQL's row lock, so a second loader waits for this one and then sees its rows instead of racing it.
+    """
+    if not force and get_meta(session, key) == stamp:
+        return 0
+    set_meta(session, key, stamp)
+    return load()

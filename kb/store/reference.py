@@ -27,7 +27,7 @@ from kb.db import utcnow
 from kb.models import Alias, Entity, StanceEvent
 from kb.settings import DATA_DIR
 from kb.store.linking import link
-from kb.store.meta import fingerprint, get_meta, set_meta
+from kb.store.meta import fingerprint, load_unless_recorded
 from kb.text.keys import name_key
 
 log = logging.getLogger(__name__)
@@ -39,22 +39,14 @@ def reference_fingerprint(path: Optional[Path] = None) -> str:
     return fingerprint([Path(path or REFERENCE_FILE)], salt="reference-load-1")
 
 
-def reference_current(session: Session, path: Optional[Path] = None) -> bool:
-    """Whether this database loaded the reference history as it is now (one primary-key read)."""
-    return get_meta(session, "reference") == reference_fingerprint(path)
-
-
 def ensure_reference(session: Session, path: Optional[Path] = None, *, force: bool = False) -> int:
     """Load the reference history unless this very file was loaded already; returns new events.
 
     One cheap query when nothing changed; another version of the file (or a store from before 0008)
     is loaded again, adding the rows it lacks. FORCE loads whatever the record says.
     """
-    stamp = reference_fingerprint(path)
-    if not force and get_meta(session, "reference") == stamp:
-        return 0
-    set_meta(session, "reference", stamp)  # first: a concurrent loader waits for this one (see ensure_gazetteer)
-    return load_reference(session, path)
+    return load_unless_recorded(session, "reference", reference_fingerprint(path),
+                                lambda: load_reference(session, path), force)
 
 
 def _key(row: dict) -> str:
