@@ -419,10 +419,9 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
             if key not in seen:
                 seen.add(key)
                 out.append(ev)
-    structural = (section_stances(doc_text(sents[0].doc), mentions, rules)
-                  + link_list_stances(doc_text(sents[0].doc), mentions, rules)
-                  + licence_field_stances(doc_text(sents[0].doc), mentions, rules)
-                  + api_launch_stances(doc_text(sents[0].doc), mentions, rules)) if sents else []
+    whole = doc_text(sents[0].doc) if sents else ""
+    structural = [ev for reader in (section_stances, link_list_stances, licence_field_stances, api_launch_stances)
+                  for ev in reader(whole, mentions, rules)] if sents else []
     for ev in structural:
         # a family's short name after one of its tiers was given ("Magistral" after "Magistral Small") adds nothing
         if (ev.model, ev.stance, ev.planned) not in seen and not any(
