@@ -200,13 +200,14 @@ def _family_counts(out: DocMentions) -> Counter[str]:
 
 def _family_mentions(doc: Doc, out: DocMentions, taken: set[int]) -> None:
     """Bare family words ("Heron", "Orrery") for family-level stances and for partial-name linking."""
+    text = doc_text(doc)
     for fam in gazetteer().families:
-        if fam.get("bare") is False:
-            continue
+        if fam.get("bare") is False or fam["family"] not in text:
+            continue  # the substring test first: most families are not named, and the search below is slow
         # "the Vela app", "the Orrery API" name a product surface, not the model family.
         for m in re.finditer(rf"(?<![\w-]){re.escape(fam['family'])}(?![\w-]|\s\d|\s(?:app|API|website|"
                              rf"chatbot|assistant|CLI|Code|Enterprise|subscribers?|users?|(?:[Cc]ommunity |[Oo]pen )?[Ll]icen[cs]e)\b)",
-                             doc_text(doc)):
+                             text):
             span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if span is not None and not any(t.i in taken for t in span):
                 out.families.append(Mention("FAMILY", fam["family"], span.start, span.end, m.start(), m.end()))

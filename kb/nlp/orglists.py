@@ -65,8 +65,12 @@ def in_heading(doc: Doc, start: int) -> bool:
     tok = doc.char_span(start, start + 1, alignment_mode="expand")
     if tok is None:
         return False
-    words = [t for t in tok[0].sent if t.is_alpha and not t.is_stop]
-    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.9 * len(words)
+    sent = tok[0].sent
+    memo = doc.user_data.setdefault("aikb_headings", {})  # sentence start -> answer: asked for each mention in it
+    if sent.start not in memo:
+        words = [t for t in sent if t.is_alpha and not t.is_stop]
+        memo[sent.start] = len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.9 * len(words)
+    return bool(memo[sent.start])
 
 
 def _items(text: str) -> list[tuple[str, int]]:

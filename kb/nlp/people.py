@@ -286,7 +286,10 @@ def _is_person_here(doc: Doc, ent: Span, titled: bool, mentions: DocMentions) ->
     text = doc_text(doc)
     line_start = text.rfind("\n", 0, ent.start_char) + 1
     line_end = text.find("\n", ent.end_char)
-    if CITATION.search(text[line_start:line_end if line_end >= 0 else None]):
+    cited = doc.user_data.setdefault("aikb_cited_lines", {})  # line start -> a reference list's line: asked per name
+    if line_start not in cited:
+        cited[line_start] = bool(CITATION.search(text[line_start:line_end if line_end >= 0 else None]))
+    if cited[line_start]:
         return False  # authors in a reference list are not industry people
     # "authored by Priya Nair \u00b7 Jun 28, 2026": a byline or a card's metadata
     if on_byline_line(text, ent.start_char):

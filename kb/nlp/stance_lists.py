@@ -160,8 +160,8 @@ API_LAUNCH = [(re.compile(r["regex"], re.I), r["stance"]) for r in read_patterns
 def api_launch_stances(text: str, mentions: DocMentions, rules: StanceRules) -> list[StanceEvent]:
     """A vendor's launch post that offers its model through its own API or app and says nothing open anywhere
     ("Here we introduce Heron-MT via the Orrin API."): the model named in that sentence is closed."""
-    if any(c[2] == "open" for c in rules.cues_in(text)) or re.search(r"(?i)hugging ?face|\bweights\b|download",
-                                                                     text):
+    # the plain words first: the cue scan of the whole text is the costly test
+    if re.search(r"(?i)hugging ?face|\bweights\b|download", text) or any(c[2] == "open" for c in rules.cues_in(text)):
         return []
     for rx, stance in API_LAUNCH:
         for m in rx.finditer(text):
