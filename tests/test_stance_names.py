@@ -50,3 +50,12 @@ def test_a_family_widens_to_the_line_its_sentence_names_when_written_again():
     assert [e.model for e in settle_names([_ev("Tarn", evidence)], text)] == ["Tarn Retrieval"]
     # written once only: the capitalised word may be anything ("Tarn Today models ..."), so the family stays
     assert [e.model for e in settle_names([_ev("Tarn", evidence)], evidence)] == ["Tarn"]
+
+
+def test_variants_the_sentence_names_each_get_the_stance():
+    evidence = "Vellum Base and Vellum Instruct can be downloaded from Hugging Face."
+    assert [e.model for e in settle_names([_ev("Vellum", evidence)], evidence)] == ["Vellum Base", "Vellum Instruct"]
+    # the model also named on its own, or followed by a word that is no release stage: the model's event stays
+    for other in ("Vellum and Vellum Instruct can be downloaded from Hugging Face.",
+                  "Vellum Studio users can download Vellum Base from Hugging Face."):
+        assert [e.model for e in settle_names([_ev("Vellum", other)], other)] == ["Vellum"]

@@ -63,3 +63,11 @@ def test_stance_tag_in_a_model_header(nlp):
     table = ("<table><tr><th>Benchmark</th><th>Brindle-3.1</th><th>Quarrel-5 (closed source)</th>"
              "<th>Sorrel-2 (preview)</th></tr><tr><td>MMLU</td><td>80.1</td><td>85.0</td><td>83.0</td></tr></table>")
     assert table_stances(nlp, text, [table]) == {("Quarrel-5", "closed")}
+
+
+def test_a_row_label_with_a_setting_still_names_its_model(nlp):
+    text = "We compared Brindle-3.1 and Quarrel-5 on reasoning."
+    table = ("<table><tr><th>Model</th><th>Open weights</th><th>MMLU</th></tr>"
+             "<tr><td>Brindle-3.1 (16-shots)</td><td>\u2705</td><td>80.1</td></tr>"
+             "<tr><td>Quarrel-5</td><td>\u274c</td><td>85.0</td></tr></table>")
+    assert table_stances(nlp, text, [table]) == {("Brindle-3.1", "open"), ("Quarrel-5", "closed")}

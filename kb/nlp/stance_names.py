@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Optional
 
 from kb.nlp.records import StanceEvent
+from kb.nlp.stance_tables import CHECKPOINT_WORDS
 
 # "the code and weights of the Heron series", "all models in the Heron3 family": the sentence names its series
 OWN_SERIES = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Oo]ur|[Tt]heir)\s+(?P<name>[A-Z][\w.-]+(?:\s[A-Z0-9][\w.-]*)?)\s+"
@@ -32,12 +33,24 @@ def _count(name: str, text: str) -> int:
     return len(re.findall(r"(?<![\w.-])" + re.escape(name) + r"(?![\w-]|\.\w)", text))
 
 
+def _variants(ev: StanceEvent) -> list[StanceEvent]:
+    """"Heron Base and Heron Instruct are on Hugging Face": when every time the sentence names the model it names
+    one of its released variants (a capitalised stage word after the name), the events are the variants'."""
+    if not ev.model:
+        return [ev]
+    name = re.escape(ev.model)
+    after = [m.group(1) for m in re.finditer(rf"(?<![\w.-]){name}(?![\w-]|\.\w)([\s-][A-Z][a-z]*)?", ev.evidence or "")]
+    if not after or not all(w and w.strip(" -").lower() in CHECKPOINT_WORDS for w in after):
+        return [ev]
+    return [replace(ev, model=ev.model + w) for w in dict.fromkeys(after)]
+
+
 def settle_names(events: list[StanceEvent], text: str) -> list[StanceEvent]:
-    """Widen a family's name to the line its sentence names when the document writes that line again, then keep
-    one event per model: spellings that differ only by spaces, hyphens or case are one model, written the way
-    the document writes it most often."""
+    """Name each event's released variants, widen a family's name to the line its sentence names when the
+    document writes that line again, then keep one event per model: spellings that differ only by spaces,
+    hyphens or case are one model, written the way the document writes it most often."""
     widened = []
-    for ev in events:
+    for ev in (v for e in events for v in _variants(e)):
         line = re.search(r"(?<![\w.-])" + re.escape(ev.model) + LINE_AFTER, ev.evidence or "") if ev.model else None
         name = f"{ev.model} {line.group('word')}" if line else None
         widened.append(replace(ev, model=name) if name and _count(name, text) >= 2 else ev)

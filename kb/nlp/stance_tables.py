@@ -82,7 +82,7 @@ def table_stances(tables: list[tuple[str, Optional[tuple[int, int]]]], resolve_m
             col = lic_cols[0]
             says_weights = bool(re.search(r"(?i)weights|open", header[col]))
             for row in rows[1:]:
-                model = next((resolve_model(c) for c in row if c and resolve_model(c)), None)
+                model = next((m for c in row if c for m in [_label_model(c, resolve_model)] if m), None)
                 if model and col < len(row):
                     pairs.append((model, row[col], says_weights or bool(re.search(r"(?i)licen", header[col]))))
         for row in rows:  # models across the columns, a licence row
@@ -173,6 +173,12 @@ def _written(name: str, doc_text: str) -> Optional[str]:
     pattern = r"[-_\s]+".join(re.escape(w) for w in _words(name))
     m = re.search(r"(?<![\w.-])" + pattern + r"(?![\w-]|\.\w)", doc_text, re.I)
     return m.group(0) if m else None
+
+
+def _label_model(cell: str, resolve_model: Callable[[str], Optional[str]]) -> Optional[str]:
+    """The model a row label names, also with a setting after it: "Heron 2 instruct (32-shots)"."""
+    tagged = TAGGED.match(cell)
+    return resolve_model(cell) or (resolve_model(tagged.group("name")) if tagged else None)
 
 
 def _tagged_labels(rows: list[list[str]], resolve_model: Callable[[str], Optional[str]]) -> list[tuple[str, str, str]]:
