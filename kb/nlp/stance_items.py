@@ -3,8 +3,8 @@
 A roundup item names its release in a few fixed shapes: "Orrin - Heron Vision - 8B & 32B (X, HF)",
 "Heron-Edge: ternary models for phones (Blog, HF)", "Orrin drops heron-guard - open safety models (X, HF)",
 "Orrin - Heron 2 & Heron 2 Mini (X, HF)". kb/nlp/stance_lists.py uses these readers for items whose model the
-mention pass did not catch, or caught only in part, and for items that list two releases; stances.py drops
-the short names a longer name of the same stance makes redundant.
+mention pass did not catch, or caught only in part, and for items that list two releases; kb/nlp/extract.py drops
+the short names a longer name of the same stance makes redundant (`drop_redundant`).
 """
 from __future__ import annotations
 
@@ -29,15 +29,23 @@ NOT_A_MODEL = re.compile(rf"\b(?:{THINGS})\b", re.I)
 MODEL_WORD = re.compile(r"\b(?:models?|LLMs?|weights|checkpoints?)\b", re.I)
 # a description of a family or series: the item's members are the releases, not the family's name
 FAMILY_DESC = re.compile(r"\b(?:family|series)\b", re.I)
+# a heading's words, not a release's name ("Open Source LLMs: the week in review")
+GENERIC_NAME = re.compile(r"\bopen[- ]?(?:source|weights?)\b|\b(?:models?|LLMs?)$", re.I)
 LIST_MARK = re.compile(r"^\s*[-*\u2022]\s+")
 TRAILING_LINKS = re.compile(r"\s*\([^()]*\)\s*$")
 SEGMENT_BREAK = re.compile(r"\s+[-\u2013\u2014]\s+|:\s+|\s*\u2014\s*")
+SIZE = re.compile(r"\d+(?:\.\d+)?[BMT]")
 NAME_TOKEN = re.compile(r"[A-Z0-9][\w.+'-]*|[a-z][\w.]*(?:-[\w.]+|\d[\w.]*)+|\[[\w.-]+\]")
 
 
 def _marked(token: str) -> bool:
     """A token only a name has: a digit, a hyphen or a capital inside it ("Heron-Edge", "v2", "HeronLM")."""
     return bool(re.search(r"\d|\w-\w|[a-z][A-Z]|^\[", token))
+
+
+def _ends_name(word: str) -> bool:
+    """A description word or a size ("Heron 3 SOTA", "Heron 3 106B MoE"): the name ends before it."""
+    return word.lower() in NAME_STOP or bool(SIZE.fullmatch(word))
 
 
 def _without_maker(words: list[str]) -> list[str]:
@@ -53,15 +61,15 @@ def _name_of(candidate: str, whole_segment: bool) -> Optional[str]:
     words = _without_maker(candidate.split())
     taken: list[str] = []
     for w in words:
-        if w.lower() in NAME_STOP or not NAME_TOKEN.fullmatch(w):
+        if _ends_name(w) or not NAME_TOKEN.fullmatch(w):
             break
         taken.append(w)
-    if not taken or len(taken) > 5 or (len(taken) < len(words) and not words[len(taken)].lower() in NAME_STOP):
+    if not taken or len(taken) > 5 or (len(taken) < len(words) and not _ends_name(words[len(taken)])):
         return None  # "Heron ships today for phones": the words after the name are not a description
     if not any(_marked(w) for w in taken) and not (whole_segment and len(taken) >= 2):
         return None  # a plain word ("Psyche") is too weak a name; two capitalised words filling a segment are one
     name = " ".join(taken)
-    return None if resolve_org_name(name) else name
+    return None if resolve_org_name(name) or GENERIC_NAME.search(name) else name
 
 
 def item_name(line: str) -> Optional[str]:
@@ -125,21 +133,36 @@ def family_members(text: str, first: Mention, names: list[Mention]) -> Optional[
     return coordinated(text, after[0], after) if after else []
 
 
+# what a longer name may add to a shorter one and still be another release: a size or a version number alone, or a
+# tier of the family ("Heron 3" and "Heron 3 Mini", "Heron" and "Heron Lite 2" are two releases)
+OTHER_RELEASE = re.compile(r"\s(?:\d+(?:\.\d+)?[BMT]|v?\d+(?:\.\d+)*|(?:Mini|Small|Medium|Large|Nano|Pro|Max|Ultra|"
+                           r"Flash|Lite|Plus|Base|Instruct|Chat|Air|Turbo)\b.*)")
+
+
 def drop_redundant(events: list[StanceEvent]) -> list[StanceEvent]:
-    """A short name whose longer form has the same stance adds nothing ("Heron Flash" beside "Heron Flash 3.1"):
-    the longer, more specific name is kept; but a size written after a name is a description ("Heron 4 14B"
-    beside "Heron-4"), so there the name without it is kept."""
+    """A short name whose longer form has the same stance adds nothing ("Heron Flash" beside "Heron Flash
+    Thinking"): the longer, more specific name is kept. A version number alone makes another generation ("Heron"
+    and "Heron 2" are two releases); a size written after a name is a description ("Heron-4 14B" beside "Heron-4"),
+    so there the name without it is kept. A name written with its maker ("Orrin-M2") is kept beside the bare one.
+    """
     def same(a: StanceEvent, b: StanceEvent) -> bool:
         return a is not b and bool(a.model and b.model) and a.stance == b.stance and a.planned == b.planned
 
+    def longer_form(short: str, o: StanceEvent) -> bool:
+        long = str(o.model)
+        return long.lower().startswith(short.lower() + " ") and not OTHER_RELEASE.fullmatch(long[len(short):])
+
+    def with_maker(short: str, o: StanceEvent) -> bool:  # "Heron" beside "Orrin-Heron": the maker's full name
+        maker = re.fullmatch(rf"(\S+)[\s-]{re.escape(short)}", str(o.model), re.I)
+        return bool(maker and resolve_org_name(maker.group(1)))
+
     out = []
     for ev in events:
-        sized = ev.model and re.search(r"\s\d+(?:\.\d+)?[BMT]$", ev.model)
-        if ev.model and any(same(ev, o) and str(o.model).startswith(ev.model + " ")
-                            and not re.fullmatch(r"\s\d+(?:\.\d+)?[BMT]", str(o.model)[len(ev.model):])
+        if ev.model and any(same(ev, o) and (longer_form(str(ev.model), o) or with_maker(str(ev.model), o))
                             for o in events):
             continue
-        if sized and any(same(ev, o) and name_key(o.model) == name_key(ev.model[:sized.start()]) for o in events):
+        sized = re.search(r"\s\d+(?:\.\d+)?[BMT]$", ev.model or "")
+        if sized and any(same(ev, o) and name_key(o.model) == name_key(str(ev.model)[:sized.start()]) for o in events):
             continue
         out.append(ev)
     return out

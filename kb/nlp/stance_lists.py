@@ -41,7 +41,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _heading(line: str, has_model: bool) -> bool:
     body = LIST_ITEM.sub("", line).strip()
-    return (bool(body) and not has_model and len(body.split()) <= 5 and not re.search(r"[(:.!?]|\d", body))
+    return (bool(body) and not has_model and len(body.split()) <= 7 and not re.search(r"[(:.!?]|\d", body))
 
 
 # A sentence that introduces a list and ends in a colon (a footnote mark may follow): "the history of its major
