@@ -40,6 +40,7 @@ from kb.nlp.bench_context import benchmarks_by_context
 from kb.nlp.score_rules import ReportRules, ScoreRules
 from kb.nlp.score_lists import fuller_benchmark_names
 from kb.nlp.scores import DOC_HEDGES, Candidate, SentenceScorer
+from kb.nlp.stance_items import drop_redundant
 from kb.nlp.stance_tables import table_stances
 from kb.nlp.stance_rules import StanceRules
 from kb.nlp.stances import extract_stances
@@ -49,7 +50,7 @@ from kb.nlp.table_place import (
     row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.12.03-10a"
+EXTRACTOR_VERSION = "2026.12.03-10b"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
@@ -284,7 +285,7 @@ def _stances(sents: list[Span], mentions: DocMentions, placed: list[PlacedTable]
         if (ev.model, ev.stance, ev.planned) not in stated_stances:  # a table's licence column or row
             stated_stances.add((ev.model, ev.stance, ev.planned))
             stances.append(ev)
-    return stances
+    return drop_redundant(stances)
 
 
 def _models(spacy_doc: Doc, mentions: DocMentions,

@@ -12,6 +12,7 @@ from kb.nlp.mentions import DocMentions
 from kb.text.keys import name_key
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import StanceEvent
+from kb.nlp.stance_items import coordinated, extends, family_members, item_name
 from kb.nlp.stance_rules import LICENSE_EXTRA, StanceRules, model_use
 
 
@@ -41,7 +42,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _heading(line: str, has_model: bool) -> bool:
     body = LIST_ITEM.sub("", line).strip()
-    return (bool(body) and not has_model and len(body.split()) <= 5 and not re.search(r"[(:.!?]|\d", body))
+    return (bool(body) and not has_model and len(body.split()) <= 7 and not re.search(r"[(:.!?]|\d", body))
 
 
 # A sentence that introduces a list and ends in a colon (a footnote mark may follow): "the history of its major
@@ -77,14 +78,41 @@ def section_stances(text: str, mentions: DocMentions, rules: StanceRules) -> lis
             stance = _intro_stance(line, bool(names), rules)
             intro = stance is not None
             continue
-        subject = _line_subject(text, start, end, mentions)
-        if stance is None or subject is None or CODE_ONLY_LINKS.search(line):
+        if stance is None or CODE_ONLY_LINKS.search(line):
             continue  # "Text2Lora - adapters (Github)": code, not weights
         if intro and not any(m.start_char == start + item.end() for m in names):
             continue  # "- Released May 3 ...": under an introducing sentence the item starts with its model
-        out.append(StanceEvent(org=subject[1], model=subject[0], stance=stance,
-                               evidence=line.strip(), start=start, end=end))
+        weights = any(rx.search(line) for rx, _ in WEIGHTS_LINKS)
+        out += [StanceEvent(org=org, model=model, stance=stance, evidence=line.strip(), start=start, end=end)
+                for model, org in _item_subjects(text, start, end, mentions, by_shape=weights)]
     return out
+
+
+# what may stand before an item's first name for the item to name its releases: a maker and a dash
+ITEM_HEAD = re.compile(r"\s*(?:[-*\u2022]\s+)?(?:[\w.&'\u2019-]+(?:\s[\w.&'\u2019-]+){0,2}\s+[-\u2013\u2014]\s+)?")
+
+
+def _item_subjects(text: str, start: int, end: int, mentions: DocMentions,
+                   by_shape: bool) -> list[tuple[str, Optional[str]]]:
+    """(name, org) of the releases a list item names: its first model, the names coordinated with it at the
+    item's head ("Orrin - Heron 2 & Heron 2 Mini (X, HF)"), the members listed after a family name, or the
+    fuller name the item's shape gives ("Tessaly Lumen World Model 1.0 launches ..." for "Lumen World"). With
+    BY_SHAPE an item whose model no mention caught is read from its shape ("Orrin - Heron Vision - 8B (HF)")."""
+    line = text[start:end]
+    written = item_name(line)
+    names = sorted((m for m in mentions.models if start <= m.start_char and m.end_char <= end),
+                   key=lambda m: m.start_char)
+    first = next((m for m in names if model_use(m, text) and not ITEM_COMPARED.search(text[start:m.start_char])),
+                 None)
+    if first is None:
+        return [(written, None)] if by_shape and written else []
+    members = family_members(text, first, names)
+    if members is None:
+        head = ITEM_HEAD.fullmatch(text[start:first.start_char])
+        members = coordinated(text, first, names) if head else [first]
+        if len(members) == 1 and written and extends(written, first.name):
+            return [(written, mentions.model_orgs.get(first.name))]
+    return [(_without_size(m.name, mentions), mentions.model_orgs.get(m.name)) for m in members]
 
 
 def _line_subject(text: str, start: int, end: int, mentions: DocMentions) -> Optional[tuple[str, Optional[str]]]:
@@ -108,10 +136,10 @@ def link_list_stances(text: str, mentions: DocMentions, rules: StanceRules) -> l
         hit = next(((rx, st) for rx, st in WEIGHTS_LINKS if rx.search(line)), None)
         if hit is None or any(c[2] == "closed" for c in rules.cues_in(line)):
             continue
-        subject = _line_subject(text, start, start + len(line), mentions)
-        if subject:
-            out.append(StanceEvent(org=subject[1], model=subject[0], stance=hit[1],
-                                   evidence=line.strip(), start=start, end=start + len(line)))
+        said_open = any(c[2] == "open" for c in rules.cues_in(line))  # the line itself calls the release open
+        out += [StanceEvent(org=org, model=model, stance=hit[1], evidence=line.strip(), start=start,
+                            end=start + len(line))
+                for model, org in _item_subjects(text, start, start + len(line), mentions, by_shape=said_open)]
     return out
 
 
