@@ -1,5 +1,5 @@
 """Which name a stance event carries: the series a sentence names ("the Heron3 family"), a family name widened
-to the line it heads ("Granite Embedding models"), and one spelling per model ("Heron 3" / "Heron3").
+to the line it heads ("Heron Embedding models"), and one spelling per model ("Heron 3" / "Heron3").
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ OWN_SERIES = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Oo]ur|[Tt]heir)\s+(?P<name>[A-Z][\
                         r"(?:series|family)\b")
 # a name shaped like a model's own (a version digit, a hyphenated part, an inner capital), not a plain word
 MODEL_SHAPED = re.compile(r"\d|\w-\w|[a-z][A-Z]")
-# "Granite Embedding models are ...": a capitalised word between a family's name and a class noun is the line's name
+# "Heron Embedding models are ...": a capitalised word between a family's name and a class noun is the line's name
 LINE_AFTER = r"\s+(?P<word>[A-Z][a-z][\w.-]*)\s+(?:[Mm]odels|series|[Ff]amily|Series)\b"
 
 
