@@ -59,3 +59,12 @@ def test_variants_the_sentence_names_each_get_the_stance():
     for other in ("Vellum and Vellum Instruct can be downloaded from Hugging Face.",
                   "Vellum Studio users can download Vellum Base from Hugging Face."):
         assert [e.model for e in settle_names([_ev("Vellum", other)], other)] == ["Vellum"]
+
+
+def test_a_checkpoint_label_the_sentence_gives_is_its_model():
+    assert own_series("Fine-tuned checkpoints (Vellum-Tuned-Beta) are licensed under CC BY-NC-SA-4.0.") == (
+        "Vellum-Tuned-Beta", True)
+    assert own_series("Released Vellum-2B-3T model under CC BY-SA-4.0.") == ("Vellum-2B-3T", True)
+    # a compound adjective is no name, and a plain hyphenated word without a version is no model
+    assert own_series("It is a Vellum-2-based model released under the MIT license.") == (None, False)
+    assert own_series("State-of-the-art models are released under the MIT license.") == (None, False)

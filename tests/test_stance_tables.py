@@ -44,7 +44,7 @@ def test_download_rows_in_several_sizes_are_their_series(nlp):
 
 def test_a_heading_naming_the_series_collects_its_checkpoints(nlp):
     text = "We distilled Harrow-R2 into smaller dense models.\n\nHarrow-R2-Mini Models\n\nSee the table."
-    table = _download_table([("Harrow-R2-Mini-Qwen-7B", "Hugging Face"), ("Harrow-R2-Mini-Llama-8B", "Hugging Face")],
+    table = _download_table([("Harrow-R2-Mini-Tern-7B", "Hugging Face"), ("Harrow-R2-Mini-Wren-8B", "Hugging Face")],
                             context="Harrow-R2-Mini Models")
     assert ("Harrow-R2-Mini", "open") in table_stances(nlp, text, [table])
 

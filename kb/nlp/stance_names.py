@@ -19,10 +19,23 @@ MODEL_SHAPED = re.compile(r"\d|\w-\w|[a-z][A-Z]")
 LINE_AFTER = r"\s+(?P<word>[A-Z][a-z][\w.-]*)\s+(?:[Mm]odels|series|[Ff]amily|Series)\b"
 
 
+# "Base checkpoints (Heron-Base-Beta) are licensed ...", "Released Heron-3B-2T model under ...": a hyphenated name
+# that labels the checkpoints or model the sentence speaks of (not "a Heron-3-based model": its last part is a word)
+LABELLED = re.compile(r"\b(?:checkpoints?|models?|weights)\s*\(\s*(?P<a>[A-Z][\w.]*(?:-[\w.]+)+)\s*\)|"
+                      r"(?<![\w.-])(?P<b>[A-Z][\w.]*(?:-[\w.]*\d[\w.]*)+)\s+models?\b")
+
+
 def own_series(text: str) -> tuple[Optional[str], bool]:
-    """(series name, whether it is shaped like a model name) the sentence names with "the X series/family"."""
+    """(name, whether it is shaped like a model name) of the series the sentence names ("the X series/family"),
+    or of the checkpoints it labels ("checkpoints (X)", "X model")."""
     m = OWN_SERIES.search(text)
-    return (m.group("name"), bool(MODEL_SHAPED.search(m.group("name")))) if m else (None, False)
+    if m:
+        return m.group("name"), bool(MODEL_SHAPED.search(m.group("name")))
+    label = LABELLED.search(text)
+    name = (label.group("a") or label.group("b")) if label else None
+    if name and not re.search(r"-[a-z]+$", name):
+        return name, True
+    return None, False
 
 
 def _spelling_key(name: str) -> str:

@@ -1,6 +1,6 @@
 """Stances a table states: a licence or open-weights column or row beside the model names, a download
 column (Hugging Face / ModelScope links) beside model rows, and a stance written into a model's header
-("GPT-4o-mini (closed source)").
+("Kite-5-mini (closed source)").
 """
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ def _words(name: str) -> list[str]:
 
 
 def _heading_series(context: str, models: list[str], doc_text: str) -> Optional[str]:
-    """"DeepSeek-R1-Distill Models" above rows that all extend that name (none being it): the rows are the
+    """"Heron-R1-Mini Models" above rows that all extend that name (none being it): the rows are the
     checkpoints of the series the heading names."""
     head = re.fullmatch(r"\W*(?P<name>[\w.-]+(?:\s[\w.-]+){0,3}?)\s+(?:models?|series|family|checkpoints|weights|"
                         r"downloads?)\W*", context.split(":")[0].strip(), re.I)
@@ -153,8 +153,8 @@ def _base(name: str) -> tuple[str, ...]:
 
 def _released_model(name: str, doc_text: str, sizes: int) -> str:
     """The model a checkpoint row speaks of, as the document writes it. Rows of one series in several sizes (SIZES
-    > 1) are the series ("InternLM2.5-7B-Chat" -> "InternLM2.5"); otherwise a row is the longest written name it
-    extends by stage or precision words only ("MiMo-7B-SFT" -> "MiMo-7B", "GLM-4.6-FP8" -> "GLM-4.6")."""
+    > 1) are the series ("Heron2.5-7B-Chat" -> "Heron2.5"); otherwise a row is the longest written name it
+    extends by stage or precision words only ("Kite-7B-SFT" -> "Kite-7B", "Kite-4.6-FP8" -> "Kite-4.6")."""
     words = _words(name)
     series = _written(" ".join(_base(name)), doc_text) if sizes > 1 and _base(name) else None
     if series:
@@ -182,7 +182,7 @@ def _label_model(cell: str, resolve_model: Callable[[str], Optional[str]]) -> Op
 
 
 def _tagged_labels(rows: list[list[str]], resolve_model: Callable[[str], Optional[str]]) -> list[tuple[str, str, str]]:
-    """A model header or row label carrying a stance tag: "GPT-4o-mini (closed source)"."""
+    """A model header or row label carrying a stance tag: "Kite-5-mini (closed source)"."""
     out = []
     for cell in rows[0] + [r[0] for r in rows[1:] if r]:
         tagged = TAGGED.match(cell or "")
