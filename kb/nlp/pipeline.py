@@ -66,11 +66,24 @@ def line_sentences(doc: Doc) -> Doc:
     for tok in doc[1:]:
         if tok.like_num and doc[tok.i - 1].text == ":" and "\n" not in doc[tok.i - 1].whitespace_:
             tok.is_sent_start = False  # "- LiveCodeBench: 71.0" is one line, one sentence
+        elif _mid_line_name(doc, tok.i):
+            tok.is_sent_start = False  # "Acme-5.6 Terra is ahead": no sentence ends inside a name
     for ent in doc.ents:
         for tok in doc[ent.start + 1:ent.end]:
             if "\n" not in doc[tok.i - 1].text:
                 tok.is_sent_start = False
     return doc
+
+
+VERSIONED_TOKEN = re.compile(r"[A-Za-z][\w.]*-v?\d+(?:\.\d+)*")
+
+
+def _mid_line_name(doc: Doc, i: int) -> bool:
+    """Token I, capitalised, right after a versioned name token on the same line ("Acme-5.6 Terra"): the
+    parser may end a sentence at the version's digits, but no sentence ends without a stop."""
+    prev = doc[i - 1]
+    return bool(doc[i].text[:1].isupper() and doc[i].is_alpha and prev.whitespace_ == " "
+                and VERSIONED_TOKEN.fullmatch(prev.text))
 
 
 class ShapeMatcher:
