@@ -92,3 +92,35 @@ def test_no_sentence_ends_inside_a_versioned_name(nlp):
     # negative: a stop after the version still ends the sentence
     doc = nlp("The lab shipped Kestrel-5.6. Terra Labs shipped nothing.")
     assert any(s.text.startswith("Terra Labs") for s in doc.sents)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("On GPQA Diamond, the lab reports a large gain for Marlin 2. GPT-5.4 scores 29.5% at 120,000 tokens. "
+     "Claude Opus 4.6 still leads at 39.5%.",
+     {("GPT-5.4", "GPQA Diamond", 29.5), ("Claude Opus 4.6", "GPQA Diamond", 39.5)}),
+    # negative: the benchmark is the sentence before's only, not one named further back
+    ("Marlin 2 scores 71% on GPQA Diamond. The lab is based in Paris. GPT-5.4 scores 80%.",
+     {("Marlin 2", "GPQA Diamond", 71.0)}),
+    # negative: a sentence that names its own target ("on math") carries no benchmark to its other numbers
+    ("Marlin 2 scores 71% on GPQA Diamond. GPT-5.4 scores 80% on math and Claude Opus 4.6 scores 90%.",
+     {("Marlin 2", "GPQA Diamond", 71.0)}),
+])
+def test_a_scored_number_without_a_benchmark_is_on_the_sentence_befores(nlp, text, expected):
+    assert claims(nlp, text) == expected
+
+
+def test_a_bare_version_is_the_one_model_whose_name_it_ends(nlp):
+    got = claims(nlp, "DeepSeek released DeepSeek-V3.9 and DeepSeek-V3.9-Max this week. The regular V3.9 (not Max) "
+                      "scores 73.1% on GPQA Diamond.")
+    assert got == {("DeepSeek-V3.9", "GPQA Diamond", 73.1)}
+    # negative: a version that ends two models' names is neither's
+    got = claims(nlp, "DeepSeek released DeepSeek-V3.9 and Kestrel-V3.9 this week. The regular V3.9 scores 73.1% "
+                      "on GPQA Diamond.")
+    assert not any(model in ("DeepSeek-V3.9", "Kestrel-V3.9") for model, _, _ in got)
+
+
+def test_a_variant_word_closing_a_benchmark_name_is_part_of_it(nlp):
+    assert claims(nlp, "Marlin 2 reaches 93% on τ²-Bench Telecom, its best result.") == {
+        ("Marlin 2", "τ²-Bench Telecom", 93.0)}
+    # negative: a name that goes on is the next phrase's, not the benchmark's
+    assert claims(nlp, "On τ²-Bench Marlin 2 scores 71%.") == {("Marlin 2", "τ²-bench", 71.0)}

@@ -168,11 +168,21 @@ def _extend_benchmark(doc: Doc, ent: Span) -> Span:
     if end < len(doc) and VERSION_TOKEN.fullmatch(doc[end].text) and doc[end - 1].whitespace_ \
             and doc[end].ent_type_ == "":
         end += 1
+    elif _name_tail(doc, end):
+        end += 1  # "<Bench> Telecom," a variant word that closes the name before punctuation
     if start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
             and not doc[start - 2].whitespace_ and doc[start - 2].text[:1].isupper() \
             and doc[start - 2].ent_type_ == "" and doc[start - 2].is_alpha:
         start -= 2
     return ent if (start, end) == (ent.start, ent.end) else Span(doc, start, end, label="BENCHMARK")
+
+
+def _name_tail(doc: Doc, i: int) -> bool:
+    """Token I, right after a known benchmark, is a capitalised proper-noun word of its own that the
+    punctuation after it closes ("on <Bench> Telecom, ..."): a variant of the benchmark, part of its name."""
+    t = doc[i] if i < len(doc) else None
+    return bool(t is not None and doc[i - 1].whitespace_ == " " and t.is_alpha and t.is_title and t.tag_ == "NNP"
+                and not t.is_stop and t.ent_type_ == "" and (i + 1 == len(doc) or doc[i + 1].text in (",", ";", ")")))
 
 
 @Language.factory("aikb_shapes")

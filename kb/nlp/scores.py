@@ -75,6 +75,7 @@ class SentenceScorer:
         self.current: Optional[str] = mentions.focal
         self.prev_bench: Optional[str] = None
         self.prev_claim: Optional[Candidate] = None
+        self.recent_bench: Optional[str] = None  # the benchmark the sentence before named or scored on
         self.baseline: Optional[str] = None  # the model the previous sentence's change started from
         self.lists = ListLeadIn()
 
@@ -234,6 +235,7 @@ class SentenceScorer:
         if found:
             self.prev_claim = found[-1]
             self.prev_bench = found[-1].benchmark
+        self.recent_bench = found[-1].benchmark if found else benches[-1].name if benches else None
 
     def _number(self, sent: Span, tok: Token, ctx: "_Context", found: list[Candidate]) -> list[Candidate]:
         """The claims one number token makes (none, one, or one per model it is shared by)."""
@@ -288,6 +290,8 @@ class SentenceScorer:
         if bench_name is None and self.prev_bench and re.match(r"^\s*At\s*$", doc_text(sent.doc)[
                 sent.start_char:tok.idx]):
             bench_name = self.prev_bench  # "At 51, it leads ..."
+        if bench_name is None and self.recent_bench and self.rules.carried_bench(sent, tok):
+            bench_name = self.recent_bench  # "On B, M reports 31%. M2 scores 29.5%.": the sentence before's
         return bench_name
 
     def _owner(self, sent: Span, tok: Token, ctx: "_Context") -> list[str]:
