@@ -12,7 +12,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from kb.nlp.doc_spans import Ents, doc_text
-from kb.nlp.names import gazetteer, resolve_license_name, resolve_org_name
+from kb.nlp.names import gazetteer, resolve_benchmark_name, resolve_license_name, resolve_org_name
 from kb.text.keys import name_key
 from kb.nlp.pipeline import read_patterns
 from kb.text.lexicon import ORG_END, alternation, lower_words
@@ -116,6 +116,7 @@ def discover(doc: Doc, taken: set[int]) -> set[str]:
 
 
 ACRONYM = re.compile(r"[A-Z]{2,5}")
+BENCH_VERSION = re.compile(r"(?P<stem>.+?)[- ]v?\d+(?:\.\d+)*")
 SIZE_OF = re.compile(r"\s*(?:context|tokens?|parameters?|params|active)\b", re.I)
 
 
@@ -124,8 +125,12 @@ def _not_a_name(doc: Doc, name: str) -> bool:
     "Base 9B"), holds a date ("Released May 3"), is an unknown bare acronym ("SOTA"), or is the first name
     of a person the document names in full ("Maxime" beside "Maxime Labonne")."""
     words = name.split()
-    if len(words) > 1 and (doc.vocab[words[0].lower()].is_stop or words[0].lower() in VARIANT_WORDS):
-        return True
+    if (len(words) > 1 or not gazetteer().model_index.get(name_key(name))) and (
+            doc.vocab[words[0].lower()].is_stop or words[0].lower() in VARIANT_WORDS):
+        return True  # "With 10", "Base 9B"; a size or tier word alone ("the open Small gets 53%") names no model
+    versioned = BENCH_VERSION.fullmatch(name)
+    if versioned and not versioned.group("stem").isupper() and resolve_benchmark_name(versioned.group("stem")):
+        return True  # "OSWorld-2.0": a version of a known benchmark (an acronym may also start a model's name)
     if any(w.lower().rstrip(".") in MONTHS for w in words):
         return True
     if len(words) == 1 and ACRONYM.fullmatch(name) and not gazetteer().model_index.get(name_key(name)):

@@ -65,6 +65,7 @@ class ScoreRules:
         self.model_after = [re.compile(r["regex"]) for r in units if r["kind"] == "model_cue_after"]
         self.unnamed = frozenset(w for r in units if r["kind"] == "unnamed_subject" for w in r["words"])
         self.score_verbs = frozenset(w for r in units if r["kind"] == "score_verb" for w in r["words"])
+        self.carry_verbs = frozenset(w for r in units if r["kind"] == "bench_carry_verb" for w in r["words"])
 
     def qualifier(self, text: str) -> Optional[str]:
         """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
@@ -163,6 +164,18 @@ class ScoreRules:
         """A model named as a base, an example or a comparison ("based on X", "models like X")."""
         before = doc_text(sent.doc)[max(sent.start_char, m.start_char - 40):m.start_char]
         return any(rx.search(before) for rx in self.not_subject_res)
+
+    def carried_bench(self, sent: Span, tok: Token) -> bool:
+        """'Vela-3 scores 29.5% at 120,000 tokens', 'It still leads at 39.5%': a number a score verb states with
+        sentence naming no benchmark and no target for any number ("on X", "in X"), is on the benchmark of the
+        sentence before."""
+        j = tok.i - 1
+        while j > sent.start and tok.i - j <= 3 and sent.doc[j].lower_ in ("at", "a", "an", "of", "with"):
+            j -= 1
+        target = r"\s?(?:%|percent|points)?\s*(?:on|in|for|across|among|of|from)\b"
+        if re.search(r"\d" + target, sent.text):
+            return False  # "85.5% on math and o1-mini scores 90%": the sentence names its own targets
+        return sent.doc[j].lower_ in self.carry_verbs
 
     def after_comparison(self, sent: Span, tok: Token) -> bool:
         """'posts an Elo of 1588 versus 1538': the number after the comparison word."""
