@@ -223,3 +223,23 @@ def test_a_scored_benchmark_is_not_an_organisation(nlp):
     text = ("Quill 6 scores 71.2% on TideRetrieval, ahead of Quill 5 at 64.0% on TideRetrieval. "
             "TideRetrieval was built by Penrose.")
     assert "TideRetrieval" not in orgs(nlp, text)
+
+
+def test_the_subject_of_a_launch_opening_a_list_item(nlp):
+    text = ("This week in AI\n\n- Kestrelwave launches an open speech model for call centres\n"
+            "- Orrinfold acquires a small robotics shop\n")
+    assert {"Kestrelwave", "Orrinfold"} <= orgs(nlp, text)
+
+
+def test_a_person_launching_something_is_no_organisation(nlp):
+    text = "Jane Halloway launches a podcast about the Quill 6 model and its benchmarks."
+    assert not [o for o in orgs(nlp, text) if "Halloway" in o]
+
+
+def test_an_organisation_named_only_as_a_page_is_not_listed(nlp):
+    text = ("IBM released Granite 9 today. Want to promote your Hugging Face Page or your product? "
+            "Contact us.")
+    found = orgs(nlp, text)
+    assert "Hugging Face" not in found
+    assert "IBM" in found
+    assert "Hugging Face" in orgs(nlp, "IBM released Granite 9 today, and Hugging Face hosts the weights.")

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
 from kb.nlp.orglists import (
-    OrgLister, code_spans, defines_abbreviation, in_heading, in_spans, only_a_place, thing_names,
+    OrgLister, code_spans, defines_abbreviation, in_heading, in_spans, only_a_place, only_pages, thing_names,
     written_spellings,
 )
 from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
@@ -330,7 +330,11 @@ def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], counts
     for name in thing_names(text, [n for n in org_counts if not resolve_org_name(n)]) | {
             n for n in org_counts if not resolve_org_name(n) and name_key(n) in thing_keys}:
         del org_counts[name]  # "the Quillon dataset", "AutoThing(x=1)", a scored benchmark: a thing, not a company
-    for name in [n for n in org_counts if org_kind(n) == "platform" and only_a_place(text, n)]:
+    ends: dict[str, list[int]] = {}
+    for a, b in spans:
+        ends.setdefault(resolve_org_name(bare_name(text[a:b])) or bare_name(text[a:b]), []).append(b)
+    for name in [n for n in org_counts if (org_kind(n) == "platform" and only_a_place(text, n))
+                 or only_pages(text, ends.get(n, []))]:
         del org_counts[name]  # "weights on <code host>", "<code host> repository": a website, not an org
     written = written_spellings(text, spans, set(org_counts), model_spans)
     # each organisation as the text writes it ("HuggingFace", "Mistral"), one record per spelling

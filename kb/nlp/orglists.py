@@ -47,6 +47,10 @@ CLASS_LIST = re.compile(rf"\b(?i:{PLURAL_HEAD}(?:\s+(?:in|of|at|behind)\s+(?-i:[
 SINGLE = re.compile(rf"(?<![\w-]){SINGULAR_HEAD} (?P<start>)(?P<list>{ITEM})(?= (?:is|was|has|had|"
                     rf"said|says|will|which|and|to|announced|launched|released|raised|built|uses|used)\b|[,.;)]"
                     r"|(?<=['\u2019]s) )")
+# The subject of a launch or a deal opening a sentence or a list item: "Kestrel launches ...", "- Orrin acquires ..."
+LAUNCH_SUBJECT = re.compile(rf"^\s*(?:[-*\u2022]\s+)?(?P<start>)(?P<list>{ITEM})\s+(?:launche[sd]|releas(?:es|ed)|"
+                            r"announc(?:es|ed)|unveil(?:s|ed)|open[- ]sourc(?:es|ed)|introduc(?:es|ed)|debut(?:s|ed)|"
+                            r"acquir(?:es|ed)|rais(?:es|ed))\b")
 HEAD_WORD = re.compile(rf"(?i:{PLURAL_HEAD}|{SINGULAR_HEAD})")
 # The object of a founder's title or of a deal: "co-founder of Covariant", "the acquisition of Annapurna Labs".
 OBJECT_OF = re.compile(rf"\b(?:(?:co-?)?founders? of|CEO of|CTO of|(?:acquisition|takeover|purchase) of|acquired|"
@@ -219,6 +223,10 @@ class OrgLister:
                 for name, a, b in self._from_list(m.group("list"), s0 + m.start("list"), need_propn=True,
                                                   listed=False):
                     found[(a, b)] = name
+            for m in LAUNCH_SUBJECT.finditer(text):
+                for name, a, b in self._from_list(m.group("list"), s0 + m.start("list"), need_propn=True,
+                                                  listed=False):
+                    found[(a, b)] = name
             for m in SINGLE.finditer(text):
                 for name, a, b in self._from_list(m.group("list"), s0 + m.start("list"), need_propn=True):
                     found[(a, b)] = name
@@ -344,6 +352,16 @@ def thing_names(text: str, names: Iterable[str]) -> set[str]:
 HOSTED_BEFORE = re.compile(r"(?:\b(?:on|via|to|from|in|at)\s+(?:(?:our|the|its|their|his|her)\s+)?|\[)$", re.I)
 HOSTED_AFTER = re.compile(r"\]|[\s-]*(?:repo|repos|repository|repositories|page|pages|link|links|README|issues?|"
                           r"stars?|releases?|account|org|organi[sz]ation|discussions?|profile|handle|user)\b", re.I)
+
+
+# "the Acme page", "Acme repository", "the Acme model card": a page about something, hosted somewhere
+PAGE_AFTER = re.compile(r"[\s-]*(?:repo|repos|repository|repositories|page|pages|model cards?|profile|account)\b", re.I)
+
+
+def only_pages(text: str, ends: list[int]) -> bool:
+    """Whether every mention of an organisation (the ENDS of its mentions) names a page or repository of it,
+    so that the document never names it as an organisation ("promote your Acme Page", "the Acme model card")."""
+    return bool(ends) and all(PAGE_AFTER.match(text, e) for e in ends)
 
 
 def only_a_place(text: str, name: str) -> bool:
