@@ -243,3 +243,21 @@ def test_an_organisation_named_only_as_a_page_is_not_listed(nlp):
     assert "Hugging Face" not in found
     assert "IBM" in found
     assert "Hugging Face" in orgs(nlp, "IBM released Granite 9 today, and Hugging Face hosts the weights.")
+
+
+def test_a_known_organisation_in_a_table_cell(nlp):
+    text = "We release Tern 2 in two sizes. Downloads are listed below."
+    html = ("<table><thead><tr><th>Model</th><th>Download</th></tr></thead><tbody>"
+            "<tr><td>Tern-2-7B</td><td>Hugging Face</td></tr><tr><td>Tern-2-70B</td><td>Hugging Face</td></tr>"
+            "</tbody></table>")
+    found = {o.name for o in extract(nlp, CleanDocument(title="Tern 2", text=text, tables=(html,))).orgs}
+    assert "Hugging Face" in found
+
+
+def test_a_known_organisation_opening_a_longer_name_in_a_table_is_not_counted(nlp):
+    text = "Tern 2 is compared with other models below."
+    html = ("<table><thead><tr><th>Model</th><th>Score</th></tr></thead><tbody>"
+            "<tr><td>DeepSeek R9-0101</td><td>61.0</td></tr><tr><td>Tern 2</td><td>60.1</td></tr>"
+            "</tbody></table>")
+    found = {o.name for o in extract(nlp, CleanDocument(title="Tern 2", text=text, tables=(html,))).orgs}
+    assert "DeepSeek" not in found

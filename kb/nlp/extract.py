@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
 from kb.nlp.orglists import (
-    OrgLister, code_spans, defines_abbreviation, in_heading, in_spans, only_a_place, only_pages, thing_names,
-    written_spellings,
+    OrgLister, code_spans, defines_abbreviation, in_heading, in_spans, only_a_place, only_pages, table_orgs,
+    thing_names, written_spellings,
 )
 from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
 from kb.nlp.names import (
@@ -212,7 +212,8 @@ def _assemble(spacy_doc: Doc, doc_in: object, truncated: bool, title_doc: Option
     people = people_records(named)  # a name with no role or organisation is no people record (credits, authors)
     models, counts = _models(spacy_doc, mentions, scores)
     orgs = _orgs(spacy_doc, mentions, {w for p in named for w in p.name.split()}, counts,
-                 things={s.benchmark for s in scores} | set(counts), people=people)
+                 things={s.benchmark for s in scores} | set(counts), people=people,
+                 tables=getattr(doc_in, "tables", None) or ())
     extra: dict[str, Any] = {"extractor_version": EXTRACTOR_VERSION, "focal_model": mentions.focal}
     if truncated:
         extra["truncated_at"] = MAX_CHARS
@@ -307,13 +308,15 @@ def _models(spacy_doc: Doc, mentions: DocMentions,
 
 
 def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], counts: Counter[str],
-          things: set[str] = frozenset(), people: Iterable[PersonRole] = ()) -> tuple[OrgMention, ...]:
+          things: set[str] = frozenset(), people: Iterable[PersonRole] = (),
+          tables: Iterable[str] = ()) -> tuple[OrgMention, ...]:
     """The document's organisations: named ones that are not licences, products or people, those a list
-    names, the organisations its people records name, and the makers of its models that the text names
-    outside the models' own names. THINGS (the models and benchmarks it reports) are no organisations."""
+    names, the organisations its people records and its tables name, and the makers of its models that the
+    text names outside the models' own names. THINGS (the models and benchmarks it reports) are no organisations."""
     text = doc_text(spacy_doc)
     org_counts = _named_orgs(spacy_doc, mentions, person_tokens, text)
     org_counts.update(_people_orgs(spacy_doc, people))
+    org_counts.update(table_orgs(tables))
     spans = [(o.start_char, o.end_char) for o in mentions.orgs]
     # Organisations a list names ("companies such as A, B and C", "Cadence and IBM"), even once.
     for name, start, end in OrgLister(spacy_doc, mentions, _product_like).listed():

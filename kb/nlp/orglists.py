@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from spacy.tokens import Doc
@@ -370,3 +371,25 @@ def only_a_place(text: str, name: str) -> bool:
     hits = list(re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
     return bool(hits) and all(HOSTED_BEFORE.search(text[max(0, m.start() - 30):m.start()])
                               or HOSTED_AFTER.match(text, m.end()) for m in hits)
+
+
+@lru_cache(maxsize=1)
+def _known_org_shape() -> re.Pattern[str]:
+    """The gazetteer's organisation names and aliases as written (not code hosts, not licence names)."""
+    g = gazetteer()
+    names = {a for o in g.orgs if o.get("kind") != "platform" for a in [o["name"], *o.get("aliases", [])]
+             if len(a) > 2 and a[:1].isupper() and not resolve_license_name(a) and name_key(a) not in g.bench_index}
+    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    # not the first word of a longer name: "Acme R1-0528", "Acme Diagram (test)", "Acme 61.4 %"
+    return re.compile(rf"(?<![\w./-])(?:{alt})(?![\w/-]|\.\w|\s+[A-Z0-9])")
+
+
+def table_orgs(tables: Iterable[str]) -> Counter[str]:
+    """Known organisations a table's body cells name ("Download: Acme Hub", "Acme embed-v2" as a row): the
+    prose rules never read table cells."""
+    out: Counter[str] = Counter()
+    for html in tables:
+        for cell in re.findall(r"<td\b[^>]*>(.*?)</td>", html, re.S):
+            for m in _known_org_shape().finditer(re.sub(r"<[^<>]*>", " ", cell)):
+                out[resolve_org_name(m.group()) or m.group()] += 1
+    return out
