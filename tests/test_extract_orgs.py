@@ -261,3 +261,17 @@ def test_a_known_organisation_opening_a_longer_name_in_a_table_is_not_counted(nl
             "</tbody></table>")
     found = {o.name for o in extract(nlp, CleanDocument(title="Tern 2", text=text, tables=(html,))).orgs}
     assert "DeepSeek" not in found
+
+
+def test_a_company_in_apposition_and_an_outlet_as_a_source(nlp):
+    text = ("Kestrelwave, the startup behind the Tidewater notebook app, raised money this spring, Mossbank Daily "
+            "previously reported. Its founder told Wirefold News in an interview that more releases are coming.")
+    found = orgs(nlp, text)
+    assert {"Kestrelwave", "Mossbank Daily", "Wirefold News"} <= found
+
+
+def test_a_person_told_or_reporting_is_no_outlet(nlp):
+    text = ("The founder told Jane Halloway in an interview that Quill 6 ships soon. Revenue rose, "
+            "Kestrelwave reported revenue of $5 million.")
+    found = orgs(nlp, text)
+    assert not [o for o in found if "Halloway" in o]

@@ -52,6 +52,15 @@ SINGLE = re.compile(rf"(?<![\w-]){SINGULAR_HEAD} (?P<start>)(?P<list>{ITEM})(?= 
 LAUNCH_SUBJECT = re.compile(rf"^\s*(?:[-*\u2022]\s+)?(?P<start>)(?P<list>{ITEM})\s+(?:launche[sd]|releas(?:es|ed)|"
                             r"announc(?:es|ed)|unveil(?:s|ed)|open[- ]sourc(?:es|ed)|introduc(?:es|ed)|debut(?:s|ed)|"
                             r"acquir(?:es|ed)|rais(?:es|ed))\b")
+# A name in apposition to a company noun: "Kestrel, the company behind ...", "Orrin, a startup that ..."
+APPOSED = re.compile(rf"(?<![\w-])(?P<start>)(?P<list>{ITEM}), (?:the|a|an) (?:[a-z-]+ )?(?:company|startup|start-up|"
+                     r"firm|lab|organi[sz]ation|nonprofit|non-profit)\b(?= (?:that|which|behind|founded|based|"
+                     r"building|making|known)\b)")
+# A news outlet as the source of a report: "told Wirefold in an interview", "Wirefold previously reported"
+OUTLET_OF = re.compile(rf"\btold (?P<start>)(?P<list>{ITEM})(?= in an interview| in a statement| on [A-Z]|[,.])"
+                       rf"|(?<![\w-])(?P<start2>)(?P<list2>{ITEM})(?:['\u2019]s [A-Z][a-z]+ [A-Z][a-z]+)? "
+                       r"(?:previously |first |earlier |also )?(?:reported\b(?! (?:revenue|earnings|sales|a |an |\$))|"
+                       r"contributed to this report)")
 HEAD_WORD = re.compile(rf"(?i:{PLURAL_HEAD}|{SINGULAR_HEAD})")
 # The object of a founder's title or of a deal: "co-founder of Covariant", "the acquisition of Annapurna Labs".
 OBJECT_OF = re.compile(rf"\b(?:(?:co-?)?founders? of|CEO of|CTO of|(?:acquisition|takeover|purchase) of|acquired|"
@@ -137,7 +146,7 @@ class OrgLister:
         """NAME without a person's name that follows it: "co-founder of Acme Prize Jane Roe" -> "Acme Prize"."""
         for e in self.ents:
             if e.label_ == "PERSON" and start < e.start_char < start + len(name) and " " in e.text:
-                return self.text[start:e.start_char].strip()
+                return re.sub(r"['\u2019]s$", "", self.text[start:e.start_char].strip())
         return name
 
     def _ent_label(self, start: int, end: int) -> str | None:
@@ -222,6 +231,11 @@ class OrgLister:
                     found[(a, b)] = name
             for m in OBJECT_OF.finditer(text):
                 for name, a, b in self._from_list(m.group("list"), s0 + m.start("list"), need_propn=True,
+                                                  listed=False):
+                    found[(a, b)] = name
+            for m in [*APPOSED.finditer(text), *OUTLET_OF.finditer(text)]:
+                group = "list" if m.group("list") else "list2"
+                for name, a, b in self._from_list(m.group(group), s0 + m.start(group), need_propn=True,
                                                   listed=False):
                     found[(a, b)] = name
             for m in LAUNCH_SUBJECT.finditer(text):
