@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
 from kb.nlp.orglists import (
-    OrgLister, code_spans, defines_abbreviation, in_heading, in_spans, only_a_place, only_pages, table_orgs,
-    thing_names, written_spellings,
+    OrgLister, bare_name, code_spans, defines_abbreviation, in_heading, in_spans, mention_ends, only_a_place,
+    only_pages, people_orgs, table_orgs, thing_names, written_spellings,
 )
 from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
 from kb.nlp.names import (
@@ -308,14 +308,14 @@ def _models(spacy_doc: Doc, mentions: DocMentions,
 
 
 def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], counts: Counter[str],
-          things: set[str] = frozenset(), people: Iterable[PersonRole] = (),
+          things: Iterable[str] = (), people: Iterable[PersonRole] = (),
           tables: Iterable[str] = ()) -> tuple[OrgMention, ...]:
     """The document's organisations: named ones that are not licences, products or people, those a list
     names, the organisations its people records and its tables name, and the makers of its models that the
     text names outside the models' own names. THINGS (the models and benchmarks it reports) are no organisations."""
     text = doc_text(spacy_doc)
     org_counts = _named_orgs(spacy_doc, mentions, person_tokens, text)
-    org_counts.update(_people_orgs(spacy_doc, people))
+    org_counts.update(people_orgs(spacy_doc, people))
     org_counts.update(table_orgs(tables))
     spans = [(o.start_char, o.end_char) for o in mentions.orgs]
     # Organisations a list names ("companies such as A, B and C", "Cadence and IBM"), even once.
@@ -333,9 +333,7 @@ def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], counts
     for name in thing_names(text, [n for n in org_counts if not resolve_org_name(n)]) | {
             n for n in org_counts if not resolve_org_name(n) and name_key(n) in thing_keys}:
         del org_counts[name]  # "the Quillon dataset", "AutoThing(x=1)", a scored benchmark: a thing, not a company
-    ends: dict[str, list[int]] = {}
-    for a, b in spans:
-        ends.setdefault(resolve_org_name(bare_name(text[a:b])) or bare_name(text[a:b]), []).append(b)
+    ends = mention_ends(text, spans)
     for name in [n for n in org_counts if (org_kind(n) == "platform" and only_a_place(text, n))
                  or only_pages(text, ends.get(n, []))]:
         del org_counts[name]  # "weights on <code host>", "<code host> repository": a website, not an org
@@ -347,24 +345,6 @@ def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], counts
 
 # A name used as a licence: "the MIT License", "License-MIT" (a badge), "License: MIT"
 LICENCE_USE = re.compile(r"\b([A-Z][\w.-]*)[\s-]+(?i:licen[cs]es?|licensed)\b|\b(?i:licen[cs]e)[\s:-]+([A-Z][\w.]*)\b")
-
-
-def _people_orgs(spacy_doc: Doc, people: Iterable[PersonRole]) -> Counter[str]:
-    """The organisations the people records name, as the text writes them ("Jane Roe, CTO of Quillfeather"),
-    unless the NER reads that name as a place ("the governor of Eastland")."""
-    text = doc_text(spacy_doc)
-    places = {bare_name(e.text) for e in spacy_doc.ents if e.label_ in ("GPE", "LOC", "NORP", "PERSON")}
-    out: Counter[str] = Counter()
-    for p in people:
-        if p.org and p.org not in places and re.search(rf"(?<![\w-]){re.escape(p.org)}(?![\w-])", text):
-            out[p.org] += 1
-    return out
-
-
-def bare_name(name: str) -> str:
-    """An NER organisation's name without a leading article or a trailing possessive: "the White House's"."""
-    name = re.sub(r"^(?:the|The)\s+", "", name.strip(" .,"))
-    return re.sub(r"['\u2019]s?$", "", name).strip(" .,")
 
 
 def _named_orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], text: str) -> Counter[str]:

@@ -21,6 +21,7 @@ from kb.nlp.mentions import DocMentions, doc_text
 from kb.nlp.names import (
     clean_label, gazetteer, model_family, resolve_license_name, resolve_model_name, resolve_org_name,
 )
+from kb.nlp.records import PersonRole
 from kb.text.keys import name_key, spelling
 from kb.text.lexicon import ORG_END, ORG_FINDING_END, alternation
 
@@ -407,3 +408,29 @@ def table_orgs(tables: Iterable[str]) -> Counter[str]:
             for m in _known_org_shape().finditer(re.sub(r"<[^<>]*>", " ", cell)):
                 out[resolve_org_name(m.group()) or m.group()] += 1
     return out
+
+
+def people_orgs(spacy_doc: Doc, people: Iterable[PersonRole]) -> Counter[str]:
+    """The organisations the people records name, as the text writes them ("Jane Roe, CTO of Quillfeather"),
+    unless the NER reads that name as a place ("the governor of Eastland")."""
+    text = doc_text(spacy_doc)
+    places = {bare_name(e.text) for e in spacy_doc.ents if e.label_ in ("GPE", "LOC", "NORP", "PERSON")}
+    out: Counter[str] = Counter()
+    for p in people:
+        if p.org and p.org not in places and re.search(rf"(?<![\w-]){re.escape(p.org)}(?![\w-])", text):
+            out[p.org] += 1
+    return out
+
+
+def bare_name(name: str) -> str:
+    """An NER organisation's name without a leading article or a trailing possessive: "the White House's"."""
+    name = re.sub(r"^(?:the|The)\s+", "", name.strip(" .,"))
+    return re.sub(r"['\u2019]s?$", "", name).strip(" .,")
+
+
+def mention_ends(text: str, spans: Iterable[tuple[int, int]]) -> dict[str, list[int]]:
+    """Where each organisation's mentions end, by its canonical name."""
+    ends: dict[str, list[int]] = {}
+    for a, b in spans:
+        ends.setdefault(resolve_org_name(bare_name(text[a:b])) or bare_name(text[a:b]), []).append(b)
+    return ends
