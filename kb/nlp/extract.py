@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
 from kb.nlp.orglists import (
-    OrgLister, code_spans, defines_abbreviation, in_heading, in_spans, only_a_place, thing_names,
-    written_spellings,
+    OrgLister, bare_name, code_spans, defines_abbreviation, in_heading, in_spans, mention_ends, only_a_place,
+    only_pages, people_orgs, table_orgs, thing_names, written_spellings,
 )
 from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
 from kb.nlp.names import (
@@ -35,7 +35,7 @@ from kb.nlp.names import (
 )
 from kb.text.keys import name_key
 from kb.nlp.people import extract_people, people_records, title_people
-from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim, StanceEvent
+from kb.nlp.records import Extraction, ModelMention, OrgMention, PersonRole, ScoreClaim, StanceEvent
 from kb.nlp.bench_context import benchmarks_by_context
 from kb.nlp.score_rules import ReportRules, ScoreRules
 from kb.nlp.score_lists import fuller_benchmark_names
@@ -44,7 +44,7 @@ from kb.nlp.stance_items import drop_redundant
 from kb.nlp.stance_tables import table_stances
 from kb.nlp.stance_rules import StanceRules
 from kb.nlp.stances import extract_stances
-from kb.text.lexicon import ORG_END
+from kb.text.lexicon import ORG_END, alternation
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, by_size, caption_reporter, flat_tables, index_lines, merge_claims, place_table,
     row_location, text_tables,
@@ -55,6 +55,8 @@ MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
 ORG_SUFFIX = re.compile(rf"\b(?:{ORG_END})\.?$")  # a company word ends the name (data/patterns/lexicon.jsonl)
+# "Department of Fisheries", "Institute for Coastal Studies": an institution's head word, then what it is of or for
+INSTITUTION = re.compile(rf"\b(?:{alternation('institution_word')}) (?:of|for|on) (?:the )?[A-Z]")
 NOT_ORGS = {"API", "AI", "X", "LLM", "GPU", "CEO", "CTO", "AGI", "UI", "SVG", "HTML", "CSS",
             # defined terms of licence and contract texts
             "Software", "Licensee", "Licensor", "Licence", "License", "Agreement", "Company", "Services"}
@@ -210,7 +212,9 @@ def _assemble(spacy_doc: Doc, doc_in: object, truncated: bool, title_doc: Option
     named = title_people(title_doc, spacy_doc, mentions, extract_people(spacy_doc, mentions))
     people = people_records(named)  # a name with no role or organisation is no people record (credits, authors)
     models, counts = _models(spacy_doc, mentions, scores)
-    orgs = _orgs(spacy_doc, mentions, {w for p in named for w in p.name.split()}, counts)
+    orgs = _orgs(spacy_doc, mentions, {w for p in named for w in p.name.split()}, counts,
+                 things={s.benchmark for s in scores} | set(counts), people=people,
+                 tables=getattr(doc_in, "tables", None) or ())
     extra: dict[str, Any] = {"extractor_version": EXTRACTOR_VERSION, "focal_model": mentions.focal}
     if truncated:
         extra["truncated_at"] = MAX_CHARS
@@ -305,12 +309,16 @@ def _models(spacy_doc: Doc, mentions: DocMentions,
     return tuple(models), counts
 
 
-def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str],
-          counts: Counter[str]) -> tuple[OrgMention, ...]:
+def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], counts: Counter[str],
+          things: Iterable[str] = (), people: Iterable[PersonRole] = (),
+          tables: Iterable[str] = ()) -> tuple[OrgMention, ...]:
     """The document's organisations: named ones that are not licences, products or people, those a list
-    names, and the makers of its models that the text names outside the models' own names."""
+    names, the organisations its people records and its tables name, and the makers of its models that the
+    text names outside the models' own names. THINGS (the models and benchmarks it reports) are no organisations."""
     text = doc_text(spacy_doc)
     org_counts = _named_orgs(spacy_doc, mentions, person_tokens, text)
+    org_counts.update(people_orgs(spacy_doc, people))
+    org_counts.update(table_orgs(tables))
     spans = [(o.start_char, o.end_char) for o in mentions.orgs]
     # Organisations a list names ("companies such as A, B and C", "Cadence and IBM"), even once.
     for name, start, end in OrgLister(spacy_doc, mentions, _product_like).listed():
@@ -323,9 +331,13 @@ def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str],
         if any(not any(a <= m.start() < b for a, b in model_spans)
                for m in re.finditer(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text)):
             org_counts[maker] += 1
-    for name in thing_names(text, [n for n in org_counts if not resolve_org_name(n)]):
-        del org_counts[name]  # "the Quillon dataset", "AutoThing(x=1)": a thing or code, not a company
-    for name in [n for n in org_counts if org_kind(n) == "platform" and only_a_place(text, n)]:
+    thing_keys = {name_key(t) for t in things}
+    for name in thing_names(text, [n for n in org_counts if not resolve_org_name(n)]) | {
+            n for n in org_counts if not resolve_org_name(n) and name_key(n) in thing_keys}:
+        del org_counts[name]  # "the Quillon dataset", "AutoThing(x=1)", a scored benchmark: a thing, not a company
+    ends = mention_ends(text, spans)
+    for name in [n for n in org_counts if (org_kind(n) == "platform" and only_a_place(text, n))
+                 or only_pages(text, ends.get(n, []))]:
         del org_counts[name]  # "weights on <code host>", "<code host> repository": a website, not an org
     written = written_spellings(text, spans, set(org_counts), model_spans)
     # each organisation as the text writes it ("HuggingFace", "Mistral"), one record per spelling
@@ -348,7 +360,12 @@ def _named_orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], 
                                       + r"\b(?![\s-]+licen)", text)}
     code = code_spans(text)
     for o in mentions.orgs:
-        name = o.name.strip(" .,")
+        name = o.name.strip(" .,") if o.known else bare_name(o.name)
+        if not name or re.search(r"[,()]", name) or re.search(r"\s(?:and|or|of|for|the|&)$", name):
+            continue  # "the Organisation for Economic Co-operation and": the NER cut the name short
+        if re.match(r"(?:the|The)\s", o.name) and not o.known and not (ORG_SUFFIX.search(name)
+                                                                     or INSTITUTION.search(name)):
+            continue  # "the Responsible Use Guide": a named thing; "the Department of Fisheries" is an institution
         if in_spans(code, o.start_char) or defines_abbreviation(text, o.start_char, o.end_char):
             continue  # an identifier in code; "Mixture of Experts (MoE)" defines a term
         if resolve_license_name(name) and name in licence_words:
@@ -364,10 +381,11 @@ def _named_orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], 
     # NER-only organisations named once are mostly products and headings ("Vertex AI", "Gemini CLI");
     # keep them when repeated or when the name itself says organisation.
     known_orgs = {resolve_org_name(o.name) or o.name for o in mentions.orgs if o.known}
-    headed = {resolve_org_name(o.name) or o.name.strip(" .,") for o in mentions.orgs
+    headed = {resolve_org_name(o.name) or bare_name(o.name) for o in mentions.orgs
               if not o.known and in_heading(spacy_doc, o.start_char)}
     for name in list(org_counts):
-        if name not in known_orgs and org_counts[name] < 2 and (not ORG_SUFFIX.search(name) or name in headed):
+        said = ORG_SUFFIX.search(name) or INSTITUTION.search(name)
+        if name not in known_orgs and org_counts[name] < 2 and (not said or name in headed):
             del org_counts[name]  # "Building Better Recommender Systems": a heading, not a company
     return org_counts
 
