@@ -144,6 +144,20 @@ def _row_cells(soup: Tag) -> list[list[str]]:
     return rows
 
 
+def table_model_names(table_html: str, resolve: Callable[[str], Optional[str]]) -> list[str]:
+    """Models a table names in a cell of their own, whatever the table holds: a model-zoo or download
+    table ("| SFT | Vela-3-7B-SFT | Vela-3-32B-SFT |") names models without scoring them. A cell counts
+    only when its whole text is a model's name (RESOLVE: the gazetteer or a family's name shape)."""
+    soup = BeautifulSoup(table_html, "lxml")
+    names: dict[str, None] = {}
+    for cell in soup.find_all(["td", "th"]):
+        text = re.sub(r"\s+", " ", cell.get_text(" ", strip=True))
+        name = resolve(text) if 0 < len(text) <= 80 else None
+        if name:
+            names.setdefault(name)
+    return list(names)
+
+
 def place_table(table_html: str, text: str, line_index: Optional[LineIndex] = None) -> PlacedTable:
     """Caption, context and the location of a table's rows in TEXT (the clean text)."""
     soup = BeautifulSoup(table_html, "lxml")
