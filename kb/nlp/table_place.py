@@ -18,6 +18,7 @@ from kb.nlp.records import ScoreClaim
 
 CONTEXT_ATTR = "data-aikb-context"  # set by ingest.metadata.data_tables: the heading before the table
 MAX_CONTEXT = 240
+MAX_NAME_CELLS = 5000  # a table's cells read for model names: enough for any real table, bounded for a hostile one
 PIPE_ROW = re.compile(r"^[^\n|]*\|[^\n]*$")
 REPORTER = re.compile(
     r"(?i:\b(?:reported|measured|evaluated|run|compiled|independently verified|verified|provided|published)\s+by"
@@ -150,7 +151,7 @@ def table_model_names(table_html: str, resolve: Callable[[str], Optional[str]]) 
     only when its whole text is a model's name (RESOLVE: the gazetteer or a family's name shape)."""
     soup = BeautifulSoup(table_html, "lxml")
     names: dict[str, None] = {}
-    for cell in soup.find_all(["td", "th"]):
+    for cell in soup.find_all(["td", "th"], limit=MAX_NAME_CELLS):
         text = re.sub(r"\s+", " ", cell.get_text(" ", strip=True))
         name = resolve(text) if 0 < len(text) <= 80 else None
         if name:
