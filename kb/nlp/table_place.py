@@ -151,9 +151,13 @@ def table_model_names(table_html: str, resolve: Callable[[str], Optional[str]]) 
     only when its whole text is a model's name (RESOLVE: the gazetteer or a family's name shape)."""
     soup = BeautifulSoup(table_html, "lxml")
     names: dict[str, None] = {}
+    seen: set[str] = set()
     for cell in soup.find_all(["td", "th"], limit=MAX_NAME_CELLS):
         text = re.sub(r"\s+", " ", cell.get_text(" ", strip=True))
-        name = resolve(text) if 0 < len(text) <= 80 else None
+        if text in seen or len(text) > 80 or not re.search(r"[A-Za-z]", text):
+            continue  # a value, or a label already read
+        seen.add(text)
+        name = resolve(text)
         if name:
             names.setdefault(name)
     return list(names)
