@@ -19,6 +19,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
+from kb.nlp.discover import repo_id_name
+from kb.nlp.name_extent import listed_with_models
 from kb.nlp.orglists import (
     OrgLister, bare_name, code_spans, defines_abbreviation, in_heading, in_spans, mention_ends, only_a_place,
     only_pages, people_orgs, table_orgs, thing_names, written_spellings,
@@ -47,7 +49,7 @@ from kb.nlp.stances import extract_stances
 from kb.text.lexicon import ORG_END, alternation
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, by_size, caption_reporter, flat_tables, index_lines, merge_claims, place_table,
-    row_location, text_tables,
+    row_location, table_model_names, text_tables,
 )
 
 EXTRACTOR_VERSION = "2026.12.03-10m"
@@ -93,11 +95,12 @@ def _bare_families(spacy_doc: Doc, mentions: DocMentions, counts: Counter[str]) 
         if f.name in done or f.name in counts:
             continue
         fam = g.family_index.get(name_key(f.name)) or {}
-        if any(n == f.name or n.startswith(f.name + " ") or n.startswith(f.name + "-") for n in counts):
+        listed = not resolve_org_name(f.name) and listed_with_models(text, f.start_char, f.end_char)
+        if not listed and any(n == f.name or n.startswith(f.name + " ") or n.startswith(f.name + "-") for n in counts):
             continue  # a member is named
         maker = fam.get("org")
         before = text[max(0, f.start_char - 30):f.start_char]
-        if FAMILY_AS_MODEL.match(text, f.end_char) or (
+        if listed or FAMILY_AS_MODEL.match(text, f.end_char) or (
                 maker and re.search(rf"(?<![\w-]){re.escape(maker)}\s+$", before, re.I)):
             done.add(f.name)
             n = sum(1 for x in mentions.families if x.name == f.name)
@@ -211,7 +214,7 @@ def _assemble(spacy_doc: Doc, doc_in: object, truncated: bool, title_doc: Option
     stances = _stances(sents, mentions, placed)
     named = title_people(title_doc, spacy_doc, mentions, extract_people(spacy_doc, mentions))
     people = people_records(named)  # a name with no role or organisation is no people record (credits, authors)
-    models, counts = _models(spacy_doc, mentions, scores)
+    models, counts = _models(spacy_doc, mentions, scores, placed)
     orgs = _orgs(spacy_doc, mentions, {w for p in named for w in p.name.split()}, counts,
                  things={s.benchmark for s in scores} | set(counts), people=people,
                  tables=getattr(doc_in, "tables", None) or ())
@@ -292,15 +295,18 @@ def _stances(sents: list[Span], mentions: DocMentions, placed: list[PlacedTable]
     return drop_redundant(stances)
 
 
-def _models(spacy_doc: Doc, mentions: DocMentions,
-            scores: list[ScoreClaim]) -> tuple[tuple[ModelMention, ...], Counter[str]]:
+def _models(spacy_doc: Doc, mentions: DocMentions, scores: list[ScoreClaim],
+            placed: list[PlacedTable]) -> tuple[tuple[ModelMention, ...], Counter[str]]:
     """The document's models with their mention counts (models named only in a table count 0)."""
     counts = Counter(m.name for m in mentions.models)
     known = {m.name for m in mentions.models if m.known}
     models = [ModelMention(name=n, org=mentions.model_orgs.get(n), family=None, known=n in known,
                            focal=n == mentions.focal, mentions=k) for n, k in counts.items()]
-    for name in dict.fromkeys(s.model for s in scores if s.in_table and s.model not in counts):
-        # Models named only in a table (the comparison columns of a launch post) are models of the story.
+    in_tables = [s.model for s in scores if s.in_table] + [n for p in placed for n in table_model_names(
+        p.html, lambda t: resolve_model_name(t) or repo_id_name(t))]
+    for name in dict.fromkeys(n for n in in_tables if n not in counts):
+        # Models named only in a table (the comparison columns of a launch post, a download table) are
+        # models of the story.
         org = org_of_model(name)
         models.append(ModelMention(name=name, org=org, known=bool(org), mentions=1))
         counts[name] = 0
