@@ -90,3 +90,16 @@ def test_hedged_only_when_the_sentence_hedges(nlp):
 ])
 def test_not_an_independent_evaluator(nlp, text):
     assert got(nlp, text)[67.7][1] != "evaluator"
+
+
+def test_the_maker_named_by_a_possessive_takes_its_own_value(nlp):
+    # the maker is known only from "Orbit AI's Comet 3"; "that Orbit reported" is its word, relayed
+    g = got(nlp, "An independent evaluation by the non-profit Quillstone Collective found that Orbit AI's Comet 3 "
+                 "scores 58.0% on GPQA Diamond, well below the 63.5% that Orbit reported at launch.")
+    assert g[58.0] == ("Quillstone Collective", "evaluator", False)
+    assert g[63.5][:2] == ("Orbit AI", "vendor")
+
+
+def test_a_possessive_of_an_unrelated_organisation_names_no_maker(nlp):
+    g = got(nlp, "Gemini 3.5 Pro scores 58.0% on GPQA Diamond, Orbit AI's analysts wrote in a note.")
+    assert g[58.0][:2] == (OUTLET, "outlet")

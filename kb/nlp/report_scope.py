@@ -141,7 +141,8 @@ def possessive_maker(text: str, model: str, orgs: list[str]) -> Optional[str]:
     for org in orgs:
         if org_kind(org) in ("evaluator", "outlet", "university"):
             continue
-        if re.search(rf"(?<![\w-]){re.escape(org)}(?:\s+(?:{ORG_END})\.?)?['\u2019]s\s+(?:new\s+|latest\s+)?"
-                     rf"{re.escape(model)}(?![\w-])", text):
-            return resolve_org_name(org) or org
+        m = re.search(rf"(?<![\w-])(?P<org>{re.escape(org)}(?:\s+(?:{ORG_END})\.?)?)['\u2019]s\s+"
+                      rf"(?:new\s+|latest\s+)?{re.escape(model)}(?![\w-])", text)
+        if m:  # the name as written in full ("Northwind AI", where the mentions hold "Northwind")
+            return resolve_org_name(m["org"]) or resolve_org_name(org) or m["org"].rstrip(".")
     return None
