@@ -112,8 +112,9 @@ class ReportScope:
         if len({n[:2] for n in named if n}) >= 2:
             at = value_at(sentence, value)
             mine = next((i for i, c in enumerate(clauses) if at is not None and c.start <= at < c.end), None)
-            if mine is not None and named[mine]:
-                return named[mine]
+            own = named[mine] if mine is not None else None
+            if own:
+                return own
             free = {n for n, c in zip(named, clauses) if n and not c.numbers}
             if mine is not None and len(free) == 1:
                 return free.pop()

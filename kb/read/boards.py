@@ -90,8 +90,8 @@ def board(session: Session, benchmark: str, *, as_of: Optional[datetime] = None,
     _check(openness)
     kind = reporter_kind(reporter)
     conds = _conditions(_bench(session, benchmark), as_of=as_of, setting=setting, kind=kind)
-    stmt = (select(col(ScoreClaim.id), col(ScoreClaim.model_id), col(ScoreClaim.qualifier), col(ScoreClaim.value),
-                   col(ScoreClaim.unit)).where(*conds)
+    stmt = (core_select(col(ScoreClaim.id), col(ScoreClaim.model_id), col(ScoreClaim.qualifier), col(ScoreClaim.value),
+                        col(ScoreClaim.unit)).where(*conds)
             .order_by(col(ScoreClaim.value).desc(), col(ScoreClaim.first_reported_at).desc(), col(ScoreClaim.id).desc()))
     # (model id, setting, unit) -> (best value, claim id)
     chosen: dict[tuple[int, Optional[str], Optional[str]], tuple[float, int]] = {}
