@@ -39,11 +39,17 @@ from kb.text.keys import name_key
 from kb.nlp.people import extract_people, people_records, title_people
 from kb.nlp.records import Extraction, ModelMention, OrgMention, PersonRole, ScoreClaim, StanceEvent
 from kb.nlp.bench_context import benchmarks_by_context
+from kb.nlp.report_scope import ReportScope, possessive_maker
 from kb.nlp.score_rules import ReportRules, ScoreRules
 from kb.nlp.score_lists import fuller_benchmark_names
+<<<<<<< HEAD
 from kb.nlp.scores import DOC_HEDGES, Candidate, SentenceScorer
 from kb.nlp.stance_items import drop_redundant
 from kb.nlp.stance_tables import table_stances
+=======
+from kb.nlp.scores import Candidate, SentenceScorer
+from kb.nlp.stance_lists import table_stances
+>>>>>>> reporters
 from kb.nlp.stance_rules import StanceRules
 from kb.nlp.stances import extract_stances
 from kb.text.lexicon import ORG_END, alternation
@@ -113,18 +119,18 @@ def _rules() -> tuple[ScoreRules, StanceRules]:
     return ScoreRules(), StanceRules()
 
 
-def _reporter(sent_text: str, model: str, mentions: DocMentions, outlet: Optional[str],
-              doc_hedged: bool) -> tuple[Optional[str], Optional[str], bool]:
-    """(reported_by, reporter_kind, hedged) for a claim in this sentence (kb/nlp/scores.py ReportRules);
-    hedged only when the sentence hedges, whatever the rest of the document says."""
+def _reporter(sent_text: str, c: Candidate, mentions: DocMentions, outlet: Optional[str],
+              evaluators: tuple[str, ...], text: str) -> tuple[Optional[str], Optional[str], bool]:
+    """(reported_by, reporter_kind, hedged) for claim C in this sentence (kb/nlp/report_scope.py): its own
+    clause's reporter when the sentence names two; hedged only when the sentence (or clause) hedges."""
     orgs = tuple(dict.fromkeys(o.name for o in mentions.orgs if o.name in sent_text))
-    return _report_rules().reporter(sent_text, mentions.model_orgs.get(model),
-                                    mentions.focal_org(), outlet, orgs)
+    maker = mentions.model_orgs.get(c.model) or possessive_maker(text, c.model, [o.name for o in mentions.orgs])
+    return _report_scope().reporter(sent_text, c.value, maker, mentions.focal_org(), outlet, orgs, evaluators)
 
 
 @lru_cache(maxsize=1)
-def _report_rules() -> ReportRules:
-    return ReportRules()
+def _report_scope() -> ReportScope:
+    return ReportScope(ReportRules())
 
 
 def _placed_tables(doc_in: object, text: str) -> list[PlacedTable]:
@@ -240,7 +246,9 @@ def _scores(spacy_doc: Doc, sents: list[Span], title: str, title_doc: Optional[D
             outlet: Optional[str]) -> list[ScoreClaim]:
     """Score claims of the prose sentences, then those the headline states that the body does not."""
     score_rules, _ = _rules()
-    doc_hedged = bool(DOC_HEDGES.search(doc_text(spacy_doc)))
+    text = doc_text(spacy_doc)
+    not_these = {x.casefold() for x in (outlet, *mentions.model_orgs.values()) if x}
+    evaluators = _report_scope().document_evaluators(text, [o.name for o in mentions.orgs], not_these)
     scorer = SentenceScorer(score_rules, mentions)
     title_cands, title_scorer = _title_candidates(title_doc, title, score_rules)
     if title_scorer is not None and title_scorer.prev_claim is not None:
@@ -256,7 +264,7 @@ def _scores(spacy_doc: Doc, sents: list[Span], title: str, title_doc: Optional[D
         if key in seen:
             continue
         seen.add(key)
-        by, kind, hedged = _reporter(c.sent.text, c.model, mentions, outlet, doc_hedged)
+        by, kind, hedged = _reporter(c.sent.text, c, mentions, outlet, evaluators, text)
         scores.append(ScoreClaim(model=c.model, benchmark=c.benchmark, value=c.value, unit=c.unit,
                                  qualifier=c.qualifier, reported_by=by, reporter_kind=kind, hedged=hedged,
                                  evidence=c.sent.text, start=c.sent.start_char, end=c.sent.end_char))
@@ -265,7 +273,7 @@ def _scores(spacy_doc: Doc, sents: list[Span], title: str, title_doc: Optional[D
         if (c.model, c.benchmark, c.value) in stated:
             continue
         stated.add((c.model, c.benchmark, c.value))
-        by, kind, hedged = _reporter(title, c.model, mentions, outlet, doc_hedged)
+        by, kind, hedged = _reporter(title, c, mentions, outlet, evaluators, text)
         scores.append(ScoreClaim(model=c.model, benchmark=c.benchmark, value=c.value, unit=c.unit,
                                  qualifier=c.qualifier, reported_by=by, reporter_kind=kind, hedged=hedged,
                                  evidence=title, start=0, end=0, in_title=True))
