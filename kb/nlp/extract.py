@@ -49,7 +49,7 @@ from kb.nlp.table_place import (
     row_location, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.12.03-9j"
+EXTRACTOR_VERSION = "2026.12.03-10h"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)

@@ -205,7 +205,10 @@ def _role_and_org(doc: Doc, ent: Span, sent: Span, mentions: DocMentions, credit
             role = m.group("role")
             if m.groupdict().get("past") and role.lower() != "former":
                 role = f"former {role}"  # "(ex-Quillpad CEO)"
-            return role, org_of(m.groupdict().get("org"), mentions)
+            org = org_of(m.groupdict().get("org"), mentions)
+            if org is None and m.groupdict().get("org") and m.start("org") > m.end("role"):
+                role = after[m.start("role"):m.end("org")].strip()  # "tech chief of Cloud Applications": a unit
+            return role, org
     for rx in BEFORE:
         m = rx.search(before)
         if m:

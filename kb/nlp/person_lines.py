@@ -45,6 +45,17 @@ ROLE_LIST = re.compile(rf"(?<![\w-])(?P<past>(?i:former)\s+)?(?P<org>[A-Z][\w.&-
                        rf"(?P<role>{PLURAL_ROLE})\s+(?P<names>{NAME_WORD} {NAME_WORD}(?:,\s+{NAME_WORD} {NAME_WORD})*,?"
                        rf"\s+and\s+{NAME_WORD} {NAME_WORD})(?![\w-]| [A-Z])")
 LIST_NAME = re.compile(rf"{NAME_WORD} {NAME_WORD}")
+NAMES = rf"{NAME_WORD} {NAME_WORD}(?:,\s+{NAME_WORD} {NAME_WORD})*(?:,?\s+and\s+{NAME_WORD} {NAME_WORD})?"
+# "Harrow AI, the startup co-founded in 2021 by former Quillpad researchers Ana Silva and Tom Berg": the names
+# founded the organisation before the comma (one the gazetteer or the NER knows), whatever else they were
+FOUNDED_BY = re.compile(rf"(?<![\w-])(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}),\s+(?:(?:the|a|an)\s+[^,;.]{{0,50}}?\s)?"
+                        rf"(?P<co>co-\s?)?founded\s+(?:in\s+\d{{4}}\s+)?by\s+(?:[^,;.]{{0,50}}?\s)??"
+                        rf"(?P<names>{NAMES})(?![\w-]| [A-Z])")
+# "Harrow AI (backed by Z) hired Ana Silva and Tom Berg, two of Z's engineers, as CTO and head of research": each
+# name takes its role in order, and the organisation is the one opening the sentence
+HIRED_AS_ROLES = re.compile(rf"\b(?:hired|hiring|hires|appointed|appointing|appoints|named|naming|names|poached|poaching)\s+"
+                            rf"(?P<names>{NAMES})(?:,[^,;.]{{1,60}},)?\s+as\s+(?:its\s+|their\s+|the\s+)?(?:new\s+)?"
+                            rf"(?P<roles>(?i:{ROLE})(?:(?:,\s+|,?\s+and\s+)(?i:{ROLE}))*)(?![\w-])")
 # "Quillpad CTO Ana Silva wrote": an organisation and a capitalised executive title before a name the NER missed
 ORG_TITLE_NAME = re.compile(rf"(?<![\w-])(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,2}})\s+"
                             rf"(?P<role>CEO|CTO|CFO|COO|CSO|CPO|CIO|President|(?:Co-)?[Ff]ounder|Chief [A-Z]\w* Officer)\s+"
@@ -125,6 +136,8 @@ def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[st
         if _name_ok(doc, m.group("name"), m.start("name")) and not _clashes(doc, mentions, m.start("name"),
                                                                              m.end("name")):
             _add_guest(doc, m, org_of(m.group("org"), mentions), people)
+    _add_founders(doc, mentions, people)
+    _add_hires(doc, mentions, people)
     _add_role_lists(doc, mentions, people)
     found = [(m, org_of(m.group("org"), mentions)) for m in [*ROLE_APPOSITION.finditer(text),
                                                               *ROLE_BEFORE_NAME.finditer(text)]]
@@ -161,3 +174,46 @@ def _add_role_lists(doc: Doc, mentions: DocMentions, people: dict[str, dict[str,
                                            **_evidence(doc, n.start(), n.end())})
             if not rec["role"] and not rec["org"]:
                 rec.update(role=role, org=org, **_evidence(doc, n.start(), n.end()))
+
+
+def _takes_over(rec: Optional[dict[str, Any]]) -> bool:
+    """Whether a shape that states a current role replaces RECORD: an empty one, or one with only a past role."""
+    return rec is None or not rec["role"] and not rec["org"] or str(rec["role"] or "").lower().startswith("former")
+
+
+def _set_role(doc: Doc, people: dict[str, dict[str, Any]], name: str, at: int, role: str, org: Optional[str]) -> None:
+    if _takes_over(people.get(name)):
+        people[name] = {**people.get(name, {"orgs_near": False}), "role": role, "org": org,
+                        **_evidence(doc, at, at + len(name))}
+
+
+def _add_founders(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
+    """The founders a "Z, co-founded by A, B and C" apposition names: co-founders of Z."""
+    text = doc_text(doc)
+    for m in FOUNDED_BY.finditer(text):
+        org = known_org(m.group("org"), mentions)
+        found = [n for n in LIST_NAME.finditer(text, m.start("names"), m.end("names"))
+                 if _name_ok(doc, n.group(0), n.start()) and not _clashes(doc, mentions, n.start(), n.end())]
+        if not org or not found:
+            continue
+        role = "co-founder" if m.group("co") or len(found) > 1 else "founder"
+        for n in found:
+            _set_role(doc, people, n.group(0), n.start(), role, org)
+
+
+def _add_hires(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
+    """"Z hired A and B as R1 and R2": each name its role in order, Z the first organisation of the sentence."""
+    text = doc_text(doc)
+    for m in HIRED_AS_ROLES.finditer(text):
+        names = LIST_NAME.findall(text, m.start("names"), m.end("names"))
+        roles = [r for r in re.split(r",\s+and\s+|,\s+|\s+and\s+", m.group("roles")) if r]
+        span = doc.char_span(m.start(), m.start() + 1, alignment_mode="expand")
+        if span is None or len(names) != len(roles):
+            continue
+        sent = span.sent
+        orgs = [o for o in mentions.orgs if sent.start_char <= o.start_char and o.end_char <= m.start()]
+        org = resolve_org_name(orgs[0].name) or orgs[0].name if orgs else None
+        for name, role in zip(names, roles):
+            at = text.index(name, m.start("names"))
+            if org and _name_ok(doc, name, at) and not _clashes(doc, mentions, at, at + len(name)):
+                _set_role(doc, people, name, at, role, org)
