@@ -16,7 +16,7 @@ from kb.nlp.names import gazetteer, resolve_org_name
 from kb.text.keys import name_key
 from kb.nlp.orglists import in_heading
 from kb.nlp.person_lines import add_shaped_people, first_name_model
-from kb.nlp.person_orgs import BRAND_FIRST_NAMES, NOT_NAME_WORDS, known_org, on_byline_line, org_of
+from kb.nlp.person_orgs import BRAND_FIRST_NAMES, DEPARTMENT_WORDS, NOT_NAME_WORDS, known_org, on_byline_line, org_of
 from kb.nlp.records import PersonRole
 from kb.nlp.role_patterns import (
     AFTER,
@@ -206,7 +206,8 @@ def _role_and_org(doc: Doc, ent: Span, sent: Span, mentions: DocMentions, credit
             if m.groupdict().get("past") and role.lower() != "former":
                 role = f"former {role}"  # "(ex-Quillpad CEO)"
             org = org_of(m.groupdict().get("org"), mentions)
-            if org is None and m.groupdict().get("org") and m.start("org") > m.end("role"):
+            if org is None and m.groupdict().get("org") and m.start("org") > m.end("role") and all(
+                    w.lower() in DEPARTMENT_WORDS for w in m.group("org").rstrip(".").split()):
                 role = after[m.start("role"):m.end("org")].strip()  # "tech chief of Cloud Applications": a unit
             return role, org
     for rx in BEFORE:

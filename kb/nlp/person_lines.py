@@ -187,11 +187,17 @@ def _set_role(doc: Doc, people: dict[str, dict[str, Any]], name: str, at: int, r
                         **_evidence(doc, at, at + len(name))}
 
 
+def _named_in_full(text: str, mentions: DocMentions) -> Optional[str]:
+    """"Sakana" where the document names "Sakana AI": the organisation's full name, when the document gives it."""
+    full = org_of(text, mentions)
+    return full if full and full != text and full in {o.name for o in mentions.orgs} else None
+
+
 def _add_founders(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
     """The founders a "Z, co-founded by A, B and C" apposition names: co-founders of Z."""
     text = doc_text(doc)
     for m in FOUNDED_BY.finditer(text):
-        org = known_org(m.group("org"), mentions)
+        org = known_org(m.group("org"), mentions) or _named_in_full(m.group("org"), mentions)
         found = [n for n in LIST_NAME.finditer(text, m.start("names"), m.end("names"))
                  if _name_ok(doc, n.group(0), n.start()) and not _clashes(doc, mentions, n.start(), n.end())]
         if not org or not found:
