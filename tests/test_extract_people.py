@@ -485,3 +485,20 @@ def test_area_chief_titles_and_units(nlp):
     assert _people(nlp, text).get("Rahul Venkatesan") == (None, "tech chief of Enterprise Applications")
     # negative: 'chief' alone after a name is no title
     assert "Rahul Venkatesan" not in _people(nlp, "The chief, Rahul Venkatesan, arrived late to the lab.")
+
+
+def test_leaders_and_hired_away(nlp):
+    text = ("Meta is spending heavily. Led by Ana Whitfield (formerly of Scale AI) and Tomas Berglund (ex-GitHub CEO), "
+            "MSL is the company's new research group.")
+    people = _people(nlp, text)
+    assert people.get("Ana Whitfield") == ("Meta Superintelligence Labs", "leader")
+    assert people.get("Tomas Berglund") == ("Meta Superintelligence Labs", "leader")
+    # negative: 'led by' inside a sentence about a past project names no current leader of what follows
+    text = "The study, led by Ana Whitfield and Tomas Berglund, Meta says, took a year."
+    assert _people(nlp, text).get("Ana Whitfield") != ("Meta", "leader")
+    # the hiring company, not the one the person left
+    text = "Anthropic opened a Zurich office, hired away Google's Rahul Venkatesan for safety work, and raised prices."
+    assert _people(nlp, text).get("Rahul Venkatesan") == ("Anthropic", None)
+    # negative: without 'away' a possessive names the person's own company
+    text = "Anthropic opened a Zurich office, and Google's Rahul Venkatesan praised the move."
+    assert _people(nlp, text).get("Rahul Venkatesan") == ("Google", None)

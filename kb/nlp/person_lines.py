@@ -138,6 +138,7 @@ def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[st
             _add_guest(doc, m, org_of(m.group("org"), mentions), people)
     _add_founders(doc, mentions, people)
     _add_hires(doc, mentions, people)
+    _add_leaders(doc, mentions, people)
     _add_role_lists(doc, mentions, people)
     found = [(m, org_of(m.group("org"), mentions)) for m in [*ROLE_APPOSITION.finditer(text),
                                                               *ROLE_BEFORE_NAME.finditer(text)]]
@@ -174,6 +175,15 @@ def _add_role_lists(doc: Doc, mentions: DocMentions, people: dict[str, dict[str,
                                            **_evidence(doc, n.start(), n.end())})
             if not rec["role"] and not rec["org"]:
                 rec.update(role=role, org=org, **_evidence(doc, n.start(), n.end()))
+
+# "Led by Ana Silva (formerly of Z) and Tom Berg, Wavecrest is ...": the names lead the organisation the sentence
+# goes on about
+BRACKETED = rf"{NAME_WORD} {NAME_WORD}(?:\s*\([^()\n]{{1,40}}\))?"
+LED_BY = re.compile(rf"(?:^|(?<=[.!?*\n]\s)|(?<=\n))Led by (?P<names>{BRACKETED}(?:(?:,\s+|,?\s+and\s+){BRACKETED})*),\s+"
+                    rf"(?P<org>{ORGTEXT})\s+(?:is|was|has|had|will|wants|plans|aims|now)\b")
+# "Z hired away Y's Ana Silva": the person now works for Z, the first organisation of the sentence
+HIRED_AWAY = re.compile(rf"\b(?:hired|hiring|hires|poached|poaching|poaches|lured|luring)\s+away\s+"
+                        rf"(?P<from>{ORGTEXT}){POSS}\s+(?P<name>{NAME_WORD} {NAME_WORD})(?![\w-]| [A-Z])")
 
 
 def _takes_over(rec: Optional[dict[str, Any]]) -> bool:
@@ -213,13 +223,34 @@ def _add_hires(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]
     for m in HIRED_AS_ROLES.finditer(text):
         names = LIST_NAME.findall(text, m.start("names"), m.end("names"))
         roles = [r for r in re.split(r",\s+and\s+|,\s+|\s+and\s+", m.group("roles")) if r]
-        span = doc.char_span(m.start(), m.start() + 1, alignment_mode="expand")
-        if span is None or len(names) != len(roles):
+        if len(names) != len(roles):
             continue
-        sent = span.sent
-        orgs = [o for o in mentions.orgs if sent.start_char <= o.start_char and o.end_char <= m.start()]
-        org = resolve_org_name(orgs[0].name) or orgs[0].name if orgs else None
+        org = _first_org_before(doc, mentions, m.start())
         for name, role in zip(names, roles):
             at = text.index(name, m.start("names"))
             if org and _name_ok(doc, name, at) and not _clashes(doc, mentions, at, at + len(name)):
                 _set_role(doc, people, name, at, role, org)
+
+
+def _first_org_before(doc: Doc, mentions: DocMentions, at: int) -> Optional[str]:
+    """The first organisation named in the sentence holding offset AT, before AT (the sentence's subject)."""
+    span = doc.char_span(at, at + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    orgs = [o for o in mentions.orgs if span.sent.start_char <= o.start_char and o.end_char <= at]
+    return resolve_org_name(orgs[0].name) or orgs[0].name if orgs else None
+
+
+def _add_leaders(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
+    """"Led by A and B, Z is ...": leaders of Z; "Z hired away Y's A": A's organisation is now Z."""
+    text = doc_text(doc)
+    for m in LED_BY.finditer(text):
+        org = known_org(m.group("org"), mentions)
+        for n in LIST_NAME.finditer(text, m.start("names"), m.end("names")) if org else ():
+            if text[n.start() - 1:n.start()] != "(" and _name_ok(doc, n.group(0), n.start()) \
+                    and not _clashes(doc, mentions, n.start(), n.end()):
+                _set_role(doc, people, n.group(0), n.start(), "leader", org)
+    for m in HIRED_AWAY.finditer(text):
+        org, rec = _first_org_before(doc, mentions, m.start()), people.get(m.group("name"))
+        if org and rec is not None and not rec["role"] and rec["org"] in (None, known_org(m.group("from"), mentions)):
+            rec.update(org=org, **_evidence(doc, m.start("name"), m.end("name")))
