@@ -502,3 +502,16 @@ def test_leaders_and_hired_away(nlp):
     # negative: without 'away' a possessive names the person's own company
     text = "Anthropic opened a Zurich office, and Google's Rahul Venkatesan praised the move."
     assert _people(nlp, text).get("Rahul Venkatesan") == ("Google", None)
+
+
+def test_from_a_team_and_list_lines_at_a_known_org(nlp):
+    # a model family's name after 'from' is the team the person speaks for
+    assert _people(nlp, "Later, Priya Raman from Qwen said the team needed more people.").get("Priya Raman") == (
+        "Qwen", None)
+    # negative: 'from' a place or a time is no organisation
+    assert "Priya Raman" not in _people(nlp, "Later, Priya Raman from 2019 onward said the team needed more people.")
+    text = "Guests this week:\n\n* Tomas Berglund - Pretraining at Hugging Face ([@tberg](https://x.com/tberg))\n"
+    assert _people(nlp, text).get("Tomas Berglund") == ("Hugging Face", None)
+    # negative: an organisation no one knows is not taken from a list line
+    text = "Guests this week:\n\n* Tomas Berglund - Pretraining at Home ([@tberg](https://x.com/tberg))\n"
+    assert "Tomas Berglund" not in _people(nlp, text)

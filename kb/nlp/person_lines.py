@@ -71,6 +71,10 @@ GUEST_LINE = re.compile(rf"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?(?:(?:Guests?|Speaker
                         rf"(?P<role>(?i:{ROLE}))(?:,|[ \t]+(?:of|at|@))?[ \t]+(?P<org>{ORGTEXT})[ \t]*"
                         rf"(?=[(\[]|[-\u2013\u2014|][ \t]|$)")
 
+# "- Ana Silva - Pretraining at Wavecrest (@ana)": a list line with what a person works on at a known organisation
+GUEST_AT = re.compile(rf"(?m)^[ \t]*[-*\u2022][ \t]+(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})[ \t]+[-\u2013\u2014][ \t]+"
+                      rf"[^\n@()\[\]|]{{1,40}}?[ \t]at[ \t]+(?P<org>{ORGTEXT})(?=[ \t]*(?:[(\[]|$))")
+
 
 def first_name_model(m: Mention, start: int, end: int) -> bool:
     """Whether mention M is only the first word of the two- or three-token name at tokens [START, END): an
@@ -136,6 +140,11 @@ def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[st
         if _name_ok(doc, m.group("name"), m.start("name")) and not _clashes(doc, mentions, m.start("name"),
                                                                              m.end("name")):
             _add_guest(doc, m, org_of(m.group("org"), mentions), people)
+    for m in GUEST_AT.finditer(text):
+        org = known_org(m.group("org"), mentions)
+        if org and _name_ok(doc, m.group("name"), m.start("name")) and not _clashes(doc, mentions, m.start("name"),
+                                                                                    m.end("name")):
+            _add_guest(doc, m, org, people)
     _add_founders(doc, mentions, people)
     _add_hires(doc, mentions, people)
     _add_leaders(doc, mentions, people)
