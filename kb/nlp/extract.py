@@ -40,7 +40,7 @@ from kb.nlp.bench_context import benchmarks_by_context
 from kb.nlp.score_rules import ReportRules, ScoreRules
 from kb.nlp.score_lists import fuller_benchmark_names
 from kb.nlp.scores import DOC_HEDGES, Candidate, SentenceScorer
-from kb.nlp.stance_lists import table_stances
+from kb.nlp.stance_tables import table_stances
 from kb.nlp.stance_rules import StanceRules
 from kb.nlp.stances import extract_stances
 from kb.text.lexicon import ORG_END
@@ -279,7 +279,8 @@ def _stances(sents: list[Span], mentions: DocMentions, placed: list[PlacedTable]
         return (doc_models.get(name_key(label)) or resolve_model_name(label)
                 or (label if looks_like_model(label) and not resolve_license_name(label) else None))
 
-    for ev in table_stances([(p.html, p.span) for p in placed], table_model, stance_rules, mentions.model_orgs):
+    for ev in table_stances([(p.html, p.span) for p in placed], table_model, stance_rules, mentions.model_orgs,
+                            doc_text(sents[0].doc) if sents else ""):
         if (ev.model, ev.stance, ev.planned) not in stated_stances:  # a table's licence column or row
             stated_stances.add((ev.model, ev.stance, ev.planned))
             stances.append(ev)

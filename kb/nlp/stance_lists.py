@@ -1,11 +1,12 @@
 """Stances stated by a document's structure rather than a sentence: a newsletter's list under an "open
-source" heading, and a table's licence or open-weights column or row.
+source" heading, a line ending in a Hugging Face link list, a model card's licence field, an API-only launch
+(tables: kb/nlp/stance_tables.py).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Callable, Iterator, Optional
+from typing import Iterator, Optional
 
 from kb.nlp.mentions import DocMentions
 from kb.text.keys import name_key
@@ -181,80 +182,3 @@ def _without_size(name: str, mentions: DocMentions) -> str:
         return SIZE_SUFFIX.sub("", name)
     short = name_key(SIZE_SUFFIX.sub("", name))
     return next((m.name for m in mentions.models if short != name_key(name) and name_key(m.name) == short), name)
-
-
-LICENCE_HEADER = re.compile(r"(?i)\blicen[cs]e\b|\bweights\b|\bopen[- ]?(?:source|weights?)\b|\bavailability\b")
-YES_CELL = re.compile(r"(?i)^(?:yes|open|open weights|open-weights|downloadable|\u2713|\u2714|\u2705)$")
-NO_CELL = re.compile(r"(?i)^(?:no|closed|closed weights|proprietary|api(?:[- ]only)?|not released|"
-                     r"\u2717|\u2718|\u274c)$")
-
-
-def _table_rows(table_html: str) -> list[list[str]]:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(table_html, "html.parser")
-    rows = []
-    for tr in soup.find_all("tr"):
-        cells = [re.sub(r"\s+", " ", td.get_text(" ", strip=True)) for td in tr.find_all(["td", "th"])]
-        if any(cells):
-            rows.append(cells)
-    return rows
-
-
-def _cell_stance(cell: str, rules: StanceRules, header_says_weights: bool) -> tuple[Optional[str], Optional[str]]:
-    """(stance, licence) a licence/weights cell states."""
-    from kb.nlp.names import clean_label, resolve_license_name
-
-    label = clean_label(cell)
-    lic = resolve_license_name(label) or (rules.license_names.get(label) if label in rules.license_names else None)
-    if lic:
-        if rules.open_licences.get(lic):
-            return "open", lic
-        return ("closed", None) if lic == "proprietary" else (None, None)
-    if re.fullmatch(r"(?i)proprietary|closed(?: weights)?", label):
-        return "closed", None
-    if header_says_weights and YES_CELL.match(label):
-        return "open", None
-    if header_says_weights and NO_CELL.match(label):
-        return "closed", None
-    return None, None
-
-
-def table_stances(tables: list[tuple[str, Optional[tuple[int, int]]]], resolve_model: Callable[[str], Optional[str]],
-                  rules: StanceRules, model_orgs: dict[str, Optional[str]]) -> list[StanceEvent]:
-    """Stances a table states: a "License" (or "Open weights") column or row beside the model names.
-
-    TABLES are (html, (start, end) or None) pairs. "| Lumen 4 | Apache 2.0 |" is open under Apache 2.0;
-    "| Kite 5 | Proprietary |" is closed.
-    """
-    out = []
-    for html, span in tables:
-        try:
-            rows = _table_rows(html)
-        except Exception:  # noqa: BLE001 - a malformed table must not lose the document
-            continue
-        if len(rows) < 2:
-            continue
-        start, end = span or (0, 0)
-        header = rows[0]
-        pairs = []  # (model cell, licence cell, header says weights)
-        lic_cols = [i for i, h in enumerate(header) if LICENCE_HEADER.search(h)]
-        if lic_cols:  # models down the rows, a licence column
-            col = lic_cols[0]
-            says_weights = bool(re.search(r"(?i)weights|open", header[col]))
-            for row in rows[1:]:
-                model = next((resolve_model(c) for c in row if c and resolve_model(c)), None)
-                if model and col < len(row):
-                    pairs.append((model, row[col], says_weights or bool(re.search(r"(?i)licen", header[col]))))
-        for row in rows:  # models across the columns, a licence row
-            if row and LICENCE_HEADER.search(row[0]) and len(row) == len(header):
-                for i in range(1, len(row)):
-                    model = resolve_model(header[i]) if header[i] else None
-                    if model:
-                        pairs.append((model, row[i], True))
-        for model, cell, says_weights in pairs:
-            stance, lic = _cell_stance(cell, rules, says_weights)
-            if stance:
-                out.append(StanceEvent(org=model_orgs.get(model), model=model, stance=stance, license=lic,
-                                       evidence=f"{model} | {cell}", start=start, end=end))
-    return out

@@ -1,7 +1,8 @@
 """What a stance cue may attach to: the scope filters (tools, base models, comparison yardsticks, rumours,
 licences of code) and the cue, plan and licence word lists read from data/patterns/.
 
-kb/nlp/stances.py reads sentences with these rules; kb/nlp/stance_lists.py reads roundup sections and tables.
+kb/nlp/stances.py reads sentences with these rules; kb/nlp/stance_lists.py reads roundup sections,
+kb/nlp/stance_tables.py tables.
 """
 from __future__ import annotations
 
