@@ -232,7 +232,7 @@ def _add_hires(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]
     for m in HIRED_AS_ROLES.finditer(text):
         names = LIST_NAME.findall(text, m.start("names"), m.end("names"))
         roles = [r for r in re.split(r",\s+and\s+|,\s+|\s+and\s+", m.group("roles")) if r]
-        if len(names) != len(roles):
+        if len(names) < 2 or len(names) != len(roles):  # one name: people.py's HIRED_BY/HIRED_AS reading
             continue
         org = _first_org_before(doc, mentions, m.start())
         for name, role in zip(names, roles):
