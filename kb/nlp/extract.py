@@ -42,14 +42,9 @@ from kb.nlp.bench_context import benchmarks_by_context
 from kb.nlp.report_scope import ReportScope, possessive_maker
 from kb.nlp.score_rules import ReportRules, ScoreRules
 from kb.nlp.score_lists import fuller_benchmark_names
-<<<<<<< HEAD
-from kb.nlp.scores import DOC_HEDGES, Candidate, SentenceScorer
+from kb.nlp.scores import Candidate, SentenceScorer
 from kb.nlp.stance_items import drop_redundant
 from kb.nlp.stance_tables import table_stances
-=======
-from kb.nlp.scores import Candidate, SentenceScorer
-from kb.nlp.stance_lists import table_stances
->>>>>>> reporters
 from kb.nlp.stance_rules import StanceRules
 from kb.nlp.stances import extract_stances
 from kb.text.lexicon import ORG_END, alternation
