@@ -21,9 +21,9 @@ _SHARE_WORDS = (
 )
 _SHARE_LINE = re.compile(rf"^(?:(?:{_SHARE_WORDS})[\s:|,·•/-]*)+$", re.I)
 
-# Links back to the original or to more content.
+# Links back to the original or to more content (not a heading such as "Open Source LLMs").
 _NAV_LINE = re.compile(
-    r"^(?:view|see|visit|go to|open|read|ver|veja|leia|leer|lire|voir|lesen|zum|vai|leggi|bekijk)"
+    r"^(?!open[- ]source\b)(?:view|see|visit|go to|open|read|ver|veja|leia|leer|lire|voir|lesen|zum|vai|leggi|bekijk)"
     r"\b.{0,40}\b(?:original|source|fonte|fuente|source originale|quelle|originale|article|artigo|"
     r"artículo|more|mais|más|la suite|weiter|story|here|aqui|aquí|ici|hier|qui|full story)\b.{0,30}$"
     r"|^(?:read more|continue reading|read the full (?:story|article)|leia mais|leer más|"

@@ -27,7 +27,7 @@ from kb.text.keys import name_key  # noqa: E402  (the extractor's and the linker
 STOPWORDS = {
     "arc", "if", "stem", "include", "meld", "spider", "nexus", "terminus", "math", "drop", "piqa",
     "crag", "nq", "lsat", "mme", "pope", "ruler", "frames", "general", "image", "agent", "vision",
-    "sora", "o1", "o3", "claude", "gemini", "llama", "gpt", "bard", "chatgpt", "copilot", "alpha",
+    "sora", "claude", "gemini", "llama", "gpt", "bard", "chatgpt", "copilot", "alpha",
     "codex", "instruct", "chat", "base", "transformer", "seq2seq", "attention",
 }
 ORG_SPLIT = re.compile(r"\s*[,;/]\s*")
@@ -36,6 +36,8 @@ ORG_SPLIT = re.compile(r"\s*[,;/]\s*")
 def is_noisy(name: str) -> bool:
     """True for names that would match ordinary prose (single plain words, very short or long names)."""
     words = name.split()
+    if re.fullmatch(r"[a-z]\d", name):
+        return False  # a lower-case letter and a digit ("o3") is a model's whole name, never a word of prose
     if len(name) < 3 or len(words) > 6 or name.lower() in STOPWORDS:
         return True
     if re.fullmatch(r"[\d.,]+\s*[KMBT]?", name):

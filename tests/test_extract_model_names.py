@@ -284,3 +284,72 @@ def test_a_leading_word_that_is_no_maker_stays_in_the_name(nlp):
             "Perception answered with LOOM-1.5, its new agent model.\n\n"
             "* **Perception LOOM-1.5**: 900 tok/s, 61% SWE-bench Pro\n")
     assert ("LOOM-1.5", "SWE-bench Pro", 61.0) not in _scores(nlp, text)
+
+
+def test_family_listed_beside_other_models_is_a_model(nlp):
+    # own sentences: bare family words in a list of models name those lines of models, even when a member is named
+    models = _models(nlp, "The distilled student learned from GPT-4o, Claude, or Gemini answers before release.")
+    assert {name_key("Claude"), name_key("Gemini")} <= models, models
+    models = _models(nlp, "Claude Opus 4.5 tops our coding chart; open rivals like Qwen and Llama are close behind.")
+    assert {name_key("Qwen"), name_key("Llama")} <= models, models
+
+
+def test_family_word_in_a_list_of_makers_or_a_longer_name_is_not_listed(nlp):
+    models = _models(nlp, "The round drew Microsoft, Gemini and Sequoia as investors, the filing says.")
+    assert name_key("Gemini") not in models, models  # a list holding an organisation is a list of makers
+    models = _models(nlp, "We compared Claude Opus and Gemini Ultra on long documents.")
+    assert name_key("Claude") not in models and name_key("Gemini") not in models, models
+
+
+def _table_models(nlp, html):
+    doc = CleanDocument(title="Release notes", text="Weights for every stage are on the hub.\n", tables=(html,))
+    return {name_key(m.name) for m in extract(nlp, doc).models}
+
+
+def test_models_named_in_a_download_table_without_scores(nlp):
+    html = ("<table><tr><th>Stage</th><th>7B</th><th>32B</th></tr>"
+            "<tr><td>SFT</td><td>Olmo-4-7B-SFT</td><td>Olmo-4-32B-SFT</td></tr>"
+            "<tr><td>Final</td><td>Olmo-4-7B-Instruct</td><td>Olmo-4-32B-Instruct</td></tr></table>")
+    models = _table_models(nlp, html)
+    assert {name_key(n) for n in ("Olmo-4-7B-SFT", "Olmo-4-32B-SFT", "Olmo-4-7B-Instruct")} <= models, models
+    assert name_key("SFT") not in models and name_key("Final") not in models
+
+
+def test_rockets_and_systems_in_a_table_are_not_models(nlp):
+    html = ("<table><tr><th>Vehicle</th><th>Flights</th></tr><tr><td>Falcon 9</td><td>12</td></tr>"
+            "<tr><td>Windows 11</td><td>3</td></tr><tr><td>falcon-9-block-5</td><td>4</td></tr></table>")
+    models = _table_models(nlp, html)
+    assert not models & {name_key("Falcon 9"), name_key("Windows 11"), name_key("falcon-9-block-5")}, models
+
+
+def test_lower_case_hub_ids_are_models_as_written(nlp):
+    models = _models(nlp, "Weights are out: google/gemma-5-2b-it for chat and gemma-5-9b-pt for tuning.")
+    assert {name_key("gemma-5-2b-it"), name_key("gemma-5-9b-pt")} <= models, models
+    models = _models(nlp, "Install microsoft-sdk-2.1 and the nvidia-container-cli-1.4 package first.")
+    assert not any("sdk" in m or "cli" in m for m in models), models
+
+
+def test_a_one_letter_one_digit_model_name_is_a_model(nlp):
+    models = _models(nlp, "Reasoning models took off after o1; the newer o3 thinks for longer on hard puzzles.")
+    assert {name_key("o1"), name_key("o3")} <= models, models
+    # negative: an upper-case letter and a digit is a quarter, a road or a table cell, not a model
+    models = _models(nlp, "Revenue grew in Q3, and the R1 ring road reopened after repairs.")
+    assert not models & {name_key("Q3"), name_key("R1")}, models
+
+
+def test_versioned_names_listed_after_a_launch_verb(nlp):
+    models = _models(nlp, "[2026.02.01] We release Pellucid2-3B, Pellucid2-3B-Chat and Pellucid2-14B. See the zoo below.")
+    assert {name_key(n) for n in ("Pellucid2-3B", "Pellucid2-3B-Chat", "Pellucid2-14B")} <= models, models
+    # negative: product features launched in a list carry no version and are no models
+    models = _models(nlp, "The company launched Canvas, Projects and Memory for its paying users.")
+    assert not models & {name_key("Canvas"), name_key("Projects"), name_key("Memory")}, models
+
+
+def test_a_leading_launch_verb_is_not_part_of_the_name(nlp):
+    models = _models(nlp, "Changelog:\n- Released Pellucid-9B, our chat tune of the base model, under a research licence.")
+    assert name_key("Pellucid-9B") in models and name_key("Released Pellucid-9B") not in models, models
+
+
+def test_a_page_slug_is_not_glued_to_a_model_name(nlp):
+    models = _models(nlp, "post_id: 99123.acmes-o3-review-notes\n\nToday we look at o3 and how it reasons.")
+    assert not any("99123" in m for m in models), models

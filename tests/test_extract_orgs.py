@@ -163,3 +163,115 @@ def test_licence_written_with_a_capital_or_in_a_badge_is_not_the_university(nlp)
 def test_ampersand_name_from_the_gazetteer_is_one_organisation(nlp):
     found = orgs(nlp, "Brannock and Weights & Biases ran the hackathon; W&B also hosted the evals.")
     assert {"Weights & Biases", "W&B"} <= found and not {"Weights", "Biases"} & found, found
+
+
+def test_consortium_list_with_connector_words(nlp):
+    text = ("Velmora is an active member of open consortia, including the Alliance for Open Tools, Partnership "
+            "on Safe Agents and Quorvex, and publishes its evaluations.")
+    found = orgs(nlp, text)
+    assert {"Alliance for Open Tools", "Partnership on Safe Agents", "Quorvex"} <= found
+
+
+def test_investor_list_after_the_company_it_backs(nlp):
+    text = ("Tarnwell raised $40 million last week. Other investors in Tarnwell include Halberd Capital, "
+            "Orrin Partners and Mossgrove.")
+    found = orgs(nlp, text)
+    assert {"Halberd Capital", "Mossgrove"} <= found
+    assert not [o for o in found if "million" in o]
+
+
+def test_institution_named_once_with_of_or_for(nlp):
+    text = ("The rules were drafted with the Department of Coastal Affairs and reviewed by the Institute for "
+            "Harbour Studies. Quillfeather said it welcomed the guidance.")
+    found = orgs(nlp, text)
+    assert {"Department of Coastal Affairs", "Institute for Harbour Studies"} <= found
+
+
+def test_a_named_thing_with_the_is_no_institution(nlp):
+    text = ("Developers should read the Responsible Deployment Handbook before shipping. The Responsible "
+            "Deployment Handbook covers red-teaming.")
+    assert not [o for o in orgs(nlp, text) if "Handbook" in o]
+
+
+def test_part_of_a_longer_name_is_not_an_organisation(nlp):
+    text = ("Tarnwell filed with the Securities and Exchange Commission on Monday, and Weights & Biases "
+            "hosted the launch.")
+    found = orgs(nlp, text)
+    assert "Exchange Commission" not in found
+    assert not {"Weights", "Biases"} & found
+
+
+def test_heading_coordination_is_not_a_list_of_companies(nlp):
+    text = ("Setup\n\nIntegration with Penrose Cloud & Inference Gateways\n\nYou can deploy the Quill 6 model "
+            "in two clicks with IBM tooling.")
+    found = orgs(nlp, text)
+    assert not {"Integration", "Inference Gateways"} & found
+
+
+def test_a_person_after_the_object_of_a_title_is_cut(nlp):
+    text = "The results were summarised by co-founder of Orrin Prize Jane Halloway in a blog post."
+    found = orgs(nlp, text)
+    assert "Orrin Prize Jane Halloway" not in found
+
+
+def test_the_organisation_of_a_person_record_is_an_organisation(nlp):
+    text = 'Quorvex CTO Dana Whitfield said the new Quill 6 model "changes our triage work".'
+    assert "Quorvex" in orgs(nlp, text)
+
+
+def test_a_scored_benchmark_is_not_an_organisation(nlp):
+    text = ("Quill 6 scores 71.2% on TideRetrieval, ahead of Quill 5 at 64.0% on TideRetrieval. "
+            "TideRetrieval was built by Penrose.")
+    assert "TideRetrieval" not in orgs(nlp, text)
+
+
+def test_the_subject_of_a_launch_opening_a_list_item(nlp):
+    text = ("This week in AI\n\n- Kestrelwave launches an open speech model for call centres\n"
+            "- Orrinfold acquires a small robotics shop\n")
+    assert {"Kestrelwave", "Orrinfold"} <= orgs(nlp, text)
+
+
+def test_a_person_launching_something_is_no_organisation(nlp):
+    text = "Jane Halloway launches a podcast about the Quill 6 model and its benchmarks."
+    assert not [o for o in orgs(nlp, text) if "Halloway" in o]
+
+
+def test_an_organisation_named_only_as_a_page_is_not_listed(nlp):
+    text = ("IBM released Granite 9 today. Want to promote your Hugging Face Page or your product? "
+            "Contact us.")
+    found = orgs(nlp, text)
+    assert "Hugging Face" not in found
+    assert "IBM" in found
+    assert "Hugging Face" in orgs(nlp, "IBM released Granite 9 today, and Hugging Face hosts the weights.")
+
+
+def test_a_known_organisation_in_a_table_cell(nlp):
+    text = "We release Tern 2 in two sizes. Downloads are listed below."
+    html = ("<table><thead><tr><th>Model</th><th>Download</th></tr></thead><tbody>"
+            "<tr><td>Tern-2-7B</td><td>Hugging Face</td></tr><tr><td>Tern-2-70B</td><td>Hugging Face</td></tr>"
+            "</tbody></table>")
+    found = {o.name for o in extract(nlp, CleanDocument(title="Tern 2", text=text, tables=(html,))).orgs}
+    assert "Hugging Face" in found
+
+
+def test_a_known_organisation_opening_a_longer_name_in_a_table_is_not_counted(nlp):
+    text = "Tern 2 is compared with other models below."
+    html = ("<table><thead><tr><th>Model</th><th>Score</th></tr></thead><tbody>"
+            "<tr><td>DeepSeek R9-0101</td><td>61.0</td></tr><tr><td>Tern 2</td><td>60.1</td></tr>"
+            "</tbody></table>")
+    found = {o.name for o in extract(nlp, CleanDocument(title="Tern 2", text=text, tables=(html,))).orgs}
+    assert "DeepSeek" not in found
+
+
+def test_a_company_in_apposition_and_an_outlet_as_a_source(nlp):
+    text = ("Kestrelwave, the startup behind the Tidewater notebook app, raised money this spring, Mossbank Daily "
+            "previously reported. Its founder told Wirefold News in an interview that more releases are coming.")
+    found = orgs(nlp, text)
+    assert {"Kestrelwave", "Mossbank Daily", "Wirefold News"} <= found
+
+
+def test_a_person_told_or_reporting_is_no_outlet(nlp):
+    text = ("The founder told Jane Halloway in an interview that Quill 6 ships soon. Revenue rose, "
+            "Kestrelwave reported revenue of $5 million.")
+    found = orgs(nlp, text)
+    assert not [o for o in found if "Halloway" in o]

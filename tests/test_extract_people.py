@@ -451,3 +451,67 @@ def test_title_shapes_the_ner_misses(nlp):
     # the organisation inside a 'head of' role
     assert _people(nlp, "Priya Raman, the head of Quillpad\u2019s AI lab, said it works.").get("Priya Raman") == (
         "Quillpad", "head of Quillpad's AI lab")
+
+
+def test_founders_of_the_organisation_an_apposition_names(nlp):
+    # the founders of the organisation before the comma, not the past employer in the role words
+    text = ("Liquid AI shipped a speech model. Liquid, co- founded in 2022 by former Google researchers Ivo Marsh, "
+            "Dana Quill and Tero Lahti, builds small models.")
+    people = _people(nlp, text)
+    assert [people.get(n) for n in ("Ivo Marsh", "Dana Quill", "Tero Lahti")] == [("Liquid AI", "co-founder")] * 3
+    # a founder's current company wins over the past title before the name
+    text = "Omar Haddad left Anthropic for Mistral AI, the Paris lab founded by former Anthropic CTO Greta Lindqvist."
+    assert _people(nlp, text).get("Greta Lindqvist") == ("Mistral AI", "founder")
+    # negative: founding a company is not the same as being named after one ("by" an investor list, no founding)
+    text = "Liquid AI, backed by former Google researchers Ivo Marsh and Dana Quill, builds small models."
+    assert _people(nlp, text).get("Ivo Marsh") == ("Google", "former researcher")
+
+
+def test_hired_names_take_their_roles_in_order(nlp):
+    text = ("Perplexity (backed by Nvidia) surprised everyone by hiring Omar Haddad and Julia Brenner, two builders "
+            "of a rival assistant, as Chief Architect and Head of Product.")
+    people = _people(nlp, text)
+    assert people.get("Omar Haddad") == ("Perplexity", "Chief Architect")
+    assert people.get("Julia Brenner") == ("Perplexity", "Head of Product")
+    # negative: as many roles as names or none is given
+    text = "Perplexity surprised everyone by hiring Omar Haddad and Julia Brenner as advisers and a Head of Product."
+    assert _people(nlp, text).get("Omar Haddad") != ("Perplexity", "Head of Product")
+
+
+def test_area_chief_titles_and_units(nlp):
+    text = ("Three leaders left: Tomas Berglund , the vice president of Anthropic for Science, and Rahul Venkatesan "
+            ", tech chief of Enterprise Applications.")
+    # a unit of the company is part of the role, not an organisation
+    assert _people(nlp, text).get("Rahul Venkatesan") == (None, "tech chief of Enterprise Applications")
+    # negative: 'chief' alone after a name is no title
+    assert "Rahul Venkatesan" not in _people(nlp, "The chief, Rahul Venkatesan, arrived late to the lab.")
+
+
+def test_leaders_and_hired_away(nlp):
+    text = ("Meta is spending heavily. Led by Ana Whitfield (formerly of Scale AI) and Tomas Berglund (ex-GitHub CEO), "
+            "MSL is the company's new research group.")
+    people = _people(nlp, text)
+    assert people.get("Ana Whitfield") == ("Meta Superintelligence Labs", "leader")
+    assert people.get("Tomas Berglund") == ("Meta Superintelligence Labs", "leader")
+    # negative: 'led by' inside a sentence about a past project names no current leader of what follows
+    text = "The study, led by Ana Whitfield and Tomas Berglund, Meta says, took a year."
+    assert _people(nlp, text).get("Ana Whitfield") != ("Meta", "leader")
+    # the hiring company, not the one the person left
+    text = "Anthropic opened a Zurich office, hired away Google's Rahul Venkatesan for safety work, and raised prices."
+    assert _people(nlp, text).get("Rahul Venkatesan") == ("Anthropic", None)
+    # negative: without 'away' a possessive names the person's own company
+    text = "Anthropic opened a Zurich office, and Google's Rahul Venkatesan praised the move."
+    assert _people(nlp, text).get("Rahul Venkatesan") == ("Google", None)
+
+
+def test_from_a_team_and_list_lines_at_a_known_org(nlp):
+    # a model family's name after 'from' is the team the person speaks for
+    assert _people(nlp, "Later, Priya Raman from Qwen said the team needed more people.").get("Priya Raman") == (
+        "Qwen", None)
+    # negative: 'from' a place or a time is no organisation
+    assert "Priya Raman" not in _people(nlp, "Later, Priya Raman from 2019 onward said the team needed more people.")
+    text = "Guests this week:\n\n* Tomas Berglund - Pretraining at Hugging Face ([@tberg](https://x.com/tberg))\n"
+    assert _people(nlp, text).get("Tomas Berglund") == ("Hugging Face", None)
+    # negative: an organisation no one knows is not taken from a list line
+    text = "Guests this week:\n\n* Tomas Berglund - Pretraining at Home ([@tberg](https://x.com/tberg))\n"
+    assert "Tomas Berglund" not in _people(nlp, text)

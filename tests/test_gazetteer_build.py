@@ -26,6 +26,13 @@ def test_a_parenthesised_size_is_not_a_nickname():
     assert "Nano Kestrel" in b.model_aliases("Orrin Image 2 (Nano Kestrel)")
 
 
+def test_a_letter_and_a_digit_in_lower_case_is_a_name_but_other_short_names_are_not():
+    b = _builder()
+    # "q7" names a model as a whole; "R1", "Q3" (a quarter), "7B", "AI" also read as ordinary text
+    assert not b.is_noisy("q7")
+    assert all(b.is_noisy(n) for n in ("R1", "Q3", "7B", "AI", "x"))
+
+
 def test_the_shipped_gazetteer_has_no_size_aliases():
     rows = [json.loads(line) for line in (ROOT / "data" / "gazetteer" / "models.jsonl").read_text().splitlines()]
     bad = [(r["name"], a) for r in rows for a in r["aliases"] if re.fullmatch(r"[\d.,]+\s*[KMBT]?", a)]

@@ -74,3 +74,47 @@ def test_frontier_raises_per_openness_line(session):
     gpqa = frontier(session, "GPQA Diamond", setting="")
     assert [(p.openness, p.model, p.value) for p in gpqa] == [("open", "Fjordline 3", 83.0),
                                                              ("closed", "Aurora-2 Pro", 77.0)]
+
+
+def _store_units(db_url):
+    """One more article: MMLU-Pro values as "%" for three models and as a plain "score" for another."""
+    import hashlib
+
+    from kb.db import session_scope, utcnow
+    from kb.models import Article
+    from kb.nlp.records import Extraction, ModelMention, ScoreClaim
+    from kb.store.claims import store_extraction
+    from tests._ui_fixtures import _at
+
+    text = ("Fjordline 3 reaches 71.0% on MMLU-Pro, Aurora-2 Pro 69.5% and Llama 3.1 64.0%. "
+            "Brightline 5 posts a score of 88.0 on MMLU-Pro.")
+    first, second = text.split(". ", 1)
+    first += "."
+    claims = [("Fjordline 3", 71.0, "%", first), ("Aurora-2 Pro", 69.5, "%", first),
+              ("Llama 3.1", 64.0, "%", first),
+              ("Brightline 5", 88.0, "score", second)]
+    scores = tuple(ScoreClaim(model=m, benchmark="MMLU-Pro", value=v, unit=u, evidence=s, reported_by="EvalHouse",
+                              reporter_kind="evaluator", start=text.index(s), end=text.index(s) + len(s))
+                   for m, v, u, s in claims)
+    url = "https://modelledger.example/mmlu-pro-units"
+    with session_scope(open_engine(db_url)) as s:
+        article = Article(url=url, url_hash=hashlib.sha256(url.encode()).hexdigest(),
+                          content_hash=hashlib.sha256(text.encode()).hexdigest(), title="MMLU-Pro in two units",
+                          outlet="Model Ledger", original_outlet=None, published_at=_at(2026, 4, 20),
+                          fetched_at=utcnow(), language="en", text=text)
+        s.add(article)
+        s.flush()
+        store_extraction(s, article, Extraction(models=tuple(ModelMention(m) for m, *_ in claims), scores=scores),
+                         extractor_version="ui-test")
+
+
+def test_ranks_count_within_a_unit(db_url):
+    # a "%" and a plain "score" are not one scale: each unit is ranked apart, the most used unit first
+    # (the score's 88.0 does not outrank the percentages, nor come first)
+    fill_workbench_store(db_url)
+    _store_units(db_url)
+    with Session(open_engine(db_url)) as s:
+        rows = board(s, "MMLU-Pro")
+    assert [(r.rank, r.model, r.value, r.unit) for r in rows] == [
+        (1, "Fjordline 3", 71.0, "%"), (2, "Aurora-2 Pro", 69.5, "%"), (3, "Llama 3.1", 64.0, "%"),
+        (1, "Brightline 5", 88.0, "score")]

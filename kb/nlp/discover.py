@@ -12,7 +12,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from kb.nlp.doc_spans import Ents, doc_text
-from kb.nlp.names import gazetteer, resolve_license_name, resolve_org_name
+from kb.nlp.names import gazetteer, resolve_benchmark_name, resolve_license_name, resolve_org_name
 from kb.text.keys import name_key
 from kb.nlp.pipeline import read_patterns
 from kb.text.lexicon import ORG_END, alternation, lower_words
@@ -57,6 +57,11 @@ _ITEM = rf"{NAME}(?:\s+(?:from|by)\s+[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}})?"
 MODEL_LIST = re.compile(rf"\b(?:[Mm]odels|LLMs|[Cc]heckpoints)\s+(?:include|includes|including|such as|like|are)\s+"
                         rf"(?P<list>{_ITEM}(?:(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+){_ITEM})+)"
                         r"(?=\s*[.,;:)\n]|\s*$|\s+(?:are|is|were|was|have|has|can|could|will|would|run|runs|also)\b)")
+# Several versioned names after a launch verb: "we release Vela-2-7B, Vela-2-7B-Chat and Vela-2-20B".
+LAUNCH_LIST = re.compile(rf"\b(?:release[sd]?|launch(?:es|ed)?|introduce[sd]?|open-source[sd]?|unveil(?:s|ed)?)\s+"
+                         rf"(?:(?:the|our|its|their|new|two|three|four|five) )*"
+                         rf"(?P<list>{NAME}(?:(?:,\s*(?:and\s+)?|\s+and\s+){NAME})+)"
+                         r"(?=\s*[.,;:)\n]|\s*$|\s+(?:on|in|today|with|for|under|to)\b)")
 
 
 
@@ -112,10 +117,17 @@ def discover(doc: Doc, taken: set[int]) -> set[str]:
     found |= _versioned_names(doc, taken, ents)
     found |= _family_member_names(doc, taken, ents, found)
     found |= _size_sibling_names(doc, taken, ents)
+    found |= _repo_id_names(doc, taken)
+    found = {LAUNCH_WORD.sub("", n) for n in found}  # "- Released Vela-2, our chat tune": the name is Vela-2
     return {n for n in found if not _not_a_name(doc, n)}
 
 
+LAUNCH_WORD = re.compile(r"^(?:Released|Releasing|Launched|Launching|Introduced|Introducing|Announced|Announcing|"
+                         r"Unveiled|Unveiling) (?=\S)")
+
+
 ACRONYM = re.compile(r"[A-Z]{2,5}")
+BENCH_VERSION = re.compile(r"(?P<stem>.+?)[- ]v?\d+(?:\.\d+)*")
 SIZE_OF = re.compile(r"\s*(?:context|tokens?|parameters?|params|active)\b", re.I)
 
 
@@ -124,8 +136,12 @@ def _not_a_name(doc: Doc, name: str) -> bool:
     "Base 9B"), holds a date ("Released May 3"), is an unknown bare acronym ("SOTA"), or is the first name
     of a person the document names in full ("Maxime" beside "Maxime Labonne")."""
     words = name.split()
-    if len(words) > 1 and (doc.vocab[words[0].lower()].is_stop or words[0].lower() in VARIANT_WORDS):
-        return True
+    if (len(words) > 1 or not gazetteer().model_index.get(name_key(name))) and (
+            doc.vocab[words[0].lower()].is_stop or words[0].lower() in VARIANT_WORDS):
+        return True  # "With 10", "Base 9B"; a size or tier word alone ("the open Small gets 53%") names no model
+    versioned = BENCH_VERSION.fullmatch(name)
+    if versioned and not versioned.group("stem").isupper() and resolve_benchmark_name(versioned.group("stem")):
+        return True  # "OSWorld-2.0": a version of a known benchmark (an acronym may also start a model's name)
     if any(w.lower().rstrip(".") in MONTHS for w in words):
         return True
     if len(words) == 1 and ACRONYM.fullmatch(name) and not gazetteer().model_index.get(name_key(name)):
@@ -205,15 +221,19 @@ def _lead_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
 
 
 def _listed_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
-    """Names listed as models: "These models include Loom-2 from Weavers, Pine.1 and Pine.2, and Z-Pic"."""
+    """Names listed as models: "These models include Loom-2 from Weavers, Pine.1 and Pine.2, and Z-Pic", and
+    versioned names listed after a launch verb: "we release Loom-2-7B, Loom-2-7B-Chat and Loom-2-20B"."""
     found = set()
     g = gazetteer()
-    for m in MODEL_LIST.finditer(doc_text(doc)):
+    text = doc_text(doc)
+    lists = [(m, False) for m in MODEL_LIST.finditer(text)] + [(m, True) for m in LAUNCH_LIST.finditer(text)]
+    for m, versioned in lists:  # after a launch verb, every item carries a version or size
         pos = m.start("list")
         for part in re.split(r"(,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)", m.group("list")):
             start, pos = pos, pos + len(part)
             name = re.sub(r"\s+(?:from|by)\s+.*$", "", part).strip()
-            if not re.fullmatch(rf"{NAME}", name) or name.lower() in NOT_NAMES or _not_a_model(name):
+            if not re.fullmatch(rf"{NAME}", name) or name.lower() in NOT_NAMES or _not_a_model(name) \
+                    or (versioned and not re.search(r"\d", name)):
                 continue
             if resolve_org_name(name) or resolve_org_name(name.split()[0]) or name_key(name) in g.bench_index \
                     or resolve_license_name(name):
@@ -325,4 +345,37 @@ def _size_sibling_names(doc: Doc, taken: set[int], ents: Ents) -> set[str]:
                 e.label_ in ("DATE", "TIME", "MONEY", "QUANTITY", "GPE") for e in ents.within(span)):
             continue
         found.add(m.group())
+    return found
+
+
+# A lower-case hub id: "vela-3-7b-it", "acme/orrery-embed-m-v2.0", "heron-embedding-30m-english".
+REPO_NAME = re.compile(r"(?<![\w.@/-])(?:[\w.-]+/)?(?P<name>[a-z][a-z0-9]*(?:-[a-z0-9][a-z0-9.]*){2,})(?![\w/-])")
+REPO_PIECE = re.compile(r"\d+(?:\.\d+)?[bmk]|v\d+(?:\.\d+)*|\d+(?:\.\d+)*")
+
+
+def repo_id_name(text: str) -> str | None:
+    """The model a lower-case hub id names, as written: three or more hyphenated pieces, the first a
+    model family's or a maker's name, one a size or version ("vela-3-7b-it"); "release-2-notes" is none."""
+    m = REPO_NAME.fullmatch(text.strip().rstrip("."))
+    if m is None:
+        return None
+    name = m.group("name").rstrip(".")
+    pieces = name.split("-")
+    if not any(REPO_PIECE.fullmatch(p) for p in pieces[1:]) or " ".join(pieces[:2]) in NOT_MODEL_NAMES \
+            or any(p in NOT_MODEL_NAMES for p in pieces):
+        return None  # "acme-sdk-2.1" is a tool, "falcon-9-..." a rocket the data lists
+    first = pieces[0]
+    return name if name_key(first) in gazetteer().family_index or resolve_org_name(first) else None
+
+
+def _repo_id_names(doc: Doc, taken: set[int]) -> set[str]:
+    """Lower-case hub ids of models written in the text ("weights at acme/vela-3-7b-it")."""
+    found = set()
+    for m in REPO_NAME.finditer(doc_text(doc)):
+        name = repo_id_name(m.group("name"))
+        if name is None:
+            continue
+        span = doc.char_span(m.start("name"), m.start("name") + len(name), alignment_mode="contract")
+        if span is not None and not any(t.i in taken for t in span):
+            found.add(name)
     return found

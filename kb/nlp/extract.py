@@ -19,9 +19,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kb.nlp.mentions import DocMentions, collect_mentions, doc_text
+from kb.nlp.discover import repo_id_name
+from kb.nlp.name_extent import listed_with_models
 from kb.nlp.orglists import (
-    OrgLister, code_spans, defines_abbreviation, in_heading, in_spans, only_a_place, thing_names,
-    written_spellings,
+    OrgLister, bare_name, code_spans, defines_abbreviation, in_heading, in_spans, mention_ends, only_a_place,
+    only_pages, people_orgs, table_orgs, thing_names, written_spellings,
 )
 from kb.nlp.normalise import Normalised, normalise, normalise_html, remap_extraction
 from kb.nlp.names import (
@@ -35,25 +37,29 @@ from kb.nlp.names import (
 )
 from kb.text.keys import name_key
 from kb.nlp.people import extract_people, people_records, title_people
-from kb.nlp.records import Extraction, ModelMention, OrgMention, ScoreClaim, StanceEvent
+from kb.nlp.records import Extraction, ModelMention, OrgMention, PersonRole, ScoreClaim, StanceEvent
 from kb.nlp.bench_context import benchmarks_by_context
+from kb.nlp.report_scope import ReportScope, possessive_maker
 from kb.nlp.score_rules import ReportRules, ScoreRules
 from kb.nlp.score_lists import fuller_benchmark_names
-from kb.nlp.scores import DOC_HEDGES, Candidate, SentenceScorer
-from kb.nlp.stance_lists import table_stances
+from kb.nlp.scores import Candidate, SentenceScorer
+from kb.nlp.stance_items import drop_redundant
+from kb.nlp.stance_tables import table_stances
 from kb.nlp.stance_rules import StanceRules
 from kb.nlp.stances import extract_stances
-from kb.text.lexicon import ORG_END
+from kb.text.lexicon import ORG_END, alternation
 from kb.nlp.table_place import (
     MAX_CONTEXT, PlacedTable, by_size, caption_reporter, flat_tables, index_lines, merge_claims, place_table,
-    row_location, text_tables,
+    row_location, table_model_names, text_tables,
 )
 
-EXTRACTOR_VERSION = "2026.12.03-9j"
+EXTRACTOR_VERSION = "2026.12.03-10m"
 MAX_TABLES = 40  # a page with more tables is a data dump, not a launch post
 MAX_CHARS = 100_000  # spaCy's cost grows with length; longer texts are cut (recorded in extra)
 LOG = logging.getLogger(__name__)
 ORG_SUFFIX = re.compile(rf"\b(?:{ORG_END})\.?$")  # a company word ends the name (data/patterns/lexicon.jsonl)
+# "Department of Fisheries", "Institute for Coastal Studies": an institution's head word, then what it is of or for
+INSTITUTION = re.compile(rf"\b(?:{alternation('institution_word')}) (?:of|for|on) (?:the )?[A-Z]")
 NOT_ORGS = {"API", "AI", "X", "LLM", "GPU", "CEO", "CTO", "AGI", "UI", "SVG", "HTML", "CSS",
             # defined terms of licence and contract texts
             "Software", "Licensee", "Licensor", "Licence", "License", "Agreement", "Company", "Services"}
@@ -90,11 +96,12 @@ def _bare_families(spacy_doc: Doc, mentions: DocMentions, counts: Counter[str]) 
         if f.name in done or f.name in counts:
             continue
         fam = g.family_index.get(name_key(f.name)) or {}
-        if any(n == f.name or n.startswith(f.name + " ") or n.startswith(f.name + "-") for n in counts):
+        listed = not resolve_org_name(f.name) and listed_with_models(text, f.start_char, f.end_char)
+        if not listed and any(n == f.name or n.startswith(f.name + " ") or n.startswith(f.name + "-") for n in counts):
             continue  # a member is named
         maker = fam.get("org")
         before = text[max(0, f.start_char - 30):f.start_char]
-        if FAMILY_AS_MODEL.match(text, f.end_char) or (
+        if listed or FAMILY_AS_MODEL.match(text, f.end_char) or (
                 maker and re.search(rf"(?<![\w-]){re.escape(maker)}\s+$", before, re.I)):
             done.add(f.name)
             n = sum(1 for x in mentions.families if x.name == f.name)
@@ -107,18 +114,18 @@ def _rules() -> tuple[ScoreRules, StanceRules]:
     return ScoreRules(), StanceRules()
 
 
-def _reporter(sent_text: str, model: str, mentions: DocMentions, outlet: Optional[str],
-              doc_hedged: bool) -> tuple[Optional[str], Optional[str], bool]:
-    """(reported_by, reporter_kind, hedged) for a claim in this sentence (kb/nlp/scores.py ReportRules);
-    hedged only when the sentence hedges, whatever the rest of the document says."""
+def _reporter(sent_text: str, c: Candidate, mentions: DocMentions, outlet: Optional[str],
+              evaluators: tuple[str, ...], text: str) -> tuple[Optional[str], Optional[str], bool]:
+    """(reported_by, reporter_kind, hedged) for claim C in this sentence (kb/nlp/report_scope.py): its own
+    clause's reporter when the sentence names two; hedged only when the sentence (or clause) hedges."""
     orgs = tuple(dict.fromkeys(o.name for o in mentions.orgs if o.name in sent_text))
-    return _report_rules().reporter(sent_text, mentions.model_orgs.get(model),
-                                    mentions.focal_org(), outlet, orgs)
+    maker = mentions.model_orgs.get(c.model) or possessive_maker(text, c.model, [o.name for o in mentions.orgs])
+    return _report_scope().reporter(sent_text, c.value, maker, mentions.focal_org(), outlet, orgs, evaluators)
 
 
 @lru_cache(maxsize=1)
-def _report_rules() -> ReportRules:
-    return ReportRules()
+def _report_scope() -> ReportScope:
+    return ReportScope(ReportRules())
 
 
 def _placed_tables(doc_in: object, text: str) -> list[PlacedTable]:
@@ -208,8 +215,10 @@ def _assemble(spacy_doc: Doc, doc_in: object, truncated: bool, title_doc: Option
     stances = _stances(sents, mentions, placed)
     named = title_people(title_doc, spacy_doc, mentions, extract_people(spacy_doc, mentions))
     people = people_records(named)  # a name with no role or organisation is no people record (credits, authors)
-    models, counts = _models(spacy_doc, mentions, scores)
-    orgs = _orgs(spacy_doc, mentions, {w for p in named for w in p.name.split()}, counts)
+    models, counts = _models(spacy_doc, mentions, scores, placed)
+    orgs = _orgs(spacy_doc, mentions, {w for p in named for w in p.name.split()}, counts,
+                 things={s.benchmark for s in scores} | set(counts), people=people,
+                 tables=getattr(doc_in, "tables", None) or ())
     extra: dict[str, Any] = {"extractor_version": EXTRACTOR_VERSION, "focal_model": mentions.focal}
     if truncated:
         extra["truncated_at"] = MAX_CHARS
@@ -232,7 +241,9 @@ def _scores(spacy_doc: Doc, sents: list[Span], title: str, title_doc: Optional[D
             outlet: Optional[str]) -> list[ScoreClaim]:
     """Score claims of the prose sentences, then those the headline states that the body does not."""
     score_rules, _ = _rules()
-    doc_hedged = bool(DOC_HEDGES.search(doc_text(spacy_doc)))
+    text = doc_text(spacy_doc)
+    not_these = {x.casefold() for x in (outlet, *mentions.model_orgs.values()) if x}
+    evaluators = _report_scope().document_evaluators(text, [o.name for o in mentions.orgs], not_these)
     scorer = SentenceScorer(score_rules, mentions)
     title_cands, title_scorer = _title_candidates(title_doc, title, score_rules)
     if title_scorer is not None and title_scorer.prev_claim is not None:
@@ -248,7 +259,7 @@ def _scores(spacy_doc: Doc, sents: list[Span], title: str, title_doc: Optional[D
         if key in seen:
             continue
         seen.add(key)
-        by, kind, hedged = _reporter(c.sent.text, c.model, mentions, outlet, doc_hedged)
+        by, kind, hedged = _reporter(c.sent.text, c, mentions, outlet, evaluators, text)
         scores.append(ScoreClaim(model=c.model, benchmark=c.benchmark, value=c.value, unit=c.unit,
                                  qualifier=c.qualifier, reported_by=by, reporter_kind=kind, hedged=hedged,
                                  evidence=c.sent.text, start=c.sent.start_char, end=c.sent.end_char))
@@ -257,7 +268,7 @@ def _scores(spacy_doc: Doc, sents: list[Span], title: str, title_doc: Optional[D
         if (c.model, c.benchmark, c.value) in stated:
             continue
         stated.add((c.model, c.benchmark, c.value))
-        by, kind, hedged = _reporter(title, c.model, mentions, outlet, doc_hedged)
+        by, kind, hedged = _reporter(title, c, mentions, outlet, evaluators, text)
         scores.append(ScoreClaim(model=c.model, benchmark=c.benchmark, value=c.value, unit=c.unit,
                                  qualifier=c.qualifier, reported_by=by, reporter_kind=kind, hedged=hedged,
                                  evidence=title, start=0, end=0, in_title=True))
@@ -279,22 +290,26 @@ def _stances(sents: list[Span], mentions: DocMentions, placed: list[PlacedTable]
         return (doc_models.get(name_key(label)) or resolve_model_name(label)
                 or (label if looks_like_model(label) and not resolve_license_name(label) else None))
 
-    for ev in table_stances([(p.html, p.span) for p in placed], table_model, stance_rules, mentions.model_orgs):
+    for ev in table_stances([(p.html, p.span) for p in placed], table_model, stance_rules, mentions.model_orgs,
+                            doc_text(sents[0].doc) if sents else ""):
         if (ev.model, ev.stance, ev.planned) not in stated_stances:  # a table's licence column or row
             stated_stances.add((ev.model, ev.stance, ev.planned))
             stances.append(ev)
-    return stances
+    return drop_redundant(stances)
 
 
-def _models(spacy_doc: Doc, mentions: DocMentions,
-            scores: list[ScoreClaim]) -> tuple[tuple[ModelMention, ...], Counter[str]]:
+def _models(spacy_doc: Doc, mentions: DocMentions, scores: list[ScoreClaim],
+            placed: list[PlacedTable]) -> tuple[tuple[ModelMention, ...], Counter[str]]:
     """The document's models with their mention counts (models named only in a table count 0)."""
     counts = Counter(m.name for m in mentions.models)
     known = {m.name for m in mentions.models if m.known}
     models = [ModelMention(name=n, org=mentions.model_orgs.get(n), family=None, known=n in known,
                            focal=n == mentions.focal, mentions=k) for n, k in counts.items()]
-    for name in dict.fromkeys(s.model for s in scores if s.in_table and s.model not in counts):
-        # Models named only in a table (the comparison columns of a launch post) are models of the story.
+    in_tables = [s.model for s in scores if s.in_table] + [n for p in placed for n in table_model_names(
+        p.html, lambda t: resolve_model_name(t) or repo_id_name(t))]
+    for name in dict.fromkeys(n for n in in_tables if n not in counts):
+        # Models named only in a table (the comparison columns of a launch post, a download table) are
+        # models of the story.
         org = org_of_model(name)
         models.append(ModelMention(name=name, org=org, known=bool(org), mentions=1))
         counts[name] = 0
@@ -303,12 +318,16 @@ def _models(spacy_doc: Doc, mentions: DocMentions,
     return tuple(models), counts
 
 
-def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str],
-          counts: Counter[str]) -> tuple[OrgMention, ...]:
+def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], counts: Counter[str],
+          things: Iterable[str] = (), people: Iterable[PersonRole] = (),
+          tables: Iterable[str] = ()) -> tuple[OrgMention, ...]:
     """The document's organisations: named ones that are not licences, products or people, those a list
-    names, and the makers of its models that the text names outside the models' own names."""
+    names, the organisations its people records and its tables name, and the makers of its models that the
+    text names outside the models' own names. THINGS (the models and benchmarks it reports) are no organisations."""
     text = doc_text(spacy_doc)
     org_counts = _named_orgs(spacy_doc, mentions, person_tokens, text)
+    org_counts.update(people_orgs(spacy_doc, people))
+    org_counts.update(table_orgs(tables))
     spans = [(o.start_char, o.end_char) for o in mentions.orgs]
     # Organisations a list names ("companies such as A, B and C", "Cadence and IBM"), even once.
     for name, start, end in OrgLister(spacy_doc, mentions, _product_like).listed():
@@ -321,9 +340,13 @@ def _orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str],
         if any(not any(a <= m.start() < b for a, b in model_spans)
                for m in re.finditer(rf"(?<![\w-]){re.escape(maker)}(?![\w-])", text)):
             org_counts[maker] += 1
-    for name in thing_names(text, [n for n in org_counts if not resolve_org_name(n)]):
-        del org_counts[name]  # "the Quillon dataset", "AutoThing(x=1)": a thing or code, not a company
-    for name in [n for n in org_counts if org_kind(n) == "platform" and only_a_place(text, n)]:
+    thing_keys = {name_key(t) for t in things}
+    for name in thing_names(text, [n for n in org_counts if not resolve_org_name(n)]) | {
+            n for n in org_counts if not resolve_org_name(n) and name_key(n) in thing_keys}:
+        del org_counts[name]  # "the Quillon dataset", "AutoThing(x=1)", a scored benchmark: a thing, not a company
+    ends = mention_ends(text, spans)
+    for name in [n for n in org_counts if (org_kind(n) == "platform" and only_a_place(text, n))
+                 or only_pages(text, ends.get(n, []))]:
         del org_counts[name]  # "weights on <code host>", "<code host> repository": a website, not an org
     written = written_spellings(text, spans, set(org_counts), model_spans)
     # each organisation as the text writes it ("HuggingFace", "Mistral"), one record per spelling
@@ -346,7 +369,12 @@ def _named_orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], 
                                       + r"\b(?![\s-]+licen)", text)}
     code = code_spans(text)
     for o in mentions.orgs:
-        name = o.name.strip(" .,")
+        name = o.name.strip(" .,") if o.known else bare_name(o.name)
+        if not name or re.search(r"[,()]", name) or re.search(r"\s(?:and|or|of|for|the|&)$", name):
+            continue  # "the Organisation for Economic Co-operation and": the NER cut the name short
+        if re.match(r"(?:the|The)\s", o.name) and not o.known and not (ORG_SUFFIX.search(name)
+                                                                     or INSTITUTION.search(name)):
+            continue  # "the Responsible Use Guide": a named thing; "the Department of Fisheries" is an institution
         if in_spans(code, o.start_char) or defines_abbreviation(text, o.start_char, o.end_char):
             continue  # an identifier in code; "Mixture of Experts (MoE)" defines a term
         if resolve_license_name(name) and name in licence_words:
@@ -362,10 +390,11 @@ def _named_orgs(spacy_doc: Doc, mentions: DocMentions, person_tokens: set[str], 
     # NER-only organisations named once are mostly products and headings ("Vertex AI", "Gemini CLI");
     # keep them when repeated or when the name itself says organisation.
     known_orgs = {resolve_org_name(o.name) or o.name for o in mentions.orgs if o.known}
-    headed = {resolve_org_name(o.name) or o.name.strip(" .,") for o in mentions.orgs
+    headed = {resolve_org_name(o.name) or bare_name(o.name) for o in mentions.orgs
               if not o.known and in_heading(spacy_doc, o.start_char)}
     for name in list(org_counts):
-        if name not in known_orgs and org_counts[name] < 2 and (not ORG_SUFFIX.search(name) or name in headed):
+        said = ORG_SUFFIX.search(name) or INSTITUTION.search(name)
+        if name not in known_orgs and org_counts[name] < 2 and (not said or name in headed):
             del org_counts[name]  # "Building Better Recommender Systems": a heading, not a company
     return org_counts
 

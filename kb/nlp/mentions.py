@@ -65,6 +65,7 @@ def collect_mentions(doc: Doc, title: str = "") -> DocMentions:
     out.models.sort(key=lambda m: m.start)
     _one_word_short_names(out)
     _short_variant_names(doc, out, taken)
+    _bare_versions(doc, out, taken)
     _lettered_versions(out)
     out.families.sort(key=lambda m: m.start)
     _attach_makers(doc, out)
@@ -296,6 +297,31 @@ def _unglue_makers(doc: Doc, out: DocMentions) -> None:
         if name_key(maker.split()[0] if maker else "") == name_key(first) or re.search(
                 rf"(?<![\w-]){re.escape(first)}['\u2019]s {re.escape(rest)}(?![\w-])", text):
             out.models[i] = Mention("MODEL", alone, m.start + 1, m.end, m.start_char + len(first) + 1, m.end_char, m.known)
+
+
+ENDS_IN_VERSION = re.compile(r".+?[- ](?P<ver>[A-Z]\d+(?:\.\d+)?)")
+
+
+def _bare_versions(doc: Doc, out: DocMentions, taken: set[int]) -> None:
+    """"<Family>-V3.2" ... "the regular V3.2 (not the -Pro variant)": a bare lettered version that ends exactly
+    one model name of the document is a mention of that model (a version glued to more, "V3.2-Pro", is not)."""
+    owners: dict[str, set[str]] = {}
+    for m in out.models:
+        hit = ENDS_IN_VERSION.fullmatch(m.name)
+        if hit:
+            owners.setdefault(hit.group("ver"), set()).add(m.name)
+    added = False
+    for tok in doc:
+        names = owners.get(tok.text)
+        if not names or len(names) != 1 or tok.i in taken or _in_url(doc, tok.idx) or (
+                tok.i + 1 < len(doc) and not tok.whitespace_ and doc[tok.i + 1].text in ("-", "/", ".")) or (
+                tok.i > 0 and not doc[tok.i - 1].whitespace_ and doc[tok.i - 1].text in ("-", "/")):
+            continue
+        out.models.append(Mention("MODEL", next(iter(names)), tok.i, tok.i + 1, tok.idx, tok.idx + len(tok.text)))
+        taken.add(tok.i)
+        added = True
+    if added:
+        out.models.sort(key=lambda m: m.start)
 
 
 def _short_variant_names(doc: Doc, out: DocMentions, taken: set[int]) -> None:

@@ -101,10 +101,10 @@ WEIGHT_FORMATS = frozenset(w.lower() for w in words("weight_format"))
 def _glued_piece(t: Token) -> bool:
     """A piece that a hyphen glues into a model's name: a version or size ("21B", "0528"), a code ("PT",
     "FP8"), a variant word ("mini", "Instruct") or a capitalised word; not an ordinary word ("GPT-4o-powered"),
-    markup, or another model's name (its own mention)."""
+    markup, a file or page name ("1534.notes-<name>"), or another model's name (its own mention)."""
     text = t.text
     return bool(re.search(r"\d", text) or re.fullmatch(r"[A-Z][A-Za-z]*", text) or text.lower() in GLUED_WORDS) \
-        and re.fullmatch(r"[\w.]+", text) is not None and text.lower() not in NON_NAME_WORDS | WEIGHT_FORMATS \
+        and re.fullmatch(r"[\w.]+", text) is not None and not re.search(r"\.[a-z]", text) and text.lower() not in NON_NAME_WORDS | WEIGHT_FORMATS \
         and t.ent_type_ != "MODEL"
 
 
@@ -130,3 +130,28 @@ def glued_start(doc: Doc, start: int) -> int:
             and not doc[start - 2].whitespace_ and _glued_piece(doc[start - 2]):
         start -= 2
     return start
+
+
+# "Vela, Orrery, or Heron", "both Vela and Heron": a name in a list, with its neighbour on the left or right.
+_LIST_LEFT = re.compile(r"(?P<w>[A-Z][\w.-]*(?: [A-Z0-9][\w.-]*)?)[*_]*(?:,|,? and|,? or) [*_]*$")
+_LIST_RIGHT = re.compile(r"[*_]*(?:,|,? and|,? or) [*_]*(?P<w>[A-Z][\w.-]*(?: [A-Z0-9][\w.-]*)?)")
+_BARE_END = re.compile(r"(?![\w-]|\.\w|\s+[A-Z0-9]|[’']s\s+[A-Z0-9])")
+
+
+def listed_with_models(text: str, start: int, end: int) -> bool:
+    """Whether the bare family word at TEXT[START:END] stands in a list beside another model or family
+    ("trained on outputs of Heron, Vela or Orrery"): then it names that line of models, as its neighbours
+    do. A list that holds an organisation ("Acme, Heron and Tessellate Labs") is a list of makers."""
+    if not _BARE_END.match(text, end):
+        return False  # "Heron Opus", "Heron 4": the start of a longer name
+    sides = [_LIST_LEFT.search(text[max(0, start - 40):start]), _LIST_RIGHT.match(text, end)]
+    words = [m.group("w").strip("*_").rstrip(".,;:") for m in sides if m]
+    kinds = [_list_kind(w) for w in words]
+    return "model" in kinds and "org" not in kinds
+
+
+def _list_kind(word: str) -> str:
+    """'model' for a family or model name, 'org' for an organisation's, else ''."""
+    if name_key(word) in gazetteer().family_index or (not resolve_org_name(word) and resolve_model_name(word)):
+        return "model"
+    return "org" if resolve_org_name(word) else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from spacy.tokens import Doc
@@ -20,32 +21,56 @@ from kb.nlp.mentions import DocMentions, doc_text
 from kb.nlp.names import (
     clean_label, gazetteer, model_family, resolve_license_name, resolve_model_name, resolve_org_name,
 )
+from kb.nlp.records import PersonRole
 from kb.text.keys import name_key, spelling
-from kb.text.lexicon import ORG_FINDING_END, alternation
+from kb.text.lexicon import ORG_END, ORG_FINDING_END, alternation
 
 WORD = r"(?:[A-Z0-9][\w.&'\u2019+]*(?:-[A-Za-z0-9][\w.&+]*)*)"
 ITEM = rf"{WORD}(?: {WORD}){{0,3}}"
 SEP = r"(?:\s*,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+)"
 LIST = rf"(?P<list>{ITEM}(?:{SEP}{ITEM})*)"
+# after a class noun, a name may hold "of", "for", "in" or "on": "consortia such as the Alliance for Open Tools"
+CLASS_ITEM = rf"(?:the )?{WORD}(?: (?:(?:of|for|in|on) )?{WORD}){{0,3}}"
 PLURAL_HEAD = (r"(?:companies|organi[sz]ations|partners|customers|clients|developers|startups|start-ups|firms|"
                r"enterprises|labs|providers|platforms|vendors|adopters|businesses|institutions|universities|"
                r"manufacturers|automakers|makers|retailers|banks|publishers|investors|backers|hyperscalers|"
-               r"experts|players|rivals|competitors|chipmakers|suppliers|insurers)")
+               r"experts|players|rivals|competitors|chipmakers|suppliers|insurers|consortiums|consortia|alliances|"
+               r"coalitions|agencies|regulators|nonprofits|non-profits|incubators)")
 COMPANY_HEAD = re.compile(r"(?i:companies|organi[sz]ations|startups|start-ups|firms|enterprises|labs|vendors|"
+                          r"consortiums|consortia|alliances|coalitions|agencies|incubators|"
                           r"businesses|institutions|universities|manufacturers|automakers|chipmakers|retailers|banks|"
                           r"insurers|publishers|hyperscalers|providers|platforms|suppliers)\b")
 SINGULAR_HEAD = (r"(?:company|startup|start-up|developer|firm|lab|provider|maker|chipmaker|automaker|vendor|"
-                 r"rival|competitor|partner|customer|investor|retailer|publisher|insurer|bank|supplier)")
-CLASS_LIST = re.compile(rf"\b(?i:{PLURAL_HEAD}\s*(?:(?:[,\u2014\u2013]|\s-)?\s*(?:such as|like|including|"
-                        rf"include|includes|among them)\s+|\(\s*|:\s+|\s))(?P<start>){LIST}")
+                 r"rival|competitor|partner|customer|investor|retailer|publisher|insurer|bank|supplier|incubator|"
+                 r"consortium|regulator|nonprofit|non-profit|agency)")
+CLASS_LIST = re.compile(rf"\b(?i:{PLURAL_HEAD}(?:\s+(?:in|of|at|behind)\s+(?-i:[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,2}})"
+                        rf"\s+(?=include|including|such as))?\s*(?:(?:[,\u2014\u2013]|\s-)?\s*(?:such as|like|including|"
+                        rf"include|includes|among them)\s+|\(\s*|:\s+|\s))(?P<start>)(?P<list>{CLASS_ITEM}(?:{SEP}{CLASS_ITEM})*)")
 SINGLE = re.compile(rf"(?<![\w-]){SINGULAR_HEAD} (?P<start>)(?P<list>{ITEM})(?= (?:is|was|has|had|"
-                    rf"said|says|will|which|and|to|announced|launched|released|raised|built|uses|used)\b|[,.;)])")
+                    rf"said|says|will|which|and|to|announced|launched|released|raised|built|uses|used)\b|[,.;)]"
+                    r"|(?<=['\u2019]s) )")
+# The subject of a launch or a deal opening a sentence or a list item: "Kestrel launches ...", "- Orrin acquires ..."
+LAUNCH_SUBJECT = re.compile(rf"^\s*(?:[-*\u2022]\s+)?(?P<start>)(?P<list>{ITEM})\s+(?:launche[sd]|releas(?:es|ed)|"
+                            r"announc(?:es|ed)|unveil(?:s|ed)|open[- ]sourc(?:es|ed)|introduc(?:es|ed)|debut(?:s|ed)|"
+                            r"acquir(?:es|ed)|rais(?:es|ed))\b")
+# A name in apposition to a company noun: "Kestrel, the company behind ...", "Orrin, a startup that ..."
+APPOSED = re.compile(rf"(?<![\w-])(?P<start>)(?P<list>{ITEM}), (?:the|a|an) (?:[a-z-]+ )?(?:company|startup|start-up|"
+                     r"firm|lab|organi[sz]ation|nonprofit|non-profit)\b(?= (?:that|which|behind|founded|based|"
+                     r"building|making|known)\b)")
+# A news outlet as the source of a report: "told Wirefold in an interview", "Wirefold previously reported"
+OUTLET_OF = re.compile(rf"\btold (?P<start>)(?P<list>{ITEM})(?= in an interview| in a statement| on [A-Z]|[,.])"
+                       rf"|(?<![\w-])(?P<start2>)(?P<list2>{ITEM})(?:['\u2019]s [A-Z][a-z]+ [A-Z][a-z]+)? "
+                       r"(?:previously |first |earlier |also )?(?:reported\b(?! (?:revenue|earnings|sales|a |an |\$))|"
+                       r"contributed to this report)")
 HEAD_WORD = re.compile(rf"(?i:{PLURAL_HEAD}|{SINGULAR_HEAD})")
 # The object of a founder's title or of a deal: "co-founder of Covariant", "the acquisition of Annapurna Labs".
 OBJECT_OF = re.compile(rf"\b(?:(?:co-?)?founders? of|CEO of|CTO of|(?:acquisition|takeover|purchase) of|acquired|"
-                       rf"acquires|acquiring|invested in|investment in|a stake in|spun out of|backed by) (?:the )?"
+                       rf"acquires|acquiring|invested in|investment in|investors in|a stake in|spun out of|backed by|"
+                       rf"(?:adviser|advisor|consultant) to|researchers at|engineers at|scientists at) (?:the )?"
                        rf"(?P<start>)(?P<list>{ITEM}(?:{SEP}{ITEM})*)")
 COORD = re.compile(rf"(?<![\w.-]){LIST}")
+# The end of one organisation's name: "... Exchange Commission", "... Department of Fisheries"
+NAME_END = re.compile(rf"\b(?:(?:{ORG_END})\.?|(?:{alternation('institution_word')}) (?:of|for|on) [^,()]+)$")
 # A name that ends in a company word, when the NER did not see it.
 TAIL_NAME = re.compile(rf"(?<![\w.-])(?:[A-Z][\w.&-]*|[A-Z]{{2,}}) (?:[A-Z][\w.&-]* ){{0,2}}(?:{ORG_FINDING_END})\.?(?![\w-])")
 TITLE_WORDS = re.compile(r"CEO|CTO|COO|CFO|CSO|Chief|President|Founder|Co-founder|SVP|EVP|VP|Chair|Head|Director|"
@@ -63,7 +88,7 @@ NOT_PLACE_LABELS = ("PERSON", "GPE", "NORP", "DATE", "TIME", "MONEY", "CARDINAL"
 def in_heading(doc: Doc, start: int) -> bool:
     """Whether the sentence around character START is title-cased (most of its words capitalised)."""
     tok = doc.char_span(start, start + 1, alignment_mode="expand")
-    if tok is None:
+    if tok is None or not len(tok):
         return False
     sent = tok[0].sent
     memo = doc.user_data.setdefault("aikb_headings", {})  # sentence start -> answer: asked for each mention in it
@@ -109,6 +134,25 @@ class OrgLister:
         self.model_spans = [(m.start_char, m.end_char) for m in mentions.models + mentions.families
                             + mentions.benchmarks]
         self.code = code_spans(self.text)
+        self.org_spans = [(m.start_char, m.end_char, m.known) for m in mentions.orgs]
+
+    def inside_longer_name(self, start: int, end: int) -> bool:
+        """Whether START..END is part of a longer organisation name the NER or the gazetteer reads as one
+        ("Exchange Commission" in "Securities and Exchange Commission", "Biases" in a known "X & Biases"),
+        unless that longer name coordinates a known organisation with another ("Cadence and IBM")."""
+        for a, b, known in self.org_spans:
+            whole = self.text[a:b].strip()
+            if a <= start and end <= b and b - a > end - start and "," not in whole and (known or (
+                    NAME_END.search(whole) and not any(resolve_org_name(_clean(i)[0]) for i, _ in _items(whole)))):
+                return True
+        return False
+
+    def _person_cut(self, name: str, start: int) -> str:
+        """NAME without a person's name that follows it: "co-founder of Acme Prize Jane Roe" -> "Acme Prize"."""
+        for e in self.ents:
+            if e.label_ == "PERSON" and start < e.start_char < start + len(name) and " " in e.text:
+                return re.sub(r"['\u2019]s$", "", self.text[start:e.start_char].strip())
+        return name
 
     def _ent_label(self, start: int, end: int) -> str | None:
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -163,6 +207,9 @@ class OrgLister:
         for item, off in _items(list_text):
             name, cut = _clean(item)
             start = list_start + off + cut
+            name = self._person_cut(name, start)
+            if self.inside_longer_name(start, start + len(name)):
+                continue
             if self.accept(name, start, need_propn, listed=listed, company_word=company_word):
                 out.append((resolve_org_name(name) or name, start, start + len(name)))
         return out
@@ -191,6 +238,15 @@ class OrgLister:
                 for name, a, b in self._from_list(m.group("list"), s0 + m.start("list"), need_propn=True,
                                                   listed=False):
                     found[(a, b)] = name
+            for m in [*APPOSED.finditer(text), *OUTLET_OF.finditer(text)]:
+                group = "list" if m.group("list") else "list2"
+                for name, a, b in self._from_list(m.group(group), s0 + m.start(group), need_propn=True,
+                                                  listed=False):
+                    found[(a, b)] = name
+            for m in LAUNCH_SUBJECT.finditer(text):
+                for name, a, b in self._from_list(m.group("list"), s0 + m.start("list"), need_propn=True,
+                                                  listed=False):
+                    found[(a, b)] = name
             for m in SINGLE.finditer(text):
                 for name, a, b in self._from_list(m.group("list"), s0 + m.start("list"), need_propn=True):
                     found[(a, b)] = name
@@ -207,12 +263,14 @@ class OrgLister:
                        for n, a in names):
                     continue  # "Google and Sundar Pichai": not a list of organisations
                 for n, a in names:
+                    if self.inside_longer_name(a, a + len(n)) or (self._in_heading(a) and not resolve_org_name(n)):
+                        continue  # "Integration with Acme Cloud & Inference Endpoints": a heading's words
                     if self.accept(n, a, need_propn=True, listed=True):
                         found[(a, a + len(n))] = resolve_org_name(n) or n
         for m in TAIL_NAME.finditer(self.text):
             name, cut = _clean(m.group(0))
             start = m.start() + cut
-            if self._in_heading(start):
+            if self._in_heading(start) or self.inside_longer_name(start, start + len(name)):
                 continue  # "Building Recommender Systems": a title-cased heading, not a company
             if len(name.split()) >= 2 and self.accept(name, start, need_propn=True, listed=True,
                                                                 company_word=True):
@@ -316,9 +374,67 @@ HOSTED_AFTER = re.compile(r"\]|[\s-]*(?:repo|repos|repository|repositories|page|
                           r"stars?|releases?|account|org|organi[sz]ation|discussions?|profile|handle|user)\b", re.I)
 
 
+# "the Acme page", "Acme repository", "the Acme model card": a page about something, hosted somewhere
+PAGE_AFTER = re.compile(r"[\s-]*(?:repo|repos|repository|repositories|page|pages|model cards?|profile|account)\b", re.I)
+
+
+def only_pages(text: str, ends: list[int]) -> bool:
+    """Whether every mention of an organisation (the ENDS of its mentions) names a page or repository of it,
+    so that the document never names it as an organisation ("promote your Acme Page", "the Acme model card")."""
+    return bool(ends) and all(PAGE_AFTER.match(text, e) for e in ends)
+
+
 def only_a_place(text: str, name: str) -> bool:
     """Whether every mention of NAME (a platform) uses it as a place where things are hosted or posted
     ("on X", "X repository", a link's text), so that the document never names it as an organisation."""
     hits = list(re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
     return bool(hits) and all(HOSTED_BEFORE.search(text[max(0, m.start() - 30):m.start()])
                               or HOSTED_AFTER.match(text, m.end()) for m in hits)
+
+
+@lru_cache(maxsize=1)
+def _known_org_shape() -> re.Pattern[str]:
+    """The gazetteer's organisation names and aliases as written (not code hosts, not licence names)."""
+    g = gazetteer()
+    names = {a for o in g.orgs if o.get("kind") != "platform" for a in [o["name"], *o.get("aliases", [])]
+             if len(a) > 2 and a[:1].isupper() and not resolve_license_name(a) and name_key(a) not in g.bench_index}
+    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    # not the first word of a longer name: "Acme R1-0528", "Acme Diagram (test)", "Acme 61.4 %"
+    return re.compile(rf"(?<![\w./-])(?:{alt})(?![\w/-]|\.\w|\s+[A-Z0-9])")
+
+
+def table_orgs(tables: Iterable[str]) -> Counter[str]:
+    """Known organisations a table's body cells name ("Download: Acme Hub", "Acme embed-v2" as a row): the
+    prose rules never read table cells."""
+    out: Counter[str] = Counter()
+    for html in tables:
+        for cell in re.findall(r"<td\b[^>]*>(.*?)</td>", html, re.S):
+            for m in _known_org_shape().finditer(re.sub(r"<[^<>]*>", " ", cell)):
+                out[resolve_org_name(m.group()) or m.group()] += 1
+    return out
+
+
+def people_orgs(spacy_doc: Doc, people: Iterable[PersonRole]) -> Counter[str]:
+    """The organisations the people records name, as the text writes them ("Jane Roe, CTO of Quillfeather"),
+    unless the NER reads that name as a place ("the governor of Eastland")."""
+    text = doc_text(spacy_doc)
+    places = {bare_name(e.text) for e in spacy_doc.ents if e.label_ in ("GPE", "LOC", "NORP", "PERSON")}
+    out: Counter[str] = Counter()
+    for p in people:
+        if p.org and p.org not in places and re.search(rf"(?<![\w-]){re.escape(p.org)}(?![\w-])", text):
+            out[p.org] += 1
+    return out
+
+
+def bare_name(name: str) -> str:
+    """An NER organisation's name without a leading article or a trailing possessive: "the White House's"."""
+    name = re.sub(r"^(?:the|The)\s+", "", name.strip(" .,"))
+    return re.sub(r"['\u2019]s?$", "", name).strip(" .,")
+
+
+def mention_ends(text: str, spans: Iterable[tuple[int, int]]) -> dict[str, list[int]]:
+    """Where each organisation's mentions end, by its canonical name."""
+    ends: dict[str, list[int]] = {}
+    for a, b in spans:
+        ends.setdefault(resolve_org_name(bare_name(text[a:b])) or bare_name(text[a:b]), []).append(b)
+    return ends

@@ -16,7 +16,7 @@ from kb.nlp.names import gazetteer, resolve_org_name
 from kb.text.keys import name_key
 from kb.nlp.orglists import in_heading
 from kb.nlp.person_lines import add_shaped_people, first_name_model
-from kb.nlp.person_orgs import BRAND_FIRST_NAMES, NOT_NAME_WORDS, known_org, on_byline_line, org_of
+from kb.nlp.person_orgs import BRAND_FIRST_NAMES, DEPARTMENT_WORDS, NOT_NAME_WORDS, known_org, on_byline_line, org_of
 from kb.nlp.records import PersonRole
 from kb.nlp.role_patterns import (
     AFTER,
@@ -136,7 +136,7 @@ def _names_org(text: str, org: str) -> bool:
 
 
 FROM_NEW_ORG = re.compile(r"^\s+from\s+(?P<org>[A-Z][\w.&-]*[a-z][\w.&-]*(?:\s[A-Z][\w.&-]*)?)"
-                          r"(?=\s*[,.;(]|\s+(?:and|to|who|joined|joins|on|about|explain\w*)\b)")
+                          r"(?=\s*[,.;(]|\s+(?:and|to|who|joined|joins|on|about|explain\w*|said|says|told|wrote|added|noted)\b)")
 ORG_NOT_LABELS = ("PERSON", "GPE", "LOC", "NORP", "DATE", "TIME", "EVENT", "WORK_OF_ART", "LANGUAGE", "FAC", "PRODUCT")
 
 
@@ -205,7 +205,11 @@ def _role_and_org(doc: Doc, ent: Span, sent: Span, mentions: DocMentions, credit
             role = m.group("role")
             if m.groupdict().get("past") and role.lower() != "former":
                 role = f"former {role}"  # "(ex-Quillpad CEO)"
-            return role, org_of(m.groupdict().get("org"), mentions)
+            org = org_of(m.groupdict().get("org"), mentions)
+            if org is None and m.groupdict().get("org") and m.start("org") > m.end("role") and all(
+                    w.lower() in DEPARTMENT_WORDS for w in m.group("org").rstrip(".").split()):
+                role = after[m.start("role"):m.end("org")].strip()  # "tech chief of Cloud Applications": a unit
+            return role, org
     for rx in BEFORE:
         m = rx.search(before)
         if m:
@@ -230,9 +234,9 @@ def _role_and_org(doc: Doc, ent: Span, sent: Span, mentions: DocMentions, credit
         if span is not None and not any(e.label_ in ORG_NOT_LABELS and not (e.label_ == "PERSON" and len(e) == 1)
                                         for e in span.ents) and not any(
                 x.start_char < span.end_char and span.start_char < x.end_char
-                for x in mentions.models + mentions.families + mentions.benchmarks) \
+                for x in mentions.models + mentions.benchmarks) \
                 and not any(t.is_stop for t in span):
-            return None, m.group("org")
+            return None, m.group("org")  # "from Qwen": a model family's name is its team's
     for rx in KNOWN_ORG_BEFORE:
         m = rx.search(before)
         if m and known_org(m.group("sorg"), mentions):  # "Harrow AI's Dylan Okafor"

@@ -45,6 +45,17 @@ ROLE_LIST = re.compile(rf"(?<![\w-])(?P<past>(?i:former)\s+)?(?P<org>[A-Z][\w.&-
                        rf"(?P<role>{PLURAL_ROLE})\s+(?P<names>{NAME_WORD} {NAME_WORD}(?:,\s+{NAME_WORD} {NAME_WORD})*,?"
                        rf"\s+and\s+{NAME_WORD} {NAME_WORD})(?![\w-]| [A-Z])")
 LIST_NAME = re.compile(rf"{NAME_WORD} {NAME_WORD}")
+NAMES = rf"{NAME_WORD} {NAME_WORD}(?:,\s+{NAME_WORD} {NAME_WORD})*(?:,?\s+and\s+{NAME_WORD} {NAME_WORD})?"
+# "Harrow AI, the startup co-founded in 2021 by former Quillpad researchers Ana Silva and Tom Berg": the names
+# founded the organisation before the comma (one the gazetteer or the NER knows), whatever else they were
+FOUNDED_BY = re.compile(rf"(?<![\w-])(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,3}}),\s+(?:(?:the|a|an)\s+[^,;.]{{0,50}}?\s)?"
+                        rf"(?P<co>co-\s?)?founded\s+(?:in\s+\d{{4}}\s+)?by\s+(?:[^,;.]{{0,50}}?\s)??"
+                        rf"(?P<names>{NAMES})(?![\w-]| [A-Z])")
+# "Harrow AI (backed by Z) hired Ana Silva and Tom Berg, two of Z's engineers, as CTO and head of research": each
+# name takes its role in order, and the organisation is the one opening the sentence
+HIRED_AS_ROLES = re.compile(rf"\b(?:hired|hiring|hires|appointed|appointing|appoints|named|naming|names|poached|poaching)\s+"
+                            rf"(?P<names>{NAMES})(?:,[^,;.]{{1,60}},)?\s+as\s+(?:its\s+|their\s+|the\s+)?(?:new\s+)?"
+                            rf"(?P<roles>(?i:{ROLE})(?:(?:,\s+|,?\s+and\s+)(?i:{ROLE}))*)(?![\w-])")
 # "Quillpad CTO Ana Silva wrote": an organisation and a capitalised executive title before a name the NER missed
 ORG_TITLE_NAME = re.compile(rf"(?<![\w-])(?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,2}})\s+"
                             rf"(?P<role>CEO|CTO|CFO|COO|CSO|CPO|CIO|President|(?:Co-)?[Ff]ounder|Chief [A-Z]\w* Officer)\s+"
@@ -59,6 +70,10 @@ GUEST_LINE = re.compile(rf"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?(?:(?:Guests?|Speaker
                         rf"[ \t]*)?(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})(?:[ \t]+\(@[\w.]+\))?[ \t]+[-\u2013\u2014|][ \t]+"
                         rf"(?P<role>(?i:{ROLE}))(?:,|[ \t]+(?:of|at|@))?[ \t]+(?P<org>{ORGTEXT})[ \t]*"
                         rf"(?=[(\[]|[-\u2013\u2014|][ \t]|$)")
+
+# "- Ana Silva - Pretraining at Wavecrest (@ana)": a list line with what a person works on at a known organisation
+GUEST_AT = re.compile(rf"(?m)^[ \t]*[-*\u2022][ \t]+(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})[ \t]+[-\u2013\u2014][ \t]+"
+                      rf"[^\n@()\[\]|]{{1,40}}?[ \t]at[ \t]+(?P<org>{ORGTEXT})(?=[ \t]*(?:[(\[]|$))")
 
 
 def first_name_model(m: Mention, start: int, end: int) -> bool:
@@ -125,6 +140,14 @@ def add_shaped_people(doc: Doc, mentions: DocMentions, people: dict[str, dict[st
         if _name_ok(doc, m.group("name"), m.start("name")) and not _clashes(doc, mentions, m.start("name"),
                                                                              m.end("name")):
             _add_guest(doc, m, org_of(m.group("org"), mentions), people)
+    for m in GUEST_AT.finditer(text):
+        org = known_org(m.group("org"), mentions)
+        if org and _name_ok(doc, m.group("name"), m.start("name")) and not _clashes(doc, mentions, m.start("name"),
+                                                                                    m.end("name")):
+            _add_guest(doc, m, org, people)
+    _add_founders(doc, mentions, people)
+    _add_hires(doc, mentions, people)
+    _add_leaders(doc, mentions, people)
     _add_role_lists(doc, mentions, people)
     found = [(m, org_of(m.group("org"), mentions)) for m in [*ROLE_APPOSITION.finditer(text),
                                                               *ROLE_BEFORE_NAME.finditer(text)]]
@@ -161,3 +184,82 @@ def _add_role_lists(doc: Doc, mentions: DocMentions, people: dict[str, dict[str,
                                            **_evidence(doc, n.start(), n.end())})
             if not rec["role"] and not rec["org"]:
                 rec.update(role=role, org=org, **_evidence(doc, n.start(), n.end()))
+
+# "Led by Ana Silva (formerly of Z) and Tom Berg, Wavecrest is ...": the names lead the organisation the sentence
+# goes on about
+BRACKETED = rf"{NAME_WORD} {NAME_WORD}(?:\s*\([^()\n]{{1,40}}\))?"
+LED_BY = re.compile(rf"(?:^|(?<=[.!?*\n]\s)|(?<=\n))Led by (?P<names>{BRACKETED}(?:(?:,\s+|,?\s+and\s+){BRACKETED})*),\s+"
+                    rf"(?P<org>{ORGTEXT})\s+(?:is|was|has|had|will|wants|plans|aims|now)\b")
+# "Z hired away Y's Ana Silva": the person now works for Z, the first organisation of the sentence
+HIRED_AWAY = re.compile(rf"\b(?:hired|hiring|hires|poached|poaching|poaches|lured|luring)\s+away\s+"
+                        rf"(?P<from>{ORGTEXT}){POSS}\s+(?P<name>{NAME_WORD} {NAME_WORD})(?![\w-]| [A-Z])")
+
+
+def _takes_over(rec: Optional[dict[str, Any]]) -> bool:
+    """Whether a shape that states a current role replaces RECORD: an empty one, or one with only a past role."""
+    return rec is None or not rec["role"] and not rec["org"] or str(rec["role"] or "").lower().startswith("former")
+
+
+def _set_role(doc: Doc, people: dict[str, dict[str, Any]], name: str, at: int, role: str, org: Optional[str]) -> None:
+    if _takes_over(people.get(name)):
+        people[name] = {**people.get(name, {"orgs_near": False}), "role": role, "org": org,
+                        **_evidence(doc, at, at + len(name))}
+
+
+def _named_in_full(text: str, mentions: DocMentions) -> Optional[str]:
+    """"Sakana" where the document names "Sakana AI": the organisation's full name, when the document gives it."""
+    full = org_of(text, mentions)
+    return full if full and full != text and full in {o.name for o in mentions.orgs} else None
+
+
+def _add_founders(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
+    """The founders a "Z, co-founded by A, B and C" apposition names: co-founders of Z."""
+    text = doc_text(doc)
+    for m in FOUNDED_BY.finditer(text):
+        org = known_org(m.group("org"), mentions) or _named_in_full(m.group("org"), mentions)
+        found = [n for n in LIST_NAME.finditer(text, m.start("names"), m.end("names"))
+                 if _name_ok(doc, n.group(0), n.start()) and not _clashes(doc, mentions, n.start(), n.end())]
+        if not org or not found:
+            continue
+        role = "co-founder" if m.group("co") or len(found) > 1 else "founder"
+        for n in found:
+            _set_role(doc, people, n.group(0), n.start(), role, org)
+
+
+def _add_hires(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
+    """"Z hired A and B as R1 and R2": each name its role in order, Z the first organisation of the sentence."""
+    text = doc_text(doc)
+    for m in HIRED_AS_ROLES.finditer(text):
+        names = LIST_NAME.findall(text, m.start("names"), m.end("names"))
+        roles = [r for r in re.split(r",\s+and\s+|,\s+|\s+and\s+", m.group("roles")) if r]
+        if len(names) < 2 or len(names) != len(roles):  # one name: people.py's HIRED_BY/HIRED_AS reading
+            continue
+        org = _first_org_before(doc, mentions, m.start())
+        for name, role in zip(names, roles):
+            at = text.index(name, m.start("names"))
+            if org and _name_ok(doc, name, at) and not _clashes(doc, mentions, at, at + len(name)):
+                _set_role(doc, people, name, at, role, org)
+
+
+def _first_org_before(doc: Doc, mentions: DocMentions, at: int) -> Optional[str]:
+    """The first organisation named in the sentence holding offset AT, before AT (the sentence's subject)."""
+    span = doc.char_span(at, at + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    orgs = [o for o in mentions.orgs if span.sent.start_char <= o.start_char and o.end_char <= at]
+    return resolve_org_name(orgs[0].name) or orgs[0].name if orgs else None
+
+
+def _add_leaders(doc: Doc, mentions: DocMentions, people: dict[str, dict[str, Any]]) -> None:
+    """"Led by A and B, Z is ...": leaders of Z; "Z hired away Y's A": A's organisation is now Z."""
+    text = doc_text(doc)
+    for m in LED_BY.finditer(text):
+        org = known_org(m.group("org"), mentions)
+        for n in LIST_NAME.finditer(text, m.start("names"), m.end("names")) if org else ():
+            if text[n.start() - 1:n.start()] != "(" and _name_ok(doc, n.group(0), n.start()) \
+                    and not _clashes(doc, mentions, n.start(), n.end()):
+                _set_role(doc, people, n.group(0), n.start(), "leader", org)
+    for m in HIRED_AWAY.finditer(text):
+        org, rec = _first_org_before(doc, mentions, m.start()), people.get(m.group("name"))
+        if org and rec is not None and not rec["role"] and rec["org"] in (None, known_org(m.group("from"), mentions)):
+            rec.update(org=org, **_evidence(doc, m.start("name"), m.end("name")))

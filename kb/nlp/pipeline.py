@@ -66,11 +66,24 @@ def line_sentences(doc: Doc) -> Doc:
     for tok in doc[1:]:
         if tok.like_num and doc[tok.i - 1].text == ":" and "\n" not in doc[tok.i - 1].whitespace_:
             tok.is_sent_start = False  # "- LiveCodeBench: 71.0" is one line, one sentence
+        elif _mid_line_name(doc, tok.i):
+            tok.is_sent_start = False  # "Acme-5.6 Terra is ahead": no sentence ends inside a name
     for ent in doc.ents:
         for tok in doc[ent.start + 1:ent.end]:
             if "\n" not in doc[tok.i - 1].text:
                 tok.is_sent_start = False
     return doc
+
+
+VERSIONED_TOKEN = re.compile(r"[A-Za-z][\w.]*-v?\d+(?:\.\d+)*")
+
+
+def _mid_line_name(doc: Doc, i: int) -> bool:
+    """Token I, capitalised, right after a versioned name token on the same line ("Acme-5.6 Terra"): the
+    parser may end a sentence at the version's digits, but no sentence ends without a stop."""
+    prev = doc[i - 1]
+    return bool(doc[i].text[:1].isupper() and doc[i].is_alpha and prev.whitespace_ == " "
+                and VERSIONED_TOKEN.fullmatch(prev.text))
 
 
 class ShapeMatcher:
@@ -155,11 +168,21 @@ def _extend_benchmark(doc: Doc, ent: Span) -> Span:
     if end < len(doc) and VERSION_TOKEN.fullmatch(doc[end].text) and doc[end - 1].whitespace_ \
             and doc[end].ent_type_ == "":
         end += 1
+    elif _name_tail(doc, end):
+        end += 1  # "<Bench> Telecom," a variant word that closes the name before punctuation
     if start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
             and not doc[start - 2].whitespace_ and doc[start - 2].text[:1].isupper() \
             and doc[start - 2].ent_type_ == "" and doc[start - 2].is_alpha:
         start -= 2
     return ent if (start, end) == (ent.start, ent.end) else Span(doc, start, end, label="BENCHMARK")
+
+
+def _name_tail(doc: Doc, i: int) -> bool:
+    """Token I, right after a known benchmark, is a capitalised proper-noun word of its own that the
+    punctuation after it closes ("on <Bench> Telecom, ..."): a variant of the benchmark, part of its name."""
+    t = doc[i] if i < len(doc) else None
+    return bool(t is not None and doc[i - 1].whitespace_ == " " and t.is_alpha and t.is_title and t.tag_ == "NNP"
+                and not t.is_stop and t.ent_type_ == "" and (i + 1 == len(doc) or doc[i + 1].text in (",", ";", ")")))
 
 
 @Language.factory("aikb_shapes")

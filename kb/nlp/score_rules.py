@@ -65,6 +65,7 @@ class ScoreRules:
         self.model_after = [re.compile(r["regex"]) for r in units if r["kind"] == "model_cue_after"]
         self.unnamed = frozenset(w for r in units if r["kind"] == "unnamed_subject" for w in r["words"])
         self.score_verbs = frozenset(w for r in units if r["kind"] == "score_verb" for w in r["words"])
+        self.carry_verbs = frozenset(w for r in units if r["kind"] == "bench_carry_verb" for w in r["words"])
 
     def qualifier(self, text: str) -> Optional[str]:
         """The first setting phrase in a text ("Contemplating mode", "with tools", "pass@1")."""
@@ -164,6 +165,18 @@ class ScoreRules:
         before = doc_text(sent.doc)[max(sent.start_char, m.start_char - 40):m.start_char]
         return any(rx.search(before) for rx in self.not_subject_res)
 
+    def carried_bench(self, sent: Span, tok: Token) -> bool:
+        """'Vela-3 scores 29.5% at 120,000 tokens', 'It still leads at 39.5%': a number a score verb states with
+        sentence naming no benchmark and no target for any number ("on X", "in X"), is on the benchmark of the
+        sentence before."""
+        j = tok.i - 1
+        while j > sent.start and tok.i - j <= 3 and sent.doc[j].lower_ in ("at", "a", "an", "of", "with"):
+            j -= 1
+        target = r"\s?(?:%|percent|points)?\s*(?:on|in|for|across|among|of|from)\b"
+        if re.search(r"\d" + target, sent.text):
+            return False  # "85.5% on math and o1-mini scores 90%": the sentence names its own targets
+        return sent.doc[j].lower_ in self.carry_verbs
+
     def after_comparison(self, sent: Span, tok: Token) -> bool:
         """'posts an Elo of 1588 versus 1538': the number after the comparison word."""
         before = doc_text(sent.doc)[max(sent.start_char, tok.idx - 25):tok.idx]
@@ -210,35 +223,45 @@ class ReportRules:
                 "|".join(f"(?:{t.replace('{org}', f'(?:{alt})')})" for t in self.templates[kind]), re.I)
         return bool(rx.search(sentence))
 
-    def evaluator_of(self, sentence: str) -> Optional[str]:
-        """The evaluator the sentence names as the source of its numbers, if any."""
-        for org, names in self.evaluators.items():
+    def evaluator_of(self, sentence: str, extra: tuple[str, ...] = ()) -> Optional[str]:
+        """The evaluator the sentence names as the source of its numbers, if any (EXTRA: the document's own)."""
+        for org, names in [*self.evaluators.items(), *((e, [e]) for e in extra)]:
             if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", sentence) for n in names if n) \
                     and self.says("evaluator", org, sentence, names):
                 return org
         return None
 
-    def reporter(self, sentence: str, maker: Optional[str], focal_maker: Optional[str],
-                 outlet: Optional[str], orgs: tuple[str, ...] = ()) -> tuple[Optional[str], Optional[str], bool]:
-        """(reported_by, reporter_kind, hedged) for a claim about a model made by MAKER in SENTENCE."""
+    def named(self, sentence: str, maker: Optional[str], orgs: tuple[str, ...] = (),
+              evaluators: tuple[str, ...] = ()) -> Optional[tuple[str, str, bool]]:
+        """(reported_by, reporter_kind, hedged) of the reporter SENTENCE itself names (an evaluator that
+        measured, the maker's word relayed), else None; a figure credit names none."""
         hedged = bool(self.hedge.search(sentence))
-        credit = bool(self.credit.search(sentence))
-        if not credit:
-            evaluator = self.evaluator_of(sentence)
-            if evaluator:
-                return evaluator, "evaluator", hedged
-        outlet_org = resolve_org_name(outlet) if outlet else None
-        own = maker and (outlet_org == maker or (outlet and maker.lower() in outlet.lower()))
-        if own:
-            return maker, "vendor", hedged  # a lab writing about its own model
-        if maker and not credit and self.says("vendor", maker, sentence):
+        if self.credit.search(sentence):
+            return None
+        evaluator = self.evaluator_of(sentence, evaluators)
+        if evaluator:
+            return evaluator, "evaluator", hedged
+        if maker and self.says("vendor", maker, sentence):
             return maker, "vendor", True  # the maker's word, relayed
-        if maker is None and not credit:
+        if maker is None:
             # "Orbit AI says its new Comet 3 ...": an organisation the sentence quotes about its own model
             for org in orgs:
                 if org_kind(org) not in ("evaluator", "outlet") and self.says("vendor", org, sentence) \
                         and re.search(rf"{re.escape(org)}\W+(?:\w+\W+){{0,3}}?(?:its|their|our)\b", sentence):
                     return org, "vendor", True
+        return None
+
+    def reporter(self, sentence: str, maker: Optional[str], focal_maker: Optional[str], outlet: Optional[str],
+                 orgs: tuple[str, ...] = (), evaluators: tuple[str, ...] = ()) -> tuple[Optional[str], Optional[str], bool]:
+        """(reported_by, reporter_kind, hedged) for a claim about a model made by MAKER in SENTENCE."""
+        hedged = bool(self.hedge.search(sentence))
+        named = self.named(sentence, maker, orgs, evaluators)
+        outlet_org = resolve_org_name(outlet) if outlet else None
+        own = maker and (outlet_org == maker or (outlet and maker.lower() in outlet.lower()))
+        if named and (named[1] == "evaluator" or not own):
+            return named
+        if own:
+            return maker, "vendor", hedged  # a lab writing about its own model
         kind = org_kind(outlet_org) if outlet_org else None
         if kind == "evaluator":
             return outlet_org, "evaluator", hedged

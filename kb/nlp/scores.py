@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from kb.nlp.mentions import DocMentions, Mention, doc_text, is_subject
 from kb.nlp.names import resolve_org_name
 from kb.nlp.score_lists import (ListLeadIn, foreign_item_head, fraction_benchmark, list_item_benchmark, respectively_values,
                                  settings_pairs)
 from kb.nlp.score_rules import ScoreRules, sized_owners
+from kb.nlp.score_shapes import coordinated_after, coordinated_before, ending_at, heading_line, paren_bounds
 from kb.text.lexicon import MONTH as MONTHS  # data/patterns/lexicon.jsonl
 
 POSSESSIVE_LINKS = {"'s", "\u2019s", "'", "\u2019", "score", "scores", "of", "at", "with", ":", "a", "an",
@@ -62,54 +63,6 @@ TO_FROM = re.compile(rf"\bto\s+(?P<b>{NUM})\s*(?:%|percent|per cent)?\s+from\s+"
 PREDECESSOR = re.compile(r"\s*(?:,\s*)?(?:against|over|versus|vs\.?|compared (?:to|with)|relative to)\s+(?:the\s+)?(?=\S)")
 
 
-def _paren_bounds(sent: Span, i: int) -> Optional[tuple[int, int]]:
-    """Token indices of the '(' and ')' around token i within the sentence, if any."""
-    open_i = None
-    for j in range(i - 1, max(sent.start, i - 12) - 1, -1):
-        t = sent.doc[j].text
-        if t == ")":
-            return None
-        if t == "(":
-            open_i = j
-            break
-    if open_i is None:
-        return None
-    for j in range(i + 1, min(sent.end, i + 15)):
-        if sent.doc[j].text == ")":
-            return open_i, j
-        if sent.doc[j].text == "(":
-            return None
-    return None
-
-
-def _heading(sent: Span) -> bool:
-    """A short line of its own with no closing stop: a heading or a list item's title."""
-    text = sent.text.strip().strip("*#").strip()
-    after = doc_text(sent.doc)[sent.end_char:sent.end_char + 2]
-    line_end = sent.text.rstrip(" ").endswith("\n") or after.startswith("\n") or not after
-    return 0 < len(text) <= 90 and text[0].isalpha() and text[-1] not in ".!?:;," and line_end and not re.search(
-        r"[{}|=<>\[\]]", text)  # not a line of code, markup or a table
-
-
-def _ending_at(mentions: list[Mention], end: int) -> Optional[Mention]:
-    return next((m for m in mentions if m.end == end), None)
-
-
-def _coordinated_before(doc: Doc, models: list[Mention], i: int) -> list[Mention]:
-    """Models listed right before token i: "Vega-5.4 and Orrery 3.1 Pro, both at 57"."""
-    out: list[Mention] = []
-    j = i
-    while j > 0:
-        while j > 0 and doc[j - 1].text in (",", "and", "or", "&"):
-            j -= 1
-        m = _ending_at(models, j)
-        if m is None:
-            break
-        out.insert(0, m)
-        j = m.start
-    return out
-
-
 OPENING_BENCH = re.compile(r"\s*On (?:the )?(?P<b>[A-Z][\w.'+-]*(?: (?:[A-Z][\w.'+-]*|v?\d+(?:\.\d+)?)){0,4}),")
 
 
@@ -122,15 +75,16 @@ class SentenceScorer:
         self.current: Optional[str] = mentions.focal
         self.prev_bench: Optional[str] = None
         self.prev_claim: Optional[Candidate] = None
+        self.recent_bench: Optional[str] = None  # the benchmark the sentence before named or scored on
         self.baseline: Optional[str] = None  # the model the previous sentence's change started from
         self.lists = ListLeadIn()
 
     def model_anchor(self, sent: Span, tok: Token, models: list[Mention]) -> tuple[list[str], str]:
         """Models a number belongs to by its local shape, with the shape name ('' when none)."""
         doc = sent.doc
-        paren = _paren_bounds(sent, tok.i)
+        paren = paren_bounds(sent, tok.i)
         if paren:
-            m = _ending_at(models, paren[0])
+            m = ending_at(models, paren[0])
             if m:
                 return [m.name], "paren"
         # "M's N", "M's score of N", "M at N", "M: N"
@@ -155,7 +109,7 @@ class SentenceScorer:
                 t.is_alpha and t.is_lower for t in doc[j + 1:m.start])), None)
             shared = SAME_AS.search(text[sent.start_char:tok.idx])  # "ties at 61.2 with the larger M": both
             if m and (doc[j].lower_ != "with" or (m.start > j + 1 and not shared)):  # "61% with M as the judge"
-                return [m.name], "for"
+                return [x.name for x in coordinated_after(doc, models, m)], "for"
             if m and shared and m.start > j + 1:
                 return [m.name], "tie"  # "ties for first at 61.2 with the larger M": the subject's and M's
             # "... and 61.3 for the smaller model": the value belongs to a model the sentence does not name
@@ -168,9 +122,9 @@ class SentenceScorer:
             while j > sent.start and doc[j].lower_ in ("at", "with", "on", "both", "all", "each", "tied",
                                                        "three", "four", "scoring"):
                 j -= 1
-            group = _coordinated_before(doc, models, j)
+            group = coordinated_before(doc, models, j)
             if not group and doc[j].text == ",":
-                group = _coordinated_before(doc, models, j)
+                group = coordinated_before(doc, models, j)
             if group:
                 return [g.name for g in group], "both"
         return [], ""
@@ -178,9 +132,9 @@ class SentenceScorer:
     def bench_anchor(self, sent: Span, tok: Token, benches: list[Mention]) -> tuple[Optional[Mention], Optional[str]]:
         """(benchmark mention, qualifier in parentheses) for a number token."""
         doc = sent.doc
-        paren = _paren_bounds(sent, tok.i)
+        paren = paren_bounds(sent, tok.i)
         if paren:
-            b = _ending_at(benches, paren[0]) or fraction_benchmark(sent, tok, benches + self.m.models)
+            b = ending_at(benches, paren[0]) or fraction_benchmark(sent, tok, benches + self.m.models)
             if b:
                 inner = doc[paren[0] + 1:paren[1]].text
                 return b, inner
@@ -268,7 +222,7 @@ class SentenceScorer:
                 return m
             if m.start > sent.start and sent.doc[m.start - 1].lower_ in ("called", "named", "dubbed"):
                 return m
-            if _heading(sent) and m.start - sent.start <= 3:
+            if heading_line(sent) and m.start - sent.start <= 3:
                 return m
         return None
 
@@ -281,6 +235,7 @@ class SentenceScorer:
         if found:
             self.prev_claim = found[-1]
             self.prev_bench = found[-1].benchmark
+        self.recent_bench = found[-1].benchmark if found else benches[-1].name if benches else None
 
     def _number(self, sent: Span, tok: Token, ctx: "_Context", found: list[Candidate]) -> list[Candidate]:
         """The claims one number token makes (none, one, or one per model it is shared by)."""
@@ -335,6 +290,8 @@ class SentenceScorer:
         if bench_name is None and self.prev_bench and re.match(r"^\s*At\s*$", doc_text(sent.doc)[
                 sent.start_char:tok.idx]):
             bench_name = self.prev_bench  # "At 51, it leads ..."
+        if bench_name is None and self.recent_bench and self.rules.carried_bench(sent, tok):
+            bench_name = self.recent_bench  # "On B, M reports 31%. M2 scores 29.5%.": the sentence before's
         return bench_name
 
     def _owner(self, sent: Span, tok: Token, ctx: "_Context") -> list[str]:
@@ -348,14 +305,15 @@ class SentenceScorer:
             return []  # "The 14B variant achieves 85%": not the current model's number
         if first is not None and not local and ctx.subj is not None and ctx.subj.start > tok.i:
             return [first.name]  # "X attains 54.4 on B, while Y gains ...": Y is named after the number
-        name = ctx.subject_name or (first.name if first else None) or ctx.topic or (
-            self.current if not ctx.models else None)
+        after = [x for x in ctx.models if x.start > tok.i]  # "a score of 44.9%, beating out both X and Y"
+        rivals = len(after) == len(ctx.models) and (not after or self.rules.not_subject(sent, after[0]))
+        name = ctx.subject_name or (first.name if first else None) or ctx.topic or (self.current if rivals else None)
         return [name] if name else []
 
     def _qualifier(self, sent: Span, tok: Token, shape: str, paren_q: Optional[str]) -> Optional[str]:
         """The setting a number was measured in: its parentheses, else a setting phrase in the sentence."""
         if shape == "paren" and not paren_q:
-            pb = _paren_bounds(sent, tok.i)
+            pb = paren_bounds(sent, tok.i)
             inner = sent.doc[pb[0] + 1:pb[1]].text if pb else ""
             paren_q = re.sub(r"[\d.,%]+|\b(?:and|or|vs\.?|respectively)\b", "", inner).strip(" ,;") or None
         qualifier = self.rules.qualifier(paren_q) if paren_q else None
@@ -429,7 +387,7 @@ class SentenceScorer:
     def _paren_series(self, sent: Span, tok: Token, benches: list[Mention]) -> Optional[str]:
         """'scores 84.7% on A and 80.2% on B, ahead of M (80.5% and 69.8%)': the i-th value in M's
         parentheses is on the i-th benchmark named before them."""
-        bounds = _paren_bounds(sent, tok.i)
+        bounds = paren_bounds(sent, tok.i)
         if not bounds:
             return None
         doc = sent.doc

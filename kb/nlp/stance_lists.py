@@ -1,16 +1,18 @@
 """Stances stated by a document's structure rather than a sentence: a newsletter's list under an "open
-source" heading, and a table's licence or open-weights column or row.
+source" heading, a line ending in a Hugging Face link list, a model card's licence field, an API-only launch
+(tables: kb/nlp/stance_tables.py).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Callable, Iterator, Optional
+from typing import Iterator, Optional
 
 from kb.nlp.mentions import DocMentions
 from kb.text.keys import name_key
 from kb.nlp.pipeline import read_patterns
 from kb.nlp.records import StanceEvent
+from kb.nlp.stance_items import coordinated, extends, family_members, item_name
 from kb.nlp.stance_rules import LICENSE_EXTRA, StanceRules, model_use
 
 
@@ -40,7 +42,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _heading(line: str, has_model: bool) -> bool:
     body = LIST_ITEM.sub("", line).strip()
-    return (bool(body) and not has_model and len(body.split()) <= 5 and not re.search(r"[(:.!?]|\d", body))
+    return (bool(body) and not has_model and len(body.split()) <= 7 and not re.search(r"[(:.!?]|\d", body))
 
 
 # A sentence that introduces a list and ends in a colon (a footnote mark may follow): "the history of its major
@@ -76,14 +78,41 @@ def section_stances(text: str, mentions: DocMentions, rules: StanceRules) -> lis
             stance = _intro_stance(line, bool(names), rules)
             intro = stance is not None
             continue
-        subject = _line_subject(text, start, end, mentions)
-        if stance is None or subject is None or CODE_ONLY_LINKS.search(line):
+        if stance is None or CODE_ONLY_LINKS.search(line):
             continue  # "Text2Lora - adapters (Github)": code, not weights
         if intro and not any(m.start_char == start + item.end() for m in names):
             continue  # "- Released May 3 ...": under an introducing sentence the item starts with its model
-        out.append(StanceEvent(org=subject[1], model=subject[0], stance=stance,
-                               evidence=line.strip(), start=start, end=end))
+        weights = any(rx.search(line) for rx, _ in WEIGHTS_LINKS)
+        out += [StanceEvent(org=org, model=model, stance=stance, evidence=line.strip(), start=start, end=end)
+                for model, org in _item_subjects(text, start, end, mentions, by_shape=weights)]
     return out
+
+
+# what may stand before an item's first name for the item to name its releases: a maker and a dash
+ITEM_HEAD = re.compile(r"\s*(?:[-*\u2022]\s+)?(?:[\w.&'\u2019-]+(?:\s[\w.&'\u2019-]+){0,2}\s+[-\u2013\u2014]\s+)?")
+
+
+def _item_subjects(text: str, start: int, end: int, mentions: DocMentions,
+                   by_shape: bool) -> list[tuple[str, Optional[str]]]:
+    """(name, org) of the releases a list item names: its first model, the names coordinated with it at the
+    item's head ("Orrin - Heron 2 & Heron 2 Mini (X, HF)"), the members listed after a family name, or the
+    fuller name the item's shape gives ("Tessaly Lumen World Model 1.0 launches ..." for "Lumen World"). With
+    BY_SHAPE an item whose model no mention caught is read from its shape ("Orrin - Heron Vision - 8B (HF)")."""
+    line = text[start:end]
+    written = item_name(line)
+    names = sorted((m for m in mentions.models if start <= m.start_char and m.end_char <= end),
+                   key=lambda m: m.start_char)
+    first = next((m for m in names if model_use(m, text) and not ITEM_COMPARED.search(text[start:m.start_char])),
+                 None)
+    if first is None:
+        return [(written, None)] if by_shape and written else []
+    members = family_members(text, first, names)
+    if members is None:
+        head = ITEM_HEAD.fullmatch(text[start:first.start_char])
+        members = coordinated(text, first, names) if head else [first]
+        if len(members) == 1 and written and extends(written, first.name):
+            return [(written, mentions.model_orgs.get(first.name))]
+    return [(_without_size(m.name, mentions), mentions.model_orgs.get(m.name)) for m in members]
 
 
 def _line_subject(text: str, start: int, end: int, mentions: DocMentions) -> Optional[tuple[str, Optional[str]]]:
@@ -107,10 +136,10 @@ def link_list_stances(text: str, mentions: DocMentions, rules: StanceRules) -> l
         hit = next(((rx, st) for rx, st in WEIGHTS_LINKS if rx.search(line)), None)
         if hit is None or any(c[2] == "closed" for c in rules.cues_in(line)):
             continue
-        subject = _line_subject(text, start, start + len(line), mentions)
-        if subject:
-            out.append(StanceEvent(org=subject[1], model=subject[0], stance=hit[1],
-                                   evidence=line.strip(), start=start, end=start + len(line)))
+        said_open = any(c[2] == "open" for c in rules.cues_in(line))  # the line itself calls the release open
+        out += [StanceEvent(org=org, model=model, stance=hit[1], evidence=line.strip(), start=start,
+                            end=start + len(line))
+                for model, org in _item_subjects(text, start, start + len(line), mentions, by_shape=said_open)]
     return out
 
 
@@ -181,80 +210,3 @@ def _without_size(name: str, mentions: DocMentions) -> str:
         return SIZE_SUFFIX.sub("", name)
     short = name_key(SIZE_SUFFIX.sub("", name))
     return next((m.name for m in mentions.models if short != name_key(name) and name_key(m.name) == short), name)
-
-
-LICENCE_HEADER = re.compile(r"(?i)\blicen[cs]e\b|\bweights\b|\bopen[- ]?(?:source|weights?)\b|\bavailability\b")
-YES_CELL = re.compile(r"(?i)^(?:yes|open|open weights|open-weights|downloadable|\u2713|\u2714|\u2705)$")
-NO_CELL = re.compile(r"(?i)^(?:no|closed|closed weights|proprietary|api(?:[- ]only)?|not released|"
-                     r"\u2717|\u2718|\u274c)$")
-
-
-def _table_rows(table_html: str) -> list[list[str]]:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(table_html, "html.parser")
-    rows = []
-    for tr in soup.find_all("tr"):
-        cells = [re.sub(r"\s+", " ", td.get_text(" ", strip=True)) for td in tr.find_all(["td", "th"])]
-        if any(cells):
-            rows.append(cells)
-    return rows
-
-
-def _cell_stance(cell: str, rules: StanceRules, header_says_weights: bool) -> tuple[Optional[str], Optional[str]]:
-    """(stance, licence) a licence/weights cell states."""
-    from kb.nlp.names import clean_label, resolve_license_name
-
-    label = clean_label(cell)
-    lic = resolve_license_name(label) or (rules.license_names.get(label) if label in rules.license_names else None)
-    if lic:
-        if rules.open_licences.get(lic):
-            return "open", lic
-        return ("closed", None) if lic == "proprietary" else (None, None)
-    if re.fullmatch(r"(?i)proprietary|closed(?: weights)?", label):
-        return "closed", None
-    if header_says_weights and YES_CELL.match(label):
-        return "open", None
-    if header_says_weights and NO_CELL.match(label):
-        return "closed", None
-    return None, None
-
-
-def table_stances(tables: list[tuple[str, Optional[tuple[int, int]]]], resolve_model: Callable[[str], Optional[str]],
-                  rules: StanceRules, model_orgs: dict[str, Optional[str]]) -> list[StanceEvent]:
-    """Stances a table states: a "License" (or "Open weights") column or row beside the model names.
-
-    TABLES are (html, (start, end) or None) pairs. "| Lumen 4 | Apache 2.0 |" is open under Apache 2.0;
-    "| Kite 5 | Proprietary |" is closed.
-    """
-    out = []
-    for html, span in tables:
-        try:
-            rows = _table_rows(html)
-        except Exception:  # noqa: BLE001 - a malformed table must not lose the document
-            continue
-        if len(rows) < 2:
-            continue
-        start, end = span or (0, 0)
-        header = rows[0]
-        pairs = []  # (model cell, licence cell, header says weights)
-        lic_cols = [i for i, h in enumerate(header) if LICENCE_HEADER.search(h)]
-        if lic_cols:  # models down the rows, a licence column
-            col = lic_cols[0]
-            says_weights = bool(re.search(r"(?i)weights|open", header[col]))
-            for row in rows[1:]:
-                model = next((resolve_model(c) for c in row if c and resolve_model(c)), None)
-                if model and col < len(row):
-                    pairs.append((model, row[col], says_weights or bool(re.search(r"(?i)licen", header[col]))))
-        for row in rows:  # models across the columns, a licence row
-            if row and LICENCE_HEADER.search(row[0]) and len(row) == len(header):
-                for i in range(1, len(row)):
-                    model = resolve_model(header[i]) if header[i] else None
-                    if model:
-                        pairs.append((model, row[i], True))
-        for model, cell, says_weights in pairs:
-            stance, lic = _cell_stance(cell, rules, says_weights)
-            if stance:
-                out.append(StanceEvent(org=model_orgs.get(model), model=model, stance=stance, license=lic,
-                                       evidence=f"{model} | {cell}", start=start, end=end))
-    return out

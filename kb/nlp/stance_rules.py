@@ -1,7 +1,8 @@
 """What a stance cue may attach to: the scope filters (tools, base models, comparison yardsticks, rumours,
 licences of code) and the cue, plan and licence word lists read from data/patterns/.
 
-kb/nlp/stances.py reads sentences with these rules; kb/nlp/stance_lists.py reads roundup sections and tables.
+kb/nlp/stances.py reads sentences with these rules; kb/nlp/stance_lists.py reads roundup sections,
+kb/nlp/stance_tables.py tables.
 """
 from __future__ import annotations
 
@@ -20,13 +21,15 @@ CLAUSE_BREAK = re.compile(r",\s*but\b|;|\s[\u2014\u2013-]\s|\bbut given\b|\.\s")
 LIST_FOLLOWS = re.compile(r"^\s*(?:These|Those|They|The (?:new |released )?(?:models?|checkpoints|weights))\b"
                           r"[^.]{0,40}\b(?:include|includes|are|cover)\b")
 # A class of models introducing a list: "open-weight models such as X, Y and Z", "proprietary systems like X",
-# "the best open alternatives - X and Y -". The listed models take the class's stance, the subject does not.
+# "the best open alternatives - X and Y -", "open models like Orrin's recent X". The listed models take the class's
+# stance, the subject does not.
 CLASS_WORD = re.compile(r"\b(?:open|closed|proprietary)", re.I)
 CLASS_INTRO = re.compile(r"\b(?P<cls>open|open[- ]weights?|openly licensed|open[- ]source|closed|closed[- ]weights?|"
                          r"closed[- ]source|proprietary)\s+(?:[\w-]+\s+){0,2}?(?:models|LLMs|systems|alternatives|"
                          r"rivals|peers|competitors|releases|options|counterparts|giants|heavyweights|offerings)"
                          r"(?:\s+(?:with|from)\s+[\w-]+(?:\s+[\w-]+)?)?\s*(?:,\s*)?(?:such as|like|"
-                         r"including|includ\w+|e\.g\.,?|:|\(|[\u2014\u2013]|-)\s*(?:the\s+)?$", re.I)
+                         r"including|includ\w+|e\.g\.,?|:|\(|[\u2014\u2013]|-)\s*(?:the\s+)?"
+                         r"(?:[A-Z][\w.&-]*['\u2019]s\s+)?(?:(?:recent|new|latest)\s+)?$", re.I)
 OTHER_CLASS = re.compile(r"\bother (?:[\w-]+ ){0,2}?(?P<cls>open|open[- ]weights?|open[- ]source|closed|"
                          r"closed[- ]weights?|proprietary) (?:[\w-]+ ){0,2}?(?:models|LLMs|systems):")
 NAMED_OPEN_CLASS = re.compile(r"(?<![\w.-])(?P<prefix>[A-Z][\w-]+) (?:fully )?open(?:[- ]weights?|[- ]source)?"
@@ -68,8 +71,9 @@ NON_MODEL_AFTER_CUE = re.compile(rf"^[\s-]+(?:(?!models?\b|weights\b|checkpoints
 # "open model users", "open-source players like X", "the Open Source AI Definition": the people, companies or
 # definition around open models, named right after the cue
 AUDIENCE_AFTER_CUE = re.compile(rf"^[\s-]+(?:AI\s+)?(?:{_word_alternation('audience')})\b", re.I)
-# A name used for something else: "Kestrel tools", "the Quill-2 dataset" (a "Heron licence" still says Heron is open)
-NON_MODEL_AFTER_NAME = re.compile(rf"^[\s-]*(?:{_word_alternation('thing')})\b", re.I)
+# A name used for something else: "Kestrel tools", "the Quill-2 dataset" (a "Heron licence" still says Heron is open);
+# not across a spaced dash, which starts a description ("Heron - foundation models for maps")
+NON_MODEL_AFTER_NAME = re.compile(rf"^(?:\s+|-)(?:{_word_alternation('thing')})\b", re.I)
 # A base model a derivative was made from: "distilled from X", "fine-tuned from X", "based on X"
 BASE_OF = re.compile(r"\b(?:based on|derived from|fine-?tuned (?:from|on)|distilled from|built (?:up)?on|"
                      r"initiali[sz]ed from|trained from)\s+(?:the\s+|a\s+|an\s+)?$", re.I)

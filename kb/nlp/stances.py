@@ -17,6 +17,7 @@ from kb.nlp.mentions import DocMentions, Mention, doc_text
 from kb.nlp.names import resolve_org_name
 from kb.nlp.records import StanceEvent
 from kb.text.keys import name_key
+from kb.nlp.stance_names import own_series, settle_names
 from kb.nlp.stance_lists import api_launch_stances, licence_field_stances, link_list_stances, section_stances
 from kb.nlp.stance_rules import (
     CLASS_AS_MEMBER,
@@ -249,8 +250,6 @@ def _sized_models(s: _Sentence, start: int, end: int) -> list[Optional[str]]:
     return out
 
 
-# "the code and weights of the Heron series": the sentence names the series it speaks of
-OWN_SERIES = re.compile(r"\b(?:the|its|our|their)\s+(?P<name>[A-Z][\w.-]+(?:\s[A-Z0-9][\w.-]*)?)\s+(?:series|family)\b")
 
 
 def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
@@ -280,9 +279,9 @@ def _cue_models(s: _Sentence, cue: tuple[int, int, str], current: Optional[str],
     if group and GROUP_SUBJECT.match(s.text):
         return list(group), planned
     vague = None if planned else _vague_target(s.text, start, end, current, s.mentions.focal)
-    own = OWN_SERIES.search(s.text)
-    if vague and own and not name_key(vague).startswith(name_key(own.group("name"))):
-        return None  # "the weights of the Yi-Coder series" name their own series, which no mention caught
+    own, shaped = own_series(s.text)  # "the weights of the Yi-Coder series": the series no mention caught
+    if own and not (vague and name_key(vague).startswith(name_key(own))):
+        return ([own], planned) if shaped else None
     if vague:
         return [vague], planned
     if planned:
@@ -428,7 +427,7 @@ def extract_stances(sents: list[Span], mentions: DocMentions, rules: StanceRules
                 e.model and (e.model == ev.model or e.model.startswith(f"{ev.model} ")) for e in out):
             seen.add((ev.model, ev.stance, ev.planned))
             out.append(ev)
-    return out + _family_members(sents, mentions, out, rules)
+    return settle_names(out + _family_members(sents, mentions, out, rules), whole)
 
 
 def _family_members(sents: list[Span], mentions: DocMentions, events: list[StanceEvent],

@@ -18,6 +18,7 @@ from kb.nlp.records import ScoreClaim
 
 CONTEXT_ATTR = "data-aikb-context"  # set by ingest.metadata.data_tables: the heading before the table
 MAX_CONTEXT = 240
+MAX_NAME_CELLS = 5000  # a table's cells read for model names: enough for any real table, bounded for a hostile one
 PIPE_ROW = re.compile(r"^[^\n|]*\|[^\n]*$")
 REPORTER = re.compile(
     r"(?i:\b(?:reported|measured|evaluated|run|compiled|independently verified|verified|provided|published)\s+by"
@@ -142,6 +143,24 @@ def _row_cells(soup: Tag) -> list[list[str]]:
         if cells:
             rows.append(cells)
     return rows
+
+
+def table_model_names(table_html: str, resolve: Callable[[str], Optional[str]]) -> list[str]:
+    """Models a table names in a cell of their own, whatever the table holds: a model-zoo or download
+    table ("| SFT | Vela-3-7B-SFT | Vela-3-32B-SFT |") names models without scoring them. A cell counts
+    only when its whole text is a model's name (RESOLVE: the gazetteer or a family's name shape)."""
+    soup = BeautifulSoup(table_html, "lxml")
+    names: dict[str, None] = {}
+    seen: set[str] = set()
+    for cell in soup.find_all(["td", "th"], limit=MAX_NAME_CELLS):
+        text = re.sub(r"\s+", " ", cell.get_text(" ", strip=True))
+        if text in seen or len(text) > 80 or not re.search(r"[A-Za-z]", text):
+            continue  # a value, or a label already read
+        seen.add(text)
+        name = resolve(text)
+        if name:
+            names.setdefault(name)
+    return list(names)
 
 
 def place_table(table_html: str, text: str, line_index: Optional[LineIndex] = None) -> PlacedTable:

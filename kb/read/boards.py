@@ -2,14 +2,16 @@
 
 `board`: the best value reported for each model and setting, keeping only open or closed models
 (kb.read.compare.model_openness), only values a vendor or an independent evaluator reported, one setting
-or all. Ranks count within a setting (a "with tools" score does not outrank a plain one); equal values
-share a rank (1, 2, 2, 4) and are marked tied.
+or all. Ranks count within a setting and a unit (a "with tools" score does not outrank a plain one, a "%"
+is not ranked against a "score" or an Elo); the most used unit's rows come first; equal values share a rank
+(1, 2, 2, 4) and are marked tied.
 
 `frontier`: the best value reported so far on the benchmark, over time, separately for open and for
 closed models: one point each time the record was raised, with the claim that raised it.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
@@ -30,7 +32,7 @@ PAGE = 2000
 
 @dataclass(frozen=True)
 class BoardRow:
-    rank: int  # within its setting; equal values share it
+    rank: int  # within its setting and unit; equal values share it
     tied: bool
     model: str
     org: Optional[str]
@@ -82,14 +84,17 @@ def board(session: Session, benchmark: str, *, as_of: Optional[datetime] = None,
           reporter: Optional[str] = None, setting: Optional[str] = None, limit: int = 50) -> list[BoardRow]:
     """The leaderboard of BENCHMARK with filters; SETTING '' means "no setting stated", None all settings.
 
-    Rows come by setting (the best first), then rank. Raises NotFound for an unknown benchmark.
+    Rows come by unit (the most used first), setting (the best first), then rank. Raises NotFound for an
+    unknown benchmark.
     """
     _check(openness)
     kind = reporter_kind(reporter)
     conds = _conditions(_bench(session, benchmark), as_of=as_of, setting=setting, kind=kind)
-    stmt = (select(col(ScoreClaim.id), col(ScoreClaim.model_id), col(ScoreClaim.qualifier), col(ScoreClaim.value)).where(*conds)
+    stmt = (core_select(col(ScoreClaim.id), col(ScoreClaim.model_id), col(ScoreClaim.qualifier), col(ScoreClaim.value),
+                        col(ScoreClaim.unit)).where(*conds)
             .order_by(col(ScoreClaim.value).desc(), col(ScoreClaim.first_reported_at).desc(), col(ScoreClaim.id).desc()))
-    chosen: dict[tuple[int, Optional[str]], tuple[float, int]] = {}  # (model id, setting) -> (best value, claim id)
+    # (model id, setting, unit) -> (best value, claim id)
+    chosen: dict[tuple[int, Optional[str], Optional[str]], tuple[float, int]] = {}
     stance: dict[int, Optional[str]] = {}
     offset = 0
     while len(chosen) < limit:
@@ -97,10 +102,10 @@ def board(session: Session, benchmark: str, *, as_of: Optional[datetime] = None,
         offset += len(rows)
         new = list({r[1] for r in rows} - set(stance))
         stance.update(model_openness(session, new))
-        for claim_id, model_id, qualifier, value in rows:
+        for claim_id, model_id, qualifier, value, unit in rows:
             if openness != "all" and stance.get(model_id) != openness:
                 continue
-            key = (model_id, qualifier)
+            key = (model_id, qualifier, unit)
             if key not in chosen and len(chosen) >= limit:
                 break
             if key not in chosen or chosen[key][0] == value:  # a tie keeps the earliest report (seen last)
@@ -110,12 +115,8 @@ def board(session: Session, benchmark: str, *, as_of: Optional[datetime] = None,
     hits = claim_hits(session, [c for _, c in chosen.values()], as_of=as_of)
     model_of = {claim_id: key[0] for key, (_, claim_id) in chosen.items()}
     kinds = _kinds(session, [h.claim_id for h in hits])
-    by_setting: dict[str, list] = {}
-    for hit in hits:
-        by_setting.setdefault(hit.qualifier or "", []).append(hit)
-    groups = sorted(by_setting.values(), key=lambda g: -max(h.value for h in g))
     out = []
-    for group in groups:
+    for group in _ranked_groups(hits):
         group.sort(key=lambda h: (-h.value, h.first_reported_at, h.model))
         values = [h.value for h in group]
         for hit in group:
@@ -133,6 +134,15 @@ def board(session: Session, benchmark: str, *, as_of: Optional[datetime] = None,
                 article_id=cited.article_id if cited else None, source_title=cited.title if cited else None,
                 source_url=cited.url if cited else None))
     return out
+
+
+def _ranked_groups(hits: list) -> list[list]:
+    """HITS grouped by setting and unit, the groups ranked apart: the most used unit first, then the best value."""
+    groups: dict[tuple[str, str], list] = {}
+    for hit in hits:
+        groups.setdefault((hit.qualifier or "", hit.unit or ""), []).append(hit)
+    used = Counter(hit.unit or "" for hit in hits)
+    return sorted(groups.values(), key=lambda g: (-used[g[0].unit or ""], g[0].unit or "", -max(h.value for h in g)))
 
 
 def _kinds(session: Session, claim_ids: list[int]) -> dict[tuple[int, int], Optional[str]]:

@@ -60,7 +60,7 @@ except NotFound:
     st.stop()
 setting_choice = f3.selectbox("Setting", [ALL, *settings], key="board_setting",
                               format_func=lambda s: s if s else "(none stated)",
-                              help="Values are ranked within one setting; ties share a rank")
+                              help="Values are ranked within one setting and unit; ties share a rank")
 setting = None if setting_choice == ALL else setting_choice
 filtered = openness != "all" or reporter != "all" or setting is not None
 
@@ -70,7 +70,8 @@ disputed = {(d.model, d.qualifier or "") for d in disputes}
 
 st.subheader(f"Leaderboard as reported{' on ' + as_of.isoformat() if as_of else ''}", anchor=False)
 if rows:
-    st.caption("Each row is the best value reported for a model in one setting; ranks count within a setting "
+    st.caption("Each row is the best value reported for a model in one setting and unit; ranks count within a "
+               "setting and a unit (a % is not ranked against a plain score; the most used unit comes first) "
                "and equal values share a rank (=). Disputed: another source reported a different value.")
     board = pd.DataFrame([{
         "rank": f"={r.rank}" if r.tied else str(r.rank),
