@@ -139,8 +139,10 @@ def _number(text: str) -> float:
 
 def possessive_maker(text: str, model: str, orgs: list[str]) -> Optional[str]:
     """The maker of MODEL the text names in 'Org's Model' ("Northwind AI's Halo 2"), of the organisations ORGS."""
+    if not re.search(rf"['\u2019]s\s+(?:new\s+|latest\s+)?{re.escape(model)}(?![\w-])", text):
+        return None  # no "'s Model" at all: skip the per-organisation searches (most claims)
     for org in orgs:
-        if org_kind(org) in ("evaluator", "outlet", "university"):
+        if org not in text or org_kind(org) in ("evaluator", "outlet", "university"):
             continue
         m = re.search(rf"(?<![\w-])(?P<org>{re.escape(org)}(?:\s+(?:{ORG_END})\.?)?)['\u2019]s\s+"
                       rf"(?:new\s+|latest\s+)?{re.escape(model)}(?![\w-])", text)
