@@ -43,6 +43,7 @@ def spelling(text: Optional[str]) -> str:
     return re.sub(r"[\s\-\u2010-\u2015_]+", " ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of its arguments, called ~1,000 times per document
 def name_key(text: Optional[str], kind: Optional[str] = None) -> str:
     """The comparison key of a name: case, separators and apostrophes do not matter; digits, dots and
     letters do ("gemini3pro" != "gemini3.1pro", "GPT-5" != "GPT-5.4").
