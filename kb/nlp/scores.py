@@ -27,8 +27,6 @@ POSSESSIVE_LINKS = {"'s", "\u2019s", "'", "\u2019", "score", "scores", "of", "at
 BOTH_AT = re.compile(r"\b(?:both|all|each|all three|all four|tied|both scoring|each scoring)\s*(?:at|with|on)?\s*$", re.I)
 SAME_AS = re.compile(r"\b(?:the )?same (?:score|result|number|value|mark) as\b|\b(?:matching|matches|ties|tying|tied with)\b",
                      re.I)
-DOC_HEDGES = re.compile(r"\bif (?:the|these|those) (?:numbers|results|figures|claims|benchmarks) hold\b|"
-                        r"\bindependent(?:ly)? verif|\bunverified\b|\bself-reported\b", re.I)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from typing import Optional
 
 from kb.nlp.records import StanceEvent
 from kb.nlp.stance_tables import CHECKPOINT_WORDS
+from kb.text.keys import name_key
 
 # "the code and weights of the Heron series", "all models in the Heron3 family": the sentence names its series
 OWN_SERIES = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Oo]ur|[Tt]heir)\s+(?P<name>[A-Z][\w.-]+(?:\s[A-Z0-9][\w.-]*)?)\s+"
@@ -38,10 +39,6 @@ def own_series(text: str) -> tuple[Optional[str], bool]:
     return None, False
 
 
-def _spelling_key(name: str) -> str:
-    return re.sub(r"[\s_-]+", "", name.lower())
-
-
 def _count(name: str, text: str) -> int:
     return len(re.findall(r"(?<![\w.-])" + re.escape(name) + r"(?![\w-]|\.\w)", text))
 
@@ -60,8 +57,8 @@ def _variants(ev: StanceEvent) -> list[StanceEvent]:
 
 def settle_names(events: list[StanceEvent], text: str) -> list[StanceEvent]:
     """Name each event's released variants, widen a family's name to the line its sentence names when the
-    document writes that line again, then keep one event per model: spellings that differ only by spaces,
-    hyphens or case are one model, written the way the document writes it most often."""
+    document writes that line again, then keep one event per model: spellings with one `name_key` (case,
+    separators, apostrophes aside) are one model, written the way the document writes it most often."""
     widened = []
     for ev in (v for e in events for v in _variants(e)):
         line = re.search(r"(?<![\w.-])" + re.escape(ev.model) + LINE_AFTER, ev.evidence or "") if ev.model else None
@@ -70,12 +67,12 @@ def settle_names(events: list[StanceEvent], text: str) -> list[StanceEvent]:
     best: dict[tuple[str, str, bool], str] = {}
     for ev in widened:
         if ev.model:
-            key = (_spelling_key(ev.model), ev.stance, ev.planned)
+            key = (name_key(ev.model), ev.stance, ev.planned)
             if key not in best or _count(ev.model, text) > _count(best[key], text):
                 best[key] = ev.model
     out, seen = [], set()
     for ev in widened:
-        name = best.get((_spelling_key(ev.model), ev.stance, ev.planned), ev.model) if ev.model else None
+        name = best.get((name_key(ev.model), ev.stance, ev.planned), ev.model) if ev.model else None
         if (name, ev.stance, ev.planned) not in seen:
             seen.add((name, ev.stance, ev.planned))
             out.append(replace(ev, model=name) if name != ev.model else ev)
